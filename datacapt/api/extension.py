@@ -1,0 +1,58 @@
+"""The flask-smorest Api: OpenAPI 3.1 at /api/openapi.json, interactive docs at /api/docs."""
+
+from __future__ import annotations
+
+import uuid
+
+import flask_smorest
+from flask import Flask, Response, g, request
+
+from datacapt import __version__
+from datacapt.api.schemas import ErrorEnvelopeSchema
+from datacapt.errors.handlers import register_error_handlers
+
+REQUEST_ID_HEADER = "X-Request-Id"
+
+API_CONFIG = {
+    "API_TITLE": "Datacapt API",
+    "API_VERSION": __version__,
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/docs",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+}
+
+
+class DatacaptApi(flask_smorest.Api):
+    """flask-smorest's Api with the platform's error envelope instead of its own."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def _register_error_handlers(self) -> None:
+        register_error_handlers(self._app)
+
+
+def _valid_request_id(value: str | None) -> str | None:
+    if value and len(value) <= 64 and value.replace("-", "").isalnum():
+        return value
+    return None
+
+
+def init_api(app: Flask) -> DatacaptApi:
+    for key, value in API_CONFIG.items():
+        app.config.setdefault(key, value)
+
+    @app.before_request
+    def assign_request_id() -> None:
+        g.request_id = _valid_request_id(request.headers.get(REQUEST_ID_HEADER)) or uuid.uuid4().hex
+
+    @app.after_request
+    def echo_request_id(response: Response) -> Response:
+        if "request_id" in g:
+            response.headers[REQUEST_ID_HEADER] = g.request_id
+        return response
+
+    api = DatacaptApi(app)
+    app.extensions["datacapt.api"] = api
+    return api

@@ -1,0 +1,22 @@
+"""JSON encoding of the API: ISO 8601 timestamps, UUIDs and Decimals as strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from flask.json.provider import DefaultJSONProvider
+
+
+class DatacaptJSONProvider(DefaultJSONProvider):
+    sort_keys = False
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.date | dt.time):
+            return o.isoformat()
+        if isinstance(o, uuid.UUID | decimal.Decimal):
+            return str(o)
+        return DefaultJSONProvider.default(o)

@@ -1,0 +1,20 @@
+"""Schemas shared by every endpoint: the error envelope, as documented in OpenAPI."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+
+class ErrorSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "Error class, e.g. NOT_FOUND"})
+    status = ma.fields.Integer(metadata={"description": "HTTP status"})
+    internal_code = ma.fields.Integer(metadata={"description": "Stable code (docs/api.md)"})
+    internal_name = ma.fields.String(metadata={"description": "Name of the internal code"})
+    message = ma.fields.String(metadata={"description": "Human-readable message"})
+    fields = ma.fields.Dict(metadata={"description": "Field name to list of messages"})
+    details = ma.fields.Dict(metadata={"description": "Extra machine-readable context"})
+
+
+class ErrorEnvelopeSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorSchema)
+    request_id = ma.fields.String(allow_none=True)

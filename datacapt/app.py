@@ -1,0 +1,82 @@
+"""create_app(): the application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from datacapt.config import Settings
+from datacapt.config.settings import psycopg2_url
+
+
+def _settings(config: Settings | Mapping[str, Any] | None) -> Settings:
+    if isinstance(config, Settings):
+        return config
+    return Settings.from_env(**dict(config or {}))
+
+
+def _database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return psycopg2_url(settings.database_url)
+    from datacapt.database.embedded import embedded_database_url
+
+    return psycopg2_url(embedded_database_url(settings.var_dir))
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("pgserver", "alembic"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from ``config`` (Settings, overrides of Settings fields, or the env)."""
+    settings = _settings(config)
+    settings.validate()
+    _configure_logging(settings.log_level)
+
+    from datacapt.api.extension import init_api
+    from datacapt.api.json import DatacaptJSONProvider
+    from datacapt.database import db
+    from datacapt.demo.cli import demo_cli
+    from datacapt.health.routes import blp as health_blp
+    from datacapt.jobs.cli import jobs_cli
+    from datacapt.jobs.connection import init_redis
+    from datacapt.migrating.lineages import init_lineages
+    from datacapt.tenancy.cli import tenants_cli
+    from datacapt.tenancy.resolver import init_tenant_resolution
+    from datacapt.tenancy.routes import blp as tenant_blp
+
+    app = Flask("datacapt")
+    app.json = DatacaptJSONProvider(app)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SQLALCHEMY_DATABASE_URI=_database_url(settings),
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "pool_pre_ping": True,
+            # Connections that visited many tenant schemas hold large catalog caches.
+            "pool_recycle": settings.db_pool_recycle,
+            "pool_size": settings.db_pool_size,
+        },
+        DATACAPT_ENV=settings.env,
+        TESTING=settings.env == "testing",
+    )
+    app.config.update(settings.extra)
+    app.extensions["datacapt.settings"] = settings
+
+    db.init_app(app)
+    init_lineages(app)
+    init_redis(app, settings.redis_url)
+
+    api = init_api(app)
+    init_tenant_resolution(app)
+    app.register_blueprint(health_blp)
+    api.register_blueprint(tenant_blp)
+
+    for group in (tenants_cli, demo_cli, jobs_cli):
+        app.cli.add_command(group)
+    return app

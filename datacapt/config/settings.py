@@ -1,0 +1,92 @@
+"""Typed settings for one process, built from the environment or given explicitly."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key"
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot be used; the message lists every reason."""
+
+
+def psycopg2_url(url: str) -> str:
+    """The URL with the psycopg2 driver named (SQLAlchemy 2.1 defaults to psycopg 3)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
+def _int(value: str | None, default: int) -> int:
+    return default if value in (None, "") else int(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = DEFAULT_SECRET_KEY
+    database_url: str | None = None
+    redis_url: str | None = None
+    var_dir: Path = Path("var")
+    max_content_length: int = 10 * 1024 * 1024
+    db_pool_size: int = 5
+    db_pool_recycle: int = 1800
+    log_level: str = "INFO"
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {
+            "env": env.get("DATACAPT_ENV", "development"),
+            "secret_key": env.get("SECRET_KEY") or DEFAULT_SECRET_KEY,
+            "database_url": env.get("DATABASE_URL") or None,
+            "redis_url": env.get("REDIS_URL") or None,
+            "var_dir": Path(env.get("DATACAPT_VAR_DIR", "var")),
+            "max_content_length": _int(env.get("DATACAPT_MAX_BODY_BYTES"), 10 * 1024 * 1024),
+            "db_pool_size": _int(env.get("DATACAPT_DB_POOL_SIZE"), 5),
+            "db_pool_recycle": _int(env.get("DATACAPT_DB_POOL_RECYCLE"), 1800),
+            "log_level": env.get("LOG_LEVEL", "INFO"),
+        }
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    def validate(self) -> None:
+        """Raise ConfigurationError naming every setting that makes this process unsafe."""
+        problems: list[str] = []
+        if self.env not in ENVIRONMENTS:
+            problems.append(
+                f"DATACAPT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {self.env!r}"
+            )
+        if self.max_content_length <= 0:
+            problems.append("DATACAPT_MAX_BODY_BYTES must be a positive number of bytes")
+        if self.is_production:
+            if self.uses_embedded_database:
+                problems.append(
+                    "DATABASE_URL is not set: production never runs on the embedded PostgreSQL"
+                )
+            if not self.redis_url:
+                problems.append("REDIS_URL is not set: production runs jobs on Redis workers")
+            if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
+                problems.append(
+                    "SECRET_KEY is the default or shorter than 32 characters: set a random secret"
+                )
+        if problems:
+            raise ConfigurationError(
+                "Refusing to start with this configuration:\n- " + "\n- ".join(problems)
+            )

@@ -1,0 +1,57 @@
+"""The Flask-SQLAlchemy extension and the two declarative bases (shared and tenant)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import orm
+from sqlalchemy.orm import DeclarativeBase
+
+from datacapt.database.session import ScopedSchemaSession, session_scope_key
+
+SHARED_SCHEMA = "public"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Timestamps are always timezone-aware; money is Numeric, never float.
+TYPE_ANNOTATION_MAP = {
+    dt.datetime: sa.DateTime(timezone=True),
+    uuid.UUID: sa.Uuid(),
+    decimal.Decimal: sa.Numeric(18, 4),
+}
+
+
+class TenantBase(DeclarativeBase):
+    """Base of tables that exist once per tenant schema (declared without a schema)."""
+
+    registry = orm.registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map=TYPE_ANNOTATION_MAP,
+    )
+
+
+class SharedModel(DeclarativeBase):
+    """Base of the few platform tables in the shared schema (tenants, domains, ...)."""
+
+    registry = orm.registry(
+        metadata=sa.MetaData(schema=SHARED_SCHEMA, naming_convention=NAMING_CONVENTION),
+        type_annotation_map=TYPE_ANNOTATION_MAP,
+    )
+
+
+db = SQLAlchemy(
+    model_class=TenantBase,
+    session_options={"class_": ScopedSchemaSession, "scopefunc": session_scope_key},
+)
+
+TenantModel = db.Model

@@ -1,0 +1,85 @@
+"""Error codes: ErrorCode is the HTTP-level class, InternalCodes the stable number for clients.
+
+InternalCodes are part of the API contract: a number is never reused or renumbered
+(docs/api.md lists them, and a test keeps the list in step).
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorCode(enum.Enum):
+    """HTTP-level error classes, each with its status code."""
+
+    REQUEST_INVALID = 400
+    UNAUTHORIZED = 401
+    FORBIDDEN = 403
+    NOT_FOUND = 404
+    METHOD_NOT_ALLOWED = 405
+    CONFLICT = 409
+    PRECONDITION_FAILED = 412
+    PAYLOAD_TOO_LARGE = 413
+    VALIDATION_ERROR = 422
+    INTERNAL_ERROR = 500
+    SERVICE_UNAVAILABLE = 503
+
+    @property
+    def status(self) -> int:
+        return self.value
+
+    @classmethod
+    def for_status(cls, status: int) -> ErrorCode:
+        """The error class of an HTTP status; unknown 4xx map to REQUEST_INVALID."""
+        try:
+            return cls(status)
+        except ValueError:
+            return cls.REQUEST_INVALID if 400 <= status < 500 else cls.INTERNAL_ERROR
+
+
+class InternalCodes(enum.IntEnum):
+    """Stable numeric codes the frontend maps to messages. Append only."""
+
+    # 1xxx: generic HTTP conditions
+    MALFORMED_REQUEST = 1000
+    AUTHENTICATION_REQUIRED = 1001
+    PERMISSION_DENIED = 1003
+    ROUTE_NOT_FOUND = 1004
+    METHOD_NOT_ALLOWED = 1005
+    CONFLICT = 1009
+    PRECONDITION_FAILED = 1012
+    PAYLOAD_TOO_LARGE = 1013
+    VALIDATION_FAILED = 1022
+    INTERNAL_ERROR = 1500
+    SERVICE_UNAVAILABLE = 1503
+
+    # 2xxx: core building blocks
+    OBJECT_NOT_FOUND = 2000
+    ILLEGAL_STATUS_TRANSITION = 2001
+    OBJECT_DELETED = 2002
+
+    # 3xxx: tenancy
+    TENANT_NOT_FOUND = 3000
+    TENANT_ARCHIVED = 3001
+    TENANT_SCHEMA_INVALID = 3002
+    TENANT_SCHEMA_RESERVED = 3003
+    TENANT_ALREADY_EXISTS = 3004
+    DOMAIN_INVALID = 3005
+    DOMAIN_ALREADY_TAKEN = 3006
+    TENANT_NOT_MIGRATED = 3007
+    TENANT_REQUIRED = 3008
+
+
+HTTP_DEFAULT_INTERNAL_CODES: dict[ErrorCode, InternalCodes] = {
+    ErrorCode.REQUEST_INVALID: InternalCodes.MALFORMED_REQUEST,
+    ErrorCode.UNAUTHORIZED: InternalCodes.AUTHENTICATION_REQUIRED,
+    ErrorCode.FORBIDDEN: InternalCodes.PERMISSION_DENIED,
+    ErrorCode.NOT_FOUND: InternalCodes.ROUTE_NOT_FOUND,
+    ErrorCode.METHOD_NOT_ALLOWED: InternalCodes.METHOD_NOT_ALLOWED,
+    ErrorCode.CONFLICT: InternalCodes.CONFLICT,
+    ErrorCode.PRECONDITION_FAILED: InternalCodes.PRECONDITION_FAILED,
+    ErrorCode.PAYLOAD_TOO_LARGE: InternalCodes.PAYLOAD_TOO_LARGE,
+    ErrorCode.VALIDATION_ERROR: InternalCodes.VALIDATION_FAILED,
+    ErrorCode.INTERNAL_ERROR: InternalCodes.INTERNAL_ERROR,
+    ErrorCode.SERVICE_UNAVAILABLE: InternalCodes.SERVICE_UNAVAILABLE,
+}

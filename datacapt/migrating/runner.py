@@ -1,0 +1,191 @@
+"""Upgrades the shared schema and each tenant schema, each in its own transaction and lock.
+
+A tenant already at head costs one catalog query shared by all tenants: the runner reads
+every tenant's version table in a single statement and starts Alembic only for the
+schemas that are behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from alembic.runtime.environment import EnvironmentContext
+
+from datacapt.database import SHARED_SCHEMA
+from datacapt.migrating.lineages import SHARED_LINEAGE, Lineage
+
+log = logging.getLogger(__name__)
+
+# First key of every advisory lock the runner takes; the second is hashtext(schema).
+ADVISORY_LOCK_NAMESPACE = 0x0DA7AC47
+
+
+@dataclass(frozen=True)
+class SchemaOutcome:
+    schema: str
+    status: str  # "at_head", "upgraded" or "failed"
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class MigrationReport:
+    outcomes: list[SchemaOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[SchemaOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def lock_schema(connection: sa.Connection, schema: str) -> None:
+    """Serialize migrations of one schema across processes, until the transaction ends."""
+    connection.execute(
+        sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_NAMESPACE, sa.func.hashtext(schema)))
+    )
+
+
+def upgrade(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
+    """Bring ``lineage`` to head in ``schema``, inside the caller's open transaction.
+
+    Schema-less tables in revisions land in ``schema`` through the translate map; the
+    transaction-local search_path (reset at commit) does the same for raw SQL in revisions.
+    """
+    translated = connection.execution_options(schema_translate_map={None: schema})
+    quoted = connection.dialect.identifier_preparer.quote_schema(schema)
+    translated.exec_driver_sql(f"SET LOCAL search_path TO {quoted}")
+    script = lineage.script
+
+    def upgrade_revisions(revision, _context):
+        return script._upgrade_revs("heads", revision)
+
+    with EnvironmentContext(
+        lineage.config, script, fn=upgrade_revisions, destination_rev="heads"
+    ) as environment:
+        environment.configure(
+            connection=translated,
+            version_table=lineage.version_table,
+            version_table_schema=schema,
+        )
+        environment.run_migrations()
+
+
+def current_revisions(
+    connection: sa.Connection, schemas: Sequence[str], lineage: Lineage
+) -> dict[str, frozenset[str]]:
+    """Each schema's applied revisions of ``lineage`` (empty when never migrated), in 2 queries."""
+    found = connection.execute(
+        sa.text(
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relname = :table AND n.nspname = ANY(:schemas)"
+        ),
+        {"table": lineage.version_table, "schemas": list(schemas)},
+    ).scalars()
+    revisions: dict[str, set[str]] = {schema: set() for schema in schemas}
+    present = list(found)
+    quote = connection.dialect.identifier_preparer.quote
+    for start in range(0, len(present), 500):
+        chunk = present[start : start + 500]
+        union = " UNION ALL ".join(
+            f"SELECT :s{i} AS schema_name, version_num FROM {quote(s)}.{quote(lineage.version_table)}"
+            for i, s in enumerate(chunk)
+        )
+        params = {f"s{i}": s for i, s in enumerate(chunk)}
+        for schema, version in connection.execute(sa.text(union), params):
+            revisions[schema].add(version)
+    return {schema: frozenset(revs) for schema, revs in revisions.items()}
+
+
+def schemas_behind(
+    engine: sa.Engine, schemas: Sequence[str], lineages: Sequence[Lineage]
+) -> list[str]:
+    """The schemas where at least one lineage is not at head (order kept)."""
+    if not schemas:
+        return []
+    with engine.connect() as connection:
+        behind: set[str] = set()
+        for lineage in lineages:
+            for schema, revisions in current_revisions(connection, schemas, lineage).items():
+                if revisions != lineage.heads:
+                    behind.add(schema)
+    return [schema for schema in schemas if schema in behind]
+
+
+def migrate_schema(engine: sa.Engine, schema: str, lineages: Sequence[Lineage]) -> SchemaOutcome:
+    """Upgrade every lineage of one schema in one transaction under its advisory lock."""
+    started = time.perf_counter()
+    try:
+        with engine.connect() as connection, connection.begin():
+            lock_schema(connection, schema)
+            upgraded = False
+            for lineage in lineages:
+                applied = current_revisions(connection, [schema], lineage)[schema]
+                if applied != lineage.heads:
+                    upgrade(connection, lineage, schema)
+                    upgraded = True
+    except Exception as exc:
+        log.exception("Migrating schema %s failed", schema)
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return SchemaOutcome(
+            schema, "failed", time.perf_counter() - started, f"{type(exc).__name__}: {first_line}"
+        )
+    return SchemaOutcome(
+        schema, "upgraded" if upgraded else "at_head", time.perf_counter() - started
+    )
+
+
+def migrate_shared(engine: sa.Engine) -> SchemaOutcome:
+    return migrate_schema(engine, SHARED_SCHEMA, [SHARED_LINEAGE])
+
+
+_child_engine: sa.Engine | None = None
+
+
+def _init_child(url: str) -> None:
+    global _child_engine
+    _child_engine = sa.create_engine(url, poolclass=sa.NullPool)
+
+
+def _migrate_in_child(schema: str, lineages: Sequence[Lineage]) -> SchemaOutcome:
+    assert _child_engine is not None
+    return migrate_schema(_child_engine, schema, lineages)
+
+
+def migrate_tenants(
+    engine: sa.Engine,
+    schemas: Iterable[str],
+    lineages: Sequence[Lineage],
+    parallel: int = 1,
+) -> MigrationReport:
+    """Upgrade each tenant schema independently; one failure never stops the others.
+
+    With ``parallel`` > 1 the schemas that are behind are migrated by that many worker
+    processes (Alembic's operation proxies are process-global, so not threads).
+    """
+    schemas = list(schemas)
+    behind = schemas_behind(engine, schemas, lineages)
+    report = MigrationReport([SchemaOutcome(s, "at_head") for s in schemas if s not in behind])
+    if parallel <= 1 or len(behind) <= 1:
+        report.outcomes.extend(migrate_schema(engine, schema, lineages) for schema in behind)
+        return report
+    url = engine.url.render_as_string(hide_password=False)
+    with ProcessPoolExecutor(
+        max_workers=min(parallel, len(behind)),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_child,
+        initargs=(url,),
+    ) as pool:
+        report.outcomes.extend(pool.map(_migrate_in_child, behind, [lineages] * len(behind)))
+    return report

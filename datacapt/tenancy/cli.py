@@ -1,0 +1,129 @@
+"""flask tenants create | list | migrate | archive."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from datacapt.database import db
+from datacapt.errors.cli import reports_errors
+from datacapt.migrating import current_revisions, migrate_shared, migrate_tenants, tenant_lineages
+from datacapt.migrating.runner import MigrationReport
+from datacapt.tenancy.services import archive_tenant, create_tenant, get_tenant, list_tenants
+
+tenants_cli = AppGroup("tenants", help="Create, list, migrate and archive tenants.")
+
+
+def ensure_shared_schema() -> None:
+    """Bring the shared schema to head (a cheap check when it already is)."""
+    outcome = migrate_shared(db.engine)
+    if outcome.status == "failed":
+        raise click.ClickException(f"Migrating the shared schema failed: {outcome.error}")
+    if outcome.status == "upgraded":
+        click.echo(f"shared schema upgraded in {outcome.seconds:.2f} s")
+
+
+@tenants_cli.command("create")
+@click.argument("schema")
+@click.option("--name", required=True, help="Display name of the customer.")
+@click.option("--domain", "domains", multiple=True, required=True, help="Host name (repeatable).")
+@reports_errors
+def create_command(schema: str, name: str, domains: tuple[str, ...]) -> None:
+    """Create a tenant: its schema, tables and domains, all or nothing."""
+    ensure_shared_schema()
+    started = time.perf_counter()
+    tenant = create_tenant(schema, name, domains)
+    hosts = ", ".join(d.domain for d in tenant.domains)
+    click.echo(
+        f"Created tenant {tenant.schema_name} ({tenant.name}) at {hosts}"
+        f" in {time.perf_counter() - started:.2f} s"
+    )
+
+
+def _migration_states(schemas: list[str]) -> dict[str, str]:
+    states = dict.fromkeys(schemas, "at head")
+    with db.engine.connect() as connection:
+        for lineage in tenant_lineages():
+            for schema, revisions in current_revisions(connection, schemas, lineage).items():
+                if revisions != lineage.heads:
+                    behind = states[schema].removeprefix("at head")
+                    states[schema] = (
+                        f"behind: {lineage.name}" if not behind else f"{behind}, {lineage.name}"
+                    )
+    return states
+
+
+@tenants_cli.command("list")
+def list_command() -> None:
+    """Schema, name, domains, status and migration state of every tenant."""
+    tenants = list_tenants()
+    if not tenants:
+        click.echo(
+            "No tenants. Create one with: flask tenants create SCHEMA --name NAME --domain HOST"
+        )
+        return
+    states = _migration_states([t.schema_name for t in tenants])
+    rows = [
+        (
+            t.schema_name,
+            t.name,
+            ",".join(d.domain for d in t.domains),
+            t.status,
+            states[t.schema_name],
+        )
+        for t in tenants
+    ]
+    headers = ("SCHEMA", "NAME", "DOMAINS", "STATUS", "MIGRATIONS")
+    widths = [max(len(str(v)) for v in column) for column in zip(headers, *rows, strict=False)]
+    for row in (headers, *rows):
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _echo_report(report: MigrationReport, seconds: float) -> None:
+    for outcome in report.outcomes:
+        if outcome.status == "upgraded":
+            click.echo(f"  {outcome.schema}: upgraded in {outcome.seconds:.2f} s")
+        elif outcome.status == "failed":
+            click.echo(f"  {outcome.schema}: FAILED: {outcome.error}", err=True)
+    click.echo(
+        f"tenants: {report.count('at_head')} at head, {report.count('upgraded')} upgraded,"
+        f" {report.count('failed')} failed in {seconds:.2f} s"
+    )
+
+
+@tenants_cli.command("migrate")
+@click.option("--tenant", "schema", help="Migrate only this tenant.")
+@click.option(
+    "--parallel",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes for tenants that are behind.",
+)
+@reports_errors
+def migrate_command(schema: str | None, parallel: int) -> None:
+    """Upgrade the shared schema, then each tenant schema in its own transaction."""
+    started = time.perf_counter()
+    ensure_shared_schema()
+    schemas = (
+        [get_tenant(schema).schema_name] if schema else [t.schema_name for t in list_tenants()]
+    )
+    db.session.remove()  # worker processes must not inherit an open transaction
+    report = migrate_tenants(db.engine, schemas, tenant_lineages(), parallel=parallel)
+    _echo_report(report, time.perf_counter() - started)
+    if not report.ok:
+        raise click.ClickException(
+            f"{len(report.failed)} tenant(s) failed; fix the cause and run the command again:"
+            " the others are migrated and stay so"
+        )
+
+
+@tenants_cli.command("archive")
+@click.argument("schema")
+@reports_errors
+def archive_command(schema: str) -> None:
+    """Stop serving a tenant. Its schema and every row are kept."""
+    tenant = archive_tenant(schema)
+    click.echo(f"Archived tenant {tenant.schema_name}: no longer served, all data kept")

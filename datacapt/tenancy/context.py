@@ -1,0 +1,60 @@
+"""The current tenant of a request, job or command, and ``tenant_context`` to enter one."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from datacapt.database import schema_scope
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+
+
+@dataclass(frozen=True)
+class TenantRef:
+    """What code needs to know of the current tenant, independent of any session."""
+
+    id: int
+    uuid: uuid.UUID
+    schema_name: str
+    name: str
+    status: str
+
+
+_current: ContextVar[TenantRef | None] = ContextVar("datacapt_current_tenant", default=None)
+
+
+def current_tenant_or_none() -> TenantRef | None:
+    return _current.get()
+
+
+def current_tenant() -> TenantRef:
+    tenant = _current.get()
+    if tenant is None:
+        raise DatacaptException(
+            ErrorCode.INTERNAL_ERROR,
+            InternalCodes.TENANT_REQUIRED,
+            "This code must run inside a tenant (a request host, a job or tenant_context)",
+        )
+    return tenant
+
+
+@contextmanager
+def tenant_context(tenant: TenantRef | str) -> Iterator[TenantRef]:
+    """Run the block inside ``tenant`` (a TenantRef or a schema name) with its own session.
+
+    The session used inside is new and closed on exit, so no identity map or transaction
+    is ever shared between two tenants (or with the caller).
+    """
+    if isinstance(tenant, str):
+        from datacapt.tenancy.services import get_tenant
+
+        tenant = get_tenant(tenant)
+    with schema_scope(tenant.schema_name):
+        reset_token = _current.set(tenant)
+        try:
+            yield tenant
+        finally:
+            _current.reset(reset_token)

@@ -1,0 +1,53 @@
+"""Shared-schema tables: tenants and the host names that reach them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from datacapt.database import BaseModel, SharedModel, StatusTransitionMixin, TenantModel
+
+
+class TenantStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class Tenant(SharedModel, BaseModel, StatusTransitionMixin):
+    """A customer; its data lives in its own PostgreSQL schema ``schema_name``."""
+
+    __tablename__ = "tenants"
+
+    schema_name: Mapped[str] = mapped_column(sa.String(63), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(20), default=TenantStatus.ACTIVE)
+    archived_at: Mapped[dt.datetime | None]
+    domains: Mapped[list[Domain]] = relationship(
+        back_populates="tenant", order_by="Domain.id", lazy="selectin"
+    )
+
+    # Archiving is one-way: an archived tenant's rows are kept as evidence, never served again.
+    allowed_status_transitions = {TenantStatus.ACTIVE: {TenantStatus.ARCHIVED}}
+
+
+class Domain(SharedModel, BaseModel):
+    """A host name (lower case, no port) that resolves to one tenant."""
+
+    __tablename__ = "domains"
+
+    domain: Mapped[str] = mapped_column(sa.String(253), unique=True)
+    tenant_id: Mapped[int] = mapped_column(sa.ForeignKey(Tenant.id), index=True)
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    tenant: Mapped[Tenant] = relationship(back_populates="domains")
+
+
+class TenantSettings(TenantModel, BaseModel):
+    """The customer's own settings, one row in each tenant schema."""
+
+    __tablename__ = "tenant_settings"
+
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    default_language: Mapped[str] = mapped_column(sa.String(16), default="en")

@@ -1,0 +1,198 @@
+"""Tenant lifecycle: validate, create (schema and rows in one transaction), archive, look up."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from datacapt.database import db, utcnow
+from datacapt.database.session import NO_TENANT_SCHEMA
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.migrating import Lineage, tenant_lineages, upgrade
+from datacapt.migrating.runner import lock_schema
+from datacapt.tenancy.context import TenantRef
+from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
+
+SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
+RESERVED_SCHEMAS = frozenset({"public", "information_schema", "shared", NO_TENANT_SCHEMA})
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# Tenant creations take this lock so that the uniqueness checks and inserts are atomic.
+_TENANTS_LOCK = "datacapt.tenants"
+
+
+def _invalid(internal: InternalCodes, message: str, field: str) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.VALIDATION_ERROR, internal, message, fields={field: [message]}
+    )
+
+
+def validate_schema_name(schema_name: str) -> str:
+    if schema_name in RESERVED_SCHEMAS or schema_name.startswith("pg_"):
+        raise _invalid(
+            InternalCodes.TENANT_SCHEMA_RESERVED,
+            f"{schema_name!r} is reserved by PostgreSQL or the platform",
+            "schema_name",
+        )
+    if not SCHEMA_NAME_PATTERN.match(schema_name):
+        raise _invalid(
+            InternalCodes.TENANT_SCHEMA_INVALID,
+            f"{schema_name!r} is not a valid schema name: 2 to 63 characters, lower-case"
+            " letters, digits and underscores, starting with a letter",
+            "schema_name",
+        )
+    return schema_name
+
+
+def normalize_host(host: str) -> str:
+    """Lower-case host name without port or trailing dot ('' when it cannot be a host)."""
+    host = host.strip().lower()
+    if host.startswith("["):  # [IPv6]:port
+        return host[1 : host.find("]")] if "]" in host else ""
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def validate_domain(domain: str) -> str:
+    host = normalize_host(domain)
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    labels = host.split(".")
+    if not host or len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        raise _invalid(
+            InternalCodes.DOMAIN_INVALID, f"{domain!r} is not a valid host name", "domains"
+        )
+    return host
+
+
+def to_ref(tenant: Tenant) -> TenantRef:
+    return TenantRef(tenant.id, tenant.uuid, tenant.schema_name, tenant.name, tenant.status)
+
+
+def create_tenant(
+    schema_name: str,
+    name: str,
+    domains: Sequence[str],
+    lineages: Sequence[Lineage] | None = None,
+) -> Tenant:
+    """Create the tenant's rows, schema and tables in one transaction: all or nothing."""
+    schema_name = validate_schema_name(schema_name)
+    name = name.strip()
+    if not name:
+        raise _invalid(InternalCodes.VALIDATION_FAILED, "A tenant needs a name", "name")
+    hosts = list(dict.fromkeys(validate_domain(d) for d in domains))
+    if not hosts:
+        raise _invalid(
+            InternalCodes.DOMAIN_INVALID, "A tenant needs at least one domain", "domains"
+        )
+    lineages = tenant_lineages() if lineages is None else lineages
+
+    with db.engine.connect() as connection, connection.begin():
+        lock_schema(connection, _TENANTS_LOCK)
+        _check_free(connection, schema_name, hosts)
+        with orm.Session(bind=connection) as session:
+            tenant = Tenant(schema_name=schema_name, name=name, status=TenantStatus.ACTIVE)
+            tenant.domains = [
+                Domain(domain=host, is_primary=index == 0) for index, host in enumerate(hosts)
+            ]
+            session.add(tenant)
+            session.flush()
+            connection.execute(sa.schema.CreateSchema(schema_name))
+            for lineage in lineages:
+                upgrade(connection, lineage, schema_name)
+            session.expunge_all()
+    return tenant
+
+
+def _check_free(connection: sa.Connection, schema_name: str, hosts: list[str]) -> None:
+    schema_taken = (
+        connection.execute(
+            sa.select(sa.func.count()).select_from(Tenant).where(Tenant.schema_name == schema_name)
+        ).scalar_one()
+        or connection.execute(
+            sa.text("SELECT count(*) FROM pg_namespace WHERE nspname = :name"),
+            {"name": schema_name},
+        ).scalar_one()
+    )
+    if schema_taken:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.TENANT_ALREADY_EXISTS,
+            f"A tenant or schema named {schema_name!r} already exists",
+            fields={"schema_name": ["already exists"]},
+        )
+    taken = (
+        connection.execute(
+            sa.select(Domain.domain).where(Domain.domain.in_(hosts)).order_by(Domain.domain)
+        )
+        .scalars()
+        .all()
+    )
+    if taken:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.DOMAIN_ALREADY_TAKEN,
+            f"Domain already taken by another tenant: {', '.join(taken)}",
+            fields={"domains": [f"{host} is already taken" for host in taken]},
+        )
+
+
+def find_tenant(schema_name: str) -> Tenant | None:
+    return db.session.execute(
+        sa.select(Tenant).where(Tenant.schema_name == schema_name)
+    ).scalar_one_or_none()
+
+
+def get_tenant(schema_name: str) -> TenantRef:
+    """The tenant of a schema name, active or archived; TENANT_NOT_FOUND otherwise."""
+    tenant = find_tenant(schema_name)
+    if tenant is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
+        )
+    return to_ref(tenant)
+
+
+def list_tenants() -> list[Tenant]:
+    return list(db.session.execute(sa.select(Tenant).order_by(Tenant.schema_name)).scalars())
+
+
+def tenant_for_host(host: str) -> TenantRef:
+    """The active tenant a request's Host header names (port and case ignored)."""
+    tenant = db.session.execute(
+        sa.select(Tenant).join(Tenant.domains).where(Domain.domain == normalize_host(host))
+    ).scalar_one_or_none()
+    if tenant is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, "No tenant is served at this host"
+        )
+    if tenant.status != TenantStatus.ACTIVE:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.TENANT_ARCHIVED, "No tenant is served at this host"
+        )
+    return to_ref(tenant)
+
+
+def archive_tenant(schema_name: str) -> Tenant:
+    """Stop serving the tenant; its schema and every row are kept."""
+    tenant = find_tenant(schema_name)
+    if tenant is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
+        )
+    tenant.transition_to(TenantStatus.ARCHIVED)
+    tenant.archived_at = utcnow()
+    db.session.commit()
+    return tenant
+
+
+def get_tenant_settings() -> TenantSettings:
+    """The current tenant's settings row (created with its schema)."""
+    return db.session.execute(sa.select(TenantSettings)).scalar_one()
