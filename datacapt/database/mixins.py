@@ -121,3 +121,17 @@ def _enforce_status_transitions(_mapper: Any, _connection: Any, target: Any) -> 
     history = sa.inspect(target).attrs.status.history
     if history.deleted and history.added:
         target._check_transition(history.deleted[0], history.added[0])
+
+
+def _load_old_values_before_change(mapper: orm.Mapper, _class: type) -> None:
+    """Keep the old value of every column when it changes, even if it was expired.
+
+    Without this a value set after a commit (which expires attributes) has no old value
+    in its history: tracked_changes and the transition check would see none.
+    """
+    for prop in mapper.column_attrs:
+        mapper.class_manager[prop.key].impl.active_history = True
+
+
+for _mixin in (TrackingMixin, StatusTransitionMixin):
+    event.listen(_mixin, "mapper_configured", _load_old_values_before_change, propagate=True)

@@ -61,6 +61,11 @@ def init_lineages(app) -> None:
     app.extensions[_EXTENSION_KEY] = [CORE_TENANT_LINEAGE]
 
 
+def register_tenant_lineage(app, lineage: Lineage) -> None:
+    """Add a lineage that every tenant schema of ``app`` is migrated with."""
+    app.extensions[_EXTENSION_KEY].append(lineage)
+
+
 def tenant_lineages() -> list[Lineage]:
     """The lineages every tenant schema is migrated with, core first."""
     return list(current_app.extensions[_EXTENSION_KEY])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import click
@@ -126,4 +127,8 @@ def migrate_command(schema: str | None, parallel: int) -> None:
 def archive_command(schema: str) -> None:
     """Stop serving a tenant. Its schema and every row are kept."""
     tenant = archive_tenant(schema)
-    click.echo(f"Archived tenant {tenant.schema_name}: no longer served, all data kept")
+    click.echo(
+        f"Tenant {tenant.schema_name} archived since"
+        f" {tenant.archived_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC:"
+        " no longer served, all data kept"
+    )

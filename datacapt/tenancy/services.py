@@ -181,15 +181,16 @@ def tenant_for_host(host: str) -> TenantRef:
 
 
 def archive_tenant(schema_name: str) -> Tenant:
-    """Stop serving the tenant; its schema and every row are kept."""
+    """Stop serving the tenant; its schema and every row are kept. Idempotent."""
     tenant = find_tenant(schema_name)
     if tenant is None:
         raise DatacaptException(
             ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
         )
-    tenant.transition_to(TenantStatus.ARCHIVED)
-    tenant.archived_at = utcnow()
-    db.session.commit()
+    if tenant.status != TenantStatus.ARCHIVED:
+        tenant.transition_to(TenantStatus.ARCHIVED)
+        tenant.archived_at = utcnow()
+        db.session.commit()
     return tenant
 
 

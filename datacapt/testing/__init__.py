@@ -1,0 +1,1 @@
+"""Test support shipped with the platform: a pytest plugin, factories, a tenant-aware client."""

@@ -1,0 +1,53 @@
+"""The test database: DATACAPT_TEST_DATABASE_URL, else a private embedded server under var/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+# Schemas PostgreSQL owns; every other schema in the test database is dropped at start.
+_SYSTEM_SCHEMAS = ("information_schema",)
+
+
+def database_url_for_tests(var_dir: Path) -> str:
+    url = os.environ.get("DATACAPT_TEST_DATABASE_URL")
+    if url:
+        return url
+    from datacapt.database.embedded import embedded_database_url
+
+    return embedded_database_url(var_dir, "pgdata-test")
+
+
+def reset_database(engine: sa.Engine) -> None:
+    """Drop every tenant schema and the shared tables: the test database starts empty."""
+    with engine.begin() as connection:
+        schemas = connection.execute(
+            sa.text(
+                "SELECT nspname FROM pg_namespace"
+                " WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> ALL(:system)"
+            ),
+            {"system": list(_SYSTEM_SCHEMAS)},
+        ).scalars()
+        quote = connection.dialect.identifier_preparer.quote_schema
+        for schema in list(schemas):
+            connection.exec_driver_sql(f"DROP SCHEMA {quote(schema)} CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+
+
+def drop_tenant(engine: sa.Engine, schema_name: str) -> None:
+    """Remove a test tenant completely (the product itself never deletes a tenant)."""
+    with engine.begin() as connection:
+        quote = connection.dialect.identifier_preparer.quote_schema
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {quote(schema_name)} CASCADE")
+        connection.execute(
+            sa.text(
+                "DELETE FROM public.domains WHERE tenant_id IN"
+                " (SELECT id FROM public.tenants WHERE schema_name = :s)"
+            ),
+            {"s": schema_name},
+        )
+        connection.execute(
+            sa.text("DELETE FROM public.tenants WHERE schema_name = :s"), {"s": schema_name}
+        )

@@ -1,0 +1,150 @@
+"""Fixtures for the platform's tests and for plugin authors' (loaded through `pytest11`).
+
+app           the application on the test database, shared schema migrated, jobs in process
+db_engine     its engine
+tenant_factory  make real tenants; they are dropped after the test
+tenant, other_tenant  two tenants
+client        a test client without a host
+api_client    a test client addressed to ``tenant``'s host
+client_for    a test client addressed to any tenant's host
+redis_queue   switches the app to RQ on Redis (DATACAPT_TEST_REDIS_URL or in-process fakeredis)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from datacapt.app import create_app
+from datacapt.config import Settings
+from datacapt.database import db
+from datacapt.jobs.connection import set_redis
+from datacapt.migrating import migrate_shared
+from datacapt.tenancy.context import TenantRef
+from datacapt.testing.client import TenantClient
+from datacapt.testing.database import drop_tenant, reset_database, database_url_for_tests
+from datacapt.testing.factories import TenantFactory
+
+TEST_SECRET_KEY = "test-secret-key-not-for-production-use"
+
+
+def settings_for_tests(**overrides: Any) -> Settings:
+    """Settings for a test app on the test database (overrides win)."""
+    var_dir = Path(os.environ.get("DATACAPT_VAR_DIR", "var"))
+    values: dict[str, Any] = {
+        "env": "testing",
+        "secret_key": TEST_SECRET_KEY,
+        "database_url": database_url_for_tests(var_dir),
+        "var_dir": var_dir,
+        "redis_url": None,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def _test_database() -> str:
+    settings = settings_for_tests()
+    engine_app = create_app(settings)
+    with engine_app.app_context():
+        reset_database(db.engine)
+        outcome = migrate_shared(db.engine)
+        assert outcome.status != "failed", outcome.error
+    return settings.database_url  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def app(_test_database: str) -> Flask:
+    app = create_app(settings_for_tests(database_url=_test_database))
+    app.test_client_class = TenantClient
+    return app
+
+
+@pytest.fixture
+def db_engine(app: Flask):
+    with app.app_context():
+        yield db.engine
+
+
+@pytest.fixture
+def tenant_factory(app: Flask) -> Iterator[Callable[..., TenantRef]]:
+    created: list[str] = []
+
+    def make(**fields: Any) -> TenantRef:
+        with app.app_context():
+            tenant = TenantFactory(**fields)
+        created.append(tenant.schema_name)
+        return tenant
+
+    yield make
+    with app.app_context():
+        for schema_name in created:
+            drop_tenant(db.engine, schema_name)
+
+
+@pytest.fixture
+def tenant(tenant_factory: Callable[..., TenantRef]) -> TenantRef:
+    return tenant_factory()
+
+
+@pytest.fixture
+def other_tenant(tenant_factory: Callable[..., TenantRef]) -> TenantRef:
+    return tenant_factory()
+
+
+def tenant_host(app: Flask, tenant: TenantRef) -> str:
+    from datacapt.tenancy.models import Domain
+
+    with app.app_context():
+        return (
+            db.session.execute(
+                db.select(Domain.domain).where(Domain.tenant_id == tenant.id).order_by(Domain.id)
+            )
+            .scalars()
+            .first()
+        )
+
+
+@pytest.fixture
+def client(app: Flask) -> TenantClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def client_for(app: Flask) -> Callable[[TenantRef], TenantClient]:
+    def make(tenant: TenantRef) -> TenantClient:
+        return app.test_client().for_host(tenant_host(app, tenant))
+
+    return make
+
+
+@pytest.fixture
+def api_client(client_for: Callable[[TenantRef], TenantClient], tenant: TenantRef) -> TenantClient:
+    return client_for(tenant)
+
+
+@pytest.fixture
+def redis_queue(app: Flask) -> Iterator[Any]:
+    """Real Redis when DATACAPT_TEST_REDIS_URL is set, else fakeredis; flushed around the test."""
+    url = os.environ.get("DATACAPT_TEST_REDIS_URL")
+    if url:
+        from redis import Redis
+
+        connection = Redis.from_url(url)
+    else:
+        import fakeredis
+
+        connection = fakeredis.FakeRedis()
+    connection.flushdb()
+    set_redis(app, connection)
+    try:
+        yield connection
+    finally:
+        set_redis(app, None)
+        connection.flushdb()

@@ -1,0 +1,112 @@
+"""A small tenant resource used to test the kernel: isolation, building blocks, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datacapt.database import BaseModel, SoftDeleteMixin, StatusTransitionMixin, TenantModel, db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors.codes import HTTP_DEFAULT_INTERNAL_CODES
+from datacapt.migrating import Lineage
+
+NOTES_LINEAGE = Lineage(
+    "notes", Path(__file__).parent / "lineages" / "notes", version_table="alembic_version_notes"
+)
+
+
+class Note(TenantModel, BaseModel, SoftDeleteMixin, StatusTransitionMixin):
+    __tablename__ = "notes"
+
+    text: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+
+    allowed_status_transitions = {"draft": {"final"}, "final": {"archived"}}
+
+
+class NoteSchema(ma.Schema):
+    uuid = ma.fields.UUID(dump_only=True)
+    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    status = ma.fields.String(dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class NoteUpdateSchema(ma.Schema):
+    status = ma.fields.String(required=True)
+
+
+blp = Blueprint("notes", __name__, url_prefix="/api/notes")
+
+
+def get_note(note_uuid, include_deleted: bool = False) -> Note:
+    note = db.session.execute(
+        sa.select(Note)
+        .where(Note.uuid == note_uuid)
+        .execution_options(include_deleted=include_deleted)
+    ).scalar_one_or_none()
+    if note is None:
+        raise DatacaptException(ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND)
+    return note
+
+
+@blp.route("/")
+class Notes(MethodView):
+    @blp.response(200, NoteSchema(many=True))
+    def get(self):
+        return db.session.execute(sa.select(Note).order_by(Note.id)).scalars().all()
+
+    @blp.arguments(NoteSchema)
+    @blp.response(201, NoteSchema)
+    def post(self, data):
+        note = Note(text=data["text"])
+        db.session.add(note)
+        db.session.commit()
+        return note
+
+
+@blp.route("/<uuid:note_uuid>")
+class NoteDetail(MethodView):
+    @blp.response(200, NoteSchema)
+    def get(self, note_uuid):
+        return get_note(note_uuid)
+
+    @blp.arguments(NoteUpdateSchema)
+    @blp.response(200, NoteSchema)
+    def patch(self, data, note_uuid):
+        note = get_note(note_uuid)
+        note.transition_to(data["status"])
+        db.session.commit()
+        return note
+
+    @blp.response(204)
+    def delete(self, note_uuid):
+        get_note(note_uuid).soft_delete()
+        db.session.commit()
+
+
+@blp.post("/<uuid:note_uuid>/restore")
+@blp.response(200, NoteSchema)
+def restore(note_uuid):
+    note = get_note(note_uuid, include_deleted=True)
+    note.restore()
+    db.session.commit()
+    return note
+
+
+@blp.post("/fail-after-write")
+def fail_after_write():
+    """Writes, flushes, then fails: nothing of it may remain."""
+    db.session.add(Note(text="half-written"))
+    db.session.flush()
+    raise RuntimeError("secret internal detail")
+
+
+@blp.get("/raise/<int:status>")
+def raise_status(status: int):
+    code = ErrorCode(status)
+    raise DatacaptException(code, HTTP_DEFAULT_INTERNAL_CODES[code])
