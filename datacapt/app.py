@@ -45,6 +45,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from datacapt.health.routes import blp as health_blp
     from datacapt.jobs.cli import jobs_cli
     from datacapt.jobs.connection import init_redis
+    from datacapt.jobs.cron import init_cron
     from datacapt.migrating.lineages import init_lineages
     from datacapt.tenancy.cli import tenants_cli
     from datacapt.tenancy.resolver import init_tenant_resolution
@@ -71,6 +72,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     init_lineages(app)
     init_redis(app, settings.redis_url)
+    init_cron(app)
 
     api = init_api(app)
     init_tenant_resolution(app)

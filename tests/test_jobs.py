@@ -8,6 +8,7 @@ from rq import Queue, SimpleWorker
 
 from datacapt.database import db
 from datacapt.jobs import enqueue
+from datacapt.jobs.cron import CronEntry, build_scheduler
 from datacapt.tenancy import tenant_context
 from tests.notes_app import Note
 
@@ -68,3 +69,34 @@ def test_worker_command_runs_queued_jobs(app, tenant, redis_queue):
     result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code == 0, result.output
     assert note_texts(app, tenant) == ["by worker"]
+
+
+def count_tenants() -> int:
+    from datacapt.tenancy.services import list_tenants
+
+    return len(list_tenants())
+
+
+def test_cron_entries_are_enqueued_by_the_scheduler_and_run(app, tenant, redis_queue):
+    entry = CronEntry("count-tenants", "tests.test_jobs.count_tenants", interval=60)
+    scheduler = build_scheduler(redis_queue, [entry])
+    enqueued = scheduler.enqueue_jobs()
+    assert [job.name for job in enqueued] == ["count-tenants"]
+    assert scheduler.enqueue_jobs() == []  # not due again before its interval
+    queue = Queue("default", connection=redis_queue)
+    (job,) = queue.get_jobs()
+    with app.app_context():
+        SimpleWorker([queue], connection=redis_queue).work(burst=True)
+    assert job.latest_result().return_value >= 1
+
+
+def test_cron_entry_needs_exactly_one_schedule():
+    with pytest.raises(ValueError, match="exactly one"):
+        CronEntry("x", "tests.test_jobs.count_tenants")
+    with pytest.raises(ValueError, match="exactly one"):
+        CronEntry("x", "tests.test_jobs.count_tenants", cron="* * * * *", interval=5)
+
+
+def test_cron_command_needs_redis(app):
+    result = app.test_cli_runner().invoke(args=["jobs", "cron"])
+    assert result.exit_code == 1 and "REDIS_URL is not set" in result.output

@@ -56,7 +56,6 @@ class InternalCodes(enum.IntEnum):
     # 2xxx: core building blocks
     OBJECT_NOT_FOUND = 2000
     ILLEGAL_STATUS_TRANSITION = 2001
-    OBJECT_DELETED = 2002
 
     # 3xxx: tenancy
     TENANT_NOT_FOUND = 3000
@@ -66,7 +65,6 @@ class InternalCodes(enum.IntEnum):
     TENANT_ALREADY_EXISTS = 3004
     DOMAIN_INVALID = 3005
     DOMAIN_ALREADY_TAKEN = 3006
-    TENANT_NOT_MIGRATED = 3007
     TENANT_REQUIRED = 3008
 
 

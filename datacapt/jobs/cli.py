@@ -1,4 +1,4 @@
-"""flask jobs worker: run RQ workers inside the app."""
+"""flask jobs worker | cron: RQ workers and the periodic-job scheduler, inside the app."""
 
 from __future__ import annotations
 
@@ -11,9 +11,17 @@ from rq import Worker
 
 from datacapt.database import db
 from datacapt.jobs.connection import redis_connection
+from datacapt.jobs.cron import build_scheduler, cron_entries
 from datacapt.jobs.queue import DEFAULT_QUEUE
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")
+
+
+def _require_redis():
+    connection = redis_connection()
+    if connection is None:
+        raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in process")
+    return connection
 
 
 @jobs_cli.command("worker")
@@ -21,9 +29,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     """Run a worker that executes each job inside its tenant."""
-    connection = redis_connection()
-    if connection is None:
-        raise click.ClickException("REDIS_URL is not set: without Redis, jobs run in process")
+    connection = _require_redis()
     engines = list(db.engines.values())
 
     def forget_parent_connections() -> None:
@@ -34,3 +40,14 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     os.register_at_fork(after_in_child=forget_parent_connections)
     current_app.logger.info("Worker serving %s", ", ".join(queues or (DEFAULT_QUEUE,)))
     Worker(list(queues or (DEFAULT_QUEUE,)), connection=connection).work(burst=burst)
+
+
+@jobs_cli.command("cron")
+def cron_command() -> None:
+    """Run the scheduler that enqueues the registered periodic jobs on time."""
+    entries = cron_entries()
+    for entry in entries:
+        click.echo(f"{entry.name}: {entry.cron or f'every {entry.interval} s'} -> {entry.func}")
+    if not entries:
+        click.echo("No periodic jobs are registered; the scheduler idles.")
+    build_scheduler(_require_redis(), entries).start()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import uuid
-
 import factory
 
 from datacapt.tenancy.services import create_tenant, to_ref

@@ -27,7 +27,7 @@ from datacapt.jobs.connection import set_redis
 from datacapt.migrating import migrate_shared
 from datacapt.tenancy.context import TenantRef
 from datacapt.testing.client import TenantClient
-from datacapt.testing.database import drop_tenant, reset_database, database_url_for_tests
+from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
 from datacapt.testing.factories import TenantFactory
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production-use"
