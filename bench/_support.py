@@ -1,0 +1,41 @@
+"""Shared helpers for the benchmarks: a private database and JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def bench_database_url() -> str:
+    """BENCH_DATABASE_URL, else an embedded server under var/pgdata-bench (emptied first)."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        return url
+    from datacapt.database.embedded import embedded_database_url
+
+    return embedded_database_url(ROOT / "var", "pgdata-bench")
+
+
+def timed_subprocess(code: str, env: dict[str, str]) -> float:
+    """Wall seconds of a fresh Python process running ``code``."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+    return time.perf_counter() - started
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 4)
+
+
+def emit(figures: dict[str, Any]) -> None:
+    """Print the figures as one JSON object on the last line."""
+    print(json.dumps(figures))
