@@ -9,10 +9,13 @@ PORT ?= 5000
 
 .PHONY: run test lint format install constraints bench clean
 
-$(STAMP): setup.cfg pyproject.toml requirements/constraints.txt
+# The example third-party plugin is installed too: it is discovered by its entry point,
+# exactly as a customer's plugin would be, and its tests run with the suite.
+$(STAMP): setup.cfg pyproject.toml requirements/constraints.txt examples/datacapt-hello/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e examples/datacapt-hello
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -40,7 +43,7 @@ bench: install
 	$(BIN)/python bench/startup.py
 
 constraints: install
-	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable; } > requirements/constraints.new
+	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^datacapt'; } > requirements/constraints.new
 	mv requirements/constraints.new requirements/constraints.txt
 
 clean:

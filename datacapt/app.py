@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -32,8 +32,13 @@ def _configure_logging(level: str) -> None:
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
-def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
-    """Build the app from ``config`` (Settings, overrides of Settings fields, or the env)."""
+def create_app(
+    config: Settings | Mapping[str, Any] | None = None, extra_plugins: Iterable[Any] = ()
+) -> Flask:
+    """Build the app from ``config`` (Settings, overrides of Settings fields, or the env).
+
+    ``extra_plugins`` are plugin objects registered beside the installed ones (tests).
+    """
     settings = _settings(config)
     settings.validate()
     _configure_logging(settings.log_level)
@@ -47,6 +52,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from datacapt.jobs.connection import init_redis
     from datacapt.jobs.cron import init_cron
     from datacapt.migrating.lineages import init_lineages
+    from datacapt.plugins.cli import plugins_cli
+    from datacapt.plugins.setup import init_plugins
     from datacapt.tenancy.cli import tenants_cli
     from datacapt.tenancy.resolver import init_tenant_resolution
     from datacapt.tenancy.routes import blp as tenant_blp
@@ -64,6 +71,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
             "pool_size": settings.db_pool_size,
         },
         DATACAPT_ENV=settings.env,
+        DATACAPT_OPERATOR_TOKEN=settings.operator_token,
         TESTING=settings.env == "testing",
     )
     app.config.update(settings.extra)
@@ -78,7 +86,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     init_tenant_resolution(app)
     app.register_blueprint(health_blp)
     api.register_blueprint(tenant_blp)
-
-    for group in (tenants_cli, demo_cli, jobs_cli):
+    for group in (tenants_cli, plugins_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)
+    init_plugins(app, api, settings.plugins, extra_plugins)
     return app

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from datacapt.database.locks import advisory_lock
 from datacapt.migrating import Lineage, migrate_tenants, tenant_lineages
 from datacapt.migrating import runner as runner_module
-from datacapt.migrating.runner import lock_schema, migrate_schema
+from datacapt.migrating.runner import migrate_schema
 
 FLAKY = Lineage(
     "flaky", Path(__file__).parent / "lineages" / "flaky", version_table="alembic_version_flaky"
@@ -38,6 +39,10 @@ def lineages(app):
         return [*tenant_lineages(), FLAKY]
 
 
+def plan(schemas, lineages):
+    return dict.fromkeys(schemas, lineages)
+
+
 @pytest.fixture
 def three_tenants(tenant_factory):
     return [tenant_factory().schema_name for _ in range(3)]
@@ -46,7 +51,7 @@ def three_tenants(tenant_factory):
 def test_fresh_lineage_reaches_every_tenant_then_costs_nothing(
     db_engine, lineages, three_tenants, monkeypatch
 ):
-    report = migrate_tenants(db_engine, three_tenants, lineages)
+    report = migrate_tenants(db_engine, plan(three_tenants, lineages))
     assert [o.status for o in report.outcomes] == ["upgraded"] * 3
     for schema in three_tenants:
         assert flaky_rows(db_engine, schema) == [1]
@@ -55,7 +60,7 @@ def test_fresh_lineage_reaches_every_tenant_then_costs_nothing(
         raise AssertionError("a tenant at head must not start Alembic")
 
     monkeypatch.setattr(runner_module, "upgrade", no_alembic)
-    again = migrate_tenants(db_engine, three_tenants, lineages)
+    again = migrate_tenants(db_engine, plan(three_tenants, lineages))
     assert [o.status for o in again.outcomes] == ["at_head"] * 3
 
 
@@ -64,7 +69,7 @@ def test_failed_tenant_is_reported_others_migrate_and_a_rerun_resumes(
 ):
     first, failing, last = three_tenants
     monkeypatch.setenv("DATACAPT_TEST_FAIL_SCHEMAS", failing)
-    report = migrate_tenants(db_engine, three_tenants, lineages)
+    report = migrate_tenants(db_engine, plan(three_tenants, lineages))
     assert not report.ok
     statuses = {o.schema: o.status for o in report.outcomes}
     assert statuses == {first: "upgraded", failing: "failed", last: "upgraded"}
@@ -72,7 +77,7 @@ def test_failed_tenant_is_reported_others_migrate_and_a_rerun_resumes(
     assert flaky_rows(db_engine, failing) is None  # its transaction left nothing behind
 
     monkeypatch.delenv("DATACAPT_TEST_FAIL_SCHEMAS")
-    resumed = migrate_tenants(db_engine, three_tenants, lineages)
+    resumed = migrate_tenants(db_engine, plan(three_tenants, lineages))
     assert resumed.ok
     assert {o.schema: o.status for o in resumed.outcomes} == {
         first: "at_head",
@@ -87,7 +92,7 @@ def test_parallel_workers_migrate_every_tenant_and_report_failures(
 ):
     schemas = [tenant_factory().schema_name for _ in range(4)]
     monkeypatch.setenv("DATACAPT_TEST_FAIL_SCHEMAS", schemas[2])
-    report = migrate_tenants(db_engine, schemas, lineages, parallel=2)
+    report = migrate_tenants(db_engine, plan(schemas, lineages), parallel=2)
     assert sorted(o.schema for o in report.outcomes) == sorted(schemas)
     assert [o.schema for o in report.failed] == [schemas[2]]
     assert report.count("upgraded") == 3
@@ -104,7 +109,7 @@ def test_a_schema_is_migrated_by_one_process_at_a_time(db_engine, lineages, tena
         finished.set()
 
     with db_engine.connect() as holder, holder.begin():
-        lock_schema(holder, tenant.schema_name)
+        advisory_lock(holder, tenant.schema_name)
         worker = threading.Thread(target=migrate)
         worker.start()
         assert not finished.wait(0.5), "the migration must wait for the lock"
@@ -113,7 +118,7 @@ def test_a_schema_is_migrated_by_one_process_at_a_time(db_engine, lineages, tena
 
 
 def test_tenant_schema_has_each_lineage_version_table(db_engine, lineages, tenant):
-    migrate_tenants(db_engine, [tenant.schema_name], lineages)
+    migrate_tenants(db_engine, plan([tenant.schema_name], lineages))
     with db_engine.connect() as connection:
         tables = set(
             connection.execute(

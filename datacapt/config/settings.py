@@ -24,6 +24,13 @@ def psycopg2_url(url: str) -> str:
     return url
 
 
+def _names(value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated allow-list; unset means no restriction, empty means none."""
+    if value is None:
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
 def _int(value: str | None, default: int) -> int:
     return default if value in (None, "") else int(value)
 
@@ -39,6 +46,8 @@ class Settings:
     db_pool_size: int = 5
     db_pool_recycle: int = 1800
     log_level: str = "INFO"
+    plugins: tuple[str, ...] | None = None  # None: every installed plugin
+    operator_token: str | None = None
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -54,6 +63,8 @@ class Settings:
             "db_pool_size": _int(env.get("DATACAPT_DB_POOL_SIZE"), 5),
             "db_pool_recycle": _int(env.get("DATACAPT_DB_POOL_RECYCLE"), 1800),
             "log_level": env.get("LOG_LEVEL", "INFO"),
+            "plugins": _names(env.get("DATACAPT_PLUGINS")),
+            "operator_token": env.get("DATACAPT_OPERATOR_TOKEN") or None,
         }
         values.update(overrides)
         return cls(**values)
@@ -75,6 +86,8 @@ class Settings:
             )
         if self.max_content_length <= 0:
             problems.append("DATACAPT_MAX_BODY_BYTES must be a positive number of bytes")
+        if self.operator_token is not None and len(self.operator_token) < 32:
+            problems.append("DATACAPT_OPERATOR_TOKEN must be at least 32 characters")
         if self.is_production:
             if self.uses_embedded_database:
                 problems.append(

@@ -7,9 +7,10 @@ from flask.cli import AppGroup
 
 from datacapt.database import db
 from datacapt.errors.cli import reports_errors
-from datacapt.migrating import migrate_tenants, tenant_lineages
+from datacapt.migrating import migrate_tenants
+from datacapt.plugins.services import tenant_lineage_plan
 from datacapt.tenancy.cli import ensure_shared_schema
-from datacapt.tenancy.services import create_tenant, find_tenant
+from datacapt.tenancy.services import create_tenant, find_tenant, get_tenant
 
 DEMO_SCHEMA = "demo"
 DEMO_NAME = "Demo Clinical Research"
@@ -27,8 +28,9 @@ def seed_command() -> None:
         create_tenant(DEMO_SCHEMA, DEMO_NAME, DEMO_DOMAINS)
         click.echo(f"Created the demo tenant at {', '.join(DEMO_DOMAINS)}")
         return
+    plan = tenant_lineage_plan([get_tenant(DEMO_SCHEMA)])
     db.session.remove()
-    report = migrate_tenants(db.engine, [DEMO_SCHEMA], tenant_lineages())
+    report = migrate_tenants(db.engine, plan)
     if not report.ok:
         raise click.ClickException(f"Migrating the demo tenant failed: {report.failed[0].error}")
     click.echo("The demo tenant exists and is at head")

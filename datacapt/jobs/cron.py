@@ -17,8 +17,8 @@ _EXTENSION_KEY = "datacapt.cron_entries"
 class CronEntry:
     """Run the function at dotted path ``func`` on a cron expression or every N seconds.
 
-    The function runs as a platform job (no tenant); a function that works per tenant
-    enqueues one job per tenant itself.
+    A core entry runs once as a platform job (no tenant). A plugin's entry (``plugin`` set
+    by the loader) runs once per tenant that has the plugin enabled, each in its own job.
     """
 
     name: str
@@ -26,6 +26,7 @@ class CronEntry:
     cron: str | None = None
     interval: int | None = None
     queue: str = DEFAULT_QUEUE
+    plugin: str | None = None
 
     def __post_init__(self) -> None:
         if (self.cron is None) == (self.interval is None):
@@ -44,13 +45,24 @@ def cron_entries() -> list[CronEntry]:
     return list(current_app.extensions[_EXTENSION_KEY])
 
 
+# Enqueues one job per tenant that has the plugin enabled (a string: no import cycle).
+FAN_OUT_JOB = "datacapt.plugins.jobs.fan_out"
+
+
+def job_arguments(entry: CronEntry) -> tuple:
+    """The run_job arguments of one tick of ``entry``."""
+    if entry.plugin is None:
+        return (None, entry.func, (), {})
+    return (None, FAN_OUT_JOB, (entry.plugin, entry.func, entry.queue), {})
+
+
 def build_scheduler(connection: Redis, entries: list[CronEntry]) -> CronScheduler:
     scheduler = CronScheduler(connection)
     for entry in entries:
         scheduler.register(
             run_job,
             entry.queue,
-            args=(None, entry.func, (), {}),
+            args=job_arguments(entry),
             cron=entry.cron,
             interval=entry.interval,
             name=entry.name,

@@ -55,9 +55,16 @@ def enqueue(
 
 
 def run_job(schema: str | None, path: str, args: tuple, kwargs: dict[str, Any]) -> Any:
-    """The entry point of every job: enter the job's tenant, then call the function."""
+    """The entry point of every job: enter the job's tenant, then call the function.
+
+    A plugin's job is refused (and so recorded as failed) in a tenant without the plugin.
+    """
+    # Imported here: the plugin package imports the jobs package at load time.
+    from datacapt.plugins.gating import ensure_job_allowed
+
     func = import_string(path)
     if schema is None:
         return func(*args, **kwargs)
-    with tenant_context(schema):
+    with tenant_context(schema) as tenant:
+        ensure_job_allowed(tenant, path)
         return func(*args, **kwargs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -18,12 +18,10 @@ import sqlalchemy as sa
 from alembic.runtime.environment import EnvironmentContext
 
 from datacapt.database import SHARED_SCHEMA
+from datacapt.database.locks import advisory_lock
 from datacapt.migrating.lineages import SHARED_LINEAGE, Lineage
 
 log = logging.getLogger(__name__)
-
-# First key of every advisory lock the runner takes; the second is hashtext(schema).
-ADVISORY_LOCK_NAMESPACE = 0x0DA7AC47
 
 
 @dataclass(frozen=True)
@@ -48,13 +46,6 @@ class MigrationReport:
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
-
-
-def lock_schema(connection: sa.Connection, schema: str) -> None:
-    """Serialize migrations of one schema across processes, until the transaction ends."""
-    connection.execute(
-        sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_NAMESPACE, sa.func.hashtext(schema)))
-    )
 
 
 def upgrade(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
@@ -108,19 +99,26 @@ def current_revisions(
     return {schema: frozenset(revs) for schema, revs in revisions.items()}
 
 
-def schemas_behind(
-    engine: sa.Engine, schemas: Sequence[str], lineages: Sequence[Lineage]
-) -> list[str]:
-    """The schemas where at least one lineage is not at head (order kept)."""
-    if not schemas:
-        return []
-    with engine.connect() as connection:
-        behind: set[str] = set()
+MigrationPlan = Mapping[str, Sequence[Lineage]]
+"""Each schema to migrate, with the lineages it carries (in the order to apply them)."""
+
+
+def lineage_states(engine: sa.Engine, plan: MigrationPlan) -> dict[str, list[str]]:
+    """For each schema of the plan, the names of its lineages that are not at head.
+
+    Two catalog queries per distinct lineage, whatever the number of schemas.
+    """
+    by_lineage: dict[Lineage, list[str]] = {}
+    for schema, lineages in plan.items():
         for lineage in lineages:
+            by_lineage.setdefault(lineage, []).append(schema)
+    behind: dict[str, list[str]] = {schema: [] for schema in plan}
+    with engine.connect() as connection:
+        for lineage, schemas in by_lineage.items():
             for schema, revisions in current_revisions(connection, schemas, lineage).items():
                 if revisions != lineage.heads:
-                    behind.add(schema)
-    return [schema for schema in schemas if schema in behind]
+                    behind[schema].append(lineage.name)
+    return behind
 
 
 def migrate_schema(engine: sa.Engine, schema: str, lineages: Sequence[Lineage]) -> SchemaOutcome:
@@ -128,7 +126,7 @@ def migrate_schema(engine: sa.Engine, schema: str, lineages: Sequence[Lineage]) 
     started = time.perf_counter()
     try:
         with engine.connect() as connection, connection.begin():
-            lock_schema(connection, schema)
+            advisory_lock(connection, schema)
             upgraded = False
             for lineage in lineages:
                 applied = current_revisions(connection, [schema], lineage)[schema]
@@ -163,22 +161,17 @@ def _migrate_in_child(schema: str, lineages: Sequence[Lineage]) -> SchemaOutcome
     return migrate_schema(_child_engine, schema, lineages)
 
 
-def migrate_tenants(
-    engine: sa.Engine,
-    schemas: Iterable[str],
-    lineages: Sequence[Lineage],
-    parallel: int = 1,
-) -> MigrationReport:
-    """Upgrade each tenant schema independently; one failure never stops the others.
+def migrate_tenants(engine: sa.Engine, plan: MigrationPlan, parallel: int = 1) -> MigrationReport:
+    """Upgrade each tenant schema of the plan independently; one failure never stops others.
 
     With ``parallel`` > 1 the schemas that are behind are migrated by that many worker
     processes (Alembic's operation proxies are process-global, so not threads).
     """
-    schemas = list(schemas)
-    behind = schemas_behind(engine, schemas, lineages)
-    report = MigrationReport([SchemaOutcome(s, "at_head") for s in schemas if s not in behind])
+    states = lineage_states(engine, plan)
+    behind = [schema for schema in plan if states[schema]]
+    report = MigrationReport([SchemaOutcome(s, "at_head") for s in plan if not states[s]])
     if parallel <= 1 or len(behind) <= 1:
-        report.outcomes.extend(migrate_schema(engine, schema, lineages) for schema in behind)
+        report.outcomes.extend(migrate_schema(engine, schema, plan[schema]) for schema in behind)
         return report
     url = engine.url.render_as_string(hide_password=False)
     with ProcessPoolExecutor(
@@ -187,5 +180,5 @@ def migrate_tenants(
         initializer=_init_child,
         initargs=(url,),
     ) as pool:
-        report.outcomes.extend(pool.map(_migrate_in_child, behind, [lineages] * len(behind)))
+        report.outcomes.extend(pool.map(_migrate_in_child, behind, [plan[s] for s in behind]))
     return report

@@ -10,9 +10,17 @@ from flask.cli import AppGroup
 
 from datacapt.database import db
 from datacapt.errors.cli import reports_errors
-from datacapt.migrating import current_revisions, migrate_shared, migrate_tenants, tenant_lineages
-from datacapt.migrating.runner import MigrationReport
-from datacapt.tenancy.services import archive_tenant, create_tenant, get_tenant, list_tenants
+from datacapt.migrating import migrate_shared, migrate_tenants
+from datacapt.migrating.runner import MigrationReport, lineage_states
+from datacapt.plugins.services import tenant_lineage_plan
+from datacapt.tenancy.context import TenantRef
+from datacapt.tenancy.services import (
+    archive_tenant,
+    create_tenant,
+    get_tenant,
+    list_tenants,
+    to_ref,
+)
 
 tenants_cli = AppGroup("tenants", help="Create, list, migrate and archive tenants.")
 
@@ -43,17 +51,12 @@ def create_command(schema: str, name: str, domains: tuple[str, ...]) -> None:
     )
 
 
-def _migration_states(schemas: list[str]) -> dict[str, str]:
-    states = dict.fromkeys(schemas, "at head")
-    with db.engine.connect() as connection:
-        for lineage in tenant_lineages():
-            for schema, revisions in current_revisions(connection, schemas, lineage).items():
-                if revisions != lineage.heads:
-                    behind = states[schema].removeprefix("at head")
-                    states[schema] = (
-                        f"behind: {lineage.name}" if not behind else f"{behind}, {lineage.name}"
-                    )
-    return states
+def _migration_states(tenants: list[TenantRef]) -> dict[str, str]:
+    states = lineage_states(db.engine, tenant_lineage_plan(tenants))
+    return {
+        schema: f"behind: {', '.join(names)}" if names else "at head"
+        for schema, names in states.items()
+    }
 
 
 @tenants_cli.command("list")
@@ -65,7 +68,7 @@ def list_command() -> None:
             "No tenants. Create one with: flask tenants create SCHEMA --name NAME --domain HOST"
         )
         return
-    states = _migration_states([t.schema_name for t in tenants])
+    states = _migration_states([to_ref(t) for t in tenants])
     rows = [
         (
             t.schema_name,
@@ -108,11 +111,10 @@ def migrate_command(schema: str | None, parallel: int) -> None:
     """Upgrade the shared schema, then each tenant schema in its own transaction."""
     started = time.perf_counter()
     ensure_shared_schema()
-    schemas = (
-        [get_tenant(schema).schema_name] if schema else [t.schema_name for t in list_tenants()]
-    )
+    tenants = [get_tenant(schema)] if schema else [to_ref(t) for t in list_tenants()]
+    plan = tenant_lineage_plan(tenants)
     db.session.remove()  # worker processes must not inherit an open transaction
-    report = migrate_tenants(db.engine, schemas, tenant_lineages(), parallel=parallel)
+    report = migrate_tenants(db.engine, plan, parallel=parallel)
     _echo_report(report, time.perf_counter() - started)
     if not report.ok:
         raise click.ClickException(

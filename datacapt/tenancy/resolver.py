@@ -9,8 +9,9 @@ from flask import Flask, g, request
 from datacapt.tenancy.context import tenant_context
 from datacapt.tenancy.services import tenant_for_host
 
-# Blueprints served without a tenant: liveness probes and the API description.
-TENANT_EXEMPT_BLUEPRINTS = frozenset({"health", "api-docs"})
+# Blueprints served without a tenant: liveness probes, the API description, and the
+# operator API (which names the tenant it acts on in its URL).
+TENANT_EXEMPT_BLUEPRINTS = frozenset({"health", "api-docs", "operator"})
 
 
 def init_tenant_resolution(app: Flask) -> None:

@@ -7,15 +7,16 @@ import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy import orm
+from flask import current_app
 
 from datacapt.database import db, utcnow
+from datacapt.database.locks import locked_transaction
 from datacapt.database.session import NO_TENANT_SCHEMA
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
-from datacapt.migrating.runner import lock_schema
 from datacapt.tenancy.context import TenantRef
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
+from datacapt.tenancy.signals import tenant_created
 
 SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 RESERVED_SCHEMAS = frozenset({"public", "information_schema", "shared", NO_TENANT_SCHEMA})
@@ -94,20 +95,18 @@ def create_tenant(
         )
     lineages = tenant_lineages() if lineages is None else lineages
 
-    with db.engine.connect() as connection, connection.begin():
-        lock_schema(connection, _TENANTS_LOCK)
+    with locked_transaction(db.engine, _TENANTS_LOCK) as (connection, session):
         _check_free(connection, schema_name, hosts)
-        with orm.Session(bind=connection) as session:
-            tenant = Tenant(schema_name=schema_name, name=name, status=TenantStatus.ACTIVE)
-            tenant.domains = [
-                Domain(domain=host, is_primary=index == 0) for index, host in enumerate(hosts)
-            ]
-            session.add(tenant)
-            session.flush()
-            connection.execute(sa.schema.CreateSchema(schema_name))
-            for lineage in lineages:
-                upgrade(connection, lineage, schema_name)
-            session.expunge_all()
+        tenant = Tenant(schema_name=schema_name, name=name, status=TenantStatus.ACTIVE)
+        tenant.domains = [
+            Domain(domain=host, is_primary=index == 0) for index, host in enumerate(hosts)
+        ]
+        session.add(tenant)
+        session.flush()
+        connection.execute(sa.schema.CreateSchema(schema_name))
+        for lineage in lineages:
+            upgrade(connection, lineage, schema_name)
+    tenant_created.send(current_app._get_current_object(), tenant=to_ref(tenant))
     return tenant
 
 

@@ -38,16 +38,16 @@ def reset_database(engine: sa.Engine) -> None:
 
 def drop_tenant(engine: sa.Engine, schema_name: str) -> None:
     """Remove a test tenant completely (the product itself never deletes a tenant)."""
+    from datacapt.database import SharedModel
+    from datacapt.tenancy.models import Tenant
+
+    tenants = Tenant.__table__
+    tenant_ids = sa.select(tenants.c.id).where(tenants.c.schema_name == schema_name)
     with engine.begin() as connection:
         quote = connection.dialect.identifier_preparer.quote_schema
         connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {quote(schema_name)} CASCADE")
-        connection.execute(
-            sa.text(
-                "DELETE FROM public.domains WHERE tenant_id IN"
-                " (SELECT id FROM public.tenants WHERE schema_name = :s)"
-            ),
-            {"s": schema_name},
-        )
-        connection.execute(
-            sa.text("DELETE FROM public.tenants WHERE schema_name = :s"), {"s": schema_name}
-        )
+        for table in reversed(SharedModel.metadata.sorted_tables):
+            for fk in table.foreign_keys:
+                if fk.column is tenants.c.id:
+                    connection.execute(table.delete().where(fk.parent.in_(tenant_ids)))
+        connection.execute(tenants.delete().where(tenants.c.schema_name == schema_name))

@@ -8,6 +8,8 @@ client        a test client without a host
 api_client    a test client addressed to ``tenant``'s host
 client_for    a test client addressed to any tenant's host
 redis_queue   switches the app to RQ on Redis (DATACAPT_TEST_REDIS_URL or in-process fakeredis)
+enable_plugins  enable_plugins(tenant, "name", ...) enables plugins (with their requirements)
+app_with_plugins  app_with_plugins(plugin, ...) builds an app with in-test plugin objects too
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from datacapt.config import Settings
 from datacapt.database import db
 from datacapt.jobs.connection import set_redis
 from datacapt.migrating import migrate_shared
+from datacapt.plugins.services import enable_plugin
 from datacapt.tenancy.context import TenantRef
 from datacapt.testing.client import TenantClient
 from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
@@ -148,3 +151,27 @@ def redis_queue(app: Flask) -> Iterator[Any]:
     finally:
         set_redis(app, None)
         connection.flushdb()
+
+
+@pytest.fixture
+def enable_plugins(app: Flask) -> Callable[..., None]:
+    def enable(tenant: TenantRef, *names: str, on_app: Flask | None = None) -> None:
+        with (on_app or app).app_context():
+            for name in names:
+                enable_plugin(tenant.schema_name, name, "test", with_deps=True)
+
+    return enable
+
+
+@pytest.fixture
+def app_with_plugins(_test_database: str) -> Callable[..., Flask]:
+    """Register in-test plugins: modules or objects with ``@hookimpl`` functions."""
+
+    def make(*plugins: Any, **overrides: Any) -> Flask:
+        built = create_app(
+            settings_for_tests(database_url=_test_database, **overrides), extra_plugins=plugins
+        )
+        built.test_client_class = TenantClient
+        return built
+
+    return make

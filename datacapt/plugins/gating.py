@@ -1,0 +1,37 @@
+"""Per-tenant gating: a disabled plugin's routes answer 404 and its jobs do not run."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.plugins.services import enabled_plugins, plugin_set
+from datacapt.tenancy.context import TenantRef, current_tenant
+
+_BLUEPRINT_OWNERS_KEY = "datacapt.plugin_blueprints"
+
+
+def module_not_enabled(name: str) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.NOT_FOUND,
+        InternalCodes.MODULE_NOT_ENABLED,
+        f"The module {name!r} is not enabled for this customer",
+    )
+
+
+def init_route_gating(app: Flask, blueprint_owners: dict[str, str]) -> None:
+    """After tenant resolution, refuse requests to blueprints of plugins the tenant lacks."""
+    app.extensions[_BLUEPRINT_OWNERS_KEY] = blueprint_owners
+
+    @app.before_request
+    def refuse_disabled_module() -> None:
+        owner = blueprint_owners.get(request.blueprint or "")
+        if owner is not None and owner not in enabled_plugins(current_tenant().id):
+            raise module_not_enabled(owner)
+
+
+def ensure_job_allowed(tenant: TenantRef, path: str) -> None:
+    """Refuse a plugin's job in a tenant that does not have the plugin enabled."""
+    owner = plugin_set().owner_of_job(path)
+    if owner is not None and owner not in enabled_plugins(tenant.id):
+        raise module_not_enabled(owner)

@@ -1,0 +1,86 @@
+"""The hooks a plugin may implement. Each one is documented in docs/plugins.md.
+
+Every hook except ``datacapt_tenant_created`` is called for one plugin at a time: the
+core asks each plugin for its own manifest, blueprints, and so on, and calls the
+lifecycle hooks only for the plugin being enabled or disabled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    import flask_smorest
+    import marshmallow
+
+    from datacapt.jobs.cron import CronEntry
+    from datacapt.plugins.manifest import PluginManifest
+    from datacapt.tenancy.context import TenantRef
+
+PROJECT = "datacapt"
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+@hookspec
+def datacapt_manifest() -> PluginManifest:
+    """Required. The plugin's name, version, title, requirements and supported core."""
+
+
+@hookspec
+def datacapt_models() -> Iterable[type]:
+    """The plugin's SQLAlchemy models; each must be a tenant model (no schema)."""
+
+
+@hookspec
+def datacapt_migrations() -> Path:
+    """The Alembic script directory of the plugin's lineage, applied in tenant schemas."""
+
+
+@hookspec
+def datacapt_blueprints() -> Iterable[flask_smorest.Blueprint]:
+    """flask-smorest blueprints; answered only for tenants that enabled the plugin."""
+
+
+@hookspec
+def datacapt_permissions() -> Mapping[str, Iterable[str]]:
+    """Permission categories the plugin adds, each with its actions."""
+
+
+@hookspec
+def datacapt_jobs() -> Iterable[Callable[..., Any]]:
+    """Job functions; run only in tenants that enabled the plugin."""
+
+
+@hookspec
+def datacapt_cron_entries() -> Iterable[CronEntry]:
+    """Periodic jobs, each run for every tenant that enabled the plugin."""
+
+
+@hookspec
+def datacapt_cli_commands() -> Iterable[click.Command]:
+    """Click commands or groups added to the `flask` CLI."""
+
+
+@hookspec
+def datacapt_tenant_settings_schema() -> type[marshmallow.Schema]:
+    """A marshmallow schema of the plugin's per-tenant settings, with load defaults."""
+
+
+@hookspec
+def datacapt_tenant_created(tenant: TenantRef) -> None:
+    """A tenant was created (called for every loaded plugin, outside any tenant)."""
+
+
+@hookspec
+def datacapt_plugin_enabled(tenant: TenantRef, settings: dict[str, Any]) -> None:
+    """The plugin was enabled for ``tenant``; runs inside it, after its migrations."""
+
+
+@hookspec
+def datacapt_plugin_disabled(tenant: TenantRef) -> None:
+    """The plugin was disabled for ``tenant``; runs inside it. Its data stays."""

@@ -1,0 +1,221 @@
+"""Finds, validates and orders the plugins at start-up; any problem stops the start."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from datacapt import __version__
+from datacapt.database.extension import TenantModel
+from datacapt.jobs.cron import CronEntry
+from datacapt.migrating.lineages import Lineage
+from datacapt.permissions import PermissionsRegistry
+from datacapt.plugins import hookspecs
+from datacapt.plugins.manifest import PluginManifest
+
+ENTRY_POINT_GROUP = "datacapt.plugins"
+
+
+class PluginError(RuntimeError):
+    """A plugin cannot be loaded; the message says which and why."""
+
+
+@dataclass
+class LoadedPlugin:
+    """A validated plugin and what it contributes."""
+
+    manifest: PluginManifest
+    obj: Any
+    lineage: Lineage | None = None
+    blueprints: list[Any] = field(default_factory=list)
+    models: list[type] = field(default_factory=list)
+    job_paths: list[str] = field(default_factory=list)
+    cron_entries: list[CronEntry] = field(default_factory=list)
+    cli_commands: list[Any] = field(default_factory=list)
+    settings_schema: type | None = None
+    permissions: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
+
+
+def _job_path(func: Any) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def _call(pm: pluggy.PluginManager, plugin_name: str, hook: str, **kwargs: Any) -> Any:
+    """Call one plugin's implementation of ``hook`` (None when it has none)."""
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+        if impl.plugin_name == plugin_name:
+            return impl.function(**kwargs)
+    return None
+
+
+def _discover(allow: Sequence[str] | None) -> list[tuple[str, Any]]:
+    entry_points = {ep.name: ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    if allow is not None:
+        missing = sorted(set(allow) - set(entry_points))
+        if missing:
+            raise PluginError(
+                f"DATACAPT_PLUGINS names plugins that are not installed: {', '.join(missing)}"
+            )
+    found = []
+    for name in sorted(entry_points):
+        if allow is not None and name not in allow:
+            continue
+        try:
+            found.append((name, entry_points[name].load()))
+        except Exception as exc:
+            raise PluginError(f"plugin {name!r} failed to import: {exc}") from exc
+    return found
+
+
+def _dependency_order(manifests: dict[str, PluginManifest]) -> list[str]:
+    for manifest in manifests.values():
+        missing = [r for r in manifest.requires if r not in manifests]
+        if missing:
+            raise PluginError(
+                f"plugin {manifest.name!r} requires {', '.join(missing)}, which is not loaded"
+            )
+    ordered: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            cycle = [*path[path.index(name) :], name]
+            raise PluginError(f"plugin dependency cycle: {' -> '.join(cycle)}")
+        state[name] = "visiting"
+        for requirement in manifests[name].requires:
+            visit(requirement, [*path, name])
+        state[name] = "done"
+        ordered.append(name)
+
+    for name in sorted(manifests):
+        visit(name, [])
+    return ordered
+
+
+def _collect(
+    pm: pluggy.PluginManager, name: str, obj: Any, manifest: PluginManifest
+) -> LoadedPlugin:
+    plugin = LoadedPlugin(manifest=manifest, obj=obj)
+    migrations = _call(pm, name, "datacapt_migrations")
+    if migrations is not None:
+        if not (Path(migrations) / "versions").is_dir():
+            raise PluginError(f"plugin {name!r}: migrations {migrations} has no versions/ folder")
+        plugin.lineage = Lineage(name, Path(migrations), version_table=f"alembic_version_{name}")
+    for model in _call(pm, name, "datacapt_models") or ():
+        table = getattr(model, "__table__", None)
+        if table is None or table.metadata is not TenantModel.metadata or table.schema:
+            raise PluginError(
+                f"plugin {name!r}: model {model.__name__} must be a TenantModel without a schema"
+            )
+        plugin.models.append(model)
+    plugin.blueprints = list(_call(pm, name, "datacapt_blueprints") or ())
+    plugin.job_paths = [_job_path(job) for job in _call(pm, name, "datacapt_jobs") or ()]
+    for entry in _call(pm, name, "datacapt_cron_entries") or ():
+        plugin.cron_entries.append(CronEntry(**{**entry.__dict__, "plugin": name}))
+    plugin.cli_commands = list(_call(pm, name, "datacapt_cli_commands") or ())
+    plugin.settings_schema = _call(pm, name, "datacapt_tenant_settings_schema")
+    permissions = _call(pm, name, "datacapt_permissions") or {}
+    plugin.permissions = {category: frozenset(actions) for category, actions in permissions.items()}
+    return plugin
+
+
+@dataclass
+class PluginSet:
+    """The plugins of one app, in dependency order, and what they contributed."""
+
+    manager: pluggy.PluginManager
+    plugins: dict[str, LoadedPlugin]
+    permissions: PermissionsRegistry
+
+    def get(self, name: str) -> LoadedPlugin:
+        try:
+            return self.plugins[name]
+        except KeyError:
+            raise KeyError(name) from None
+
+    def call(self, name: str, hook: str, **kwargs: Any) -> Any:
+        return _call(self.manager, name, hook, **kwargs)
+
+    def dependents(self, name: str) -> list[str]:
+        """Plugins that require ``name``, directly or not."""
+        found = [p.name for p in self.plugins.values() if name in p.manifest.requires]
+        for direct in list(found):
+            found.extend(d for d in self.dependents(direct) if d not in found)
+        return found
+
+    def requirements(self, name: str) -> list[str]:
+        """Everything ``name`` needs, directly or not, in the order to enable it."""
+        needed: list[str] = []
+        for requirement in self.plugins[name].manifest.requires:
+            for inner in [*self.requirements(requirement), requirement]:
+                if inner not in needed:
+                    needed.append(inner)
+        return needed
+
+    def owner_of_job(self, path: str) -> str | None:
+        """The plugin that declared the job function at ``path`` (None: a core job)."""
+        for plugin in self.plugins.values():
+            if path in plugin.job_paths:
+                return plugin.name
+        return None
+
+
+def load_plugins(allow: Sequence[str] | None = None, extra: Iterable[Any] = ()) -> PluginSet:
+    """Load the installed plugins (``allow``: only these) plus ``extra`` plugin objects."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    candidates = _discover(allow)
+    for obj in extra:
+        manifest_impl = getattr(obj, "datacapt_manifest", None)
+        if manifest_impl is None:
+            raise PluginError(f"{obj!r} has no datacapt_manifest hook")
+        candidates.append((manifest_impl().name, obj))
+    for name, obj in candidates:
+        try:
+            pm.register(obj, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            raise PluginError(f"plugin {name!r} is invalid: {exc}") from exc
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from exc
+
+    manifests: dict[str, PluginManifest] = {}
+    objects = dict(candidates)
+    for name in objects:
+        manifest = _call(pm, name, "datacapt_manifest")
+        if not isinstance(manifest, PluginManifest):
+            raise PluginError(
+                f"plugin {name!r} has no datacapt_manifest returning a PluginManifest"
+            )
+        problems = manifest.problems(__version__)
+        if manifest.name != name:
+            problems.append(
+                f"manifest name {manifest.name!r} differs from its entry point {name!r}"
+            )
+        if problems:
+            raise PluginError(f"plugin {name!r} cannot be loaded: {'; '.join(problems)}")
+        manifests[name] = manifest
+
+    plugins: dict[str, LoadedPlugin] = {}
+    registry = PermissionsRegistry()
+    for name in _dependency_order(manifests):
+        plugin = _collect(pm, name, objects[name], manifests[name])
+        for category, actions in plugin.permissions.items():
+            try:
+                registry.register(category, actions, owner=name)
+            except ValueError as exc:
+                raise PluginError(str(exc)) from exc
+        plugins[name] = plugin
+    return PluginSet(pm, plugins, registry)

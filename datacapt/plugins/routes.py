@@ -1,0 +1,80 @@
+"""GET /api/plugins/ for the current tenant; the operator API to toggle any tenant's."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from datacapt.operators.auth import OPERATOR_ACTOR, require_operator
+from datacapt.plugins.schemas import (
+    PluginSettingsSchema,
+    PluginStateReadSchema,
+    PluginToggleWriteSchema,
+    ToggleResultReadSchema,
+)
+from datacapt.plugins.services import (
+    disable_plugin,
+    enable_plugin,
+    get_settings,
+    plugin_states,
+    update_settings,
+)
+from datacapt.tenancy.context import current_tenant
+from datacapt.tenancy.services import get_tenant
+
+blp = Blueprint("plugins", __name__, url_prefix="/api/plugins", description="Modules")
+
+operator_blp = Blueprint(
+    "operator",
+    __name__,
+    url_prefix="/api/operator",
+    description="Platform operators: modules of any tenant (Authorization: Bearer token)",
+)
+operator_blp.before_request(require_operator)
+
+
+@blp.route("/")
+class TenantPlugins(MethodView):
+    @blp.response(200, PluginStateReadSchema(many=True))
+    def get(self):
+        """Every installed module and whether this customer has it enabled."""
+        return plugin_states(current_tenant().id)
+
+
+@operator_blp.route("/tenants/<schema_name>/plugins/")
+class OperatorTenantPlugins(MethodView):
+    @operator_blp.response(200, PluginStateReadSchema(many=True))
+    def get(self, schema_name: str):
+        """Every installed module and its state in the tenant."""
+        return plugin_states(get_tenant(schema_name).id)
+
+
+@operator_blp.route("/tenants/<schema_name>/plugins/<name>/enable")
+class OperatorEnablePlugin(MethodView):
+    @operator_blp.arguments(PluginToggleWriteSchema)
+    @operator_blp.response(200, ToggleResultReadSchema)
+    def post(self, data, schema_name: str, name: str):
+        """Enable a module (migrating its tables); with_deps enables what it requires."""
+        return enable_plugin(schema_name, name, OPERATOR_ACTOR, with_deps=data["with_deps"])
+
+
+@operator_blp.route("/tenants/<schema_name>/plugins/<name>/disable")
+class OperatorDisablePlugin(MethodView):
+    @operator_blp.response(200, ToggleResultReadSchema)
+    def post(self, schema_name: str, name: str):
+        """Disable a module; its data is kept. Refused while an enabled module needs it."""
+        return disable_plugin(schema_name, name, OPERATOR_ACTOR)
+
+
+@operator_blp.route("/tenants/<schema_name>/plugins/<name>/settings")
+class OperatorPluginSettings(MethodView):
+    @operator_blp.response(200, PluginSettingsSchema)
+    def get(self, schema_name: str, name: str):
+        """The module's settings in the tenant, defaults included."""
+        return get_settings(schema_name, name)
+
+    @operator_blp.arguments(PluginSettingsSchema)
+    @operator_blp.response(200, PluginSettingsSchema)
+    def patch(self, data, schema_name: str, name: str):
+        """Change some settings; the module's settings schema validates the result."""
+        return update_settings(schema_name, name, data)

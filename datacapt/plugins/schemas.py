@@ -1,0 +1,37 @@
+"""Schemas of the plugin endpoints."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+
+class PluginStateReadSchema(ma.Schema):
+    name = ma.fields.String(attribute="plugin.manifest.name")
+    version = ma.fields.String(attribute="plugin.manifest.version")
+    title = ma.fields.String(attribute="plugin.manifest.title")
+    description = ma.fields.String(attribute="plugin.manifest.description")
+    requires = ma.fields.List(ma.fields.String(), attribute="plugin.manifest.requires")
+    permissions = ma.fields.Method("_permissions")
+    enabled = ma.fields.Boolean()
+    enabled_at = ma.fields.AwareDateTime(attribute="row.enabled_at", allow_none=True)
+    enabled_by = ma.fields.String(attribute="row.enabled_by", allow_none=True)
+    disabled_at = ma.fields.AwareDateTime(attribute="row.disabled_at", allow_none=True)
+
+    def _permissions(self, state) -> dict[str, list[str]]:
+        return {c: sorted(actions) for c, actions in state.plugin.permissions.items()}
+
+
+class PluginToggleWriteSchema(ma.Schema):
+    with_deps = ma.fields.Boolean(load_default=False)
+
+
+class ToggleResultReadSchema(ma.Schema):
+    changed = ma.fields.List(ma.fields.String())
+    warnings = ma.fields.List(ma.fields.String())
+
+
+class PluginSettingsSchema(ma.Schema):
+    """Any keys: the plugin's own settings schema validates them."""
+
+    class Meta:
+        unknown = ma.INCLUDE

@@ -1,0 +1,259 @@
+"""Per-tenant plugin state: enable (with migrations), disable (keeping data), settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import orm
+
+from datacapt.database import db, utcnow
+from datacapt.database.locks import locked_transaction
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.migrating import Lineage, tenant_lineages, upgrade
+from datacapt.plugins.loader import LoadedPlugin, PluginSet
+from datacapt.plugins.models import TenantPlugin
+from datacapt.tenancy.context import TenantRef, current_tenant, tenant_context
+from datacapt.tenancy.models import TenantStatus
+from datacapt.tenancy.services import get_tenant
+
+log = logging.getLogger(__name__)
+
+_EXTENSION_KEY = "datacapt.plugins"
+
+
+def init_plugin_set(app, plugins: PluginSet) -> None:
+    app.extensions[_EXTENSION_KEY] = plugins
+
+
+def plugin_set() -> PluginSet:
+    return current_app.extensions[_EXTENSION_KEY]
+
+
+def get_plugin(name: str) -> LoadedPlugin:
+    try:
+        return plugin_set().get(name)
+    except KeyError:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.PLUGIN_NOT_FOUND, f"No plugin {name!r} is loaded"
+        ) from None
+
+
+@dataclass(frozen=True)
+class PluginState:
+    """A loaded plugin and its state in one tenant (``row`` None: never enabled)."""
+
+    plugin: LoadedPlugin
+    row: TenantPlugin | None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.row and self.row.enabled)
+
+
+def enabled_plugins(tenant_id: int, session: orm.Session | None = None) -> set[str]:
+    """Names of the loaded plugins a tenant has enabled."""
+    session = session or db.session
+    names = session.execute(
+        sa.select(TenantPlugin.plugin).where(
+            TenantPlugin.tenant_id == tenant_id, TenantPlugin.enabled.is_(True)
+        )
+    ).scalars()
+    loaded = plugin_set().plugins
+    return {name for name in names if name in loaded}
+
+
+def plugin_states(tenant_id: int) -> list[PluginState]:
+    rows = {
+        row.plugin: row
+        for row in db.session.execute(
+            sa.select(TenantPlugin).where(TenantPlugin.tenant_id == tenant_id)
+        ).scalars()
+    }
+    return [PluginState(plugin, rows.get(name)) for name, plugin in plugin_set().plugins.items()]
+
+
+def tenant_lineage_plan(tenants: Sequence[TenantRef]) -> dict[str, list[Lineage]]:
+    """Each tenant's lineages: the core's, then its enabled plugins' in dependency order."""
+    core = tenant_lineages()
+    rows = db.session.execute(
+        sa.select(TenantPlugin.tenant_id, TenantPlugin.plugin).where(TenantPlugin.enabled.is_(True))
+    ).all()
+    enabled: dict[int, set[str]] = {}
+    for tenant_id, name in rows:
+        enabled.setdefault(tenant_id, set()).add(name)
+    plugins = plugin_set().plugins
+    return {
+        tenant.schema_name: core
+        + [
+            plugin.lineage
+            for name, plugin in plugins.items()
+            if plugin.lineage and name in enabled.get(tenant.id, ())
+        ]
+        for tenant in tenants
+    }
+
+
+def _writable_tenant(schema_name: str) -> TenantRef:
+    tenant = get_tenant(schema_name)
+    if tenant.status != TenantStatus.ACTIVE:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.TENANT_ARCHIVED,
+            f"Tenant {schema_name!r} is archived: its modules cannot change",
+        )
+    return tenant
+
+
+def _row(session: orm.Session, tenant_id: int, name: str) -> TenantPlugin:
+    row = session.execute(
+        sa.select(TenantPlugin).where(
+            TenantPlugin.tenant_id == tenant_id, TenantPlugin.plugin == name
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        row = TenantPlugin(tenant_id=tenant_id, plugin=name, enabled=False, settings={})
+        session.add(row)
+    return row
+
+
+def _run_lifecycle_hook(tenant: TenantRef, name: str, hook: str, **kwargs: Any) -> str | None:
+    """Call a plugin's lifecycle hook inside the tenant; a failure is logged and returned."""
+    try:
+        with tenant_context(tenant):
+            plugin_set().call(name, hook, tenant=tenant, **kwargs)
+    except Exception as exc:
+        log.exception("%s of plugin %s failed in tenant %s", hook, name, tenant.schema_name)
+        return f"{name}: {hook} failed: {type(exc).__name__}: {exc}"
+    return None
+
+
+@dataclass(frozen=True)
+class ToggleResult:
+    changed: list[str]
+    warnings: list[str]
+
+
+def enable_plugin(schema_name: str, name: str, actor: str, with_deps: bool = False) -> ToggleResult:
+    """Enable ``name`` (and, with ``with_deps``, what it requires) for a tenant.
+
+    Migrations of each plugin run in the tenant's schema in the same transaction as the
+    state change; the enabled hooks run after commit, inside the tenant.
+    """
+    tenant = _writable_tenant(schema_name)
+    plugins = plugin_set()
+    get_plugin(name)
+    with locked_transaction(db.engine, schema_name) as (connection, session):
+        enabled = enabled_plugins(tenant.id, session)
+        missing = [r for r in plugins.requirements(name) if r not in enabled]
+        if missing and not with_deps:
+            raise DatacaptException(
+                ErrorCode.CONFLICT,
+                InternalCodes.PLUGIN_REQUIREMENTS_NOT_ENABLED,
+                f"{name} requires {', '.join(missing)}: enable them first or use --with-deps",
+                details={"missing": missing},
+            )
+        to_enable = [*missing, name] if name not in enabled else []
+        for plugin_name in to_enable:
+            plugin = plugins.get(plugin_name)
+            if plugin.lineage is not None:
+                upgrade(connection, plugin.lineage, schema_name)
+            row = _row(session, tenant.id, plugin_name)
+            row.enabled, row.enabled_at, row.enabled_by = True, utcnow(), actor
+            row.settings = _validated_settings(plugin, row.settings or {})
+        settings = {
+            plugin_name: dict(_row(session, tenant.id, plugin_name).settings)
+            for plugin_name in to_enable
+        }
+    warnings = [
+        problem
+        for plugin_name in to_enable
+        if (
+            problem := _run_lifecycle_hook(
+                tenant, plugin_name, "datacapt_plugin_enabled", settings=settings[plugin_name]
+            )
+        )
+    ]
+    return ToggleResult(to_enable, warnings)
+
+
+def disable_plugin(schema_name: str, name: str, actor: str) -> ToggleResult:
+    """Disable ``name`` for a tenant; refused while an enabled plugin requires it."""
+    tenant = _writable_tenant(schema_name)
+    plugins = plugin_set()
+    get_plugin(name)
+    with locked_transaction(db.engine, schema_name) as (_connection, session):
+        enabled = enabled_plugins(tenant.id, session)
+        blocking = [d for d in plugins.dependents(name) if d in enabled]
+        if blocking:
+            raise DatacaptException(
+                ErrorCode.CONFLICT,
+                InternalCodes.PLUGIN_REQUIRED_BY_ENABLED,
+                f"{', '.join(blocking)} requires {name}: disable {'it' if len(blocking) == 1 else 'them'} first",
+                details={"required_by": blocking},
+            )
+        if name not in enabled:
+            return ToggleResult([], [])
+        row = _row(session, tenant.id, name)
+        row.enabled, row.disabled_at, row.disabled_by = False, utcnow(), actor
+    problem = _run_lifecycle_hook(tenant, name, "datacapt_plugin_disabled")
+    return ToggleResult([name], [problem] if problem else [])
+
+
+def _validated_settings(plugin: LoadedPlugin, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored settings: defaults filled in, validated and serialized by the plugin's schema."""
+    if plugin.settings_schema is None:
+        if values:
+            raise DatacaptException(
+                ErrorCode.VALIDATION_ERROR,
+                InternalCodes.VALIDATION_FAILED,
+                f"Plugin {plugin.name!r} has no settings",
+                fields={key: ["Unknown setting."] for key in values},
+            )
+        return {}
+    schema = plugin.settings_schema()
+    try:
+        loaded = schema.load(dict(values))
+    except ma.ValidationError as exc:
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.VALIDATION_FAILED,
+            f"Invalid settings for plugin {plugin.name!r}",
+            fields=exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages},
+        ) from exc
+    return schema.dump(loaded)
+
+
+def get_settings(schema_name: str, name: str) -> dict[str, Any]:
+    tenant = get_tenant(schema_name)
+    plugin = get_plugin(name)
+    row = db.session.execute(
+        sa.select(TenantPlugin).where(
+            TenantPlugin.tenant_id == tenant.id, TenantPlugin.plugin == name
+        )
+    ).scalar_one_or_none()
+    return _validated_settings(plugin, row.settings if row else {})
+
+
+def update_settings(schema_name: str, name: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``changes`` over the current settings and store the result."""
+    tenant = _writable_tenant(schema_name)
+    plugin = get_plugin(name)
+    with locked_transaction(db.engine, schema_name) as (_connection, session):
+        row = _row(session, tenant.id, name)
+        row.settings = _validated_settings(plugin, {**(row.settings or {}), **changes})
+        return dict(row.settings)
+
+
+def current_settings(name: str) -> dict[str, Any]:
+    """The current tenant's settings of a plugin (for the plugin's own code)."""
+    return get_settings(current_tenant().schema_name, name)
+
+
+def is_enabled_for_current_tenant(name: str) -> bool:
+    return name in enabled_plugins(current_tenant().id)

@@ -1,0 +1,50 @@
+"""Wires the loaded plugins into an app: blueprints, routes gating, cron, CLI, signals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Flask
+
+from datacapt.api.extension import DatacaptApi
+from datacapt.jobs.cron import register_cron_entry
+from datacapt.plugins.gating import init_route_gating
+from datacapt.plugins.loader import PluginError, PluginSet, load_plugins
+from datacapt.plugins.routes import blp as plugins_blp
+from datacapt.plugins.routes import operator_blp
+from datacapt.plugins.services import init_plugin_set
+from datacapt.tenancy.context import TenantRef
+from datacapt.tenancy.signals import tenant_created
+
+# The operator API acts on any tenant, so it is served without one.
+OPERATOR_BLUEPRINT = operator_blp.name
+
+
+def init_plugins(
+    app: Flask, api: DatacaptApi, allow: Sequence[str] | None, extra: Iterable[Any] = ()
+) -> PluginSet:
+    """Load the plugins and register everything they contribute, once, at start-up."""
+    plugins = load_plugins(allow, extra)
+    init_plugin_set(app, plugins)
+    api.register_blueprint(plugins_blp)
+    api.register_blueprint(operator_blp)
+    owners: dict[str, str] = {}
+    for plugin in plugins.plugins.values():
+        for blueprint in plugin.blueprints:
+            try:
+                api.register_blueprint(blueprint)
+            except ValueError as exc:
+                raise PluginError(f"plugin {plugin.name!r}: {exc}") from exc
+            owners[blueprint.name] = plugin.name
+        for entry in plugin.cron_entries:
+            register_cron_entry(app, entry)
+        for command in plugin.cli_commands:
+            app.cli.add_command(command)
+    init_route_gating(app, owners)
+
+    def announce_tenant(_sender: Any, tenant: TenantRef) -> None:
+        plugins.manager.hook.datacapt_tenant_created(tenant=tenant)
+
+    tenant_created.connect(announce_tenant, sender=app, weak=False)
+    return plugins

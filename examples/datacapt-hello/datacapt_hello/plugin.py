@@ -1,0 +1,68 @@
+"""The Hello plugin's hooks: what it adds to the platform."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from datacapt.jobs.cron import CronEntry
+from datacapt.permissions import Action
+from datacapt.plugins import PluginManifest, hookimpl
+
+from datacapt_hello import __version__, jobs, routes
+from datacapt_hello.models import HelloRecord
+from datacapt_hello.schemas import SettingsSchema
+
+log = logging.getLogger(__name__)
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="hello",
+        version=__version__,
+        title="Hello",
+        description="Records with a default text, a job and a periodic tick.",
+        requires=(),
+        core_version=">=0.1",
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return [HelloRecord]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
+def datacapt_permissions():
+    return {"hello": [Action.ACCESS, Action.ADD]}
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.add_record, jobs.tick]
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [CronEntry("hello-tick", "datacapt_hello.jobs.tick", interval=60)]
+
+
+@hookimpl
+def datacapt_tenant_settings_schema():
+    return SettingsSchema
+
+
+@hookimpl
+def datacapt_plugin_enabled(tenant, settings):
+    log.info("hello enabled for %s with %s", tenant.schema_name, settings)

@@ -1,0 +1,25 @@
+"""Hello endpoints: answered only for tenants that enabled the plugin."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from datacapt_hello import services
+from datacapt_hello.schemas import HelloRecordReadSchema, HelloRecordWriteSchema
+
+blp = Blueprint("hello", __name__, url_prefix="/api/hello", description="Hello")
+
+
+@blp.route("/records/")
+class HelloRecords(MethodView):
+    @blp.response(200, HelloRecordReadSchema(many=True))
+    def get(self):
+        """The tenant's records."""
+        return services.list_records()
+
+    @blp.arguments(HelloRecordWriteSchema)
+    @blp.response(201, HelloRecordReadSchema)
+    def post(self, data):
+        """Add a record (its text defaults to the tenant's default_text setting)."""
+        return services.add_record(data.get("text"))

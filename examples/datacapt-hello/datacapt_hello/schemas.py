@@ -1,0 +1,23 @@
+"""Hello schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+
+class HelloRecordReadSchema(ma.Schema):
+    uuid = ma.fields.UUID()
+    text = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+
+
+class HelloRecordWriteSchema(ma.Schema):
+    text = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+
+
+class SettingsSchema(ma.Schema):
+    """Per-tenant settings; missing keys take these defaults."""
+
+    default_text = ma.fields.String(
+        load_default="Hello", validate=ma.validate.Length(min=1, max=200)
+    )

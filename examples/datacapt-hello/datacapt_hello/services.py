@@ -1,0 +1,21 @@
+"""Hello business rules."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from datacapt.database import db
+from datacapt.plugins.services import current_settings
+
+from datacapt_hello.models import HelloRecord
+
+
+def list_records() -> list[HelloRecord]:
+    return list(db.session.execute(sa.select(HelloRecord).order_by(HelloRecord.id)).scalars())
+
+
+def add_record(text: str | None = None) -> HelloRecord:
+    """Store a record; without a text, the tenant's ``default_text`` setting."""
+    record = HelloRecord(text=text or current_settings("hello")["default_text"])
+    db.session.add(record)
+    db.session.commit()
+    return record

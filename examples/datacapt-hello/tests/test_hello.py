@@ -1,0 +1,80 @@
+"""Hello: discovered, gated per tenant, its table, job and periodic job only where enabled."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from datacapt.jobs import enqueue
+from datacapt.jobs.cron import build_scheduler, cron_entries
+from datacapt.plugins.services import plugin_set
+from rq import Queue, SimpleWorker
+
+
+def texts(client) -> list[str]:
+    return [record["text"] for record in client.get("/api/hello/records/").json]
+
+
+def test_the_plugin_is_discovered(app):
+    with app.app_context():
+        plugin = plugin_set().get("hello")
+        assert plugin.manifest.title == "Hello"
+        assert "hello" in plugin_set().permissions.categories()
+
+
+def test_only_the_enabled_tenant_answers(enable_plugins, client_for, tenant, other_tenant):
+    enable_plugins(tenant, "hello")
+    enabled, other = client_for(tenant), client_for(other_tenant)
+    assert enabled.post("/api/hello/records/", json={"text": "hi"}).status_code == 201
+    assert texts(enabled) == ["hi"]
+    response = other.get("/api/hello/records/")
+    assert response.status_code == 404
+    assert response.json["error"]["internal_name"] == "MODULE_NOT_ENABLED"
+
+
+def test_its_table_exists_only_in_the_enabled_tenant(
+    enable_plugins, db_engine, tenant, other_tenant
+):
+    enable_plugins(tenant, "hello")
+    with db_engine.connect() as connection:
+        present = (
+            connection.execute(
+                sa.text("SELECT schemaname FROM pg_tables WHERE tablename = 'hello_records'")
+            )
+            .scalars()
+            .all()
+        )
+    assert tenant.schema_name in present
+    assert other_tenant.schema_name not in present
+
+
+def test_the_tenant_setting_gives_the_default_text(app, enable_plugins, client_for, tenant):
+    enable_plugins(tenant, "hello")
+    client = client_for(tenant)
+    assert client.post("/api/hello/records/", json={}).json["text"] == "Hello"
+
+
+def test_its_job_runs_only_where_enabled(
+    app, enable_plugins, client_for, tenant, other_tenant, redis_queue
+):
+    enable_plugins(tenant, "hello")
+    with app.app_context():
+        enqueue("datacapt_hello.jobs.add_record", "from a job", tenant=tenant)
+        enqueue("datacapt_hello.jobs.add_record", "refused", tenant=other_tenant)
+        queue = Queue("default", connection=redis_queue)
+        SimpleWorker([queue], connection=redis_queue).work(burst=True)
+        assert queue.failed_job_registry.count == 1  # refused in the other tenant, recorded
+    assert texts(client_for(tenant)) == ["from a job"]
+
+
+def test_its_periodic_job_runs_only_where_enabled(
+    app, enable_plugins, client_for, tenant, other_tenant, redis_queue
+):
+    enable_plugins(tenant, "hello")
+    with app.app_context():
+        entries = [e for e in cron_entries() if e.plugin == "hello"]
+        assert [e.name for e in entries] == ["hello-tick"]
+        build_scheduler(redis_queue, entries).enqueue_jobs()
+        queue = Queue("default", connection=redis_queue)
+        SimpleWorker([queue], connection=redis_queue).work(burst=True)  # fan-out, then ticks
+    assert texts(client_for(tenant)) == ["tick"]
+    enable_plugins(other_tenant, "hello")
+    assert texts(client_for(other_tenant)) == []
