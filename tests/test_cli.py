@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from datacapt.demo.cli import DEMO_SCHEMA
+from datacapt.demo.services import DEMO_SCHEMA
 from datacapt.migrating.lineages import _EXTENSION_KEY
 from datacapt.testing.database import drop_tenant
 from tests.test_migrations import FLAKY
@@ -166,3 +166,8 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client):
     assert second.exit_code == 0 and "exists and is at head" in second.output
     for host in ("localhost:5000", "127.0.0.1:5000"):
         assert client.get("/api/tenant/", headers={"Host": host}).json["name"].startswith("Demo")
+    # Every installed module is enabled for the demo, the example plugin included.
+    assert "Enabled modules: hello" in first.output
+    modules = client.get("/api/plugins/", headers={"Host": "localhost"}).json
+    assert {m["name"]: m["enabled"] for m in modules} == {"hello": True}
+    assert client.get("/api/hello/records/", headers={"Host": "localhost"}).status_code == 200

@@ -5,16 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from datacapt.database import db
+from datacapt.demo.services import DEMO_DOMAINS, seed_demo
 from datacapt.errors.cli import reports_errors
-from datacapt.migrating import migrate_tenants
-from datacapt.plugins.services import tenant_lineage_plan
 from datacapt.tenancy.cli import ensure_shared_schema
-from datacapt.tenancy.services import create_tenant, find_tenant, get_tenant
-
-DEMO_SCHEMA = "demo"
-DEMO_NAME = "Demo Clinical Research"
-DEMO_DOMAINS = ("localhost", "127.0.0.1")
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -22,15 +15,14 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 @demo_cli.command("seed")
 @reports_errors
 def seed_command() -> None:
-    """Create the demo tenant on localhost and 127.0.0.1 (idempotent)."""
+    """Create the demo tenant on localhost and 127.0.0.1 with every module (idempotent)."""
     ensure_shared_schema()
-    if find_tenant(DEMO_SCHEMA) is None:
-        create_tenant(DEMO_SCHEMA, DEMO_NAME, DEMO_DOMAINS)
+    seeded = seed_demo("demo-seed")
+    if seeded.created:
         click.echo(f"Created the demo tenant at {', '.join(DEMO_DOMAINS)}")
-        return
-    plan = tenant_lineage_plan([get_tenant(DEMO_SCHEMA)])
-    db.session.remove()
-    report = migrate_tenants(db.engine, plan)
-    if not report.ok:
-        raise click.ClickException(f"Migrating the demo tenant failed: {report.failed[0].error}")
-    click.echo("The demo tenant exists and is at head")
+    else:
+        click.echo("The demo tenant exists and is at head")
+    if seeded.enabled:
+        click.echo(f"Enabled modules: {', '.join(seeded.enabled)}")
+    for warning in seeded.warnings:
+        click.echo(f"warning: {warning}", err=True)

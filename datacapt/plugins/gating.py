@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from werkzeug.exceptions import MethodNotAllowed
 
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.plugins.services import enabled_plugins, plugin_set
@@ -25,9 +26,19 @@ def init_route_gating(app: Flask, blueprint_owners: dict[str, str]) -> None:
 
     @app.before_request
     def refuse_disabled_module() -> None:
-        owner = blueprint_owners.get(request.blueprint or "")
+        owner = blueprint_owners.get(_requested_blueprint(app) or "")
         if owner is not None and owner not in enabled_plugins(current_tenant().id):
             raise module_not_enabled(owner)
+
+
+def _requested_blueprint(app: Flask) -> str | None:
+    """The blueprint of the URL, also when the method is wrong (a 405 would reveal it)."""
+    if request.blueprint or not isinstance(request.routing_exception, MethodNotAllowed):
+        return request.blueprint
+    allowed = request.routing_exception.valid_methods or ()
+    adapter = app.url_map.bind_to_environ(request.environ)
+    endpoint, _args = adapter.match(method=next(iter(allowed), "GET"))
+    return endpoint.rpartition(".")[0] or None
 
 
 def ensure_job_allowed(tenant: TenantRef, path: str) -> None:

@@ -139,10 +139,7 @@ class PluginSet:
     permissions: PermissionsRegistry
 
     def get(self, name: str) -> LoadedPlugin:
-        try:
-            return self.plugins[name]
-        except KeyError:
-            raise KeyError(name) from None
+        return self.plugins[name]
 
     def call(self, name: str, hook: str, **kwargs: Any) -> Any:
         return _call(self.manager, name, hook, **kwargs)

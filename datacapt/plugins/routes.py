@@ -68,13 +68,13 @@ class OperatorDisablePlugin(MethodView):
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/settings")
 class OperatorPluginSettings(MethodView):
-    @operator_blp.response(200, PluginSettingsSchema)
+    @operator_blp.response(200, description="The settings as a JSON object")
     def get(self, schema_name: str, name: str):
         """The module's settings in the tenant, defaults included."""
         return get_settings(schema_name, name)
 
     @operator_blp.arguments(PluginSettingsSchema)
-    @operator_blp.response(200, PluginSettingsSchema)
+    @operator_blp.response(200, description="The settings after the change")
     def patch(self, data, schema_name: str, name: str):
         """Change some settings; the module's settings schema validates the result."""
         return update_settings(schema_name, name, data)

@@ -253,7 +253,3 @@ def update_settings(schema_name: str, name: str, changes: Mapping[str, Any]) -> 
 def current_settings(name: str) -> dict[str, Any]:
     """The current tenant's settings of a plugin (for the plugin's own code)."""
     return get_settings(current_tenant().schema_name, name)
-
-
-def is_enabled_for_current_tenant(name: str) -> bool:
-    return name in enabled_plugins(current_tenant().id)

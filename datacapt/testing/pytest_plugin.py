@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from datacapt.app import create_app
@@ -70,9 +71,10 @@ def app(_test_database: str) -> Flask:
 
 
 @pytest.fixture
-def db_engine(app: Flask):
+def db_engine(app: Flask) -> sa.Engine:
+    """The app's engine (no application context is left pushed)."""
     with app.app_context():
-        yield db.engine
+        return db.engine
 
 
 @pytest.fixture

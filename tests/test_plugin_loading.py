@@ -1,0 +1,130 @@
+"""Start-up discovers plugins through entry points and refuses invalid ones, clearly."""
+
+from __future__ import annotations
+
+import pytest
+
+from datacapt import __version__, create_app
+from datacapt.plugins import hookimpl
+from datacapt.plugins.loader import PluginError, load_plugins
+from datacapt.tenancy.models import Tenant
+from datacapt.testing.pytest_plugin import settings_for_tests
+from tests.plugin_kit import BASE_MIGRATIONS, FakePlugin, ping_blueprint
+
+
+def test_installed_plugins_are_discovered_through_entry_points():
+    plugins = load_plugins()
+    assert "hello" in plugins.plugins  # the example distribution, installed with pip
+    assert plugins.get("hello").lineage.version_table == "alembic_version_hello"
+
+
+def test_allow_list_limits_the_loaded_plugins():
+    assert load_plugins(allow=[]).plugins == {}
+    assert list(load_plugins(allow=["hello"]).plugins) == ["hello"]
+
+
+def test_allow_list_naming_a_missing_plugin_stops_start_up():
+    with pytest.raises(PluginError, match="not installed: nowhere"):
+        load_plugins(allow=["nowhere"])
+
+
+def test_plugins_are_ordered_by_their_requirements():
+    plugins = load_plugins(
+        allow=[], extra=[FakePlugin("zeta"), FakePlugin("addon", requires=("zeta",))]
+    )
+    assert list(plugins.plugins) == ["zeta", "addon"]
+    assert plugins.requirements("addon") == ["zeta"]
+    assert plugins.dependents("zeta") == ["addon"]
+
+
+@pytest.mark.parametrize(
+    ("plugins", "message"),
+    [
+        ([FakePlugin("addon", requires=("missing",))], "requires missing, which is not loaded"),
+        (
+            [FakePlugin("alpha", requires=("beta",)), FakePlugin("beta", requires=("alpha",))],
+            "dependency cycle: alpha -> beta -> alpha",
+        ),
+        (
+            [FakePlugin("old", core_version=">=99")],
+            f"supports core '>=99' but this platform is {__version__}",
+        ),
+        ([FakePlugin("bad", core_version="not a spec")], "is not a version specifier"),
+        ([FakePlugin("Bad-Name")], "must be 2 to 40 lower-case"),
+        ([FakePlugin("shared_model", models=(Tenant,))], "must be a TenantModel"),
+        ([FakePlugin("nomig", migrations=BASE_MIGRATIONS / "versions")], "has no versions/ folder"),
+        (
+            [
+                FakePlugin("one", permissions={"stock": ["add"]}),
+                FakePlugin("two", permissions={"stock": ["edit"]}),
+            ],
+            "permission category 'stock' of 'two' is already registered by 'one'",
+        ),
+    ],
+    ids=[
+        "missing-dependency",
+        "cycle",
+        "core-version",
+        "bad-specifier",
+        "bad-name",
+        "model",
+        "migrations",
+        "permission-clash",
+    ],
+)
+def test_invalid_plugins_stop_start_up_with_a_clear_message(plugins, message):
+    with pytest.raises(PluginError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_plugins(allow=[], extra=plugins)
+
+
+class UnknownHook(FakePlugin):
+    @hookimpl
+    def datacapt_manifestt(self):
+        return None
+
+
+class UnknownArgument(FakePlugin):
+    @hookimpl
+    def datacapt_plugin_disabled(self, tenant, reason):
+        return None
+
+
+def test_a_hook_that_does_not_exist_stops_start_up():
+    with pytest.raises(PluginError, match="unknown hook 'datacapt_manifestt'"):
+        load_plugins(allow=[], extra=[UnknownHook("typo")])
+
+
+def test_a_hook_argument_that_does_not_exist_stops_start_up():
+    with pytest.raises(PluginError, match="reason"):
+        load_plugins(allow=[], extra=[UnknownArgument("argue")])
+
+
+def test_a_plugin_without_manifest_stops_start_up():
+    class NoManifest:
+        @hookimpl
+        def datacapt_jobs(self):
+            return []
+
+    with pytest.raises(PluginError, match="has no datacapt_manifest"):
+        load_plugins(allow=[], extra=[NoManifest()])
+
+
+def test_two_plugins_with_one_blueprint_name_stop_the_app(_test_database):
+    shared = ping_blueprint("same")
+    with pytest.raises(PluginError, match="plugin 'second'"):
+        create_app(
+            settings_for_tests(database_url=_test_database, plugins=()),
+            extra_plugins=[
+                FakePlugin("first", blueprints=(shared,)),
+                FakePlugin("second", blueprints=(ping_blueprint("same"),)),
+            ],
+        )
+
+
+def test_plugin_permissions_join_the_registry():
+    plugins = load_plugins(
+        allow=["hello"], extra=[FakePlugin("stock", permissions={"stock": ["access", "recount"]})]
+    )
+    assert plugins.permissions.categories()["stock"] == {"access", "recount"}
+    assert plugins.permissions.owner("hello") == "hello"
+    assert "stock.recount" in plugins.permissions.permissions()
