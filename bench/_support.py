@@ -25,6 +25,31 @@ def bench_database_url() -> str:
     return embedded_database_url(ROOT / "var", "pgdata-bench")
 
 
+def bench_app(url: str, **settings: Any):
+    """An app on the benchmark database, emptied and with the shared schema migrated."""
+    from datacapt.app import create_app
+    from datacapt.config import Settings
+    from datacapt.database import db
+    from datacapt.migrating import migrate_shared
+    from datacapt.testing.database import reset_database
+
+    app = create_app(Settings(env="testing", database_url=url, log_level="WARNING", **settings))
+    with app.app_context():
+        reset_database(db.engine)
+        migrate_shared(db.engine)
+    return app
+
+
+def create_bench_tenants(count: int) -> list[str]:
+    """Create ``count`` tenants (inside an app context); returns their schema names."""
+    from datacapt.tenancy.services import create_tenant
+
+    schemas = [f"bench_{i:05d}" for i in range(count)]
+    for schema in schemas:
+        create_tenant(schema, f"Bench {schema}", [f"{schema.replace('_', '-')}.bench"])
+    return schemas
+
+
 def timed_subprocess(code: str, env: dict[str, str]) -> float:
     """Wall seconds of a fresh Python process running ``code``."""
     started = time.perf_counter()

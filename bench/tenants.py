@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from _support import ROOT, bench_database_url, emit
+from _support import ROOT, bench_app, bench_database_url, create_bench_tenants, emit
 
 
 def main() -> None:
@@ -23,24 +23,16 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=200)
     args = parser.parse_args()
 
-    from datacapt.app import create_app
-    from datacapt.config import Settings
     from datacapt.database import db
-    from datacapt.migrating import migrate_shared, migrate_tenants, tenant_lineages, upgrade
-    from datacapt.tenancy.services import create_tenant
+    from datacapt.migrating import migrate_tenants, tenant_lineages, upgrade
     from datacapt.testing.database import reset_database
 
     url = bench_database_url()
-    app = create_app(Settings(env="testing", database_url=url, log_level="WARNING"))
+    app = bench_app(url)
     with app.app_context():
-        reset_database(db.engine)
-        migrate_shared(db.engine)
         lineages = tenant_lineages()
-        schemas = [f"bench_{i:05d}" for i in range(args.tenants)]
-
         started = time.perf_counter()
-        for schema in schemas:
-            create_tenant(schema, f"Bench {schema}", [f"{schema.replace('_', '-')}.bench"])
+        schemas = create_bench_tenants(args.tenants)
         create_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
