@@ -12,6 +12,7 @@ from datacapt.database.locks import advisory_lock
 from datacapt.migrating import Lineage, migrate_tenants, tenant_lineages
 from datacapt.migrating import runner as runner_module
 from datacapt.migrating.runner import migrate_schema
+from tests.inspection import table_ids
 
 FLAKY = Lineage(
     "flaky", Path(__file__).parent / "lineages" / "flaky", version_table="alembic_version_flaky"
@@ -20,17 +21,7 @@ FLAKY = Lineage(
 
 def flaky_rows(engine: sa.Engine, schema: str) -> list[int] | None:
     """The rows the flaky revision inserted, or None when its table does not exist."""
-    with engine.connect() as connection:
-        if (
-            connection.execute(
-                sa.text("SELECT to_regclass(:t)"), {"t": f"{schema}.flaky_things"}
-            ).scalar()
-            is None
-        ):
-            return None
-        return (
-            connection.execute(sa.text(f'SELECT id FROM "{schema}".flaky_things')).scalars().all()
-        )
+    return table_ids(engine, schema, "flaky_things")
 
 
 @pytest.fixture

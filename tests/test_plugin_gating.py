@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 from rq import Queue, SimpleWorker
 
 from datacapt.jobs import enqueue
@@ -13,6 +12,7 @@ from datacapt.plugins.jobs import fan_out
 from datacapt.plugins.services import tenant_lineage_plan
 from datacapt.tenancy.services import create_tenant, to_ref
 from datacapt.testing.database import drop_tenant
+from tests.inspection import table_ids
 from tests.plugin_kit import (
     BASE_MIGRATIONS,
     EVENTS,
@@ -169,16 +169,5 @@ def test_migrate_applies_a_plugin_lineage_only_where_it_is_enabled(
     assert result.exit_code == 0, result.output
     assert f"{tenant.schema_name}: upgraded" in result.output
     assert f"{other_tenant.schema_name}: upgraded" not in result.output
-    with db_engine.connect() as connection:
-        assert (
-            connection.execute(
-                sa.text(f'SELECT count(*) FROM "{tenant.schema_name}".base_items')
-            ).scalar()
-            == 1
-        )
-        assert (
-            connection.execute(
-                sa.text("SELECT to_regclass(:t)"), {"t": f"{other_tenant.schema_name}.base_items"}
-            ).scalar()
-            is None
-        )
+    assert table_ids(db_engine, tenant.schema_name, "base_items") == [1]
+    assert table_ids(db_engine, other_tenant.schema_name, "base_items") is None

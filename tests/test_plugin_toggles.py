@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from datacapt.tenancy.services import archive_tenant
+from tests.inspection import table_ids
 from tests.plugin_kit import BASE_MIGRATIONS, EVENTS, FakePlugin, SettingsSchema, ping_blueprint
 
 OPERATOR_TOKEN = "o" * 40
@@ -34,15 +34,7 @@ def cli(plugin_app):
 
 
 def base_items(engine, schema: str) -> list[int] | None:
-    with engine.connect() as connection:
-        if (
-            connection.execute(
-                sa.text("SELECT to_regclass(:t)"), {"t": f"{schema}.base_items"}
-            ).scalar()
-            is None
-        ):
-            return None
-        return connection.execute(sa.text(f'SELECT id FROM "{schema}".base_items')).scalars().all()
+    return table_ids(engine, schema, "base_items")
 
 
 def test_enable_refuses_missing_requirements_and_names_them(cli, tenant, db_engine):

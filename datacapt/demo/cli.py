@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from datacapt.console import reports_errors
 from datacapt.demo.services import DEMO_DOMAINS, seed_demo
-from datacapt.errors.cli import reports_errors
 from datacapt.tenancy.cli import ensure_shared_schema
 
 demo_cli = AppGroup("demo", help="Demonstration data.")

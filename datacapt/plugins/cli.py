@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from datacapt.errors.cli import reports_errors
+from datacapt.console import echo_table, reports_errors
 from datacapt.plugins.scaffold import scaffold_plugin
 from datacapt.plugins.services import (
     ToggleResult,
@@ -27,12 +27,6 @@ plugins_cli = AppGroup("plugins", help="Installed modules and their state per te
 
 def _actor() -> str:
     return f"cli:{getpass.getuser()}"
-
-
-def _echo_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(v) for v in column) for column in zip(headers, *rows, strict=False)]
-    for row in (headers, *rows):
-        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
 @plugins_cli.command("list")
@@ -53,7 +47,7 @@ def list_command(schema: str | None) -> None:
         states = {s.plugin.name: s for s in plugin_states(get_tenant(schema).id)}
         headers = (*headers, "STATE")
         rows = [(*row, _state(states[row[0]])) for row in rows]
-    _echo_table(headers, rows)
+    echo_table(headers, rows)
 
 
 def _state(state) -> str:

@@ -82,7 +82,10 @@ def tenant_lineage_plan(tenants: Sequence[TenantRef]) -> dict[str, list[Lineage]
     """Each tenant's lineages: the core's, then its enabled plugins' in dependency order."""
     core = tenant_lineages()
     rows = db.session.execute(
-        sa.select(TenantPlugin.tenant_id, TenantPlugin.plugin).where(TenantPlugin.enabled.is_(True))
+        sa.select(TenantPlugin.tenant_id, TenantPlugin.plugin).where(
+            TenantPlugin.enabled.is_(True),
+            TenantPlugin.tenant_id.in_([tenant.id for tenant in tenants]),
+        )
     ).all()
     enabled: dict[int, set[str]] = {}
     for tenant_id, name in rows:

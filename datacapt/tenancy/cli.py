@@ -8,8 +8,8 @@ import time
 import click
 from flask.cli import AppGroup
 
+from datacapt.console import echo_table, reports_errors
 from datacapt.database import db
-from datacapt.errors.cli import reports_errors
 from datacapt.migrating import migrate_shared, migrate_tenants
 from datacapt.migrating.runner import MigrationReport, lineage_states
 from datacapt.plugins.services import tenant_lineage_plan
@@ -79,10 +79,7 @@ def list_command() -> None:
         )
         for t in tenants
     ]
-    headers = ("SCHEMA", "NAME", "DOMAINS", "STATUS", "MIGRATIONS")
-    widths = [max(len(str(v)) for v in column) for column in zip(headers, *rows, strict=False)]
-    for row in (headers, *rows):
-        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    echo_table(("SCHEMA", "NAME", "DOMAINS", "STATUS", "MIGRATIONS"), rows)
 
 
 def _echo_report(report: MigrationReport, seconds: float) -> None:

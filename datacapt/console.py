@@ -1,9 +1,9 @@
-"""Commands report a DatacaptException as a clear message and a non-zero exit."""
+"""What every command shares: errors as one clear line and exit 1, aligned tables."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -22,3 +22,10 @@ def reports_errors(command: F) -> F:
             raise click.ClickException(exc.message) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print rows under headers in left-aligned columns."""
+    widths = [max(len(str(v)) for v in column) for column in zip(headers, *rows, strict=False)]
+    for row in (headers, *rows):
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
