@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +123,7 @@ def _collect(
     plugin.blueprints = list(_call(pm, name, "datacapt_blueprints") or ())
     plugin.job_paths = [_job_path(job) for job in _call(pm, name, "datacapt_jobs") or ()]
     for entry in _call(pm, name, "datacapt_cron_entries") or ():
-        plugin.cron_entries.append(CronEntry(**{**entry.__dict__, "plugin": name}))
+        plugin.cron_entries.append(dataclasses.replace(entry, plugin=name))
     plugin.cli_commands = list(_call(pm, name, "datacapt_cli_commands") or ())
     plugin.settings_schema = _call(pm, name, "datacapt_tenant_settings_schema")
     permissions = _call(pm, name, "datacapt_permissions") or {}

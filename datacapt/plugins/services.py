@@ -9,7 +9,7 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import orm
 
 from datacapt.database import db, utcnow
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 _EXTENSION_KEY = "datacapt.plugins"
 
 
-def init_plugin_set(app, plugins: PluginSet) -> None:
+def init_plugin_set(app: Flask, plugins: PluginSet) -> None:
     app.extensions[_EXTENSION_KEY] = plugins
 
 
