@@ -43,6 +43,8 @@ def create_app(
     settings.validate()
     _configure_logging(settings.log_level)
 
+    # Imported here: a refused configuration fails before any of this loads, and
+    # `import datacapt` stays light for tools that only need the package metadata.
     from datacapt.api.extension import init_api
     from datacapt.api.json import DatacaptJSONProvider
     from datacapt.database import db
