@@ -56,9 +56,9 @@ def create_app(
     from datacapt.migrating.lineages import init_lineages
     from datacapt.plugins.cli import plugins_cli
     from datacapt.plugins.setup import init_plugins
+    from datacapt.routes import CORE_BLUEPRINTS
     from datacapt.tenancy.cli import tenants_cli
     from datacapt.tenancy.resolver import init_tenant_resolution
-    from datacapt.tenancy.routes import blp as tenant_blp
 
     app = Flask("datacapt")
     app.json = DatacaptJSONProvider(app)
@@ -74,6 +74,9 @@ def create_app(
         },
         DATACAPT_ENV=settings.env,
         DATACAPT_OPERATOR_TOKEN=settings.operator_token,
+        MAIL_URL=settings.mail_url,
+        MAIL_FROM=settings.mail_from,
+        DATACAPT_FRONTEND_URL=settings.frontend_url.rstrip("/"),
         TESTING=settings.env == "testing",
     )
     app.config.update(settings.extra)
@@ -87,7 +90,8 @@ def create_app(
     api = init_api(app)
     init_tenant_resolution(app)
     app.register_blueprint(health_blp)
-    api.register_blueprint(tenant_blp)
+    for blueprint in CORE_BLUEPRINTS:
+        api.register_blueprint(blueprint)
     for group in (tenants_cli, plugins_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)
     init_plugins(app, api, settings.plugins, extra_plugins)

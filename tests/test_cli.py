@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from datacapt.demo.services import DEMO_SCHEMA
+from datacapt.demo.services import DEMO_PASSWORD, DEMO_SCHEMA, demo_email
 from datacapt.migrating.lineages import _EXTENSION_KEY
+from datacapt.permissions.defaults import DEFAULT_ROLES
 from datacapt.testing.database import drop_tenant
 from tests.test_migrations import FLAKY
 
@@ -41,10 +42,17 @@ def tenant_rows(engine: sa.Engine, schema: str) -> tuple[int, bool]:
 
 def test_create_then_list(cli, db_engine):
     result = cli(
-        "tenants", "create", "clinic_one", "--name", "Clinic One",
-        "--domain", "One.Example.org:8443", "--domain", "one.test",
+        "tenants",
+        "create",
+        "clinic_one",
+        "--name",
+        "Clinic One",
+        "--domain",
+        "One.Example.org:8443",
+        "--domain",
+        "one.test",
         schema="clinic_one",
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     assert "Created tenant clinic_one" in result.output
     assert tenant_rows(db_engine, "clinic_one") == (1, True)
@@ -84,8 +92,16 @@ def test_create_refuses_a_taken_domain_or_schema_and_creates_nothing(
 ):
     existing = tenant_factory(domains=["taken.test"])
     result = cli(
-        "tenants", "create", "clinic_two", "--name", "X", "--domain", "free.test", "--domain", "TAKEN.test"
-    )  # fmt: skip
+        "tenants",
+        "create",
+        "clinic_two",
+        "--name",
+        "X",
+        "--domain",
+        "free.test",
+        "--domain",
+        "TAKEN.test",
+    )
     assert result.exit_code == 1
     assert "taken.test" in result.output
     assert tenant_rows(db_engine, "clinic_two") == (0, False)
@@ -164,10 +180,23 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client):
     assert "Created the demo tenant" in first.output
     second = cli("demo", "seed")
     assert second.exit_code == 0 and "exists and is at head" in second.output
+    assert "Demo users" not in second.output  # nothing created twice
     for host in ("localhost:5000", "127.0.0.1:5000"):
         assert client.get("/api/tenant/", headers={"Host": host}).json["name"].startswith("Demo")
-    # Every installed module is enabled for the demo, the example plugin included.
-    assert "Enabled modules: hello" in first.output
-    modules = client.get("/api/plugins/", headers={"Host": "localhost"}).json
+    # A user per default role, all in the demo study; every installed module enabled.
+    for role in DEFAULT_ROLES:
+        assert demo_email(role) in first.output
+    login = client.post(
+        "/api/auth/login",
+        json={"email": demo_email("administrator"), "password": DEMO_PASSWORD},
+        headers={"Host": "localhost"},
+    )
+    headers = {"Host": "localhost", "Authorization": f"Bearer {login.json['token']}"}
+    modules = client.get("/api/plugins/", headers=headers).json
     assert {m["name"]: m["enabled"] for m in modules} == {"hello": True}
-    assert client.get("/api/hello/records/", headers={"Host": "localhost"}).status_code == 200
+    assert client.get("/api/hello/records/", headers=headers).status_code == 200
+    (study,) = client.get("/api/studies/", headers=headers).json
+    centers = client.get(
+        "/api/study-centers/", headers={**headers, "Study-Uuid": study["uuid"]}
+    ).json
+    assert [c["code"] for c in centers] == ["LYO-02", "PAR-01"]

@@ -31,6 +31,7 @@ def test_new_writes_a_complete_plugin_package(app, tmp_path):
         "datacapt_stock_count/__init__.py",
         "datacapt_stock_count/plugin.py",
         "datacapt_stock_count/models.py",
+        "datacapt_stock_count/permissions.py",
         "datacapt_stock_count/schemas.py",
         "datacapt_stock_count/routes.py",
         "datacapt_stock_count/services.py",

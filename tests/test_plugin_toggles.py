@@ -72,13 +72,16 @@ def test_disable_refuses_while_a_dependent_is_enabled(cli, tenant):
     assert cli("plugins", "disable", tenant.schema_name, "base").exit_code == 0
 
 
+def host(tenant) -> dict[str, str]:
+    return {"Host": f"{tenant.schema_name.replace('_', '-')}.test"}
+
+
 def test_disabling_keeps_the_data_and_enabling_again_brings_it_back(
     cli, plugin_app, tenant, db_engine
 ):
     client = plugin_app.test_client()
-    host = {"Host": f"{tenant.schema_name.replace('_', '-')}.test"}
     cli("plugins", "enable", tenant.schema_name, "base")
-    assert client.get("/api/base/ping", headers=host).json == {
+    assert client.get("/api/base/ping", headers=host(tenant)).json == {
         "plugin": "base",
         "tenant": tenant.schema_name,
     }
@@ -89,11 +92,11 @@ def test_disabling_keeps_the_data_and_enabling_again_brings_it_back(
         tenant.schema_name,
         tenant.schema_name,
     )
-    assert client.get("/api/base/ping", headers=host).status_code == 404
+    assert client.get("/api/base/ping", headers=host(tenant)).status_code == 404
     assert base_items(db_engine, tenant.schema_name) == [1]  # the data stays
     assert "disabled since" in cli("plugins", "list", "--tenant", tenant.schema_name).output
     cli("plugins", "enable", tenant.schema_name, "base")
-    assert client.get("/api/base/ping", headers=host).status_code == 200
+    assert client.get("/api/base/ping", headers=host(tenant)).status_code == 200
     assert base_items(db_engine, tenant.schema_name) == [1]
 
 
@@ -135,21 +138,17 @@ def test_a_failing_enabled_hook_is_reported_and_the_plugin_stays_enabled(app_wit
 
 
 def test_tenant_plugins_api_lists_every_module_with_its_state(
-    cli, plugin_app, tenant, other_tenant
+    cli, plugin_app, client_as, tenant, other_tenant
 ):
     cli("plugins", "enable", tenant.schema_name, "base")
-    client = plugin_app.test_client()
-    mine = client.get(
-        "/api/plugins/", headers={"Host": f"{tenant.schema_name.replace('_', '-')}.test"}
-    ).json
-    theirs = client.get(
-        "/api/plugins/", headers={"Host": f"{other_tenant.schema_name.replace('_', '-')}.test"}
-    ).json
+    mine = client_as(tenant, on_app=plugin_app).get("/api/plugins/").json
+    theirs = client_as(other_tenant, on_app=plugin_app).get("/api/plugins/").json
     assert {p["name"]: p["enabled"] for p in mine} == {"base": True, "addon": False}
     assert {p["name"]: p["enabled"] for p in theirs} == {"base": False, "addon": False}
     base = next(p for p in mine if p["name"] == "base")
     assert base["enabled_by"].startswith("cli:") and base["version"] == "1.0.0"
     assert next(p for p in mine if p["name"] == "addon")["requires"] == ["base"]
+    assert plugin_app.test_client().get("/api/plugins/", headers=host(tenant)).status_code == 401
 
 
 def operator(client, method: str, url: str, token: str | None = OPERATOR_TOKEN, **kwargs):

@@ -1,4 +1,4 @@
-"""JSON encoding of the API: ISO 8601 timestamps, UUIDs and Decimals as strings."""
+"""JSON encoding of the API: ISO 8601 timestamps; UUIDs, Decimals and Messages as strings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
 
+from datacapt.i18n import Message
+
 
 class DatacaptJSONProvider(DefaultJSONProvider):
     sort_keys = False
@@ -17,6 +19,6 @@ class DatacaptJSONProvider(DefaultJSONProvider):
     def default(o: Any) -> Any:
         if isinstance(o, dt.datetime | dt.date | dt.time):
             return o.isoformat()
-        if isinstance(o, uuid.UUID | decimal.Decimal):
+        if isinstance(o, uuid.UUID | decimal.Decimal | Message):
             return str(o)
         return DefaultJSONProvider.default(o)

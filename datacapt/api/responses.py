@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, g, has_request_context, jsonify
 
 from datacapt.errors.codes import HTTP_DEFAULT_INTERNAL_CODES, ErrorCode, InternalCodes
+from datacapt.i18n import Message
 
 
 def success(
@@ -23,7 +24,7 @@ def success(
 def error_body(
     code: ErrorCode,
     internal_code: InternalCodes | None = None,
-    message: str | None = None,
+    message: str | Message | None = None,
     *,
     fields: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
@@ -35,7 +36,7 @@ def error_body(
         "status": code.status,
         "internal_code": int(internal),
         "internal_name": internal.name,
-        "message": message or internal.name.replace("_", " ").capitalize(),
+        "message": str(message or internal.name.replace("_", " ").capitalize()),
     }
     if fields:
         body["fields"] = dict(fields)
@@ -48,7 +49,7 @@ def error_body(
 def error(
     code: ErrorCode,
     internal_code: InternalCodes | None = None,
-    message: str | None = None,
+    message: str | Message | None = None,
     *,
     fields: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,

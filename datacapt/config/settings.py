@@ -48,6 +48,10 @@ class Settings:
     log_level: str = "INFO"
     plugins: tuple[str, ...] | None = None  # None: every installed plugin
     operator_token: str | None = None
+    mail_url: str = "console://"
+    mail_from: str = "Datacapt <no-reply@localhost>"
+    # Where links in emails point (password reset, invitations): the frontend's address.
+    frontend_url: str = "http://localhost:5000"
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -65,6 +69,9 @@ class Settings:
             "log_level": env.get("LOG_LEVEL", "INFO"),
             "plugins": _names(env.get("DATACAPT_PLUGINS")),
             "operator_token": env.get("DATACAPT_OPERATOR_TOKEN") or None,
+            "mail_url": env.get("MAIL_URL") or "console://",
+            "mail_from": env.get("MAIL_FROM") or "Datacapt <no-reply@localhost>",
+            "frontend_url": env.get("DATACAPT_FRONTEND_URL") or "http://localhost:5000",
         }
         values.update(overrides)
         return cls(**values)
@@ -86,6 +93,8 @@ class Settings:
             )
         if self.max_content_length <= 0:
             problems.append("DATACAPT_MAX_BODY_BYTES must be a positive number of bytes")
+        if self.mail_url.split("://", 1)[0] not in ("console", "file", "smtp", "smtps"):
+            problems.append("MAIL_URL must start with console://, file://, smtp:// or smtps://")
         if self.operator_token is not None and len(self.operator_token) < 32:
             problems.append("DATACAPT_OPERATOR_TOKEN must be at least 32 characters")
         if self.is_production:

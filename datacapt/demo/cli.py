@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from datacapt.console import reports_errors
-from datacapt.demo.services import DEMO_DOMAINS, seed_demo
+from datacapt.demo.services import DEMO_DOMAINS, DEMO_PASSWORD, seed_demo
 from datacapt.tenancy.cli import ensure_shared_schema
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
@@ -15,7 +15,8 @@ demo_cli = AppGroup("demo", help="Demonstration data.")
 @demo_cli.command("seed")
 @reports_errors
 def seed_command() -> None:
-    """Create the demo tenant on localhost and 127.0.0.1 with every module (idempotent)."""
+    """Create the demo tenant on localhost and 127.0.0.1: every module, a study with two
+    centers and a user per default role (idempotent)."""
     ensure_shared_schema()
     seeded = seed_demo("demo-seed")
     if seeded.created:
@@ -24,5 +25,7 @@ def seed_command() -> None:
         click.echo("The demo tenant exists and is at head")
     if seeded.enabled:
         click.echo(f"Enabled modules: {', '.join(seeded.enabled)}")
+    if seeded.users:
+        click.echo(f"Demo users (password {DEMO_PASSWORD}): {', '.join(seeded.users)}")
     for warning in seeded.warnings:
         click.echo(f"warning: {warning}", err=True)

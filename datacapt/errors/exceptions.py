@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from datacapt.errors.codes import ErrorCode, InternalCodes
+from datacapt.i18n import Message
 
 
 class DatacaptException(Exception):
@@ -15,17 +16,17 @@ class DatacaptException(Exception):
         self,
         code: ErrorCode,
         internal_code: InternalCodes,
-        message: str | None = None,
+        message: str | Message | None = None,
         *,
         fields: Mapping[str, Any] | None = None,
         details: Mapping[str, Any] | None = None,
     ) -> None:
         self.code = code
         self.internal_code = internal_code
-        self.message = message or internal_code.name.replace("_", " ").capitalize()
+        self.message: str | Message = message or internal_code.name.replace("_", " ").capitalize()
         self.fields = dict(fields) if fields else None
         self.details = dict(details) if details else None
-        super().__init__(self.message)
+        super().__init__(str(self.message))
 
     @property
     def status(self) -> int:

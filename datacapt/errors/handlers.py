@@ -11,18 +11,19 @@ from werkzeug.exceptions import HTTPException
 from datacapt.api.responses import error
 from datacapt.errors.codes import ErrorCode, InternalCodes
 from datacapt.errors.exceptions import DatacaptException
+from datacapt.i18n import Message
 
 log = logging.getLogger(__name__)
 
 _HTTP_MESSAGES = {
-    400: "The request is malformed",
-    401: "Authentication is required",
-    403: "You are not allowed to do this",
-    404: "No such resource",
-    405: "This method is not allowed here",
-    409: "The request conflicts with the current state",
-    413: "The request body is too large",
-    422: "The request did not validate",
+    400: Message("The request is malformed"),
+    401: Message("Authentication is required"),
+    403: Message("You are not allowed to do this"),
+    404: Message("No such resource"),
+    405: Message("This method is not allowed here"),
+    409: Message("The request conflicts with the current state"),
+    413: Message("The request body is too large"),
+    422: Message("The request did not validate"),
 }
 
 
@@ -61,7 +62,7 @@ def handle_unexpected(exc: BaseException) -> Response:
     return error(
         ErrorCode.INTERNAL_ERROR,
         InternalCodes.INTERNAL_ERROR,
-        "An unexpected error occurred; it has been logged",
+        Message("An unexpected error occurred; it has been logged"),
     )
 
 

@@ -13,6 +13,36 @@ class Action(enum.StrEnum):
     ADD = "add"
     EDIT = "edit"
     DELETE = "delete"
+    UNLOCK = "unlock"
+    RESEND = "resend"
+
+
+class Categories(enum.StrEnum):
+    """The core's permission categories (plugins add theirs through datacapt_permissions)."""
+
+    USERS = "users"
+    ROLES = "roles"
+    API_KEYS = "api_keys"
+    STUDIES = "studies"
+    CENTERS = "centers"
+    STUDY_USERS = "study_users"
+    INVITATIONS = "invitations"
+    TENANT_SETTINGS = "tenant_settings"
+
+
+CORE_ACTIONS: dict[Categories, tuple[Action, ...]] = {
+    Categories.USERS: (Action.ACCESS, Action.EDIT, Action.UNLOCK),
+    Categories.ROLES: (Action.ACCESS, Action.ADD, Action.EDIT, Action.DELETE),
+    Categories.API_KEYS: (Action.ACCESS, Action.ADD, Action.DELETE),
+    Categories.STUDIES: (Action.ACCESS, Action.ADD, Action.EDIT, Action.DELETE),
+    Categories.CENTERS: (Action.ACCESS, Action.ADD, Action.EDIT, Action.DELETE),
+    Categories.STUDY_USERS: (Action.ACCESS, Action.ADD, Action.EDIT, Action.DELETE),
+    Categories.INVITATIONS: (Action.ACCESS, Action.ADD, Action.RESEND, Action.DELETE),
+    Categories.TENANT_SETTINGS: (Action.ACCESS, Action.EDIT),
+}
+
+# Every permission, also those of plugins loaded later: what administrators hold.
+ALL_PERMISSIONS = "*"
 
 
 def build_permission(category: str, action: str) -> str:
@@ -26,6 +56,8 @@ class PermissionsRegistry:
     def __init__(self) -> None:
         self._actions: dict[str, frozenset[str]] = {}
         self._owners: dict[str, str] = {}
+        for category, actions in CORE_ACTIONS.items():
+            self.register(category, actions, owner="core")
 
     def register(self, category: str, actions: Iterable[str], owner: str) -> None:
         if category in self._owners:
@@ -33,8 +65,8 @@ class PermissionsRegistry:
                 f"permission category {category!r} of {owner!r} is already"
                 f" registered by {self._owners[category]!r}"
             )
-        self._actions[category] = frozenset(actions)
-        self._owners[category] = owner
+        self._actions[str(category)] = frozenset(str(a) for a in actions)
+        self._owners[str(category)] = owner
 
     def categories(self) -> dict[str, frozenset[str]]:
         return dict(self._actions)
@@ -48,3 +80,44 @@ class PermissionsRegistry:
             for category, actions in self._actions.items()
             for action in actions
         }
+
+    def expand(self, granted: Iterable[str]) -> frozenset[str]:
+        """The concrete permissions a grant list gives (``*`` expands to all known)."""
+        granted = set(granted)
+        if ALL_PERMISSIONS in granted:
+            return frozenset(self.permissions())
+        return frozenset(granted & self.permissions())
+
+
+def _p(category: Categories, action: Action) -> str:
+    return build_permission(category, action)
+
+
+USERS_ACCESS = _p(Categories.USERS, Action.ACCESS)
+USERS_EDIT = _p(Categories.USERS, Action.EDIT)
+USERS_UNLOCK = _p(Categories.USERS, Action.UNLOCK)
+ROLES_ACCESS = _p(Categories.ROLES, Action.ACCESS)
+ROLES_ADD = _p(Categories.ROLES, Action.ADD)
+ROLES_EDIT = _p(Categories.ROLES, Action.EDIT)
+ROLES_DELETE = _p(Categories.ROLES, Action.DELETE)
+API_KEYS_ACCESS = _p(Categories.API_KEYS, Action.ACCESS)
+API_KEYS_ADD = _p(Categories.API_KEYS, Action.ADD)
+API_KEYS_DELETE = _p(Categories.API_KEYS, Action.DELETE)
+STUDIES_ACCESS = _p(Categories.STUDIES, Action.ACCESS)
+STUDIES_ADD = _p(Categories.STUDIES, Action.ADD)
+STUDIES_EDIT = _p(Categories.STUDIES, Action.EDIT)
+STUDIES_DELETE = _p(Categories.STUDIES, Action.DELETE)
+CENTERS_ACCESS = _p(Categories.CENTERS, Action.ACCESS)
+CENTERS_ADD = _p(Categories.CENTERS, Action.ADD)
+CENTERS_EDIT = _p(Categories.CENTERS, Action.EDIT)
+CENTERS_DELETE = _p(Categories.CENTERS, Action.DELETE)
+STUDY_USERS_ACCESS = _p(Categories.STUDY_USERS, Action.ACCESS)
+STUDY_USERS_ADD = _p(Categories.STUDY_USERS, Action.ADD)
+STUDY_USERS_EDIT = _p(Categories.STUDY_USERS, Action.EDIT)
+STUDY_USERS_DELETE = _p(Categories.STUDY_USERS, Action.DELETE)
+INVITATIONS_ACCESS = _p(Categories.INVITATIONS, Action.ACCESS)
+INVITATIONS_ADD = _p(Categories.INVITATIONS, Action.ADD)
+INVITATIONS_RESEND = _p(Categories.INVITATIONS, Action.RESEND)
+INVITATIONS_DELETE = _p(Categories.INVITATIONS, Action.DELETE)
+TENANT_SETTINGS_ACCESS = _p(Categories.TENANT_SETTINGS, Action.ACCESS)
+TENANT_SETTINGS_EDIT = _p(Categories.TENANT_SETTINGS, Action.EDIT)

@@ -103,8 +103,13 @@ def _parse_assignment(_ctx, _param, values: tuple[str, ...]) -> dict[str, str]:
 @plugins_cli.command("settings")
 @click.argument("schema")
 @click.argument("name")
-@click.option("--set", "changes", multiple=True, callback=_parse_assignment,
-              help="KEY=VALUE to change (repeatable); validated by the plugin's schema.")  # fmt: skip
+@click.option(
+    "--set",
+    "changes",
+    multiple=True,
+    callback=_parse_assignment,
+    help="KEY=VALUE to change (repeatable); validated by the plugin's schema.",
+)
 @reports_errors
 def settings_command(schema: str, name: str, changes: dict[str, str]) -> None:
     """Show a plugin's settings in a tenant, or change some with --set."""
@@ -115,8 +120,13 @@ def settings_command(schema: str, name: str, changes: dict[str, str]) -> None:
 
 @plugins_cli.command("new")
 @click.argument("name")
-@click.option("--path", "directory", required=True, type=click.Path(path_type=Path),
-              help="Directory to create the plugin's distribution in (must not exist).")  # fmt: skip
+@click.option(
+    "--path",
+    "directory",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Directory to create the plugin's distribution in (must not exist).",
+)
 @reports_errors
 def new_command(name: str, directory: Path) -> None:
     """Scaffold a working plugin package: hooks, model, migration, routes, job, tests."""

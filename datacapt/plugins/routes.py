@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from datacapt.operators.auth import OPERATOR_ACTOR, require_operator
+from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
 from datacapt.plugins.schemas import (
     PluginSettingsSchema,
     PluginStateReadSchema,
@@ -34,7 +35,10 @@ operator_blp.before_request(require_operator)
 
 
 @blp.route("/")
-class TenantPlugins(MethodView):
+class TenantPlugins(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"GET": AUTHENTICATED}
+
     @blp.response(200, PluginStateReadSchema(many=True))
     def get(self):
         """Every installed module and whether this customer has it enabled."""

@@ -51,3 +51,8 @@ class TenantSettings(TenantModel, BaseModel):
 
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     default_language: Mapped[str] = mapped_column(sa.String(16), default="en")
+    session_idle_minutes: Mapped[int] = mapped_column(default=30)
+    session_lifetime_hours: Mapped[int] = mapped_column(default=12)
+    max_failed_logins: Mapped[int] = mapped_column(default=5)
+    # 0: a locked account waits for an administrator.
+    lockout_minutes: Mapped[int] = mapped_column(default=30)

@@ -1,19 +1,23 @@
-"""GET /api/tenant/: who the current host belongs to (public: a login page shows it)."""
+"""GET /api/tenant/ (public: a login page shows it) and the tenant's settings."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.permissions.registry import TENANT_SETTINGS_ACCESS, TENANT_SETTINGS_EDIT
 from datacapt.tenancy.context import current_tenant
-from datacapt.tenancy.schemas import TenantReadSchema
-from datacapt.tenancy.services import get_tenant_settings
+from datacapt.tenancy.schemas import TenantReadSchema, TenantSettingsSchema
+from datacapt.tenancy.services import get_tenant_settings, update_tenant_settings
 
 blp = Blueprint("tenant", __name__, url_prefix="/api/tenant", description="The current tenant")
 
 
 @blp.route("/")
-class CurrentTenant(MethodView):
+class CurrentTenant(PermissionsRegistryMixin, MethodView):
+    PUBLIC = True
+
     @blp.response(200, TenantReadSchema)
     def get(self):
         """The tenant served at this host, with its public settings."""
@@ -25,3 +29,19 @@ class CurrentTenant(MethodView):
             "time_zone": settings.time_zone,
             "default_language": settings.default_language,
         }
+
+
+@blp.route("/settings")
+class TenantSettings(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"GET": TENANT_SETTINGS_ACCESS, "PATCH": TENANT_SETTINGS_EDIT}
+
+    @blp.response(200, TenantSettingsSchema)
+    def get(self):
+        """Time zone, language, session timeouts and lockout policy."""
+        return get_tenant_settings()
+
+    @blp.arguments(TenantSettingsSchema)
+    @blp.response(200, TenantSettingsSchema)
+    def patch(self, data):
+        return update_tenant_settings(data)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 import marshmallow as ma
+
+from datacapt.i18n import SUPPORTED_LANGUAGES
 
 
 class TenantReadSchema(ma.Schema):
@@ -10,3 +14,20 @@ class TenantReadSchema(ma.Schema):
     name = ma.fields.String(dump_only=True)
     time_zone = ma.fields.String(dump_only=True)
     default_language = ma.fields.String(dump_only=True)
+
+
+def _known_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ma.ValidationError("Not an IANA time zone.")
+
+
+class TenantSettingsSchema(ma.Schema):
+    time_zone = ma.fields.String(validate=_known_zone)
+    default_language = ma.fields.String(validate=ma.validate.OneOf(SUPPORTED_LANGUAGES))
+    session_idle_minutes = ma.fields.Integer(validate=ma.validate.Range(min=1, max=24 * 60))
+    session_lifetime_hours = ma.fields.Integer(validate=ma.validate.Range(min=1, max=24 * 30))
+    max_failed_logins = ma.fields.Integer(validate=ma.validate.Range(min=1, max=100))
+    lockout_minutes = ma.fields.Integer(
+        validate=ma.validate.Range(min=0, max=7 * 24 * 60),
+        metadata={"description": "0: locked accounts wait for an administrator"},
+    )

@@ -194,5 +194,19 @@ def archive_tenant(schema_name: str) -> Tenant:
 
 
 def get_tenant_settings() -> TenantSettings:
-    """The current tenant's settings row (created with its schema)."""
-    return db.session.execute(sa.select(TenantSettings)).scalar_one()
+    """The current tenant's settings row (created with its schema), once per session."""
+    session = db.session()
+    cached = session.info.get("tenant_settings")
+    if cached is None:
+        cached = session.info["tenant_settings"] = session.execute(
+            sa.select(TenantSettings)
+        ).scalar_one()
+    return cached
+
+
+def update_tenant_settings(changes: dict) -> TenantSettings:
+    settings = get_tenant_settings()
+    for name, value in changes.items():
+        setattr(settings, name, value)
+    db.session.commit()
+    return settings

@@ -1,4 +1,4 @@
-"""A Flask test client whose requests go to one tenant's host unless told otherwise."""
+"""A Flask test client addressed to one tenant's host, optionally logged in."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ from flask.testing import FlaskClient
 
 class TenantClient(FlaskClient):
     host: str | None = None
+    token: str | None = None
+    user: Any = None
 
     def for_host(self, host: str) -> TenantClient:
         self.host = host
         return self
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        if self.host and "base_url" not in kwargs and not kwargs.get("headers", {}).get("Host"):
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.host and "base_url" not in kwargs and "Host" not in headers:
             kwargs["base_url"] = f"http://{self.host}"
-        return super().open(*args, **kwargs)
+        if self.token and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return super().open(*args, headers=headers, **kwargs)

@@ -8,6 +8,8 @@ client        a test client without a host
 api_client    a test client addressed to ``tenant``'s host
 client_for    a test client addressed to any tenant's host
 redis_queue   switches the app to RQ on Redis (DATACAPT_TEST_REDIS_URL or in-process fakeredis)
+user_factory  user_factory(tenant, role="administrator", **fields) makes an active user
+client_as     client_as(tenant, role="administrator", on_app=None, **fields): a logged-in client
 enable_plugins  enable_plugins(tenant, "name", ...) enables plugins (with their requirements)
 app_with_plugins  app_with_plugins(plugin, ...) builds an app with in-test plugin objects too
 """
@@ -15,7 +17,9 @@ app_with_plugins  app_with_plugins(plugin, ...) builds an app with in-test plugi
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,7 @@ from datacapt.database import db
 from datacapt.jobs.connection import set_redis
 from datacapt.migrating import migrate_shared
 from datacapt.plugins.services import enable_plugin
-from datacapt.tenancy.context import TenantRef
+from datacapt.tenancy.context import TenantRef, tenant_context
 from datacapt.testing.client import TenantClient
 from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
 from datacapt.testing.factories import TenantFactory
@@ -175,5 +179,58 @@ def app_with_plugins(_test_database: str) -> Callable[..., Flask]:
         )
         built.test_client_class = TenantClient
         return built
+
+    return make
+
+
+TEST_PASSWORD = "correct horse battery staple 42"
+
+
+@dataclass(frozen=True)
+class TestUser:
+    uuid: uuid.UUID
+    id: int
+    email: str
+    password: str
+    role: str
+
+
+@pytest.fixture
+def user_factory(app: Flask) -> Callable[..., TestUser]:
+    def make(
+        tenant: TenantRef, role: str = "administrator", email: str | None = None, **fields: Any
+    ) -> TestUser:
+        from datacapt.identity.services import create_user, get_role
+
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+        password = fields.pop("password", TEST_PASSWORD)
+        with app.app_context(), tenant_context(tenant):
+            user = create_user(
+                email,
+                fields.get("first_name", "Test"),
+                fields.get("last_name", role.title()),
+                get_role(role),
+                password,
+            )
+            db.session.commit()
+            return TestUser(user.uuid, user.id, user.email, password, role)
+
+    return make
+
+
+@pytest.fixture
+def client_as(app: Flask, user_factory: Callable[..., TestUser]) -> Callable[..., TenantClient]:
+    def make(
+        tenant: TenantRef, role: str = "administrator", on_app: Flask | None = None, **fields: Any
+    ) -> TenantClient:
+        user = user_factory(tenant, role, **fields)
+        client = (on_app or app).test_client().for_host(tenant_host(app, tenant))
+        response = client.post(
+            "/api/auth/login", json={"email": user.email, "password": user.password}
+        )
+        assert response.status_code == 200, response.json
+        client.token = response.json["token"]
+        client.user = user
+        return client
 
     return make

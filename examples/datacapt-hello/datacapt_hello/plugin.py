@@ -6,10 +6,9 @@ import logging
 from pathlib import Path
 
 from datacapt.jobs.cron import CronEntry
-from datacapt.permissions import Action
 from datacapt.plugins import PluginManifest, hookimpl
 
-from datacapt_hello import __version__, jobs, routes
+from datacapt_hello import __version__, jobs, permissions, routes
 from datacapt_hello.models import HelloRecord
 from datacapt_hello.schemas import SettingsSchema
 
@@ -45,7 +44,7 @@ def datacapt_blueprints():
 
 @hookimpl
 def datacapt_permissions():
-    return {"hello": [Action.ACCESS, Action.ADD]}
+    return {permissions.CATEGORY: permissions.ACTIONS}
 
 
 @hookimpl

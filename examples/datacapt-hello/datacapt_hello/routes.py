@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datacapt.permissions.mixin import PermissionsRegistryMixin
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from datacapt_hello import services
+from datacapt_hello import permissions, services
 from datacapt_hello.schemas import HelloRecordReadSchema, HelloRecordWriteSchema
 
 blp = Blueprint("hello", __name__, url_prefix="/api/hello", description="Hello")
 
 
 @blp.route("/records/")
-class HelloRecords(MethodView):
+class HelloRecords(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.ADD}
+
     @blp.response(200, HelloRecordReadSchema(many=True))
     def get(self):
         """The tenant's records."""

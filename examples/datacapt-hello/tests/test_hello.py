@@ -1,16 +1,20 @@
-"""Hello: discovered, gated per tenant, its table, job and periodic job only where enabled."""
+"""Hello: discovered, gated per tenant and by permission, its table, job and periodic job
+only where enabled."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from datacapt.jobs import enqueue
+from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import build_scheduler, cron_entries
 from datacapt.plugins.services import plugin_set
 from rq import Queue, SimpleWorker
 
+URL = "/api/hello/records/"
+
 
 def texts(client) -> list[str]:
-    return [record["text"] for record in client.get("/api/hello/records/").json]
+    return [record["text"] for record in client.get(URL).json]
 
 
 def test_the_plugin_is_discovered(app):
@@ -20,14 +24,22 @@ def test_the_plugin_is_discovered(app):
         assert "hello" in plugin_set().permissions.categories()
 
 
-def test_only_the_enabled_tenant_answers(enable_plugins, client_for, tenant, other_tenant):
+def test_only_the_enabled_tenant_answers(enable_plugins, client_as, tenant, other_tenant):
     enable_plugins(tenant, "hello")
-    enabled, other = client_for(tenant), client_for(other_tenant)
-    assert enabled.post("/api/hello/records/", json={"text": "hi"}).status_code == 201
+    enabled, other = client_as(tenant), client_as(other_tenant)
+    assert enabled.post(URL, json={"text": "hi"}).status_code == 201
     assert texts(enabled) == ["hi"]
-    response = other.get("/api/hello/records/")
+    response = other.get(URL)
     assert response.status_code == 404
     assert response.json["error"]["internal_name"] == "MODULE_NOT_ENABLED"
+
+
+def test_its_permissions_are_checked(enable_plugins, client_as, client_for, tenant):
+    enable_plugins(tenant, "hello")
+    assert client_for(tenant).get(URL).status_code == 401
+    viewer = client_as(tenant, role="viewer")
+    assert viewer.get(URL).status_code == 403
+    assert viewer.post(URL, json={"text": "no"}).status_code == 403
 
 
 def test_its_table_exists_only_in_the_enabled_tenant(
@@ -46,14 +58,13 @@ def test_its_table_exists_only_in_the_enabled_tenant(
     assert other_tenant.schema_name not in present
 
 
-def test_the_tenant_setting_gives_the_default_text(app, enable_plugins, client_for, tenant):
+def test_the_tenant_setting_gives_the_default_text(enable_plugins, client_as, tenant):
     enable_plugins(tenant, "hello")
-    client = client_for(tenant)
-    assert client.post("/api/hello/records/", json={}).json["text"] == "Hello"
+    assert client_as(tenant).post(URL, json={}).json["text"] == "Hello"
 
 
 def test_its_job_runs_only_where_enabled(
-    app, enable_plugins, client_for, tenant, other_tenant, redis_queue
+    app, enable_plugins, client_as, tenant, other_tenant, redis_queue
 ):
     enable_plugins(tenant, "hello")
     with app.app_context():
@@ -62,19 +73,20 @@ def test_its_job_runs_only_where_enabled(
         queue = Queue("default", connection=redis_queue)
         SimpleWorker([queue], connection=redis_queue).work(burst=True)
         assert queue.failed_job_registry.count == 1  # refused in the other tenant, recorded
-    assert texts(client_for(tenant)) == ["from a job"]
+    assert texts(client_as(tenant)) == ["from a job"]
 
 
 def test_its_periodic_job_runs_only_where_enabled(
-    app, enable_plugins, client_for, tenant, other_tenant, redis_queue
+    app, enable_plugins, client_as, tenant, other_tenant, redis_queue
 ):
     enable_plugins(tenant, "hello")
+    set_redis(app, redis_queue)
     with app.app_context():
         entries = [e for e in cron_entries() if e.plugin == "hello"]
         assert [e.name for e in entries] == ["hello-tick"]
         build_scheduler(redis_queue, entries).enqueue_jobs()
         queue = Queue("default", connection=redis_queue)
         SimpleWorker([queue], connection=redis_queue).work(burst=True)  # fan-out, then ticks
-    assert texts(client_for(tenant)) == ["tick"]
+    assert texts(client_as(tenant)) == ["tick"]
     enable_plugins(other_tenant, "hello")
-    assert texts(client_for(other_tenant)) == []
+    assert texts(client_as(other_tenant)) == []

@@ -1,0 +1,55 @@
+"""API keys: created by an administrator, shown once, revocable."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from datacapt.apikeys import services
+from datacapt.apikeys.schemas import ApiKeyCreatedSchema, ApiKeyReadSchema, ApiKeyWriteSchema
+from datacapt.identity.principal import current_principal
+from datacapt.identity.routes import session_user
+from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.permissions.registry import API_KEYS_ACCESS, API_KEYS_ADD, API_KEYS_DELETE
+
+blp = Blueprint("api_keys", __name__, url_prefix="/api/api-keys", description="API keys")
+
+
+@blp.route("/")
+class ApiKeys(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"GET": API_KEYS_ACCESS, "POST": API_KEYS_ADD}
+
+    @blp.response(200, ApiKeyReadSchema(many=True))
+    def get(self):
+        """Every key (without its secret)."""
+        return services.list_api_keys()
+
+    @blp.arguments(ApiKeyWriteSchema)
+    @blp.response(201, ApiKeyCreatedSchema)
+    def post(self, data):
+        """A new key; its secret (`key`) is in this response and never again."""
+        principal = session_user()
+        key, secret = services.create_api_key(
+            principal.user,
+            data["name"],
+            data["permissions"],
+            data["expires_at"],
+            data["all_studies"],
+            data["studies"],
+            principal.actor,
+            allowed=principal.platform_permissions,
+        )
+        return {**ApiKeyReadSchema().dump(key), "key": secret}
+
+
+@blp.route("/<uuid:key_uuid>")
+class ApiKeyDetail(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"DELETE": API_KEYS_DELETE}
+
+    @blp.response(204)
+    def delete(self, key_uuid):
+        """Revoke a key: it stops working at once."""
+        principal = current_principal()
+        services.revoke_api_key(key_uuid, principal.user, principal.actor)

@@ -1,0 +1,75 @@
+"""Who is making the request: a logged-in user or an API key, and what they may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import g, request
+
+from datacapt.apikeys.models import ApiKey
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.identity.models import AuthToken, User
+from datacapt.plugins.services import plugin_set
+
+API_KEY_HEADER = "Api-Key"
+
+
+@dataclass
+class Principal:
+    """Exactly one of ``session`` (a user's login) and ``api_key`` is set."""
+
+    session: AuthToken | None = None
+    api_key: ApiKey | None = None
+    _platform_permissions: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def user(self) -> User | None:
+        return self.session.user if self.session else None
+
+    @property
+    def actor(self) -> str:
+        """How audit records and events name this principal."""
+        if self.session:
+            return f"user:{self.session.user.uuid} {self.session.user.display_name}"
+        assert self.api_key is not None
+        return f"api_key:{self.api_key.uuid} {self.api_key.name}"
+
+    @property
+    def platform_permissions(self) -> frozenset[str]:
+        """Tenant-wide permissions: the user's platform role, or the key's own list."""
+        if self._platform_permissions is None:
+            granted = (
+                self.session.user.platform_role.granted
+                if self.session
+                else self.api_key.permissions
+            )  # type: ignore[union-attr]
+            self._platform_permissions = plugin_set().permissions.expand(granted)
+        return self._platform_permissions
+
+
+def authenticate() -> Principal:
+    """The request's principal (cached on ``g``); 401 when it carries no valid credential."""
+    if "principal" in g:
+        return g.principal
+    from datacapt.apikeys.services import resolve_api_key
+    from datacapt.identity.sessions import resolve_session
+
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    api_key = request.headers.get(API_KEY_HEADER)
+    if scheme.lower() == "bearer" and token:
+        principal = Principal(session=resolve_session(token.strip()))
+    elif api_key:
+        principal = Principal(api_key=resolve_api_key(api_key.strip()))
+    else:
+        raise DatacaptException(
+            ErrorCode.UNAUTHORIZED,
+            InternalCodes.AUTHENTICATION_REQUIRED,
+            Message("Authentication is required"),
+        )
+    g.principal = principal
+    return principal
+
+
+def current_principal() -> Principal:
+    return g.principal

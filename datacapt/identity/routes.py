@@ -1,0 +1,171 @@
+"""Authentication (/api/auth/...) and users (/api/users/...)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from datacapt.api.pagination import paginate
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.identity import services
+from datacapt.identity.principal import current_principal
+from datacapt.identity.schemas import (
+    LoginReadSchema,
+    LoginWriteSchema,
+    PasswordChangeWriteSchema,
+    PasswordResetConfirmWriteSchema,
+    PasswordResetWriteSchema,
+    PermissionsReadSchema,
+    ProfileUpdateSchema,
+    UserReadSchema,
+    UserSearchSchema,
+    UserUpdateSchema,
+)
+from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
+from datacapt.permissions.registry import USERS_ACCESS, USERS_EDIT, USERS_UNLOCK
+from datacapt.permissions.services import permissions_overview
+
+auth_blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Authentication")
+users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users")
+
+
+def session_user():
+    """The logged-in user (an API key has no profile, password or session)."""
+    principal = current_principal()
+    if principal.user is None:
+        raise DatacaptException(
+            ErrorCode.FORBIDDEN,
+            InternalCodes.PERMISSION_DENIED,
+            Message("This needs a user session."),
+        )
+    return principal
+
+
+@auth_blp.route("/login")
+class Login(PermissionsRegistryMixin, MethodView):
+    PUBLIC = True
+
+    @auth_blp.arguments(LoginWriteSchema)
+    @auth_blp.response(200, LoginReadSchema)
+    def post(self, data):
+        """Exchange email and password for a bearer token (Authorization: Bearer ...)."""
+        user, token = services.login(data["email"], data["password"])
+        return {"token": token, "user": user}
+
+
+@auth_blp.route("/logout")
+class Logout(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"default": AUTHENTICATED}
+
+    @auth_blp.response(204)
+    def post(self):
+        """End this session: its token stops working at once."""
+        services.logout(session_user())
+
+
+@auth_blp.route("/password-reset")
+class PasswordReset(PermissionsRegistryMixin, MethodView):
+    PUBLIC = True
+
+    @auth_blp.arguments(PasswordResetWriteSchema)
+    @auth_blp.response(202)
+    def post(self, data):
+        """Email a reset link if the account exists; the answer is the same either way."""
+        services.request_password_reset(data["email"])
+        return {"status": "accepted"}
+
+
+@auth_blp.route("/password-reset/confirm")
+class PasswordResetConfirm(PermissionsRegistryMixin, MethodView):
+    PUBLIC = True
+
+    @auth_blp.arguments(PasswordResetConfirmWriteSchema)
+    @auth_blp.response(204)
+    def post(self, data):
+        """Choose a new password with a reset link's token (single use, expiring)."""
+        services.reset_password(data["token"], data["password"])
+
+
+@users_blp.route("/me")
+class Me(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"default": AUTHENTICATED}
+
+    @users_blp.response(200, UserReadSchema)
+    def get(self):
+        """The logged-in user."""
+        return session_user().user
+
+    @users_blp.arguments(ProfileUpdateSchema)
+    @users_blp.response(200, UserReadSchema)
+    def patch(self, data):
+        """Change one's own names or language (nothing else)."""
+        return services.update_profile(session_user().user, data)
+
+
+@users_blp.route("/me/password")
+class MyPassword(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"default": AUTHENTICATED}
+
+    @users_blp.arguments(PasswordChangeWriteSchema)
+    @users_blp.response(204)
+    def post(self, data):
+        """Change one's password (the current one is needed); every session ends."""
+        services.change_password(
+            session_user().user, data["current_password"], data["new_password"]
+        )
+
+
+@users_blp.route("/me/permissions")
+class MyPermissions(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"default": AUTHENTICATED}
+
+    @users_blp.response(200, PermissionsReadSchema)
+    def get(self):
+        """What the caller may do tenant-wide, and in each study with the study role."""
+        return permissions_overview(current_principal())
+
+
+@users_blp.route("/")
+class Users(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"GET": USERS_ACCESS}
+
+    @users_blp.arguments(UserSearchSchema, location="query")
+    @users_blp.response(200, UserReadSchema(many=True))
+    @users_blp.paginate()
+    def get(self, filters, pagination_parameters):
+        """The tenant's users (filters: search in names and email, status)."""
+        return paginate(services.list_users(**filters), pagination_parameters)
+
+
+@users_blp.route("/<uuid:user_uuid>")
+class UserDetail(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"GET": USERS_ACCESS, "PATCH": USERS_EDIT}
+
+    @users_blp.response(200, UserReadSchema)
+    def get(self, user_uuid):
+        return services.get_user(user_uuid)
+
+    @users_blp.arguments(UserUpdateSchema)
+    @users_blp.response(200, UserReadSchema)
+    def patch(self, data, user_uuid):
+        """Change a user's names, language, platform role, or (de)activate the account."""
+        return services.update_user(services.get_user(user_uuid), data)
+
+
+@users_blp.route("/<uuid:user_uuid>/unlock")
+class UnlockUser(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    action = "unlock"
+    permissions_registry = {"unlock": USERS_UNLOCK}
+
+    @users_blp.response(200, UserReadSchema)
+    def post(self, user_uuid):
+        """Unlock an account locked by failed logins."""
+        return services.unlock_user(services.get_user(user_uuid), current_principal().actor)

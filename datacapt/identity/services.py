@@ -1,0 +1,297 @@
+"""Users and their authentication: login with lockout, logout, passwords, resets, unlock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from datacapt.database import db, utcnow
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.identity import events
+from datacapt.identity.models import (
+    PasswordHistory,
+    PasswordResetToken,
+    SecurityEventKind,
+    User,
+    UserStatus,
+)
+from datacapt.identity.passwords import (
+    HISTORY_DEPTH,
+    check_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from datacapt.identity.secrets import digest, new_secret
+from datacapt.identity.sessions import close_all_sessions, open_session
+from datacapt.mail.services import send_email
+from datacapt.permissions.models import Role
+from datacapt.tenancy.context import current_tenant
+from datacapt.tenancy.services import get_tenant_settings
+
+RESET_LIFETIME = dt.timedelta(minutes=60)
+
+# One answer for every failed login: never says whether the email exists or is locked.
+INVALID_LOGIN = Message("Invalid email or password, or the account is locked.")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(
+        sa.select(User).where(sa.func.lower(User.email) == normalize_email(email))
+    ).scalar_one_or_none()
+
+
+def get_user(user_uuid) -> User:
+    user = db.session.execute(sa.select(User).where(User.uuid == user_uuid)).scalar_one_or_none()
+    if user is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such user.")
+        )
+    return user
+
+
+def get_role(name_or_uuid: Any) -> Role:
+    column = Role.uuid if not isinstance(name_or_uuid, str) else Role.name
+    role = db.session.execute(sa.select(Role).where(column == name_or_uuid)).scalar_one_or_none()
+    if role is None:
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.VALIDATION_FAILED,
+            Message("No such role."),
+            fields={"role": [Message("No such role.")]},
+        )
+    return role
+
+
+def _personal(user: User) -> list[str]:
+    return [user.email, user.first_name, user.last_name]
+
+
+def _previous_hashes(user: User) -> list[str]:
+    return list(
+        db.session.execute(
+            sa.select(PasswordHistory.password_hash)
+            .where(PasswordHistory.user_id == user.id)
+            .order_by(PasswordHistory.id.desc())
+            .limit(HISTORY_DEPTH)
+        ).scalars()
+    )
+
+
+def set_password(user: User, password: str) -> None:
+    """Apply the policy (length, common, personal, history) and store the new hash."""
+    check_policy(password, _personal(user), _previous_hashes(user))
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    db.session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash))
+
+
+def create_user(
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    password: str | None,
+    language: str = "en",
+) -> User:
+    """A user; active with a password, invited without one."""
+    if find_user(email) is not None:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.USER_ALREADY_EXISTS,
+            Message("A user with this email exists."),
+            fields={"email": [Message("A user with this email exists.")]},
+        )
+    user = User(
+        email=normalize_email(email),
+        first_name=first_name,
+        last_name=last_name,
+        platform_role_id=role.id,
+        status=UserStatus.INVITED,
+        language=language,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if password is not None:
+        set_password(user, password)
+        user.transition_to(UserStatus.ACTIVE)
+    return user
+
+
+def _lock(user: User, reason: str) -> None:
+    user.transition_to(UserStatus.LOCKED)
+    user.locked_at = utcnow()
+    close_all_sessions(user)
+    events.record(SecurityEventKind.ACCOUNT_LOCKED, user, reason=reason)
+
+
+def _unlock(user: User, actor: str | None, reason: str) -> None:
+    user.transition_to(UserStatus.ACTIVE)
+    user.locked_at = None
+    user.failed_login_count = 0
+    events.record(SecurityEventKind.ACCOUNT_UNLOCKED, user, actor=actor, reason=reason)
+
+
+def _invalid_login() -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.UNAUTHORIZED, InternalCodes.INVALID_CREDENTIALS, INVALID_LOGIN
+    )
+
+
+def login(email: str, password: str) -> tuple[User, str]:
+    """Check the credentials; returns the user and a new bearer token.
+
+    Failures count towards the lockout and every attempt is recorded; the answer to a
+    failure is the same whether the email is unknown, the password wrong or the account
+    locked (and takes as long: an unknown email is verified against a dummy hash).
+    """
+    settings = get_tenant_settings()
+    user = find_user(email)
+    if user is not None and user.status == UserStatus.LOCKED and settings.lockout_minutes:
+        delay = dt.timedelta(minutes=settings.lockout_minutes)
+        if user.locked_at and utcnow() - user.locked_at >= delay:
+            _unlock(user, actor="system", reason="lockout delay passed")
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or user.status != UserStatus.ACTIVE or not password_ok:
+        reason = (
+            "unknown email"
+            if user is None
+            else ("not active" if user.status != UserStatus.ACTIVE else "wrong password")
+        )
+        events.record(SecurityEventKind.LOGIN_FAILED, user, email=email, reason=reason)
+        if user is not None and user.status == UserStatus.ACTIVE:
+            user.failed_login_count += 1
+            if user.failed_login_count >= settings.max_failed_logins:
+                _lock(user, reason=f"{user.failed_login_count} failed logins")
+        db.session.commit()
+        raise _invalid_login()
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    user.failed_login_count = 0
+    user.last_login_at = utcnow()
+    token = open_session(user)
+    events.record(SecurityEventKind.LOGIN_SUCCEEDED, user)
+    db.session.commit()
+    return user, token
+
+
+def logout(principal) -> None:
+    principal.session.revoked_at = utcnow()
+    events.record(SecurityEventKind.LOGGED_OUT, principal.user)
+    db.session.commit()
+
+
+def unlock_user(user: User, actor: str) -> User:
+    if user.status == UserStatus.LOCKED:
+        _unlock(user, actor=actor, reason="unlocked by an administrator")
+        db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.WRONG_PASSWORD,
+            Message("The current password is wrong."),
+            fields={"current_password": [Message("The current password is wrong.")]},
+        )
+    set_password(user, new)
+    close_all_sessions(user)
+    events.record(SecurityEventKind.PASSWORD_CHANGED, user)
+    db.session.commit()
+
+
+def request_password_reset(email: str) -> None:
+    """Email a single-use reset link to an existing, active or locked user; silent otherwise."""
+    user = find_user(email)
+    events.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, user, email=email)
+    if user is None or user.status not in (UserStatus.ACTIVE, UserStatus.LOCKED):
+        db.session.commit()
+        return
+    token = new_secret()
+    db.session.add(
+        PasswordResetToken(
+            token_hash=digest(token), user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
+        )
+    )
+    link = f"{current_app.config['DATACAPT_FRONTEND_URL']}/reset-password?token={token}"
+    send_email(
+        user.email,
+        "password_reset",
+        user.language,
+        name=user.display_name,
+        tenant=current_tenant().name,
+        minutes=int(RESET_LIFETIME.total_seconds() // 60),
+        link=link,
+    )
+
+
+def reset_password(token: str, password: str) -> None:
+    """Use a reset token once: new password, every session closed, account unlocked."""
+    reset = db.session.execute(
+        sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == digest(token))
+    ).scalar_one_or_none()
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.RESET_TOKEN_INVALID,
+            Message("This reset link is invalid or has expired."),
+            fields={"token": [Message("This reset link is invalid or has expired.")]},
+        )
+    user = reset.user
+    set_password(user, password)
+    reset.used_at = utcnow()
+    close_all_sessions(user)
+    if user.status == UserStatus.LOCKED:
+        _unlock(user, actor=None, reason="password reset")
+    events.record(SecurityEventKind.PASSWORD_RESET, user)
+    db.session.commit()
+
+
+def list_users(search: str | None = None, status: str | None = None) -> sa.Select:
+    statement = sa.select(User).order_by(User.id)
+    if search:
+        pattern = f"%{search.lower()}%"
+        statement = statement.where(
+            sa.or_(
+                sa.func.lower(User.email).like(pattern),
+                sa.func.lower(User.first_name + " " + User.last_name).like(pattern),
+            )
+        )
+    if status:
+        statement = statement.where(User.status == status)
+    return statement
+
+
+def update_user(user: User, changes: Mapping[str, Any]) -> User:
+    """An administrator's change: names, language, platform role, (de)activation."""
+    for name in ("first_name", "last_name", "language"):
+        if name in changes:
+            setattr(user, name, changes[name])
+    if "platform_role" in changes:
+        user.platform_role_id = get_role(changes["platform_role"]).id
+    if "status" in changes and changes["status"] != user.status:
+        user.transition_to(changes["status"])
+        if user.status == UserStatus.DEACTIVATED:
+            close_all_sessions(user)
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, changes: Mapping[str, Any]) -> User:
+    """A user's change to their own profile: names and language only."""
+    for name in ("first_name", "last_name", "language"):
+        if name in changes:
+            setattr(user, name, changes[name])
+    db.session.commit()
+    return user

@@ -1,0 +1,84 @@
+"""Invitations (/api/invitations/) and their acceptance (/api/auth/invitations/accept)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from datacapt.api.pagination import paginate
+from datacapt.identity.principal import current_principal
+from datacapt.identity.schemas import UserReadSchema
+from datacapt.invitations import services
+from datacapt.invitations.schemas import (
+    InvitationAcceptWriteSchema,
+    InvitationReadSchema,
+    InvitationSearchSchema,
+    InvitationWriteSchema,
+)
+from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.permissions.registry import (
+    INVITATIONS_ACCESS,
+    INVITATIONS_ADD,
+    INVITATIONS_DELETE,
+    INVITATIONS_RESEND,
+)
+
+blp = Blueprint("invitations", __name__, url_prefix="/api/invitations", description="Invitations")
+accept_blp = Blueprint(
+    "invitation_accept",
+    __name__,
+    url_prefix="/api/auth/invitations",
+    description="Accepting an invitation",
+)
+
+
+@blp.route("/")
+class Invitations(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"GET": INVITATIONS_ACCESS, "POST": INVITATIONS_ADD}
+
+    @blp.arguments(InvitationSearchSchema, location="query")
+    @blp.response(200, InvitationReadSchema(many=True))
+    @blp.paginate()
+    def get(self, filters, pagination_parameters):
+        return paginate(services.list_invitations(**filters), pagination_parameters)
+
+    @blp.arguments(InvitationWriteSchema)
+    @blp.response(201, InvitationReadSchema)
+    def post(self, data):
+        """Invite a person by email to the tenant, and to a study with a role if given."""
+        return services.invite(current_principal(), data)
+
+
+@blp.route("/<uuid:invitation_uuid>")
+class InvitationDetail(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"DELETE": INVITATIONS_DELETE}
+
+    @blp.response(204)
+    def delete(self, invitation_uuid):
+        """Revoke a pending invitation: its link stops working."""
+        services.revoke(services.get_invitation(invitation_uuid))
+
+
+@blp.route("/<uuid:invitation_uuid>/resend")
+class ResendInvitation(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    action = "resend"
+    permissions_registry = {"resend": INVITATIONS_RESEND}
+
+    @blp.response(200, InvitationReadSchema)
+    def post(self, invitation_uuid):
+        """Send again with a new link (the previous one stops working) and a new expiry."""
+        return services.resend(current_principal(), services.get_invitation(invitation_uuid))
+
+
+@accept_blp.route("/accept")
+class AcceptInvitation(PermissionsRegistryMixin, MethodView):
+    PUBLIC = True
+
+    @accept_blp.arguments(InvitationAcceptWriteSchema)
+    @accept_blp.response(201, UserReadSchema)
+    def post(self, data):
+        """Accept with the emailed token and a password meeting the policy."""
+        return services.accept(data["token"], data["password"], data)

@@ -1,0 +1,258 @@
+"""Invitations: invite by email (to the tenant, optionally to a study), resend, revoke,
+accept with a single-use expiring token that sets the password under the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from datacapt.database import db, utcnow
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.identity.models import User, UserStatus
+from datacapt.identity.principal import Principal
+from datacapt.identity.secrets import digest, new_secret
+from datacapt.identity.services import (
+    create_user,
+    find_user,
+    get_role,
+    normalize_email,
+    set_password,
+)
+from datacapt.invitations.models import Invitation, InvitationStatus
+from datacapt.mail.services import send_email
+from datacapt.permissions.registry import STUDY_USERS_ADD
+from datacapt.plugins.services import plugin_set
+from datacapt.studies.context import study_center_ids
+from datacapt.studies.models import Study, StudyUser
+from datacapt.studies.services import centers_of_study
+from datacapt.tenancy.context import current_tenant
+
+INVITATION_LIFETIME = dt.timedelta(days=7)
+
+
+def _error(
+    code: ErrorCode, internal: InternalCodes, message: Message, field: str | None = None
+) -> DatacaptException:
+    return DatacaptException(code, internal, message, fields={field: [message]} if field else None)
+
+
+def list_invitations(status: str | None = None) -> sa.Select:
+    statement = sa.select(Invitation).order_by(Invitation.id.desc())
+    return statement.where(Invitation.status == status) if status else statement
+
+
+def get_invitation(invitation_uuid) -> Invitation:
+    invitation = db.session.execute(
+        sa.select(Invitation).where(Invitation.uuid == invitation_uuid)
+    ).scalar_one_or_none()
+    if invitation is None:
+        raise _error(
+            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such invitation.")
+        )
+    return invitation
+
+
+def _study_for_inviter(principal: Principal, study_uuid) -> Study:
+    """The study, if the inviter may add people to its team."""
+    study = db.session.execute(
+        sa.select(Study).where(Study.uuid == study_uuid)
+    ).scalar_one_or_none()
+    if study is None:
+        raise _error(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.STUDY_NOT_FOUND,
+            Message("No such study."),
+            "study",
+        )
+    registry = plugin_set().permissions
+    if principal.user is not None:
+        membership = db.session.execute(
+            sa.select(StudyUser).where(
+                StudyUser.study_id == study.id, StudyUser.user_id == principal.user.id
+            )
+        ).scalar_one_or_none()
+        allowed = membership is not None and STUDY_USERS_ADD in registry.expand(
+            membership.role.granted
+        )
+    else:
+        key = principal.api_key
+        allowed = (
+            key.all_studies or str(study.uuid) in key.study_uuids
+        ) and STUDY_USERS_ADD in registry.expand(key.permissions)
+    if not allowed:
+        raise _error(
+            ErrorCode.FORBIDDEN,
+            InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY,
+            Message("You cannot add people to this study."),
+        )
+    return study
+
+
+def _send(invitation: Invitation, token: str, inviter: str) -> None:
+    invitation.sent_count += 1
+    link = f"{current_app.config['DATACAPT_FRONTEND_URL']}/accept-invitation?token={token}"
+    study = f" ({invitation.study.reference})" if invitation.study else ""
+    send_email(
+        invitation.email,
+        "invitation",
+        invitation.language,
+        name=invitation.first_name or invitation.email,
+        inviter=inviter,
+        tenant=current_tenant().name,
+        study=study,
+        days=INVITATION_LIFETIME.days,
+        link=link,
+    )
+
+
+def _inviter_name(principal: Principal) -> str:
+    return principal.user.display_name if principal.user else principal.api_key.name
+
+
+def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
+    email = normalize_email(data["email"])
+    if find_user(email) is not None:
+        raise _error(
+            ErrorCode.CONFLICT,
+            InternalCodes.USER_ALREADY_EXISTS,
+            Message("A user with this email exists."),
+            "email",
+        )
+    if db.session.execute(
+        sa.select(Invitation).where(
+            Invitation.email == email,
+            Invitation.status == InvitationStatus.PENDING,
+            Invitation.expires_at > utcnow(),
+        )
+    ).first():
+        raise _error(
+            ErrorCode.CONFLICT,
+            InternalCodes.INVITATION_ALREADY_PENDING,
+            Message("An invitation to this email is pending."),
+            "email",
+        )
+    study = _study_for_inviter(principal, data["study"]) if data.get("study") else None
+    study_role = get_role(data["study_role"]) if study else None
+    if study and study_role is None:
+        raise _error(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.VALIDATION_FAILED,
+            Message("A study role is needed."),
+            "study_role",
+        )
+    centers = (
+        centers_of_study(study, data.get("centers", ()))
+        if study and not data.get("all_centers", True)
+        else []
+    )
+    token = new_secret()
+    invitation = Invitation(
+        email=email,
+        first_name=data.get("first_name", ""),
+        last_name=data.get("last_name", ""),
+        language=data.get("language", "en"),
+        platform_role_id=get_role(data["platform_role"]).id,
+        study_id=study.id if study else None,
+        study_role_id=study_role.id if study_role else None,
+        all_centers=data.get("all_centers", True),
+        center_ids=[c.id for c in centers],
+        token_hash=digest(token),
+        expires_at=utcnow() + INVITATION_LIFETIME,
+        sent_count=0,
+        invited_by_id=principal.user.id if principal.user else None,
+        status=InvitationStatus.PENDING,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    _send(invitation, token, _inviter_name(principal))
+    return invitation
+
+
+def _pending(invitation: Invitation) -> Invitation:
+    if invitation.status != InvitationStatus.PENDING:
+        raise _error(
+            ErrorCode.CONFLICT,
+            InternalCodes.INVITATION_INVALID,
+            Message("This invitation is no longer pending."),
+        )
+    return invitation
+
+
+def resend(principal: Principal, invitation: Invitation) -> Invitation:
+    """A new token (the old link stops working) and a new expiry, sent again."""
+    _pending(invitation)
+    token = new_secret()
+    invitation.token_hash = digest(token)
+    invitation.expires_at = utcnow() + INVITATION_LIFETIME
+    _send(invitation, token, _inviter_name(principal))
+    return invitation
+
+
+def revoke(invitation: Invitation) -> None:
+    _pending(invitation)
+    invitation.status, invitation.revoked_at = InvitationStatus.REVOKED, utcnow()
+    db.session.commit()
+
+
+def accept(token: str, password: str, names: Mapping[str, str]) -> User:
+    """Create the account (active, with the password) and its study membership, once."""
+    invitation = db.session.execute(
+        sa.select(Invitation).where(Invitation.token_hash == digest(token))
+    ).scalar_one_or_none()
+    if (
+        invitation is None
+        or invitation.status != InvitationStatus.PENDING
+        or invitation.expires_at <= utcnow()
+    ):
+        raise _error(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.INVITATION_INVALID,
+            Message("This invitation is invalid or has expired."),
+            "token",
+        )
+    user = create_user(
+        invitation.email,
+        names.get("first_name") or invitation.first_name,
+        names.get("last_name") or invitation.last_name,
+        invitation.platform_role,
+        None,
+        invitation.language,
+    )
+    set_password(user, password)
+    user.transition_to(UserStatus.ACTIVE)
+    if invitation.study is not None:
+        centers = (
+            []
+            if invitation.all_centers
+            else _still_in_study(invitation.study, invitation.center_ids)
+        )
+        db.session.add(
+            StudyUser(
+                study_id=invitation.study_id,
+                user_id=user.id,
+                role_id=invitation.study_role_id,
+                all_centers=invitation.all_centers,
+                centers=centers,
+            )
+        )
+    invitation.status, invitation.accepted_at, invitation.user_id = (
+        InvitationStatus.ACCEPTED,
+        utcnow(),
+        user.id,
+    )
+    db.session.commit()
+    return user
+
+
+def _still_in_study(study: Study, center_ids: Iterable[int]) -> list:
+    from datacapt.studies.models import StudyCenter
+
+    kept = study_center_ids(study) & set(center_ids)
+    return list(
+        db.session.execute(sa.select(StudyCenter).where(StudyCenter.id.in_(kept))).scalars()
+    )

@@ -1,0 +1,73 @@
+"""Sending an email: render it in the recipient's language, record it, deliver it by a job."""
+
+from __future__ import annotations
+
+import uuid
+from email.message import EmailMessage as MimeMessage
+from email.utils import make_msgid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from datacapt.database import db, utcnow
+from datacapt.i18n import Message, language_context
+from datacapt.jobs import enqueue
+from datacapt.mail.backends import backend_from_url
+from datacapt.mail.models import EmailMessage, EmailStatus
+from datacapt.mail.templates import TEMPLATES
+from datacapt.tenancy.context import current_tenant
+
+
+def send_email(to: str, template: str, language: str, **context: Any) -> EmailMessage:
+    """Record the message (committing the current transaction with it), then deliver it.
+
+    Delivery runs as a job in the current tenant; its outcome lands on the record.
+    """
+    subject, body = TEMPLATES[template]
+    with language_context(language):
+        message = EmailMessage(
+            to_address=to,
+            template=template,
+            language=language,
+            subject=Message(subject, **context).render(),
+            body=Message(body, **context).render(),
+            status=EmailStatus.QUEUED,
+        )
+    db.session.add(message)
+    db.session.commit()
+    enqueue(deliver_email, message.id, tenant=current_tenant())
+    return message
+
+
+def deliver_email(message_id: int) -> str:
+    """Job: hand one recorded email to the configured backend and record the outcome."""
+    message = db.session.get(EmailMessage, message_id)
+    if message is None or message.status == EmailStatus.SENT:
+        return "nothing to do"
+    mime = MimeMessage()
+    mime["From"] = current_app.config["MAIL_FROM"]
+    mime["To"] = message.to_address
+    mime["Subject"] = message.subject
+    mime["Message-ID"] = make_msgid(idstring=uuid.uuid4().hex, domain="datacapt")
+    mime.set_content(message.body)
+    message.attempts += 1
+    try:
+        backend_from_url(current_app.config["MAIL_URL"]).send(mime)
+    except Exception as exc:
+        message.status, message.error = EmailStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        db.session.commit()
+        raise
+    message.status, message.sent_at, message.error = EmailStatus.SENT, utcnow(), None
+    db.session.commit()
+    return message.status
+
+
+def emails_to(address: str) -> list[EmailMessage]:
+    return list(
+        db.session.execute(
+            sa.select(EmailMessage)
+            .where(EmailMessage.to_address == address)
+            .order_by(EmailMessage.id)
+        ).scalars()
+    )

@@ -1,0 +1,26 @@
+"""Roles: named bundles of permissions, given tenant-wide (platform role) or per study."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datacapt.database import BaseModel, TenantModel
+from datacapt.permissions.defaults import DEFAULT_ROLES
+
+
+class Role(TenantModel, BaseModel):
+    __tablename__ = "roles"
+
+    name: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(300), default="")
+    permissions: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    is_default: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def granted(self) -> frozenset[str]:
+        """What the role grants: a default role's from the code, a custom role's as stored."""
+        if self.is_default and self.name in DEFAULT_ROLES:
+            return DEFAULT_ROLES[self.name][1]
+        return frozenset(self.permissions)

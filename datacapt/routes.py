@@ -1,0 +1,23 @@
+"""The core's API blueprints, in the order they appear in the API description."""
+
+from datacapt.apikeys.routes import blp as api_keys_blp
+from datacapt.identity.routes import auth_blp, users_blp
+from datacapt.invitations.routes import accept_blp
+from datacapt.invitations.routes import blp as invitations_blp
+from datacapt.permissions.routes import blp as roles_blp
+from datacapt.studies.routes import centers_blp, studies_blp, study_centers_blp, study_users_blp
+from datacapt.tenancy.routes import blp as tenant_blp
+
+CORE_BLUEPRINTS = (
+    tenant_blp,
+    auth_blp,
+    accept_blp,
+    users_blp,
+    roles_blp,
+    api_keys_blp,
+    studies_blp,
+    centers_blp,
+    study_centers_blp,
+    study_users_blp,
+    invitations_blp,
+)

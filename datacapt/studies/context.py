@@ -1,0 +1,107 @@
+"""The study of a request (Study-Uuid header or URL), the caller's membership, and the
+centers the caller may see: the mechanism every study-scoped module filters with."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, request
+
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.identity.principal import Principal
+from datacapt.plugins.services import plugin_set
+from datacapt.studies.models import Study, StudyCenterAssociation, StudyUser
+
+STUDY_HEADER = "Study-Uuid"
+
+
+def _study_uuid(value: Any) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    if not value:
+        raise DatacaptException(
+            ErrorCode.REQUEST_INVALID,
+            InternalCodes.STUDY_REQUIRED,
+            Message("This request needs the Study-Uuid header."),
+        )
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise DatacaptException(
+            ErrorCode.REQUEST_INVALID,
+            InternalCodes.STUDY_REQUIRED,
+            Message("The Study-Uuid header is not a UUID."),
+        ) from None
+
+
+def _not_member() -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.FORBIDDEN,
+        InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY,
+        Message("You do not belong to this study."),
+    )
+
+
+def enter_study(principal: Principal, from_url: Any = None) -> frozenset[str]:
+    """Resolve the request's study and the caller's place in it; returns the permissions."""
+    study_uuid = _study_uuid(
+        from_url if from_url is not None else request.headers.get(STUDY_HEADER)
+    )
+    study = db.session.execute(
+        sa.select(Study).where(Study.uuid == study_uuid)
+    ).scalar_one_or_none()
+    if study is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.STUDY_NOT_FOUND, Message("No such study.")
+        )
+    g.study = study
+    g.study_user = None
+    registry = plugin_set().permissions
+    if principal.api_key is not None:
+        key = principal.api_key
+        if not (key.all_studies or str(study.uuid) in key.study_uuids):
+            raise _not_member()
+        return registry.expand(key.permissions)
+    membership = db.session.execute(
+        sa.select(StudyUser).where(
+            StudyUser.study_id == study.id, StudyUser.user_id == principal.user.id
+        )
+    ).scalar_one_or_none()
+    if membership is None:
+        raise _not_member()
+    g.study_user = membership
+    return registry.expand(membership.role.granted)
+
+
+def current_study() -> Study:
+    return g.study
+
+
+def visible_center_ids() -> set[int] | None:
+    """The centers the caller may see in the current study (None: all of the study's)."""
+    membership: StudyUser | None = g.get("study_user")
+    if membership is None or membership.all_centers:
+        return None
+    return {center.id for center in membership.centers}
+
+
+def restrict_to_visible_centers(statement: sa.Select, center_column: sa.ColumnElement) -> sa.Select:
+    """Filter a query of study records by their center to what the caller may see."""
+    visible = visible_center_ids()
+    if visible is None:
+        return statement
+    return statement.where(center_column.in_(visible))
+
+
+def study_center_ids(study: Study) -> set[int]:
+    return set(
+        db.session.execute(
+            sa.select(StudyCenterAssociation.center_id).where(
+                StudyCenterAssociation.study_id == study.id
+            )
+        ).scalars()
+    )

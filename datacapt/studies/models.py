@@ -1,0 +1,78 @@
+"""Studies, their centers and their teams."""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from datacapt.database import BaseModel, SoftDeleteMixin, StatusTransitionMixin, TenantModel
+from datacapt.identity.models import User
+from datacapt.permissions.models import Role
+
+
+class StudyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    LIVE = "live"
+    ENDED = "ended"
+    ARCHIVED = "archived"
+
+
+class Study(TenantModel, BaseModel, SoftDeleteMixin, StatusTransitionMixin):
+    __tablename__ = "studies"
+
+    reference: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default=StudyStatus.DRAFT)
+
+    allowed_status_transitions = {
+        StudyStatus.DRAFT: {StudyStatus.LIVE},
+        StudyStatus.LIVE: {StudyStatus.ENDED},
+        StudyStatus.ENDED: {StudyStatus.ARCHIVED},
+    }
+
+
+class StudyCenter(TenantModel, BaseModel):
+    """A site (hospital, lab); it can take part in several studies of the tenant."""
+
+    __tablename__ = "study_centers"
+
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    country: Mapped[str] = mapped_column(sa.String(2))
+
+
+class StudyCenterAssociation(TenantModel):
+    __tablename__ = "study_center_associations"
+    __table_args__ = (sa.UniqueConstraint("study_id", "center_id"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
+    center_id: Mapped[int] = mapped_column(sa.ForeignKey(StudyCenter.id), index=True)
+    center: Mapped[StudyCenter] = relationship(lazy="joined")
+
+
+study_user_centers = sa.Table(
+    "study_user_centers",
+    TenantModel.metadata,
+    sa.Column("study_user_id", sa.ForeignKey("study_users.id"), primary_key=True),
+    sa.Column("center_id", sa.ForeignKey(StudyCenter.id), primary_key=True),
+)
+
+
+class StudyUser(TenantModel, BaseModel):
+    """A user's membership of a study: the study role, and which centers the user sees."""
+
+    __tablename__ = "study_users"
+    __table_args__ = (sa.UniqueConstraint("study_id", "user_id"),)
+
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
+    study: Mapped[Study] = relationship()
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey(User.id), index=True)
+    user: Mapped[User] = relationship(lazy="joined")
+    role_id: Mapped[int] = mapped_column(sa.ForeignKey(Role.id))
+    role: Mapped[Role] = relationship(lazy="joined")
+    all_centers: Mapped[bool] = mapped_column(default=True)
+    centers: Mapped[list[StudyCenter]] = relationship(secondary=study_user_centers, lazy="selectin")

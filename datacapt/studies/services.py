@@ -1,0 +1,286 @@
+"""Studies, the tenant's centers, their association to studies, and study teams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.identity.principal import Principal
+from datacapt.identity.services import get_role, get_user
+from datacapt.permissions.defaults import STUDY_MANAGER
+from datacapt.studies.context import (
+    restrict_to_visible_centers,
+    study_center_ids,
+    visible_center_ids,
+)
+from datacapt.studies.models import (
+    Study,
+    StudyCenter,
+    StudyCenterAssociation,
+    StudyStatus,
+    StudyUser,
+    study_user_centers,
+)
+
+
+def _not_found(what: str) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such {what}.", what=what)
+    )
+
+
+def _conflict(field: str, message: Message) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.CONFLICT, InternalCodes.CONFLICT, message, fields={field: [message]}
+    )
+
+
+# Studies
+
+
+def visible_studies(
+    principal: Principal, search: str | None = None, status: str | None = None
+) -> sa.Select:
+    """The studies a principal belongs to (an API key: those it is scoped to)."""
+    statement = sa.select(Study).order_by(Study.reference)
+    if principal.user is not None:
+        statement = statement.join(StudyUser, StudyUser.study_id == Study.id).where(
+            StudyUser.user_id == principal.user.id
+        )
+    elif not principal.api_key.all_studies:
+        statement = statement.where(
+            sa.cast(Study.uuid, sa.String).in_(principal.api_key.study_uuids)
+        )
+    if search:
+        pattern = f"%{search.lower()}%"
+        statement = statement.where(
+            sa.or_(
+                sa.func.lower(Study.reference).like(pattern),
+                sa.func.lower(Study.name).like(pattern),
+            )
+        )
+    if status:
+        statement = statement.where(Study.status == status)
+    return statement
+
+
+def create_study(principal: Principal, reference: str, name: str, description: str) -> Study:
+    """A draft study; a user who creates it joins it as study manager, seeing all centers."""
+    if db.session.execute(
+        sa.select(Study).where(Study.reference == reference).execution_options(include_deleted=True)
+    ).scalar_one_or_none():
+        raise _conflict("reference", Message("A study with this reference exists."))
+    study = Study(reference=reference, name=name, description=description, status=StudyStatus.DRAFT)
+    db.session.add(study)
+    db.session.flush()
+    if principal.user is not None:
+        db.session.add(
+            StudyUser(
+                study_id=study.id,
+                user_id=principal.user.id,
+                role_id=get_role(STUDY_MANAGER).id,
+                all_centers=True,
+            )
+        )
+    db.session.commit()
+    return study
+
+
+def update_study(study: Study, changes: Mapping[str, Any]) -> Study:
+    for name in ("name", "description"):
+        if name in changes:
+            setattr(study, name, changes[name])
+    if "status" in changes:
+        study.transition_to(changes["status"])
+    db.session.commit()
+    return study
+
+
+def delete_study(study: Study) -> None:
+    """Only a draft study can go (soft delete); a live one holds evidence."""
+    if study.status != StudyStatus.DRAFT:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.STUDY_NOT_DELETABLE,
+            Message("Only a draft study can be deleted."),
+        )
+    study.soft_delete()
+    db.session.commit()
+
+
+# Centers
+
+
+def list_centers(search: str | None = None, country: str | None = None) -> sa.Select:
+    statement = sa.select(StudyCenter).order_by(StudyCenter.code)
+    if search:
+        pattern = f"%{search.lower()}%"
+        statement = statement.where(
+            sa.or_(
+                sa.func.lower(StudyCenter.code).like(pattern),
+                sa.func.lower(StudyCenter.name).like(pattern),
+            )
+        )
+    if country:
+        statement = statement.where(StudyCenter.country == country.upper())
+    return statement
+
+
+def get_center(center_uuid) -> StudyCenter:
+    center = db.session.execute(
+        sa.select(StudyCenter).where(StudyCenter.uuid == center_uuid)
+    ).scalar_one_or_none()
+    if center is None:
+        raise _not_found("center")
+    return center
+
+
+def create_center(code: str, name: str, country: str) -> StudyCenter:
+    if db.session.execute(
+        sa.select(StudyCenter).where(StudyCenter.code == code)
+    ).scalar_one_or_none():
+        raise _conflict("code", Message("A center with this code exists."))
+    center = StudyCenter(code=code, name=name, country=country.upper())
+    db.session.add(center)
+    db.session.commit()
+    return center
+
+
+def update_center(center: StudyCenter, changes: Mapping[str, Any]) -> StudyCenter:
+    if "code" in changes and changes["code"] != center.code:
+        if db.session.execute(
+            sa.select(StudyCenter).where(StudyCenter.code == changes["code"])
+        ).scalar_one_or_none():
+            raise _conflict("code", Message("A center with this code exists."))
+        center.code = changes["code"]
+    for name in ("name", "country"):
+        if name in changes:
+            setattr(center, name, changes[name].upper() if name == "country" else changes[name])
+    db.session.commit()
+    return center
+
+
+def study_centers(study: Study) -> list[StudyCenter]:
+    """The study's centers that the caller may see."""
+    statement = (
+        sa.select(StudyCenter)
+        .join(StudyCenterAssociation, StudyCenterAssociation.center_id == StudyCenter.id)
+        .where(StudyCenterAssociation.study_id == study.id)
+        .order_by(StudyCenter.code)
+    )
+    return list(
+        db.session.execute(restrict_to_visible_centers(statement, StudyCenter.id)).scalars()
+    )
+
+
+def add_study_center(study: Study, center_uuid) -> StudyCenter:
+    center = get_center(center_uuid)
+    if center.id not in study_center_ids(study):
+        db.session.add(StudyCenterAssociation(study_id=study.id, center_id=center.id))
+        db.session.commit()
+    return center
+
+
+def remove_study_center(study: Study, center_uuid) -> None:
+    """Take a center out of the study, and out of every study user's restriction."""
+    center = get_center(center_uuid)
+    if center.id not in study_center_ids(study):
+        raise _not_found("center")
+    member_ids = sa.select(StudyUser.id).where(StudyUser.study_id == study.id)
+    db.session.execute(
+        sa.delete(study_user_centers).where(
+            study_user_centers.c.center_id == center.id,
+            study_user_centers.c.study_user_id.in_(member_ids),
+        )
+    )
+    db.session.execute(
+        sa.delete(StudyCenterAssociation).where(
+            StudyCenterAssociation.study_id == study.id,
+            StudyCenterAssociation.center_id == center.id,
+        )
+    )
+    db.session.commit()
+
+
+def centers_of_study(study: Study, center_uuids: Iterable[Any]) -> list[StudyCenter]:
+    """The centers named, each of which must take part in the study."""
+    centers = [get_center(u) for u in center_uuids]
+    in_study = study_center_ids(study)
+    outside = [c.code for c in centers if c.id not in in_study]
+    if outside:
+        message = Message("These centers are not in the study: {codes}", codes=", ".join(outside))
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.CENTER_NOT_IN_STUDY,
+            message,
+            fields={"centers": [message]},
+        )
+    return centers
+
+
+# Study users
+
+
+def list_study_users(study: Study) -> list[StudyUser]:
+    """Members of the study; a member limited to some centers sees the members of those."""
+    statement = sa.select(StudyUser).where(StudyUser.study_id == study.id).order_by(StudyUser.id)
+    visible = visible_center_ids()
+    if visible is not None:
+        shares = sa.exists().where(
+            study_user_centers.c.study_user_id == StudyUser.id,
+            study_user_centers.c.center_id.in_(visible),
+        )
+        statement = statement.where(sa.or_(shares, StudyUser.all_centers.is_(True)))
+    return list(db.session.execute(statement).scalars())
+
+
+def get_study_user(study: Study, member_uuid) -> StudyUser:
+    member = db.session.execute(
+        sa.select(StudyUser).where(StudyUser.study_id == study.id, StudyUser.uuid == member_uuid)
+    ).scalar_one_or_none()
+    if member is None:
+        raise _not_found("study user")
+    return member
+
+
+def add_study_user(
+    study: Study, user_uuid, role: str, all_centers: bool, center_uuids: Iterable[Any]
+) -> StudyUser:
+    user = get_user(user_uuid)
+    if db.session.execute(
+        sa.select(StudyUser).where(StudyUser.study_id == study.id, StudyUser.user_id == user.id)
+    ).scalar_one_or_none():
+        raise _conflict("user", Message("This user is already in the study."))
+    member = StudyUser(
+        study_id=study.id,
+        user_id=user.id,
+        role_id=get_role(role).id,
+        all_centers=all_centers,
+        centers=[] if all_centers else centers_of_study(study, center_uuids),
+    )
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def update_study_user(study: Study, member: StudyUser, changes: Mapping[str, Any]) -> StudyUser:
+    if "role" in changes:
+        member.role_id = get_role(changes["role"]).id
+    if "all_centers" in changes:
+        member.all_centers = changes["all_centers"]
+    if "centers" in changes:
+        member.centers = centers_of_study(study, changes["centers"])
+    if member.all_centers:
+        member.centers = []
+    db.session.commit()
+    return member
+
+
+def remove_study_user(member: StudyUser) -> None:
+    db.session.delete(member)
+    db.session.commit()
