@@ -50,10 +50,12 @@ def create_app(
     from datacapt.database import db
     from datacapt.demo.cli import demo_cli
     from datacapt.health.routes import blp as health_blp
+    from datacapt.identity.cli import users_cli
     from datacapt.jobs.cli import jobs_cli
     from datacapt.jobs.connection import init_redis
     from datacapt.jobs.cron import init_cron
     from datacapt.migrating.lineages import init_lineages
+    from datacapt.operators.cli import operators_cli
     from datacapt.plugins.cli import plugins_cli
     from datacapt.plugins.setup import init_plugins
     from datacapt.routes import CORE_BLUEPRINTS
@@ -73,7 +75,6 @@ def create_app(
             "pool_size": settings.db_pool_size,
         },
         DATACAPT_ENV=settings.env,
-        DATACAPT_OPERATOR_TOKEN=settings.operator_token,
         MAIL_URL=settings.mail_url,
         MAIL_FROM=settings.mail_from,
         DATACAPT_FRONTEND_URL=settings.frontend_url.rstrip("/"),
@@ -92,7 +93,7 @@ def create_app(
     app.register_blueprint(health_blp)
     for blueprint in CORE_BLUEPRINTS:
         api.register_blueprint(blueprint)
-    for group in (tenants_cli, plugins_cli, demo_cli, jobs_cli):
+    for group in (tenants_cli, plugins_cli, users_cli, operators_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)
     init_plugins(app, api, settings.plugins, extra_plugins)
     return app

@@ -4,7 +4,10 @@ from datacapt.apikeys.routes import blp as api_keys_blp
 from datacapt.identity.routes import auth_blp, users_blp
 from datacapt.invitations.routes import accept_blp
 from datacapt.invitations.routes import blp as invitations_blp
+from datacapt.operators import routes as _operator_routes  # noqa: F401  (adds its views)
+from datacapt.operators.blueprint import operator_blp
 from datacapt.permissions.routes import blp as roles_blp
+from datacapt.plugins.routes import blp as plugins_blp
 from datacapt.studies.routes import centers_blp, studies_blp, study_centers_blp, study_users_blp
 from datacapt.tenancy.routes import blp as tenant_blp
 
@@ -20,4 +23,6 @@ CORE_BLUEPRINTS = (
     study_centers_blp,
     study_users_blp,
     invitations_blp,
+    plugins_blp,
+    operator_blp,
 )

@@ -8,8 +8,6 @@ from datacapt.tenancy.services import archive_tenant
 from tests.inspection import table_ids
 from tests.plugin_kit import BASE_MIGRATIONS, EVENTS, FakePlugin, SettingsSchema, ping_blueprint
 
-OPERATOR_TOKEN = "o" * 40
-
 
 @pytest.fixture
 def plugin_app(app_with_plugins):
@@ -22,15 +20,17 @@ def plugin_app(app_with_plugins):
             blueprints=(ping_blueprint("base"),),
         ),
         FakePlugin("addon", requires=("base",), blueprints=(ping_blueprint("addon"),)),
-        operator_token=OPERATOR_TOKEN,
         plugins=(),
     )
 
 
 @pytest.fixture
-def cli(plugin_app):
+def cli(plugin_app, operator):
+    """Invoke as the operator: guarded commands ask for the password, given on stdin."""
     runner = plugin_app.test_cli_runner()
-    return lambda *args: runner.invoke(args=list(args))
+    return lambda *args: runner.invoke(
+        args=list(args), env={"DATACAPT_OPERATOR": operator.email}, input=f"{operator.password}\n"
+    )
 
 
 def base_items(engine, schema: str) -> list[int] | None:
@@ -58,10 +58,8 @@ def test_enable_with_deps_migrates_and_calls_hooks_inside_the_tenant(
         ("enabled", "addon", tenant.schema_name, tenant.schema_name, {}),
     ]
     listing = cli("plugins", "list", "--tenant", tenant.schema_name).output
-    assert "enabled since" in listing and "by cli:" in listing
-    assert cli("plugins", "enable", tenant.schema_name, "base").output.startswith(
-        "base was already enabled"
-    )
+    assert "enabled since" in listing and "by operator:operator-" in listing
+    assert "base was already enabled" in cli("plugins", "enable", tenant.schema_name, "base").output
 
 
 def test_disable_refuses_while_a_dependent_is_enabled(cli, tenant):
@@ -127,10 +125,13 @@ def test_archived_tenants_cannot_change_modules(cli, plugin_app, tenant):
     assert result.exit_code == 1 and "archived" in result.output
 
 
-def test_a_failing_enabled_hook_is_reported_and_the_plugin_stays_enabled(app_with_plugins, tenant):
+def test_a_failing_enabled_hook_is_reported_and_the_plugin_stays_enabled(
+    app_with_plugins, operator, tenant
+):
     failing_app = app_with_plugins(FakePlugin("fragile", fail_on_enable=True), plugins=())
     result = failing_app.test_cli_runner().invoke(
-        args=["plugins", "enable", tenant.schema_name, "fragile"]
+        args=["plugins", "enable", tenant.schema_name, "fragile", "--operator", operator.email],
+        input=f"{operator.password}\n",
     )
     assert result.exit_code == 1
     assert "fragile: datacapt_plugin_enabled failed: RuntimeError" in result.output
@@ -146,58 +147,104 @@ def test_tenant_plugins_api_lists_every_module_with_its_state(
     assert {p["name"]: p["enabled"] for p in mine} == {"base": True, "addon": False}
     assert {p["name"]: p["enabled"] for p in theirs} == {"base": False, "addon": False}
     base = next(p for p in mine if p["name"] == "base")
-    assert base["enabled_by"].startswith("cli:") and base["version"] == "1.0.0"
+    assert base["enabled_by"].startswith("operator:operator-") and base["version"] == "1.0.0"
     assert next(p for p in mine if p["name"] == "addon")["requires"] == ["base"]
     assert plugin_app.test_client().get("/api/plugins/", headers=host(tenant)).status_code == 401
 
 
-def operator(client, method: str, url: str, token: str | None = OPERATOR_TOKEN, **kwargs):
+def operator_token(client, operator) -> str:
+    response = client.post(
+        "/api/operator/login", json={"email": operator.email, "password": operator.password}
+    )
+    assert response.status_code == 200, response.json
+    return response.json["token"]
+
+
+def as_operator(client, method: str, url: str, token: str | None, **kwargs):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return client.open(url, method=method, headers={**headers, "Host": "ops.example.org"}, **kwargs)
 
 
-def test_operator_api_toggles_modules_of_any_tenant(plugin_app, tenant, db_engine):
+def test_operator_api_toggles_modules_of_any_tenant(plugin_app, operator, tenant):
     client = plugin_app.test_client()
+    token = operator_token(client, operator)
     base = f"/api/operator/tenants/{tenant.schema_name}/plugins"
-    refused = operator(client, "POST", f"{base}/addon/enable", json={})
+    refused = as_operator(client, "POST", f"{base}/addon/enable", token, json={})
     assert refused.status_code == 409
     assert refused.json["error"]["details"] == {"missing": ["base"]}
-    enabled = operator(client, "POST", f"{base}/addon/enable", json={"with_deps": True})
-    assert enabled.status_code == 200 and enabled.json == {
-        "changed": ["base", "addon"],
-        "warnings": [],
-    }
-    states = {p["name"]: p for p in operator(client, "GET", f"{base}/").json}
-    assert states["addon"]["enabled"] and states["addon"]["enabled_by"] == "operator-api"
-    blocked = operator(client, "POST", f"{base}/base/disable")
-    assert blocked.status_code == 409 and blocked.json["error"]["details"] == {
-        "required_by": ["addon"]
-    }
-    settings = operator(client, "PATCH", f"{base}/base/settings", json={"limit": 3})
+    enabled = as_operator(client, "POST", f"{base}/addon/enable", token, json={"with_deps": True})
+    assert enabled.status_code == 200
+    assert enabled.json == {"changed": ["base", "addon"], "warnings": []}
+    states = {p["name"]: p for p in as_operator(client, "GET", f"{base}/", token).json}
+    assert (
+        states["addon"]["enabled"] and states["addon"]["enabled_by"] == f"operator:{operator.email}"
+    )
+    blocked = as_operator(client, "POST", f"{base}/base/disable", token)
+    assert blocked.status_code == 409
+    assert blocked.json["error"]["details"] == {"required_by": ["addon"]}
+    settings = as_operator(client, "PATCH", f"{base}/base/settings", token, json={"limit": 3})
     assert settings.json == {"limit": 3, "label": "items"}
-    invalid = operator(client, "PATCH", f"{base}/base/settings", json={"limit": 0})
+    invalid = as_operator(client, "PATCH", f"{base}/base/settings", token, json={"limit": 0})
     assert invalid.status_code == 422 and "limit" in invalid.json["error"]["fields"]
-    assert operator(client, "GET", f"{base}/base/settings").json == {"limit": 3, "label": "items"}
-    assert operator(client, "POST", f"{base}/ghost/enable", json={}).status_code == 404
-    assert operator(client, "GET", "/api/operator/tenants/ghost/plugins/").status_code == 404
+    assert as_operator(client, "GET", f"{base}/base/settings", token).json == {
+        "limit": 3,
+        "label": "items",
+    }
+    assert as_operator(client, "POST", f"{base}/ghost/enable", token, json={}).status_code == 404
+    assert (
+        as_operator(client, "GET", "/api/operator/tenants/ghost/plugins/", token).status_code == 404
+    )
+    assert as_operator(client, "POST", "/api/operator/logout", token).status_code == 204
+    assert as_operator(client, "GET", f"{base}/", token).status_code == 401
 
 
-@pytest.mark.parametrize("token", [None, "wrong-token", OPERATOR_TOKEN[:-1]])
-def test_operator_api_refuses_without_the_operator_token(plugin_app, tenant, token):
-    response = operator(
+@pytest.mark.parametrize("token", [None, "not-a-token"])
+def test_operator_api_refuses_without_an_operator_session(plugin_app, tenant, token):
+    response = as_operator(
         plugin_app.test_client(),
         "POST",
         f"/api/operator/tenants/{tenant.schema_name}/plugins/base/enable",
-        token=token,
+        token,
         json={},
     )
     assert response.status_code == 401
     assert response.json["error"]["internal_name"] == "OPERATOR_AUTHENTICATION_REQUIRED"
 
 
-def test_operator_api_is_closed_when_no_token_is_configured(app, tenant):
-    response = operator(
-        app.test_client(), "GET", f"/api/operator/tenants/{tenant.schema_name}/plugins/"
+def test_a_tenant_user_token_is_not_an_operator_token(plugin_app, client_as, tenant):
+    user_token = client_as(tenant, on_app=plugin_app).token
+    response = as_operator(
+        plugin_app.test_client(),
+        "GET",
+        f"/api/operator/tenants/{tenant.schema_name}/plugins/",
+        user_token,
     )
     assert response.status_code == 401
-    assert "closed" in response.json["error"]["message"]
+
+
+def test_operator_login_refuses_bad_passwords_and_locks_after_five(plugin_app, operator):
+    client = plugin_app.test_client()
+    for _ in range(5):
+        bad = client.post(
+            "/api/operator/login", json={"email": operator.email, "password": "wrong"}
+        )
+        assert bad.status_code == 401
+    locked = client.post(
+        "/api/operator/login", json={"email": operator.email, "password": operator.password}
+    )
+    assert locked.status_code == 401
+
+
+def test_guarded_commands_refuse_without_a_valid_operator(plugin_app, operator, tenant):
+    runner = plugin_app.test_cli_runner()
+    missing = runner.invoke(args=["plugins", "enable", tenant.schema_name, "base"])
+    assert missing.exit_code == 2 and "--operator" in missing.output
+    wrong = runner.invoke(
+        args=["plugins", "enable", tenant.schema_name, "base", "--operator", operator.email],
+        input="wrong\n",
+    )
+    assert wrong.exit_code == 1 and "Operator authentication required" in wrong.output
+    settings = runner.invoke(
+        args=["plugins", "settings", tenant.schema_name, "base", "--set", "limit=2"]
+    )
+    assert settings.exit_code == 2

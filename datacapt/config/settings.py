@@ -47,7 +47,6 @@ class Settings:
     db_pool_recycle: int = 1800
     log_level: str = "INFO"
     plugins: tuple[str, ...] | None = None  # None: every installed plugin
-    operator_token: str | None = None
     mail_url: str = "console://"
     mail_from: str = "Datacapt <no-reply@localhost>"
     # Where links in emails point (password reset, invitations): the frontend's address.
@@ -68,7 +67,6 @@ class Settings:
             "db_pool_recycle": _int(env.get("DATACAPT_DB_POOL_RECYCLE"), 1800),
             "log_level": env.get("LOG_LEVEL", "INFO"),
             "plugins": _names(env.get("DATACAPT_PLUGINS")),
-            "operator_token": env.get("DATACAPT_OPERATOR_TOKEN") or None,
             "mail_url": env.get("MAIL_URL") or "console://",
             "mail_from": env.get("MAIL_FROM") or "Datacapt <no-reply@localhost>",
             "frontend_url": env.get("DATACAPT_FRONTEND_URL") or "http://localhost:5000",
@@ -95,8 +93,6 @@ class Settings:
             problems.append("DATACAPT_MAX_BODY_BYTES must be a positive number of bytes")
         if self.mail_url.split("://", 1)[0] not in ("console", "file", "smtp", "smtps"):
             problems.append("MAIL_URL must start with console://, file://, smtp:// or smtps://")
-        if self.operator_token is not None and len(self.operator_token) < 32:
-            problems.append("DATACAPT_OPERATOR_TOKEN must be at least 32 characters")
         if self.is_production:
             if self.uses_embedded_database:
                 problems.append(

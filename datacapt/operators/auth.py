@@ -1,31 +1,31 @@
-"""Operator authentication for the operator API: a bearer token from the configuration.
-
-Platform operators as people (accounts in the shared schema) come with the identity
-module; until then the operator API answers only to DATACAPT_OPERATOR_TOKEN and is
-closed when it is not set.
-"""
+"""Operator authentication for the operator API: a bearer token from POST /api/operator/login."""
 
 from __future__ import annotations
 
-import hmac
+from flask import g, request
 
-from flask import current_app, request
+from datacapt.operators.models import Operator
+from datacapt.operators.services import operator_refused, resolve_operator_token
 
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+# The one operator endpoint reachable without a token.
+OPEN_ENDPOINTS = frozenset({"operator.OperatorLogin"})
 
-OPERATOR_ACTOR = "operator-api"
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def require_operator() -> None:
-    """Refuse the request unless it carries ``Authorization: Bearer <operator token>``."""
-    expected = current_app.config.get("DATACAPT_OPERATOR_TOKEN")
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if not expected:
-        message = "The operator API is closed: DATACAPT_OPERATOR_TOKEN is not set"
-    elif scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), expected.encode()):
-        message = "Operator authentication required"
-    else:
+    """Refuse the request unless it carries an operator's live bearer token."""
+    if request.endpoint in OPEN_ENDPOINTS:
         return
-    raise DatacaptException(
-        ErrorCode.UNAUTHORIZED, InternalCodes.OPERATOR_AUTHENTICATION_REQUIRED, message
-    )
+    token = bearer_token()
+    if token is None:
+        raise operator_refused()
+    g.operator = resolve_operator_token(token)
+
+
+def operator_actor() -> str:
+    operator: Operator = g.operator
+    return f"operator:{operator.email}"

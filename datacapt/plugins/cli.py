@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from datacapt.console import echo_table, reports_errors
+from datacapt.operators.cli import authenticate_operator, operator_option, operator_required
 from datacapt.plugins.scaffold import scaffold_plugin
 from datacapt.plugins.services import (
     ToggleResult,
@@ -23,10 +23,6 @@ from datacapt.plugins.services import (
 from datacapt.tenancy.services import get_tenant
 
 plugins_cli = AppGroup("plugins", help="Installed modules and their state per tenant.")
-
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 @plugins_cli.command("list")
@@ -73,21 +69,21 @@ def _echo_result(result: ToggleResult, done: str, schema: str, name: str) -> Non
 @click.argument("schema")
 @click.argument("name")
 @click.option("--with-deps", is_flag=True, help="Also enable the plugins it requires.")
+@operator_required
 @reports_errors
-def enable_command(schema: str, name: str, with_deps: bool) -> None:
+def enable_command(schema: str, name: str, with_deps: bool, actor: str) -> None:
     """Enable a plugin for a tenant: migrate its tables, then call its enabled hook."""
-    _echo_result(
-        enable_plugin(schema, name, _actor(), with_deps=with_deps), "Enabled", schema, name
-    )
+    _echo_result(enable_plugin(schema, name, actor, with_deps=with_deps), "Enabled", schema, name)
 
 
 @plugins_cli.command("disable")
 @click.argument("schema")
 @click.argument("name")
+@operator_required
 @reports_errors
-def disable_command(schema: str, name: str) -> None:
+def disable_command(schema: str, name: str, actor: str) -> None:
     """Disable a plugin for a tenant. Its data is kept; enabling again brings it back."""
-    _echo_result(disable_plugin(schema, name, _actor()), "Disabled", schema, name)
+    _echo_result(disable_plugin(schema, name, actor), "Disabled", schema, name)
 
 
 def _parse_assignment(_ctx, _param, values: tuple[str, ...]) -> dict[str, str]:
@@ -110,10 +106,17 @@ def _parse_assignment(_ctx, _param, values: tuple[str, ...]) -> dict[str, str]:
     callback=_parse_assignment,
     help="KEY=VALUE to change (repeatable); validated by the plugin's schema.",
 )
+@operator_option
 @reports_errors
-def settings_command(schema: str, name: str, changes: dict[str, str]) -> None:
-    """Show a plugin's settings in a tenant, or change some with --set."""
-    settings = update_settings(schema, name, changes) if changes else get_settings(schema, name)
+def settings_command(
+    schema: str, name: str, changes: dict[str, str], operator_email: str | None
+) -> None:
+    """Show a plugin's settings in a tenant, or change some with --set (operators only)."""
+    if changes:
+        authenticate_operator(operator_email)
+        settings = update_settings(schema, name, changes)
+    else:
+        settings = get_settings(schema, name)
     for key, value in settings.items():
         click.echo(f"{key}={json.dumps(value)}")
 

@@ -1,11 +1,12 @@
-"""GET /api/plugins/ for the current tenant; the operator API to toggle any tenant's."""
+"""GET /api/plugins/ for the current tenant; operator endpoints to toggle any tenant's."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from datacapt.operators.auth import OPERATOR_ACTOR, require_operator
+from datacapt.operators.auth import operator_actor
+from datacapt.operators.blueprint import operator_blp
 from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
 from datacapt.plugins.schemas import (
     PluginSettingsSchema,
@@ -24,14 +25,6 @@ from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import get_tenant
 
 blp = Blueprint("plugins", __name__, url_prefix="/api/plugins", description="Modules")
-
-operator_blp = Blueprint(
-    "operator",
-    __name__,
-    url_prefix="/api/operator",
-    description="Platform operators: modules of any tenant (Authorization: Bearer token)",
-)
-operator_blp.before_request(require_operator)
 
 
 @blp.route("/")
@@ -59,7 +52,7 @@ class OperatorEnablePlugin(MethodView):
     @operator_blp.response(200, ToggleResultReadSchema)
     def post(self, data, schema_name: str, name: str):
         """Enable a module (migrating its tables); with_deps enables what it requires."""
-        return enable_plugin(schema_name, name, OPERATOR_ACTOR, with_deps=data["with_deps"])
+        return enable_plugin(schema_name, name, operator_actor(), with_deps=data["with_deps"])
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/disable")
@@ -67,7 +60,7 @@ class OperatorDisablePlugin(MethodView):
     @operator_blp.response(200, ToggleResultReadSchema)
     def post(self, schema_name: str, name: str):
         """Disable a module; its data is kept. Refused while an enabled module needs it."""
-        return disable_plugin(schema_name, name, OPERATOR_ACTOR)
+        return disable_plugin(schema_name, name, operator_actor())
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/settings")

@@ -11,14 +11,9 @@ from datacapt.api.extension import DatacaptApi
 from datacapt.jobs.cron import register_cron_entry
 from datacapt.plugins.gating import init_route_gating
 from datacapt.plugins.loader import PluginError, PluginSet, load_plugins
-from datacapt.plugins.routes import blp as plugins_blp
-from datacapt.plugins.routes import operator_blp
 from datacapt.plugins.services import init_plugin_set
 from datacapt.tenancy.context import TenantRef
 from datacapt.tenancy.signals import tenant_created
-
-# The operator API acts on any tenant, so it is served without one.
-OPERATOR_BLUEPRINT = operator_blp.name
 
 
 def init_plugins(
@@ -27,8 +22,6 @@ def init_plugins(
     """Load the plugins and register everything they contribute, once, at start-up."""
     plugins = load_plugins(allow, extra)
     init_plugin_set(app, plugins)
-    api.register_blueprint(plugins_blp)
-    api.register_blueprint(operator_blp)
     owners: dict[str, str] = {}
     for plugin in plugins.plugins.values():
         for blueprint in plugin.blueprints:

@@ -10,6 +10,7 @@ client_for    a test client addressed to any tenant's host
 redis_queue   switches the app to RQ on Redis (DATACAPT_TEST_REDIS_URL or in-process fakeredis)
 user_factory  user_factory(tenant, role="administrator", **fields) makes an active user
 client_as     client_as(tenant, role="administrator", on_app=None, **fields): a logged-in client
+operator      a platform operator (email, password) for guarded commands and the operator API
 enable_plugins  enable_plugins(tenant, "name", ...) enables plugins (with their requirements)
 app_with_plugins  app_with_plugins(plugin, ...) builds an app with in-test plugin objects too
 """
@@ -234,3 +235,19 @@ def client_as(app: Flask, user_factory: Callable[..., TestUser]) -> Callable[...
         return client
 
     return make
+
+
+@dataclass(frozen=True)
+class TestOperator:
+    email: str
+    password: str
+
+
+@pytest.fixture
+def operator(app: Flask) -> TestOperator:
+    from datacapt.operators.services import create_operator
+
+    email = f"operator-{uuid.uuid4().hex[:8]}@example.org"
+    with app.app_context():
+        create_operator(email, TEST_PASSWORD)
+    return TestOperator(email, TEST_PASSWORD)
