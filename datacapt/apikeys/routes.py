@@ -40,7 +40,8 @@ class ApiKeys(PermissionsRegistryMixin, MethodView):
             principal.actor,
             allowed=principal.platform_permissions,
         )
-        return {**ApiKeyReadSchema().dump(key), "key": secret}
+        key.secret = secret  # not a column: answered this once, never stored
+        return key
 
 
 @blp.route("/<uuid:key_uuid>")

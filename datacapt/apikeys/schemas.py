@@ -19,7 +19,9 @@ class ApiKeyReadSchema(ma.Schema):
 
 
 class ApiKeyCreatedSchema(ApiKeyReadSchema):
-    key = ma.fields.String(metadata={"description": "The secret: shown this once only"})
+    key = ma.fields.String(
+        attribute="secret", metadata={"description": "The secret: shown this once only"}
+    )
 
 
 class ApiKeyWriteSchema(ma.Schema):

@@ -37,8 +37,8 @@ def enqueue(
     """Run ``func(*args, **kwargs)`` as a job in ``tenant`` (None: a platform-wide job).
 
     The tenant is a required keyword so that no job ever runs in an implied tenant. With
-    Redis configured the job goes to RQ; without, it runs now, in this process.
-    Returns the job id.
+    Redis configured the job goes to RQ; without, it runs now, in this process, and a
+    failure is logged, not raised. Returns the job id.
     """
     path = _dotted_path(func)
     schema = tenant.schema_name if isinstance(tenant, TenantRef) else tenant
@@ -46,7 +46,11 @@ def enqueue(
     if connection is None:
         job_id = uuid.uuid4().hex
         log.info("Running job %s %s in process (tenant %s)", job_id, path, schema)
-        run_job(schema, path, args, kwargs)
+        try:
+            run_job(schema, path, args, kwargs)
+        except Exception:
+            # As on a worker, a failing job never fails the code that enqueued it.
+            log.exception("Job %s %s failed (tenant %s)", job_id, path, schema)
         return job_id
     job = Queue(queue, connection=connection).enqueue(
         run_job, schema, path, args, kwargs, description=f"{path} [{schema or 'platform'}]"

@@ -6,6 +6,7 @@ from flask import Flask, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
 from datacapt.plugins.services import enabled_plugins, plugin_set
 from datacapt.tenancy.context import TenantRef, current_tenant
 
@@ -16,7 +17,7 @@ def module_not_enabled(name: str) -> DatacaptException:
     return DatacaptException(
         ErrorCode.NOT_FOUND,
         InternalCodes.MODULE_NOT_ENABLED,
-        f"The module {name!r} is not enabled for this customer",
+        Message("The module '{name}' is not enabled for this customer", name=name),
     )
 
 

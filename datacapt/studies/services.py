@@ -28,10 +28,8 @@ from datacapt.studies.models import (
 )
 
 
-def _not_found(what: str) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such {what}.", what=what)
-    )
+def _not_found(message: Message) -> DatacaptException:
+    return DatacaptException(ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, message)
 
 
 def _conflict(field: str, message: Message) -> DatacaptException:
@@ -136,7 +134,7 @@ def get_center(center_uuid) -> StudyCenter:
         sa.select(StudyCenter).where(StudyCenter.uuid == center_uuid)
     ).scalar_one_or_none()
     if center is None:
-        raise _not_found("center")
+        raise _not_found(Message("No such center."))
     return center
 
 
@@ -190,7 +188,7 @@ def remove_study_center(study: Study, center_uuid) -> None:
     """Take a center out of the study, and out of every study user's restriction."""
     center = get_center(center_uuid)
     if center.id not in study_center_ids(study):
-        raise _not_found("center")
+        raise _not_found(Message("No such center."))
     member_ids = sa.select(StudyUser.id).where(StudyUser.study_id == study.id)
     db.session.execute(
         sa.delete(study_user_centers).where(
@@ -244,7 +242,7 @@ def get_study_user(study: Study, member_uuid) -> StudyUser:
         sa.select(StudyUser).where(StudyUser.study_id == study.id, StudyUser.uuid == member_uuid)
     ).scalar_one_or_none()
     if member is None:
-        raise _not_found("study user")
+        raise _not_found(Message("No such study user."))
     return member
 
 

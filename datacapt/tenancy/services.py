@@ -13,6 +13,7 @@ from datacapt.database import db, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.database.session import NO_TENANT_SCHEMA
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
 from datacapt.tenancy.context import TenantRef
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
@@ -170,11 +171,15 @@ def tenant_for_host(host: str) -> TenantRef:
     ).scalar_one_or_none()
     if tenant is None:
         raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, "No tenant is served at this host"
+            ErrorCode.NOT_FOUND,
+            InternalCodes.TENANT_NOT_FOUND,
+            Message("No tenant is served at this host"),
         )
     if tenant.status != TenantStatus.ACTIVE:
         raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.TENANT_ARCHIVED, "No tenant is served at this host"
+            ErrorCode.NOT_FOUND,
+            InternalCodes.TENANT_ARCHIVED,
+            Message("No tenant is served at this host"),
         )
     return to_ref(tenant)
 

@@ -1,0 +1,33 @@
+"""The translatable texts of the code: every ``Message("...")`` literal and the email
+templates. `python -m datacapt.i18n.extract` lists them; a test checks each catalog."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def message_ids(root: Path = PACKAGE) -> set[str]:
+    from datacapt.mail.templates import TEMPLATES
+
+    found: set[str] = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "Message"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.add(node.args[0].value)
+    for subject, body in TEMPLATES.values():
+        found.update((subject, body))
+    return found
+
+
+if __name__ == "__main__":
+    for text in sorted(message_ids()):
+        print(repr(text))
