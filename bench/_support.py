@@ -33,7 +33,7 @@ def bench_app(url: str, **settings: Any):
     from datacapt.migrating import migrate_shared
     from datacapt.testing.database import reset_database
 
-    app = create_app(Settings(env="testing", database_url=url, log_level="WARNING", **settings))
+    app = create_app(Settings(env="development", database_url=url, log_level="WARNING", **settings))
     with app.app_context():
         reset_database(db.engine)
         migrate_shared(db.engine)

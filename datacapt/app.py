@@ -60,6 +60,7 @@ def create_app(
     from datacapt.plugins.setup import init_plugins
     from datacapt.routes import CORE_BLUEPRINTS
     from datacapt.tenancy.cli import tenants_cli
+    from datacapt.tenancy.hosts import init_host_cache
     from datacapt.tenancy.resolver import init_tenant_resolution
 
     app = Flask("datacapt")
@@ -87,6 +88,7 @@ def create_app(
     init_lineages(app)
     init_redis(app, settings.redis_url)
     init_cron(app)
+    init_host_cache(app, settings.host_cache_seconds)
 
     api = init_api(app)
     init_tenant_resolution(app)

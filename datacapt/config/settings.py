@@ -47,6 +47,7 @@ class Settings:
     db_pool_recycle: int = 1800
     log_level: str = "INFO"
     plugins: tuple[str, ...] | None = None  # None: every installed plugin
+    host_cache_seconds: float = 2.0
     mail_url: str = "console://"
     mail_from: str = "Datacapt <no-reply@localhost>"
     # Where links in emails point (password reset, invitations): the frontend's address.
@@ -67,6 +68,7 @@ class Settings:
             "db_pool_recycle": _int(env.get("DATACAPT_DB_POOL_RECYCLE"), 1800),
             "log_level": env.get("LOG_LEVEL", "INFO"),
             "plugins": _names(env.get("DATACAPT_PLUGINS")),
+            "host_cache_seconds": float(env.get("DATACAPT_HOST_CACHE_SECONDS") or 2.0),
             "mail_url": env.get("MAIL_URL") or "console://",
             "mail_from": env.get("MAIL_FROM") or "Datacapt <no-reply@localhost>",
             "frontend_url": env.get("DATACAPT_FRONTEND_URL") or "http://localhost:5000",

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from flask import g, request
 
 from datacapt.apikeys.models import ApiKey
+from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
-from datacapt.identity.models import AuthToken, User
+from datacapt.identity.models import User
 from datacapt.plugins.services import plugin_set
 
 API_KEY_HEADER = "Api-Key"
@@ -17,21 +18,25 @@ API_KEY_HEADER = "Api-Key"
 
 @dataclass
 class Principal:
-    """Exactly one of ``session`` (a user's login) and ``api_key`` is set."""
+    """A user's session (``session_id``, ``user_id``) or an API key; never both."""
 
-    session: AuthToken | None = None
+    session_id: int | None = None
+    user_id: int | None = None
+    label: str = ""
+    granted: frozenset[str] = frozenset()
     api_key: ApiKey | None = None
     _platform_permissions: frozenset[str] | None = field(default=None, repr=False)
 
     @property
     def user(self) -> User | None:
-        return self.session.user if self.session else None
+        """The user entity, loaded on first use (most requests need only ``user_id``)."""
+        return db.session.get(User, self.user_id) if self.user_id is not None else None
 
     @property
     def actor(self) -> str:
         """How audit records and events name this principal."""
-        if self.session:
-            return f"user:{self.session.user.uuid} {self.session.user.display_name}"
+        if self.user_id is not None:
+            return f"user:{self.label}"
         assert self.api_key is not None
         return f"api_key:{self.api_key.uuid} {self.api_key.name}"
 
@@ -39,11 +44,7 @@ class Principal:
     def platform_permissions(self) -> frozenset[str]:
         """Tenant-wide permissions: the user's platform role, or the key's own list."""
         if self._platform_permissions is None:
-            granted = (
-                self.session.user.platform_role.granted
-                if self.session
-                else self.api_key.permissions
-            )  # type: ignore[union-attr]
+            granted = self.granted if self.api_key is None else self.api_key.permissions
             self._platform_permissions = plugin_set().permissions.expand(granted)
         return self._platform_permissions
 
@@ -58,7 +59,7 @@ def authenticate() -> Principal:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     api_key = request.headers.get(API_KEY_HEADER)
     if scheme.lower() == "bearer" and token:
-        principal = Principal(session=resolve_session(token.strip()))
+        principal = resolve_session(token.strip())
     elif api_key:
         principal = Principal(api_key=resolve_api_key(api_key.strip()))
     else:

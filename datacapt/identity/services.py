@@ -28,7 +28,7 @@ from datacapt.identity.passwords import (
     verify_password,
 )
 from datacapt.identity.secrets import digest, new_secret
-from datacapt.identity.sessions import close_all_sessions, open_session
+from datacapt.identity.sessions import close_all_sessions, close_session, open_session
 from datacapt.mail.services import send_email
 from datacapt.permissions.models import Role
 from datacapt.tenancy.context import current_tenant
@@ -185,7 +185,7 @@ def login(email: str, password: str) -> tuple[User, str]:
 
 
 def logout(principal) -> None:
-    principal.session.revoked_at = utcnow()
+    close_session(principal)
     events.record(SecurityEventKind.LOGGED_OUT, principal.user)
     db.session.commit()
 

@@ -20,7 +20,11 @@ class Role(TenantModel, BaseModel):
 
     @property
     def granted(self) -> frozenset[str]:
-        """What the role grants: a default role's from the code, a custom role's as stored."""
-        if self.is_default and self.name in DEFAULT_ROLES:
-            return DEFAULT_ROLES[self.name][1]
-        return frozenset(self.permissions)
+        return granted_by(self.name, self.is_default, self.permissions)
+
+
+def granted_by(name: str, is_default: bool, permissions: list[str]) -> frozenset[str]:
+    """What a role grants: a default role's from the code, a custom role's as stored."""
+    if is_default and name in DEFAULT_ROLES:
+        return DEFAULT_ROLES[name][1]
+    return frozenset(permissions)

@@ -56,6 +56,8 @@ class PermissionsRegistry:
     def __init__(self) -> None:
         self._actions: dict[str, frozenset[str]] = {}
         self._owners: dict[str, str] = {}
+        # Filled at start-up, then read on every request: expansions are cached.
+        self._expanded: dict[frozenset[str], frozenset[str]] = {}
         for category, actions in CORE_ACTIONS.items():
             self.register(category, actions, owner="core")
 
@@ -67,6 +69,7 @@ class PermissionsRegistry:
             )
         self._actions[str(category)] = frozenset(str(a) for a in actions)
         self._owners[str(category)] = owner
+        self._expanded.clear()
 
     def categories(self) -> dict[str, frozenset[str]]:
         return dict(self._actions)
@@ -83,10 +86,13 @@ class PermissionsRegistry:
 
     def expand(self, granted: Iterable[str]) -> frozenset[str]:
         """The concrete permissions a grant list gives (``*`` expands to all known)."""
-        granted = set(granted)
-        if ALL_PERMISSIONS in granted:
-            return frozenset(self.permissions())
-        return frozenset(granted & self.permissions())
+        key = frozenset(granted)
+        expanded = self._expanded.get(key)
+        if expanded is None:
+            known = self.permissions()
+            expanded = frozenset(known if ALL_PERMISSIONS in key else key & known)
+            self._expanded[key] = expanded
+        return expanded
 
 
 def _p(category: Categories, action: Action) -> str:

@@ -75,4 +75,5 @@ class StudyUser(TenantModel, BaseModel):
     role_id: Mapped[int] = mapped_column(sa.ForeignKey(Role.id))
     role: Mapped[Role] = relationship(lazy="joined")
     all_centers: Mapped[bool] = mapped_column(default=True)
-    centers: Mapped[list[StudyCenter]] = relationship(secondary=study_user_centers, lazy="selectin")
+    # Loaded when used (lists eager-load it): most requests only need the role.
+    centers: Mapped[list[StudyCenter]] = relationship(secondary=study_user_centers)

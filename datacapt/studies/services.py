@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -226,7 +227,12 @@ def centers_of_study(study: Study, center_uuids: Iterable[Any]) -> list[StudyCen
 
 def list_study_users(study: Study) -> list[StudyUser]:
     """Members of the study; a member limited to some centers sees the members of those."""
-    statement = sa.select(StudyUser).where(StudyUser.study_id == study.id).order_by(StudyUser.id)
+    statement = (
+        sa.select(StudyUser)
+        .where(StudyUser.study_id == study.id)
+        .options(orm.selectinload(StudyUser.centers))
+        .order_by(StudyUser.id)
+    )
     visible = visible_center_ids()
     if visible is not None:
         shares = sa.exists().where(

@@ -16,6 +16,7 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
 from datacapt.tenancy.context import TenantRef
+from datacapt.tenancy.hosts import MISSING, host_cache
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
 from datacapt.tenancy.signals import tenant_created
 
@@ -107,6 +108,7 @@ def create_tenant(
         connection.execute(sa.schema.CreateSchema(schema_name))
         for lineage in lineages:
             upgrade(connection, lineage, schema_name)
+    host_cache().clear()
     tenant_created.send(current_app._get_current_object(), tenant=to_ref(tenant))
     return tenant
 
@@ -166,9 +168,17 @@ def list_tenants() -> list[Tenant]:
 
 def tenant_for_host(host: str) -> TenantRef:
     """The active tenant a request's Host header names (port and case ignored)."""
-    tenant = db.session.execute(
-        sa.select(Tenant).join(Tenant.domains).where(Domain.domain == normalize_host(host))
-    ).scalar_one_or_none()
+    host = normalize_host(host)
+    cache = host_cache()
+    tenant = cache.get(host)
+    if tenant is MISSING:
+        row = db.session.execute(
+            sa.select(Tenant.id, Tenant.uuid, Tenant.schema_name, Tenant.name, Tenant.status)
+            .join(Domain, Domain.tenant_id == Tenant.id)
+            .where(Domain.domain == host)
+        ).one_or_none()
+        tenant = TenantRef(*row) if row else None
+        cache.put(host, tenant)
     if tenant is None:
         raise DatacaptException(
             ErrorCode.NOT_FOUND,
@@ -181,7 +191,7 @@ def tenant_for_host(host: str) -> TenantRef:
             InternalCodes.TENANT_ARCHIVED,
             Message("No tenant is served at this host"),
         )
-    return to_ref(tenant)
+    return tenant
 
 
 def archive_tenant(schema_name: str) -> Tenant:
@@ -195,6 +205,7 @@ def archive_tenant(schema_name: str) -> Tenant:
         tenant.transition_to(TenantStatus.ARCHIVED)
         tenant.archived_at = utcnow()
         db.session.commit()
+        host_cache().clear()
     return tenant
 
 

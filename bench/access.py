@@ -1,0 +1,189 @@
+"""Access control's cost, over HTTP on loopback, both servers under gunicorn with the same
+settings in the same run:
+
+1. Throughput of an authenticated (bearer token), study-scoped (the study in the URL,
+   membership checked), permission-checked GET /api/studies/{uuid}, against a bare Flask
+   endpoint doing one primary-key SELECT with psycopg2 on the same row (bench/bare_app.py).
+2. Login latency (p50, p99) with the production argon2id parameters.
+
+    python bench/access.py [--seconds 8] [--clients 4] [--logins 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from _support import ROOT, bench_app, bench_database_url, emit
+
+HOST = "127.0.0.1"
+TENANT_HOST = "access.bench"
+PASSWORD = "Quiet-Harbour-Lanterns-2026"
+
+
+def prepare(url: str) -> tuple[str, int]:
+    """A tenant with an administrator and a study; returns (study uuid, study id)."""
+    from datacapt.database import db
+    from datacapt.identity.services import create_user, get_role
+    from datacapt.studies.models import Study, StudyUser
+    from datacapt.tenancy.context import tenant_context
+    from datacapt.tenancy.services import create_tenant
+
+    app = bench_app(url)
+    with app.app_context():
+        create_tenant("bench_access", "Access bench", [TENANT_HOST])
+        with tenant_context("bench_access"):
+            admin = get_role("administrator")
+            user = create_user("admin@access.bench", "Bench", "Admin", admin, PASSWORD)
+            study = Study(reference="BENCH", name="Bench study", status="draft")
+            db.session.add(study)
+            db.session.flush()
+            db.session.add(
+                StudyUser(study_id=study.id, user_id=user.id, role_id=admin.id, all_centers=True)
+            )
+            db.session.commit()
+            return str(study.uuid), study.id
+
+
+def serve(app_path: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+            app_path,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=1)
+            connection.request("GET", "/health" if "wsgi" in app_path else "/studies/0")
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{app_path} did not start")
+
+
+def request(port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None):
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data
+
+
+def throughput(
+    port: int, path: str, headers: dict[str, str], seconds: float, clients: int
+) -> float:
+    """Requests per second answered 200 by ``clients`` threads during ``seconds``."""
+    status, _ = request(port, "GET", path, headers)
+    assert status == 200, status
+    counts = [0] * clients
+    deadline = time.perf_counter() + seconds
+
+    def loop(index: int) -> None:
+        while time.perf_counter() < deadline:
+            status, _ = request(port, "GET", path, headers)
+            counts[index] += status == 200
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--logins", type=int, default=40)
+    args = parser.parse_args()
+
+    url = bench_database_url()
+    study_uuid, study_id = prepare(url)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "BENCH_SCHEMA": "bench_access",
+        "LOG_LEVEL": "WARNING",
+        "DATACAPT_ENV": "development",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
+    }
+    platform = serve("wsgi:app", 5801, env)
+    bare = serve("bare_app:app", 5802, env)
+    try:
+        login_headers = {"Host": TENANT_HOST, "Content-Type": "application/json"}
+        body = json.dumps({"email": "admin@access.bench", "password": PASSWORD}).encode()
+        timings = []
+        for _ in range(args.logins):
+            started = time.perf_counter()
+            status, data = request(5801, "POST", "/api/auth/login", login_headers, body)
+            timings.append(time.perf_counter() - started)
+            assert status == 200, data
+        token = json.loads(data)["token"]
+        auth = {"Host": TENANT_HOST, "Authorization": f"Bearer {token}"}
+        platform_rates, bare_rates = [], []
+        for _ in range(2):  # alternate, so drift on a shared machine hits both
+            platform_rates.append(
+                throughput(5801, f"/api/studies/{study_uuid}", auth, args.seconds, args.clients)
+            )
+            bare_rates.append(
+                throughput(5802, f"/studies/{study_id}", {}, args.seconds, args.clients)
+            )
+    finally:
+        platform.terminate()
+        bare.terminate()
+        platform.wait()
+        bare.wait()
+    timings.sort()
+    from datacapt.identity.passwords import PRODUCTION_HASHER as hasher
+
+    emit(
+        {
+            "platform_requests_per_second": round(statistics.mean(platform_rates), 1),
+            "bare_requests_per_second": round(statistics.mean(bare_rates), 1),
+            "throughput_ratio": round(
+                statistics.mean(platform_rates) / statistics.mean(bare_rates), 3
+            ),
+            "login_p50_ms": round(timings[len(timings) // 2] * 1000, 1),
+            "login_p99_ms": round(
+                timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000, 1
+            ),
+            "argon2": {
+                "type": "id",
+                "time_cost": hasher.time_cost,
+                "memory_kib": hasher.memory_cost,
+                "parallelism": hasher.parallelism,
+            },
+            "clients": args.clients,
+            "seconds": args.seconds,
+            "gunicorn_workers": 2,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

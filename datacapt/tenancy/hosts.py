@@ -1,0 +1,50 @@
+"""Host name -> tenant, cached per process for a few seconds (one query saved per request).
+
+The process that creates or archives a tenant forgets its cache at once; other processes
+see the change within DATACAPT_HOST_CACHE_SECONDS (0 turns the cache off).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import current_app
+
+from datacapt.tenancy.context import TenantRef
+
+_EXTENSION_KEY = "datacapt.host_cache"
+_MISSING = object()
+
+
+class HostCache:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._entries: dict[str, tuple[float, TenantRef | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, host: str) -> TenantRef | object | None:
+        entry = self._entries.get(host)
+        if entry is None or entry[0] < time.monotonic():
+            return _MISSING
+        return entry[1]
+
+    def put(self, host: str, tenant: TenantRef | None) -> None:
+        if self.seconds > 0:
+            with self._lock:
+                self._entries[host] = (time.monotonic() + self.seconds, tenant)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def init_host_cache(app, seconds: float) -> None:
+    app.extensions[_EXTENSION_KEY] = HostCache(seconds)
+
+
+def host_cache() -> HostCache:
+    return current_app.extensions[_EXTENSION_KEY]
+
+
+MISSING = _MISSING
