@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/tenants.py --tenants 200
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/plugins.py
+	$(BIN)/python bench/access.py
 
 constraints: install
 	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^datacapt'; } > requirements/constraints.new

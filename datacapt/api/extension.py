@@ -54,5 +54,11 @@ def init_api(app: Flask) -> DatacaptApi:
         return response
 
     api = DatacaptApi(app)
+    # Declared so that the interactive docs offer "Authorize" with either credential.
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme(
+        "api_key", {"type": "apiKey", "in": "header", "name": "Api-Key"}
+    )
+    api.spec.options["security"] = [{"bearer": []}, {"api_key": []}]
     app.extensions["datacapt.api"] = api
     return api
