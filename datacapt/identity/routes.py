@@ -33,7 +33,7 @@ users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="U
 def session_user():
     """The logged-in user (an API key has no profile, password or session)."""
     principal = current_principal()
-    if principal.user is None:
+    if principal.user_id is None:
         raise DatacaptException(
             ErrorCode.FORBIDDEN,
             InternalCodes.PERMISSION_DENIED,

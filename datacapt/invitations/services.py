@@ -70,10 +70,10 @@ def _study_for_inviter(principal: Principal, study_uuid) -> Study:
             "study",
         )
     registry = plugin_set().permissions
-    if principal.user is not None:
+    if principal.user_id is not None:
         membership = db.session.execute(
             sa.select(StudyUser).where(
-                StudyUser.study_id == study.id, StudyUser.user_id == principal.user.id
+                StudyUser.study_id == study.id, StudyUser.user_id == principal.user_id
             )
         ).scalar_one_or_none()
         allowed = membership is not None and STUDY_USERS_ADD in registry.expand(
@@ -164,7 +164,7 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
         token_hash=digest(token),
         expires_at=utcnow() + INVITATION_LIFETIME,
         sent_count=0,
-        invited_by_id=principal.user.id if principal.user else None,
+        invited_by_id=principal.user_id if principal.user else None,
         status=InvitationStatus.PENDING,
     )
     db.session.add(invitation)

@@ -121,11 +121,11 @@ def permissions_overview(principal: Principal) -> dict[str, Any]:
 
     registry = plugin_set().permissions
     studies: list[dict[str, Any]] = []
-    if principal.user is not None:
+    if principal.user_id is not None:
         memberships = db.session.execute(
             sa.select(StudyUser)
             .join(StudyUser.study)
-            .where(StudyUser.user_id == principal.user.id)
+            .where(StudyUser.user_id == principal.user_id)
             .order_by(Study.reference)
         ).scalars()
         for membership in memberships:

@@ -47,9 +47,9 @@ def visible_studies(
 ) -> sa.Select:
     """The studies a principal belongs to (an API key: those it is scoped to)."""
     statement = sa.select(Study).order_by(Study.reference)
-    if principal.user is not None:
+    if principal.user_id is not None:
         statement = statement.join(StudyUser, StudyUser.study_id == Study.id).where(
-            StudyUser.user_id == principal.user.id
+            StudyUser.user_id == principal.user_id
         )
     elif not principal.api_key.all_studies:
         statement = statement.where(
@@ -77,11 +77,11 @@ def create_study(principal: Principal, reference: str, name: str, description: s
     study = Study(reference=reference, name=name, description=description, status=StudyStatus.DRAFT)
     db.session.add(study)
     db.session.flush()
-    if principal.user is not None:
+    if principal.user_id is not None:
         db.session.add(
             StudyUser(
                 study_id=study.id,
-                user_id=principal.user.id,
+                user_id=principal.user_id,
                 role_id=get_role(STUDY_MANAGER).id,
                 all_centers=True,
             )
