@@ -21,18 +21,28 @@ def database_url_for_tests(var_dir: Path) -> str:
 
 
 def reset_database(engine: sa.Engine) -> None:
-    """Drop every tenant schema and the shared tables: the test database starts empty."""
-    with engine.begin() as connection:
-        schemas = connection.execute(
-            sa.text(
-                "SELECT nspname FROM pg_namespace"
-                " WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> ALL(:system)"
-            ),
-            {"system": list(_SYSTEM_SCHEMAS)},
-        ).scalars()
-        quote = connection.dialect.identifier_preparer.quote_schema
-        for schema in list(schemas):
+    """Drop every tenant schema and the shared tables: the test database starts empty.
+
+    One transaction per schema: dropping hundreds of schemas at once would exceed
+    PostgreSQL's lock table (max_locks_per_transaction).
+    """
+    with engine.connect() as connection:
+        schemas = (
+            connection.execute(
+                sa.text(
+                    "SELECT nspname FROM pg_namespace"
+                    " WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> ALL(:system)"
+                ),
+                {"system": list(_SYSTEM_SCHEMAS)},
+            )
+            .scalars()
+            .all()
+        )
+    quote = engine.dialect.identifier_preparer.quote_schema
+    for schema in schemas:
+        with engine.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {quote(schema)} CASCADE")
+    with engine.begin() as connection:
         connection.exec_driver_sql("CREATE SCHEMA public")
 
 
