@@ -8,14 +8,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, TenantModel
 from datacapt.identity.models import User
 
 
-class ApiKey(TenantModel, BaseModel):
+class ApiKey(TenantModel, BaseModel, Audited):
     """Only the SHA-256 of the key is stored; ``prefix`` lets people recognise a key."""
 
     __tablename__ = "api_keys"
+    audit_exclude = frozenset({"key_hash"})
 
     name: Mapped[str] = mapped_column(sa.String(100))
     prefix: Mapped[str] = mapped_column(sa.String(16))

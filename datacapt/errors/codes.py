@@ -93,6 +93,10 @@ class InternalCodes(enum.IntEnum):
     STUDY_NOT_DELETABLE = 5015
     WRONG_PASSWORD = 5016
 
+    # 6xxx: audit and jobs
+    REASON_FOR_CHANGE_REQUIRED = 6000
+    JOB_NOT_FOUND = 6001
+
 
 HTTP_DEFAULT_INTERNAL_CODES: dict[ErrorCode, InternalCodes] = {
     ErrorCode.REQUEST_INVALID: InternalCodes.MALFORMED_REQUEST,

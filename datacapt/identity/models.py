@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, utcnow
 from datacapt.permissions.models import Role
 
@@ -21,8 +22,9 @@ class UserStatus(enum.StrEnum):
     DEACTIVATED = "deactivated"
 
 
-class User(TenantModel, BaseModel, StatusTransitionMixin):
+class User(TenantModel, BaseModel, StatusTransitionMixin, Audited):
     __tablename__ = "users"
+    audit_exclude = frozenset({"password_hash"})
     __table_args__ = (
         sa.Index("uq_users_email_lower", sa.func.lower(sa.text("email")), unique=True),
     )
@@ -108,7 +110,7 @@ class SecurityEventKind(enum.StrEnum):
     API_KEY_REVOKED = "api_key_revoked"
 
 
-class SecurityEvent(TenantModel):
+class SecurityEvent(TenantModel, Audited):
     """Append-only record of authentication events (who, when, from where, what)."""
 
     __tablename__ = "security_events"

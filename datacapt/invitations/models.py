@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, TenantModel
 from datacapt.identity.models import User
 from datacapt.permissions.models import Role
@@ -21,10 +22,11 @@ class InvitationStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
-class Invitation(TenantModel, BaseModel):
+class Invitation(TenantModel, BaseModel, Audited):
     """Only the SHA-256 of the token is stored; resending replaces the token."""
 
     __tablename__ = "invitations"
+    audit_exclude = frozenset({"token_hash"})
 
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     first_name: Mapped[str] = mapped_column(sa.String(100), default="")

@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, TenantModel
 from datacapt.permissions.defaults import DEFAULT_ROLES
 
 
-class Role(TenantModel, BaseModel):
+class Role(TenantModel, BaseModel, Audited):
     __tablename__ = "roles"
 
     name: Mapped[str] = mapped_column(sa.String(60), unique=True)

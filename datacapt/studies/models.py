@@ -7,6 +7,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, SoftDeleteMixin, StatusTransitionMixin, TenantModel
 from datacapt.identity.models import User
 from datacapt.permissions.models import Role
@@ -19,7 +20,7 @@ class StudyStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Study(TenantModel, BaseModel, SoftDeleteMixin, StatusTransitionMixin):
+class Study(TenantModel, BaseModel, SoftDeleteMixin, StatusTransitionMixin, Audited):
     __tablename__ = "studies"
 
     reference: Mapped[str] = mapped_column(sa.String(60), unique=True)
@@ -33,8 +34,11 @@ class Study(TenantModel, BaseModel, SoftDeleteMixin, StatusTransitionMixin):
         StudyStatus.ENDED: {StudyStatus.ARCHIVED},
     }
 
+    def audit_study_id(self) -> str | None:
+        return str(self.uuid)
 
-class StudyCenter(TenantModel, BaseModel):
+
+class StudyCenter(TenantModel, BaseModel, Audited):
     """A site (hospital, lab); it can take part in several studies of the tenant."""
 
     __tablename__ = "study_centers"
@@ -44,7 +48,7 @@ class StudyCenter(TenantModel, BaseModel):
     country: Mapped[str] = mapped_column(sa.String(2))
 
 
-class StudyCenterAssociation(TenantModel):
+class StudyCenterAssociation(TenantModel, Audited):
     __tablename__ = "study_center_associations"
     __table_args__ = (sa.UniqueConstraint("study_id", "center_id"),)
 
@@ -62,7 +66,7 @@ study_user_centers = sa.Table(
 )
 
 
-class StudyUser(TenantModel, BaseModel):
+class StudyUser(TenantModel, BaseModel, Audited):
     """A user's membership of a study: the study role, and which centers the user sees."""
 
     __tablename__ = "study_users"

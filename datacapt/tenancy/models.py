@@ -8,6 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, SharedModel, StatusTransitionMixin, TenantModel
 
 
@@ -44,7 +45,7 @@ class Domain(SharedModel, BaseModel):
     tenant: Mapped[Tenant] = relationship(back_populates="domains")
 
 
-class TenantSettings(TenantModel, BaseModel):
+class TenantSettings(TenantModel, BaseModel, Audited):
     """The customer's own settings, one row in each tenant schema."""
 
     __tablename__ = "tenant_settings"

@@ -1,0 +1,253 @@
+"""The audit recorder: models opt in with ``Audited``; every flush of their inserts,
+updates and deletes appends audit records in the same transaction.
+
+Who acts comes from the request (user or API key), the operator, or ``acting_as`` (jobs,
+commands); the reason for change from the ``Reason-For-Change`` header or
+``reason_for_change``. A model may require a reason: a change without one is refused with
+422 and the whole transaction rolls back, so nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from flask import g, has_request_context, request
+from sqlalchemy import event, orm
+
+from datacapt.audit.chain import payload, timestamp
+from datacapt.database import utcnow
+from datacapt.database.session import ScopedSchemaSession
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+
+REASON_HEADER = "Reason-For-Change"
+REDACTED = "[redacted]"
+# Columns every model has that say nothing about the change itself.
+_SKIPPED = frozenset({"id", "created_at", "modified_at"})
+
+
+class ReasonPolicy(enum.StrEnum):
+    NEVER = "never"
+    AFTER_CREATION = "after_creation"  # updates and deletes need a reason
+    ALWAYS = "always"
+
+
+class Audited:
+    """Opt-in mixin: the model's every insert, update and delete is audited."""
+
+    audit_reason: ClassVar[ReasonPolicy] = ReasonPolicy.NEVER
+    audit_exclude: ClassVar[frozenset[str]] = frozenset()
+
+    def audit_study_id(self) -> str | None:
+        """The study the change belongs to (default: the request's study, if any)."""
+        study = g.get("study") if has_request_context() else None
+        return str(study.uuid) if study is not None else None
+
+
+@dataclass(frozen=True)
+class Actor:
+    type: str  # user, api_key, operator, subject, system, anonymous
+    id: str
+    name: str
+
+    @classmethod
+    def from_label(cls, label: str) -> Actor:
+        """``"operator:ann@example.org"`` -> Actor("operator", ...); a bare word is a system actor."""
+        kind, sep, rest = label.partition(":")
+        return cls(kind, rest, rest) if sep else cls("system", label, label)
+
+
+SYSTEM = Actor("system", "system", "system")
+_actor: ContextVar[Actor | None] = ContextVar("datacapt_audit_actor", default=None)
+_reason: ContextVar[str | None] = ContextVar("datacapt_audit_reason", default=None)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+@contextmanager
+def reason_for_change(reason: str) -> Iterator[None]:
+    token = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+def current_actor() -> Actor:
+    chosen = _actor.get()
+    if chosen is not None:
+        return chosen
+    if has_request_context():
+        principal = g.get("principal")
+        if principal is not None:
+            if principal.user_id is not None:
+                user_uuid, _, name = principal.label.partition(" ")
+                return Actor("user", user_uuid, name)
+            return Actor("api_key", str(principal.api_key.uuid), principal.api_key.name)
+        operator = g.get("operator")
+        if operator is not None:
+            return Actor("operator", operator.email, operator.name or operator.email)
+        return Actor("anonymous", "-", "anonymous")
+    return SYSTEM
+
+
+def current_reason() -> str | None:
+    reason = _reason.get()
+    if reason is None and has_request_context():
+        reason = request.headers.get(REASON_HEADER)
+    return reason.strip() or None if reason else None
+
+
+def json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime):
+        return timestamp(value) if value.tzinfo else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return json_value(value.value)
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    return str(value)
+
+
+def _values(obj: Audited, pairs: Mapping[str, tuple[Any, Any]]) -> dict[str, list[Any]]:
+    return {
+        name: [REDACTED, REDACTED]
+        if name in obj.audit_exclude
+        else [json_value(old), json_value(new)]
+        for name, (old, new) in sorted(pairs.items())
+        if name not in _SKIPPED
+    }
+
+
+def _object_id(obj: Any) -> str:
+    public = getattr(obj, "uuid", None)
+    return (
+        str(public)
+        if public is not None
+        else str(sa.inspect(obj).mapper.primary_key_from_instance(obj)[0])
+    )
+
+
+def _entries(session: orm.Session) -> list[tuple[str, Audited, dict[str, list[Any]]]]:
+    entries: list[tuple[str, Audited, dict[str, list[Any]]]] = []
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            mapper = sa.inspect(obj).mapper
+            values = {attr.key: (None, getattr(obj, attr.key)) for attr in mapper.column_attrs}
+            entries.append(("create", obj, _values(obj, values)))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            changes = {k: v for k, v in obj.tracked_changes.items() if k not in _SKIPPED}
+            if not changes:
+                continue
+            action = "update"
+            if "deleted_at" in changes:
+                action = "restore" if changes["deleted_at"][1] is None else "soft_delete"
+            entries.append((action, obj, _values(obj, changes)))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            mapper = sa.inspect(obj).mapper
+            values = {attr.key: (getattr(obj, attr.key), None) for attr in mapper.column_attrs}
+            entries.append(("delete", obj, _values(obj, values)))
+    return entries
+
+
+def record_fields(
+    action: str,
+    object_type: str,
+    object_id: str,
+    changes: dict[str, Any],
+    study_id: str | None,
+    actor: Actor,
+    reason: str | None,
+) -> dict[str, Any]:
+    """One audit record's fields, with its canonical payload for the chain."""
+    fields = {
+        "created_at": timestamp(utcnow()),
+        "actor_type": actor.type,
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "object_type": object_type,
+        "object_id": object_id,
+        "study_id": study_id,
+        "action": action,
+        "changes": changes,
+        "reason": reason,
+        "request_id": g.get("request_id") if has_request_context() else None,
+        "client_ip": request.remote_addr if has_request_context() else None,
+    }
+    fields["payload"] = payload(fields)
+    return fields
+
+
+def append_records(connection: sa.Connection, schema: str, records: list[dict[str, Any]]) -> None:
+    """Append records to ``schema``'s chain (one statement; the function takes the lock)."""
+    quoted = connection.dialect.identifier_preparer.quote_schema(schema)
+    connection.execute(
+        sa.text(f"SELECT {quoted}.audit_append(CAST(:records AS jsonb))"),
+        {"records": json.dumps(records, ensure_ascii=False)},
+    )
+
+
+def _reason_missing(action: str, policy: ReasonPolicy, reason: str | None) -> bool:
+    if reason or policy == ReasonPolicy.NEVER:
+        return False
+    return policy == ReasonPolicy.ALWAYS or action != "create"
+
+
+@event.listens_for(ScopedSchemaSession, "after_flush")
+def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
+    if session.tenant_schema is None:
+        return
+    entries = _entries(session)
+    if not entries:
+        return
+    actor, reason = current_actor(), current_reason()
+    missing = [
+        obj for action, obj, _ in entries if _reason_missing(action, obj.audit_reason, reason)
+    ]
+    if missing:
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.REASON_FOR_CHANGE_REQUIRED,
+            Message("A reason for change is required (the Reason-For-Change header)."),
+            details={"objects": sorted({type(obj).__tablename__ for obj in missing})},
+        )
+    records = [
+        record_fields(
+            action,
+            type(obj).__tablename__,
+            _object_id(obj),
+            changes,
+            obj.audit_study_id(),
+            actor,
+            reason,
+        )
+        for action, obj, changes in entries
+    ]
+    append_records(session.connection(), session.tenant_schema, records)
+    session.info.setdefault("audit_records", []).extend(records)
