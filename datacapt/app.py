@@ -47,13 +47,15 @@ def create_app(
     # `import datacapt` stays light for tools that only need the package metadata.
     from datacapt.api.extension import init_api
     from datacapt.api.json import DatacaptJSONProvider
+    from datacapt.audit.cli import audit_cli
+    from datacapt.audit.jobs import HEADS_ENTRY
     from datacapt.database import db
     from datacapt.demo.cli import demo_cli
     from datacapt.health.routes import blp as health_blp
     from datacapt.identity.cli import users_cli
     from datacapt.jobs.cli import jobs_cli
     from datacapt.jobs.connection import init_redis
-    from datacapt.jobs.cron import init_cron
+    from datacapt.jobs.cron import init_cron, register_cron_entry
     from datacapt.migrating.lineages import init_lineages
     from datacapt.operators.cli import operators_cli
     from datacapt.plugins.cli import plugins_cli
@@ -88,6 +90,7 @@ def create_app(
     init_lineages(app)
     init_redis(app, settings.redis_url)
     init_cron(app)
+    register_cron_entry(app, HEADS_ENTRY)
     init_host_cache(app, settings.host_cache_seconds)
 
     api = init_api(app)
@@ -95,7 +98,15 @@ def create_app(
     app.register_blueprint(health_blp)
     for blueprint in CORE_BLUEPRINTS:
         api.register_blueprint(blueprint)
-    for group in (tenants_cli, plugins_cli, users_cli, operators_cli, demo_cli, jobs_cli):
+    for group in (
+        tenants_cli,
+        plugins_cli,
+        users_cli,
+        operators_cli,
+        audit_cli,
+        demo_cli,
+        jobs_cli,
+    ):
         app.cli.add_command(group)
     init_plugins(app, api, settings.plugins, extra_plugins)
     return app

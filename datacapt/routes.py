@@ -1,6 +1,7 @@
 """The core's API blueprints, in the order they appear in the API description."""
 
 from datacapt.apikeys.routes import blp as api_keys_blp
+from datacapt.audit.routes import blp as audit_blp
 from datacapt.identity.routes import auth_blp, users_blp
 from datacapt.invitations.routes import accept_blp
 from datacapt.invitations.routes import blp as invitations_blp
@@ -23,6 +24,7 @@ CORE_BLUEPRINTS = (
     study_centers_blp,
     study_users_blp,
     invitations_blp,
+    audit_blp,
     plugins_blp,
     operator_blp,
 )

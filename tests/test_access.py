@@ -113,6 +113,8 @@ MATRIX = [
     ("POST", "/api/api-keys/", False, {}, ADMIN),
     ("DELETE", f"/api/api-keys/{NOWHERE}", False, None, ADMIN),
     ("GET", "/api/tenant/settings", False, None, ADMIN),
+    ("GET", "/api/audit-trails/", False, None, {"administrator", "monitor", "data_manager"}),
+    ("GET", "/api/audit-trails/export", False, None, {"administrator", "data_manager"}),
     ("PATCH", "/api/tenant/settings", False, {}, ADMIN),
     ("GET", "/api/studies/", False, None, EVERYONE),
     ("POST", "/api/studies/", False, {}, MANAGERS),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datacapt.permissions.registry import (
     ALL_PERMISSIONS,
+    AUDIT_TRAILS_ACCESS,
+    AUDIT_TRAILS_EXPORT,
     CENTERS_ACCESS,
     CENTERS_ADD,
     CENTERS_EDIT,
@@ -64,11 +66,19 @@ DEFAULT_ROLES: dict[str, tuple[str, frozenset[str]]] = {
     ),
     MONITOR: (
         "Monitor (clinical research associate): reviews and verifies data",
-        frozenset({STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS}),
+        frozenset({STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS, AUDIT_TRAILS_ACCESS}),
     ),
     DATA_MANAGER: (
         "Data manager: cleans and exports data",
-        frozenset({STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS}),
+        frozenset(
+            {
+                STUDIES_ACCESS,
+                CENTERS_ACCESS,
+                STUDY_USERS_ACCESS,
+                AUDIT_TRAILS_ACCESS,
+                AUDIT_TRAILS_EXPORT,
+            }
+        ),
     ),
     VIEWER: ("Viewer: reads", frozenset({STUDIES_ACCESS, CENTERS_ACCESS})),
 }

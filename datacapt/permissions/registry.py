@@ -15,6 +15,7 @@ class Action(enum.StrEnum):
     DELETE = "delete"
     UNLOCK = "unlock"
     RESEND = "resend"
+    EXPORT = "export"
 
 
 class Categories(enum.StrEnum):
@@ -28,6 +29,7 @@ class Categories(enum.StrEnum):
     STUDY_USERS = "study_users"
     INVITATIONS = "invitations"
     TENANT_SETTINGS = "tenant_settings"
+    AUDIT_TRAILS = "audit_trails"
 
 
 CORE_ACTIONS: dict[Categories, tuple[Action, ...]] = {
@@ -39,6 +41,7 @@ CORE_ACTIONS: dict[Categories, tuple[Action, ...]] = {
     Categories.STUDY_USERS: (Action.ACCESS, Action.ADD, Action.EDIT, Action.DELETE),
     Categories.INVITATIONS: (Action.ACCESS, Action.ADD, Action.RESEND, Action.DELETE),
     Categories.TENANT_SETTINGS: (Action.ACCESS, Action.EDIT),
+    Categories.AUDIT_TRAILS: (Action.ACCESS, Action.EXPORT),
 }
 
 # Every permission, also those of plugins loaded later: what administrators hold.
@@ -127,3 +130,5 @@ INVITATIONS_RESEND = _p(Categories.INVITATIONS, Action.RESEND)
 INVITATIONS_DELETE = _p(Categories.INVITATIONS, Action.DELETE)
 TENANT_SETTINGS_ACCESS = _p(Categories.TENANT_SETTINGS, Action.ACCESS)
 TENANT_SETTINGS_EDIT = _p(Categories.TENANT_SETTINGS, Action.EDIT)
+AUDIT_TRAILS_ACCESS = _p(Categories.AUDIT_TRAILS, Action.ACCESS)
+AUDIT_TRAILS_EXPORT = _p(Categories.AUDIT_TRAILS, Action.EXPORT)

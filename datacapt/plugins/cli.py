@@ -113,8 +113,8 @@ def settings_command(
 ) -> None:
     """Show a plugin's settings in a tenant, or change some with --set (operators only)."""
     if changes:
-        authenticate_operator(operator_email)
-        settings = update_settings(schema, name, changes)
+        actor = authenticate_operator(operator_email)
+        settings = update_settings(schema, name, changes, actor)
     else:
         settings = get_settings(schema, name)
     for key, value in settings.items():

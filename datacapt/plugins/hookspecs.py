@@ -1,8 +1,9 @@
 """The hooks a plugin may implement. Each one is documented in docs/plugins.md.
 
 Every hook except ``datacapt_tenant_created`` is called for one plugin at a time: the
-core asks each plugin for its own manifest, blueprints, and so on, and calls the
-lifecycle hooks only for the plugin being enabled or disabled.
+core asks each plugin for its own manifest, blueprints, and so on, calls the lifecycle
+hooks only for the plugin being enabled or disabled, and audit listeners only in tenants
+that enabled the plugin.
 """
 
 from __future__ import annotations
@@ -84,3 +85,11 @@ def datacapt_plugin_enabled(tenant: TenantRef, settings: dict[str, Any]) -> None
 @hookspec
 def datacapt_plugin_disabled(tenant: TenantRef) -> None:
     """The plugin was disabled for ``tenant``; runs inside it. Its data stays."""
+
+
+@hookspec
+def datacapt_audit_event(tenant: TenantRef, record: dict[str, Any]) -> None:
+    """An audit record was committed in ``tenant`` (only for plugins enabled there).
+
+    Called after the commit; a listener that fails is logged and never undoes the write.
+    """

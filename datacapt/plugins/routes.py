@@ -74,4 +74,4 @@ class OperatorPluginSettings(MethodView):
     @operator_blp.response(200, description="The settings after the change")
     def patch(self, data, schema_name: str, name: str):
         """Change some settings; the module's settings schema validates the result."""
-        return update_settings(schema_name, name, data)
+        return update_settings(schema_name, name, data, operator_actor())

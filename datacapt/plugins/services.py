@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy import orm
 
+from datacapt.audit.recorder import Actor, append_records, record_fields
 from datacapt.database import db, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -169,6 +170,9 @@ def enable_plugin(schema_name: str, name: str, actor: str, with_deps: bool = Fal
             row = _row(session, tenant.id, plugin_name)
             row.enabled, row.enabled_at, row.enabled_by = True, utcnow(), actor
             row.settings = _validated_settings(plugin, row.settings or {})
+            _audit(
+                connection, schema_name, "enable", plugin_name, {"enabled": [False, True]}, actor
+            )
         settings = {
             plugin_name: dict(_row(session, tenant.id, plugin_name).settings)
             for plugin_name in to_enable
@@ -190,7 +194,7 @@ def disable_plugin(schema_name: str, name: str, actor: str) -> ToggleResult:
     tenant = _writable_tenant(schema_name)
     plugins = plugin_set()
     get_plugin(name)
-    with locked_transaction(db.engine, schema_name) as (_connection, session):
+    with locked_transaction(db.engine, schema_name) as (connection, session):
         enabled = enabled_plugins(tenant.id, session)
         blocking = [d for d in plugins.dependents(name) if d in enabled]
         if blocking:
@@ -204,6 +208,7 @@ def disable_plugin(schema_name: str, name: str, actor: str) -> ToggleResult:
             return ToggleResult([], [])
         row = _row(session, tenant.id, name)
         row.enabled, row.disabled_at, row.disabled_by = False, utcnow(), actor
+        _audit(connection, schema_name, "disable", name, {"enabled": [True, False]}, actor)
     problem = _run_lifecycle_hook(tenant, name, "datacapt_plugin_disabled")
     return ToggleResult([name], [problem] if problem else [])
 
@@ -243,14 +248,31 @@ def get_settings(schema_name: str, name: str) -> dict[str, Any]:
     return _validated_settings(plugin, row.settings if row else {})
 
 
-def update_settings(schema_name: str, name: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate ``changes`` over the current settings and store the result."""
+def update_settings(
+    schema_name: str, name: str, changes: Mapping[str, Any], actor: str
+) -> dict[str, Any]:
+    """Validate ``changes`` over the current settings and store the result (audited)."""
     tenant = _writable_tenant(schema_name)
     plugin = get_plugin(name)
-    with locked_transaction(db.engine, schema_name) as (_connection, session):
+    with locked_transaction(db.engine, schema_name) as (connection, session):
         row = _row(session, tenant.id, name)
-        row.settings = _validated_settings(plugin, {**(row.settings or {}), **changes})
+        before = dict(row.settings or {})
+        row.settings = _validated_settings(plugin, {**before, **changes})
+        changed = {
+            key: [before.get(key), value]
+            for key, value in row.settings.items()
+            if before.get(key) != value
+        }
+        _audit(connection, schema_name, "settings", name, changed, actor)
         return dict(row.settings)
+
+
+def _audit(
+    connection: sa.Connection, schema: str, action: str, plugin: str, changes: dict, actor: str
+) -> None:
+    """Module toggles and settings are configuration events of the tenant's audit trail."""
+    record = record_fields(action, "plugin", plugin, changes, None, Actor.from_label(actor), None)
+    append_records(connection, schema, [record])
 
 
 def current_settings(name: str) -> dict[str, Any]:

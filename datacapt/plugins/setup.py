@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from datacapt.api.extension import DatacaptApi
+from datacapt.audit import listeners  # noqa: F401  (registers the audit dispatch)
 from datacapt.jobs.cron import register_cron_entry
 from datacapt.plugins.gating import init_route_gating
 from datacapt.plugins.loader import PluginError, PluginSet, load_plugins
