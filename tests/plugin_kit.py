@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 
 from datacapt.database import db
 from datacapt.jobs.cron import CronEntry
+from datacapt.jobs.options import job
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.tenancy import current_tenant, current_tenant_or_none
 
@@ -57,6 +58,7 @@ def record_tick() -> str:
     return record_run("tick")
 
 
+@job(retries=0)
 def failing_tick() -> None:
     """A periodic job that fails in the tenants of FAIL_IN."""
     if current_tenant().schema_name in FAIL_IN:

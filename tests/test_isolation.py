@@ -106,6 +106,7 @@ def add_note(text: str) -> str:
 def test_jobs_run_in_the_tenant_they_name(app, tenant, other_tenant):
     with app.app_context(), tenant_context(tenant):
         enqueue(add_note, "by job", tenant=other_tenant)
+        db.session.commit()  # the job is sent when the enqueuing transaction commits
         # The caller's tenant is untouched by the job it started.
         assert db.session.execute(sa.select(sa.func.count()).select_from(Note)).scalar() == 0
     with app.app_context(), tenant_context(other_tenant):

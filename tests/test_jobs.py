@@ -1,74 +1,218 @@
-"""enqueue(): a job runs inside the tenant it names, on RQ or in process."""
+"""Jobs: sent after their transaction commits (outbox), never lost when Redis is down,
+effects once (retries, duplicates, a killed worker), cron, and the operator commands."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import pytest
 import sqlalchemy as sa
+import time_machine
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry as RedisRetry
 from rq import Queue, SimpleWorker
+from rq.job import Job
 
 from datacapt.database import db
 from datacapt.jobs import enqueue
-from datacapt.jobs.cron import CronEntry, build_scheduler
+from datacapt.jobs.connection import set_redis
+from datacapt.jobs.cron import CronEntry, build_scheduler, run_in_process
+from datacapt.jobs.models import JobRun, OutboxJob
+from datacapt.jobs.queue import relay_pending
 from datacapt.tenancy import tenant_context
 from tests.notes_app import Note
 
 
-def note_texts(app, tenant) -> list[str]:
+def notes(app, tenant) -> list[str]:
     with app.app_context(), tenant_context(tenant):
         return db.session.execute(sa.select(Note.text).order_by(Note.id)).scalars().all()
 
 
-def write_note(text: str) -> None:
-    db.session.add(Note(text=text))
-    db.session.commit()
-
-
-def test_without_redis_the_job_runs_now_in_its_tenant(app, tenant, other_tenant):
+def run_record(app, job_id: str) -> JobRun:
     with app.app_context():
-        job_id = enqueue(write_note, "now", tenant=tenant)
-    assert job_id
-    assert note_texts(app, tenant) == ["now"]
-    assert note_texts(app, other_tenant) == []
+        record = db.session.get(JobRun, job_id)
+        db.session.expunge_all()
+        return record
 
 
-def test_with_redis_the_job_waits_for_a_worker_then_runs_in_its_tenant(
+def work(connection) -> Queue:
+    queue = Queue("default", connection=connection)
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    return queue
+
+
+def test_without_redis_a_job_runs_after_its_transaction_commits(app, tenant, other_tenant):
+    with app.app_context(), tenant_context(tenant):
+        job_id = enqueue("tests.jobs_kit.write_note", "after commit", tenant=other_tenant)
+        assert notes(app, other_tenant) == []  # not before the commit
+        db.session.commit()
+    assert notes(app, other_tenant) == ["after commit"]
+    assert notes(app, tenant) == []
+    assert run_record(app, job_id).status == "succeeded"
+
+
+def test_a_job_enqueued_in_a_rolled_back_transaction_never_runs(app, tenant, redis_queue):
+    with app.app_context(), tenant_context(tenant):
+        job_id = enqueue("tests.jobs_kit.write_note", "never", tenant=tenant)
+        db.session.rollback()
+    assert Queue("default", connection=redis_queue).count == 0
+    with app.app_context():
+        assert (
+            db.session.execute(sa.select(OutboxJob).where(OutboxJob.job_id == job_id)).first()
+            is None
+        )
+    set_redis(app, None)
+    with app.app_context(), tenant_context(tenant):
+        enqueue("tests.jobs_kit.write_note", "never either", tenant=tenant)
+        db.session.rollback()
+    assert notes(app, tenant) == []
+
+
+def test_with_redis_the_job_waits_for_a_worker_and_runs_in_its_tenant(
     app, tenant, other_tenant, redis_queue
 ):
     with app.app_context():
-        enqueue(write_note, "queued", tenant=other_tenant)
-        assert note_texts(app, other_tenant) == []  # not run until a worker takes it
-        queue = Queue("default", connection=redis_queue)
-        assert queue.count == 1
-        SimpleWorker([queue], connection=redis_queue).work(burst=True)
-    assert note_texts(app, other_tenant) == ["queued"]
-    assert note_texts(app, tenant) == []
+        job_id = enqueue("tests.jobs_kit.write_note", "queued", tenant=other_tenant)
+        db.session.commit()
+        assert notes(app, other_tenant) == []
+        assert Queue("default", connection=redis_queue).count == 1
+        work(redis_queue)
+    assert notes(app, other_tenant) == ["queued"] and notes(app, tenant) == []
+    assert run_record(app, job_id).status == "succeeded"
 
 
-def test_job_for_an_unknown_tenant_fails_and_touches_nothing(app, tenant, redis_queue):
+def unreachable_redis() -> Redis:
+    return Redis(
+        host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=RedisRetry(NoBackoff(), 0)
+    )
+
+
+def test_with_redis_down_the_write_succeeds_and_its_job_runs_once_redis_is_back(
+    app, api_client, tenant, redis_queue
+):
+    set_redis(app, unreachable_redis())
+    with app.app_context(), tenant_context(tenant):
+        db.session.add(Note(text="the write"))
+        job_id = enqueue("tests.jobs_kit.write_note", "the job", tenant=tenant)
+        db.session.commit()  # does not fail: the job waits in the outbox
+    assert notes(app, tenant) == ["the write"]
     with app.app_context():
-        enqueue(write_note, "lost", tenant="no_such_tenant")
-        queue = Queue("default", connection=redis_queue)
-        SimpleWorker([queue], connection=redis_queue).work(burst=True)
-        assert queue.failed_job_registry.count == 1
-    assert note_texts(app, tenant) == []
+        waiting = db.session.execute(
+            sa.select(OutboxJob).where(OutboxJob.job_id == job_id)
+        ).scalar_one()
+        assert waiting.dispatched_at is None and "Error" in waiting.dispatch_error
+    set_redis(app, redis_queue)  # Redis is back
+    with app.app_context(), time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=10)):
+        assert relay_pending() == 1
+        assert relay_pending() == 0  # sent once
+        work(redis_queue)
+    assert notes(app, tenant) == ["the write", "the job"]
 
 
-def test_jobs_must_be_importable_functions(app, tenant):
-    with app.app_context(), pytest.raises(ValueError, match="module-level"):
-        enqueue(lambda: None, tenant=tenant)
+def test_an_idempotency_key_makes_a_second_enqueue_a_no_op(app, tenant, redis_queue):
+    with app.app_context(), tenant_context(tenant):
+        first = enqueue(
+            "tests.jobs_kit.write_note", "once", tenant=tenant, idempotency_key="invoice-7"
+        )
+        second = enqueue(
+            "tests.jobs_kit.write_note", "once", tenant=tenant, idempotency_key="invoice-7"
+        )
+        db.session.commit()
+        assert first == second
+        work(redis_queue)
+    assert notes(app, tenant) == ["once"]
 
 
-def test_worker_command_needs_redis(app):
-    result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
-    assert result.exit_code == 1 and "REDIS_URL is not set" in result.output
-
-
-def test_worker_command_runs_queued_jobs(app, tenant, redis_queue):
+def test_a_job_delivered_twice_has_its_effect_once(app, tenant, redis_queue):
     with app.app_context():
-        enqueue(write_note, "by worker", tenant=tenant)
+        job_id = enqueue("tests.jobs_kit.write_note", "exactly once", tenant=tenant)
+        db.session.commit()
+        queue = Queue("default", connection=redis_queue)
+        queue.enqueue_job(Job.fetch(job_id, connection=redis_queue))  # as a relay racing would
+        work(redis_queue)
+    assert notes(app, tenant) == ["exactly once"]
+    assert run_record(app, job_id).attempts == 1
+
+
+def test_a_failing_job_is_retried_and_succeeds_once(app, tenant, tmp_path, redis_queue):
+    with app.app_context():
+        job_id = enqueue(
+            "tests.jobs_kit.fail_once", str(tmp_path / "marker"), "second try", tenant=tenant
+        )
+        db.session.commit()
+        work(redis_queue)
+    assert notes(app, tenant) == ["second try"]
+    record = run_record(app, job_id)
+    assert (record.status, record.attempts) == ("succeeded", 2)
+
+
+def test_declared_retries_and_backoff_reach_rq(app, redis_queue):
+    with app.app_context():
+        job_id = enqueue("tests.jobs_kit.slow_declared", tenant=None)
+        db.session.commit()
+        queued = Job.fetch(job_id, connection=redis_queue)
+    assert (queued.retries_left, queued.retry_intervals, queued.timeout) == (2, [30, 60], 120)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATACAPT_TEST_REDIS_URL"), reason="a forking worker needs a real Redis"
+)
+def test_a_worker_killed_mid_job_has_the_job_completed_exactly_once(
+    app, tenant, tmp_path, redis_queue
+):
+    with app.app_context():
+        job_id = enqueue(
+            "tests.jobs_kit.crash_once", str(tmp_path / "marker"), "survivor", tenant=tenant
+        )
+        db.session.commit()
     result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code == 0, result.output
-    assert note_texts(app, tenant) == ["by worker"]
+    assert (tmp_path / "marker").exists()  # the first attempt did die
+    assert notes(app, tenant) == ["survivor"]
+    assert run_record(app, job_id).status == "succeeded"
+
+
+def test_a_job_for_an_unknown_tenant_fails_and_is_recorded(app, tenant, redis_queue):
+    with app.app_context():
+        job_id = enqueue("tests.jobs_kit.write_note", "lost", tenant="no_such_tenant")
+        db.session.commit()
+        queue = work(redis_queue)
+    assert queue.failed_job_registry.count + queue.scheduled_job_registry.count == 1
+    assert run_record(app, job_id).status in ("failed", "refused")
+    assert notes(app, tenant) == []
+
+
+def test_job_arguments_and_functions_are_checked(app, tenant):
+    with app.app_context(), pytest.raises(ValueError, match="module-level"):
+        enqueue(lambda: None, tenant=tenant)
+    with app.app_context(), pytest.raises(ValueError, match="JSON"):
+        enqueue("tests.jobs_kit.write_note", object(), tenant=tenant)
+
+
+def test_worker_and_status_commands_need_redis(app):
+    runner = app.test_cli_runner()
+    for command in (["jobs", "worker", "--burst"], ["jobs", "status"], ["jobs", "failed"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 1 and "REDIS_URL is not set" in result.output
+
+
+def test_status_failed_and_retry_commands(app, tenant, other_tenant, redis_queue):
+    with app.app_context():
+        failing = enqueue("tests.jobs_kit.always_fails", tenant=tenant)
+        enqueue("tests.jobs_kit.always_fails", tenant=other_tenant)
+        db.session.commit()
+        work(redis_queue)
+    runner = app.test_cli_runner()
+    status = runner.invoke(args=["jobs", "status"])
+    assert "default" in status.output and "outbox: 0 job(s)" in status.output
+    failed = runner.invoke(args=["jobs", "failed", "--tenant", tenant.schema_name])
+    assert failing in failed.output and "this job always fails" in failed.output
+    assert other_tenant.schema_name not in failed.output
+    assert runner.invoke(args=["jobs", "retry", failing]).exit_code == 0
+    assert Queue("default", connection=redis_queue).count == 1
+    assert runner.invoke(args=["jobs", "retry", "no-such-job"]).exit_code == 1
 
 
 def count_tenants() -> int:
@@ -80,14 +224,28 @@ def count_tenants() -> int:
 def test_cron_entries_are_enqueued_by_the_scheduler_and_run(app, tenant, redis_queue):
     entry = CronEntry("count-tenants", "tests.test_jobs.count_tenants", interval=60)
     scheduler = build_scheduler(redis_queue, [entry])
-    enqueued = scheduler.enqueue_jobs()
-    assert [job.name for job in enqueued] == ["count-tenants"]
+    assert [job.name for job in scheduler.enqueue_jobs()] == ["count-tenants"]
     assert scheduler.enqueue_jobs() == []  # not due again before its interval
-    queue = Queue("default", connection=redis_queue)
-    (job,) = queue.get_jobs()
+    (queued,) = Queue("default", connection=redis_queue).get_jobs()
     with app.app_context():
-        SimpleWorker([queue], connection=redis_queue).work(burst=True)
-    assert job.latest_result().return_value >= 1
+        work(redis_queue)
+    assert queued.latest_result().return_value >= 1
+
+
+def test_without_redis_cron_runs_in_process(app, tenant):
+    ran = []
+    entry = CronEntry("count-tenants", "tests.test_jobs.count_tenants", interval=3600)
+    with app.app_context():
+        run_in_process([entry], sleep=ran.append, rounds=2)
+        recorded = (
+            db.session.execute(
+                sa.select(JobRun.status).where(JobRun.func == "datacapt.jobs.cron.tick")
+            )
+            .scalars()
+            .all()
+        )
+    assert len(ran) == 2 and ran[-1] > 3000  # ran once, then sleeps until due again
+    assert "succeeded" in recorded
 
 
 def test_cron_entry_needs_exactly_one_schedule():
@@ -95,8 +253,3 @@ def test_cron_entry_needs_exactly_one_schedule():
         CronEntry("x", "tests.test_jobs.count_tenants")
     with pytest.raises(ValueError, match="exactly one"):
         CronEntry("x", "tests.test_jobs.count_tenants", cron="* * * * *", interval=5)
-
-
-def test_cron_command_needs_redis(app):
-    result = app.test_cli_runner().invoke(args=["jobs", "cron"])
-    assert result.exit_code == 1 and "REDIS_URL is not set" in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rq import Queue, SimpleWorker
 
+from datacapt.database import db
 from datacapt.jobs import enqueue
 from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import CronEntry, build_scheduler, cron_entries
@@ -87,6 +88,7 @@ def test_jobs_are_refused_and_recorded_in_tenants_without_the_plugin(
     with plugin_app.app_context():
         enqueue(record_run, "allowed", tenant=tenant)
         enqueue(record_run, "refused", tenant=other_tenant)
+        db.session.commit()
         queue = Queue("default", connection=redis_queue)
         SimpleWorker([queue], connection=redis_queue).work(burst=True)
         (failed_id,) = queue.failed_job_registry.get_job_ids()
@@ -100,6 +102,7 @@ def test_in_process_job_of_a_disabled_plugin_is_refused_and_logged(
 ):
     with plugin_app.app_context():
         enqueue(record_run, "refused", tenant=other_tenant)
+        db.session.commit()
     assert EVENTS == []
     assert "The module 'base' is not enabled" in caplog.text
 
@@ -145,6 +148,7 @@ def test_without_redis_a_failing_tenant_does_not_stop_the_fan_out(
     try:
         with plugin_app.app_context():
             reached = fan_out("base", "tests.plugin_kit.failing_tick", "default")
+            db.session.commit()
     finally:
         FAIL_IN.clear()
     assert reached == 3

@@ -1,18 +1,24 @@
-"""flask jobs worker | cron: RQ workers and the periodic-job scheduler, inside the app."""
+"""flask jobs worker | cron | relay | status | failed | retry."""
 
 from __future__ import annotations
 
 import os
+import time
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from rq import Worker
+from rq import Queue, Worker
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 
+from datacapt.console import echo_table, reports_errors
 from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.jobs.connection import redis_connection
-from datacapt.jobs.cron import build_scheduler, cron_entries
-from datacapt.jobs.queue import DEFAULT_QUEUE
+from datacapt.jobs.cron import build_scheduler, cron_entries, run_in_process
+from datacapt.jobs.models import OutboxJob
+from datacapt.jobs.queue import DEFAULT_QUEUE, relay_pending
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 
@@ -28,7 +34,7 @@ def _require_redis():
 @click.option("--queue", "queues", multiple=True, help="Queue to serve (repeatable).")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker_command(queues: tuple[str, ...], burst: bool) -> None:
-    """Run a worker that executes each job inside its tenant."""
+    """Run a worker that executes each job inside its tenant (retries need its scheduler)."""
     connection = _require_redis()
     engines = list(db.engines.values())
 
@@ -38,16 +44,102 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
             engine.dispose(close=False)
 
     os.register_at_fork(after_in_child=forget_parent_connections)
-    current_app.logger.info("Worker serving %s", ", ".join(queues or (DEFAULT_QUEUE,)))
-    Worker(list(queues or (DEFAULT_QUEUE,)), connection=connection).work(burst=burst)
+    relayed = relay_pending()
+    if relayed:
+        click.echo(f"relayed {relayed} job(s) left in the outbox")
+    names = list(queues or (DEFAULT_QUEUE,))
+    current_app.logger.info("Worker serving %s", ", ".join(names))
+    Worker(names, connection=connection).work(burst=burst, with_scheduler=True)
 
 
 @jobs_cli.command("cron")
 def cron_command() -> None:
-    """Run the scheduler that enqueues the registered periodic jobs on time."""
+    """Enqueue the periodic jobs on time (without Redis: run them here, in process)."""
     entries = cron_entries()
     for entry in entries:
         click.echo(f"{entry.name}: {entry.cron or f'every {entry.interval} s'} -> {entry.func}")
-    if not entries:
-        click.echo("No periodic jobs are registered; the scheduler idles.")
-    build_scheduler(_require_redis(), entries).start()
+    connection = redis_connection()
+    if connection is None:
+        click.echo("REDIS_URL is not set: running the periodic jobs in this process")
+        run_in_process(entries, sleep=time.sleep)
+    else:
+        build_scheduler(connection, entries).start()
+
+
+@jobs_cli.command("relay")
+def relay_command() -> None:
+    """Send the outbox jobs still waiting for Redis now."""
+    click.echo(f"relayed {relay_pending()} job(s)")
+
+
+@jobs_cli.command("status")
+def status_command() -> None:
+    """Each queue's waiting, running, scheduled and failed jobs, and the outbox backlog."""
+    connection = _require_redis()
+    rows = []
+    for queue in Queue.all(connection=connection) or [Queue(DEFAULT_QUEUE, connection=connection)]:
+        rows.append(
+            (
+                queue.name,
+                str(queue.count),
+                str(queue.started_job_registry.count),
+                str(queue.scheduled_job_registry.count),
+                str(queue.failed_job_registry.count),
+            )
+        )
+    echo_table(("QUEUE", "WAITING", "RUNNING", "SCHEDULED", "FAILED"), rows)
+    waiting = db.session.execute(
+        db.select(db.func.count()).select_from(OutboxJob).where(OutboxJob.dispatched_at.is_(None))
+    ).scalar_one()
+    click.echo(f"outbox: {waiting} job(s) not yet sent to Redis")
+
+
+@jobs_cli.command("failed")
+@click.option("--tenant", "schema", help="Only this tenant's jobs.")
+def failed_command(schema: str | None) -> None:
+    """Failed jobs with their tenant and last error line."""
+    connection = _require_redis()
+    rows = []
+    for queue in Queue.all(connection=connection):
+        for job_id in queue.failed_job_registry.get_job_ids():
+            job = queue.fetch_job(job_id)
+            if job is None:
+                continue
+            tenant = job.args[1] if len(job.args) > 1 else None
+            if schema and tenant != schema:
+                continue
+            result = job.latest_result()
+            error = (
+                (result.exc_string or "").strip().splitlines()[-1]
+                if result and result.exc_string
+                else ""
+            )
+            rows.append(
+                (
+                    job.id,
+                    queue.name,
+                    tenant or "platform",
+                    job.args[2] if len(job.args) > 2 else job.func_name,
+                    error[:120],
+                )
+            )
+    if rows:
+        echo_table(("JOB", "QUEUE", "TENANT", "FUNCTION", "ERROR"), rows)
+    else:
+        click.echo("No failed jobs.")
+
+
+@jobs_cli.command("retry")
+@click.argument("job_id")
+@reports_errors
+def retry_command(job_id: str) -> None:
+    """Put a failed job back on its queue."""
+    connection = _require_redis()
+    try:
+        job = Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.JOB_NOT_FOUND, f"No job {job_id}"
+        ) from None
+    job.requeue()
+    click.echo(f"Job {job_id} is queued again")

@@ -1,21 +1,40 @@
-"""enqueue(): run a function as a job inside a named tenant, on RQ or in process."""
+"""enqueue(): a job stored in the caller's transaction (the outbox), sent after its commit.
+
+A job enqueued in a transaction that rolls back never runs; one whose transaction commits
+is sent to RQ (or, without Redis, run here) right after the commit. If Redis cannot take
+it then, it stays in the outbox and the relay (`flask jobs relay`, run every 30 s by the
+scheduler and at each worker start) sends it when Redis is back. A job's run is recorded
+in ``job_runs``; its effect commits with the record of its success, so a job delivered
+twice, or retried after a crash, has its effect once.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from rq import Queue
+import sqlalchemy as sa
+from redis.exceptions import RedisError
+from rq import Queue, Retry, get_current_job
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert
 from werkzeug.utils import import_string
 
+from datacapt.database import db, utcnow
+from datacapt.database.session import ScopedSchemaSession
 from datacapt.jobs.connection import redis_connection
+from datacapt.jobs.models import JobRun, OutboxJob
+from datacapt.jobs.options import options_of
 from datacapt.tenancy.context import TenantRef, tenant_context
 
 log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE = "default"
+RELAY_DELAY = dt.timedelta(seconds=5)
 
 
 def _dotted_path(func: Callable[..., Any] | str) -> str:
@@ -32,43 +51,220 @@ def enqueue(
     *args: Any,
     tenant: TenantRef | str | None,
     queue: str = DEFAULT_QUEUE,
+    idempotency_key: str | None = None,
     **kwargs: Any,
 ) -> str:
-    """Run ``func(*args, **kwargs)`` as a job in ``tenant`` (None: a platform-wide job).
+    """Run ``func(*args, **kwargs)`` as a job in ``tenant`` once the current transaction commits.
 
-    The tenant is a required keyword so that no job ever runs in an implied tenant. With
-    Redis configured the job goes to RQ; without, it runs now, in this process, and a
-    failure is logged, not raised. Returns the job id.
+    The tenant is a required keyword (None: a platform job) so that no job runs in an
+    implied tenant. Arguments must be JSON values. With an ``idempotency_key``, a second
+    enqueue with the same key in the same tenant returns the first job's id and adds
+    nothing. Returns the job id.
     """
     path = _dotted_path(func)
+    options = options_of(import_string(path))
     schema = tenant.schema_name if isinstance(tenant, TenantRef) else tenant
+    try:
+        json.dumps([args, kwargs])
+    except TypeError as exc:
+        raise ValueError(f"job arguments must be JSON values: {exc}") from exc
+    job_id = uuid.uuid4().hex
+    inserted = db.session.execute(
+        insert(OutboxJob)
+        .values(
+            job_id=job_id,
+            tenant_schema=schema,
+            func=path,
+            args=list(args),
+            kwargs=kwargs,
+            queue=queue,
+            idempotency_key=idempotency_key,
+            retries=options.retries,
+            backoff=list(options.backoff),
+            timeout=options.timeout,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+        .returning(OutboxJob.job_id)
+    ).scalar_one_or_none()
+    if inserted is None:
+        return db.session.execute(
+            sa.select(OutboxJob.job_id).where(
+                sa.func.coalesce(OutboxJob.tenant_schema, "") == (schema or ""),
+                OutboxJob.idempotency_key == idempotency_key,
+            )
+        ).scalar_one()
+    db.session.info.setdefault("outbox", []).append(job_id)
+    return job_id
+
+
+@event.listens_for(ScopedSchemaSession, "after_commit")
+def _send_after_commit(session: ScopedSchemaSession) -> None:
+    job_ids = session.info.pop("outbox", None)
+    if job_ids:
+        dispatch(job_ids)
+
+
+@event.listens_for(ScopedSchemaSession, "after_rollback")
+def _forget_after_rollback(session: ScopedSchemaSession) -> None:
+    session.info.pop("outbox", None)
+
+
+def dispatch(job_ids: Iterable[str]) -> int:
+    """Send committed outbox jobs to RQ (or run them here without Redis); returns how many.
+
+    A job Redis cannot take stays in the outbox with the error, for the relay.
+    """
     connection = redis_connection()
-    if connection is None:
-        job_id = uuid.uuid4().hex
-        log.info("Running job %s %s in process (tenant %s)", job_id, path, schema)
-        try:
-            run_job(schema, path, args, kwargs)
-        except Exception:
-            # As on a worker, a failing job never fails the code that enqueued it.
-            log.exception("Job %s %s failed (tenant %s)", job_id, path, schema)
-        return job_id
-    job = Queue(queue, connection=connection).enqueue(
-        run_job, schema, path, args, kwargs, description=f"{path} [{schema or 'platform'}]"
+    sent = 0
+    with db.engine.begin() as outbox:
+        rows = outbox.execute(
+            sa.select(OutboxJob)
+            .where(OutboxJob.job_id.in_(list(job_ids)), OutboxJob.dispatched_at.is_(None))
+            .order_by(OutboxJob.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            if connection is None:
+                _run_here(row)
+            else:
+                try:
+                    _push(row, connection)
+                except RedisError as exc:
+                    log.warning(
+                        "Redis did not take job %s (%s); the relay will retry", row.job_id, exc
+                    )
+                    outbox.execute(
+                        sa.update(OutboxJob)
+                        .where(OutboxJob.id == row.id)
+                        .values(dispatch_error=str(exc))
+                    )
+                    continue
+            outbox.execute(
+                sa.update(OutboxJob)
+                .where(OutboxJob.id == row.id)
+                .values(dispatched_at=utcnow(), dispatch_error=None)
+            )
+            sent += 1
+    return sent
+
+
+def relay_pending() -> int:
+    """Send the outbox jobs that are still waiting (Redis was down at their commit)."""
+    cutoff = utcnow() - RELAY_DELAY
+    with db.engine.connect() as connection:
+        waiting = (
+            connection.execute(
+                sa.select(OutboxJob.job_id).where(
+                    OutboxJob.dispatched_at.is_(None), OutboxJob.created_at <= cutoff
+                )
+            )
+            .scalars()
+            .all()
+        )
+    return dispatch(waiting) if waiting else 0
+
+
+def _push(row: Any, connection: Any) -> None:
+    retry = Retry(max=row.retries, interval=list(row.backoff) or 0) if row.retries else None
+    Queue(row.queue, connection=connection).enqueue(
+        run_job,
+        row.job_id,
+        row.tenant_schema,
+        row.func,
+        row.args,
+        row.kwargs,
+        job_id=row.job_id,
+        retry=retry,
+        job_timeout=row.timeout,
+        description=f"{row.func} [{row.tenant_schema or 'platform'}]",
     )
-    return job.id
 
 
-def run_job(schema: str | None, path: str, args: tuple, kwargs: dict[str, Any]) -> Any:
-    """The entry point of every job: enter the job's tenant, then call the function.
+def _run_here(row: Any) -> None:
+    try:
+        run_job(row.job_id, row.tenant_schema, row.func, row.args, row.kwargs)
+    except Exception:
+        # As on a worker, a failing job never fails the code that enqueued it.
+        log.exception("Job %s %s failed (tenant %s)", row.job_id, row.func, row.tenant_schema)
 
-    A plugin's job is refused (and so recorded as failed) in a tenant without the plugin.
+
+def _start(job_id: str, schema: str | None, path: str) -> bool:
+    """Record an attempt; False when the job already succeeded (a duplicate delivery)."""
+    with db.engine.begin() as connection:
+        started = connection.execute(
+            insert(JobRun)
+            .values(
+                job_id=job_id,
+                tenant_schema=schema,
+                func=path,
+                status="started",
+                attempts=1,
+                started_at=utcnow(),
+            )
+            .on_conflict_do_update(
+                index_elements=[JobRun.job_id],
+                set_={
+                    "status": "started",
+                    "attempts": JobRun.attempts + 1,
+                    "started_at": utcnow(),
+                    "error": None,
+                },
+                where=JobRun.status != "succeeded",
+            )
+            .returning(JobRun.job_id)
+        ).scalar_one_or_none()
+    return started is not None
+
+
+def _end(job_id: str, status: str, error: str | None = None) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(JobRun)
+            .where(JobRun.job_id == job_id)
+            .values(status=status, error=error, finished_at=utcnow())
+        )
+
+
+def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict[str, Any]) -> Any:
+    """The entry point of every job: enter its tenant, call the function, and commit its
+    work together with the record of its success.
+
+    A plugin's job in a tenant without the plugin is refused: recorded, never retried.
     """
     # Imported here: the plugin package imports the jobs package at load time.
+    from datacapt.errors import DatacaptException
     from datacapt.plugins.gating import ensure_job_allowed
 
+    if not _start(job_id, schema, path):
+        log.info("Job %s already succeeded; not run again", job_id)
+        return None
     func = import_string(path)
-    if schema is None:
-        return func(*args, **kwargs)
-    with tenant_context(schema) as tenant:
-        ensure_job_allowed(tenant, path)
-        return func(*args, **kwargs)
+    try:
+        if schema is None:
+            return _call_and_commit(job_id, func, args, kwargs)
+        with tenant_context(schema) as tenant:
+            ensure_job_allowed(tenant, path)
+            return _call_and_commit(job_id, func, args, kwargs)
+    except DatacaptException as exc:
+        _end(job_id, "refused", str(exc.message))
+        current = get_current_job()
+        if current is not None:
+            current.retries_left = 0  # a refusal is final
+        raise
+    except Exception as exc:
+        _end(job_id, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _call_and_commit(
+    job_id: str, func: Callable[..., Any], args: list, kwargs: dict[str, Any]
+) -> Any:
+    result = func(*args, **kwargs)
+    db.session.execute(
+        sa.update(JobRun)
+        .where(JobRun.job_id == job_id)
+        .values(status="succeeded", finished_at=utcnow())
+    )
+    db.session.commit()
+    return result

@@ -20,9 +20,10 @@ from datacapt.tenancy.context import current_tenant
 
 
 def send_email(to: str, template: str, language: str, **context: Any) -> EmailMessage:
-    """Record the message (committing the current transaction with it), then deliver it.
+    """Record the message and its delivery job, and commit them with the current change.
 
-    Delivery runs as a job in the current tenant; its outcome lands on the record.
+    Delivery runs as a job in the current tenant once committed; its outcome (sent, or
+    failed with the reason) lands on the record.
     """
     subject, body = TEMPLATES[template]
     with language_context(language):
@@ -35,8 +36,9 @@ def send_email(to: str, template: str, language: str, **context: Any) -> EmailMe
             status=EmailStatus.QUEUED,
         )
     db.session.add(message)
-    db.session.commit()
+    db.session.flush()
     enqueue(deliver_email, message.id, tenant=current_tenant())
+    db.session.commit()
     return message
 
 

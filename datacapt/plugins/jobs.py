@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import sqlalchemy as sa
 
 from datacapt.database import db
@@ -12,14 +10,12 @@ from datacapt.plugins.models import TenantPlugin
 from datacapt.tenancy.models import Tenant, TenantStatus
 from datacapt.tenancy.services import to_ref
 
-log = logging.getLogger(__name__)
-
 
 def fan_out(plugin: str, func: str, queue: str) -> int:
     """Enqueue ``func`` in every active tenant with ``plugin`` enabled; returns how many.
 
     Each tenant gets its own job, so one tenant's failure never stops another's (without
-    Redis the jobs run here, in turn: a failure is logged and the next tenant still runs).
+    Redis they run here after the commit, in turn, each failure logged).
     """
     tenants = (
         db.session.execute(
@@ -36,8 +32,5 @@ def fan_out(plugin: str, func: str, queue: str) -> int:
         .all()
     )
     for tenant in tenants:
-        try:
-            enqueue(func, tenant=to_ref(tenant), queue=queue)
-        except Exception:
-            log.exception("Periodic job %s failed in tenant %s", func, tenant.schema_name)
+        enqueue(func, tenant=to_ref(tenant), queue=queue)
     return len(tenants)

@@ -51,7 +51,9 @@ def tenant_context(tenant: TenantRef | str) -> Iterator[TenantRef]:
     if isinstance(tenant, str):
         from datacapt.tenancy.services import get_tenant
 
-        tenant = get_tenant(tenant)
+        # Looked up in a scope of its own: the caller's session may be mid-commit.
+        with schema_scope(None):
+            tenant = get_tenant(tenant)
     with schema_scope(tenant.schema_name):
         reset_token = _current.set(tenant)
         try:

@@ -4,6 +4,7 @@ only where enabled."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from datacapt.database import db
 from datacapt.jobs import enqueue
 from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import build_scheduler, cron_entries
@@ -70,6 +71,7 @@ def test_its_job_runs_only_where_enabled(
     with app.app_context():
         enqueue("datacapt_hello.jobs.add_record", "from a job", tenant=tenant)
         enqueue("datacapt_hello.jobs.add_record", "refused", tenant=other_tenant)
+        db.session.commit()  # jobs are sent when the enqueuing transaction commits
         queue = Queue("default", connection=redis_queue)
         SimpleWorker([queue], connection=redis_queue).work(burst=True)
         assert queue.failed_job_registry.count == 1  # refused in the other tenant, recorded

@@ -1,0 +1,49 @@
+"""Job functions for the job tests (importable by workers)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+from datacapt.database import db
+from datacapt.jobs import job
+from tests.notes_app import Note
+
+
+def write_note(text: str) -> str:
+    """Does not commit: its note commits with the record of the job's success."""
+    db.session.add(Note(text=text))
+    return text
+
+
+@job(retries=2, backoff=())
+def crash_once(marker: str, text: str) -> str:
+    """The first attempt kills the process running it (SIGKILL), mid-job."""
+    path = Path(marker)
+    db.session.add(Note(text=text))
+    db.session.flush()  # the write is under way when the process dies
+    if not path.exists():
+        path.write_text("crashed")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return text
+
+
+@job(retries=2, backoff=())
+def fail_once(marker: str, text: str) -> str:
+    path = Path(marker)
+    if not path.exists():
+        path.write_text("failed")
+        raise RuntimeError("first attempt fails")
+    db.session.add(Note(text=text))
+    return text
+
+
+@job(retries=0)
+def always_fails() -> None:
+    raise RuntimeError("this job always fails")
+
+
+@job(retries=2, backoff=(30, 60), timeout=120)
+def slow_declared() -> None:
+    """Never run: its declared retry policy is what the test reads."""
