@@ -45,6 +45,9 @@ bench: install
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/plugins.py
 	$(BIN)/python bench/access.py
+	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/jobs.py --no-fork
 
 constraints: install
 	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^datacapt'; } > requirements/constraints.new

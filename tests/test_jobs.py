@@ -156,9 +156,13 @@ def test_declared_retries_and_backoff_reach_rq(app, redis_queue):
     assert (queued.retries_left, queued.retry_intervals, queued.timeout) == (2, [30, 60], 120)
 
 
-@pytest.mark.skipif(
-    not os.environ.get("DATACAPT_TEST_REDIS_URL"), reason="a forking worker needs a real Redis"
+# The worker's scheduler and forked work horses need a real Redis (CI has one).
+real_redis = pytest.mark.skipif(
+    not os.environ.get("DATACAPT_TEST_REDIS_URL"), reason="needs DATACAPT_TEST_REDIS_URL"
 )
+
+
+@real_redis
 def test_a_worker_killed_mid_job_has_the_job_completed_exactly_once(
     app, tenant, tmp_path, redis_queue
 ):
@@ -253,3 +257,23 @@ def test_cron_entry_needs_exactly_one_schedule():
         CronEntry("x", "tests.test_jobs.count_tenants")
     with pytest.raises(ValueError, match="exactly one"):
         CronEntry("x", "tests.test_jobs.count_tenants", cron="* * * * *", interval=5)
+
+
+def test_the_core_registers_its_periodic_jobs(app):
+    from datacapt.jobs.cron import cron_entries
+
+    with app.app_context():
+        names = {entry.name: entry for entry in cron_entries()}
+    assert names["jobs-relay"].interval == 30 and names["jobs-relay"].plugin is None
+    assert names["audit-chain-heads"].func == "datacapt.audit.jobs.record_chain_heads"
+
+
+@real_redis
+def test_the_worker_command_runs_queued_jobs_in_itself_with_no_fork(app, tenant, redis_queue):
+    with app.app_context():
+        job_id = enqueue("tests.jobs_kit.write_note", "by the worker", tenant=tenant)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst", "--no-fork"])
+    assert result.exit_code == 0, result.output
+    assert notes(app, tenant) == ["by the worker"]
+    assert run_record(app, job_id).status == "succeeded"

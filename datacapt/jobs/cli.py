@@ -8,7 +8,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
@@ -33,7 +33,14 @@ def _require_redis():
 @jobs_cli.command("worker")
 @click.option("--queue", "queues", multiple=True, help="Queue to serve (repeatable).")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-def worker_command(queues: tuple[str, ...], burst: bool) -> None:
+@click.option(
+    "--fork/--no-fork",
+    default=True,
+    show_default=True,
+    help="Run each job in a forked process (a crash or kill loses only that attempt,"
+    " which is retried) or in the worker itself (faster, no isolation).",
+)
+def worker_command(queues: tuple[str, ...], burst: bool, fork: bool) -> None:
     """Run a worker that executes each job inside its tenant (retries need its scheduler)."""
     connection = _require_redis()
     engines = list(db.engines.values())
@@ -49,7 +56,8 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
         click.echo(f"relayed {relayed} job(s) left in the outbox")
     names = list(queues or (DEFAULT_QUEUE,))
     current_app.logger.info("Worker serving %s", ", ".join(names))
-    Worker(names, connection=connection).work(burst=burst, with_scheduler=True)
+    worker_class = Worker if fork else SimpleWorker
+    worker_class(names, connection=connection).work(burst=burst, with_scheduler=True)
 
 
 @jobs_cli.command("cron")

@@ -37,8 +37,12 @@ class CronEntry:
             raise ValueError(f"cron entry {self.name!r} needs exactly one of cron or interval")
 
 
+# The core's own periodic job: jobs whose commit met an unreachable Redis are sent later.
+RELAY_ENTRY = CronEntry("jobs-relay", "datacapt.jobs.queue.relay_pending", interval=30)
+
+
 def init_cron(app: Flask) -> None:
-    app.extensions[_EXTENSION_KEY] = []
+    app.extensions[_EXTENSION_KEY] = [RELAY_ENTRY]
 
 
 def register_cron_entry(app: Flask, entry: CronEntry) -> None:
