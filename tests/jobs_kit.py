@@ -47,3 +47,10 @@ def always_fails() -> None:
 @job(retries=2, backoff=(30, 60), timeout=120)
 def slow_declared() -> None:
     """Never run: its declared retry policy is what the test reads."""
+
+
+def add_center(code: str) -> str:
+    from datacapt.studies.models import StudyCenter
+
+    db.session.add(StudyCenter(code=code, name="Added by a job", country="FR"))
+    return code

@@ -15,6 +15,7 @@ from redis.retry import Retry as RedisRetry
 from rq import Queue, SimpleWorker
 from rq.job import Job
 
+from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.jobs import enqueue
 from datacapt.jobs.connection import set_redis
@@ -51,6 +52,17 @@ def test_without_redis_a_job_runs_after_its_transaction_commits(app, tenant, oth
     assert notes(app, other_tenant) == ["after commit"]
     assert notes(app, tenant) == []
     assert run_record(app, job_id).status == "succeeded"
+
+
+def test_what_a_job_changes_is_audited_as_the_job(app, tenant):
+    with app.app_context(), tenant_context(tenant):
+        enqueue("tests.jobs_kit.add_center", "JOB-1", tenant=tenant)
+        db.session.commit()
+    with app.app_context(), tenant_context(tenant):
+        record = db.session.execute(
+            sa.select(AuditRecord).where(AuditRecord.object_type == "study_centers")
+        ).scalar_one()
+    assert (record.actor_type, record.actor_id) == ("system", "job:tests.jobs_kit.add_center")
 
 
 def test_a_job_enqueued_in_a_rolled_back_transaction_never_runs(app, tenant, redis_queue):

@@ -24,6 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert
 from werkzeug.utils import import_string
 
+from datacapt.audit.recorder import Actor, acting_as
 from datacapt.database import db, utcnow
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.jobs.connection import redis_connection
@@ -241,11 +242,13 @@ def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict
         return None
     func = import_string(path)
     try:
-        if schema is None:
-            return _call_and_commit(job_id, func, args, kwargs)
-        with tenant_context(schema) as tenant:
-            ensure_job_allowed(tenant, path)
-            return _call_and_commit(job_id, func, args, kwargs)
+        # What the job changes is audited as the job's doing.
+        with acting_as(Actor("system", f"job:{path}", f"job {path}")):
+            if schema is None:
+                return _call_and_commit(job_id, func, args, kwargs)
+            with tenant_context(schema) as tenant:
+                ensure_job_allowed(tenant, path)
+                return _call_and_commit(job_id, func, args, kwargs)
     except DatacaptException as exc:
         _end(job_id, "refused", str(exc.message))
         current = get_current_job()
