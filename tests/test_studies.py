@@ -91,6 +91,7 @@ def test_lists_filter_and_paginate(client_as, tenant):
     assert '"total": 5' in page.headers["X-Pagination"]
     assert [s["reference"] for s in admin.get("/api/studies/?search=study 4").json] == ["S-4"]
     assert admin.get("/api/studies/?status=nonsense").status_code == 422
+    assert admin.get("/api/studies/?search=%25").json == []  # LIKE wildcards are literal
 
 
 def test_study_scoped_endpoints_need_the_study_header_and_membership(study, client_as, tenant):

@@ -14,7 +14,7 @@ from datacapt.i18n import Message
 from datacapt.identity import events
 from datacapt.identity.models import SecurityEventKind, User
 from datacapt.identity.secrets import digest, new_secret
-from datacapt.plugins.services import plugin_set
+from datacapt.permissions.services import checked_permissions
 
 KEY_PREFIX = "dck_"
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
@@ -34,9 +34,8 @@ def create_api_key(
 
     A key gets no permission its creator lacks tenant-wide (no escalation through keys).
     """
-    permissions = sorted(set(permissions))
-    unknown = sorted(set(permissions) - plugin_set().permissions.permissions())
-    beyond = sorted(set(permissions) - allowed - set(unknown))
+    permissions = checked_permissions(permissions)
+    beyond = sorted(set(permissions) - allowed)
     if beyond:
         raise DatacaptException(
             ErrorCode.FORBIDDEN,
@@ -46,15 +45,6 @@ def create_api_key(
                 names=", ".join(beyond),
             ),
             fields={"permissions": [Message("You do not have {name}.", name=n) for n in beyond]},
-        )
-    if unknown:
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.VALIDATION_FAILED,
-            Message("Unknown permissions: {names}", names=", ".join(unknown)),
-            fields={
-                "permissions": [Message("Unknown permission {name}.", name=n) for n in unknown]
-            },
         )
     if expires_at is not None and expires_at <= utcnow():
         raise DatacaptException(

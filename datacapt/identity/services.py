@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from datacapt.api.search import contains_text
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -261,12 +262,8 @@ def reset_password(token: str, password: str) -> None:
 def list_users(search: str | None = None, status: str | None = None) -> sa.Select:
     statement = sa.select(User).order_by(User.id)
     if search:
-        pattern = f"%{search.lower()}%"
         statement = statement.where(
-            sa.or_(
-                sa.func.lower(User.email).like(pattern),
-                sa.func.lower(User.first_name + " " + User.last_name).like(pattern),
-            )
+            contains_text(search, User.email, User.first_name + " " + User.last_name)
         )
     if status:
         statement = statement.where(User.status == status)

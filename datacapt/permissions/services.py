@@ -31,7 +31,8 @@ def get_role_by_uuid(role_uuid) -> Role:
     return role
 
 
-def _checked_permissions(permissions: Iterable[str]) -> list[str]:
+def checked_permissions(permissions: Iterable[str]) -> list[str]:
+    """The permissions, sorted, each known to the registry (422 naming the unknown)."""
     permissions = sorted(set(permissions))
     unknown = sorted(set(permissions) - plugin_set().permissions.permissions())
     if unknown:
@@ -62,7 +63,7 @@ def create_role(name: str, description: str, permissions: Iterable[str]) -> Role
     role = Role(
         name=name,
         description=description,
-        permissions=_checked_permissions(permissions),
+        permissions=checked_permissions(permissions),
         is_default=False,
     )
     db.session.add(role)
@@ -88,7 +89,7 @@ def update_role(role: Role, changes: Mapping[str, Any]) -> Role:
     if "description" in changes:
         role.description = changes["description"]
     if "permissions" in changes:
-        role.permissions = _checked_permissions(changes["permissions"])
+        role.permissions = checked_permissions(changes["permissions"])
     db.session.commit()
     return role
 

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from datacapt.api.search import contains_text
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -56,13 +57,7 @@ def visible_studies(
             sa.cast(Study.uuid, sa.String).in_(principal.api_key.study_uuids)
         )
     if search:
-        pattern = f"%{search.lower()}%"
-        statement = statement.where(
-            sa.or_(
-                sa.func.lower(Study.reference).like(pattern),
-                sa.func.lower(Study.name).like(pattern),
-            )
-        )
+        statement = statement.where(contains_text(search, Study.reference, Study.name))
     if status:
         statement = statement.where(Study.status == status)
     return statement
@@ -118,13 +113,7 @@ def delete_study(study: Study) -> None:
 def list_centers(search: str | None = None, country: str | None = None) -> sa.Select:
     statement = sa.select(StudyCenter).order_by(StudyCenter.code)
     if search:
-        pattern = f"%{search.lower()}%"
-        statement = statement.where(
-            sa.or_(
-                sa.func.lower(StudyCenter.code).like(pattern),
-                sa.func.lower(StudyCenter.name).like(pattern),
-            )
-        )
+        statement = statement.where(contains_text(search, StudyCenter.code, StudyCenter.name))
     if country:
         statement = statement.where(StudyCenter.country == country.upper())
     return statement
