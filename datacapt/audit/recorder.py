@@ -112,7 +112,9 @@ def current_reason() -> str | None:
     reason = _reason.get()
     if reason is None and has_request_context():
         reason = request.headers.get(REASON_HEADER)
-    return reason.strip() or None if reason else None
+    if reason is None:
+        return None
+    return reason.strip() or None
 
 
 def json_value(value: Any) -> Any:
