@@ -14,6 +14,7 @@ from datacapt.i18n import Message
 
 class DatacaptJSONProvider(DefaultJSONProvider):
     sort_keys = False
+    ensure_ascii = False
 
     @staticmethod
     def default(o: Any) -> Any:
