@@ -83,6 +83,7 @@ class FakePlugin:
         permissions: dict[str, list[str]] | None = None,
         models: tuple[type, ...] = (),
         fail_on_enable: bool = False,
+        default_grants: dict[str, list[str]] | None = None,
     ) -> None:
         self.name = name
         self.requires = requires
@@ -95,6 +96,7 @@ class FakePlugin:
         self.permissions = permissions or {}
         self.models = models
         self.fail_on_enable = fail_on_enable
+        self.default_grants = default_grants or {}
 
     @hookimpl
     def datacapt_manifest(self):
@@ -129,6 +131,10 @@ class FakePlugin:
     @hookimpl
     def datacapt_permissions(self):
         return self.permissions
+
+    @hookimpl
+    def datacapt_default_role_permissions(self):
+        return self.default_grants
 
     @hookimpl
     def datacapt_tenant_settings_schema(self):

@@ -55,6 +55,26 @@ def test_plugins_are_ordered_by_their_requirements():
         ([FakePlugin("nomig", migrations=BASE_MIGRATIONS / "versions")], "has no versions/ folder"),
         (
             [
+                FakePlugin(
+                    "grants",
+                    permissions={"kits": ["access"]},
+                    default_grants={"investigator": ["users.access"]},
+                )
+            ],
+            "grants permissions of other categories: users.access",
+        ),
+        (
+            [
+                FakePlugin(
+                    "grants",
+                    permissions={"kits": ["access"]},
+                    default_grants={"pilot": ["kits.access"]},
+                )
+            ],
+            "'pilot', not a default role",
+        ),
+        (
+            [
                 FakePlugin("one", permissions={"stock": ["add"]}),
                 FakePlugin("two", permissions={"stock": ["edit"]}),
             ],
@@ -69,6 +89,8 @@ def test_plugins_are_ordered_by_their_requirements():
         "bad-name",
         "model",
         "migrations",
+        "foreign-grant",
+        "grant-to-unknown-role",
         "permission-clash",
     ],
 )

@@ -25,7 +25,10 @@ class Role(TenantModel, BaseModel, Audited):
 
 
 def granted_by(name: str, is_default: bool, permissions: list[str]) -> frozenset[str]:
-    """What a role grants: a default role's from the code, a custom role's as stored."""
+    """What a role grants: a default role's from the code (the core's and the loaded
+    plugins'), a custom role's as stored."""
     if is_default and name in DEFAULT_ROLES:
-        return DEFAULT_ROLES[name][1]
+        from datacapt.plugins.services import plugin_set
+
+        return DEFAULT_ROLES[name][1] | plugin_set().permissions.default_grants(name)
     return frozenset(permissions)

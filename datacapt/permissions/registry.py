@@ -61,6 +61,7 @@ class PermissionsRegistry:
         self._owners: dict[str, str] = {}
         # Filled at start-up, then read on every request: expansions are cached.
         self._expanded: dict[frozenset[str], frozenset[str]] = {}
+        self._default_grants: dict[str, frozenset[str]] = {}
         for category, actions in CORE_ACTIONS.items():
             self.register(category, actions, owner="core")
 
@@ -73,6 +74,19 @@ class PermissionsRegistry:
         self._actions[str(category)] = frozenset(str(a) for a in actions)
         self._owners[str(category)] = owner
         self._expanded.clear()
+
+    def add_default_grants(self, role: str, permissions: Iterable[str], owner: str) -> None:
+        """Let a default role grant some of a plugin's own permissions."""
+        permissions = frozenset(permissions)
+        foreign = sorted(p for p in permissions if self._owners.get(p.split(".")[0]) != owner)
+        if foreign:
+            raise ValueError(
+                f"{owner!r} grants permissions of other categories: {', '.join(foreign)}"
+            )
+        self._default_grants[role] = self._default_grants.get(role, frozenset()) | permissions
+
+    def default_grants(self, role: str) -> frozenset[str]:
+        return self._default_grants.get(role, frozenset())
 
     def categories(self) -> dict[str, frozenset[str]]:
         return dict(self._actions)

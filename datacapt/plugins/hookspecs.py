@@ -53,6 +53,11 @@ def datacapt_permissions() -> Mapping[str, Iterable[str]]:
 
 
 @hookspec
+def datacapt_default_role_permissions() -> Mapping[str, Iterable[str]]:
+    """Which of the plugin's permissions each default role grants (role name -> permissions)."""
+
+
+@hookspec
 def datacapt_jobs() -> Iterable[Callable[..., Any]]:
     """Job functions; run only in tenants that enabled the plugin."""
 

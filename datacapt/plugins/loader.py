@@ -16,6 +16,7 @@ from datacapt.database.extension import TenantModel
 from datacapt.jobs.cron import CronEntry
 from datacapt.migrating.lineages import Lineage
 from datacapt.permissions import PermissionsRegistry
+from datacapt.permissions.defaults import DEFAULT_ROLES
 from datacapt.plugins import hookspecs
 from datacapt.plugins.manifest import PluginManifest
 
@@ -40,6 +41,7 @@ class LoadedPlugin:
     cli_commands: list[Any] = field(default_factory=list)
     settings_schema: type | None = None
     permissions: dict[str, frozenset[str]] = field(default_factory=dict)
+    default_grants: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -126,6 +128,10 @@ def _collect(
         plugin.cron_entries.append(dataclasses.replace(entry, plugin=name))
     plugin.cli_commands = list(_call(pm, name, "datacapt_cli_commands") or ())
     plugin.settings_schema = _call(pm, name, "datacapt_tenant_settings_schema")
+    plugin.default_grants = {
+        role: frozenset(granted)
+        for role, granted in (_call(pm, name, "datacapt_default_role_permissions") or {}).items()
+    }
     permissions = _call(pm, name, "datacapt_permissions") or {}
     plugin.permissions = {category: frozenset(actions) for category, actions in permissions.items()}
     return plugin
@@ -210,10 +216,16 @@ def load_plugins(allow: Sequence[str] | None = None, extra: Iterable[Any] = ()) 
     registry = PermissionsRegistry()
     for name in _dependency_order(manifests):
         plugin = _collect(pm, name, objects[name], manifests[name])
-        for category, actions in plugin.permissions.items():
-            try:
+        try:
+            for category, actions in plugin.permissions.items():
                 registry.register(category, actions, owner=name)
-            except ValueError as exc:
-                raise PluginError(str(exc)) from exc
+            for role, granted in plugin.default_grants.items():
+                if role not in DEFAULT_ROLES:
+                    raise ValueError(
+                        f"plugin {name!r} grants permissions to {role!r}, not a default role"
+                    )
+                registry.add_default_grants(role, granted, owner=name)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from exc
         plugins[name] = plugin
     return PluginSet(pm, plugins, registry)
