@@ -7,13 +7,15 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]
+# Built-in plugins speak through the same catalogs.
+PLUGINS = PACKAGE.parent / "plugins"
 
 
-def message_ids(root: Path = PACKAGE) -> set[str]:
+def message_ids(roots: tuple[Path, ...] = (PACKAGE, PLUGINS)) -> set[str]:
     from datacapt.mail.templates import TEMPLATES
 
     found: set[str] = set()
-    for path in root.rglob("*.py"):
+    for path in (p for root in roots for p in root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if (
                 isinstance(node, ast.Call)

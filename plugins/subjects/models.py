@@ -1,0 +1,99 @@
+"""Subjects (global in the tenant), their personal data (apart), and their studies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from datacapt.audit.recorder import Audited
+from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel
+from datacapt.studies.models import Study, StudyCenter
+
+
+class SubjectStatus(enum.StrEnum):
+    SCREENING = "screening"
+    INCLUDED = "included"
+    COMPLETED = "completed"
+    EXCLUDED = "excluded"
+    WITHDRAWN = "withdrawn"
+
+
+ENDED_WITH_REASON = frozenset({SubjectStatus.EXCLUDED, SubjectStatus.WITHDRAWN})
+
+
+class Subject(TenantModel, BaseModel, Audited):
+    """A person, once per tenant; ``platform_id`` is how staff name them across studies."""
+
+    __tablename__ = "subjects"
+
+    @property
+    def platform_id(self) -> str:
+        return f"P{self.id:06d}"
+
+
+class SubjectPersonalData(TenantModel, BaseModel, Audited):
+    """Names and contact details: a table of their own, read only with its permission,
+    every read audited, never part of an export."""
+
+    __tablename__ = "subject_personal_data"
+
+    subject_id: Mapped[int] = mapped_column(sa.ForeignKey(Subject.id), unique=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    last_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    birth_date: Mapped[dt.date | None]
+
+
+class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
+    """A subject's participation in one study, under a study-specific id, at a center."""
+
+    __tablename__ = "subjects_in_studies"
+    __table_args__ = (
+        sa.UniqueConstraint("study_id", "study_subject_id"),
+        sa.UniqueConstraint("study_id", "subject_id"),
+    )
+
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
+    subject_id: Mapped[int] = mapped_column(sa.ForeignKey(Subject.id), index=True)
+    subject: Mapped[Subject] = relationship(lazy="joined")
+    center_id: Mapped[int] = mapped_column(sa.ForeignKey(StudyCenter.id), index=True)
+    center: Mapped[StudyCenter] = relationship(lazy="joined")
+    study_subject_id: Mapped[str] = mapped_column(sa.String(60))
+    status: Mapped[str] = mapped_column(sa.String(20), default=SubjectStatus.SCREENING)
+    inclusion_date: Mapped[dt.date | None]
+    end_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    allowed_status_transitions = {
+        SubjectStatus.SCREENING: {
+            SubjectStatus.INCLUDED,
+            SubjectStatus.EXCLUDED,
+            SubjectStatus.WITHDRAWN,
+        },
+        SubjectStatus.INCLUDED: {SubjectStatus.COMPLETED, SubjectStatus.WITHDRAWN},
+    }
+
+
+class StudySubjectSettings(TenantModel, Audited):
+    """How a study names its subjects: a pattern with {center}, {seq} and {study}."""
+
+    __tablename__ = "study_subject_settings"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), unique=True)
+    id_pattern: Mapped[str] = mapped_column(sa.String(100), default="{center}-{seq:03}")
+
+
+class SubjectCounter(TenantModel):
+    """The last sequence number given, per study and (when the pattern has one) center."""
+
+    __tablename__ = "subject_counters"
+    __table_args__ = (sa.UniqueConstraint("study_id", "scope"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id))
+    scope: Mapped[str] = mapped_column(sa.String(40))
+    last: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,51 @@
+"""The subjects plugin's hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datacapt.plugins import PluginManifest, hookimpl
+from plugins.subjects import __version__, permissions, routes
+from plugins.subjects.models import (
+    StudySubjectSettings,
+    Subject,
+    SubjectCounter,
+    SubjectInStudy,
+    SubjectPersonalData,
+)
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="subjects",
+        version=__version__,
+        title="Subjects",
+        description="Subjects of the tenant, their personal data kept apart, and their studies.",
+        core_version=">=0.1",
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return [Subject, SubjectPersonalData, SubjectInStudy, StudySubjectSettings, SubjectCounter]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
+def datacapt_permissions():
+    return {permissions.CATEGORY: permissions.ACTIONS}
+
+
+@hookimpl
+def datacapt_default_role_permissions():
+    return permissions.DEFAULT_ROLE_PERMISSIONS

@@ -1,0 +1,90 @@
+"""Subjects of the study named by the Study-Uuid header; personal data behind its own
+permission; the study's subject id pattern."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from datacapt.api.pagination import paginate
+from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.studies.context import current_study
+from plugins.subjects import permissions, services
+from plugins.subjects.schemas import (
+    PersonalDataSchema,
+    SubjectReadSchema,
+    SubjectSearchSchema,
+    SubjectSettingsSchema,
+    SubjectUpdateSchema,
+    SubjectWriteSchema,
+)
+
+blp = Blueprint("subjects", __name__, url_prefix="/api", description="Subjects")
+
+
+@blp.route("/subjects/")
+class Subjects(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.ADD}
+
+    @blp.arguments(SubjectSearchSchema, location="query")
+    @blp.response(200, SubjectReadSchema(many=True))
+    @blp.paginate()
+    def get(self, filters, pagination_parameters):
+        """The study's subjects at the centers the caller may see (no personal data)."""
+        return paginate(services.list_subjects(current_study(), **filters), pagination_parameters)
+
+    @blp.arguments(SubjectWriteSchema)
+    @blp.response(201, SubjectReadSchema)
+    def post(self, data):
+        """A new subject at a center, in screening, with the study's next subject id."""
+        return services.add_subject(current_study(), data["center"], data["personal_data"])
+
+
+@blp.route("/subjects/<uuid:subject_uuid>")
+class SubjectDetail(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS, "PATCH": permissions.EDIT}
+
+    @blp.response(200, SubjectReadSchema)
+    def get(self, subject_uuid):
+        return services.get_subject(current_study(), subject_uuid)
+
+    @blp.arguments(SubjectUpdateSchema)
+    @blp.response(200, SubjectReadSchema)
+    def patch(self, data, subject_uuid):
+        """Status: screening -> included (with its date) -> completed; or excluded or
+        withdrawn (with the reason)."""
+        return services.change_status(services.get_subject(current_study(), subject_uuid), data)
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/personal-data")
+class SubjectPersonalData(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"default": permissions.PERSONAL_DATA}
+
+    @blp.response(200, PersonalDataSchema)
+    def get(self, subject_uuid):
+        """Names and contact details; every read is written to the audit trail."""
+        study = current_study()
+        return services.read_personal_data(study, services.get_subject(study, subject_uuid))
+
+    @blp.arguments(PersonalDataSchema)
+    @blp.response(200, PersonalDataSchema)
+    def patch(self, data, subject_uuid):
+        return services.update_personal_data(
+            services.get_subject(current_study(), subject_uuid), data
+        )
+
+
+@blp.route("/subject-settings")
+class SubjectSettings(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.EDIT}
+
+    @blp.response(200, SubjectSettingsSchema)
+    def get(self):
+        """How the study names its subjects (default `{center}-{seq:03}`)."""
+        return {"id_pattern": services.id_pattern(current_study())}
+
+    @blp.arguments(SubjectSettingsSchema)
+    @blp.response(200, SubjectSettingsSchema)
+    def put(self, data):
+        """Change the pattern for subjects added from now on ({center}, {seq}, {study})."""
+        return {"id_pattern": services.set_id_pattern(current_study(), data["id_pattern"])}

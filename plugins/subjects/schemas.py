@@ -1,0 +1,48 @@
+"""Schemas of subjects. Personal data has schemas of its own, used only by its endpoint."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from plugins.subjects.models import SubjectStatus
+
+
+class SubjectReadSchema(ma.Schema):
+    uuid = ma.fields.UUID()
+    platform_id = ma.fields.String(attribute="subject.platform_id")
+    study_subject_id = ma.fields.String()
+    center = ma.fields.UUID(attribute="center.uuid")
+    center_code = ma.fields.String(attribute="center.code")
+    status = ma.fields.String()
+    inclusion_date = ma.fields.Date(allow_none=True)
+    end_reason = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+
+class SubjectSearchSchema(ma.Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(list(SubjectStatus)))
+    center = ma.fields.UUID()
+    search = ma.fields.String(metadata={"description": "Part of the study subject id"})
+
+
+class PersonalDataSchema(ma.Schema):
+    first_name = ma.fields.String(validate=ma.validate.Length(max=100))
+    last_name = ma.fields.String(validate=ma.validate.Length(max=100))
+    email = ma.fields.Email(allow_none=True)
+    phone = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(r"^\+?[0-9 ().-]{4,40}$"))
+    birth_date = ma.fields.Date(allow_none=True)
+
+
+class SubjectWriteSchema(ma.Schema):
+    center = ma.fields.UUID(required=True)
+    personal_data = ma.fields.Nested(PersonalDataSchema, load_default=dict)
+
+
+class SubjectUpdateSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(list(SubjectStatus)))
+    inclusion_date = ma.fields.Date()
+    end_reason = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
+
+
+class SubjectSettingsSchema(ma.Schema):
+    id_pattern = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))

@@ -1,0 +1,222 @@
+"""Subjects in a study: ids from the study's pattern, statuses, centers, personal data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from datacapt.api.search import contains_text
+from datacapt.audit.recorder import append_records, current_actor, record_fields
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.studies.context import (
+    restrict_to_visible_centers,
+    study_center_ids,
+    visible_center_ids,
+)
+from datacapt.studies.models import Study, StudyCenter
+from datacapt.studies.services import get_center
+from plugins.subjects.models import (
+    ENDED_WITH_REASON,
+    StudySubjectSettings,
+    Subject,
+    SubjectCounter,
+    SubjectInStudy,
+    SubjectPersonalData,
+    SubjectStatus,
+)
+
+DEFAULT_PATTERN = "{center}-{seq:03}"
+
+
+def _invalid(field: str, message: Message) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.VALIDATION_ERROR,
+        InternalCodes.VALIDATION_FAILED,
+        message,
+        fields={field: [message]},
+    )
+
+
+def id_pattern(study: Study) -> str:
+    pattern = db.session.execute(
+        sa.select(StudySubjectSettings.id_pattern).where(StudySubjectSettings.study_id == study.id)
+    ).scalar_one_or_none()
+    return pattern or DEFAULT_PATTERN
+
+
+def set_id_pattern(study: Study, pattern: str) -> str:
+    """A pattern with {seq} (and optionally {center}, {study}); existing ids stay."""
+    try:
+        pattern.format(center="C01", seq=1, study="S")
+    except (KeyError, IndexError, ValueError):
+        raise _invalid(
+            "id_pattern", Message("Use only {{center}}, {{seq}} and {{study}} in the pattern.")
+        ) from None
+    if "{seq" not in pattern:
+        raise _invalid("id_pattern", Message("The pattern needs {{seq}} to tell subjects apart."))
+    settings = db.session.execute(
+        sa.select(StudySubjectSettings).where(StudySubjectSettings.study_id == study.id)
+    ).scalar_one_or_none()
+    if settings is None:
+        settings = StudySubjectSettings(study_id=study.id)
+        db.session.add(settings)
+    settings.id_pattern = pattern
+    db.session.commit()
+    return pattern
+
+
+def _next_subject_id(study: Study, center: StudyCenter) -> str:
+    """The next id; the counter row stays locked until commit, so no id is given twice."""
+    pattern = id_pattern(study)
+    scope = f"center:{center.id}" if "{center" in pattern else "study"
+    number = db.session.execute(
+        insert(SubjectCounter)
+        .values(study_id=study.id, scope=scope, last=1)
+        .on_conflict_do_update(
+            index_elements=[SubjectCounter.study_id, SubjectCounter.scope],
+            set_={"last": SubjectCounter.last + 1},
+        )
+        .returning(SubjectCounter.last)
+    ).scalar_one()
+    return pattern.format(center=center.code, seq=number, study=study.reference)
+
+
+def _center_for_new_subject(study: Study, center_uuid: Any) -> StudyCenter:
+    center = get_center(center_uuid)
+    if center.id not in study_center_ids(study):
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.CENTER_NOT_IN_STUDY,
+            Message("These centers are not in the study: {codes}", codes=center.code),
+            fields={
+                "center": [
+                    Message("These centers are not in the study: {codes}", codes=center.code)
+                ]
+            },
+        )
+    visible = visible_center_ids()
+    if visible is not None and center.id not in visible:
+        raise DatacaptException(
+            ErrorCode.FORBIDDEN,
+            InternalCodes.PERMISSION_DENIED,
+            Message("You are not allowed to do this"),
+            details={"center": str(center.uuid)},
+        )
+    return center
+
+
+def list_subjects(
+    study: Study, status: str | None = None, center: Any = None, search: str | None = None
+) -> sa.Select:
+    """The study's subjects at the centers the caller may see."""
+    statement = (
+        sa.select(SubjectInStudy)
+        .where(SubjectInStudy.study_id == study.id)
+        .order_by(SubjectInStudy.study_subject_id)
+    )
+    if status:
+        statement = statement.where(SubjectInStudy.status == status)
+    if center is not None:
+        statement = statement.join(StudyCenter, StudyCenter.id == SubjectInStudy.center_id).where(
+            StudyCenter.uuid == center
+        )
+    if search:
+        statement = statement.where(contains_text(search, SubjectInStudy.study_subject_id))
+    return restrict_to_visible_centers(statement, SubjectInStudy.center_id)
+
+
+def get_subject(study: Study, subject_uuid: Any) -> SubjectInStudy:
+    """One subject of the study; a center the caller may not see answers as absent."""
+    statement = sa.select(SubjectInStudy).where(
+        SubjectInStudy.study_id == study.id, SubjectInStudy.uuid == subject_uuid
+    )
+    found = db.session.execute(
+        restrict_to_visible_centers(statement, SubjectInStudy.center_id)
+    ).scalar_one_or_none()
+    if found is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such subject.")
+        )
+    return found
+
+
+def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> SubjectInStudy:
+    """A new person (their personal data kept apart) entering the study in screening."""
+    center = _center_for_new_subject(study, center_uuid)
+    subject = Subject()
+    db.session.add(subject)
+    db.session.flush()
+    db.session.add(SubjectPersonalData(subject_id=subject.id, **personal))
+    participation = SubjectInStudy(
+        study_id=study.id,
+        subject=subject,
+        center=center,
+        study_subject_id=_next_subject_id(study, center),
+        status=SubjectStatus.SCREENING,
+    )
+    db.session.add(participation)
+    db.session.commit()
+    return participation
+
+
+def change_status(participation: SubjectInStudy, changes: Mapping[str, Any]) -> SubjectInStudy:
+    """Inclusion needs its date; exclusion and withdrawal need their reason."""
+    status = changes.get("status", participation.status)
+    if (
+        status == SubjectStatus.INCLUDED
+        and status != participation.status
+        and not changes.get("inclusion_date")
+    ):
+        raise _invalid("inclusion_date", Message("An inclusion needs its date."))
+    if (
+        status in ENDED_WITH_REASON
+        and status != participation.status
+        and not changes.get("end_reason")
+    ):
+        raise _invalid("end_reason", Message("An exclusion or withdrawal needs its reason."))
+    participation.transition_to(status)
+    for name in ("inclusion_date", "end_reason"):
+        if name in changes:
+            setattr(participation, name, changes[name])
+    db.session.commit()
+    return participation
+
+
+def _personal_data(participation: SubjectInStudy) -> SubjectPersonalData:
+    return db.session.execute(
+        sa.select(SubjectPersonalData).where(
+            SubjectPersonalData.subject_id == participation.subject_id
+        )
+    ).scalar_one()
+
+
+def read_personal_data(study: Study, participation: SubjectInStudy) -> SubjectPersonalData:
+    """The subject's personal data; the read itself is written to the audit trail."""
+    data = _personal_data(participation)
+    record = record_fields(
+        "read",
+        SubjectPersonalData.__tablename__,
+        str(data.uuid),
+        {},
+        str(study.uuid),
+        current_actor(),
+        None,
+    )
+    append_records(db.session.connection(), db.session().tenant_schema, [record])
+    db.session.commit()
+    return data
+
+
+def update_personal_data(
+    participation: SubjectInStudy, changes: Mapping[str, Any]
+) -> SubjectPersonalData:
+    data = _personal_data(participation)
+    for name, value in changes.items():
+        setattr(data, name, value)
+    db.session.commit()
+    return data

@@ -1,0 +1,182 @@
+"""Subjects: study ids from the pattern, statuses, center restriction, personal data kept
+apart (own permission, every read audited), gating per tenant."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from datacapt.audit.models import AuditRecord
+from datacapt.database import db
+from datacapt.tenancy import tenant_context
+
+
+@pytest.fixture
+def study(enable_plugins, client_as, tenant):
+    """A study with two centers, its manager, and an investigator who sees Paris only."""
+    enable_plugins(tenant, "subjects")
+    manager = client_as(tenant, "study_manager")
+    study = manager.post("/api/studies/", json={"reference": "SUB-1", "name": "Subjects"}).json
+    headers = {"Study-Uuid": study["uuid"]}
+    centers = {}
+    for code in ("PAR", "LYO"):
+        center = manager.post(
+            "/api/centers/", json={"code": code, "name": code, "country": "FR"}
+        ).json
+        manager.post("/api/study-centers/", json={"center": center["uuid"]}, headers=headers)
+        centers[code] = center["uuid"]
+
+    def member(role: str, only: str | None = None):
+        client = client_as(tenant, role)
+        body = {
+            "user": str(client.user.uuid),
+            "role": role,
+            "all_centers": only is None,
+            "centers": [centers[only]] if only else [],
+        }
+        assert manager.post("/api/study-users/", json=body, headers=headers).status_code == 201
+        return client
+
+    return {
+        "uuid": study["uuid"],
+        "headers": headers,
+        "centers": centers,
+        "manager": manager,
+        "member": member,
+    }
+
+
+def add(client, study, center: str, **personal):
+    return client.post(
+        "/api/subjects/",
+        json={"center": study["centers"][center], "personal_data": personal},
+        headers=study["headers"],
+    )
+
+
+def test_subjects_get_ids_from_the_study_pattern_per_center(study):
+    manager = study["manager"]
+    ids = [add(manager, study, code).json["study_subject_id"] for code in ("PAR", "PAR", "LYO")]
+    assert ids == ["PAR-001", "PAR-002", "LYO-001"]
+    listed = manager.get("/api/subjects/", headers=study["headers"]).json
+    assert [s["study_subject_id"] for s in listed] == ["LYO-001", "PAR-001", "PAR-002"]
+    assert all(s["status"] == "screening" and s["platform_id"].startswith("P") for s in listed)
+
+
+def test_the_pattern_is_validated_and_applies_to_new_subjects(study):
+    manager, headers = study["manager"], study["headers"]
+    for bad in ("{center}", "{patient}-{seq}", "{seq"):
+        assert (
+            manager.put(
+                "/api/subject-settings", json={"id_pattern": bad}, headers=headers
+            ).status_code
+            == 422
+        )
+    assert (
+        manager.put(
+            "/api/subject-settings", json={"id_pattern": "{study}/{seq:04}"}, headers=headers
+        ).status_code
+        == 200
+    )
+    assert add(manager, study, "LYO").json["study_subject_id"] == "SUB-1/0001"
+    assert add(manager, study, "PAR").json["study_subject_id"] == "SUB-1/0002"
+
+
+def test_concurrent_additions_never_share_an_id(app, study, tenant):
+    manager, results = study["manager"], []
+
+    def add_some() -> None:
+        client = app.test_client()
+        for _ in range(5):
+            response = client.post(
+                "/api/subjects/",
+                json={"center": study["centers"]["PAR"]},
+                headers={
+                    **study["headers"],
+                    "Authorization": f"Bearer {manager.token}",
+                    "Host": manager.host,
+                },
+            )
+            results.append(response.json["study_subject_id"])
+
+    threads = [threading.Thread(target=add_some) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [f"PAR-{n:03d}" for n in range(1, 21)]
+
+
+def test_status_changes_need_their_date_or_reason(study):
+    manager, headers = study["manager"], study["headers"]
+    subject = add(manager, study, "PAR").json
+    url = f"/api/subjects/{subject['uuid']}"
+    assert manager.patch(url, json={"status": "included"}, headers=headers).json["error"][
+        "fields"
+    ] == {"inclusion_date": ["An inclusion needs its date."]}
+    included = manager.patch(
+        url, json={"status": "included", "inclusion_date": "2026-11-02"}, headers=headers
+    ).json
+    assert (included["status"], included["inclusion_date"]) == ("included", "2026-11-02")
+    assert manager.patch(url, json={"status": "screening"}, headers=headers).status_code == 409
+    assert manager.patch(url, json={"status": "withdrawn"}, headers=headers).status_code == 422
+    withdrawn = manager.patch(
+        url, json={"status": "withdrawn", "end_reason": "Moved abroad"}, headers=headers
+    ).json
+    assert withdrawn["end_reason"] == "Moved abroad"
+
+
+def test_a_member_limited_to_a_center_sees_and_adds_only_there(study):
+    manager, headers = study["manager"], study["headers"]
+    lyon = add(manager, study, "LYO").json
+    add(manager, study, "PAR")
+    investigator = study["member"]("investigator", only="PAR")
+    assert [s["center_code"] for s in investigator.get("/api/subjects/", headers=headers).json] == [
+        "PAR"
+    ]
+    assert investigator.get(f"/api/subjects/{lyon['uuid']}", headers=headers).status_code == 404
+    assert add(investigator, study, "LYO").status_code == 403
+    assert add(investigator, study, "PAR").status_code == 201
+
+
+def test_personal_data_needs_its_permission_and_every_read_is_audited(app, study, tenant):
+    manager, headers = study["manager"], study["headers"]
+    subject = add(
+        manager, study, "PAR", first_name="Ada", last_name="Martin", email="ada@example.org"
+    ).json
+    assert "first_name" not in subject and "email" not in str(
+        manager.get("/api/subjects/", headers=headers).json
+    )
+    url = f"/api/subjects/{subject['uuid']}/personal-data"
+    investigator = study["member"]("investigator")
+    assert investigator.get(url, headers=headers).json["last_name"] == "Martin"
+    monitor = study["member"]("monitor")
+    assert monitor.get(f"/api/subjects/{subject['uuid']}", headers=headers).status_code == 200
+    assert monitor.get(url, headers=headers).status_code == 403
+    corrected = investigator.patch(url, json={"email": "ada.martin@example.org"}, headers=headers)
+    assert corrected.json["email"] == "ada.martin@example.org"
+    assert (
+        investigator.patch(url, json={"email": "not an email"}, headers=headers).status_code == 422
+    )
+    with app.app_context(), tenant_context(tenant):
+        trail = db.session.execute(
+            sa.select(AuditRecord.action, AuditRecord.actor_id)
+            .where(AuditRecord.object_type == "subject_personal_data")
+            .order_by(AuditRecord.sequence)
+        ).all()
+    assert [action for action, _ in trail] == ["create", "read", "update"]
+    assert trail[1].actor_id == str(investigator.user.uuid)
+
+
+def test_other_tenants_and_roles_without_the_module_get_nothing(study, client_as, other_tenant):
+    outsider = client_as(other_tenant)
+    response = outsider.get("/api/subjects/", headers={"Study-Uuid": study["uuid"]})
+    assert (
+        response.status_code == 404
+        and response.json["error"]["internal_name"] == "MODULE_NOT_ENABLED"
+    )
+    viewer = study["member"]("viewer")
+    assert viewer.get("/api/subjects/", headers=study["headers"]).status_code == 200
+    assert add(viewer, study, "PAR").status_code == 403
