@@ -1,0 +1,219 @@
+"""Question types, their options, and the check of one answer against its question."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from datacapt.forms import rules
+
+CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+
+
+class QuestionType(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    DATE = "date"
+    TIME = "time"
+    DATETIME = "datetime"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    SCALE = "scale"
+    CALCULATED = "calculated"
+    FILE = "file"
+    REPEATING_GROUP = "repeating_group"
+
+
+class Level(enum.StrEnum):
+    """How serious a validation finding is (the query it raises)."""
+
+    INFORMATION = "information"
+    WARNING = "warning"
+    EXCLUSION = "exclusion"
+
+
+@dataclass(frozen=True)
+class ValidationRule:
+    """A finding of ``level`` whenever ``rule`` holds (the rule describes the problem)."""
+
+    rule: Any
+    level: Level
+    message: str
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    type: QuestionType
+    required: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+    visible_if: Any = None
+    calculation: Any = None
+    validations: Sequence[ValidationRule] = ()
+    columns: Sequence[Question] = ()  # the questions of a repeating group's rows
+
+
+class AnswerError(ValueError):
+    """The answer does not fit its question; the message says why."""
+
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+
+
+def _choices(question: Question) -> list[Any]:
+    return [choice["value"] for choice in question.options.get("choices", [])]
+
+
+def _bounded(question: Question, number: Any) -> None:
+    low, high = question.options.get("min"), question.options.get("max")
+    if low is not None and number < Decimal(str(low)):
+        raise AnswerError(f"at least {low}")
+    if high is not None and number > Decimal(str(high)):
+        raise AnswerError(f"at most {high}")
+
+
+def clean_answer(question: Question, value: Any) -> Any:
+    """The answer as stored (dates and decimals as ISO strings), or AnswerError."""
+    if value is None or value == "":
+        return None
+    kind = question.type
+    if kind in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
+        limit = question.options.get(
+            "max_length", 255 if kind == QuestionType.SHORT_TEXT else 10000
+        )
+        if not isinstance(value, str):
+            raise AnswerError("a text")
+        if len(value) > limit:
+            raise AnswerError(f"at most {limit} characters")
+        return value
+    if kind == QuestionType.INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerError("a whole number")
+        _bounded(question, Decimal(value))
+        return value
+    if kind in (QuestionType.DECIMAL, QuestionType.SCALE):
+        if isinstance(value, bool):
+            raise AnswerError("a number")
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise AnswerError("a number") from None
+        if not number.is_finite():
+            raise AnswerError("a number")
+        precision = question.options.get("precision")
+        if precision is not None and -number.as_tuple().exponent > precision:
+            raise AnswerError(f"at most {precision} decimals")
+        _bounded(question, number)
+        step = question.options.get("step")
+        if (
+            kind == QuestionType.SCALE
+            and step
+            and (number - Decimal(str(question.options.get("min", 0)))) % Decimal(str(step))
+        ):
+            raise AnswerError(f"a step of {step}")
+        return (
+            str(number)
+            if kind == QuestionType.DECIMAL
+            else (int(number) if number == number.to_integral() else float(number))
+        )
+    if kind == QuestionType.DATE:
+        if not isinstance(value, str):
+            raise AnswerError("a date (YYYY-MM-DD)")
+        if question.options.get("partial") and _PARTIAL_DATE.match(value):
+            return value  # unknown day (YYYY-MM) or month (YYYY)
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise AnswerError("a date (YYYY-MM-DD)") from None
+    if kind == QuestionType.TIME:
+        if not isinstance(value, str) or not _TIME.match(value):
+            raise AnswerError("a time (HH:MM)")
+        return value
+    if kind == QuestionType.DATETIME:
+        try:
+            return dt.datetime.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise AnswerError("a date and time (YYYY-MM-DDTHH:MM)") from None
+    if kind == QuestionType.SINGLE_CHOICE:
+        if value not in _choices(question):
+            raise AnswerError("one of the choices")
+        return value
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        if not isinstance(value, list) or any(v not in _choices(question) for v in value):
+            raise AnswerError("a list of the choices")
+        return sorted(set(value), key=_choices(question).index)
+    if kind == QuestionType.YES_NO:
+        if not isinstance(value, bool):
+            raise AnswerError("yes (true) or no (false)")
+        return value
+    if kind == QuestionType.CALCULATED:
+        raise AnswerError("calculated by the platform, not answered")
+    if kind == QuestionType.FILE:
+        if not isinstance(value, str) or not re.match(r"^[0-9a-fA-F-]{32,36}$", value):
+            raise AnswerError("the id of an uploaded file")
+        return value.lower()
+    if kind == QuestionType.REPEATING_GROUP:
+        return _clean_rows(question, value)
+    raise AnswerError(f"unknown question type {kind}")
+
+
+def _clean_rows(question: Question, value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(row, Mapping) for row in value):
+        raise AnswerError("a list of rows")
+    limit = question.options.get("max_rows")
+    if limit is not None and len(value) > limit:
+        raise AnswerError(f"at most {limit} rows")
+    columns = {column.code: column for column in question.columns}
+    cleaned = []
+    for index, row in enumerate(value, start=1):
+        unknown = sorted(set(row) - set(columns))
+        if unknown:
+            raise AnswerError(f"row {index}: unknown fields {', '.join(unknown)}")
+        clean_row = {}
+        for code, column in columns.items():
+            try:
+                clean_row[code] = clean_answer(column, row.get(code))
+            except AnswerError as exc:
+                raise AnswerError(f"row {index}, {code}: {exc}") from None
+            if column.required and clean_row[code] is None:
+                raise AnswerError(f"row {index}, {code}: required")
+        cleaned.append(clean_row)
+    return cleaned
+
+
+def option_problems(question: Question) -> list[str]:
+    """What is wrong with a question's own settings (rules are checked with the form)."""
+    found = []
+    if not CODE_PATTERN.match(question.code):
+        found.append(f"{question.code!r}: a code is a letter then up to 39 letters, digits or _")
+    if question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        values = _choices(question)
+        if not values or len(values) != len(set(values)):
+            found.append(f"{question.code}: choices need distinct values")
+    if question.type == QuestionType.SCALE and (
+        "min" not in question.options or "max" not in question.options
+    ):
+        found.append(f"{question.code}: a scale needs min and max")
+    if question.type == QuestionType.CALCULATED and question.calculation is None:
+        found.append(f"{question.code}: a calculated question needs its calculation")
+    if question.type != QuestionType.CALCULATED and question.calculation is not None:
+        found.append(f"{question.code}: only calculated questions have a calculation")
+    if question.type == QuestionType.REPEATING_GROUP:
+        if not question.columns:
+            found.append(f"{question.code}: a repeating group needs columns")
+        found.extend(p for column in question.columns for p in option_problems(column))
+    return found
+
+
+def rule_codes(question: Question) -> set[str]:
+    """The codes the question's display condition and calculation read."""
+    return rules.references(question.visible_if) | rules.references(question.calculation)

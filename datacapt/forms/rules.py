@@ -1,0 +1,294 @@
+"""Rules as JSON data, evaluated without ``eval``: JsonLogic's syntax and operators, plus a
+few of the field's own (``answered``, ``days_between``, ``years_between``, ``round``).
+
+A rule is a JSON value: a literal (number, string, boolean, null, list), or an object with
+one key, the operator, whose value is the list of arguments: ``{">=": [{"var": "age"}, 18]}``.
+A frontend evaluates the same rules with json-logic-js and the extra operators of
+docs/forms.md. Missing answers are ``null``: a comparison with ``null`` is false, and
+arithmetic with ``null`` gives ``null``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+MAX_DEPTH = 32
+
+
+class RuleError(ValueError):
+    """A rule that is not well formed (unknown operator, wrong arity, too deep)."""
+
+
+def _number(value: Any) -> float | int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _compare(op: Callable[[Any, Any], bool]) -> Callable[..., bool]:
+    def compare(a: Any, b: Any, c: Any = None) -> bool:
+        if a is None or b is None:
+            return False
+        left, right = _number(a), _number(b)
+        if left is None or right is None:
+            left, right = a, b  # strings and dates compare as they are (ISO dates sort)
+        try:
+            if c is not None:  # between: a < b < c
+                return op(left, right) and op(right, _number(c) if _number(c) is not None else c)
+            return op(left, right)
+        except TypeError:
+            return False
+
+    return compare
+
+
+def _arithmetic(op: Callable[[float, float], float]) -> Callable[..., Any]:
+    def apply(*values: Any) -> Any:
+        numbers = [_number(v) for v in values]
+        if not numbers or any(n is None for n in numbers):
+            return None
+        result = numbers[0]
+        for n in numbers[1:]:
+            try:
+                result = op(result, n)
+            except ZeroDivisionError:
+                return None
+        return result
+
+    return apply
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    if _number(a) is not None and _number(b) is not None:
+        return _number(a) == _number(b)
+    return a == b
+
+
+def _in(item: Any, collection: Any) -> bool:
+    if item is None or collection is None:
+        return False
+    if isinstance(collection, str):
+        return isinstance(item, str) and item in collection
+    return any(_equal(item, element) for element in collection)
+
+
+def _days_between(start: Any, end: Any) -> int | None:
+    first, last = _date(start), _date(end)
+    return (last - first).days if first and last else None
+
+
+def _years_between(start: Any, end: Any) -> int | None:
+    """Whole years from ``start`` to ``end`` (an age from a birth date)."""
+    first, last = _date(start), _date(end)
+    if not first or not last:
+        return None
+    return last.year - first.year - ((last.month, last.day) < (first.month, first.day))
+
+
+def _round(value: Any, digits: Any = 0) -> Any:
+    number = _number(value)
+    if number is None:
+        return None
+    places = int(_number(digits) or 0)
+    factor = 10**places
+    return math.floor(number * factor + 0.5) / factor if places else math.floor(number + 0.5)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+# name: (function, minimum arguments, maximum arguments or None)
+OPERATORS: dict[str, tuple[Callable[..., Any], int, int | None]] = {
+    "==": (_equal, 2, 2),
+    "!=": (lambda a, b: not _equal(a, b), 2, 2),
+    "<": (_compare(lambda a, b: a < b), 2, 3),
+    "<=": (_compare(lambda a, b: a <= b), 2, 3),
+    ">": (_compare(lambda a, b: a > b), 2, 2),
+    ">=": (_compare(lambda a, b: a >= b), 2, 2),
+    "!": (lambda a: not _truthy(a), 1, 1),
+    "in": (_in, 2, 2),
+    "+": (_arithmetic(lambda a, b: a + b), 1, None),
+    "-": (_arithmetic(lambda a, b: a - b), 1, None),
+    "*": (_arithmetic(lambda a, b: a * b), 1, None),
+    "/": (_arithmetic(lambda a, b: a / b), 2, 2),
+    "min": (
+        lambda *v: None if any(_number(x) is None for x in v) else min(_number(x) for x in v),
+        1,
+        None,
+    ),
+    "max": (
+        lambda *v: None if any(_number(x) is None for x in v) else max(_number(x) for x in v),
+        1,
+        None,
+    ),
+    "round": (_round, 1, 2),
+    "empty": (_empty, 1, 1),
+    "days_between": (_days_between, 2, 2),
+    "years_between": (_years_between, 2, 2),
+}
+# Operators that decide which of their arguments to evaluate.
+LAZY = {"and", "or", "if", "var", "answered"}
+
+
+def _truthy(value: Any) -> bool:
+    return not _empty(value) and value is not False and value != 0
+
+
+def _arguments(rule: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    if len(rule) != 1:
+        raise RuleError(f"a rule object has exactly one operator, not {sorted(rule)}")
+    ((operator, arguments),) = rule.items()
+    return operator, arguments if isinstance(arguments, list) else [arguments]
+
+
+def evaluate(rule: Any, answers: Mapping[str, Any], depth: int = 0) -> Any:
+    """The value of ``rule`` given the answers (question code -> value)."""
+    if depth > MAX_DEPTH:
+        raise RuleError(f"rules nest at most {MAX_DEPTH} levels")
+    if isinstance(rule, list):
+        return [evaluate(item, answers, depth + 1) for item in rule]
+    if not isinstance(rule, Mapping):
+        return rule
+    operator, arguments = _arguments(rule)
+    if operator == "var":
+        return answers.get(str(arguments[0])) if arguments else None
+    if operator == "answered":
+        return not _empty(answers.get(str(arguments[0]))) if arguments else False
+    if operator == "and":
+        result: Any = True
+        for argument in arguments:
+            result = evaluate(argument, answers, depth + 1)
+            if not _truthy(result):
+                return False
+        return _truthy(result)
+    if operator == "or":
+        return any(_truthy(evaluate(a, answers, depth + 1)) for a in arguments)
+    if operator == "if":
+        for index in range(0, len(arguments) - 1, 2):
+            if _truthy(evaluate(arguments[index], answers, depth + 1)):
+                return evaluate(arguments[index + 1], answers, depth + 1)
+        return evaluate(arguments[-1], answers, depth + 1) if len(arguments) % 2 else None
+    if operator not in OPERATORS:
+        raise RuleError(f"unknown operator {operator!r}")
+    function = OPERATORS[operator][0]
+    return function(*(evaluate(a, answers, depth + 1) for a in arguments))
+
+
+def truthy(rule: Any, answers: Mapping[str, Any]) -> bool:
+    return _truthy(evaluate(rule, answers))
+
+
+def problems(rule: Any, known_codes: Iterable[str] | None = None, depth: int = 0) -> list[str]:
+    """What is wrong with a rule: unknown operators or question codes, wrong arities."""
+    if depth > MAX_DEPTH:
+        return [f"rules nest at most {MAX_DEPTH} levels"]
+    if isinstance(rule, list):
+        return [p for item in rule for p in problems(item, known_codes, depth + 1)]
+    if not isinstance(rule, Mapping):
+        return []
+    try:
+        operator, arguments = _arguments(rule)
+    except RuleError as exc:
+        return [str(exc)]
+    if operator in ("var", "answered"):
+        if len(arguments) != 1 or not isinstance(arguments[0], str):
+            return [f"{operator} takes one question code"]
+        known = set(known_codes) if known_codes is not None else None
+        return (
+            [] if known is None or arguments[0] in known else [f"unknown question {arguments[0]!r}"]
+        )
+    found = [] if operator in LAZY or operator in OPERATORS else [f"unknown operator {operator!r}"]
+    if operator in OPERATORS:
+        _, low, high = OPERATORS[operator]
+        if len(arguments) < low or (high is not None and len(arguments) > high):
+            found.append(
+                f"{operator} takes {low}{'' if high == low else f' to {high}' if high else ' or more'} arguments"
+            )
+    if operator == "if" and len(arguments) < 2:
+        found.append("if takes a condition and a value")
+    return found + [p for a in arguments for p in problems(a, known_codes, depth + 1)]
+
+
+def references(rule: Any) -> set[str]:
+    """The question codes a rule reads."""
+    if isinstance(rule, list):
+        return {code for item in rule for code in references(item)}
+    if not isinstance(rule, Mapping) or len(rule) != 1:
+        return set()
+    ((operator, arguments),) = rule.items()
+    arguments = arguments if isinstance(arguments, list) else [arguments]
+    if operator in ("var", "answered"):
+        return {str(arguments[0])} if arguments else set()
+    return {code for argument in arguments for code in references(argument)}
+
+
+def find_cycle(dependencies: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """A cycle in "code depends on codes", as the list of codes around it, or None."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(code: str) -> list[str] | None:
+        if state.get(code) == "done":
+            return None
+        if state.get(code) == "open":
+            return [*path[path.index(code) :], code]
+        state[code] = "open"
+        path.append(code)
+        for needed in dependencies.get(code, ()):
+            cycle = visit(needed)
+            if cycle:
+                return cycle
+        path.pop()
+        state[code] = "done"
+        return None
+
+    for code in sorted(dependencies):
+        cycle = visit(code)
+        if cycle:
+            return cycle
+    return None
+
+
+def order(dependencies: Mapping[str, Iterable[str]]) -> list[str]:
+    """The codes so that each comes after those it depends on (the graph has no cycle)."""
+    ordered: list[str] = []
+    seen: set[str] = set()
+
+    def visit(code: str) -> None:
+        if code in seen:
+            return
+        seen.add(code)
+        for needed in sorted(dependencies.get(code, ())):
+            visit(needed)
+        ordered.append(code)
+
+    for code in sorted(dependencies):
+        visit(code)
+    return ordered

@@ -1,0 +1,82 @@
+"""A form's state from its answers: what is visible, calculated values, answers cleared
+because their question became hidden, validation findings, and completion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from datacapt.forms import rules
+from datacapt.forms.questions import Level, Question, QuestionType, option_problems, rule_codes
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    level: Level
+    message: str
+
+
+@dataclass
+class FormState:
+    answers: dict[str, Any]
+    visible: set[str]
+    calculated: dict[str, Any] = field(default_factory=dict)
+    cleared: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    required: int = 0
+    required_answered: int = 0
+
+
+def design_problems(questions: Sequence[Question]) -> list[str]:
+    """Why a form cannot be saved: bad codes or settings, rules naming unknown questions or
+    unknown operators, and display conditions or calculations that depend on themselves."""
+    codes = [q.code for q in questions]
+    found = [f"{code}: used twice" for code in sorted({c for c in codes if codes.count(c) > 1})]
+    known = set(codes)
+    for question in questions:
+        found.extend(option_problems(question))
+        for label, rule in (
+            ("display condition", question.visible_if),
+            ("calculation", question.calculation),
+        ):
+            found.extend(f"{question.code} {label}: {p}" for p in rules.problems(rule, known))
+        for validation in question.validations:
+            found.extend(
+                f"{question.code} validation: {p}" for p in rules.problems(validation.rule, known)
+            )
+    cycle = rules.find_cycle({q.code: rule_codes(q) for q in questions})
+    if cycle:
+        found.append(f"these depend on each other: {' -> '.join(cycle)}")
+    return found
+
+
+def evaluate_form(questions: Sequence[Question], answers: Mapping[str, Any]) -> FormState:
+    """The state of a form (the design has no problems) for the given cleaned answers."""
+    by_code = {q.code: q for q in questions}
+    current = {code: answers.get(code) for code in by_code}
+    state = FormState(answers=current, visible=set())
+    for code in rules.order({q.code: rule_codes(q) for q in questions}):
+        question = by_code.get(code)
+        if question is None:
+            continue
+        visible = question.visible_if is None or rules.truthy(question.visible_if, current)
+        if not visible:
+            if current.get(code) is not None:
+                state.cleared.append(code)
+            current[code] = None
+            continue
+        state.visible.add(code)
+        if question.type == QuestionType.CALCULATED:
+            current[code] = state.calculated[code] = rules.evaluate(question.calculation, current)
+    for question in questions:
+        if question.code not in state.visible:
+            continue
+        for validation in question.validations:
+            if rules.truthy(validation.rule, current):
+                state.findings.append(Finding(question.code, validation.level, validation.message))
+        if question.required and question.type != QuestionType.CALCULATED:
+            state.required += 1
+            state.required_answered += current.get(question.code) not in (None, "", [])
+    return state

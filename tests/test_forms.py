@@ -1,0 +1,209 @@
+"""The form engine: rules as data, question types, and a form's state from its answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from datacapt.forms import rules
+from datacapt.forms.questions import (
+    AnswerError,
+    Level,
+    Question,
+    QuestionType,
+    ValidationRule,
+    clean_answer,
+)
+from datacapt.forms.state import design_problems, evaluate_form
+
+T = QuestionType
+
+
+@pytest.mark.parametrize(
+    ("rule", "answers", "expected"),
+    [
+        ({">=": [{"var": "age"}, 18]}, {"age": 30}, True),
+        ({">=": [{"var": "age"}, 18]}, {}, False),  # a missing answer compares false
+        ({"==": [{"var": "sex"}, "F"]}, {"sex": "F"}, True),
+        ({"!=": [{"var": "sex"}, "F"]}, {}, True),
+        ({"<": [0, {"var": "x"}, 10]}, {"x": 5}, True),
+        ({"and": [{"var": "a"}, {"!": {"var": "b"}}]}, {"a": True, "b": False}, True),
+        ({"or": [{"var": "a"}, {"var": "b"}]}, {}, False),
+        ({"in": ["fever", {"var": "symptoms"}]}, {"symptoms": ["cough", "fever"]}, True),
+        ({"in": ["fever", {"var": "symptoms"}]}, {}, False),
+        ({"+": [{"var": "a"}, {"var": "b"}, 1]}, {"a": 1, "b": "2.5"}, 4.5),
+        ({"+": [{"var": "a"}, 1]}, {}, None),  # arithmetic with a missing answer is null
+        ({"/": [1, 0]}, {}, None),
+        (
+            {"round": [{"/": [{"var": "w"}, {"*": [{"var": "h"}, {"var": "h"}]}]}, 1]},
+            {"w": 70, "h": 1.75},
+            22.9,
+        ),
+        (
+            {"years_between": [{"var": "birth"}, {"var": "visit"}]},
+            {"birth": "1990-06-15", "visit": "2026-06-14"},
+            35,
+        ),
+        ({"days_between": ["2026-01-01", "2026-03-01"]}, {}, 59),
+        (
+            {"if": [{">": [{"var": "x"}, 10]}, "high", {">": [{"var": "x"}, 5]}, "mid", "low"]},
+            {"x": 7},
+            "mid",
+        ),
+        ({"answered": "x"}, {"x": 0}, True),
+        ({"empty": {"var": "x"}}, {"x": []}, True),
+        ({"max": [1, {"var": "x"}, 3]}, {"x": 7}, 7),
+    ],
+)
+def test_rules_evaluate_without_eval(rule, answers, expected):
+    assert rules.evaluate(rule, answers) == expected
+
+
+def test_rule_problems_name_unknown_operators_questions_and_arities():
+    assert rules.problems({"eval": ["__import__('os')"]}) == ["unknown operator 'eval'"]
+    assert rules.problems({"var": "ghost"}, known_codes={"age"}) == ["unknown question 'ghost'"]
+    assert rules.problems({"/": [1]}) == ["/ takes 2 arguments"]
+    assert rules.problems({"==": [1, 1], "!=": [1, 2]})[0].startswith(
+        "a rule object has exactly one"
+    )
+    deep: object = 1
+    for _ in range(40):
+        deep = {"!": deep}
+    assert rules.problems(deep) == ["rules nest at most 32 levels"]
+    with pytest.raises(rules.RuleError):
+        rules.evaluate(deep, {})
+
+
+def test_references_and_cycles():
+    assert rules.references({"and": [{"var": "a"}, {">": [{"var": "b"}, 1]}]}) == {"a", "b"}
+    assert rules.find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+    assert rules.find_cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
+    assert rules.order({"bmi": {"weight", "height"}, "weight": set(), "height": set()})[-1] == "bmi"
+
+
+def question(code, kind, **fields):
+    return Question(code=code, type=kind, **fields)
+
+
+FORM = [
+    question(
+        "sex", T.SINGLE_CHOICE, required=True, options={"choices": [{"value": "F"}, {"value": "M"}]}
+    ),
+    question("pregnant", T.YES_NO, required=True, visible_if={"==": [{"var": "sex"}, "F"]}),
+    question("weight", T.DECIMAL, required=True, options={"precision": 1, "min": 20, "max": 300}),
+    question("height", T.DECIMAL, required=True, options={"precision": 2}),
+    question(
+        "bmi",
+        T.CALCULATED,
+        calculation={
+            "round": [{"/": [{"var": "weight"}, {"*": [{"var": "height"}, {"var": "height"}]}]}, 1]
+        },
+        validations=[ValidationRule({">": [{"var": "bmi"}, 40]}, Level.WARNING, "BMI above 40")],
+    ),
+    question("obesity_note", T.LONG_TEXT, visible_if={">=": [{"var": "bmi"}, 30]}),
+]
+
+
+def test_a_form_state_follows_logic_calculations_and_validations():
+    state = evaluate_form(
+        FORM, {"sex": "M", "pregnant": True, "weight": "130", "height": "1.75", "obesity_note": "x"}
+    )
+    assert "pregnant" not in state.visible and state.cleared == ["pregnant"]
+    assert state.answers["pregnant"] is None
+    assert state.calculated == {"bmi": 42.4} and "obesity_note" in state.visible
+    assert [(f.code, f.level) for f in state.findings] == [("bmi", Level.WARNING)]
+    assert (state.required, state.required_answered) == (3, 3)  # pregnant hidden: not required
+    lighter = evaluate_form(
+        FORM, {"sex": "F", "weight": "60", "height": "1.70", "obesity_note": "x"}
+    )
+    assert lighter.calculated["bmi"] == 20.8 and "obesity_note" in lighter.cleared
+    assert (lighter.required, lighter.required_answered) == (4, 3)
+
+
+def test_design_problems_refuse_unknown_references_cycles_and_bad_settings():
+    broken = [
+        question("a", T.CALCULATED, calculation={"+": [{"var": "b"}, 1]}),
+        question("b", T.CALCULATED, calculation={"+": [{"var": "a"}, 1]}),
+        question("c", T.INTEGER, visible_if={"==": [{"var": "ghost"}, 1]}),
+        question("c", T.SINGLE_CHOICE, options={"choices": [{"value": 1}, {"value": 1}]}),
+        question("1bad", T.SCALE),
+    ]
+    found = design_problems(broken)
+    assert "c: used twice" in found
+    assert "c display condition: unknown question 'ghost'" in found
+    assert "these depend on each other: a -> b -> a" in found
+    assert "c: choices need distinct values" in found
+    assert any(p.startswith("'1bad'") for p in found) and "1bad: a scale needs min and max" in found
+    assert design_problems(FORM) == []
+
+
+@pytest.mark.parametrize(
+    ("q", "value", "expected"),
+    [
+        (question("t", T.SHORT_TEXT, options={"max_length": 3}), "abc", "abc"),
+        (question("i", T.INTEGER, options={"min": 0}), 5, 5),
+        (question("d", T.DECIMAL, options={"precision": 1}), "72.5", "72.5"),
+        (question("d", T.DATE), "2026-02-28", "2026-02-28"),
+        (question("d", T.DATE, options={"partial": True}), "2026-02", "2026-02"),
+        (question("t", T.TIME), "08:30", "08:30"),
+        (question("dt", T.DATETIME), "2026-02-28T08:30", "2026-02-28T08:30:00"),
+        (
+            question("m", T.MULTIPLE_CHOICE, options={"choices": [{"value": "a"}, {"value": "b"}]}),
+            ["b", "a", "b"],
+            ["a", "b"],
+        ),
+        (question("y", T.YES_NO), False, False),
+        (question("s", T.SCALE, options={"min": 0, "max": 10, "step": 2}), 4, 4),
+        (
+            question("f", T.FILE),
+            "A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF",
+            "a1b2c3d4-e5f6-4711-8899-aabbccddeeff",
+        ),
+        (question("x", T.INTEGER), "", None),
+    ],
+)
+def test_answers_are_cleaned_by_type(q, value, expected):
+    assert clean_answer(q, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("q", "value", "reason"),
+    [
+        (question("t", T.SHORT_TEXT, options={"max_length": 3}), "abcd", "at most 3"),
+        (question("i", T.INTEGER), True, "whole number"),
+        (question("i", T.INTEGER, options={"max": 9}), 10, "at most 9"),
+        (question("d", T.DECIMAL, options={"precision": 1}), "72.55", "at most 1 decimals"),
+        (question("d", T.DECIMAL), "NaN", "a number"),
+        (question("d", T.DATE), "2026-02-30", "a date"),
+        (question("d", T.DATE), "2026-02", "a date"),  # partial dates only where allowed
+        (question("t", T.TIME), "25:00", "a time"),
+        (
+            question("c", T.SINGLE_CHOICE, options={"choices": [{"value": "a"}]}),
+            "z",
+            "one of the choices",
+        ),
+        (question("s", T.SCALE, options={"min": 0, "max": 10, "step": 2}), 3, "a step of 2"),
+        (question("c", T.CALCULATED, calculation=1), 3, "calculated"),
+    ],
+)
+def test_bad_answers_say_why(q, value, reason):
+    with pytest.raises(AnswerError, match=reason):
+        clean_answer(q, value)
+
+
+def test_repeating_groups_clean_each_row():
+    adverse_events = question(
+        "ae",
+        T.REPEATING_GROUP,
+        options={"max_rows": 2},
+        columns=[question("term", T.SHORT_TEXT, required=True), question("onset", T.DATE)],
+    )
+    rows = clean_answer(
+        adverse_events, [{"term": "Headache", "onset": "2026-03-01"}, {"term": "Nausea"}]
+    )
+    assert rows == [{"term": "Headache", "onset": "2026-03-01"}, {"term": "Nausea", "onset": None}]
+    with pytest.raises(AnswerError, match="row 2, term: required"):
+        clean_answer(adverse_events, [{"term": "x"}, {"onset": "2026-03-01"}])
+    with pytest.raises(AnswerError, match="at most 2 rows"):
+        clean_answer(adverse_events, [{"term": "x"}] * 3)
+    with pytest.raises(AnswerError, match="unknown fields severity"):
+        clean_answer(adverse_events, [{"term": "x", "severity": 3}])
