@@ -193,7 +193,11 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client):
     )
     headers = {"Host": "localhost", "Authorization": f"Bearer {login.json['token']}"}
     modules = client.get("/api/plugins/", headers=headers).json
-    assert {m["name"]: m["enabled"] for m in modules} == {"hello": True, "subjects": True}
+    assert {m["name"]: m["enabled"] for m in modules} == {
+        "ecrf": True,
+        "hello": True,
+        "subjects": True,
+    }
     assert client.get("/api/hello/records/", headers=headers).status_code == 200
     (study,) = client.get("/api/studies/", headers=headers).json
     centers = client.get(

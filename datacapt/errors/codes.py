@@ -97,6 +97,11 @@ class InternalCodes(enum.IntEnum):
     REASON_FOR_CHANGE_REQUIRED = 6000
     JOB_NOT_FOUND = 6001
 
+    # 7xxx: clinical data
+    ECRF_DESIGN_INVALID = 7000
+    ECRF_CHANGE_REFUSED = 7001
+    ECRF_LOCKED = 7002
+
 
 HTTP_DEFAULT_INTERNAL_CODES: dict[ErrorCode, InternalCodes] = {
     ErrorCode.REQUEST_INVALID: InternalCodes.MALFORMED_REQUEST,

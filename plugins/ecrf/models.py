@@ -1,0 +1,79 @@
+"""The eCRF of a study: sections (visits), subsections, blocks (questions or static
+content), in order; and the answers entered for each subject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datacapt.audit.recorder import Audited, ReasonPolicy
+from datacapt.database import BaseModel, TenantModel
+from datacapt.studies.models import Study
+from plugins.subjects.models import SubjectInStudy
+
+
+class Ecrf(TenantModel, BaseModel, Audited):
+    """One per study; ``version`` counts the designs published while the study was live."""
+
+    __tablename__ = "ecrfs"
+
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class Section(TenantModel, BaseModel, Audited):
+    """A visit."""
+
+    __tablename__ = "ecrf_sections"
+
+    ecrf_id: Mapped[int] = mapped_column(sa.ForeignKey(Ecrf.id), index=True)
+    position: Mapped[int]
+    title: Mapped[dict[str, str]] = mapped_column(JSONB)
+
+
+class SubSection(TenantModel, BaseModel, Audited):
+    __tablename__ = "ecrf_subsections"
+
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey(Section.id), index=True)
+    position: Mapped[int]
+    title: Mapped[dict[str, str]] = mapped_column(JSONB)
+    visible_if: Mapped[Any] = mapped_column(JSONB, nullable=True)
+
+
+class Block(TenantModel, BaseModel, Audited):
+    """A question (``kind`` question, with a code unique in the eCRF) or static content."""
+
+    __tablename__ = "ecrf_blocks"
+    __table_args__ = (sa.UniqueConstraint("ecrf_id", "code"),)
+
+    ecrf_id: Mapped[int] = mapped_column(sa.ForeignKey(Ecrf.id), index=True)
+    subsection_id: Mapped[int] = mapped_column(sa.ForeignKey(SubSection.id), index=True)
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    code: Mapped[str | None] = mapped_column(sa.String(40))
+    type: Mapped[str | None] = mapped_column(sa.String(30))
+    label: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
+    help: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
+    required: Mapped[bool] = mapped_column(default=False)
+    options: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    visible_if: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    calculation: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    validations: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    columns: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    content: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
+
+
+class Answer(TenantModel, BaseModel, Audited):
+    """The current answer of a subject to a question (its history is the audit trail)."""
+
+    __tablename__ = "ecrf_answers"
+    # A first entry needs no reason; every later change does.
+    audit_reason = ReasonPolicy.AFTER_CREATION
+    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "code"),)
+
+    subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    value: Mapped[Any] = mapped_column(JSONB, nullable=True)

@@ -1,0 +1,46 @@
+"""The eCRF plugin's hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datacapt.plugins import PluginManifest, hookimpl
+from plugins.ecrf import __version__, permissions, routes
+from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="ecrf",
+        version=__version__,
+        title="eCRF",
+        description="The case report form of each study: its design and its data.",
+        requires=("subjects",),
+        core_version=">=0.1",
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return [Ecrf, Section, SubSection, Block, Answer]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
+def datacapt_permissions():
+    return {permissions.CATEGORY: permissions.ACTIONS}
+
+
+@hookimpl
+def datacapt_default_role_permissions():
+    return permissions.DEFAULT_ROLE_PERMISSIONS

@@ -1,0 +1,274 @@
+"""Designing a study's eCRF: read the whole design, save a whole new one.
+
+Free edits while the study is a draft. Once it is live, a change makes a new version:
+adding is allowed, but removing a question that has data, or changing its type or code,
+is refused. An ended or archived study's eCRF no longer changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.forms.state import design_problems
+from datacapt.i18n import Message
+from datacapt.studies.models import Study, StudyStatus
+from plugins.ecrf.design import engine_questions
+from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
+from plugins.subjects.models import SubjectInStudy
+
+QUESTION_FIELDS = (
+    "code",
+    "type",
+    "label",
+    "help",
+    "required",
+    "options",
+    "visible_if",
+    "calculation",
+    "validations",
+    "columns",
+)
+STATIC_FIELDS = ("content",)
+
+
+def ecrf_of(study: Study) -> Ecrf:
+    ecrf = db.session.execute(sa.select(Ecrf).where(Ecrf.study_id == study.id)).scalar_one_or_none()
+    if ecrf is None:
+        ecrf = Ecrf(study_id=study.id, version=1)
+        db.session.add(ecrf)
+        db.session.flush()
+    return ecrf
+
+
+def _ordered(model, column, parent_ids) -> dict[int, list]:
+    children: dict[int, list] = {}
+    rows = db.session.execute(
+        sa.select(model).where(column.in_(parent_ids)).order_by(column, model.position)
+    ).scalars()
+    for row in rows:
+        children.setdefault(getattr(row, column.key), []).append(row)
+    return children
+
+
+def design(study: Study) -> dict[str, Any]:
+    """The whole design, in order, as the write schema takes it back."""
+    ecrf = ecrf_of(study)
+    sections = (
+        db.session.execute(
+            sa.select(Section).where(Section.ecrf_id == ecrf.id).order_by(Section.position)
+        )
+        .scalars()
+        .all()
+    )
+    subsections = _ordered(SubSection, SubSection.section_id, [s.id for s in sections])
+    blocks = _ordered(
+        Block, Block.subsection_id, [sub.id for subs in subsections.values() for sub in subs]
+    )
+    fields = {"question": QUESTION_FIELDS, "static": STATIC_FIELDS}
+    return {
+        "version": ecrf.version,
+        "study_status": study.status,
+        "sections": [
+            {
+                "uuid": section.uuid,
+                "title": section.title,
+                "subsections": [
+                    {
+                        "uuid": sub.uuid,
+                        "title": sub.title,
+                        "visible_if": sub.visible_if,
+                        "blocks": [
+                            {
+                                "uuid": block.uuid,
+                                "kind": block.kind,
+                                **{f: getattr(block, f) for f in fields[block.kind]},
+                            }
+                            for block in blocks.get(sub.id, [])
+                        ],
+                    }
+                    for sub in subsections.get(section.id, [])
+                ],
+            }
+            for section in sections
+        ],
+    }
+
+
+def _refuse(
+    code: InternalCodes, status: ErrorCode, message: Message, **details: Any
+) -> DatacaptException:
+    return DatacaptException(status, code, message, details=details or None)
+
+
+def _answered_codes(ecrf: Ecrf, study: Study) -> set[str]:
+    return set(
+        db.session.execute(
+            sa.select(Answer.code)
+            .join(SubjectInStudy, SubjectInStudy.id == Answer.subject_in_study_id)
+            .where(SubjectInStudy.study_id == study.id, Answer.value.is_not(None))
+            .distinct()
+        ).scalars()
+    )
+
+
+def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
+    """Replace the design with ``document`` (elements keep their identity by uuid)."""
+    if study.status in (StudyStatus.ENDED, StudyStatus.ARCHIVED):
+        raise _refuse(
+            InternalCodes.ECRF_LOCKED,
+            ErrorCode.CONFLICT,
+            Message("This study's eCRF no longer changes."),
+        )
+    sections = document["sections"]
+    problems = design_problems(engine_questions(sections))
+    if problems:
+        raise _refuse(
+            InternalCodes.ECRF_DESIGN_INVALID,
+            ErrorCode.VALIDATION_ERROR,
+            Message("The eCRF design has problems."),
+            problems=problems,
+        )
+    ecrf = ecrf_of(study)
+    existing = {
+        "section": {
+            s.uuid: s
+            for s in db.session.execute(
+                sa.select(Section).where(Section.ecrf_id == ecrf.id)
+            ).scalars()
+        },
+        "block": {
+            b.uuid: b
+            for b in db.session.execute(sa.select(Block).where(Block.ecrf_id == ecrf.id)).scalars()
+        },
+    }
+    section_ids = [s.id for s in existing["section"].values()]
+    existing["subsection"] = {
+        s.uuid: s
+        for s in db.session.execute(
+            sa.select(SubSection).where(SubSection.section_id.in_(section_ids))
+        ).scalars()
+    }
+    if study.status == StudyStatus.LIVE:
+        _check_live_change(ecrf, study, sections, existing["block"])
+    # Removed blocks go first, so that a new block may take a removed one's code; removed
+    # subsections and sections last, once the blocks that moved out of them have moved.
+    incoming = _incoming_uuids(sections)
+    _remove(existing, incoming, "block")
+    _apply(ecrf, sections, existing)
+    _remove(existing, incoming, "subsection")
+    _remove(existing, incoming, "section")
+    if study.status == StudyStatus.LIVE:
+        ecrf.version += 1
+    db.session.commit()
+    return design(study)
+
+
+def _remove(existing: Mapping, incoming: Mapping, kind: str) -> None:
+    for element_uuid, row in existing[kind].items():
+        if element_uuid not in incoming[kind]:
+            db.session.delete(row)
+    db.session.flush()
+
+
+def _incoming_uuids(sections: Sequence[Mapping[str, Any]]) -> dict[str, set]:
+    found: dict[str, set] = {"section": set(), "subsection": set(), "block": set()}
+    for section in sections:
+        found["section"].add(section.get("uuid"))
+        for sub in section.get("subsections", []):
+            found["subsection"].add(sub.get("uuid"))
+            found["block"].update(block.get("uuid") for block in sub.get("blocks", []))
+    return found
+
+
+def _check_live_change(
+    ecrf: Ecrf, study: Study, sections: Sequence[Mapping[str, Any]], blocks: Mapping
+) -> None:
+    answered = _answered_codes(ecrf, study)
+    incoming = {
+        block["uuid"]: block
+        for section in sections
+        for sub in section.get("subsections", [])
+        for block in sub.get("blocks", [])
+        if block.get("uuid") is not None
+    }
+    removed = sorted(b.code for u, b in blocks.items() if b.code in answered and u not in incoming)
+    retyped = sorted(
+        b.code
+        for u, b in blocks.items()
+        if b.code in answered
+        and u in incoming
+        and (incoming[u].get("type"), incoming[u].get("code")) != (b.type, b.code)
+    )
+    if removed or retyped:
+        raise _refuse(
+            InternalCodes.ECRF_CHANGE_REFUSED,
+            ErrorCode.CONFLICT,
+            Message(
+                "The study is live: questions with data cannot be removed, renamed or retyped."
+            ),
+            removed=removed,
+            retyped=retyped,
+        )
+
+
+def _element(element_kind: str, model, existing: Mapping, item: Mapping[str, Any], **values: Any):
+    element = existing[element_kind].get(item.get("uuid")) if item.get("uuid") else None
+    if item.get("uuid") and element is None:
+        raise _refuse(
+            InternalCodes.ECRF_DESIGN_INVALID,
+            ErrorCode.VALIDATION_ERROR,
+            Message("The eCRF design has problems."),
+            problems=[f"unknown {element_kind} {item['uuid']}"],
+        )
+    if element is None:
+        element = model(**values)
+        db.session.add(element)
+    else:
+        for name, value in values.items():
+            setattr(element, name, value)
+    return element
+
+
+def _apply(ecrf: Ecrf, sections: Sequence[Mapping[str, Any]], existing: Mapping) -> None:
+    for section_position, section in enumerate(sections):
+        section_row = _element(
+            "section",
+            Section,
+            existing,
+            section,
+            ecrf_id=ecrf.id,
+            position=section_position,
+            title=section["title"],
+        )
+        db.session.flush()
+        for sub_position, sub in enumerate(section.get("subsections", [])):
+            sub_row = _element(
+                "subsection",
+                SubSection,
+                existing,
+                sub,
+                section_id=section_row.id,
+                position=sub_position,
+                title=sub["title"],
+                visible_if=sub.get("visible_if"),
+            )
+            db.session.flush()
+            for block_position, block in enumerate(sub.get("blocks", [])):
+                fields = QUESTION_FIELDS if block["kind"] == "question" else STATIC_FIELDS
+                _element(
+                    "block",
+                    Block,
+                    existing,
+                    block,
+                    ecrf_id=ecrf.id,
+                    subsection_id=sub_row.id,
+                    position=block_position,
+                    kind=block["kind"],
+                    **{f: block.get(f) for f in fields},
+                )
+                db.session.flush()

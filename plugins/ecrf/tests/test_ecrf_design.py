@@ -1,0 +1,324 @@
+"""The eCRF builder: the whole design saved and read back, checked by the form engine,
+free while the study is a draft, versioned and protective of data once it is live."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from datacapt.audit.models import AuditRecord
+from datacapt.database import db
+from datacapt.tenancy import tenant_context
+from plugins.ecrf.models import Answer
+from plugins.subjects.models import SubjectInStudy
+
+
+def question(code, kind="integer", **fields):
+    return {
+        "kind": "question",
+        "code": code,
+        "type": kind,
+        "label": {"en": code.title(), "fr": code},
+        **fields,
+    }
+
+
+DESIGN = {
+    "sections": [
+        {
+            "title": {"en": "Screening"},
+            "subsections": [
+                {
+                    "title": {"en": "Demography"},
+                    "blocks": [
+                        {"kind": "static", "content": {"en": "Ask the subject."}},
+                        question(
+                            "sex",
+                            "single_choice",
+                            required=True,
+                            options={"choices": [{"value": "F"}, {"value": "M"}]},
+                        ),
+                        question(
+                            "weight",
+                            "decimal",
+                            required=True,
+                            options={"precision": 1, "unit": "kg"},
+                        ),
+                        question(
+                            "height",
+                            "decimal",
+                            required=True,
+                            options={"precision": 2, "unit": "m"},
+                        ),
+                        question(
+                            "bmi",
+                            "calculated",
+                            calculation={
+                                "round": [
+                                    {
+                                        "/": [
+                                            {"var": "weight"},
+                                            {"*": [{"var": "height"}, {"var": "height"}]},
+                                        ]
+                                    },
+                                    1,
+                                ]
+                            },
+                            validations=[
+                                {
+                                    "rule": {">": [{"var": "bmi"}, 40]},
+                                    "level": "warning",
+                                    "message": "BMI above 40",
+                                }
+                            ],
+                        ),
+                    ],
+                },
+                {
+                    "title": {"en": "Pregnancy"},
+                    "visible_if": {"==": [{"var": "sex"}, "F"]},
+                    "blocks": [
+                        question("pregnant", "yes_no", required=True),
+                    ],
+                },
+            ],
+        },
+        {
+            "title": {"en": "Week 4"},
+            "subsections": [
+                {
+                    "title": {"en": "Events"},
+                    "blocks": [
+                        question(
+                            "ae",
+                            "repeating_group",
+                            columns=[
+                                {"code": "term", "type": "short_text", "required": True},
+                                {"code": "onset", "type": "date"},
+                            ],
+                        ),
+                    ],
+                },
+            ],
+        },
+    ]
+}
+
+
+@pytest.fixture
+def study(enable_plugins, client_as, tenant):
+    enable_plugins(tenant, "ecrf")
+    manager = client_as(tenant, "study_manager")
+    study = manager.post("/api/studies/", json={"reference": "CRF-1", "name": "eCRF"}).json
+    return {"uuid": study["uuid"], "headers": {"Study-Uuid": study["uuid"]}, "manager": manager}
+
+
+def save(client, study, document):
+    return client.put("/api/ecrf/", json=document, headers=study["headers"])
+
+
+def codes(design) -> list[str]:
+    return [
+        b.get("code") or "static"
+        for s in design["sections"]
+        for sub in s["subsections"]
+        for b in sub["blocks"]
+    ]
+
+
+def test_the_design_is_saved_whole_and_read_back_in_order(study):
+    manager = study["manager"]
+    saved = save(manager, study, DESIGN)
+    assert saved.status_code == 200, saved.json
+    read = manager.get("/api/ecrf/", headers=study["headers"]).json
+    assert codes(read) == ["static", "sex", "weight", "height", "bmi", "pregnant", "ae"]
+    assert read["version"] == 1 and read["study_status"] == "draft"
+    assert read["sections"][0]["subsections"][1]["visible_if"] == {"==": [{"var": "sex"}, "F"]}
+    assert read["sections"][1]["subsections"][0]["blocks"][0]["columns"][0]["code"] == "term"
+    # Reorder the visits and drop a question: free while the study is a draft.
+    week4, screening = read["sections"][1], read["sections"][0]
+    screening["subsections"][0]["blocks"] = [
+        b
+        for b in screening["subsections"][0]["blocks"]
+        if b.get("code") != "height" and b.get("code") != "bmi"
+    ]
+    again = save(manager, study, {"sections": [week4, screening]}).json
+    assert [s["title"]["en"] for s in again["sections"]] == ["Week 4", "Screening"]
+    assert again["sections"][1]["uuid"] == screening["uuid"]  # identity kept by uuid
+    assert "height" not in codes(again)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda d: d["sections"][0]["subsections"][0]["blocks"].append(question("sex")),
+            "sex: used twice",
+        ),
+        (
+            lambda d: d["sections"][0]["subsections"][1].update(
+                visible_if={"==": [{"var": "ghost"}, 1]}
+            ),
+            "unknown question 'ghost'",
+        ),
+        (
+            lambda d: d["sections"][0]["subsections"][0]["blocks"].extend(
+                [
+                    question("a", "calculated", calculation={"+": [{"var": "b"}, 1]}),
+                    question("b", "calculated", calculation={"+": [{"var": "a"}, 1]}),
+                ]
+            ),
+            "these depend on each other",
+        ),
+        (
+            lambda d: d["sections"][0]["subsections"][0]["blocks"].append(
+                question("bad", visible_if={"exec": ["x"]})
+            ),
+            "unknown operator 'exec'",
+        ),
+    ],
+    ids=["duplicate-code", "unknown-reference", "cycle", "unknown-operator"],
+)
+def test_a_design_with_problems_is_refused_and_nothing_changes(study, change, problem):
+    manager = study["manager"]
+    save(manager, study, DESIGN)
+    import copy
+
+    broken = copy.deepcopy(DESIGN)
+    change(broken)
+    response = save(manager, study, broken)
+    assert (
+        response.status_code == 422
+        and response.json["error"]["internal_name"] == "ECRF_DESIGN_INVALID"
+    )
+    assert any(problem in p for p in response.json["error"]["details"]["problems"])
+    assert codes(manager.get("/api/ecrf/", headers=study["headers"]).json) == codes(
+        save(manager, study, DESIGN).json
+    )
+
+
+def test_blocks_move_between_subsections_whose_old_home_is_removed(study):
+    manager = study["manager"]
+    design = save(manager, study, DESIGN).json
+    screening = design["sections"][0]
+    pregnancy = screening["subsections"].pop(1)  # removed; its question moves up
+    screening["subsections"][0]["blocks"].extend(pregnancy["blocks"])
+    moved = save(manager, study, design)
+    assert moved.status_code == 200, moved.json
+    blocks = moved.json["sections"][0]["subsections"][0]["blocks"]
+    assert blocks[-1]["code"] == "pregnant" and blocks[-1]["uuid"] == pregnancy["blocks"][0]["uuid"]
+    assert len(moved.json["sections"][0]["subsections"]) == 1
+
+
+def test_a_question_needs_a_code_and_a_type(study):
+    response = save(
+        study["manager"],
+        study,
+        {
+            "sections": [
+                {
+                    "title": {"en": "S"},
+                    "subsections": [
+                        {
+                            "title": {"en": "A"},
+                            "blocks": [{"kind": "question", "label": {"en": "?"}}],
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+    assert response.status_code == 422
+
+
+def record_answer(app, tenant, study_uuid, code, value):
+    """Data for a question, as data entry will store it."""
+    with app.app_context(), tenant_context(tenant):
+        from datacapt.studies.models import Study, StudyCenter
+        from plugins.subjects.models import Subject
+
+        study = db.session.execute(sa.select(Study).where(Study.uuid == study_uuid)).scalar_one()
+        center_id = db.session.execute(sa.select(StudyCenter.id).limit(1)).scalar()
+        subject = Subject()
+        db.session.add(subject)
+        db.session.flush()
+        participation = SubjectInStudy(
+            study_id=study.id,
+            subject_id=subject.id,
+            center_id=center_id,
+            study_subject_id="X-001",
+            status="included",
+        )
+        db.session.add(participation)
+        db.session.flush()
+        db.session.add(Answer(subject_in_study_id=participation.id, code=code, value=value))
+        db.session.commit()
+
+
+def test_once_live_adding_makes_a_new_version_and_data_is_protected(app, study, tenant):
+    manager, headers = study["manager"], study["headers"]
+    manager.post("/api/centers/", json={"code": "C1", "name": "C1", "country": "FR"})
+    design = save(manager, study, DESIGN).json
+    manager.patch(f"/api/studies/{study['uuid']}", json={"status": "live"})
+    record_answer(app, tenant, study["uuid"], "weight", "72.5")
+    screening = design["sections"][0]["subsections"][0]["blocks"]
+    screening.append(question("pulse"))
+    added = save(manager, study, design)
+    assert added.status_code == 200 and added.json["version"] == 2
+    design = added.json
+    blocks = design["sections"][0]["subsections"][0]["blocks"]
+    blocks[:] = [b for b in blocks if b.get("code") not in ("weight", "bmi")]
+    removed = save(manager, study, design)
+    assert removed.status_code == 409 and removed.json["error"]["details"]["removed"] == ["weight"]
+    design = manager.get("/api/ecrf/", headers=headers).json
+    weight = next(
+        b for b in design["sections"][0]["subsections"][0]["blocks"] if b.get("code") == "weight"
+    )
+    weight["type"] = "integer"
+    weight["options"] = {}
+    retyped = save(manager, study, design)
+    assert retyped.status_code == 409 and retyped.json["error"]["details"]["retyped"] == ["weight"]
+    design = manager.get("/api/ecrf/", headers=headers).json
+    pulse_gone = [
+        b for b in design["sections"][0]["subsections"][0]["blocks"] if b.get("code") != "pulse"
+    ]
+    design["sections"][0]["subsections"][0]["blocks"] = pulse_gone
+    assert save(manager, study, design).json["version"] == 3  # no data: it may go
+
+
+def test_an_ended_study_s_ecrf_no_longer_changes(study):
+    manager = study["manager"]
+    design = save(manager, study, DESIGN).json
+    for status in ("live", "ended"):
+        manager.patch(f"/api/studies/{study['uuid']}", json={"status": status})
+    response = save(manager, study, design)
+    assert response.status_code == 409 and response.json["error"]["internal_name"] == "ECRF_LOCKED"
+
+
+def test_who_may_read_and_design(study, client_as, tenant):
+    manager, headers = study["manager"], study["headers"]
+    save(manager, study, DESIGN)
+    for role, can_design in (("investigator", False), ("viewer", False), ("data_manager", True)):
+        member = client_as(tenant, role)
+        manager.post(
+            "/api/study-users/", json={"user": str(member.user.uuid), "role": role}, headers=headers
+        )
+        assert member.get("/api/ecrf/", headers=headers).status_code == 200
+        assert (
+            member.put("/api/ecrf/", json=DESIGN, headers=headers).status_code != 403
+        ) is can_design
+
+
+def test_design_changes_are_audited(app, study, tenant):
+    save(study["manager"], study, DESIGN)
+    with app.app_context(), tenant_context(tenant):
+        created = (
+            db.session.execute(
+                sa.select(AuditRecord.changes).where(
+                    AuditRecord.object_type == "ecrf_blocks", AuditRecord.action == "create"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert {c["code"][1] for c in created} >= {"sex", "weight", "bmi", "pregnant", "ae"}
