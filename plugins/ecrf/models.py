@@ -77,3 +77,20 @@ class Answer(TenantModel, BaseModel, Audited):
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
     code: Mapped[str] = mapped_column(sa.String(40))
     value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+
+
+class SectionState(TenantModel):
+    """A subject's section: the version its answers are at (the ETag of data entry) and
+    its completion, kept current on every save."""
+
+    __tablename__ = "ecrf_section_states"
+    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
+    section_id: Mapped[int] = mapped_column(
+        sa.ForeignKey(Section.id, ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(default=0)
+    required: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)

@@ -1,19 +1,22 @@
-"""The eCRF design permission category."""
+"""The eCRF's permission categories: its design, and the data entered into it."""
 
 from __future__ import annotations
 
 from datacapt.permissions import Action, build_permission
 
-CATEGORY = "ecrf_design"
-ACTIONS = (Action.ACCESS, Action.EDIT)
+DESIGN = "ecrf_design"
+DATA_ENTRY = "data_entry"
+CATEGORIES = {DESIGN: (Action.ACCESS, Action.EDIT), DATA_ENTRY: (Action.ACCESS, Action.EDIT)}
 
-ACCESS = build_permission(CATEGORY, Action.ACCESS)
-EDIT = build_permission(CATEGORY, Action.EDIT)
+ACCESS = build_permission(DESIGN, Action.ACCESS)
+EDIT = build_permission(DESIGN, Action.EDIT)
+DATA_VIEW = build_permission(DATA_ENTRY, Action.ACCESS)
+DATA_EDIT = build_permission(DATA_ENTRY, Action.EDIT)
 
 DEFAULT_ROLE_PERMISSIONS = {
-    "study_manager": [ACCESS, EDIT],
-    "investigator": [ACCESS],
-    "monitor": [ACCESS],
-    "data_manager": [ACCESS, EDIT],
-    "viewer": [ACCESS],
+    "study_manager": [ACCESS, EDIT, DATA_VIEW],
+    "investigator": [ACCESS, DATA_VIEW, DATA_EDIT],
+    "monitor": [ACCESS, DATA_VIEW],
+    "data_manager": [ACCESS, EDIT, DATA_VIEW],
+    "viewer": [ACCESS, DATA_VIEW],
 }

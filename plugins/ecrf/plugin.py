@@ -6,7 +6,7 @@ from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
 from plugins.ecrf import __version__, permissions, routes
-from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
+from plugins.ecrf.models import Answer, Block, Ecrf, Section, SectionState, SubSection
 
 
 @hookimpl
@@ -23,7 +23,7 @@ def datacapt_manifest() -> PluginManifest:
 
 @hookimpl
 def datacapt_models():
-    return [Ecrf, Section, SubSection, Block, Answer]
+    return [Ecrf, Section, SubSection, Block, Answer, SectionState]
 
 
 @hookimpl
@@ -38,7 +38,7 @@ def datacapt_blueprints():
 
 @hookimpl
 def datacapt_permissions():
-    return {permissions.CATEGORY: permissions.ACTIONS}
+    return permissions.CATEGORIES
 
 
 @hookimpl

@@ -1,16 +1,26 @@
-"""The eCRF design of the study named by the Study-Uuid header, read and saved whole."""
+"""The eCRF of the study named by the Study-Uuid header: its design, read and saved
+whole; data entry per subject and section; progress and the study dashboard."""
 
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
-from plugins.ecrf import permissions, services
-from plugins.ecrf.schemas import EcrfReadSchema, EcrfWriteSchema
+from plugins.ecrf import entry, permissions, progress, services
+from plugins.ecrf.schemas import (
+    EcrfReadSchema,
+    EcrfWriteSchema,
+    SectionAnswersWriteSchema,
+    SubjectProgressReadSchema,
+)
+from plugins.subjects.services import get_subject
 
-blp = Blueprint("ecrf", __name__, url_prefix="/api/ecrf", description="eCRF design")
+blp = Blueprint(
+    "ecrf", __name__, url_prefix="/api/ecrf", description="eCRF: design, data entry, progress"
+)
 
 
 @blp.route("/")
@@ -28,3 +38,61 @@ class EcrfDesign(PermissionsRegistryMixin, MethodView):
         """Save the whole design: create, change, reorder and remove elements at once
         (elements keep their identity by uuid). See docs/forms.md for questions and rules."""
         return services.save_design(current_study(), data)
+
+
+@blp.route("/subjects/")
+class SubjectsProgress(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.DATA_VIEW}
+
+    @blp.response(200, SubjectProgressReadSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """The study's subjects (visible centers) with their completion."""
+        return progress.page_with_progress(current_study(), pagination_parameters)
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/sections/<uuid:section_uuid>")
+class SubjectSection(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.DATA_VIEW, "PUT": permissions.DATA_EDIT}
+
+    @blp.response(200, description="The section with its questions, answers and findings")
+    def get(self, subject_uuid, section_uuid):
+        """A subject's section: questions, answers, visibility, calculated values, findings
+        (the ETag header is the version to send back in If-Match)."""
+        study = current_study()
+        view = entry.read_section(study, get_subject(study, subject_uuid), section_uuid)
+        return view, 200, {"ETag": entry.etag(view["version"])}
+
+    @blp.arguments(SectionAnswersWriteSchema)
+    @blp.response(200, description="The section as saved")
+    def put(self, data, subject_uuid, section_uuid):
+        """Save some of the section's answers, based on the version read (If-Match); every
+        change after the first entry needs a Reason-For-Change."""
+        study = current_study()
+        view = entry.save_section(
+            study,
+            get_subject(study, subject_uuid),
+            section_uuid,
+            data["answers"],
+            request.headers.get("If-Match"),
+        )
+        return view, 200, {"ETag": entry.etag(view["version"])}
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/progress")
+class SubjectProgress(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.DATA_VIEW}
+
+    @blp.response(200, description="Completion per section and in total")
+    def get(self, subject_uuid):
+        study = current_study()
+        return progress.subject_progress(study, get_subject(study, subject_uuid))
+
+
+@blp.route("/dashboard")
+class Dashboard(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.DATA_VIEW}
+
+    @blp.response(200, description="Subjects per status; completion per section and center")
+    def get(self):
+        return progress.dashboard(current_study())

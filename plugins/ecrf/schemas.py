@@ -70,3 +70,19 @@ class EcrfWriteSchema(ma.Schema):
         unknown = ma.EXCLUDE
 
     sections = ma.fields.List(ma.fields.Nested(SectionSchema), required=True)
+
+
+class SectionAnswersWriteSchema(ma.Schema):
+    answers = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True
+    )
+
+
+class SubjectProgressReadSchema(ma.Schema):
+    uuid = ma.fields.UUID(attribute="subject.uuid")
+    study_subject_id = ma.fields.String(attribute="subject.study_subject_id")
+    status = ma.fields.String(attribute="subject.status")
+    center_code = ma.fields.String(attribute="subject.center.code")
+    required = ma.fields.Integer()
+    answered = ma.fields.Integer()
+    completion = ma.fields.Float(allow_none=True)

@@ -1,0 +1,271 @@
+"""Data entry: a subject's section with its questions, answers, visibility, calculated
+values and findings; saving a section's answers; progress kept current on each save.
+
+Logic reads the whole eCRF, so a display condition or a calculation may use answers of
+other sections. A save is checked per type (field errors), based on the version the
+client read (If-Match), then re-evaluated: calculated values are recomputed, answers of
+questions that became hidden are cleared, and every change is audited (a reason is needed
+for any change after the first entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.forms.questions import AnswerError, Question, QuestionType, clean_answer
+from datacapt.forms.state import FormState, evaluate_form
+from datacapt.i18n import Message
+from datacapt.studies.models import Study
+from plugins.ecrf.design import engine_questions
+from plugins.ecrf.models import Answer, Section, SectionState
+from plugins.ecrf.services import design, ecrf_of
+from plugins.subjects.models import SubjectInStudy
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+class _Form:
+    """The study's design with the engine's questions, by section."""
+
+    def __init__(self, study: Study) -> None:
+        self.document = design(study)
+        self.questions = engine_questions(self.document["sections"])
+        self.by_code = {q.code: q for q in self.questions}
+        self.section_codes = {
+            section["uuid"]: [
+                block["code"]
+                for sub in section["subsections"]
+                for block in sub["blocks"]
+                if block["kind"] == "question"
+            ]
+            for section in self.document["sections"]
+        }
+
+    def section(self, section_uuid: Any) -> dict[str, Any]:
+        for section in self.document["sections"]:
+            if section["uuid"] == section_uuid:
+                return section
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such section.")
+        )
+
+    def completion(self, state: FormState, section_uuid: Any) -> tuple[int, int]:
+        required = answered = 0
+        for code in self.section_codes[section_uuid]:
+            question = self.by_code[code]
+            if (
+                question.required
+                and question.type != QuestionType.CALCULATED
+                and code in state.visible
+            ):
+                required += 1
+                answered += state.answers.get(code) not in (None, "", [])
+        return required, answered
+
+
+def _answers(participation: SubjectInStudy) -> dict[str, Any]:
+    rows = db.session.execute(
+        sa.select(Answer.code, Answer.value).where(Answer.subject_in_study_id == participation.id)
+    )
+    return dict(rows.all())
+
+
+def _section_ids(study: Study) -> dict[Any, int]:
+    ecrf = ecrf_of(study)
+    return dict(
+        db.session.execute(
+            sa.select(Section.uuid, Section.id).where(Section.ecrf_id == ecrf.id)
+        ).all()
+    )
+
+
+def _version(participation: SubjectInStudy, section_id: int, lock: bool = False) -> int:
+    statement = sa.select(SectionState.version).where(
+        SectionState.subject_in_study_id == participation.id, SectionState.section_id == section_id
+    )
+    if lock:
+        db.session.execute(
+            insert(SectionState)
+            .values(
+                subject_in_study_id=participation.id,
+                section_id=section_id,
+                version=0,
+                required=0,
+                answered=0,
+            )
+            .on_conflict_do_nothing()
+        )
+        statement = statement.with_for_update()
+    return db.session.execute(statement).scalar_one_or_none() or 0
+
+
+def _view(
+    form: _Form,
+    section: Mapping[str, Any],
+    participation: SubjectInStudy,
+    state: FormState,
+    version: int,
+) -> dict[str, Any]:
+    codes = set(form.section_codes[section["uuid"]])
+    required, answered = form.completion(state, section["uuid"])
+    blocks = []
+    for sub in section["subsections"]:
+        for block in sub["blocks"]:
+            if block["kind"] != "question":
+                blocks.append({"kind": "static", "content": block["content"]})
+                continue
+            code = block["code"]
+            blocks.append(
+                {
+                    "kind": "question",
+                    "code": code,
+                    "type": block["type"],
+                    "label": block["label"],
+                    "help": block["help"],
+                    "required": block["required"],
+                    "options": block["options"],
+                    "visible": code in state.visible,
+                    "value": state.answers.get(code),
+                }
+            )
+    return {
+        "subject": participation.uuid,
+        "section": section["uuid"],
+        "title": section["title"],
+        "version": version,
+        "blocks": blocks,
+        "findings": [
+            {"code": f.code, "level": f.level, "message": f.message}
+            for f in state.findings
+            if f.code in codes
+        ],
+        "progress": {"required": required, "answered": answered},
+    }
+
+
+def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any) -> dict[str, Any]:
+    form = _Form(study)
+    section = form.section(section_uuid)
+    state = evaluate_form(form.questions, _answers(participation))
+    return _view(
+        form,
+        section,
+        participation,
+        state,
+        _version(participation, _section_ids(study)[section_uuid]),
+    )
+
+
+def _cleaned(form: _Form, section_uuid: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+    codes = set(form.section_codes[section_uuid])
+    cleaned, errors = {}, {}
+    for code, value in given.items():
+        question: Question | None = form.by_code.get(code) if code in codes else None
+        if question is None:
+            errors[code] = [Message("Not a question of this section.")]
+            continue
+        try:
+            cleaned[code] = clean_answer(question, value)
+        except AnswerError as exc:
+            errors[code] = [str(exc)]
+    if errors:
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.VALIDATION_FAILED,
+            Message("Some answers do not fit their questions."),
+            fields=errors,
+        )
+    return cleaned
+
+
+def save_section(
+    study: Study,
+    participation: SubjectInStudy,
+    section_uuid: Any,
+    given: Mapping[str, Any],
+    if_match: str | None,
+) -> dict[str, Any]:
+    """Save some answers of a section (partial saves allowed); 412 when the read is stale."""
+    form = _Form(study)
+    section = form.section(section_uuid)
+    cleaned = _cleaned(form, section_uuid, given)
+    section_ids = _section_ids(study)
+    if if_match is None:
+        raise DatacaptException(
+            ErrorCode.PRECONDITION_REQUIRED,
+            InternalCodes.PRECONDITION_REQUIRED,
+            Message("Send If-Match with the ETag of the section you read."),
+        )
+    version = _version(participation, section_ids[section_uuid], lock=True)
+    if if_match.strip() != etag(version):
+        raise DatacaptException(
+            ErrorCode.PRECONDITION_FAILED,
+            InternalCodes.PRECONDITION_FAILED,
+            Message("The section changed since you read it: read it again."),
+            details={"version": version},
+        )
+    before = _answers(participation)
+    state = evaluate_form(form.questions, {**before, **cleaned})
+    changed = {code for code in form.by_code if state.answers.get(code) != before.get(code)}
+    rows = {
+        row.code: row
+        for row in db.session.execute(
+            sa.select(Answer).where(
+                Answer.subject_in_study_id == participation.id, Answer.code.in_(changed)
+            )
+        ).scalars()
+    }
+    for code in changed:
+        if code in rows:
+            rows[code].value = state.answers.get(code)
+        else:
+            db.session.add(
+                Answer(
+                    subject_in_study_id=participation.id, code=code, value=state.answers.get(code)
+                )
+            )
+    _record_progress(form, participation, state, section_ids, changed | {*cleaned}, section_uuid)
+    db.session.commit()
+    return _view(
+        form, section, participation, state, _version(participation, section_ids[section_uuid])
+    )
+
+
+def _record_progress(
+    form: _Form,
+    participation: SubjectInStudy,
+    state: FormState,
+    section_ids: Mapping[Any, int],
+    touched: set[str],
+    saved_section: Any,
+) -> None:
+    """Every section's completion for the subject, and a new version where answers moved."""
+    for section_uuid, codes in form.section_codes.items():
+        required, answered = form.completion(state, section_uuid)
+        moved = section_uuid == saved_section or bool(touched & set(codes))
+        db.session.execute(
+            insert(SectionState)
+            .values(
+                subject_in_study_id=participation.id,
+                section_id=section_ids[section_uuid],
+                version=1 if moved else 0,
+                required=required,
+                answered=answered,
+            )
+            .on_conflict_do_update(
+                index_elements=[SectionState.subject_in_study_id, SectionState.section_id],
+                set_={
+                    "required": required,
+                    "answered": answered,
+                    "version": SectionState.version + (1 if moved else 0),
+                },
+            )
+        )

@@ -1,0 +1,330 @@
+"""Data entry: sections read with logic and calculations, saves checked per type, stale
+saves refused, hidden answers cleared, every change audited with its reason, progress."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from datacapt.audit.models import AuditRecord
+from datacapt.database import db
+from datacapt.tenancy import tenant_context
+
+
+def q(code, kind="integer", **fields):
+    return {"kind": "question", "code": code, "type": kind, "label": {"en": code}, **fields}
+
+
+DESIGN = {
+    "sections": [
+        {
+            "title": {"en": "Screening"},
+            "subsections": [
+                {
+                    "title": {"en": "Base"},
+                    "blocks": [
+                        {"kind": "static", "content": {"en": "Measure the subject."}},
+                        q(
+                            "sex",
+                            "single_choice",
+                            required=True,
+                            options={"choices": [{"value": "F"}, {"value": "M"}]},
+                        ),
+                        q(
+                            "pregnant",
+                            "yes_no",
+                            required=True,
+                            visible_if={"==": [{"var": "sex"}, "F"]},
+                        ),
+                        q(
+                            "weight",
+                            "decimal",
+                            required=True,
+                            options={"precision": 1, "min": 20, "max": 300},
+                        ),
+                        q("height", "decimal", required=True, options={"precision": 2}),
+                        q(
+                            "bmi",
+                            "calculated",
+                            calculation={
+                                "round": [
+                                    {
+                                        "/": [
+                                            {"var": "weight"},
+                                            {"*": [{"var": "height"}, {"var": "height"}]},
+                                        ]
+                                    },
+                                    1,
+                                ]
+                            },
+                            validations=[
+                                {
+                                    "rule": {">": [{"var": "bmi"}, 40]},
+                                    "level": "warning",
+                                    "message": "BMI above 40",
+                                }
+                            ],
+                        ),
+                        q("visit_date", "date", options={"partial": True}),
+                        q("visit_time", "time"),
+                        q(
+                            "symptoms",
+                            "multiple_choice",
+                            options={"choices": [{"value": "cough"}, {"value": "fever"}]},
+                        ),
+                        q("pain", "scale", options={"min": 0, "max": 10, "step": 1}),
+                        q("note", "long_text"),
+                    ],
+                }
+            ],
+        },
+        {
+            "title": {"en": "Week 4"},
+            "subsections": [
+                {
+                    "title": {"en": "Follow-up"},
+                    "blocks": [
+                        q(
+                            "pregnancy_test",
+                            "yes_no",
+                            required=True,
+                            visible_if={"==": [{"var": "sex"}, "F"]},
+                        ),
+                        q(
+                            "ae",
+                            "repeating_group",
+                            columns=[
+                                {"code": "term", "type": "short_text", "required": True},
+                                {"code": "onset", "type": "date"},
+                            ],
+                        ),
+                    ],
+                }
+            ],
+        },
+    ]
+}
+
+
+@pytest.fixture
+def trial(enable_plugins, client_as, tenant):
+    """A study with the design, two centers, an investigator and a subject at Paris."""
+    enable_plugins(tenant, "ecrf")
+    manager = client_as(tenant, "study_manager")
+    study = manager.post("/api/studies/", json={"reference": "ENTRY", "name": "Entry"}).json
+    headers = {"Study-Uuid": study["uuid"]}
+    centers = {}
+    for code in ("PAR", "LYO"):
+        center = manager.post(
+            "/api/centers/", json={"code": code, "name": code, "country": "FR"}
+        ).json
+        manager.post("/api/study-centers/", json={"center": center["uuid"]}, headers=headers)
+        centers[code] = center["uuid"]
+    design = manager.put("/api/ecrf/", json=DESIGN, headers=headers).json
+    investigator = client_as(tenant, "investigator")
+    manager.post(
+        "/api/study-users/",
+        json={"user": str(investigator.user.uuid), "role": "investigator"},
+        headers=headers,
+    )
+    subject = investigator.post(
+        "/api/subjects/",
+        json={"center": centers["PAR"], "personal_data": {"last_name": "Secret"}},
+        headers=headers,
+    ).json
+    sections = [s["uuid"] for s in design["sections"]]
+    return {
+        "headers": headers,
+        "centers": centers,
+        "manager": manager,
+        "investigator": investigator,
+        "subject": subject["uuid"],
+        "sections": sections,
+        "study": study["uuid"],
+    }
+
+
+def url(trial, section: int = 0) -> str:
+    return f"/api/ecrf/subjects/{trial['subject']}/sections/{trial['sections'][section]}"
+
+
+def read(client, trial, section: int = 0):
+    return client.get(url(trial, section), headers=trial["headers"])
+
+
+def save(
+    client, trial, answers, section: int = 0, etag: str | None = "read", reason: str | None = None
+):
+    if etag == "read":
+        etag = read(client, trial, section).headers["ETag"]
+    headers = {
+        **trial["headers"],
+        **({"If-Match": etag} if etag else {}),
+        **({"Reason-For-Change": reason} if reason else {}),
+    }
+    return client.put(url(trial, section), json={"answers": answers}, headers=headers)
+
+
+def values(view) -> dict:
+    return {b["code"]: b["value"] for b in view["blocks"] if b["kind"] == "question"}
+
+
+def test_a_section_reads_with_visibility_values_and_no_personal_data(trial):
+    view = read(trial["investigator"], trial)
+    assert view.status_code == 200 and view.headers["ETag"] == '"0"'
+    visible = {b["code"]: b["visible"] for b in view.json["blocks"] if b["kind"] == "question"}
+    assert visible["sex"] and not visible["pregnant"]  # sex unanswered: not "F"
+    assert view.json["blocks"][0] == {"kind": "static", "content": {"en": "Measure the subject."}}
+    assert "Secret" not in str(view.json)
+
+
+def test_saving_computes_checks_and_counts(trial):
+    investigator = trial["investigator"]
+    saved = save(
+        investigator,
+        trial,
+        {
+            "sex": "F",
+            "pregnant": False,
+            "weight": "130",
+            "height": "1.75",
+            "visit_date": "2026-03",
+            "visit_time": "09:15",
+            "symptoms": ["fever", "cough"],
+            "pain": 3,
+            "note": "ok",
+        },
+    )
+    assert saved.status_code == 200, saved.json
+    assert saved.headers["ETag"] == '"1"'
+    answers = values(saved.json)
+    assert (
+        answers["bmi"] == 42.4
+        and answers["weight"] == "130"
+        and answers["symptoms"] == ["cough", "fever"]
+    )
+    assert saved.json["findings"] == [
+        {"code": "bmi", "level": "warning", "message": "BMI above 40"}
+    ]
+    assert saved.json["progress"] == {"required": 4, "answered": 4}
+    week4 = read(investigator, trial, 1).json
+    assert {b["code"]: b["visible"] for b in week4["blocks"]}[
+        "pregnancy_test"
+    ] is True  # logic across sections
+    progress = investigator.get(
+        f"/api/ecrf/subjects/{trial['subject']}/progress", headers=trial["headers"]
+    ).json
+    assert (progress["required"], progress["answered"]) == (5, 4)
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({"weight": "heavy"}, "weight"),
+        ({"weight": "12.34"}, "weight"),
+        ({"weight": "500"}, "weight"),
+        ({"sex": "X"}, "sex"),
+        ({"pregnant": "yes"}, "pregnant"),
+        ({"visit_date": "2026-13-01"}, "visit_date"),
+        ({"visit_time": "9h"}, "visit_time"),
+        ({"symptoms": ["sneeze"]}, "symptoms"),
+        ({"pain": 11}, "pain"),
+        ({"bmi": 20}, "bmi"),
+        ({"ghost": 1}, "ghost"),
+        ({"ae": [{"onset": "2026-01-01"}]}, "ae"),
+    ],
+)
+def test_bad_answers_get_field_errors_and_write_nothing(trial, answers, field):
+    response = save(trial["investigator"], trial, answers, section=1 if "ae" in answers else 0)
+    assert response.status_code == 422 and field in response.json["error"]["fields"]
+    assert read(trial["investigator"], trial).headers["ETag"] == '"0"'
+
+
+def test_a_save_must_name_and_match_the_version_it_read(trial):
+    investigator = trial["investigator"]
+    assert save(investigator, trial, {"sex": "M"}, etag=None).status_code == 428
+    stale = read(investigator, trial).headers["ETag"]
+    save(investigator, trial, {"sex": "M"})
+    refused = save(investigator, trial, {"weight": "80"}, etag=stale)
+    assert (
+        refused.status_code == 412
+        and refused.json["error"]["internal_name"] == "PRECONDITION_FAILED"
+    )
+    assert values(read(investigator, trial).json)["weight"] is None
+
+
+def test_changes_after_the_first_entry_need_a_reason_and_hidden_answers_are_cleared(
+    app, tenant, trial
+):
+    investigator = trial["investigator"]
+    save(investigator, trial, {"sex": "F", "pregnant": True})
+    refused = save(investigator, trial, {"sex": "M"})
+    assert (
+        refused.status_code == 422
+        and refused.json["error"]["internal_name"] == "REASON_FOR_CHANGE_REQUIRED"
+    )
+    assert values(read(investigator, trial).json)["sex"] == "F"
+    changed = save(investigator, trial, {"sex": "M"}, reason="Entered for the wrong subject")
+    assert changed.status_code == 200
+    answers = values(changed.json)
+    assert answers["sex"] == "M" and answers["pregnant"] is None  # hidden now: cleared
+    with app.app_context(), tenant_context(tenant):
+        updates = db.session.execute(
+            sa.select(AuditRecord.changes, AuditRecord.reason).where(
+                AuditRecord.object_type == "ecrf_answers", AuditRecord.action == "update"
+            )
+        ).all()
+    assert {(c["value"][0], c["value"][1], r) for c, r in updates} == {
+        ("F", "M", "Entered for the wrong subject"),
+        (True, None, "Entered for the wrong subject"),
+    }
+
+
+def test_repeating_groups_are_saved_row_by_row(trial):
+    saved = save(
+        trial["investigator"],
+        trial,
+        {"ae": [{"term": "Headache", "onset": "2026-03-02"}]},
+        section=1,
+    )
+    assert values(saved.json)["ae"] == [{"term": "Headache", "onset": "2026-03-02"}]
+
+
+def test_center_restriction_and_permissions_hold(trial, client_as, tenant):
+    headers = trial["headers"]
+    lyon_only = client_as(tenant, "investigator")
+    trial["manager"].post(
+        "/api/study-users/",
+        json={
+            "user": str(lyon_only.user.uuid),
+            "role": "investigator",
+            "all_centers": False,
+            "centers": [trial["centers"]["LYO"]],
+        },
+        headers=headers,
+    )
+    assert read(lyon_only, trial).status_code == 404
+    viewer = client_as(tenant, "viewer")
+    trial["manager"].post(
+        "/api/study-users/", json={"user": str(viewer.user.uuid), "role": "viewer"}, headers=headers
+    )
+    assert read(viewer, trial).status_code == 200
+    assert save(viewer, trial, {"sex": "M"}).status_code == 403
+
+
+def test_lists_and_dashboard_show_completion(trial):
+    investigator, headers = trial["investigator"], trial["headers"]
+    investigator.post("/api/subjects/", json={"center": trial["centers"]["LYO"]}, headers=headers)
+    save(investigator, trial, {"sex": "M", "weight": "70", "height": "1.80"})
+    listed = investigator.get("/api/ecrf/subjects/", headers=headers).json
+    assert [(s["study_subject_id"], s["required"], s["answered"]) for s in listed] == [
+        ("LYO-001", 0, 0),
+        ("PAR-001", 3, 3),
+    ]
+    board = investigator.get("/api/ecrf/dashboard", headers=headers).json
+    assert board["subjects_per_status"] == {"screening": 2}
+    assert [(s["title"]["en"], s["completion"]) for s in board["sections"]] == [
+        ("Screening", 1.0),
+        ("Week 4", None),
+    ]
+    assert [(c["code"], c["completion"]) for c in board["centers"]] == [("PAR", 1.0)]
