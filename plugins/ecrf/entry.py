@@ -16,14 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from datacapt.database import db
+from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.questions import AnswerError, Question, QuestionType, clean_answer
 from datacapt.forms.state import FormState, evaluate_form
 from datacapt.i18n import Message
 from datacapt.studies.models import Study
 from plugins.ecrf.design import engine_questions
-from plugins.ecrf.models import Answer, Section, SectionState
+from plugins.ecrf.models import Answer, DataQuery, QueryStatus, Section, SectionState
 from plugins.ecrf.services import design, ecrf_of
 from plugins.subjects.models import SubjectInStudy
 
@@ -142,13 +142,47 @@ def _view(
         "title": section["title"],
         "version": version,
         "blocks": blocks,
-        "findings": [
-            {"code": f.code, "level": f.level, "message": f.message}
-            for f in state.findings
-            if f.code in codes
+        "queries": [
+            {
+                "uuid": query.uuid,
+                "code": query.code,
+                "level": query.level,
+                "message": query.message,
+                "opened_at": query.created_at,
+            }
+            for query in _open_queries(participation)
+            if query.code in codes
         ],
         "progress": {"required": required, "answered": answered},
     }
+
+
+def _open_queries(participation: SubjectInStudy) -> list[DataQuery]:
+    return list(
+        db.session.execute(
+            sa.select(DataQuery)
+            .where(
+                DataQuery.subject_in_study_id == participation.id,
+                DataQuery.status == QueryStatus.OPEN,
+            )
+            .order_by(DataQuery.id)
+        ).scalars()
+    )
+
+
+def _sync_queries(participation: SubjectInStudy, state: FormState) -> None:
+    """Open a query for each new finding; close those whose finding is gone."""
+    findings = {(f.code, f.level, f.message) for f in state.findings}
+    open_queries = {(q.code, q.level, q.message): q for q in _open_queries(participation)}
+    for key in findings - set(open_queries):
+        code, level, message = key
+        db.session.add(
+            DataQuery(subject_in_study_id=participation.id, code=code, level=level, message=message)
+        )
+    for key, query in open_queries.items():
+        if key not in findings:
+            query.status, query.closed_at = QueryStatus.CLOSED, utcnow()
+    db.session.flush()
 
 
 def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any) -> dict[str, Any]:
@@ -233,6 +267,7 @@ def save_section(
                 )
             )
     _record_progress(form, participation, state, section_ids, changed | {*cleaned}, section_uuid)
+    _sync_queries(participation, state)
     db.session.commit()
     return _view(
         form, section, participation, state, _version(participation, section_ids[section_uuid])

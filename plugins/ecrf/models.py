@@ -3,6 +3,8 @@ content), in order; and the answers entered for each subject."""
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 from typing import Any
 
 import sqlalchemy as sa
@@ -94,3 +96,23 @@ class SectionState(TenantModel):
     version: Mapped[int] = mapped_column(default=0)
     required: Mapped[int] = mapped_column(default=0)
     answered: Mapped[int] = mapped_column(default=0)
+
+
+class QueryStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class DataQuery(TenantModel, BaseModel, Audited):
+    """A question raised on a data point by a validation rule: opened when the rule holds
+    after a save, closed automatically when it no longer does (the monitoring module
+    answers and closes them by hand)."""
+
+    __tablename__ = "ecrf_queries"
+
+    subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    level: Mapped[str] = mapped_column(sa.String(20))
+    message: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(20), default=QueryStatus.OPEN)
+    closed_at: Mapped[dt.datetime | None]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
 from plugins.ecrf import __version__, permissions, routes
-from plugins.ecrf.models import Answer, Block, Ecrf, Section, SectionState, SubSection
+from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, Section, SectionState, SubSection
 
 
 @hookimpl
@@ -23,7 +23,7 @@ def datacapt_manifest() -> PluginManifest:
 
 @hookimpl
 def datacapt_models():
-    return [Ecrf, Section, SubSection, Block, Answer, SectionState]
+    return [Ecrf, Section, SubSection, Block, Answer, SectionState, DataQuery]
 
 
 @hookimpl

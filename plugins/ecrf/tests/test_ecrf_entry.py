@@ -203,9 +203,8 @@ def test_saving_computes_checks_and_counts(trial):
         and answers["weight"] == "130"
         and answers["symptoms"] == ["cough", "fever"]
     )
-    assert saved.json["findings"] == [
-        {"code": "bmi", "level": "warning", "message": "BMI above 40"}
-    ]
+    (query,) = saved.json["queries"]
+    assert (query["code"], query["level"], query["message"]) == ("bmi", "warning", "BMI above 40")
     assert saved.json["progress"] == {"required": 4, "answered": 4}
     week4 = read(investigator, trial, 1).json
     assert {b["code"]: b["visible"] for b in week4["blocks"]}[
@@ -278,6 +277,18 @@ def test_changes_after_the_first_entry_need_a_reason_and_hidden_answers_are_clea
         ("F", "M", "Entered for the wrong subject"),
         (True, None, "Entered for the wrong subject"),
     }
+
+
+def test_validation_rules_open_queries_that_close_when_the_data_is_corrected(trial):
+    investigator = trial["investigator"]
+    opened = save(investigator, trial, {"sex": "M", "weight": "130", "height": "1.75"}).json
+    assert [q["code"] for q in opened["queries"]] == ["bmi"]
+    again = save(investigator, trial, {"note": "seen"}).json
+    assert [q["uuid"] for q in again["queries"]] == [
+        opened["queries"][0]["uuid"]
+    ]  # not opened twice
+    corrected = save(investigator, trial, {"weight": "70"}, reason="Typo: 70 kg").json
+    assert corrected["queries"] == []
 
 
 def test_repeating_groups_are_saved_row_by_row(trial):
