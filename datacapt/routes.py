@@ -2,6 +2,7 @@
 
 from datacapt.apikeys.routes import blp as api_keys_blp
 from datacapt.audit.routes import blp as audit_blp
+from datacapt.files.routes import blp as files_blp
 from datacapt.identity.routes import auth_blp, users_blp
 from datacapt.invitations.routes import accept_blp
 from datacapt.invitations.routes import blp as invitations_blp
@@ -25,6 +26,7 @@ CORE_BLUEPRINTS = (
     study_users_blp,
     invitations_blp,
     audit_blp,
+    files_blp,
     plugins_blp,
     operator_blp,
 )

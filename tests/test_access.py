@@ -115,6 +115,8 @@ MATRIX = [
     ("GET", "/api/tenant/settings", False, None, ADMIN),
     ("GET", "/api/audit-trails/", False, None, {"administrator", "monitor", "data_manager"}),
     ("GET", "/api/audit-trails/export", False, None, {"administrator", "data_manager"}),
+    ("POST", "/api/files/", False, {}, {"administrator", "study_manager", "investigator"}),
+    ("GET", f"/api/files/{NOWHERE}", False, None, EVERYONE - {"viewer"}),
     ("PATCH", "/api/tenant/settings", False, {}, ADMIN),
     ("GET", "/api/studies/", False, None, EVERYONE),
     ("POST", "/api/studies/", False, {}, MANAGERS),

@@ -48,6 +48,15 @@ class Settings:
     log_level: str = "INFO"
     plugins: tuple[str, ...] | None = None  # None: every installed plugin
     host_cache_seconds: float = 2.0
+    files_dir: Path | None = None  # default: DATACAPT_VAR_DIR/files
+    max_upload_bytes: int = 10 * 1024 * 1024
+    file_types: tuple[str, ...] = (
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "text/csv",
+        "text/plain",
+    )
     mail_url: str = "console://"
     mail_from: str = "Datacapt <no-reply@localhost>"
     # Where links in emails point (password reset, invitations): the frontend's address.
@@ -69,6 +78,10 @@ class Settings:
             "log_level": env.get("LOG_LEVEL", "INFO"),
             "plugins": _names(env.get("DATACAPT_PLUGINS")),
             "host_cache_seconds": float(env.get("DATACAPT_HOST_CACHE_SECONDS") or 2.0),
+            "files_dir": Path(env["DATACAPT_FILES_DIR"]) if env.get("DATACAPT_FILES_DIR") else None,
+            "max_upload_bytes": _int(env.get("DATACAPT_MAX_UPLOAD_BYTES"), 10 * 1024 * 1024),
+            "file_types": _names(env.get("DATACAPT_FILE_TYPES"))
+            or ("application/pdf", "image/png", "image/jpeg", "text/csv", "text/plain"),
             "mail_url": env.get("MAIL_URL") or "console://",
             "mail_from": env.get("MAIL_FROM") or "Datacapt <no-reply@localhost>",
             "frontend_url": env.get("DATACAPT_FRONTEND_URL") or "http://localhost:5000",

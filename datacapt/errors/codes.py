@@ -103,6 +103,7 @@ class InternalCodes(enum.IntEnum):
     ECRF_DESIGN_INVALID = 7000
     ECRF_CHANGE_REFUSED = 7001
     ECRF_LOCKED = 7002
+    FILE_REFUSED = 7003
 
 
 HTTP_DEFAULT_INTERNAL_CODES: dict[ErrorCode, InternalCodes] = {

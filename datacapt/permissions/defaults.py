@@ -13,6 +13,8 @@ from datacapt.permissions.registry import (
     CENTERS_ACCESS,
     CENTERS_ADD,
     CENTERS_EDIT,
+    FILES_ACCESS,
+    FILES_ADD,
     INVITATIONS_ACCESS,
     INVITATIONS_ADD,
     INVITATIONS_DELETE,
@@ -57,16 +59,20 @@ DEFAULT_ROLES: dict[str, tuple[str, frozenset[str]]] = {
                 INVITATIONS_RESEND,
                 INVITATIONS_DELETE,
                 USERS_ACCESS,
+                FILES_ACCESS,
+                FILES_ADD,
             }
         ),
     ),
     INVESTIGATOR: (
         "Investigator: enters and signs the data of a site",
-        frozenset({STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS}),
+        frozenset({STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS, FILES_ACCESS, FILES_ADD}),
     ),
     MONITOR: (
         "Monitor (clinical research associate): reviews and verifies data",
-        frozenset({STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS, AUDIT_TRAILS_ACCESS}),
+        frozenset(
+            {STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS, AUDIT_TRAILS_ACCESS, FILES_ACCESS}
+        ),
     ),
     DATA_MANAGER: (
         "Data manager: cleans and exports data",
@@ -77,6 +83,7 @@ DEFAULT_ROLES: dict[str, tuple[str, frozenset[str]]] = {
                 STUDY_USERS_ACCESS,
                 AUDIT_TRAILS_ACCESS,
                 AUDIT_TRAILS_EXPORT,
+                FILES_ACCESS,
             }
         ),
     ),

@@ -30,6 +30,7 @@ class Categories(enum.StrEnum):
     INVITATIONS = "invitations"
     TENANT_SETTINGS = "tenant_settings"
     AUDIT_TRAILS = "audit_trails"
+    FILES = "files"
 
 
 CORE_ACTIONS: dict[Categories, tuple[Action, ...]] = {
@@ -42,6 +43,7 @@ CORE_ACTIONS: dict[Categories, tuple[Action, ...]] = {
     Categories.INVITATIONS: (Action.ACCESS, Action.ADD, Action.RESEND, Action.DELETE),
     Categories.TENANT_SETTINGS: (Action.ACCESS, Action.EDIT),
     Categories.AUDIT_TRAILS: (Action.ACCESS, Action.EXPORT),
+    Categories.FILES: (Action.ACCESS, Action.ADD),
 }
 
 # Every permission, also those of plugins loaded later: what administrators hold.
@@ -146,3 +148,5 @@ TENANT_SETTINGS_ACCESS = _p(Categories.TENANT_SETTINGS, Action.ACCESS)
 TENANT_SETTINGS_EDIT = _p(Categories.TENANT_SETTINGS, Action.EDIT)
 AUDIT_TRAILS_ACCESS = _p(Categories.AUDIT_TRAILS, Action.ACCESS)
 AUDIT_TRAILS_EXPORT = _p(Categories.AUDIT_TRAILS, Action.EXPORT)
+FILES_ACCESS = _p(Categories.FILES, Action.ACCESS)
+FILES_ADD = _p(Categories.FILES, Action.ADD)

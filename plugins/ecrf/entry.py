@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.files.services import exists as file_exists
 from datacapt.forms.questions import AnswerError, Question, QuestionType, clean_answer
 from datacapt.forms.state import FormState, evaluate_form
 from datacapt.i18n import Message
@@ -210,6 +211,9 @@ def _cleaned(form: _Form, section_uuid: Any, given: Mapping[str, Any]) -> dict[s
             cleaned[code] = clean_answer(question, value)
         except AnswerError as exc:
             errors[code] = [str(exc)]
+            continue
+        if question.type == QuestionType.FILE and cleaned[code] and not file_exists(cleaned[code]):
+            errors[code] = [Message("No such uploaded file.")]
     if errors:
         raise DatacaptException(
             ErrorCode.VALIDATION_ERROR,

@@ -339,3 +339,21 @@ def test_lists_and_dashboard_show_completion(trial):
         ("Week 4", None),
     ]
     assert [(c["code"], c["completion"]) for c in board["centers"]] == [("PAR", 1.0)]
+
+
+def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
+    import io
+
+    manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
+    design = manager.get("/api/ecrf/", headers=headers).json
+    design["sections"][1]["subsections"][0]["blocks"].append(q("ecg", "file"))
+    assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
+    missing = save(investigator, trial, {"ecg": "0b1d2c3e-0000-4000-8000-000000000000"}, section=1)
+    assert missing.status_code == 422 and "ecg" in missing.json["error"]["fields"]
+    uploaded = investigator.post(
+        "/api/files/",
+        data={"file": (io.BytesIO(b"%PDF-1.7 trace"), "ecg.pdf", "application/pdf")},
+        content_type="multipart/form-data",
+    ).json
+    saved = save(investigator, trial, {"ecg": uploaded["uuid"]}, section=1)
+    assert saved.status_code == 200 and values(saved.json)["ecg"] == uploaded["uuid"]

@@ -1,0 +1,50 @@
+"""POST /api/files/ (multipart upload) and GET /api/files/<uuid> (download)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import request, send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from datacapt.files import services
+from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.permissions.registry import FILES_ACCESS, FILES_ADD
+
+blp = Blueprint("files", __name__, url_prefix="/api/files", description="Uploaded files")
+
+
+class StoredFileReadSchema(ma.Schema):
+    uuid = ma.fields.UUID()
+    name = ma.fields.String()
+    content_type = ma.fields.String()
+    size = ma.fields.Integer()
+    sha256 = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+
+
+@blp.route("/")
+class Files(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"POST": FILES_ADD}
+
+    @blp.response(201, StoredFileReadSchema)
+    def post(self):
+        """Upload one file (multipart field `file`); its id is what a file question takes."""
+        return services.store(request.files.get("file"))
+
+
+@blp.route("/<uuid:file_uuid>")
+class FileDetail(PermissionsRegistryMixin, MethodView):
+    REQUIRES_STUDY = False
+    permissions_registry = {"GET": FILES_ACCESS}
+
+    @blp.response(200, description="The file's content")
+    def get(self, file_uuid):
+        stored = services.get_file(file_uuid)
+        return send_file(
+            services.path_of(stored),
+            mimetype=stored.content_type,
+            as_attachment=True,
+            download_name=stored.name,
+        )

@@ -1,0 +1,100 @@
+"""The file-storage service: uploads checked for size and type (the declared type must
+match the content's signature), stored under the tenant, served only to it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.files.models import StoredFile
+from datacapt.i18n import Message
+from datacapt.tenancy.context import current_tenant
+
+CHUNK = 64 * 1024
+# What a file of each type starts with (types absent here are text and have none).
+SIGNATURES = {
+    "application/pdf": b"%PDF-",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+    "image/jpeg": b"\xff\xd8\xff",
+}
+
+
+def _refused(message: Message) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.VALIDATION_ERROR, InternalCodes.FILE_REFUSED, message, fields={"file": [message]}
+    )
+
+
+def _directory() -> Path:
+    path = Path(current_app.config["DATACAPT_FILES_DIR"]) / current_tenant().schema_name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(upload: FileStorage | None) -> StoredFile:
+    if upload is None or not upload.filename:
+        raise _refused(Message("Send the file in the multipart field 'file'."))
+    allowed = current_app.config["DATACAPT_FILE_TYPES"]
+    content_type = (upload.mimetype or "").lower()
+    if content_type not in allowed:
+        raise _refused(Message("Files of type {type} are not accepted.", type=content_type or "?"))
+    limit = current_app.config["DATACAPT_MAX_UPLOAD_BYTES"]
+    digest, size, head = hashlib.sha256(), 0, b""
+    directory = _directory()
+    handle, temporary = tempfile.mkstemp(dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            while chunk := upload.stream.read(CHUNK):
+                head = head or chunk[:16]
+                size += len(chunk)
+                if size > limit:
+                    raise _refused(Message("Files are limited to {size} bytes.", size=limit))
+                digest.update(chunk)
+                out.write(chunk)
+        signature = SIGNATURES.get(content_type)
+        if signature and not head.startswith(signature):
+            raise _refused(Message("The content is not a {type} file.", type=content_type))
+        stored = StoredFile(
+            name=Path(upload.filename).name[:255],
+            content_type=content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+        )
+        db.session.add(stored)
+        db.session.flush()
+        os.replace(temporary, directory / str(stored.uuid))
+        db.session.commit()
+        return stored
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def get_file(file_uuid: Any) -> StoredFile:
+    stored = db.session.execute(
+        sa.select(StoredFile).where(StoredFile.uuid == file_uuid)
+    ).scalar_one_or_none()
+    if stored is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such file.")
+        )
+    return stored
+
+
+def path_of(stored: StoredFile) -> Path:
+    return _directory() / str(stored.uuid)
+
+
+def exists(file_uuid: str) -> bool:
+    return db.session.execute(
+        sa.select(sa.exists().where(sa.cast(StoredFile.uuid, sa.String) == file_uuid))
+    ).scalar()
