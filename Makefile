@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/plugins.py
 	$(BIN)/python bench/access.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/ecrf.py
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/jobs.py --no-fork
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import statistics
@@ -48,6 +49,50 @@ def create_bench_tenants(count: int) -> list[str]:
     for schema in schemas:
         create_tenant(schema, f"Bench {schema}", [f"{schema.replace('_', '-')}.bench"])
     return schemas
+
+
+HOST = "127.0.0.1"
+
+
+def serve(
+    app_path: str, port: int, env: dict[str, str], probe: str = "/health"
+) -> subprocess.Popen:
+    """Start gunicorn (2 sync workers) on loopback; return once ``probe`` answers."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+            app_path,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=1)
+            connection.request("GET", probe)
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{app_path} did not start")
+
+
+def request(port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None):
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data
 
 
 def timed_subprocess(code: str, env: dict[str, str]) -> float:

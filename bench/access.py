@@ -12,19 +12,15 @@ settings in the same run:
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-from _support import ROOT, bench_app, bench_database_url, emit
+from _support import ROOT, bench_app, bench_database_url, emit, request, serve
 
-HOST = "127.0.0.1"
 TENANT_HOST = "access.bench"
 PASSWORD = "Quiet-Harbour-Lanterns-2026"
 
@@ -51,44 +47,6 @@ def prepare(url: str) -> tuple[str, int]:
             )
             db.session.commit()
             return str(study.uuid), study.id
-
-
-def serve(app_path: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-            app_path,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=1)
-            connection.request("GET", "/health" if "wsgi" in app_path else "/studies/0")
-            connection.getresponse().read()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{app_path} did not start")
-
-
-def request(port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None):
-    connection = http.client.HTTPConnection(HOST, port, timeout=10)
-    connection.request(method, path, body=body, headers=headers)
-    response = connection.getresponse()
-    data = response.read()
-    connection.close()
-    return response.status, data
 
 
 def throughput(
@@ -133,7 +91,7 @@ def main() -> None:
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
     }
     platform = serve("wsgi:app", 5801, env)
-    bare = serve("bare_app:app", 5802, env)
+    bare = serve("bare_app:app", 5802, env, probe="/health")
     try:
         login_headers = {"Host": TENANT_HOST, "Content-Type": "application/json"}
         body = json.dumps({"email": "admin@access.bench", "password": PASSWORD}).encode()

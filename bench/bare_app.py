@@ -1,5 +1,6 @@
-"""The baseline of bench/access.py: a bare Flask endpoint doing one primary-key SELECT with
-psycopg2 on the same table, with no tenancy, authentication or permission check."""
+"""The baselines of the HTTP benchmarks: bare Flask endpoints on psycopg2, with no tenancy,
+authentication, permission check, validation or audit: one primary-key SELECT
+(bench/access.py) and one INSERT (bench/ecrf.py)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,18 @@ def study(study_id: int):
         )
         uuid, reference, name, status = cursor.fetchone()
     return jsonify(uuid=str(uuid), reference=reference, name=name, status=status)
+
+
+@app.get("/health")
+def health():
+    return jsonify(status="ok")
+
+
+@app.post("/answers")
+def insert_answer():
+    with connection().cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{SCHEMA}".bench_answers (value) VALUES (%s) RETURNING id', ("42",)
+        )
+        (new_id,) = cursor.fetchone()
+    return jsonify(id=new_id), 201

@@ -10,6 +10,9 @@ for any change after the first entry).
 
 from __future__ import annotations
 
+import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +39,7 @@ def etag(version: int) -> str:
 class _Form:
     """The study's design with the engine's questions, by section."""
 
-    def __init__(self, study: Study) -> None:
+    def __init__(self, study: Study, ecrf_id: int) -> None:
         self.document = design(study)
         self.questions = engine_questions(self.document["sections"])
         self.by_code = {q.code: q for q in self.questions}
@@ -49,6 +52,11 @@ class _Form:
             ]
             for section in self.document["sections"]
         }
+        self.section_ids: dict[Any, int] = dict(
+            db.session.execute(
+                sa.select(Section.uuid, Section.id).where(Section.ecrf_id == ecrf_id)
+            ).all()
+        )
 
     def section(self, section_uuid: Any) -> dict[str, Any]:
         for section in self.document["sections"]:
@@ -72,6 +80,29 @@ class _Form:
         return required, answered
 
 
+# Compiled forms by (eCRF uuid, design revision): a saved design has a new revision, so a
+# worker never serves a stale one, and the design is not re-read on every request.
+_FORMS: OrderedDict[tuple[uuid.UUID, int], _Form] = OrderedDict()
+_FORMS_KEPT = 128
+_FORMS_LOCK = threading.Lock()
+
+
+def _form(study: Study) -> _Form:
+    ecrf = ecrf_of(study)
+    key = (ecrf.uuid, ecrf.revision)
+    with _FORMS_LOCK:
+        form = _FORMS.get(key)
+        if form is not None:
+            _FORMS.move_to_end(key)
+            return form
+    form = _Form(study, ecrf.id)
+    with _FORMS_LOCK:
+        _FORMS[key] = form
+        while len(_FORMS) > _FORMS_KEPT:
+            _FORMS.popitem(last=False)
+    return form
+
+
 def _answers(participation: SubjectInStudy) -> dict[str, Any]:
     rows = db.session.execute(
         sa.select(Answer.code, Answer.value).where(Answer.subject_in_study_id == participation.id)
@@ -79,33 +110,34 @@ def _answers(participation: SubjectInStudy) -> dict[str, Any]:
     return dict(rows.all())
 
 
-def _section_ids(study: Study) -> dict[Any, int]:
-    ecrf = ecrf_of(study)
-    return dict(
+def _version(participation: SubjectInStudy, section_id: int) -> int:
+    return (
         db.session.execute(
-            sa.select(Section.uuid, Section.id).where(Section.ecrf_id == ecrf.id)
-        ).all()
-    )
-
-
-def _version(participation: SubjectInStudy, section_id: int, lock: bool = False) -> int:
-    statement = sa.select(SectionState.version).where(
-        SectionState.subject_in_study_id == participation.id, SectionState.section_id == section_id
-    )
-    if lock:
-        db.session.execute(
-            insert(SectionState)
-            .values(
-                subject_in_study_id=participation.id,
-                section_id=section_id,
-                version=0,
-                required=0,
-                answered=0,
+            sa.select(SectionState.version).where(
+                SectionState.subject_in_study_id == participation.id,
+                SectionState.section_id == section_id,
             )
-            .on_conflict_do_nothing()
-        )
-        statement = statement.with_for_update()
-    return db.session.execute(statement).scalar_one_or_none() or 0
+        ).scalar_one_or_none()
+        or 0
+    )
+
+
+def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
+    """The section's version, its row locked until commit so that saves of one subject's
+    section queue up (the row is created if needed: a no-op update takes the lock)."""
+    table = SectionState.__table__
+    statement = insert(table).values(
+        subject_in_study_id=participation.id,
+        section_id=section_id,
+        version=0,
+        required=0,
+        answered=0,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.subject_in_study_id, table.c.section_id],
+        set_={"version": table.c.version},
+    ).returning(table.c.version)
+    return db.session.execute(statement).scalar_one()
 
 
 def _view(
@@ -114,6 +146,7 @@ def _view(
     participation: SubjectInStudy,
     state: FormState,
     version: int,
+    open_queries: list[DataQuery],
 ) -> dict[str, Any]:
     codes = set(form.section_codes[section["uuid"]])
     required, answered = form.completion(state, section["uuid"])
@@ -151,7 +184,7 @@ def _view(
                 "message": query.message,
                 "opened_at": query.created_at,
             }
-            for query in _open_queries(participation)
+            for query in open_queries
             if query.code in codes
         ],
         "progress": {"required": required, "answered": answered},
@@ -171,32 +204,31 @@ def _open_queries(participation: SubjectInStudy) -> list[DataQuery]:
     )
 
 
-def _sync_queries(participation: SubjectInStudy, state: FormState) -> None:
-    """Open a query for each new finding; close those whose finding is gone."""
+def _sync_queries(participation: SubjectInStudy, state: FormState) -> list[DataQuery]:
+    """Open a query for each new finding, close those whose finding is gone; returns the
+    subject's open queries."""
     findings = {(f.code, f.level, f.message) for f in state.findings}
     open_queries = {(q.code, q.level, q.message): q for q in _open_queries(participation)}
     for key in findings - set(open_queries):
         code, level, message = key
-        db.session.add(
-            DataQuery(subject_in_study_id=participation.id, code=code, level=level, message=message)
+        open_queries[key] = DataQuery(
+            subject_in_study_id=participation.id, code=code, level=level, message=message
         )
-    for key, query in open_queries.items():
+        db.session.add(open_queries[key])
+    for key, query in list(open_queries.items()):
         if key not in findings:
             query.status, query.closed_at = QueryStatus.CLOSED, utcnow()
+            del open_queries[key]
     db.session.flush()
+    return sorted(open_queries.values(), key=lambda query: query.id)
 
 
 def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any) -> dict[str, Any]:
-    form = _Form(study)
+    form = _form(study)
     section = form.section(section_uuid)
     state = evaluate_form(form.questions, _answers(participation))
-    return _view(
-        form,
-        section,
-        participation,
-        state,
-        _version(participation, _section_ids(study)[section_uuid]),
-    )
+    version = _version(participation, form.section_ids[section_uuid])
+    return _view(form, section, participation, state, version, _open_queries(participation))
 
 
 def _cleaned(form: _Form, section_uuid: Any, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -232,17 +264,16 @@ def save_section(
     if_match: str | None,
 ) -> dict[str, Any]:
     """Save some answers of a section (partial saves allowed); 412 when the read is stale."""
-    form = _Form(study)
+    form = _form(study)
     section = form.section(section_uuid)
     cleaned = _cleaned(form, section_uuid, given)
-    section_ids = _section_ids(study)
     if if_match is None:
         raise DatacaptException(
             ErrorCode.PRECONDITION_REQUIRED,
             InternalCodes.PRECONDITION_REQUIRED,
             Message("Send If-Match with the ETag of the section you read."),
         )
-    version = _version(participation, section_ids[section_uuid], lock=True)
+    version = _locked_version(participation, form.section_ids[section_uuid])
     if if_match.strip() != etag(version):
         raise DatacaptException(
             ErrorCode.PRECONDITION_FAILED,
@@ -270,41 +301,45 @@ def save_section(
                     subject_in_study_id=participation.id, code=code, value=state.answers.get(code)
                 )
             )
-    _record_progress(form, participation, state, section_ids, changed | {*cleaned}, section_uuid)
-    _sync_queries(participation, state)
+    versions = _record_progress(form, participation, state, changed | {*cleaned}, section_uuid)
+    open_queries = _sync_queries(participation, state)
+    # Built before the commit, which would expire every loaded row.
+    view = _view(form, section, participation, state, versions[section_uuid], open_queries)
     db.session.commit()
-    return _view(
-        form, section, participation, state, _version(participation, section_ids[section_uuid])
-    )
+    return view
 
 
 def _record_progress(
     form: _Form,
     participation: SubjectInStudy,
     state: FormState,
-    section_ids: Mapping[Any, int],
     touched: set[str],
     saved_section: Any,
-) -> None:
-    """Every section's completion for the subject, and a new version where answers moved."""
+) -> dict[Any, int]:
+    """Every section's completion for the subject, and a new version where answers moved;
+    returns each section's version."""
+    rows = []
     for section_uuid, codes in form.section_codes.items():
         required, answered = form.completion(state, section_uuid)
         moved = section_uuid == saved_section or bool(touched & set(codes))
-        db.session.execute(
-            insert(SectionState)
-            .values(
-                subject_in_study_id=participation.id,
-                section_id=section_ids[section_uuid],
-                version=1 if moved else 0,
-                required=required,
-                answered=answered,
-            )
-            .on_conflict_do_update(
-                index_elements=[SectionState.subject_in_study_id, SectionState.section_id],
-                set_={
-                    "required": required,
-                    "answered": answered,
-                    "version": SectionState.version + (1 if moved else 0),
-                },
-            )
+        rows.append(
+            {
+                "subject_in_study_id": participation.id,
+                "section_id": form.section_ids[section_uuid],
+                "version": int(moved),
+                "required": required,
+                "answered": answered,
+            }
         )
+    table = SectionState.__table__
+    statement = insert(table).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.subject_in_study_id, table.c.section_id],
+        set_={
+            "required": statement.excluded.required,
+            "answered": statement.excluded.answered,
+            "version": table.c.version + statement.excluded.version,
+        },
+    ).returning(table.c.section_id, table.c.version)
+    versions = dict(db.session.execute(statement).all())
+    return {uuid: versions[section_id] for uuid, section_id in form.section_ids.items()}

@@ -18,12 +18,14 @@ from plugins.subjects.models import SubjectInStudy
 
 
 class Ecrf(TenantModel, BaseModel, Audited):
-    """One per study; ``version`` counts the designs published while the study was live."""
+    """One per study; ``version`` counts the designs published while the study was live,
+    ``revision`` every saved design (it keys the compiled forms kept in memory)."""
 
     __tablename__ = "ecrfs"
 
     study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), unique=True)
     version: Mapped[int] = mapped_column(default=1)
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Section(TenantModel, BaseModel, Audited):

@@ -164,6 +164,7 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
     _remove(existing, incoming, "section")
     if study.status == StudyStatus.LIVE:
         ecrf.version += 1
+    ecrf.revision += 1
     db.session.commit()
     return design(study)
 

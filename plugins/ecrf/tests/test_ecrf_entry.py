@@ -357,3 +357,16 @@ def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
     ).json
     saved = save(investigator, trial, {"ecg": uploaded["uuid"]}, section=1)
     assert saved.status_code == 200 and values(saved.json)["ecg"] == uploaded["uuid"]
+
+
+def test_a_new_design_is_used_by_the_next_read_and_save(trial):
+    manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
+    before = read(investigator, trial).json  # the design is now compiled and kept in memory
+    assert "waist" not in values(before) and before["progress"]["required"] == 3
+    design = manager.get("/api/ecrf/", headers=headers).json
+    design["sections"][0]["subsections"][0]["blocks"].append(q("waist", "decimal", required=True))
+    assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
+    view = read(investigator, trial).json
+    assert "waist" in values(view) and view["progress"]["required"] == 4
+    saved = save(investigator, trial, {"waist": "81.5"})
+    assert saved.status_code == 200 and values(saved.json)["waist"] == "81.5"

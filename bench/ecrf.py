@@ -1,0 +1,274 @@
+"""Data entry's cost, over HTTP on loopback, both servers under gunicorn with the same
+settings in the same run:
+
+1. Saving a section of 20 answered questions (PUT with If-Match and a reason for change,
+   every answer changed, checked, audited, progress kept) by concurrent clients, each on its
+   own subject, against a bare Flask endpoint doing one INSERT with psycopg2
+   (bench/bare_app.py). Throughput ratio and the save's p50 and p99.
+2. The first page (50) of a study's subject list with each subject's progress, in a study of
+   5,000 subjects with two sections each: p50 and p99 of sequential requests.
+
+    python bench/ecrf.py [--seconds 8] [--clients 8] [--subjects 5000] [--pages 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import threading
+import time
+from pathlib import Path
+
+from _support import ROOT, bench_app, bench_database_url, emit, request, serve
+
+SCHEMA = "bench_ecrf"
+TENANT_HOST = "ecrf.bench"
+PASSWORD = "Quiet-Harbour-Lanterns-2026"
+QUESTIONS = 20
+
+
+def _question(index: int) -> dict:
+    kind = ("integer", "decimal", "short_text", "yes_no")[index % 4]
+    return {
+        "kind": "question",
+        "code": f"q{index:02d}",
+        "type": kind,
+        "label": {"en": f"Question {index}"},
+        "required": True,
+        **({"options": {"min": 0, "max": 1000}} if kind == "integer" else {}),
+        **({"options": {"precision": 1}} if kind == "decimal" else {}),
+    }
+
+
+DESIGN = {
+    "sections": [
+        {
+            "title": {"en": title},
+            "subsections": [
+                {
+                    "title": {"en": "Measures"},
+                    "blocks": [_question(i + offset) for i in range(QUESTIONS)],
+                }
+            ],
+        }
+        for title, offset in (("Screening", 0), ("Week 4", QUESTIONS))
+    ]
+}
+
+
+def answers(round_number: int) -> dict:
+    """The 20 answers of the first section; every round changes all of them."""
+    values = {}
+    for index in range(QUESTIONS):
+        kind = _question(index)["type"]
+        if kind == "integer":
+            values[f"q{index:02d}"] = 100 + round_number % 500
+        elif kind == "decimal":
+            values[f"q{index:02d}"] = f"{36 + round_number % 5}.{index % 10}"
+        elif kind == "short_text":
+            values[f"q{index:02d}"] = f"value {round_number}"
+        else:
+            values[f"q{index:02d}"] = round_number % 2 == 0
+    return values
+
+
+def prepare(url: str, subjects: int) -> None:
+    """A tenant with ecrf enabled, an administrator, a study with the design, a center,
+    ``subjects`` subjects and the progress of each in both sections."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    from datacapt.database import db
+    from datacapt.identity.services import create_user, get_role
+    from datacapt.plugins.services import enable_plugin
+    from datacapt.studies.models import Study, StudyUser
+    from datacapt.studies.services import add_study_center, create_center
+    from datacapt.tenancy.context import tenant_context
+    from datacapt.tenancy.services import create_tenant
+    from plugins.ecrf.models import Section, SectionState
+    from plugins.ecrf.services import ecrf_of, save_design
+    from plugins.subjects.services import add_subject
+
+    app = bench_app(url)
+    with app.app_context():
+        create_tenant(SCHEMA, "eCRF bench", [TENANT_HOST])
+        enable_plugin(SCHEMA, "ecrf", "bench", with_deps=True)
+        with tenant_context(SCHEMA):
+            admin = get_role("administrator")
+            user = create_user("admin@ecrf.bench", "Bench", "Admin", admin, PASSWORD)
+            study = Study(reference="ECRF", name="eCRF bench", status="draft")
+            db.session.add(study)
+            db.session.flush()
+            db.session.add(
+                StudyUser(study_id=study.id, user_id=user.id, role_id=admin.id, all_centers=True)
+            )
+            db.session.commit()
+            center = create_center("PAR", "Paris", "FR")
+            add_study_center(study, center.uuid)
+            save_design(study, DESIGN)
+            participations = [add_subject(study, center.uuid, {}) for _ in range(subjects)]
+            sections = db.session.scalars(
+                Section.__table__.select()
+                .with_only_columns(Section.id)
+                .where(Section.ecrf_id == ecrf_of(study).id)
+            ).all()
+            db.session.execute(
+                insert(SectionState),
+                [
+                    {
+                        "subject_in_study_id": participation.id,
+                        "section_id": section_id,
+                        "version": 1,
+                        "required": QUESTIONS,
+                        "answered": position * 7 % (QUESTIONS + 1),
+                    }
+                    for position, participation in enumerate(participations)
+                    for section_id in sections
+                ],
+            )
+            db.session.commit()
+        db.session.execute(
+            db.text(f'CREATE TABLE "{SCHEMA}".bench_answers (id bigserial PRIMARY KEY, value text)')
+        )
+        db.session.commit()
+
+
+def _login(port: int) -> dict[str, str]:
+    body = json.dumps({"email": "admin@ecrf.bench", "password": PASSWORD}).encode()
+    status, data = request(
+        port,
+        "POST",
+        "/api/auth/login",
+        {"Host": TENANT_HOST, "Content-Type": "application/json"},
+        body,
+    )
+    assert status == 200, data
+    return {"Host": TENANT_HOST, "Authorization": f"Bearer {json.loads(data)['token']}"}
+
+
+def _percentile(timings: list[float], fraction: float) -> float:
+    ordered = sorted(timings)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000, 1)
+
+
+def _run_clients(clients: int, seconds: float, one_request) -> tuple[float, list[float]]:
+    """Requests per second and latencies of ``clients`` threads calling
+    ``one_request(client_index, round)`` (which returns whether it succeeded)."""
+    timings: list[list[float]] = [[] for _ in range(clients)]
+    deadline = time.perf_counter() + seconds
+
+    def loop(index: int) -> None:
+        round_number = 0
+        while time.perf_counter() < deadline:
+            round_number += 1
+            started = time.perf_counter()
+            assert one_request(index, round_number)
+            timings[index].append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    flat = [t for per_client in timings for t in per_client]
+    return len(flat) / elapsed, flat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--subjects", type=int, default=5000)
+    parser.add_argument("--pages", type=int, default=60)
+    args = parser.parse_args()
+
+    url = bench_database_url()
+    prepare(url, args.subjects)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "BENCH_SCHEMA": SCHEMA,
+        "LOG_LEVEL": "WARNING",
+        "DATACAPT_ENV": "development",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
+    }
+    platform = serve("wsgi:app", 5811, env)
+    bare = serve("bare_app:app", 5812, env)
+    try:
+        auth = _login(5811)
+        status, data = request(5811, "GET", "/api/studies/", auth)
+        assert status == 200, data
+        study_headers = {**auth, "Study-Uuid": json.loads(data)[0]["uuid"]}
+        status, data = request(5811, "GET", "/api/ecrf/", study_headers)
+        section = json.loads(data)["sections"][0]["uuid"]
+        status, data = request(5811, "GET", "/api/ecrf/subjects/?page_size=50", study_headers)
+        subjects = [row["uuid"] for row in json.loads(data)][: args.clients]
+        paths = [f"/api/ecrf/subjects/{s}/sections/{section}" for s in subjects]
+        etags = []
+        for path in paths:
+            status, data = request(5811, "GET", path, study_headers)
+            assert status == 200, data
+            etags.append(json.loads(data)["version"])
+
+        def save(index: int, round_number: int) -> bool:
+            headers = {
+                **study_headers,
+                "Content-Type": "application/json",
+                "If-Match": f'"{etags[index]}"',
+                "Reason-For-Change": "Transcription error",
+            }
+            body = json.dumps({"answers": answers(round_number)}).encode()
+            status, data = request(5811, "PUT", paths[index], headers, body)
+            if status == 200:
+                etags[index] = json.loads(data)["version"]
+            return status == 200
+
+        def insert_one(index: int, round_number: int) -> bool:
+            return request(5812, "POST", "/answers", {})[0] == 201
+
+        platform_rates, bare_rates, save_timings = [], [], []
+        for _ in range(2):  # alternate, so drift on a shared machine hits both
+            rate, timings = _run_clients(args.clients, args.seconds, save)
+            platform_rates.append(rate)
+            save_timings.extend(timings)
+            bare_rates.append(_run_clients(args.clients, args.seconds, insert_one)[0])
+
+        list_timings = []
+        for _ in range(args.pages):
+            started = time.perf_counter()
+            status, data = request(
+                5811, "GET", "/api/ecrf/subjects/?page=1&page_size=50", study_headers
+            )
+            list_timings.append(time.perf_counter() - started)
+            assert status == 200 and len(json.loads(data)) == 50, data
+    finally:
+        platform.terminate()
+        bare.terminate()
+        platform.wait()
+        bare.wait()
+    emit(
+        {
+            "save_requests_per_second": round(statistics.mean(platform_rates), 1),
+            "bare_insert_requests_per_second": round(statistics.mean(bare_rates), 1),
+            "save_throughput_ratio": round(
+                statistics.mean(platform_rates) / statistics.mean(bare_rates), 3
+            ),
+            "save_p50_ms": _percentile(save_timings, 0.5),
+            "save_p99_ms": _percentile(save_timings, 0.99),
+            "answers_per_save": QUESTIONS,
+            "subject_list_page_p50_ms": _percentile(list_timings, 0.5),
+            "subject_list_page_p99_ms": _percentile(list_timings, 0.99),
+            "subjects": args.subjects,
+            "clients": args.clients,
+            "seconds": args.seconds,
+            "gunicorn_workers": 2,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
