@@ -36,7 +36,7 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-class _Form:
+class CompiledForm:
     """The study's design with the engine's questions, by section."""
 
     def __init__(self, study: Study, ecrf_id: int) -> None:
@@ -57,6 +57,12 @@ class _Form:
                 sa.select(Section.uuid, Section.id).where(Section.ecrf_id == ecrf_id)
             ).all()
         )
+        blank = evaluate_form(self.questions, {})
+        # What a subject with no answers has to fill in, per section id: the counters of
+        # subjects that have none kept yet.
+        self.blank_required = {
+            self.section_ids[uuid]: self.completion(blank, uuid)[0] for uuid in self.section_codes
+        }
 
     def section(self, section_uuid: Any) -> dict[str, Any]:
         for section in self.document["sections"]:
@@ -82,12 +88,13 @@ class _Form:
 
 # Compiled forms by (eCRF uuid, design revision): a saved design has a new revision, so a
 # worker never serves a stale one, and the design is not re-read on every request.
-_FORMS: OrderedDict[tuple[uuid.UUID, int], _Form] = OrderedDict()
+_FORMS: OrderedDict[tuple[uuid.UUID, int], CompiledForm] = OrderedDict()
 _FORMS_KEPT = 128
 _FORMS_LOCK = threading.Lock()
 
 
-def _form(study: Study) -> _Form:
+def compiled_form(study: Study) -> CompiledForm:
+    """The study's design compiled for the engine (kept per design revision)."""
     ecrf = ecrf_of(study)
     key = (ecrf.uuid, ecrf.revision)
     with _FORMS_LOCK:
@@ -95,7 +102,7 @@ def _form(study: Study) -> _Form:
         if form is not None:
             _FORMS.move_to_end(key)
             return form
-    form = _Form(study, ecrf.id)
+    form = CompiledForm(study, ecrf.id)
     with _FORMS_LOCK:
         _FORMS[key] = form
         while len(_FORMS) > _FORMS_KEPT:
@@ -141,7 +148,7 @@ def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
 
 
 def _view(
-    form: _Form,
+    form: CompiledForm,
     section: Mapping[str, Any],
     participation: SubjectInStudy,
     state: FormState,
@@ -224,14 +231,14 @@ def _sync_queries(participation: SubjectInStudy, state: FormState) -> list[DataQ
 
 
 def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any) -> dict[str, Any]:
-    form = _form(study)
+    form = compiled_form(study)
     section = form.section(section_uuid)
     state = evaluate_form(form.questions, _answers(participation))
     version = _version(participation, form.section_ids[section_uuid])
     return _view(form, section, participation, state, version, _open_queries(participation))
 
 
-def _cleaned(form: _Form, section_uuid: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+def _cleaned(form: CompiledForm, section_uuid: Any, given: Mapping[str, Any]) -> dict[str, Any]:
     codes = set(form.section_codes[section_uuid])
     cleaned, errors = {}, {}
     for code, value in given.items():
@@ -264,7 +271,7 @@ def save_section(
     if_match: str | None,
 ) -> dict[str, Any]:
     """Save some answers of a section (partial saves allowed); 412 when the read is stale."""
-    form = _form(study)
+    form = compiled_form(study)
     section = form.section(section_uuid)
     cleaned = _cleaned(form, section_uuid, given)
     if if_match is None:
@@ -301,7 +308,7 @@ def save_section(
                     subject_in_study_id=participation.id, code=code, value=state.answers.get(code)
                 )
             )
-    versions = _record_progress(form, participation, state, changed | {*cleaned}, section_uuid)
+    versions = record_progress(form, participation.id, state, changed | {*cleaned}, section_uuid)
     open_queries = _sync_queries(participation, state)
     # Built before the commit, which would expire every loaded row.
     view = _view(form, section, participation, state, versions[section_uuid], open_queries)
@@ -309,9 +316,9 @@ def save_section(
     return view
 
 
-def _record_progress(
-    form: _Form,
-    participation: SubjectInStudy,
+def record_progress(
+    form: CompiledForm,
+    subject_in_study_id: int,
     state: FormState,
     touched: set[str],
     saved_section: Any,
@@ -324,7 +331,7 @@ def _record_progress(
         moved = section_uuid == saved_section or bool(touched & set(codes))
         rows.append(
             {
-                "subject_in_study_id": participation.id,
+                "subject_in_study_id": subject_in_study_id,
                 "section_id": form.section_ids[section_uuid],
                 "version": int(moved),
                 "required": required,
@@ -343,3 +350,28 @@ def _record_progress(
     ).returning(table.c.section_id, table.c.version)
     versions = dict(db.session.execute(statement).all())
     return {uuid: versions[section_id] for uuid, section_id in form.section_ids.items()}
+
+
+def refresh_progress(study: Study) -> int:
+    """Recount the kept completion of every subject with counters against the current
+    design (a saved design may add, remove or re-condition questions); answers and
+    versions are left as they are. Returns how many subjects were recounted."""
+    form = compiled_form(study)
+    subject_ids = db.session.execute(
+        sa.select(SectionState.subject_in_study_id)
+        .distinct()
+        .join(Section, Section.id == SectionState.section_id)
+        .where(Section.ecrf_id == ecrf_of(study).id)
+    ).scalars()
+    answers: dict[int, dict[str, Any]] = {subject_id: {} for subject_id in subject_ids}
+    rows = db.session.execute(
+        sa.select(Answer.subject_in_study_id, Answer.code, Answer.value).where(
+            Answer.subject_in_study_id.in_(list(answers))
+        )
+    )
+    for subject_id, code, value in rows:
+        answers[subject_id][code] = value
+    for subject_id, given in answers.items():
+        record_progress(form, subject_id, evaluate_form(form.questions, given), set(), None)
+    db.session.commit()
+    return len(answers)

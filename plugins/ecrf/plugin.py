@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
-from plugins.ecrf import __version__, permissions, routes
+from plugins.ecrf import __version__, jobs, permissions, routes
 from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, Section, SectionState, SubSection
 
 
@@ -34,6 +34,11 @@ def datacapt_migrations() -> Path:
 @hookimpl
 def datacapt_blueprints():
     return [routes.blp]
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.refresh_progress]
 
 
 @hookimpl

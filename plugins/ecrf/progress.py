@@ -1,5 +1,9 @@
 """Completion read from the per-section counters kept current on save (never recomputed
-from the answers on a read): per subject, per section, per center, per study."""
+from the answers on a read): per subject, per section, per center, per study.
+
+A subject's section with no counters yet (nothing saved in it) counts what a subject with
+no answers has to fill in, from the compiled design.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,8 @@ import sqlalchemy as sa
 from datacapt.database import db
 from datacapt.studies.context import restrict_to_visible_centers
 from datacapt.studies.models import Study, StudyCenter
+from plugins.ecrf.entry import compiled_form
 from plugins.ecrf.models import Section, SectionState
-from plugins.ecrf.services import ecrf_of
 from plugins.subjects.models import SubjectInStudy
 
 
@@ -19,49 +23,76 @@ def _ratio(answered: int | None, required: int | None) -> float | None:
     return round(answered / required, 4) if required else None
 
 
-def subject_progress(study: Study, participation: SubjectInStudy) -> dict[str, Any]:
-    rows = db.session.execute(
-        sa.select(Section.uuid, Section.title, SectionState.required, SectionState.answered)
+def _counts(required: int | None, answered: int | None) -> dict[str, Any]:
+    required, answered = int(required or 0), int(answered or 0)
+    return {"required": required, "answered": answered, "completion": _ratio(answered, required)}
+
+
+def _section_counts(study: Study) -> sa.Subquery:
+    """One row per visible subject of the study and section of its eCRF: the counters."""
+    blank_required = compiled_form(study).blank_required
+    if not blank_required:
+        blank_required = {0: 0}  # no section yet: an empty VALUES list is not valid SQL
+    sections = (
+        sa.values(
+            sa.column("section_id", sa.BigInteger),
+            sa.column("blank_required", sa.Integer),
+            name="blank",
+        )
+        .data(list(blank_required.items()))
+        .alias("blank")
+    )
+    statement = (
+        sa.select(
+            SubjectInStudy.id.label("subject_in_study_id"),
+            SubjectInStudy.center_id,
+            sections.c.section_id,
+            sa.func.coalesce(SectionState.required, sections.c.blank_required).label("required"),
+            sa.func.coalesce(SectionState.answered, 0).label("answered"),
+        )
+        .select_from(SubjectInStudy)
+        .join(sections, sa.true())
         .outerjoin(
             SectionState,
             sa.and_(
-                SectionState.section_id == Section.id,
-                SectionState.subject_in_study_id == participation.id,
+                SectionState.subject_in_study_id == SubjectInStudy.id,
+                SectionState.section_id == sections.c.section_id,
             ),
         )
-        .where(Section.ecrf_id == ecrf_of(study).id)
+        .where(SubjectInStudy.study_id == study.id)
+    )
+    return restrict_to_visible_centers(statement, SubjectInStudy.center_id).subquery()
+
+
+def subject_progress(study: Study, participation: SubjectInStudy) -> dict[str, Any]:
+    counts = _section_counts(study)
+    rows = db.session.execute(
+        sa.select(Section.uuid, Section.title, counts.c.required, counts.c.answered)
+        .join(counts, counts.c.section_id == Section.id)
+        .where(counts.c.subject_in_study_id == participation.id)
         .order_by(Section.position)
     ).all()
     sections = [
-        {
-            "section": uuid,
-            "title": title,
-            "required": required or 0,
-            "answered": answered or 0,
-            "completion": _ratio(answered, required),
-        }
+        {"section": uuid, "title": title, **_counts(required, answered)}
         for uuid, title, required, answered in rows
     ]
-    required = sum(s["required"] for s in sections)
-    answered = sum(s["answered"] for s in sections)
     return {
         "subject": participation.uuid,
-        "required": required,
-        "answered": answered,
-        "completion": _ratio(answered, required),
+        **_counts(sum(s["required"] for s in sections), sum(s["answered"] for s in sections)),
         "sections": sections,
     }
 
 
 def subjects_with_progress(study: Study) -> sa.Select:
     """The study's subjects (visible centers), each with its summed completion counters."""
+    counts = _section_counts(study)
     totals = (
         sa.select(
-            SectionState.subject_in_study_id,
-            sa.func.sum(SectionState.required).label("required"),
-            sa.func.sum(SectionState.answered).label("answered"),
+            counts.c.subject_in_study_id,
+            sa.func.sum(counts.c.required).label("required"),
+            sa.func.sum(counts.c.answered).label("answered"),
         )
-        .group_by(SectionState.subject_in_study_id)
+        .group_by(counts.c.subject_in_study_id)
         .subquery()
     )
     statement = (
@@ -81,75 +112,39 @@ def page_with_progress(study: Study, pagination_parameters: Any) -> list[dict[st
     size, page = pagination_parameters.page_size, pagination_parameters.page
     rows = db.session.execute(statement.limit(size).offset((page - 1) * size)).all()
     return [
-        {
-            "subject": participation,
-            "required": int(required or 0),
-            "answered": int(answered or 0),
-            "completion": _ratio(answered, required),
-        }
+        {"subject": participation, **_counts(required, answered)}
         for participation, required, answered in rows
     ]
 
 
 def dashboard(study: Study) -> dict[str, Any]:
-    """Subjects per status; completion per section and per center (visible centers only)."""
-    visible = restrict_to_visible_centers(
-        sa.select(SubjectInStudy.id).where(SubjectInStudy.study_id == study.id),
-        SubjectInStudy.center_id,
-    ).subquery()
+    """Subjects per status; completion of the study, per section and per center (visible
+    centers only)."""
+    counts = _section_counts(study)
     statuses = db.session.execute(
-        sa.select(SubjectInStudy.status, sa.func.count())
-        .where(SubjectInStudy.id.in_(sa.select(visible.c.id)))
-        .group_by(SubjectInStudy.status)
+        restrict_to_visible_centers(
+            sa.select(SubjectInStudy.status, sa.func.count())
+            .where(SubjectInStudy.study_id == study.id)
+            .group_by(SubjectInStudy.status),
+            SubjectInStudy.center_id,
+        )
     ).all()
+    required, answered = sa.func.sum(counts.c.required), sa.func.sum(counts.c.answered)
     per_section = db.session.execute(
-        sa.select(
-            Section.uuid,
-            Section.title,
-            sa.func.sum(SectionState.required),
-            sa.func.sum(SectionState.answered),
-        )
-        .join(SectionState, SectionState.section_id == Section.id)
-        .where(
-            Section.ecrf_id == ecrf_of(study).id,
-            SectionState.subject_in_study_id.in_(sa.select(visible.c.id)),
-        )
+        sa.select(Section.uuid, Section.title, required, answered)
+        .join(counts, counts.c.section_id == Section.id)
         .group_by(Section.uuid, Section.title, Section.position)
         .order_by(Section.position)
     ).all()
     per_center = db.session.execute(
-        sa.select(
-            StudyCenter.uuid,
-            StudyCenter.code,
-            sa.func.sum(SectionState.required),
-            sa.func.sum(SectionState.answered),
-        )
-        .join(SubjectInStudy, SubjectInStudy.center_id == StudyCenter.id)
-        .join(SectionState, SectionState.subject_in_study_id == SubjectInStudy.id)
-        .where(SubjectInStudy.id.in_(sa.select(visible.c.id)))
+        sa.select(StudyCenter.uuid, StudyCenter.code, required, answered)
+        .join(counts, counts.c.center_id == StudyCenter.id)
         .group_by(StudyCenter.uuid, StudyCenter.code)
         .order_by(StudyCenter.code)
     ).all()
     return {
         "subjects_per_status": {status: count for status, count in statuses},
-        "sections": [
-            {
-                "section": u,
-                "title": t,
-                "required": int(r or 0),
-                "answered": int(a or 0),
-                "completion": _ratio(a, r),
-            }
-            for u, t, r, a in per_section
-        ],
-        "centers": [
-            {
-                "center": u,
-                "code": c,
-                "required": int(r or 0),
-                "answered": int(a or 0),
-                "completion": _ratio(a, r),
-            }
-            for u, c, r, a in per_center
-        ],
+        "study": _counts(*db.session.execute(sa.select(required, answered)).one()),
+        "sections": [{"section": u, "title": t, **_counts(r, a)} for u, t, r, a in per_section],
+        "centers": [{"center": u, "code": c, **_counts(r, a)} for u, c, r, a in per_center],
     }

@@ -16,7 +16,9 @@ from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.state import design_problems
 from datacapt.i18n import Message
+from datacapt.jobs import enqueue
 from datacapt.studies.models import Study, StudyStatus
+from datacapt.tenancy import current_tenant
 from plugins.ecrf.design import engine_questions
 from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
 from plugins.subjects.models import SubjectInStudy
@@ -165,6 +167,8 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
     if study.status == StudyStatus.LIVE:
         ecrf.version += 1
     ecrf.revision += 1
+    # Kept completion counters follow the new design once it is committed.
+    enqueue("plugins.ecrf.jobs.refresh_progress", str(study.uuid), tenant=current_tenant())
     db.session.commit()
     return design(study)
 

@@ -328,17 +328,26 @@ def test_lists_and_dashboard_show_completion(trial):
     investigator.post("/api/subjects/", json={"center": trial["centers"]["LYO"]}, headers=headers)
     save(investigator, trial, {"sex": "M", "weight": "70", "height": "1.80"})
     listed = investigator.get("/api/ecrf/subjects/", headers=headers).json
+    # LYO-001 has nothing saved: it counts what a blank form asks (pregnancy hidden).
     assert [(s["study_subject_id"], s["required"], s["answered"]) for s in listed] == [
-        ("LYO-001", 0, 0),
+        ("LYO-001", 3, 0),
         ("PAR-001", 3, 3),
     ]
     board = investigator.get("/api/ecrf/dashboard", headers=headers).json
     assert board["subjects_per_status"] == {"screening": 2}
+    assert board["study"] == {"required": 6, "answered": 3, "completion": 0.5}
     assert [(s["title"]["en"], s["completion"]) for s in board["sections"]] == [
-        ("Screening", 1.0),
+        ("Screening", 0.5),
         ("Week 4", None),
     ]
-    assert [(c["code"], c["completion"]) for c in board["centers"]] == [("PAR", 1.0)]
+    assert [(c["code"], c["completion"]) for c in board["centers"]] == [
+        ("LYO", 0.0),
+        ("PAR", 1.0),
+    ]
+    lyon = investigator.get(
+        f"/api/ecrf/subjects/{listed[0]['uuid']}/progress", headers=headers
+    ).json
+    assert [(s["required"], s["answered"]) for s in lyon["sections"]] == [(3, 0), (0, 0)]
 
 
 def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
@@ -359,14 +368,17 @@ def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
     assert saved.status_code == 200 and values(saved.json)["ecg"] == uploaded["uuid"]
 
 
-def test_a_new_design_is_used_by_the_next_read_and_save(trial):
+def test_a_new_design_is_used_at_once_and_recounts_kept_progress(trial):
     manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
-    before = read(investigator, trial).json  # the design is now compiled and kept in memory
-    assert "waist" not in values(before) and before["progress"]["required"] == 3
+    before = save(investigator, trial, {"sex": "M", "weight": "70", "height": "1.80"}).json
+    assert "waist" not in values(before) and before["progress"] == {"required": 3, "answered": 3}
     design = manager.get("/api/ecrf/", headers=headers).json
     design["sections"][0]["subsections"][0]["blocks"].append(q("waist", "decimal", required=True))
     assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
-    view = read(investigator, trial).json
-    assert "waist" in values(view) and view["progress"]["required"] == 4
-    saved = save(investigator, trial, {"waist": "81.5"})
-    assert saved.status_code == 200 and values(saved.json)["waist"] == "81.5"
+    view = read(investigator, trial)
+    assert "waist" in values(view.json) and view.json["progress"]["required"] == 4
+    # The design save's job recounted the kept counters: 3 of 4 now, before any new save.
+    progress = investigator.get(f"/api/ecrf/subjects/{trial['subject']}/progress", headers=headers)
+    assert (progress.json["required"], progress.json["answered"]) == (4, 3)
+    saved = save(investigator, trial, {"waist": "81.5"}, etag=view.headers["ETag"])
+    assert saved.status_code == 200 and saved.json["progress"] == {"required": 4, "answered": 4}
