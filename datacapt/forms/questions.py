@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from datacapt.forms import rules
+from datacapt.i18n import Message
 
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 
@@ -62,7 +63,14 @@ class Question:
 
 
 class AnswerError(ValueError):
-    """The answer does not fit its question; the message says why."""
+    """The answer does not fit its question; the message says what is expected."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.msgid)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
@@ -76,9 +84,9 @@ def _choices(question: Question) -> list[Any]:
 def _bounded(question: Question, number: Any) -> None:
     low, high = question.options.get("min"), question.options.get("max")
     if low is not None and number < Decimal(str(low)):
-        raise AnswerError(f"at least {low}")
+        raise AnswerError(Message("at least {low}", low=low))
     if high is not None and number > Decimal(str(high)):
-        raise AnswerError(f"at most {high}")
+        raise AnswerError(Message("at most {high}", high=high))
 
 
 def clean_answer(question: Question, value: Any) -> Any:
@@ -91,27 +99,27 @@ def clean_answer(question: Question, value: Any) -> Any:
             "max_length", 255 if kind == QuestionType.SHORT_TEXT else 10000
         )
         if not isinstance(value, str):
-            raise AnswerError("a text")
+            raise AnswerError(Message("a text"))
         if len(value) > limit:
-            raise AnswerError(f"at most {limit} characters")
+            raise AnswerError(Message("at most {limit} characters", limit=limit))
         return value
     if kind == QuestionType.INTEGER:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise AnswerError("a whole number")
+            raise AnswerError(Message("a whole number"))
         _bounded(question, Decimal(value))
         return value
     if kind in (QuestionType.DECIMAL, QuestionType.SCALE):
         if isinstance(value, bool):
-            raise AnswerError("a number")
+            raise AnswerError(Message("a number"))
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            raise AnswerError("a number") from None
+            raise AnswerError(Message("a number")) from None
         if not number.is_finite():
-            raise AnswerError("a number")
+            raise AnswerError(Message("a number"))
         precision = question.options.get("precision")
         if precision is not None and -number.as_tuple().exponent > precision:
-            raise AnswerError(f"at most {precision} decimals")
+            raise AnswerError(Message("at most {precision} decimals", precision=precision))
         _bounded(question, number)
         step = question.options.get("step")
         if (
@@ -119,7 +127,7 @@ def clean_answer(question: Question, value: Any) -> Any:
             and step
             and (number - Decimal(str(question.options.get("min", 0)))) % Decimal(str(step))
         ):
-            raise AnswerError(f"a step of {step}")
+            raise AnswerError(Message("a step of {step}", step=step))
         return (
             str(number)
             if kind == QuestionType.DECIMAL
@@ -127,65 +135,76 @@ def clean_answer(question: Question, value: Any) -> Any:
         )
     if kind == QuestionType.DATE:
         if not isinstance(value, str):
-            raise AnswerError("a date (YYYY-MM-DD)")
+            raise AnswerError(Message("a date (YYYY-MM-DD)"))
         if question.options.get("partial") and _PARTIAL_DATE.match(value):
             return value  # unknown day (YYYY-MM) or month (YYYY)
         try:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
-            raise AnswerError("a date (YYYY-MM-DD)") from None
+            raise AnswerError(Message("a date (YYYY-MM-DD)")) from None
     if kind == QuestionType.TIME:
         if not isinstance(value, str) or not _TIME.match(value):
-            raise AnswerError("a time (HH:MM)")
+            raise AnswerError(Message("a time (HH:MM)"))
         return value
     if kind == QuestionType.DATETIME:
         try:
             return dt.datetime.fromisoformat(str(value)).isoformat()
         except ValueError:
-            raise AnswerError("a date and time (YYYY-MM-DDTHH:MM)") from None
+            raise AnswerError(Message("a date and time (YYYY-MM-DDTHH:MM)")) from None
     if kind == QuestionType.SINGLE_CHOICE:
         if value not in _choices(question):
-            raise AnswerError("one of the choices")
+            raise AnswerError(Message("one of the choices"))
         return value
     if kind == QuestionType.MULTIPLE_CHOICE:
         if not isinstance(value, list) or any(v not in _choices(question) for v in value):
-            raise AnswerError("a list of the choices")
+            raise AnswerError(Message("a list of the choices"))
         return sorted(set(value), key=_choices(question).index)
     if kind == QuestionType.YES_NO:
         if not isinstance(value, bool):
-            raise AnswerError("yes (true) or no (false)")
+            raise AnswerError(Message("yes (true) or no (false)"))
         return value
     if kind == QuestionType.CALCULATED:
-        raise AnswerError("calculated by the platform, not answered")
+        raise AnswerError(Message("calculated by the platform, not answered"))
     if kind == QuestionType.FILE:
         if not isinstance(value, str) or not re.match(r"^[0-9a-fA-F-]{32,36}$", value):
-            raise AnswerError("the id of an uploaded file")
+            raise AnswerError(Message("the id of an uploaded file"))
         return value.lower()
     if kind == QuestionType.REPEATING_GROUP:
         return _clean_rows(question, value)
-    raise AnswerError(f"unknown question type {kind}")
+    raise AnswerError(Message("unknown question type {kind}", kind=kind))
 
 
 def _clean_rows(question: Question, value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(row, Mapping) for row in value):
-        raise AnswerError("a list of rows")
+        raise AnswerError(Message("a list of rows"))
     limit = question.options.get("max_rows")
     if limit is not None and len(value) > limit:
-        raise AnswerError(f"at most {limit} rows")
+        raise AnswerError(Message("at most {limit} rows", limit=limit))
     columns = {column.code: column for column in question.columns}
     cleaned = []
     for index, row in enumerate(value, start=1):
         unknown = sorted(set(row) - set(columns))
         if unknown:
-            raise AnswerError(f"row {index}: unknown fields {', '.join(unknown)}")
+            raise AnswerError(
+                Message(
+                    "row {index}: unknown fields {fields}", index=index, fields=", ".join(unknown)
+                )
+            )
         clean_row = {}
         for code, column in columns.items():
             try:
                 clean_row[code] = clean_answer(column, row.get(code))
             except AnswerError as exc:
-                raise AnswerError(f"row {index}, {code}: {exc}") from None
+                raise AnswerError(
+                    Message(
+                        "row {index}, {code}: {problem}",
+                        index=index,
+                        code=code,
+                        problem=exc.message,
+                    )
+                ) from None
             if column.required and clean_row[code] is None:
-                raise AnswerError(f"row {index}, {code}: required")
+                raise AnswerError(Message("row {index}, {code}: required", index=index, code=code))
         cleaned.append(clean_row)
     return cleaned
 

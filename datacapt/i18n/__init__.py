@@ -80,7 +80,11 @@ class Message:
         self.params = params
 
     def render(self, language: str | None = None) -> str:
-        return translate(self.msgid, language).format(**self.params)
+        params = {  # a message may quote another, in the same language
+            name: value.render(language) if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
+        return translate(self.msgid, language).format(**params)
 
     def __str__(self) -> str:
         return self.render()

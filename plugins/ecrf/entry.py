@@ -249,7 +249,7 @@ def _cleaned(form: CompiledForm, section_uuid: Any, given: Mapping[str, Any]) ->
         try:
             cleaned[code] = clean_answer(question, value)
         except AnswerError as exc:
-            errors[code] = [str(exc)]
+            errors[code] = [exc.message]
             continue
         if question.type == QuestionType.FILE and cleaned[code] and not file_exists(cleaned[code]):
             errors[code] = [Message("No such uploaded file.")]

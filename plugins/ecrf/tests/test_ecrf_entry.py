@@ -239,6 +239,25 @@ def test_bad_answers_get_field_errors_and_write_nothing(trial, answers, field):
     assert read(trial["investigator"], trial).headers["ETag"] == '"0"'
 
 
+def test_field_errors_speak_the_language_of_the_request(trial):
+    investigator, headers = trial["investigator"], {**trial["headers"], "Language": "fr"}
+    etag = read(investigator, trial).headers["ETag"]
+    answers = {"weight": "heavy", "pain": 11}
+    french = investigator.put(
+        url(trial), json={"answers": answers}, headers={**headers, "If-Match": etag}
+    )
+    assert french.json["error"]["fields"] == {"weight": ["un nombre"], "pain": ["au plus 10"]}
+    rows = {"ae": [{"term": "Headache"}, {"onset": "2026-01-01"}]}
+    english = save(investigator, trial, rows, section=1)
+    assert english.json["error"]["fields"] == {"ae": ["row 2, term: required"]}
+    french = investigator.put(
+        url(trial, 1),
+        json={"answers": {"ae": [{"term": "Headache", "onset": "soon"}]}},
+        headers={**headers, "If-Match": read(investigator, trial, 1).headers["ETag"]},
+    )
+    assert french.json["error"]["fields"] == {"ae": ["ligne 1, onset : une date (AAAA-MM-JJ)"]}
+
+
 def test_a_save_must_name_and_match_the_version_it_read(trial):
     investigator = trial["investigator"]
     assert save(investigator, trial, {"sex": "M"}, etag=None).status_code == 428
