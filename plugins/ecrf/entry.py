@@ -238,6 +238,20 @@ def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any)
     return _view(form, section, participation, state, version, _open_queries(participation))
 
 
+def _names_missing_upload(question: Question, value: Any) -> bool:
+    """Whether a cleaned answer names an upload this tenant does not have (file questions
+    and the file columns of repeating groups)."""
+    if question.type == QuestionType.FILE:
+        return bool(value) and not file_exists(value)
+    if question.type == QuestionType.REPEATING_GROUP:
+        return any(
+            _names_missing_upload(column, row.get(column.code))
+            for row in value or []
+            for column in question.columns
+        )
+    return False
+
+
 def _cleaned(form: CompiledForm, section_uuid: Any, given: Mapping[str, Any]) -> dict[str, Any]:
     codes = set(form.section_codes[section_uuid])
     cleaned, errors = {}, {}
@@ -251,7 +265,7 @@ def _cleaned(form: CompiledForm, section_uuid: Any, given: Mapping[str, Any]) ->
         except AnswerError as exc:
             errors[code] = [exc.message]
             continue
-        if question.type == QuestionType.FILE and cleaned[code] and not file_exists(cleaned[code]):
+        if _names_missing_upload(question, cleaned[code]):
             errors[code] = [Message("No such uploaded file.")]
     if errors:
         raise DatacaptException(

@@ -374,17 +374,25 @@ def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
 
     manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
     design = manager.get("/api/ecrf/", headers=headers).json
-    design["sections"][1]["subsections"][0]["blocks"].append(q("ecg", "file"))
+    design["sections"][1]["subsections"][0]["blocks"] += [
+        q("ecg", "file"),
+        q("scans", "repeating_group", columns=[{"code": "scan", "type": "file"}]),
+    ]
     assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
-    missing = save(investigator, trial, {"ecg": "0b1d2c3e-0000-4000-8000-000000000000"}, section=1)
-    assert missing.status_code == 422 and "ecg" in missing.json["error"]["fields"]
+    unknown = "0b1d2c3e-0000-4000-8000-000000000000"
+    missing = save(investigator, trial, {"ecg": unknown, "scans": [{"scan": unknown}]}, section=1)
+    assert missing.status_code == 422
+    assert set(missing.json["error"]["fields"]) == {"ecg", "scans"}
     uploaded = investigator.post(
         "/api/files/",
         data={"file": (io.BytesIO(b"%PDF-1.7 trace"), "ecg.pdf", "application/pdf")},
         content_type="multipart/form-data",
     ).json
-    saved = save(investigator, trial, {"ecg": uploaded["uuid"]}, section=1)
+    saved = save(
+        investigator, trial, {"ecg": uploaded["uuid"], "scans": [{"scan": uploaded["uuid"]}]}, 1
+    )
     assert saved.status_code == 200 and values(saved.json)["ecg"] == uploaded["uuid"]
+    assert values(saved.json)["scans"] == [{"scan": uploaded["uuid"]}]
 
 
 def test_a_new_design_is_used_at_once_and_recounts_kept_progress(trial):
