@@ -204,3 +204,16 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client):
         "/api/study-centers/", headers={**headers, "Study-Uuid": study["uuid"]}
     ).json
     assert [c["code"] for c in centers] == ["LYO-02", "PAR-01"]
+    # Each module's demo data, added once: the eCRF design and two subjects per center.
+    study_headers = {**headers, "Study-Uuid": study["uuid"]}
+    ecrf = client.get("/api/ecrf/", headers=study_headers).json
+    assert [s["title"]["en"] for s in ecrf["sections"]] == ["Screening", "Week 4"]
+    subjects = client.get("/api/ecrf/subjects/", headers=study_headers).json
+    assert [(s["study_subject_id"], s["required"], s["answered"]) for s in subjects] == [
+        ("LYO-02-001", 5, 0),
+        ("LYO-02-002", 5, 0),
+        ("PAR-01-001", 5, 0),
+        ("PAR-01-002", 5, 0),
+    ]
+    assert cli("demo", "seed").exit_code == 0
+    assert len(client.get("/api/ecrf/subjects/", headers=study_headers).json) == 4

@@ -1,5 +1,6 @@
 """The demo tenant: created once, kept at head, with every loaded module enabled, a demo
-study with two centers, and one user per default role (listed in the README)."""
+study with two centers, one user per default role (listed in the README) and each
+module's example data (its ``datacapt_demo_data`` hook)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,9 @@ def seed_demo(actor: str) -> DemoSeed:
         enabled.extend(result.changed)
         warnings.extend(result.warnings)
     with tenant_context(DEMO_SCHEMA):
-        users = _seed_study_and_users()
+        study, users = _seed_study_and_users()
+        for name in plugin_set().plugins:
+            plugin_set().call(name, "datacapt_demo_data", study=study)
     return DemoSeed(created, enabled, warnings, users)
 
 
@@ -75,7 +78,7 @@ def _get_or_add(model, lookup: dict, **values):
     return found
 
 
-def _seed_study_and_users() -> list[str]:
+def _seed_study_and_users() -> tuple[Study, list[str]]:
     study = _get_or_add(
         Study, {"reference": DEMO_STUDY}, name="Demo study: hypertension follow-up", description=""
     )
@@ -105,4 +108,4 @@ def _seed_study_and_users() -> list[str]:
         if restricted and not member.centers:
             member.centers = [centers[0]]
     db.session.commit()
-    return created
+    return study, created

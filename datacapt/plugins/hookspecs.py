@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from datacapt.jobs.cron import CronEntry
     from datacapt.plugins.manifest import PluginManifest
+    from datacapt.studies.models import Study
     from datacapt.tenancy.context import TenantRef
 
 PROJECT = "datacapt"
@@ -98,3 +99,9 @@ def datacapt_audit_event(tenant: TenantRef, record: dict[str, Any]) -> None:
 
     Called after the commit; a listener that fails is logged and never undoes the write.
     """
+
+
+@hookspec
+def datacapt_demo_data(study: Study) -> None:
+    """Add the plugin's example data to the demo study (``flask demo seed``, inside the
+    demo tenant, on every run: add only what is missing)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
-from plugins.ecrf import __version__, jobs, permissions, routes
+from plugins.ecrf import __version__, demo, jobs, permissions, routes
 from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, Section, SectionState, SubSection
 
 
@@ -49,3 +49,8 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_design(study)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
-from plugins.subjects import __version__, permissions, routes
+from plugins.subjects import __version__, demo, permissions, routes
 from plugins.subjects.models import (
     StudySubjectSettings,
     Subject,
@@ -49,3 +49,8 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_subjects(study)
