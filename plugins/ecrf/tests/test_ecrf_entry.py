@@ -342,6 +342,30 @@ def test_center_restriction_and_permissions_hold(trial, client_as, tenant):
     assert save(viewer, trial, {"sex": "M"}).status_code == 403
 
 
+def test_another_tenant_reaches_none_of_it(trial, enable_plugins, client_as, other_tenant):
+    save(trial["investigator"], trial, {"sex": "F", "pregnant": False})
+    enable_plugins(other_tenant, "ecrf")
+    outsider = client_as(other_tenant, "administrator")
+    own = {
+        "Study-Uuid": outsider.post("/api/studies/", json={"reference": "O", "name": "O"}).json[
+            "uuid"
+        ]
+    }
+    # This tenant's study is unknown there; its subject is unknown in the outsider's study.
+    read_there = outsider.get(url(trial), headers=trial["headers"])
+    write_there = outsider.put(
+        url(trial), json={"answers": {"sex": "M"}}, headers={**trial["headers"], "If-Match": '"1"'}
+    )
+    for response in (read_there, write_there):
+        assert response.status_code == 404
+        assert response.json["error"]["internal_name"] == "STUDY_NOT_FOUND"
+    in_own_study = outsider.get(url(trial), headers=own)
+    assert in_own_study.status_code == 404
+    assert in_own_study.json["error"]["internal_name"] == "OBJECT_NOT_FOUND"
+    assert outsider.get("/api/ecrf/subjects/", headers=own).json == []
+    assert values(read(trial["investigator"], trial).json)["sex"] == "F"
+
+
 def test_lists_and_dashboard_show_completion(trial):
     investigator, headers = trial["investigator"], trial["headers"]
     investigator.post("/api/subjects/", json={"center": trial["centers"]["LYO"]}, headers=headers)
