@@ -61,7 +61,8 @@ class CompiledForm:
         # What a subject with no answers has to fill in, per section id: the counters of
         # subjects that have none kept yet.
         self.blank_required = {
-            self.section_ids[uuid]: self.completion(blank, uuid)[0] for uuid in self.section_codes
+            self.section_ids[section_uuid]: self.completion(blank, section_uuid)[0]
+            for section_uuid in self.section_codes
         }
 
     def section(self, section_uuid: Any) -> dict[str, Any]:
@@ -363,7 +364,9 @@ def record_progress(
         },
     ).returning(table.c.section_id, table.c.version)
     versions = dict(db.session.execute(statement).all())
-    return {uuid: versions[section_id] for uuid, section_id in form.section_ids.items()}
+    return {
+        section_uuid: versions[section_id] for section_uuid, section_id in form.section_ids.items()
+    }
 
 
 def refresh_progress(study: Study) -> int:
@@ -371,11 +374,13 @@ def refresh_progress(study: Study) -> int:
     design (a saved design may add, remove or re-condition questions); answers and
     versions are left as they are. Returns how many subjects were recounted."""
     form = compiled_form(study)
+    # Locked first, as a save locks its section before reading answers: a save running
+    # meanwhile finishes before the recount reads, or waits for it.
     subject_ids = db.session.execute(
         sa.select(SectionState.subject_in_study_id)
-        .distinct()
         .join(Section, Section.id == SectionState.section_id)
         .where(Section.ecrf_id == ecrf_of(study).id)
+        .with_for_update(of=SectionState)
     ).scalars()
     answers: dict[int, dict[str, Any]] = {subject_id: {} for subject_id in subject_ids}
     rows = db.session.execute(
