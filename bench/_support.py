@@ -51,6 +51,28 @@ def create_bench_tenants(count: int) -> list[str]:
     return schemas
 
 
+BENCH_PASSWORD = "Quiet-Harbour-Lanterns-2026"
+
+
+def add_admin_and_study(email: str, reference: str):
+    """An administrator who is a member of a new draft study (inside a tenant context);
+    returns the study."""
+    from datacapt.database import db
+    from datacapt.identity.services import create_user, get_role
+    from datacapt.studies.models import Study, StudyUser
+
+    admin = get_role("administrator")
+    user = create_user(email, "Bench", "Admin", admin, BENCH_PASSWORD)
+    study = Study(reference=reference, name=f"{reference} bench", status="draft")
+    db.session.add(study)
+    db.session.flush()
+    db.session.add(
+        StudyUser(study_id=study.id, user_id=user.id, role_id=admin.id, all_centers=True)
+    )
+    db.session.commit()
+    return study
+
+
 HOST = "127.0.0.1"
 
 

@@ -19,17 +19,22 @@ import threading
 import time
 from pathlib import Path
 
-from _support import ROOT, bench_app, bench_database_url, emit, request, serve
+from _support import (
+    BENCH_PASSWORD,
+    ROOT,
+    add_admin_and_study,
+    bench_app,
+    bench_database_url,
+    emit,
+    request,
+    serve,
+)
 
 TENANT_HOST = "access.bench"
-PASSWORD = "Quiet-Harbour-Lanterns-2026"
 
 
 def prepare(url: str) -> tuple[str, int]:
     """A tenant with an administrator and a study; returns (study uuid, study id)."""
-    from datacapt.database import db
-    from datacapt.identity.services import create_user, get_role
-    from datacapt.studies.models import Study, StudyUser
     from datacapt.tenancy.context import tenant_context
     from datacapt.tenancy.services import create_tenant
 
@@ -37,15 +42,7 @@ def prepare(url: str) -> tuple[str, int]:
     with app.app_context():
         create_tenant("bench_access", "Access bench", [TENANT_HOST])
         with tenant_context("bench_access"):
-            admin = get_role("administrator")
-            user = create_user("admin@access.bench", "Bench", "Admin", admin, PASSWORD)
-            study = Study(reference="BENCH", name="Bench study", status="draft")
-            db.session.add(study)
-            db.session.flush()
-            db.session.add(
-                StudyUser(study_id=study.id, user_id=user.id, role_id=admin.id, all_centers=True)
-            )
-            db.session.commit()
+            study = add_admin_and_study("admin@access.bench", "BENCH")
             return str(study.uuid), study.id
 
 
@@ -94,7 +91,7 @@ def main() -> None:
     bare = serve("bare_app:app", 5802, env, probe="/health")
     try:
         login_headers = {"Host": TENANT_HOST, "Content-Type": "application/json"}
-        body = json.dumps({"email": "admin@access.bench", "password": PASSWORD}).encode()
+        body = json.dumps({"email": "admin@access.bench", "password": BENCH_PASSWORD}).encode()
         timings = []
         for _ in range(args.logins):
             started = time.perf_counter()

@@ -21,11 +21,19 @@ import threading
 import time
 from pathlib import Path
 
-from _support import ROOT, bench_app, bench_database_url, emit, request, serve
+from _support import (
+    BENCH_PASSWORD,
+    ROOT,
+    add_admin_and_study,
+    bench_app,
+    bench_database_url,
+    emit,
+    request,
+    serve,
+)
 
 SCHEMA = "bench_ecrf"
 TENANT_HOST = "ecrf.bench"
-PASSWORD = "Quiet-Harbour-Lanterns-2026"
 QUESTIONS = 20
 
 
@@ -80,9 +88,7 @@ def prepare(url: str, subjects: int) -> None:
     from sqlalchemy.dialects.postgresql import insert
 
     from datacapt.database import db
-    from datacapt.identity.services import create_user, get_role
     from datacapt.plugins.services import enable_plugin
-    from datacapt.studies.models import Study, StudyUser
     from datacapt.studies.services import add_study_center, create_center
     from datacapt.tenancy.context import tenant_context
     from datacapt.tenancy.services import create_tenant
@@ -95,15 +101,7 @@ def prepare(url: str, subjects: int) -> None:
         create_tenant(SCHEMA, "eCRF bench", [TENANT_HOST])
         enable_plugin(SCHEMA, "ecrf", "bench", with_deps=True)
         with tenant_context(SCHEMA):
-            admin = get_role("administrator")
-            user = create_user("admin@ecrf.bench", "Bench", "Admin", admin, PASSWORD)
-            study = Study(reference="ECRF", name="eCRF bench", status="draft")
-            db.session.add(study)
-            db.session.flush()
-            db.session.add(
-                StudyUser(study_id=study.id, user_id=user.id, role_id=admin.id, all_centers=True)
-            )
-            db.session.commit()
+            study = add_admin_and_study("admin@ecrf.bench", "ECRF")
             center = create_center("PAR", "Paris", "FR")
             add_study_center(study, center.uuid)
             save_design(study, DESIGN)
@@ -135,7 +133,7 @@ def prepare(url: str, subjects: int) -> None:
 
 
 def _login(port: int) -> dict[str, str]:
-    body = json.dumps({"email": "admin@ecrf.bench", "password": PASSWORD}).encode()
+    body = json.dumps({"email": "admin@ecrf.bench", "password": BENCH_PASSWORD}).encode()
     status, data = request(
         port,
         "POST",

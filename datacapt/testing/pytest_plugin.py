@@ -238,6 +238,37 @@ def client_as(app: Flask, user_factory: Callable[..., TestUser]) -> Callable[...
 
 
 @dataclass(frozen=True)
+class TestStudy:
+    uuid: str
+    headers: dict[str, str]  # the Study-Uuid header
+    centers: dict[str, str]  # center uuid by code
+
+
+@pytest.fixture
+def make_study() -> Callable[..., TestStudy]:
+    """``make_study(client, *center_codes, reference=...)``: a study and its centers created
+    through the API by ``client`` (who becomes its study manager)."""
+
+    def make(client: TenantClient, *center_codes: str, reference: str = "TEST-1") -> TestStudy:
+        created = client.post("/api/studies/", json={"reference": reference, "name": reference})
+        assert created.status_code == 201, created.json
+        headers = {"Study-Uuid": created.json["uuid"]}
+        centers = {}
+        for code in center_codes:
+            center = client.post(
+                "/api/centers/", json={"code": code, "name": code, "country": "FR"}
+            ).json
+            added = client.post(
+                "/api/study-centers/", json={"center": center["uuid"]}, headers=headers
+            )
+            assert added.status_code == 201, added.json
+            centers[code] = center["uuid"]
+        return TestStudy(created.json["uuid"], headers, centers)
+
+    return make
+
+
+@dataclass(frozen=True)
 class TestOperator:
     email: str
     password: str

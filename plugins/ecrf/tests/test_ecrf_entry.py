@@ -107,19 +107,12 @@ DESIGN = {
 
 
 @pytest.fixture
-def trial(enable_plugins, client_as, tenant):
+def trial(enable_plugins, client_as, make_study, tenant):
     """A study with the design, two centers, an investigator and a subject at Paris."""
     enable_plugins(tenant, "ecrf")
     manager = client_as(tenant, "study_manager")
-    study = manager.post("/api/studies/", json={"reference": "ENTRY", "name": "Entry"}).json
-    headers = {"Study-Uuid": study["uuid"]}
-    centers = {}
-    for code in ("PAR", "LYO"):
-        center = manager.post(
-            "/api/centers/", json={"code": code, "name": code, "country": "FR"}
-        ).json
-        manager.post("/api/study-centers/", json={"center": center["uuid"]}, headers=headers)
-        centers[code] = center["uuid"]
+    study = make_study(manager, "PAR", "LYO", reference="ENTRY")
+    headers, centers = study.headers, study.centers
     design = manager.put("/api/ecrf/", json=DESIGN, headers=headers).json
     investigator = client_as(tenant, "investigator")
     manager.post(
@@ -140,7 +133,7 @@ def trial(enable_plugins, client_as, tenant):
         "investigator": investigator,
         "subject": subject["uuid"],
         "sections": sections,
-        "study": study["uuid"],
+        "study": study.uuid,
     }
 
 

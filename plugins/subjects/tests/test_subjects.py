@@ -14,19 +14,12 @@ from datacapt.tenancy import tenant_context
 
 
 @pytest.fixture
-def study(enable_plugins, client_as, tenant):
+def study(enable_plugins, client_as, make_study, tenant):
     """A study with two centers, its manager, and an investigator who sees Paris only."""
     enable_plugins(tenant, "subjects")
     manager = client_as(tenant, "study_manager")
-    study = manager.post("/api/studies/", json={"reference": "SUB-1", "name": "Subjects"}).json
-    headers = {"Study-Uuid": study["uuid"]}
-    centers = {}
-    for code in ("PAR", "LYO"):
-        center = manager.post(
-            "/api/centers/", json={"code": code, "name": code, "country": "FR"}
-        ).json
-        manager.post("/api/study-centers/", json={"center": center["uuid"]}, headers=headers)
-        centers[code] = center["uuid"]
+    created = make_study(manager, "PAR", "LYO", reference="SUB-1")
+    headers, centers = created.headers, created.centers
 
     def member(role: str, only: str | None = None):
         client = client_as(tenant, role)
@@ -40,7 +33,7 @@ def study(enable_plugins, client_as, tenant):
         return client
 
     return {
-        "uuid": study["uuid"],
+        "uuid": created.uuid,
         "headers": headers,
         "centers": centers,
         "manager": manager,
