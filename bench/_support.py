@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +79,8 @@ def add_admin_and_study(email: str, reference: str):
 HOST = "127.0.0.1"
 
 
-def serve(
-    app_path: str, port: int, env: dict[str, str], probe: str = "/health"
-) -> subprocess.Popen:
-    """Start gunicorn (2 sync workers) on loopback; return once ``probe`` answers."""
+def serve(app_path: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    """Start gunicorn (2 sync workers) on loopback; return once /health answers."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -99,7 +100,7 @@ def serve(
     for _ in range(100):
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=1)
-            connection.request("GET", probe)
+            connection.request("GET", "/health")
             connection.getresponse().read()
             return process
         except OSError:
@@ -115,6 +116,79 @@ def request(port: int, method: str, path: str, headers: dict[str, str], body: by
     data = response.read()
     connection.close()
     return response.status, data
+
+
+def bench_env(url: str, schema: str) -> dict[str, str]:
+    """The environment of the benchmarked servers: the platform and bare_app.py."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "BENCH_SCHEMA": schema,
+        "LOG_LEVEL": "WARNING",
+        "DATACAPT_ENV": "development",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
+    }
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], *apps: tuple[str, int]) -> Iterator[None]:
+    """Run each (wsgi app path, port) under gunicorn for the block."""
+    processes = []
+    try:
+        for app_path, port in apps:
+            processes.append(serve(app_path, port, env))
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait()
+
+
+def login(port: int, host: str, email: str) -> tuple[dict[str, str], float]:
+    """Log in over HTTP; returns the authenticated headers and the seconds the login took."""
+    body = json.dumps({"email": email, "password": BENCH_PASSWORD}).encode()
+    headers = {"Host": host, "Content-Type": "application/json"}
+    started = time.perf_counter()
+    status, data = request(port, "POST", "/api/auth/login", headers, body)
+    elapsed = time.perf_counter() - started
+    assert status == 200, data
+    return {"Host": host, "Authorization": f"Bearer {json.loads(data)['token']}"}, elapsed
+
+
+def run_clients(
+    clients: int, seconds: float, one_request: Callable[[int, int], bool]
+) -> tuple[float, list[float]]:
+    """Requests per second and latencies of ``clients`` threads calling
+    ``one_request(client_index, round)`` (which returns whether it succeeded), after one
+    untimed warm-up call."""
+    assert one_request(0, 0)
+    timings: list[list[float]] = [[] for _ in range(clients)]
+    deadline = time.perf_counter() + seconds
+
+    def loop(index: int) -> None:
+        round_number = 0
+        while time.perf_counter() < deadline:
+            round_number += 1
+            started = time.perf_counter()
+            assert one_request(index, round_number)
+            timings[index].append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    flat = [t for per_client in timings for t in per_client]
+    return len(flat) / elapsed, flat
+
+
+def percentile_ms(timings: list[float], fraction: float) -> float:
+    ordered = sorted(timings)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000, 1)
 
 
 def timed_subprocess(code: str, env: dict[str, str]) -> float:

@@ -12,22 +12,19 @@ settings in the same run:
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import threading
-import time
-from pathlib import Path
 
 from _support import (
-    BENCH_PASSWORD,
-    ROOT,
     add_admin_and_study,
     bench_app,
     bench_database_url,
+    bench_env,
     emit,
+    login,
+    percentile_ms,
     request,
-    serve,
+    run_clients,
+    serving,
 )
 
 TENANT_HOST = "access.bench"
@@ -46,29 +43,6 @@ def prepare(url: str) -> tuple[str, int]:
             return str(study.uuid), study.id
 
 
-def throughput(
-    port: int, path: str, headers: dict[str, str], seconds: float, clients: int
-) -> float:
-    """Requests per second answered 200 by ``clients`` threads during ``seconds``."""
-    status, _ = request(port, "GET", path, headers)
-    assert status == 200, status
-    counts = [0] * clients
-    deadline = time.perf_counter() + seconds
-
-    def loop(index: int) -> None:
-        while time.perf_counter() < deadline:
-            status, _ = request(port, "GET", path, headers)
-            counts[index] += status == 200
-
-    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.perf_counter() - started)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=8)
@@ -78,42 +52,23 @@ def main() -> None:
 
     url = bench_database_url()
     study_uuid, study_id = prepare(url)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "BENCH_DATABASE_URL": url,
-        "BENCH_SCHEMA": "bench_access",
-        "LOG_LEVEL": "WARNING",
-        "DATACAPT_ENV": "development",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
-    }
-    platform = serve("wsgi:app", 5801, env)
-    bare = serve("bare_app:app", 5802, env, probe="/health")
-    try:
-        login_headers = {"Host": TENANT_HOST, "Content-Type": "application/json"}
-        body = json.dumps({"email": "admin@access.bench", "password": BENCH_PASSWORD}).encode()
+    with serving(bench_env(url, "bench_access"), ("wsgi:app", 5801), ("bare_app:app", 5802)):
         timings = []
         for _ in range(args.logins):
-            started = time.perf_counter()
-            status, data = request(5801, "POST", "/api/auth/login", login_headers, body)
-            timings.append(time.perf_counter() - started)
-            assert status == 200, data
-        token = json.loads(data)["token"]
-        auth = {"Host": TENANT_HOST, "Authorization": f"Bearer {token}"}
+            auth, elapsed = login(5801, TENANT_HOST, "admin@access.bench")
+            timings.append(elapsed)
+
+        def platform_get(index: int, round_number: int) -> bool:
+            return request(5801, "GET", f"/api/studies/{study_uuid}", auth)[0] == 200
+
+        def bare_get(index: int, round_number: int) -> bool:
+            return request(5802, "GET", f"/studies/{study_id}", {})[0] == 200
+
         platform_rates, bare_rates = [], []
         for _ in range(2):  # alternate, so drift on a shared machine hits both
-            platform_rates.append(
-                throughput(5801, f"/api/studies/{study_uuid}", auth, args.seconds, args.clients)
-            )
-            bare_rates.append(
-                throughput(5802, f"/studies/{study_id}", {}, args.seconds, args.clients)
-            )
-    finally:
-        platform.terminate()
-        bare.terminate()
-        platform.wait()
-        bare.wait()
-    timings.sort()
+            platform_rates.append(run_clients(args.clients, args.seconds, platform_get)[0])
+            bare_rates.append(run_clients(args.clients, args.seconds, bare_get)[0])
+
     from datacapt.identity.passwords import PRODUCTION_HASHER as hasher
 
     emit(
@@ -123,10 +78,8 @@ def main() -> None:
             "throughput_ratio": round(
                 statistics.mean(platform_rates) / statistics.mean(bare_rates), 3
             ),
-            "login_p50_ms": round(timings[len(timings) // 2] * 1000, 1),
-            "login_p99_ms": round(
-                timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000, 1
-            ),
+            "login_p50_ms": percentile_ms(timings, 0.5),
+            "login_p99_ms": percentile_ms(timings, 0.99),
             "argon2": {
                 "type": "id",
                 "time_cost": hasher.time_cost,

@@ -15,21 +15,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import threading
 import time
-from pathlib import Path
 
 from _support import (
-    BENCH_PASSWORD,
-    ROOT,
     add_admin_and_study,
     bench_app,
     bench_database_url,
+    bench_env,
     emit,
+    login,
+    percentile_ms,
     request,
-    serve,
+    run_clients,
+    serving,
 )
 
 SCHEMA = "bench_ecrf"
@@ -132,49 +131,6 @@ def prepare(url: str, subjects: int) -> None:
         db.session.commit()
 
 
-def _login(port: int) -> dict[str, str]:
-    body = json.dumps({"email": "admin@ecrf.bench", "password": BENCH_PASSWORD}).encode()
-    status, data = request(
-        port,
-        "POST",
-        "/api/auth/login",
-        {"Host": TENANT_HOST, "Content-Type": "application/json"},
-        body,
-    )
-    assert status == 200, data
-    return {"Host": TENANT_HOST, "Authorization": f"Bearer {json.loads(data)['token']}"}
-
-
-def _percentile(timings: list[float], fraction: float) -> float:
-    ordered = sorted(timings)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000, 1)
-
-
-def _run_clients(clients: int, seconds: float, one_request) -> tuple[float, list[float]]:
-    """Requests per second and latencies of ``clients`` threads calling
-    ``one_request(client_index, round)`` (which returns whether it succeeded)."""
-    timings: list[list[float]] = [[] for _ in range(clients)]
-    deadline = time.perf_counter() + seconds
-
-    def loop(index: int) -> None:
-        round_number = 0
-        while time.perf_counter() < deadline:
-            round_number += 1
-            started = time.perf_counter()
-            assert one_request(index, round_number)
-            timings[index].append(time.perf_counter() - started)
-
-    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    flat = [t for per_client in timings for t in per_client]
-    return len(flat) / elapsed, flat
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=8)
@@ -185,19 +141,9 @@ def main() -> None:
 
     url = bench_database_url()
     prepare(url, args.subjects)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "BENCH_DATABASE_URL": url,
-        "BENCH_SCHEMA": SCHEMA,
-        "LOG_LEVEL": "WARNING",
-        "DATACAPT_ENV": "development",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
-    }
-    platform = serve("wsgi:app", 5811, env)
-    bare = serve("bare_app:app", 5812, env)
-    try:
-        auth = _login(5811)
+    apps = (("wsgi:app", 5811), ("bare_app:app", 5812))
+    with serving(bench_env(url, SCHEMA), *apps):
+        auth, _ = login(5811, TENANT_HOST, "admin@ecrf.bench")
         status, data = request(5811, "GET", "/api/studies/", auth)
         assert status == 200, data
         study_headers = {**auth, "Study-Uuid": json.loads(data)[0]["uuid"]}
@@ -230,10 +176,10 @@ def main() -> None:
 
         platform_rates, bare_rates, save_timings = [], [], []
         for _ in range(2):  # alternate, so drift on a shared machine hits both
-            rate, timings = _run_clients(args.clients, args.seconds, save)
+            rate, timings = run_clients(args.clients, args.seconds, save)
             platform_rates.append(rate)
             save_timings.extend(timings)
-            bare_rates.append(_run_clients(args.clients, args.seconds, insert_one)[0])
+            bare_rates.append(run_clients(args.clients, args.seconds, insert_one)[0])
 
         list_timings = []
         for _ in range(args.pages):
@@ -243,11 +189,7 @@ def main() -> None:
             )
             list_timings.append(time.perf_counter() - started)
             assert status == 200 and len(json.loads(data)) == 50, data
-    finally:
-        platform.terminate()
-        bare.terminate()
-        platform.wait()
-        bare.wait()
+
     emit(
         {
             "save_requests_per_second": round(statistics.mean(platform_rates), 1),
@@ -255,11 +197,11 @@ def main() -> None:
             "save_throughput_ratio": round(
                 statistics.mean(platform_rates) / statistics.mean(bare_rates), 3
             ),
-            "save_p50_ms": _percentile(save_timings, 0.5),
-            "save_p99_ms": _percentile(save_timings, 0.99),
+            "save_p50_ms": percentile_ms(save_timings, 0.5),
+            "save_p99_ms": percentile_ms(save_timings, 0.99),
             "answers_per_save": QUESTIONS,
-            "subject_list_page_p50_ms": _percentile(list_timings, 0.5),
-            "subject_list_page_p99_ms": _percentile(list_timings, 0.99),
+            "subject_list_page_p50_ms": percentile_ms(list_timings, 0.5),
+            "subject_list_page_p99_ms": percentile_ms(list_timings, 0.99),
             "subjects": args.subjects,
             "clients": args.clients,
             "seconds": args.seconds,
