@@ -76,6 +76,8 @@ def create_app(
             # Connections that visited many tenant schemas hold large catalog caches.
             "pool_recycle": settings.db_pool_recycle,
             "pool_size": settings.db_pool_size,
+            # Many rows updated in one flush (a section's answers) go in one round trip.
+            "executemany_mode": "values_plus_batch",
         },
         DATACAPT_ENV=settings.env,
         MAIL_URL=settings.mail_url,
