@@ -12,18 +12,25 @@ def run(app, *args, password: str | None = PASSWORD, confirm: bool = True):
     )
 
 
-def test_users_create_asks_for_the_password_and_the_user_can_log_in(app, client_for, tenant):
-    result = run(
+def create_user(app, schema: str, email: str, role: str, *extra: str, **options):
+    """``flask users create --tenant SCHEMA --email EMAIL --role ROLE [EXTRA]``."""
+    return run(
         app,
         "users",
         "create",
         "--tenant",
-        tenant.schema_name,
+        schema,
         "--email",
-        "Site.Lead@Example.org",
+        email,
         "--role",
-        "investigator",
+        role,
+        *extra,
+        **options,
     )
+
+
+def test_users_create_asks_for_the_password_and_the_user_can_log_in(app, client_for, tenant):
+    result = create_user(app, tenant.schema_name, "Site.Lead@Example.org", "investigator")
     assert result.exit_code == 0, result.output
     assert "Created site.lead@example.org (investigator)" in result.output
     assert PASSWORD not in result.output
@@ -35,71 +42,14 @@ def test_users_create_asks_for_the_password_and_the_user_can_log_in(app, client_
 
 def test_users_create_refuses_bad_input(app, tenant, user_factory):
     existing = user_factory(tenant)
-    assert (
-        run(
-            app,
-            "users",
-            "create",
-            "--tenant",
-            tenant.schema_name,
-            "--email",
-            existing.email,
-            "--role",
-            "viewer",
-        ).exit_code
-        == 1
-    )
-    unknown_role = run(
-        app,
-        "users",
-        "create",
-        "--tenant",
-        tenant.schema_name,
-        "--email",
-        "a@example.org",
-        "--role",
-        "pilot",
-    )
+    assert create_user(app, tenant.schema_name, existing.email, "viewer").exit_code == 1
+    unknown_role = create_user(app, tenant.schema_name, "a@example.org", "pilot")
     assert unknown_role.exit_code == 1 and "No such role" in unknown_role.output
-    weak = run(
-        app,
-        "users",
-        "create",
-        "--tenant",
-        tenant.schema_name,
-        "--email",
-        "b@example.org",
-        "--role",
-        "viewer",
-        password="short",
-    )
+    weak = create_user(app, tenant.schema_name, "b@example.org", "viewer", password="short")
     assert weak.exit_code == 1 and "policy" in weak.output
-    assert (
-        run(
-            app,
-            "users",
-            "create",
-            "--tenant",
-            "nobody",
-            "--email",
-            "c@example.org",
-            "--role",
-            "viewer",
-        ).exit_code
-        == 1
-    )
-    no_password_option = run(
-        app,
-        "users",
-        "create",
-        "--tenant",
-        tenant.schema_name,
-        "--email",
-        "d@example.org",
-        "--role",
-        "viewer",
-        "--password",
-        "x",
+    assert create_user(app, "nobody", "c@example.org", "viewer").exit_code == 1
+    no_password_option = create_user(
+        app, tenant.schema_name, "d@example.org", "viewer", "--password", "x"
     )
     assert no_password_option.exit_code == 2
 

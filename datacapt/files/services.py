@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,7 @@ def path_of(stored: StoredFile) -> Path:
 
 
 def exists(file_uuid: str) -> bool:
+    """Whether this tenant has the upload (``file_uuid`` in canonical form)."""
     return db.session.execute(
-        sa.select(sa.exists().where(sa.cast(StoredFile.uuid, sa.String) == file_uuid))
+        sa.select(sa.exists().where(StoredFile.uuid == uuid.UUID(file_uuid)))
     ).scalar()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -166,9 +167,10 @@ def clean_answer(question: Question, value: Any) -> Any:
     if kind == QuestionType.CALCULATED:
         raise AnswerError(Message("calculated by the platform, not answered"))
     if kind == QuestionType.FILE:
-        if not isinstance(value, str) or not re.match(r"^[0-9a-fA-F-]{32,36}$", value):
-            raise AnswerError(Message("the id of an uploaded file"))
-        return value.lower()
+        try:
+            return str(uuid.UUID(value))
+        except (TypeError, ValueError, AttributeError):
+            raise AnswerError(Message("the id of an uploaded file")) from None
     if kind == QuestionType.REPEATING_GROUP:
         return _clean_rows(question, value)
     raise AnswerError(Message("unknown question type {kind}", kind=kind))

@@ -10,18 +10,8 @@ from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
 from plugins.ecrf.models import Answer
+from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question
 from plugins.subjects.models import SubjectInStudy
-
-
-def question(code, kind="integer", **fields):
-    return {
-        "kind": "question",
-        "code": code,
-        "type": kind,
-        "label": {"en": code.title(), "fr": code},
-        **fields,
-    }
-
 
 DESIGN = {
     "sections": [
@@ -32,12 +22,7 @@ DESIGN = {
                     "title": {"en": "Demography"},
                     "blocks": [
                         {"kind": "static", "content": {"en": "Ask the subject."}},
-                        question(
-                            "sex",
-                            "single_choice",
-                            required=True,
-                            options={"choices": [{"value": "F"}, {"value": "M"}]},
-                        ),
+                        SEX,
                         question(
                             "weight",
                             "decimal",
@@ -50,28 +35,7 @@ DESIGN = {
                             required=True,
                             options={"precision": 2, "unit": "m"},
                         ),
-                        question(
-                            "bmi",
-                            "calculated",
-                            calculation={
-                                "round": [
-                                    {
-                                        "/": [
-                                            {"var": "weight"},
-                                            {"*": [{"var": "height"}, {"var": "height"}]},
-                                        ]
-                                    },
-                                    1,
-                                ]
-                            },
-                            validations=[
-                                {
-                                    "rule": {">": [{"var": "bmi"}, 40]},
-                                    "level": "warning",
-                                    "message": "BMI above 40",
-                                }
-                            ],
-                        ),
+                        BMI_WITH_WARNING,
                     ],
                 },
                 {
@@ -89,14 +53,7 @@ DESIGN = {
                 {
                     "title": {"en": "Events"},
                     "blocks": [
-                        question(
-                            "ae",
-                            "repeating_group",
-                            columns=[
-                                {"code": "term", "type": "short_text", "required": True},
-                                {"code": "onset", "type": "date"},
-                            ],
-                        ),
+                        ADVERSE_EVENTS,
                     ],
                 },
             ],
@@ -106,11 +63,11 @@ DESIGN = {
 
 
 @pytest.fixture
-def study(enable_plugins, client_as, tenant):
+def study(enable_plugins, client_as, make_study, tenant):
     enable_plugins(tenant, "ecrf")
     manager = client_as(tenant, "study_manager")
-    study = manager.post("/api/studies/", json={"reference": "CRF-1", "name": "eCRF"}).json
-    return {"uuid": study["uuid"], "headers": {"Study-Uuid": study["uuid"]}, "manager": manager}
+    created = make_study(manager, reference="CRF-1")
+    return {"uuid": created.uuid, "headers": created.headers, "manager": manager}
 
 
 def save(client, study, document):

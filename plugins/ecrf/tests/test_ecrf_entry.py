@@ -9,11 +9,7 @@ import sqlalchemy as sa
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
-
-
-def q(code, kind="integer", **fields):
-    return {"kind": "question", "code": code, "type": kind, "label": {"en": code}, **fields}
-
+from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question
 
 DESIGN = {
     "sections": [
@@ -24,56 +20,30 @@ DESIGN = {
                     "title": {"en": "Base"},
                     "blocks": [
                         {"kind": "static", "content": {"en": "Measure the subject."}},
-                        q(
-                            "sex",
-                            "single_choice",
-                            required=True,
-                            options={"choices": [{"value": "F"}, {"value": "M"}]},
-                        ),
-                        q(
+                        SEX,
+                        question(
                             "pregnant",
                             "yes_no",
                             required=True,
                             visible_if={"==": [{"var": "sex"}, "F"]},
                         ),
-                        q(
+                        question(
                             "weight",
                             "decimal",
                             required=True,
                             options={"precision": 1, "min": 20, "max": 300},
                         ),
-                        q("height", "decimal", required=True, options={"precision": 2}),
-                        q(
-                            "bmi",
-                            "calculated",
-                            calculation={
-                                "round": [
-                                    {
-                                        "/": [
-                                            {"var": "weight"},
-                                            {"*": [{"var": "height"}, {"var": "height"}]},
-                                        ]
-                                    },
-                                    1,
-                                ]
-                            },
-                            validations=[
-                                {
-                                    "rule": {">": [{"var": "bmi"}, 40]},
-                                    "level": "warning",
-                                    "message": "BMI above 40",
-                                }
-                            ],
-                        ),
-                        q("visit_date", "date", options={"partial": True}),
-                        q("visit_time", "time"),
-                        q(
+                        question("height", "decimal", required=True, options={"precision": 2}),
+                        BMI_WITH_WARNING,
+                        question("visit_date", "date", options={"partial": True}),
+                        question("visit_time", "time"),
+                        question(
                             "symptoms",
                             "multiple_choice",
                             options={"choices": [{"value": "cough"}, {"value": "fever"}]},
                         ),
-                        q("pain", "scale", options={"min": 0, "max": 10, "step": 1}),
-                        q("note", "long_text"),
+                        question("pain", "scale", options={"min": 0, "max": 10, "step": 1}),
+                        question("note", "long_text"),
                     ],
                 }
             ],
@@ -84,20 +54,13 @@ DESIGN = {
                 {
                     "title": {"en": "Follow-up"},
                     "blocks": [
-                        q(
+                        question(
                             "pregnancy_test",
                             "yes_no",
                             required=True,
                             visible_if={"==": [{"var": "sex"}, "F"]},
                         ),
-                        q(
-                            "ae",
-                            "repeating_group",
-                            columns=[
-                                {"code": "term", "type": "short_text", "required": True},
-                                {"code": "onset", "type": "date"},
-                            ],
-                        ),
+                        ADVERSE_EVENTS,
                     ],
                 }
             ],
@@ -392,8 +355,8 @@ def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
     manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
     design = manager.get("/api/ecrf/", headers=headers).json
     design["sections"][1]["subsections"][0]["blocks"] += [
-        q("ecg", "file"),
-        q("scans", "repeating_group", columns=[{"code": "scan", "type": "file"}]),
+        question("ecg", "file"),
+        question("scans", "repeating_group", columns=[{"code": "scan", "type": "file"}]),
     ]
     assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
     unknown = "0b1d2c3e-0000-4000-8000-000000000000"
@@ -417,7 +380,9 @@ def test_a_new_design_is_used_at_once_and_recounts_kept_progress(trial):
     before = save(investigator, trial, {"sex": "M", "weight": "70", "height": "1.80"}).json
     assert "waist" not in values(before) and before["progress"] == {"required": 3, "answered": 3}
     design = manager.get("/api/ecrf/", headers=headers).json
-    design["sections"][0]["subsections"][0]["blocks"].append(q("waist", "decimal", required=True))
+    design["sections"][0]["subsections"][0]["blocks"].append(
+        question("waist", "decimal", required=True)
+    )
     assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
     view = read(investigator, trial)
     assert "waist" in values(view.json) and view.json["progress"]["required"] == 4

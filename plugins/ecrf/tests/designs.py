@@ -1,0 +1,34 @@
+"""Pieces of eCRF designs shared by the eCRF tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def question(code: str, kind: str = "integer", **fields: Any) -> dict[str, Any]:
+    return {"kind": "question", "code": code, "type": kind, "label": {"en": code}, **fields}
+
+
+# weight (kg) / height (m) squared, one decimal
+BMI = {"round": [{"/": [{"var": "weight"}, {"*": [{"var": "height"}, {"var": "height"}]}]}, 1]}
+
+
+SEX = question(
+    "sex", "single_choice", required=True, options={"choices": [{"value": "F"}, {"value": "M"}]}
+)
+BMI_WITH_WARNING = question(
+    "bmi",
+    "calculated",
+    calculation=BMI,
+    validations=[
+        {"rule": {">": [{"var": "bmi"}, 40]}, "level": "warning", "message": "BMI above 40"}
+    ],
+)
+ADVERSE_EVENTS = question(
+    "ae",
+    "repeating_group",
+    columns=[
+        {"code": "term", "type": "short_text", "required": True},
+        {"code": "onset", "type": "date"},
+    ],
+)
