@@ -22,11 +22,11 @@ from sqlalchemy.dialects.postgresql import insert
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.files.services import exists as file_exists
+from datacapt.forms.design import engine_questions
 from datacapt.forms.questions import AnswerError, Question, QuestionType, clean_answer
 from datacapt.forms.state import FormState, evaluate_form
 from datacapt.i18n import Message
 from datacapt.studies.models import Study
-from plugins.ecrf.design import engine_questions
 from plugins.ecrf.models import Answer, DataQuery, QueryStatus, Section, SectionState
 from plugins.ecrf.services import design, ecrf_of
 from plugins.subjects.models import SubjectInStudy

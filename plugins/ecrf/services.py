@@ -14,12 +14,12 @@ import sqlalchemy as sa
 
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.forms.design import engine_questions
 from datacapt.forms.state import design_problems
 from datacapt.i18n import Message
 from datacapt.jobs import enqueue
 from datacapt.studies.models import Study, StudyStatus
 from datacapt.tenancy import current_tenant
-from plugins.ecrf.design import engine_questions
 from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
 from plugins.subjects.models import SubjectInStudy
 

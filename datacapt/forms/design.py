@@ -1,0 +1,51 @@
+"""A form design as the engine sees it: the questions of its blocks, each with the display
+condition of its container joined to its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from datacapt.forms.questions import Level, Question, QuestionType, ValidationRule
+
+
+def question_of(block: Mapping[str, Any], container_condition: Any = None) -> Question:
+    """The engine's question for a question block (or a repeating group's column)."""
+    conditions = [c for c in (container_condition, block.get("visible_if")) if c is not None]
+    visible_if = (
+        None if not conditions else conditions[0] if len(conditions) == 1 else {"and": conditions}
+    )
+    return Question(
+        code=block["code"],
+        type=QuestionType(block["type"]),
+        required=block.get("required", False),
+        options=block.get("options") or {},
+        visible_if=visible_if,
+        calculation=block.get("calculation"),
+        validations=[
+            ValidationRule(v["rule"], Level(v["level"]), v.get("message", ""))
+            for v in block.get("validations") or []
+        ],
+        columns=[question_of(column) for column in block.get("columns") or []],
+    )
+
+
+def block_questions(
+    blocks: Iterable[Mapping[str, Any]], container_condition: Any = None
+) -> list[Question]:
+    """The questions among ``blocks`` (static content left out), in order."""
+    return [
+        question_of(block, container_condition)
+        for block in blocks
+        if block.get("kind") == "question"
+    ]
+
+
+def engine_questions(sections: Iterable[Mapping[str, Any]]) -> list[Question]:
+    """Every question of a sectioned design (sections -> subsections -> blocks), in order."""
+    return [
+        question
+        for section in sections
+        for subsection in section.get("subsections", [])
+        for question in block_questions(subsection.get("blocks", []), subsection.get("visible_if"))
+    ]
