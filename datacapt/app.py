@@ -85,6 +85,8 @@ def create_app(
         DATACAPT_MAX_UPLOAD_BYTES=settings.max_upload_bytes,
         DATACAPT_FILE_TYPES=frozenset(settings.file_types),
         MAIL_FROM=settings.mail_from,
+        SMS_URL=settings.sms_url,
+        SMS_FROM=settings.sms_from,
         DATACAPT_FRONTEND_URL=settings.frontend_url.rstrip("/"),
         TESTING=settings.env == "testing",
     )

@@ -59,6 +59,8 @@ class Settings:
     )
     mail_url: str = "console://"
     mail_from: str = "Datacapt <no-reply@localhost>"
+    sms_url: str = "console://"
+    sms_from: str = "Datacapt"
     # Where links in emails point (password reset, invitations): the frontend's address.
     frontend_url: str = "http://localhost:5000"
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
@@ -84,6 +86,8 @@ class Settings:
             or ("application/pdf", "image/png", "image/jpeg", "text/csv", "text/plain"),
             "mail_url": env.get("MAIL_URL") or "console://",
             "mail_from": env.get("MAIL_FROM") or "Datacapt <no-reply@localhost>",
+            "sms_url": env.get("SMS_URL") or "console://",
+            "sms_from": env.get("SMS_FROM") or "Datacapt",
             "frontend_url": env.get("DATACAPT_FRONTEND_URL") or "http://localhost:5000",
         }
         values.update(overrides)
@@ -108,6 +112,8 @@ class Settings:
             problems.append("DATACAPT_MAX_BODY_BYTES must be a positive number of bytes")
         if self.mail_url.split("://", 1)[0] not in ("console", "file", "smtp", "smtps"):
             problems.append("MAIL_URL must start with console://, file://, smtp:// or smtps://")
+        if self.sms_url.split("://", 1)[0] not in ("console", "file", "http", "https"):
+            problems.append("SMS_URL must start with console://, file://, http:// or https://")
         if self.is_production:
             if self.uses_embedded_database:
                 problems.append(

@@ -1,0 +1,1 @@
+"""Text messages (SMS) sent through a backend chosen by SMS_URL."""
