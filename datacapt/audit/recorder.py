@@ -14,7 +14,7 @@ import decimal
 import enum
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -221,6 +221,16 @@ def _reason_missing(action: str, policy: ReasonPolicy, reason: str | None) -> bo
     return policy == ReasonPolicy.ALWAYS or action != "create"
 
 
+def reason_required(tables: Iterable[str]) -> DatacaptException:
+    """The refusal of a change to these tables made without a reason."""
+    return DatacaptException(
+        ErrorCode.VALIDATION_ERROR,
+        InternalCodes.REASON_FOR_CHANGE_REQUIRED,
+        Message("A reason for change is required (the Reason-For-Change header)."),
+        details={"objects": sorted(tables)},
+    )
+
+
 @event.listens_for(ScopedSchemaSession, "after_flush")
 def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
     if session.tenant_schema is None:
@@ -233,12 +243,7 @@ def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
         obj for action, obj, _ in entries if _reason_missing(action, obj.audit_reason, reason)
     ]
     if missing:
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.REASON_FOR_CHANGE_REQUIRED,
-            Message("A reason for change is required (the Reason-For-Change header)."),
-            details={"objects": sorted({type(obj).__tablename__ for obj in missing})},
-        )
+        raise reason_required({type(obj).__tablename__ for obj in missing})
     records = [
         record_fields(
             action,

@@ -86,6 +86,10 @@ class Message:
         }
         return translate(self.msgid, language).format(**params)
 
+    def with_params(self, **params: Any) -> Message:
+        """The same text with (more) parameters: a template filled in."""
+        return Message(self.msgid, **{**self.params, **params})
+
     def __str__(self) -> str:
         return self.render()
 

@@ -42,20 +42,25 @@ def send_email(to: str, template: str, language: str, **context: Any) -> EmailMe
     return message
 
 
+def send_now(to: str, subject: str, body: str) -> None:
+    """Hand one email to the configured backend (raises what the backend raises)."""
+    mime = MimeMessage()
+    mime["From"] = current_app.config["MAIL_FROM"]
+    mime["To"] = to
+    mime["Subject"] = subject
+    mime["Message-ID"] = make_msgid(idstring=uuid.uuid4().hex, domain="datacapt")
+    mime.set_content(body)
+    backend_from_url(current_app.config["MAIL_URL"]).send(mime)
+
+
 def deliver_email(message_id: int) -> str:
     """Job: hand one recorded email to the configured backend and record the outcome."""
     message = db.session.get(EmailMessage, message_id)
     if message is None or message.status == EmailStatus.SENT:
         return "nothing to do"
-    mime = MimeMessage()
-    mime["From"] = current_app.config["MAIL_FROM"]
-    mime["To"] = message.to_address
-    mime["Subject"] = message.subject
-    mime["Message-ID"] = make_msgid(idstring=uuid.uuid4().hex, domain="datacapt")
-    mime.set_content(message.body)
     message.attempts += 1
     try:
-        backend_from_url(current_app.config["MAIL_URL"]).send(mime)
+        send_now(message.to_address, message.subject, message.body)
     except Exception as exc:
         message.status, message.error = EmailStatus.FAILED, f"{type(exc).__name__}: {exc}"
         db.session.commit()

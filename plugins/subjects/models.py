@@ -46,6 +46,8 @@ class SubjectPersonalData(TenantModel, BaseModel, Audited):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     birth_date: Mapped[dt.date | None]
+    # The language of what the platform sends them (questionnaire invitations, ...).
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
 
 
 class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from datacapt.i18n import SUPPORTED_LANGUAGES
 from plugins.subjects.models import SubjectStatus
 
 
@@ -31,6 +32,7 @@ class PersonalDataSchema(ma.Schema):
     email = ma.fields.Email(allow_none=True)
     phone = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(r"^\+?[0-9 ().-]{4,40}$"))
     birth_date = ma.fields.Date(allow_none=True)
+    language = ma.fields.String(validate=ma.validate.OneOf(SUPPORTED_LANGUAGES))
 
 
 class SubjectWriteSchema(ma.Schema):

@@ -29,6 +29,7 @@ from plugins.subjects.models import (
     SubjectPersonalData,
     SubjectStatus,
 )
+from plugins.subjects.signals import participation_changed
 
 DEFAULT_PATTERN = "{center}-{seq:03}"
 
@@ -183,6 +184,9 @@ def change_status(participation: SubjectInStudy, changes: Mapping[str, Any]) -> 
     for name in ("inclusion_date", "end_reason"):
         if name in changes:
             setattr(participation, name, changes[name])
+    if {"status", "inclusion_date"} & set(participation.tracked_changes):
+        db.session.flush()
+        participation_changed.send(participation)
     db.session.commit()
     return participation
 

@@ -1,0 +1,137 @@
+"""A questionnaire filled in: the view of an occurrence with its questions and answers,
+and saving answers through the form engine (the subject's entries, or a staff correction)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from datacapt.audit.recorder import current_reason, reason_required
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.forms.design import block_questions
+from datacapt.forms.questions import AnswerError, Question, clean_answer
+from datacapt.forms.state import FormState, evaluate_form
+from datacapt.i18n import Message
+from plugins.epro.models import EproAnswer, Occurrence, OccurrenceStatus
+
+
+def questions(occurrence: Occurrence) -> list[Question]:
+    return block_questions(occurrence.questionnaire.blocks)
+
+
+def current_answers(occurrence: Occurrence) -> dict[str, Any]:
+    rows = db.session.execute(
+        sa.select(EproAnswer.code, EproAnswer.value).where(
+            EproAnswer.occurrence_id == occurrence.id
+        )
+    )
+    return dict(rows.all())
+
+
+def state_of(occurrence: Occurrence) -> FormState:
+    return evaluate_form(questions(occurrence), current_answers(occurrence))
+
+
+def view(occurrence: Occurrence, state: FormState) -> dict[str, Any]:
+    """The occurrence as its form: every block with, for questions, visibility and value."""
+    blocks = []
+    for block in occurrence.questionnaire.blocks:
+        if block["kind"] != "question":
+            blocks.append({"kind": "static", "content": block.get("content", {})})
+            continue
+        code = block["code"]
+        blocks.append(
+            {
+                "kind": "question",
+                "code": code,
+                "type": block["type"],
+                "label": block.get("label", {}),
+                "help": block.get("help", {}),
+                "required": block.get("required", False),
+                "options": block.get("options", {}),
+                "visible": code in state.visible,
+                "value": state.answers.get(code),
+            }
+        )
+    return {
+        "occurrence": occurrence.uuid,
+        "questionnaire": occurrence.questionnaire.title,
+        "status": occurrence.status,
+        "opens_at": occurrence.opens_at,
+        "due_at": occurrence.due_at,
+        "closes_at": occurrence.closes_at,
+        "completed_at": occurrence.completed_at,
+        "blocks": blocks,
+        "progress": {"required": state.required, "answered": state.required_answered},
+    }
+
+
+def save(occurrence: Occurrence, given: Mapping[str, Any]) -> FormState:
+    """Check each answer against its question, re-evaluate the form (hidden answers are
+    cleared, calculations redone) and write what changed; the caller commits."""
+    by_code = {question.code: question for question in questions(occurrence)}
+    cleaned, errors = {}, {}
+    for code, value in given.items():
+        question = by_code.get(code)
+        if question is None:
+            errors[code] = [Message("Not a question of this questionnaire.")]
+            continue
+        try:
+            cleaned[code] = clean_answer(question, value)
+        except AnswerError as exc:
+            errors[code] = [exc.message]
+    if errors:
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.VALIDATION_FAILED,
+            Message("Some answers do not fit their questions."),
+            fields=errors,
+        )
+    rows = {
+        row.code: row
+        for row in db.session.execute(
+            sa.select(EproAnswer).where(EproAnswer.occurrence_id == occurrence.id)
+        ).scalars()
+    }
+    before = {code: row.value for code, row in rows.items()}
+    state = evaluate_form(list(by_code.values()), {**before, **cleaned})
+    for code, value in state.answers.items():
+        if value == before.get(code):
+            continue
+        if code in rows:
+            rows[code].value = value
+        else:
+            db.session.add(EproAnswer(occurrence_id=occurrence.id, code=code, value=value))
+    return state
+
+
+def missing_required(occurrence: Occurrence, state: FormState) -> list[str]:
+    """The visible required questions still unanswered."""
+    return [
+        question.code
+        for question in questions(occurrence)
+        if question.required
+        and question.code in state.visible
+        and question.type != "calculated"
+        and state.answers.get(question.code) in (None, "", [])
+    ]
+
+
+def correct(occurrence: Occurrence, given: Mapping[str, Any]) -> dict[str, Any]:
+    """A staff correction of submitted answers: documented by its reason (the
+    Reason-For-Change header), audited under the staff member's name."""
+    if occurrence.status != OccurrenceStatus.COMPLETED:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.EPRO_OCCURRENCE_CLOSED,
+            Message("Only a submitted questionnaire can be corrected."),
+            details={"status": occurrence.status},
+        )
+    if current_reason() is None:
+        raise reason_required({EproAnswer.__tablename__})
+    result = view(occurrence, save(occurrence, given))
+    db.session.commit()
+    return result

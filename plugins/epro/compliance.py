@@ -1,0 +1,107 @@
+"""How well subjects keep to their questionnaires, per questionnaire of the study, at the
+centers the caller may see: completed on time or late, missed, still open, and the
+messages that failed to reach them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from datacapt.database import db
+from datacapt.studies.context import restrict_to_visible_centers
+from datacapt.studies.models import Study
+from plugins.epro.models import (
+    FAILED_STATUSES,
+    EproMessage,
+    Occurrence,
+    OccurrenceStatus,
+    Questionnaire,
+)
+from plugins.subjects.models import SubjectInStudy
+
+
+def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.count().filter(condition)
+
+
+def _visible_occurrences(study: Study) -> sa.Select:
+    statement = (
+        sa.select(Occurrence.id, Occurrence.questionnaire_id)
+        .join(SubjectInStudy, SubjectInStudy.id == Occurrence.subject_in_study_id)
+        .where(Occurrence.study_id == study.id)
+    )
+    return restrict_to_visible_centers(statement, SubjectInStudy.center_id)
+
+
+def compliance(study: Study) -> dict[str, Any]:
+    visible = _visible_occurrences(study).subquery()
+    completed = Occurrence.status == OccurrenceStatus.COMPLETED
+    counts = {
+        row.questionnaire_id: row
+        for row in db.session.execute(
+            sa.select(
+                Occurrence.questionnaire_id,
+                _count(completed & (Occurrence.completed_at <= Occurrence.due_at)).label("on_time"),
+                _count(completed & (Occurrence.completed_at > Occurrence.due_at)).label("late"),
+                _count(Occurrence.status == OccurrenceStatus.EXPIRED).label("missed"),
+                _count(
+                    Occurrence.status.in_((OccurrenceStatus.SENT, OccurrenceStatus.STARTED))
+                ).label("open"),
+                _count(Occurrence.status == OccurrenceStatus.SCHEDULED).label("upcoming"),
+                _count(Occurrence.status == OccurrenceStatus.CANCELLED).label("cancelled"),
+            )
+            .join(visible, visible.c.id == Occurrence.id)
+            .group_by(Occurrence.questionnaire_id)
+        )
+    }
+    failed = dict(
+        db.session.execute(
+            sa.select(visible.c.questionnaire_id, sa.func.count())
+            .join(EproMessage, EproMessage.occurrence_id == visible.c.id)
+            .where(EproMessage.status.in_(FAILED_STATUSES))
+            .group_by(visible.c.questionnaire_id)
+        ).all()
+    )
+    questionnaires = db.session.execute(
+        sa.select(Questionnaire)
+        .where(Questionnaire.study_id == study.id)
+        .order_by(Questionnaire.code)
+    ).scalars()
+    rows = []
+    for questionnaire in questionnaires:
+        row = counts.get(questionnaire.id)
+        figures = {
+            name: getattr(row, name, 0) or 0
+            for name in ("on_time", "late", "missed", "open", "upcoming", "cancelled")
+        }
+        ended = figures["on_time"] + figures["late"] + figures["missed"]
+        rows.append(
+            {
+                "questionnaire": questionnaire.uuid,
+                "code": questionnaire.code,
+                "title": questionnaire.title,
+                **figures,
+                "failed_deliveries": failed.get(questionnaire.id, 0),
+                "compliance": round((figures["on_time"] + figures["late"]) / ended, 4)
+                if ended
+                else None,
+            }
+        )
+    return {"questionnaires": rows}
+
+
+def messages(study: Study, status: str | None, channel: str | None) -> sa.Select:
+    """The study's delivery log, newest first (a failure is never out of sight)."""
+    statement = (
+        sa.select(EproMessage)
+        .join(Occurrence, Occurrence.id == EproMessage.occurrence_id)
+        .join(SubjectInStudy, SubjectInStudy.id == Occurrence.subject_in_study_id)
+        .where(Occurrence.study_id == study.id)
+        .order_by(EproMessage.id.desc())
+    )
+    if status:
+        statement = statement.where(EproMessage.status == status)
+    if channel:
+        statement = statement.where(EproMessage.channel == channel)
+    return restrict_to_visible_centers(statement, SubjectInStudy.center_id)

@@ -1,0 +1,204 @@
+"""Sending: each tick sends the invitations and reminders that are due (outside quiet
+hours) and expires what closed; each message is then delivered by a job, by email or SMS,
+and its outcome recorded on it. A tick locks what it sends, so two ticks never send the
+same message."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import current_app
+
+from datacapt.database import db, utcnow
+from datacapt.identity.secrets import digest
+from datacapt.jobs import enqueue
+from datacapt.mail.services import send_now as send_email_now
+from datacapt.sms.backends import backend_from_url as sms_backend
+from datacapt.tenancy.context import current_tenant
+from plugins.epro.messages import EMAIL_TEMPLATES, SMS_TEMPLATES
+from plugins.epro.models import (
+    OPEN_STATUSES,
+    Channel,
+    EproMessage,
+    MessageKind,
+    MessageStatus,
+    Occurrence,
+    OccurrenceStatus,
+    TokenFailure,
+)
+from plugins.epro.occurrences import tenant_zone
+from plugins.epro.public import FAILURE_WINDOW
+from plugins.epro.schedule import next_reminder_at, outside_quiet_hours
+from plugins.subjects.models import SubjectPersonalData
+
+
+def link_token(occurrence: Occurrence) -> str:
+    """The subject's token for an occurrence: derived from the secret key, so each message
+    can carry it while only its hash is stored (a new SECRET_KEY ends every link)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    scope = f"epro-link:{current_tenant().schema_name}:{occurrence.uuid}".encode()
+    mac = hmac.new(key, scope, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def _contacts(occurrences: Iterable[Occurrence]) -> dict[int, SubjectPersonalData]:
+    subject_ids = {occurrence.participation.subject_id for occurrence in occurrences}
+    rows = db.session.execute(
+        sa.select(SubjectPersonalData).where(SubjectPersonalData.subject_id.in_(subject_ids))
+    ).scalars()
+    return {row.subject_id: row for row in rows}
+
+
+def _queue_messages(
+    occurrences: list[Occurrence], kinds: dict[int, MessageKind]
+) -> list[EproMessage]:
+    """One message per channel of each occurrence's questionnaire; one whose subject has no
+    address for the channel is recorded as failed at once, saying so."""
+    contacts = _contacts(occurrences)
+    messages = []
+    for occurrence in occurrences:
+        contact = contacts.get(occurrence.participation.subject_id)
+        for channel in occurrence.questionnaire.channels:
+            address = getattr(contact, "email" if channel == Channel.EMAIL else "phone", None)
+            message = EproMessage(
+                occurrence_id=occurrence.id,
+                kind=kinds[occurrence.id],
+                channel=channel,
+                language=contact.language if contact else "en",
+                status=MessageStatus.QUEUED if address else MessageStatus.FAILED,
+                error=None
+                if address
+                else (
+                    "The subject has no email address."
+                    if channel == Channel.EMAIL
+                    else "The subject has no phone number."
+                ),
+                attempts=0,
+            )
+            db.session.add(message)
+            messages.append(message)
+    db.session.flush()
+    queued = [m.id for m in messages if m.status == MessageStatus.QUEUED]
+    if queued:
+        enqueue(deliver_messages, queued, tenant=current_tenant())
+    return messages
+
+
+def send_due(now: dt.datetime | None = None) -> int:
+    """One tick in this tenant: expire what closed, send what is due; returns how many
+    occurrences had a message sent."""
+    now = now or utcnow()
+    expiring = db.session.execute(
+        sa.select(Occurrence)
+        .where(Occurrence.status.in_(OPEN_STATUSES), Occurrence.closes_at <= now)
+        .with_for_update(of=Occurrence, skip_locked=True)
+    ).scalars()
+    for occurrence in expiring:
+        occurrence.transition_to(OccurrenceStatus.EXPIRED)
+        occurrence.next_send_at = None
+    due = (
+        db.session.execute(
+            sa.select(Occurrence)
+            .where(
+                Occurrence.status.in_(OPEN_STATUSES),
+                Occurrence.next_send_at <= now,
+                Occurrence.closes_at > now,
+            )
+            .order_by(Occurrence.next_send_at)
+            .with_for_update(of=Occurrence, skip_locked=True)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
+    zone = tenant_zone()
+    sending, kinds = [], {}
+    for occurrence in due:
+        policy = occurrence.questionnaire.reminders
+        allowed = outside_quiet_hours(now, policy, zone)
+        if allowed > now:  # a tick that came late, into quiet hours
+            occurrence.next_send_at = allowed
+            continue
+        if occurrence.status == OccurrenceStatus.SCHEDULED:
+            occurrence.transition_to(OccurrenceStatus.SENT)
+            occurrence.sent_at = now
+            occurrence.token_hash = digest(link_token(occurrence))
+            kinds[occurrence.id] = MessageKind.INVITATION
+        else:
+            occurrence.reminders_sent += 1
+            kinds[occurrence.id] = MessageKind.REMINDER
+        occurrence.next_send_at = next_reminder_at(
+            now, occurrence.reminders_sent, occurrence.closes_at, policy, zone
+        )
+        sending.append(occurrence)
+    db.session.flush()
+    _queue_messages(sending, kinds)
+    db.session.execute(sa.delete(TokenFailure).where(TokenFailure.at < now - FAILURE_WINDOW))
+    db.session.commit()
+    return len(sending)
+
+
+def resend(occurrence: Occurrence) -> list[EproMessage]:
+    """Staff send the invitation again (same link) on every channel."""
+    messages = _queue_messages([occurrence], {occurrence.id: MessageKind.INVITATION})
+    db.session.commit()
+    return messages
+
+
+def _render(message: EproMessage, occurrence: Occurrence) -> tuple[str, str]:
+    """The subject line (empty for SMS) and text of a message, in its language."""
+    questionnaire = occurrence.questionnaire
+    title = questionnaire.title.get(message.language) or next(iter(questionnaire.title.values()))
+    closes = occurrence.closes_at.astimezone(tenant_zone())
+    context = {
+        "questionnaire": title,
+        "closes": f"{closes:%Y-%m-%d %H:%M}",
+        "link": f"{current_app.config['DATACAPT_FRONTEND_URL']}/epro/{link_token(occurrence)}",
+    }
+    if message.channel == Channel.EMAIL:
+        subject, body = EMAIL_TEMPLATES[message.kind]
+        return (
+            subject.with_params(**context).render(message.language),
+            body.with_params(**context).render(message.language),
+        )
+    return "", SMS_TEMPLATES[message.kind].with_params(**context).render(message.language)
+
+
+def _deliver(message: EproMessage) -> None:
+    occurrence = message.occurrence
+    contact = _contacts([occurrence])[occurrence.participation.subject_id]
+    subject, text = _render(message, occurrence)
+    if message.channel == Channel.EMAIL:
+        send_email_now(contact.email, subject, text)
+    else:
+        backend = sms_backend(current_app.config["SMS_URL"])
+        message.provider_id = backend.send(contact.phone, text, current_app.config["SMS_FROM"])
+
+
+def deliver_messages(message_ids: list[int]) -> int:
+    """Job: deliver queued messages, each committed with its outcome (sent, or failed with
+    the reason) so that a rerun sends only what is still queued. Returns how many went."""
+    sent = 0
+    for message_id in message_ids:
+        message = db.session.execute(
+            sa.select(EproMessage)
+            .where(EproMessage.id == message_id, EproMessage.status == MessageStatus.QUEUED)
+            .with_for_update(of=EproMessage, skip_locked=True)
+        ).scalar_one_or_none()
+        if message is None:
+            continue
+        message.attempts += 1
+        try:
+            _deliver(message)
+        except Exception as exc:  # any backend failure is the message's outcome
+            message.status, message.error = MessageStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        else:
+            message.status, message.sent_at, message.error = MessageStatus.SENT, utcnow(), None
+            sent += 1
+        db.session.commit()
+    return sent

@@ -1,0 +1,163 @@
+"""Questionnaires of a study with their schedule; each subject's occurrences of them, their
+answers, and every message sent about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from datacapt.audit.recorder import Audited
+from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel
+from datacapt.studies.models import Study
+from plugins.subjects.models import SubjectInStudy
+
+
+class Questionnaire(TenantModel, BaseModel, Audited):
+    """A form of the study for subjects, with when it is sent and how it is reminded.
+
+    ``schedule``: {"days": [0, 7, 14]} or {"every_days": 7, "until_day": 84, "start_day": 0},
+    with "send_time", "window_hours" (on time) and "available_hours" (open). ``reminders``:
+    {"every_hours", "max", "quiet_start", "quiet_end"}. Times are in the tenant's zone. An
+    inactive questionnaire is kept with its data but plans and sends nothing.
+    """
+
+    __tablename__ = "epro_questionnaires"
+    __table_args__ = (sa.UniqueConstraint("study_id", "code"),)
+
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[dict[str, str]] = mapped_column(JSONB)
+    blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    channels: Mapped[list[str]] = mapped_column(JSONB)
+    schedule: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    reminders: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class OccurrenceStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    STARTED = "started"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (OccurrenceStatus.SCHEDULED, OccurrenceStatus.SENT, OccurrenceStatus.STARTED)
+
+
+class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, Audited):
+    """One planned filling of a questionnaire by a subject: it opens at ``opens_at``, is on
+    time until ``due_at`` and closes at ``closes_at``. ``next_send_at`` is when the next
+    invitation or reminder goes (outside quiet hours), none when nothing more is sent."""
+
+    __tablename__ = "epro_occurrences"
+    __table_args__ = (sa.UniqueConstraint("questionnaire_id", "subject_in_study_id", "day"),)
+
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
+    questionnaire_id: Mapped[int] = mapped_column(sa.ForeignKey(Questionnaire.id), index=True)
+    questionnaire: Mapped[Questionnaire] = relationship(lazy="joined")
+    subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
+    participation: Mapped[SubjectInStudy] = relationship(lazy="joined")
+    day: Mapped[int]  # after inclusion: what tells occurrences of a questionnaire apart
+    status: Mapped[str] = mapped_column(sa.String(20), default=OccurrenceStatus.SCHEDULED)
+    opens_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    closes_at: Mapped[dt.datetime]
+    next_send_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[dt.datetime | None]
+    started_at: Mapped[dt.datetime | None]
+    completed_at: Mapped[dt.datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # SHA-256 of the subject's link token; the token itself is derived, never stored.
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    messages: Mapped[list[EproMessage]] = relationship(
+        back_populates="occurrence", order_by="EproMessage.id"
+    )
+
+    audit_exclude = frozenset({"next_send_at"})
+    allowed_status_transitions = {
+        OccurrenceStatus.SCHEDULED: {
+            OccurrenceStatus.SENT,
+            OccurrenceStatus.EXPIRED,
+            OccurrenceStatus.CANCELLED,
+        },
+        OccurrenceStatus.SENT: {
+            OccurrenceStatus.STARTED,
+            OccurrenceStatus.COMPLETED,
+            OccurrenceStatus.EXPIRED,
+            OccurrenceStatus.CANCELLED,
+        },
+        OccurrenceStatus.STARTED: {
+            OccurrenceStatus.COMPLETED,
+            OccurrenceStatus.EXPIRED,
+            OccurrenceStatus.CANCELLED,
+        },
+    }
+
+
+class EproAnswer(TenantModel, BaseModel, Audited):
+    """A subject's current answer to one question of an occurrence (its history is the
+    audit trail: the subject's entries, then any staff correction with its reason)."""
+
+    __tablename__ = "epro_answers"
+    __table_args__ = (sa.UniqueConstraint("occurrence_id", "code"),)
+
+    occurrence_id: Mapped[int] = mapped_column(sa.ForeignKey(Occurrence.id), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+
+
+class MessageKind(enum.StrEnum):
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class MessageStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+
+
+FAILED_STATUSES = (MessageStatus.FAILED, MessageStatus.BOUNCED)
+
+
+class EproMessage(TenantModel, BaseModel):
+    """One email or SMS about an occurrence, with its delivery state. Its text is rendered
+    at delivery (it carries the link, whose token is never stored)."""
+
+    __tablename__ = "epro_messages"
+
+    occurrence_id: Mapped[int] = mapped_column(sa.ForeignKey(Occurrence.id), index=True)
+    occurrence: Mapped[Occurrence] = relationship(back_populates="messages", lazy="joined")
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    status: Mapped[str] = mapped_column(sa.String(20), default=MessageStatus.QUEUED)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    provider_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[dt.datetime | None]
+
+
+class TokenFailure(TenantModel):
+    """A request with a token that opens nothing, by client address: too many in a while
+    and that address is refused for a time (tokens cannot be guessed by trying)."""
+
+    __tablename__ = "epro_token_failures"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
+    client_ip: Mapped[str] = mapped_column(sa.String(64), index=True)
+    at: Mapped[dt.datetime]

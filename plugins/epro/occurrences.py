@@ -1,0 +1,212 @@
+"""Each included subject's occurrences of the study's questionnaires: planned from the
+inclusion date, re-planned when it or the schedule changes, and the staff's actions on
+them (cancel, resend)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from datacapt.database import db, utcnow
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.plugins.services import enabled_plugins
+from datacapt.studies.context import restrict_to_visible_centers
+from datacapt.studies.models import Study
+from datacapt.tenancy.context import current_tenant
+from datacapt.tenancy.services import get_tenant_settings
+from plugins.epro.models import OPEN_STATUSES, Occurrence, OccurrenceStatus, Questionnaire
+from plugins.epro.schedule import outside_quiet_hours, planned_occurrences
+from plugins.subjects.models import SubjectInStudy, SubjectStatus
+
+NO_LONGER_PLANNED = "No longer in the questionnaire's schedule."
+PARTICIPATION_ENDED = "The subject's participation ended."
+QUESTIONNAIRE_INACTIVE = "The questionnaire was deactivated."
+
+
+def tenant_zone() -> ZoneInfo:
+    return ZoneInfo(get_tenant_settings().time_zone)
+
+
+def _cancel(occurrence: Occurrence, reason: str) -> None:
+    occurrence.transition_to(OccurrenceStatus.CANCELLED)
+    occurrence.cancel_reason, occurrence.next_send_at = reason, None
+
+
+def _plan_pair(
+    questionnaire: Questionnaire,
+    participation: SubjectInStudy,
+    existing: Iterable[Occurrence],
+    zone: ZoneInfo,
+) -> None:
+    """Bring one subject's occurrences of one questionnaire in line with the schedule:
+    those not sent yet move or are cancelled, missing ones are added; any other is kept
+    as it is (what was sent or answered is part of the record)."""
+    included = (
+        questionnaire.active
+        and participation.status == SubjectStatus.INCLUDED
+        and participation.inclusion_date is not None
+    )
+    wanted = {
+        planned.day: planned
+        for planned in (
+            planned_occurrences(questionnaire.schedule, participation.inclusion_date, zone)
+            if included
+            else []
+        )
+    }
+    have = {occurrence.day: occurrence for occurrence in existing}
+    for day, occurrence in have.items():
+        planned = wanted.get(day)
+        if occurrence.status not in OPEN_STATUSES:
+            continue
+        if planned is None:
+            reason = (
+                QUESTIONNAIRE_INACTIVE
+                if not questionnaire.active
+                else NO_LONGER_PLANNED
+                if participation.status == SubjectStatus.INCLUDED
+                else PARTICIPATION_ENDED
+            )
+            if occurrence.status == OccurrenceStatus.SCHEDULED or reason != NO_LONGER_PLANNED:
+                _cancel(occurrence, reason)
+        elif occurrence.status == OccurrenceStatus.SCHEDULED:
+            occurrence.opens_at, occurrence.due_at = planned.opens_at, planned.due_at
+            occurrence.closes_at = planned.closes_at
+            occurrence.next_send_at = outside_quiet_hours(
+                planned.opens_at, questionnaire.reminders, zone
+            )
+    for day, planned in wanted.items():
+        if day in have:
+            continue
+        db.session.add(
+            Occurrence(
+                study_id=questionnaire.study_id,
+                questionnaire=questionnaire,
+                participation=participation,
+                day=day,
+                status=OccurrenceStatus.SCHEDULED,
+                opens_at=planned.opens_at,
+                due_at=planned.due_at,
+                closes_at=planned.closes_at,
+                next_send_at=outside_quiet_hours(planned.opens_at, questionnaire.reminders, zone),
+                reminders_sent=0,
+            )
+        )
+
+
+def _existing(condition: sa.ColumnElement[bool]) -> dict[tuple[int, int], list[Occurrence]]:
+    found: dict[tuple[int, int], list[Occurrence]] = {}
+    for occurrence in db.session.execute(sa.select(Occurrence).where(condition)).scalars():
+        key = (occurrence.questionnaire_id, occurrence.subject_in_study_id)
+        found.setdefault(key, []).append(occurrence)
+    return found
+
+
+def plan_questionnaire(questionnaire: Questionnaire) -> None:
+    """After a questionnaire is saved: every subject of its study that has occurrences of
+    it or is included gets them re-planned."""
+    existing = _existing(Occurrence.questionnaire_id == questionnaire.id)
+    participations = db.session.execute(
+        sa.select(SubjectInStudy).where(
+            SubjectInStudy.study_id == questionnaire.study_id,
+            sa.or_(
+                SubjectInStudy.status == SubjectStatus.INCLUDED,
+                SubjectInStudy.id.in_([subject_id for _, subject_id in existing]),
+            ),
+        )
+    ).scalars()
+    zone = tenant_zone()
+    for participation in participations:
+        _plan_pair(
+            questionnaire,
+            participation,
+            existing.get((questionnaire.id, participation.id), []),
+            zone,
+        )
+
+
+def plan_participation(participation: SubjectInStudy) -> None:
+    """After a subject's inclusion date or status changed: all their occurrences re-planned
+    (an ended participation cancels the open ones)."""
+    existing = _existing(Occurrence.subject_in_study_id == participation.id)
+    questionnaires = db.session.execute(
+        sa.select(Questionnaire).where(Questionnaire.study_id == participation.study_id)
+    ).scalars()
+    zone = tenant_zone()
+    for questionnaire in questionnaires:
+        _plan_pair(
+            questionnaire,
+            participation,
+            existing.get((questionnaire.id, participation.id), []),
+            zone,
+        )
+
+
+def on_participation_changed(participation: SubjectInStudy) -> None:
+    """The subjects plugin's signal: re-plan where this tenant has ePRO enabled."""
+    if "epro" in enabled_plugins(current_tenant().id):
+        plan_participation(participation)
+
+
+def _visible(statement: sa.Select) -> sa.Select:
+    statement = statement.join(SubjectInStudy, SubjectInStudy.id == Occurrence.subject_in_study_id)
+    return restrict_to_visible_centers(statement, SubjectInStudy.center_id)
+
+
+def get_occurrence(study: Study, occurrence_uuid: Any) -> Occurrence:
+    """One occurrence of the study, at a center the caller may see."""
+    found = db.session.execute(
+        _visible(sa.select(Occurrence)).where(
+            Occurrence.study_id == study.id, Occurrence.uuid == occurrence_uuid
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such occurrence.")
+        )
+    return found
+
+
+def subject_occurrences(participation: SubjectInStudy) -> list[Occurrence]:
+    return list(
+        db.session.execute(
+            sa.select(Occurrence)
+            .where(Occurrence.subject_in_study_id == participation.id)
+            .order_by(Occurrence.opens_at, Occurrence.id)
+        ).scalars()
+    )
+
+
+def _not_open(occurrence: Occurrence, message: Message) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.CONFLICT,
+        InternalCodes.EPRO_OCCURRENCE_CLOSED,
+        message,
+        details={"status": occurrence.status},
+    )
+
+
+def cancel(occurrence: Occurrence, reason: str) -> Occurrence:
+    """Staff cancel an open occurrence, saying why: nothing more is sent, its link dies."""
+    if occurrence.status not in OPEN_STATUSES:
+        raise _not_open(occurrence, Message("Only an open occurrence can be cancelled."))
+    _cancel(occurrence, reason)
+    db.session.commit()
+    return occurrence
+
+
+def check_resendable(occurrence: Occurrence, now: dt.datetime | None = None) -> None:
+    """Only an occurrence already sent, not completed and still open can be sent again."""
+    now = now or utcnow()
+    if (
+        occurrence.status not in (OccurrenceStatus.SENT, OccurrenceStatus.STARTED)
+        or occurrence.closes_at <= now
+    ):
+        raise _not_open(
+            occurrence, Message("Only a sent occurrence that is still open can be sent again.")
+        )

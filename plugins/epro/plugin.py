@@ -1,0 +1,65 @@
+"""The ePRO plugin's hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datacapt.plugins import PluginManifest, hookimpl
+from plugins.epro import __version__, demo, jobs, occurrences, permissions, routes
+from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire, TokenFailure
+from plugins.subjects.signals import participation_changed
+
+participation_changed.connect(occurrences.on_participation_changed)
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="epro",
+        version=__version__,
+        title="ePRO",
+        description="Questionnaires subjects fill in themselves, sent on a schedule by email"
+        " and SMS.",
+        requires=("subjects",),
+        core_version=">=0.1",
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return [Questionnaire, Occurrence, EproAnswer, EproMessage, TokenFailure]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp, routes.public_blp]
+
+
+@hookimpl
+def datacapt_jobs():
+    return jobs.JOBS
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [jobs.SEND_DUE]
+
+
+@hookimpl
+def datacapt_permissions():
+    return {permissions.CATEGORY: permissions.ACTIONS}
+
+
+@hookimpl
+def datacapt_default_role_permissions():
+    return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_questionnaire(study)

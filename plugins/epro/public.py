@@ -1,0 +1,135 @@
+"""A subject's access to one questionnaire from the token of their link (sent to them, or
+shown as a QR code), in the ``Qr-Code`` header, without a staff login. The token opens that
+occurrence and nothing else; links that open nothing count against the client's address."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, request
+
+from datacapt.audit.recorder import Actor, acting_as
+from datacapt.database import db, utcnow
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.identity.secrets import digest
+from datacapt.studies.models import Study
+from plugins.epro import answers
+from plugins.epro.models import Occurrence, OccurrenceStatus, TokenFailure
+
+TOKEN_HEADER = "Qr-Code"
+FAILURE_LIMIT = 10
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+
+
+def _refuse_guessing(client_ip: str, now: dt.datetime) -> None:
+    failures = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(TokenFailure.at)).where(
+            TokenFailure.client_ip == client_ip, TokenFailure.at > now - FAILURE_WINDOW
+        )
+    ).one()
+    if failures[0] >= FAILURE_LIMIT:
+        retry_after = failures[1] + FAILURE_WINDOW - now
+        raise DatacaptException(
+            ErrorCode.TOO_MANY_REQUESTS,
+            InternalCodes.EPRO_TOO_MANY_ATTEMPTS,
+            Message("Too many links that open nothing: try again later."),
+            details={"retry_after_seconds": max(1, int(retry_after.total_seconds()))},
+        )
+
+
+def occurrence_for_token(token: str | None) -> Occurrence:
+    """The occurrence the token opens, if still open; else 401 (counted) or 410."""
+    now = utcnow()
+    client_ip = request.remote_addr or "-"
+    _refuse_guessing(client_ip, now)
+    occurrence = (
+        db.session.execute(
+            sa.select(Occurrence).where(Occurrence.token_hash == digest(token))
+        ).scalar_one_or_none()
+        if token
+        else None
+    )
+    if occurrence is None:
+        db.session.add(TokenFailure(client_ip=client_ip, at=now))
+        db.session.commit()
+        raise DatacaptException(
+            ErrorCode.UNAUTHORIZED,
+            InternalCodes.EPRO_LINK_INVALID,
+            Message("This questionnaire link is not valid."),
+        )
+    if (
+        occurrence.status in (OccurrenceStatus.CANCELLED, OccurrenceStatus.EXPIRED)
+        or occurrence.closes_at <= now
+    ):
+        raise DatacaptException(
+            ErrorCode.GONE,
+            InternalCodes.EPRO_LINK_EXPIRED,
+            Message("This questionnaire is closed."),
+        )
+    # What the subject changes is audited under their study.
+    g.study = db.session.get(Study, occurrence.study_id)
+    return occurrence
+
+
+@contextmanager
+def _as_subject(occurrence: Occurrence) -> Iterator[None]:
+    participation = occurrence.participation
+    with acting_as(Actor("subject", str(participation.uuid), participation.study_subject_id)):
+        yield
+
+
+def _refuse_submitted(occurrence: Occurrence) -> None:
+    if occurrence.status == OccurrenceStatus.COMPLETED:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.EPRO_ALREADY_SUBMITTED,
+            Message("This questionnaire was submitted: it can no longer change."),
+        )
+
+
+def read(token: str | None) -> dict[str, Any]:
+    occurrence = occurrence_for_token(token)
+    return answers.view(occurrence, answers.state_of(occurrence))
+
+
+def save(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Save progress (any answers, in any order); the first save starts the occurrence."""
+    occurrence = occurrence_for_token(token)
+    _refuse_submitted(occurrence)
+    with _as_subject(occurrence):
+        state = answers.save(occurrence, given)
+        if occurrence.status == OccurrenceStatus.SENT:
+            occurrence.transition_to(OccurrenceStatus.STARTED)
+            occurrence.started_at = utcnow()
+        result = answers.view(occurrence, state)
+        db.session.commit()
+    return result
+
+
+def submit(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Save the last answers and submit: every visible required question answered, or
+    nothing is saved. Afterwards the occurrence is read-only and no reminder goes."""
+    occurrence = occurrence_for_token(token)
+    _refuse_submitted(occurrence)
+    with _as_subject(occurrence):
+        state = answers.save(occurrence, given)
+        missing = answers.missing_required(occurrence, state)
+        if missing:
+            raise DatacaptException(
+                ErrorCode.VALIDATION_ERROR,
+                InternalCodes.EPRO_ANSWERS_INCOMPLETE,
+                Message("Some required questions are unanswered."),
+                fields={code: [Message("An answer is required.")] for code in missing},
+            )
+        now = utcnow()
+        occurrence.transition_to(OccurrenceStatus.COMPLETED)
+        occurrence.started_at = occurrence.started_at or now
+        occurrence.completed_at, occurrence.next_send_at = now, None
+        result = answers.view(occurrence, state)
+        db.session.commit()
+    return result

@@ -1,0 +1,191 @@
+"""ePRO endpoints. Staff, in the study named by the Study-Uuid header: questionnaires, a
+subject's occurrences and delivery log, resend, cancel, correction, compliance. Subjects,
+without a login: the questionnaire their link's token (the Qr-Code header) opens."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from datacapt.api.pagination import paginate
+from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.studies.context import current_study
+from plugins.epro import answers, compliance, delivery, occurrences, permissions, public, services
+from plugins.epro.schemas import (
+    AnswersWriteSchema,
+    CancelSchema,
+    ComplianceSchema,
+    FilledQuestionnaireSchema,
+    LoggedMessageReadSchema,
+    MessageReadSchema,
+    MessageSearchSchema,
+    OccurrenceReadSchema,
+    QuestionnaireReadSchema,
+    QuestionnaireWriteSchema,
+    SubmitSchema,
+)
+from plugins.subjects.services import get_subject
+
+blp = Blueprint(
+    "epro", __name__, url_prefix="/api/epro", description="ePRO: questionnaires for subjects"
+)
+public_blp = Blueprint(
+    "epro_public",
+    __name__,
+    url_prefix="/api/epro/public",
+    description="ePRO for subjects: the questionnaire a link opens (token in Qr-Code)",
+)
+
+
+@blp.route("/questionnaires/")
+class Questionnaires(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.EDIT}
+
+    @blp.response(200, QuestionnaireReadSchema(many=True))
+    def get(self):
+        return services.list_questionnaires(current_study())
+
+    @blp.arguments(QuestionnaireWriteSchema)
+    @blp.response(201, QuestionnaireReadSchema)
+    def post(self, data):
+        """A questionnaire (a form of the engine, see docs/forms.md) with its channels,
+        schedule and reminders; included subjects get their occurrences at once."""
+        return services.create_questionnaire(current_study(), data)
+
+
+@blp.route("/questionnaires/<uuid:questionnaire_uuid>")
+class QuestionnaireDetail(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.EDIT}
+
+    @blp.response(200, QuestionnaireReadSchema)
+    def get(self, questionnaire_uuid):
+        return services.get_questionnaire(current_study(), questionnaire_uuid)
+
+    @blp.arguments(QuestionnaireWriteSchema)
+    @blp.response(200, QuestionnaireReadSchema)
+    def put(self, data, questionnaire_uuid):
+        """Replace it whole; occurrences not sent yet follow the new schedule, and
+        `active: false` cancels the open ones."""
+        study = current_study()
+        return services.update_questionnaire(
+            study, services.get_questionnaire(study, questionnaire_uuid), data
+        )
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/occurrences")
+class SubjectOccurrences(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS}
+
+    @blp.response(200, OccurrenceReadSchema(many=True))
+    def get(self, subject_uuid):
+        """The subject's occurrences with every message sent about them and its delivery
+        state (failed ones with their reason)."""
+        study = current_study()
+        return occurrences.subject_occurrences(get_subject(study, subject_uuid))
+
+
+@blp.route("/occurrences/<uuid:occurrence_uuid>")
+class OccurrenceDetail(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS}
+
+    @blp.response(200, OccurrenceReadSchema)
+    def get(self, occurrence_uuid):
+        return occurrences.get_occurrence(current_study(), occurrence_uuid)
+
+
+@blp.route("/occurrences/<uuid:occurrence_uuid>/answers")
+class OccurrenceAnswers(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.CORRECT_ANSWERS}
+
+    @blp.response(200, FilledQuestionnaireSchema)
+    def get(self, occurrence_uuid):
+        """The questionnaire as the subject filled it in (read-only for staff)."""
+        occurrence = occurrences.get_occurrence(current_study(), occurrence_uuid)
+        return answers.view(occurrence, answers.state_of(occurrence))
+
+    @blp.arguments(AnswersWriteSchema)
+    @blp.response(200, FilledQuestionnaireSchema)
+    def put(self, data, occurrence_uuid):
+        """Correct submitted answers: needs the Reason-For-Change header; audited."""
+        occurrence = occurrences.get_occurrence(current_study(), occurrence_uuid)
+        return answers.correct(occurrence, data["answers"])
+
+
+@blp.route("/occurrences/<uuid:occurrence_uuid>/resend")
+class OccurrenceResend(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"POST": permissions.SEND_MESSAGES}
+
+    @blp.response(202, MessageReadSchema(many=True))
+    def post(self, occurrence_uuid):
+        """Send the invitation again, with the same link, on every channel."""
+        occurrence = occurrences.get_occurrence(current_study(), occurrence_uuid)
+        occurrences.check_resendable(occurrence)
+        return delivery.resend(occurrence)
+
+
+@blp.route("/occurrences/<uuid:occurrence_uuid>/cancel")
+class OccurrenceCancel(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"POST": permissions.SEND_MESSAGES}
+
+    @blp.arguments(CancelSchema)
+    @blp.response(200, OccurrenceReadSchema)
+    def post(self, data, occurrence_uuid):
+        """Cancel an open occurrence, saying why: nothing more is sent, its link dies."""
+        occurrence = occurrences.get_occurrence(current_study(), occurrence_uuid)
+        return occurrences.cancel(occurrence, data["reason"])
+
+
+@blp.route("/messages/")
+class Messages(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS}
+
+    @blp.arguments(MessageSearchSchema, location="query")
+    @blp.response(200, LoggedMessageReadSchema(many=True))
+    @blp.paginate()
+    def get(self, filters, pagination_parameters):
+        """The study's delivery log, newest first; `status=failed` lists what did not
+        reach its subject."""
+        return paginate(
+            compliance.messages(current_study(), filters.get("status"), filters.get("channel")),
+            pagination_parameters,
+        )
+
+
+@blp.route("/compliance")
+class Compliance(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS}
+
+    @blp.response(200, ComplianceSchema)
+    def get(self):
+        """Per questionnaire: completed on time, late, missed, open, upcoming, cancelled,
+        and failed deliveries."""
+        return compliance.compliance(current_study())
+
+
+@public_blp.route("/questionnaire")
+class SubjectQuestionnaire(PermissionsRegistryMixin, MethodView):
+    PUBLIC = True
+
+    @public_blp.response(200, FilledQuestionnaireSchema)
+    def get(self):
+        """The questionnaire the token opens, with the answers saved so far."""
+        return public.read(request.headers.get(public.TOKEN_HEADER))
+
+    @public_blp.arguments(AnswersWriteSchema)
+    @public_blp.response(200, FilledQuestionnaireSchema)
+    def put(self, data):
+        """Save progress (some answers); the subject can come back to it."""
+        return public.save(request.headers.get(public.TOKEN_HEADER), data["answers"])
+
+
+@public_blp.route("/questionnaire/submit")
+class SubjectQuestionnaireSubmit(PermissionsRegistryMixin, MethodView):
+    PUBLIC = True
+
+    @public_blp.arguments(SubmitSchema)
+    @public_blp.response(200, FilledQuestionnaireSchema)
+    def post(self, data):
+        """Submit (with any last answers): every required question answered; read-only
+        afterwards."""
+        return public.submit(request.headers.get(public.TOKEN_HEADER), data["answers"])

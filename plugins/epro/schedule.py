@@ -1,0 +1,82 @@
+"""When a questionnaire's occurrences open, are due and close for a subject, and when its
+messages may go: plain functions of the schedule, the inclusion date and the time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class PlannedOccurrence:
+    day: int
+    opens_at: dt.datetime
+    due_at: dt.datetime
+    closes_at: dt.datetime
+
+
+def schedule_days(schedule: Mapping[str, Any]) -> list[int]:
+    """The study days of a schedule: its list, or every N days from its start to its end."""
+    if schedule.get("days") is not None:
+        return sorted(set(schedule["days"]))
+    start = schedule.get("start_day", 0)
+    return list(range(start, schedule["until_day"] + 1, schedule["every_days"]))
+
+
+def _clock(value: str) -> dt.time:
+    return dt.time.fromisoformat(value)
+
+
+def planned_occurrences(
+    schedule: Mapping[str, Any], inclusion: dt.date, zone: ZoneInfo
+) -> list[PlannedOccurrence]:
+    """Each occurrence opens on its day after inclusion at the send time, local time."""
+    send_time = _clock(schedule["send_time"])
+    window = dt.timedelta(hours=schedule["window_hours"])
+    available = dt.timedelta(hours=schedule["available_hours"])
+    planned = []
+    for day in schedule_days(schedule):
+        local = dt.datetime.combine(inclusion + dt.timedelta(days=day), send_time, tzinfo=zone)
+        opens_at = local.astimezone(dt.UTC)
+        planned.append(PlannedOccurrence(day, opens_at, opens_at + window, opens_at + available))
+    return planned
+
+
+def outside_quiet_hours(
+    moment: dt.datetime, reminders: Mapping[str, Any], zone: ZoneInfo
+) -> dt.datetime:
+    """``moment``, or the end of the quiet hours it falls in (no message wakes a subject)."""
+    start, end = reminders.get("quiet_start"), reminders.get("quiet_end")
+    if not start or not end:
+        return moment
+    start_time, end_time = _clock(start), _clock(end)
+    local = moment.astimezone(zone)
+    clock = local.time().replace(tzinfo=None)
+    if start_time <= end_time:
+        quiet = start_time <= clock < end_time
+        end_day = local.date()
+    else:  # the quiet hours span midnight
+        quiet = clock >= start_time or clock < end_time
+        end_day = local.date() + dt.timedelta(days=1 if clock >= start_time else 0)
+    if not quiet:
+        return moment
+    return dt.datetime.combine(end_day, end_time, tzinfo=zone).astimezone(dt.UTC)
+
+
+def next_reminder_at(
+    last_sent: dt.datetime,
+    reminders_sent: int,
+    closes_at: dt.datetime,
+    reminders: Mapping[str, Any],
+    zone: ZoneInfo,
+) -> dt.datetime | None:
+    """When the next reminder goes after a message sent at ``last_sent``; none when the
+    policy has no more to send or the occurrence closes first."""
+    every = reminders.get("every_hours")
+    if not every or reminders_sent >= reminders.get("max", 0):
+        return None
+    moment = outside_quiet_hours(last_sent + dt.timedelta(hours=every), reminders, zone)
+    return moment if moment < closes_at else None

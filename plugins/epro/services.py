@@ -1,0 +1,91 @@
+"""Questionnaires of a study: their form (checked by the form engine), channels, schedule
+and reminder policy. Saving one re-plans the occurrences of the study's included subjects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.forms.design import block_questions
+from datacapt.forms.state import design_problems
+from datacapt.i18n import Message
+from datacapt.studies.models import Study
+from plugins.epro import occurrences
+from plugins.epro.models import Questionnaire
+
+
+def list_questionnaires(study: Study) -> list[Questionnaire]:
+    return list(
+        db.session.execute(
+            sa.select(Questionnaire)
+            .where(Questionnaire.study_id == study.id)
+            .order_by(Questionnaire.code)
+        ).scalars()
+    )
+
+
+def get_questionnaire(study: Study, questionnaire_uuid: Any) -> Questionnaire:
+    found = db.session.execute(
+        sa.select(Questionnaire).where(
+            Questionnaire.study_id == study.id, Questionnaire.uuid == questionnaire_uuid
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such questionnaire.")
+        )
+    return found
+
+
+def _check(study: Study, data: Mapping[str, Any], current: Questionnaire | None) -> None:
+    problems = design_problems(block_questions(data["blocks"]))
+    if problems:
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.EPRO_QUESTIONNAIRE_INVALID,
+            Message("The questionnaire's form has problems."),
+            details={"problems": problems},
+        )
+    same_code = sa.select(Questionnaire.id).where(
+        Questionnaire.study_id == study.id, Questionnaire.code == data["code"]
+    )
+    if current is not None:
+        same_code = same_code.where(Questionnaire.id != current.id)
+    taken = db.session.execute(same_code).first()
+    if taken:
+        message = Message("Another questionnaire of the study has this code.")
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.CONFLICT,
+            message,
+            fields={"code": [message]},
+        )
+
+
+def create_questionnaire(study: Study, data: Mapping[str, Any]) -> Questionnaire:
+    """A new questionnaire; included subjects get their occurrences of it at once."""
+    _check(study, data, None)
+    questionnaire = Questionnaire(study_id=study.id, **data)
+    db.session.add(questionnaire)
+    db.session.flush()
+    occurrences.plan_questionnaire(questionnaire)
+    db.session.commit()
+    return questionnaire
+
+
+def update_questionnaire(
+    study: Study, questionnaire: Questionnaire, data: Mapping[str, Any]
+) -> Questionnaire:
+    """Change it whole; occurrences not sent yet follow the new schedule (an inactive
+    questionnaire's open occurrences are cancelled)."""
+    _check(study, data, questionnaire)
+    for name, value in data.items():
+        setattr(questionnaire, name, value)
+    db.session.flush()
+    occurrences.plan_questionnaire(questionnaire)
+    db.session.commit()
+    return questionnaire

@@ -1,0 +1,162 @@
+"""Time travel through a schedule in the tenant's time zone: occurrences planned from the
+inclusion date, invitations and reminders at the right times, quiet hours, none after
+completion or after the window, nothing sent twice, cron only where ePRO is enabled."""
+
+from __future__ import annotations
+
+from plugins.epro.tests.support import PARIS_INCLUSION, make_trial
+
+
+def by_day(trial) -> dict[int, dict]:
+    return {occurrence["day"]: occurrence for occurrence in trial.occurrences()}
+
+
+def test_inclusion_plans_occurrences_in_the_tenant_time_zone(trial):
+    assert trial.occurrences() == []  # in screening: nothing planned
+    assert trial.include().status_code == 200
+    occurrences = by_day(trial)
+    assert sorted(occurrences) == [0, 7]
+    first = occurrences[0]
+    # 09:00 in Paris (UTC+1 in early March) is 08:00 UTC.
+    assert first["opens_at"] == "2030-03-04T08:00:00+00:00"
+    assert first["due_at"] == "2030-03-05T08:00:00+00:00"
+    assert first["closes_at"] == "2030-03-06T08:00:00+00:00"
+    assert first["status"] == "scheduled" and first["next_send_at"] == first["opens_at"]
+    # Day 7 is after the change to summer time (31 March is later): still UTC+1.
+    assert occurrences[7]["opens_at"] == "2030-03-11T08:00:00+00:00"
+
+
+def test_invitations_and_reminders_go_at_their_time_outside_quiet_hours(trial, tick, outbox):
+    trial.include()
+    tick("2030-03-04T07:59:00")
+    assert outbox.count() == (0, 0)
+    tick("2030-03-04T08:00:00")
+    assert outbox.count() == (1, 1)  # the invitation by email and SMS
+    invitation = outbox.emails()[0]
+    assert invitation["To"] == "subject@example.org"
+    assert invitation["Subject"] == "Votre questionnaire : Journal"  # the subject's language
+    assert outbox.sms()[0]["to"] == "+33 6 00 00 00 01"
+    first = by_day(trial)[0]
+    assert first["status"] == "sent" and first["sent_at"] == "2030-03-04T08:00:00+00:00"
+    assert [m["status"] for m in first["messages"]] == ["sent", "sent"]
+
+    tick("2030-03-04T08:00:00")  # the same tick again
+    tick("2030-03-04T08:01:00")
+    assert outbox.count() == (1, 1)
+
+    tick("2030-03-04T14:00:00")  # six hours later: the first reminder
+    assert outbox.count() == (2, 2)
+    assert outbox.emails()[1]["Subject"].startswith("Rappel")
+    # Six hours later it is 21:00 in Paris, quiet until 08:00 (07:00 UTC).
+    assert by_day(trial)[0]["next_send_at"] == "2030-03-05T07:00:00+00:00"
+    tick("2030-03-04T20:00:00")
+    tick("2030-03-05T06:59:00")
+    assert outbox.count() == (2, 2)
+    tick("2030-03-05T07:00:00")
+    assert outbox.count() == (3, 3)
+    first = by_day(trial)[0]
+    assert first["reminders_sent"] == 2 and first["next_send_at"] is None  # at most two
+    tick("2030-03-05T13:00:00")
+    assert outbox.count() == (3, 3)
+    assert len(outbox.tokens()) == 1  # every message carries the same link
+
+    tick("2030-03-06T08:00:00")  # the window closes: missed
+    assert by_day(trial)[0]["status"] == "expired"
+    assert outbox.count() == (3, 3)
+
+
+def test_no_reminder_after_completion(trial, tick, outbox, api_client):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    token = outbox.token()
+    answers = {"pain": 3, "nausea": False}
+    submitted = api_client.post(
+        "/api/epro/public/questionnaire/submit",
+        json={"answers": answers},
+        headers={"Qr-Code": token},
+    )
+    assert submitted.status_code == 200, submitted.json
+    tick("2030-03-04T14:00:00")
+    tick("2030-03-05T07:00:00")
+    assert outbox.count() == (1, 1)
+    first = by_day(trial)[0]
+    assert first["status"] == "completed" and first["next_send_at"] is None
+
+
+def test_a_late_tick_in_quiet_hours_waits_for_their_end(trial, tick, outbox):
+    trial.include()
+    tick("2030-03-04T21:30:00")  # 22:30 in Paris: the invitation waits
+    assert outbox.count() == (0, 0)
+    assert by_day(trial)[0]["next_send_at"] == "2030-03-05T07:00:00+00:00"
+    tick("2030-03-05T07:00:00")
+    assert outbox.count() == (1, 1)
+
+
+def test_a_new_inclusion_date_moves_what_was_not_sent(trial, tick, outbox):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    moved = trial.investigator.patch(
+        f"/api/subjects/{trial.subject}",
+        json={"status": "included", "inclusion_date": "2030-03-02"},
+        headers=trial.headers,
+    )
+    assert moved.status_code == 200, moved.json
+    occurrences = by_day(trial)
+    assert occurrences[0]["opens_at"] == "2030-03-04T08:00:00+00:00"  # sent: kept
+    assert occurrences[7]["opens_at"] == "2030-03-09T08:00:00+00:00"  # moved
+
+
+def test_withdrawal_cancels_what_is_open(trial, tick, outbox):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    trial.investigator.patch(
+        f"/api/subjects/{trial.subject}",
+        json={"status": "withdrawn", "end_reason": "Moved abroad"},
+        headers=trial.headers,
+    )
+    assert {o["status"] for o in trial.occurrences()} == {"cancelled"}
+    tick("2030-03-04T14:00:00")
+    tick("2030-03-11T08:00:00")
+    assert outbox.count() == (1, 1)
+
+
+def test_a_schedule_change_re_plans_included_subjects(trial):
+    trial.include()
+    changed = {**trial.questionnaire, "schedule": {**trial.questionnaire["schedule"]}}
+    changed["schedule"] = {
+        "every_days": 14,
+        "until_day": 28,
+        "send_time": "18:30",
+        "window_hours": 24,
+        "available_hours": 48,
+    }
+    for name in ("uuid", "created_at", "modified_at"):
+        changed.pop(name)
+    saved = trial.manager.put(
+        f"/api/epro/questionnaires/{trial.questionnaire['uuid']}",
+        json=changed,
+        headers=trial.headers,
+    )
+    assert saved.status_code == 200, saved.json
+    occurrences = sorted(trial.occurrences(), key=lambda o: (o["status"], o["day"]))
+    assert [(o["day"], o["status"]) for o in occurrences] == [
+        (7, "cancelled"),
+        (0, "scheduled"),
+        (14, "scheduled"),
+        (28, "scheduled"),
+    ]
+    assert occurrences[1]["opens_at"] == "2030-03-04T17:30:00+00:00"
+
+
+def test_cron_ticks_only_tenants_with_epro_enabled(
+    app, enable_plugins, client_as, make_study, tenant, other_tenant, tick, outbox
+):
+    from datacapt.plugins.services import disable_plugin
+
+    for each in (tenant, other_tenant):
+        enable_plugins(each, "epro")
+        make_trial(client_as, make_study, each).include(PARIS_INCLUSION)
+    with app.app_context():
+        disable_plugin(other_tenant.schema_name, "epro", "test")
+    tick("2030-03-04T08:00:00")
+    assert outbox.count() == (1, 1)  # only the tenant that has ePRO enabled
