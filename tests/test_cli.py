@@ -195,6 +195,7 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client):
     modules = client.get("/api/plugins/", headers=headers).json
     assert {m["name"]: m["enabled"] for m in modules} == {
         "ecrf": True,
+        "epro": True,
         "hello": True,
         "subjects": True,
     }

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from datacapt.database import db, utcnow
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
 from datacapt.identity.secrets import digest
 from datacapt.jobs import enqueue
 from datacapt.mail.services import send_now as send_email_now
@@ -148,6 +150,37 @@ def resend(occurrence: Occurrence) -> list[EproMessage]:
     messages = _queue_messages([occurrence], {occurrence.id: MessageKind.INVITATION})
     db.session.commit()
     return messages
+
+
+def check_provider_signature(authorization: str | None) -> None:
+    """A delivery report must carry the secret shared with the HTTP SMS provider (the one
+    in SMS_URL); without a configured secret no report is taken."""
+    secret = getattr(sms_backend(current_app.config["SMS_URL"]), "token", None)
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        raise DatacaptException(
+            ErrorCode.UNAUTHORIZED,
+            InternalCodes.AUTHENTICATION_REQUIRED,
+            Message("This report is not signed by the SMS provider."),
+        )
+
+
+def record_delivery_report(provider_id: str, status: str, error: str | None) -> EproMessage:
+    """The provider's later word on an SMS it accepted: one it could not deliver becomes
+    bounced, with its reason (a delivered one stays sent)."""
+    message = db.session.execute(
+        sa.select(EproMessage).where(
+            EproMessage.provider_id == provider_id, EproMessage.channel == Channel.SMS
+        )
+    ).scalar_one_or_none()
+    if message is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such message.")
+        )
+    if status != "delivered":
+        message.status, message.error = MessageStatus.BOUNCED, error or status
+    db.session.commit()
+    return message
 
 
 def _render(message: EproMessage, occurrence: Occurrence) -> tuple[str, str]:

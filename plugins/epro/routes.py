@@ -16,6 +16,7 @@ from plugins.epro.schemas import (
     AnswersWriteSchema,
     CancelSchema,
     ComplianceSchema,
+    DeliveryReportSchema,
     FilledQuestionnaireSchema,
     LoggedMessageReadSchema,
     MessageReadSchema,
@@ -177,6 +178,19 @@ class SubjectQuestionnaire(PermissionsRegistryMixin, MethodView):
     def put(self, data):
         """Save progress (some answers); the subject can come back to it."""
         return public.save(request.headers.get(public.TOKEN_HEADER), data["answers"])
+
+
+@public_blp.route("/delivery-reports")
+class DeliveryReports(PermissionsRegistryMixin, MethodView):
+    PUBLIC = True  # the SMS provider signs with the secret of SMS_URL instead
+
+    @public_blp.arguments(DeliveryReportSchema)
+    @public_blp.response(200, MessageReadSchema)
+    def post(self, data):
+        """The SMS provider reports on a message it accepted (`Authorization: Bearer` with
+        the secret of SMS_URL): `failed` or `bounced` marks it bounced, with the reason."""
+        delivery.check_provider_signature(request.headers.get("Authorization"))
+        return delivery.record_delivery_report(data["id"], data["status"], data.get("error"))
 
 
 @public_blp.route("/questionnaire/submit")

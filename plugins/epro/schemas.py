@@ -170,6 +170,14 @@ class OccurrenceReadSchema(ma.Schema):
         )
 
 
+class DeliveryReportSchema(ma.Schema):
+    id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    status = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(["delivered", "failed", "bounced"])
+    )
+    error = ma.fields.String(load_default=None, validate=ma.validate.Length(max=2000))
+
+
 class CancelSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
 

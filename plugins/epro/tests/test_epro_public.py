@@ -1,0 +1,173 @@
+"""A subject's access from their link: no staff login, progress saved, submission, then
+read-only; the token opens that questionnaire and nothing else; expired, cancelled and
+guessed tokens are refused; every answer is audited with the subject as actor."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import time_machine
+
+from datacapt.audit.models import AuditRecord
+from datacapt.database import db
+from datacapt.tenancy import tenant_context
+from plugins.epro.models import EproAnswer, TokenFailure
+from plugins.epro.public import FAILURE_LIMIT
+from plugins.epro.tests.support import utc
+
+URL = "/api/epro/public/questionnaire"
+SUBMIT = f"{URL}/submit"
+OPEN_TIME = "2030-03-04T10:00:00"  # the first occurrence is open
+
+
+def sent(trial, tick, outbox) -> str:
+    """The subject is included and invited; returns the token of their link."""
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    return outbox.token()
+
+
+def at(moment: str = OPEN_TIME):
+    return time_machine.travel(utc(moment), tick=False)
+
+
+def test_the_subject_saves_progress_then_submits_and_it_becomes_read_only(
+    trial, tick, outbox, api_client
+):
+    token = sent(trial, tick, outbox)
+    headers = {"Qr-Code": token}
+    with at():
+        opened = api_client.get(URL, headers=headers)
+        assert opened.status_code == 200, opened.json
+        assert opened.json["questionnaire"] == {"en": "Diary", "fr": "Journal"}
+        assert [b["kind"] for b in opened.json["blocks"]] == [
+            "static",
+            "question",
+            "question",
+            "question",
+        ]
+        saved = api_client.put(URL, json={"answers": {"pain": 4}}, headers=headers)
+        assert saved.status_code == 200 and saved.json["status"] == "started"
+        assert api_client.get(URL, headers=headers).json["blocks"][1]["value"] == 4
+        # A conditional question appears with its condition, and is then required.
+        incomplete = api_client.post(SUBMIT, json={"answers": {"nausea": True}}, headers=headers)
+        assert incomplete.status_code == 422
+        assert incomplete.json["error"]["internal_code"] == 8005
+        assert set(incomplete.json["error"]["fields"]) == {"nausea_days"}
+        # Nothing of the refused submission was kept.
+        assert api_client.get(URL, headers=headers).json["blocks"][2]["value"] is None
+        done = api_client.post(
+            SUBMIT, json={"answers": {"nausea": True, "nausea_days": 2}}, headers=headers
+        )
+        assert done.status_code == 200, done.json
+        assert done.json["status"] == "completed" and done.json["completed_at"]
+        again = api_client.put(URL, json={"answers": {"pain": 9}}, headers=headers)
+        assert again.status_code == 409 and again.json["error"]["internal_code"] == 8004
+        assert api_client.post(SUBMIT, json={}, headers=headers).status_code == 409
+        read_only = api_client.get(URL, headers=headers)
+        assert read_only.status_code == 200 and read_only.json["blocks"][1]["value"] == 4
+
+
+def test_answers_are_checked_against_their_questions(trial, tick, outbox, api_client):
+    token = sent(trial, tick, outbox)
+    with at():
+        bad = api_client.put(
+            URL, json={"answers": {"pain": 11, "unknown": 1}}, headers={"Qr-Code": token}
+        )
+    assert bad.status_code == 422
+    assert set(bad.json["error"]["fields"]) == {"pain", "unknown"}
+    assert trial.occurrences()[0]["status"] == "sent"  # nothing written
+
+
+def test_subject_answers_are_audited_with_the_subject_as_actor(
+    app, trial, tick, outbox, api_client, tenant
+):
+    token = sent(trial, tick, outbox)
+    with at():
+        api_client.put(URL, json={"answers": {"pain": 4}}, headers={"Qr-Code": token})
+        api_client.put(URL, json={"answers": {"pain": 5}}, headers={"Qr-Code": token})
+    with app.app_context(), tenant_context(tenant.schema_name):
+        records = (
+            db.session.execute(
+                sa.select(AuditRecord)
+                .where(AuditRecord.object_type == EproAnswer.__tablename__)
+                .order_by(AuditRecord.sequence)
+            )
+            .scalars()
+            .all()
+        )
+    assert [(r.action, r.changes["value"]) for r in records] == [
+        ("create", [None, 4]),
+        ("update", [4, 5]),
+    ]
+    assert {(r.actor_type, r.actor_id, r.actor_name) for r in records} == {
+        ("subject", trial.subject, "PAR-001")
+    }
+    assert {r.study_id for r in records} == {trial.headers["Study-Uuid"]}
+
+
+def test_the_token_reaches_nothing_else(trial, tick, outbox, api_client):
+    token = sent(trial, tick, outbox)
+    with at():
+        for path in (
+            f"/api/subjects/{trial.subject}",
+            f"/api/epro/subjects/{trial.subject}/occurrences",
+            "/api/epro/questionnaires/",
+            "/api/users/me",
+        ):
+            for headers in ({"Qr-Code": token}, {"Authorization": f"Bearer {token}"}):
+                refused = api_client.get(path, headers={**headers, **trial.headers})
+                assert refused.status_code == 401, (path, headers)
+
+
+def test_a_token_of_another_tenant_opens_nothing(
+    trial, tick, outbox, enable_plugins, client_for, other_tenant
+):
+    token = sent(trial, tick, outbox)
+    enable_plugins(other_tenant, "epro")
+    with at():
+        refused = client_for(other_tenant).get(URL, headers={"Qr-Code": token})
+    assert refused.status_code == 401 and refused.json["error"]["internal_code"] == 8001
+
+
+def test_an_expired_or_cancelled_link_is_refused(trial, tick, outbox, api_client):
+    token = sent(trial, tick, outbox)
+    with at("2030-03-06T07:59:00"):
+        assert api_client.get(URL, headers={"Qr-Code": token}).status_code == 200
+    with at("2030-03-06T08:00:00"):  # the window closed, before any tick expired it
+        expired = api_client.get(URL, headers={"Qr-Code": token})
+    assert expired.status_code == 410 and expired.json["error"]["internal_code"] == 8002
+    tick("2030-03-11T08:00:00")
+    second = next(o for o in trial.occurrences() if o["day"] == 7)
+    cancelled = trial.investigator.post(
+        f"/api/epro/occurrences/{second['uuid']}/cancel",
+        json={"reason": "Subject in hospital"},
+        headers=trial.headers,
+    )
+    assert cancelled.status_code == 200 and cancelled.json["cancel_reason"] == "Subject in hospital"
+    (second_token,) = outbox.tokens() - {token}
+    with at("2030-03-11T09:00:00"):
+        assert api_client.get(URL, headers={"Qr-Code": second_token}).status_code == 410
+
+
+def test_guessing_tokens_is_rate_limited(app, trial, tick, outbox, api_client, tenant):
+    token = sent(trial, tick, outbox)
+    with at():
+        assert api_client.get(URL).status_code == 401  # no token at all counts too
+        for attempt in range(FAILURE_LIMIT - 1):
+            guessed = api_client.get(URL, headers={"Qr-Code": f"guess-{attempt}"})
+            assert guessed.status_code == 401 and guessed.json["error"]["internal_code"] == 8001
+        limited = api_client.get(URL, headers={"Qr-Code": token})  # even a good one now
+        assert limited.status_code == 429 and limited.json["error"]["internal_code"] == 8003
+        assert 0 < limited.json["error"]["details"]["retry_after_seconds"] <= 15 * 60
+    with at("2030-03-04T10:15:01"):
+        assert api_client.get(URL, headers={"Qr-Code": token}).status_code == 200
+    tick("2030-03-04T14:00:00")  # the tick forgets old failures
+    with app.app_context(), tenant_context(tenant.schema_name):
+        assert (
+            db.session.execute(sa.select(sa.func.count()).select_from(TokenFailure)).scalar() == 0
+        )
+
+
+def test_public_routes_answer_404_where_epro_is_not_enabled(client_for, other_tenant):
+    refused = client_for(other_tenant).get(URL, headers={"Qr-Code": "anything"})
+    assert refused.status_code == 404 and refused.json["error"]["internal_code"] == 4000

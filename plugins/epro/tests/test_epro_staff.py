@@ -1,0 +1,359 @@
+"""The staff side: questionnaires checked on save, who may do what, a subject's
+occurrences with their delivery log, resend, corrections with a reason, failures in plain
+sight, compliance; all limited to the centers the caller may see."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from datacapt.audit.models import AuditRecord
+from datacapt.database import db
+from datacapt.tenancy import tenant_context
+from plugins.epro.models import Questionnaire
+from plugins.epro.tests.support import DIARY, make_trial, utc
+
+QUESTIONNAIRES = "/api/epro/questionnaires/"
+
+
+def writable(questionnaire: dict) -> dict:
+    return {
+        k: v for k, v in questionnaire.items() if k not in ("uuid", "created_at", "modified_at")
+    }
+
+
+def count_questionnaires(app, tenant) -> int:
+    with app.app_context(), tenant_context(tenant.schema_name):
+        return db.session.execute(sa.select(sa.func.count()).select_from(Questionnaire)).scalar()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"schedule": {"days": [0], "window_hours": 48, "available_hours": 24}}, "schedule"),
+        ({"schedule": {"every_days": 7, "window_hours": 1, "available_hours": 2}}, "schedule"),
+        (
+            {
+                "schedule": {
+                    "days": [0],
+                    "send_time": "25:00",
+                    "window_hours": 1,
+                    "available_hours": 2,
+                }
+            },
+            "schedule",
+        ),
+        ({"reminders": {"every_hours": 4, "max": 2, "quiet_start": "21:00"}}, "reminders"),
+        ({"channels": ["fax"]}, "channels"),
+        ({"blocks": [{"kind": "question", "code": "doc", "type": "file"}]}, "blocks"),
+        ({"code": "has space"}, "code"),
+    ],
+)
+def test_a_bad_questionnaire_is_refused_and_nothing_is_saved(app, trial, tenant, change, field):
+    refused = trial.manager.post(
+        QUESTIONNAIRES, json={**DIARY, "code": "OTHER", **change}, headers=trial.headers
+    )
+    assert refused.status_code == 422, refused.json
+    assert field in refused.json["error"]["fields"]
+    assert count_questionnaires(app, tenant) == 1
+
+
+def test_a_form_with_problems_or_a_taken_code_is_refused(app, trial, tenant):
+    broken = {
+        **DIARY,
+        "code": "OTHER",
+        "blocks": [
+            {"kind": "question", "code": "a", "type": "integer", "visible_if": {"var": "b"}},
+            {"kind": "question", "code": "b", "type": "integer", "visible_if": {"var": "a"}},
+        ],
+    }
+    refused = trial.manager.post(QUESTIONNAIRES, json=broken, headers=trial.headers)
+    assert refused.status_code == 422 and refused.json["error"]["internal_code"] == 8000
+    assert any("depend on each other" in p for p in refused.json["error"]["details"]["problems"])
+    taken = trial.manager.post(QUESTIONNAIRES, json=DIARY, headers=trial.headers)
+    assert taken.status_code == 409 and "code" in taken.json["error"]["fields"]
+    assert count_questionnaires(app, tenant) == 1
+
+
+def test_who_may_do_what(trial, client_as, tenant, tick, outbox):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    occurrence = trial.occurrences()[0]["uuid"]
+    monitor = client_as(tenant, "monitor")
+    viewer = client_as(tenant, "viewer")
+    for client, role in ((monitor, "monitor"), (viewer, "viewer")):
+        trial.manager.post(
+            "/api/study-users/",
+            json={"user": str(client.user.uuid), "role": role},
+            headers=trial.headers,
+        )
+    writable_diary = writable(trial.questionnaire)
+    for client in (monitor, viewer, trial.investigator):
+        assert client.get(QUESTIONNAIRES, headers=trial.headers).status_code == 200
+        assert (
+            client.post(
+                QUESTIONNAIRES, json={**writable_diary, "code": "X"}, headers=trial.headers
+            ).status_code
+            == 403
+        )
+    for client in (monitor, viewer):
+        assert client.get("/api/epro/compliance", headers=trial.headers).status_code == 200
+        assert (
+            client.post(f"/api/epro/occurrences/{occurrence}/resend", headers=trial.headers)
+        ).status_code == 403
+        assert (
+            client.put(
+                f"/api/epro/occurrences/{occurrence}/answers",
+                json={"answers": {}},
+                headers={**trial.headers, "Reason-For-Change": "x"},
+            ).status_code
+            == 403
+        )
+    outsider = client_as(tenant, "investigator")  # not in the study
+    assert outsider.get(QUESTIONNAIRES, headers=trial.headers).status_code == 403
+
+
+def test_an_investigator_sees_only_the_subjects_of_their_centers(
+    trial, client_as, tenant, tick, outbox
+):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    occurrence = trial.occurrences()[0]["uuid"]
+    lyon = client_as(tenant, "investigator")
+    trial.manager.post(
+        "/api/study-users/",
+        json={
+            "user": str(lyon.user.uuid),
+            "role": "investigator",
+            "all_centers": False,
+            "centers": [trial.centers["LYO"]],
+        },
+        headers=trial.headers,
+    )
+    assert lyon.get(f"/api/epro/occurrences/{occurrence}", headers=trial.headers).status_code == 404
+    assert (
+        lyon.get(f"/api/epro/subjects/{trial.subject}/occurrences", headers=trial.headers)
+    ).status_code == 404
+    assert lyon.get("/api/epro/messages/", headers=trial.headers).json == []
+    rows = lyon.get("/api/epro/compliance", headers=trial.headers).json["questionnaires"]
+    assert rows[0]["open"] == 0 and rows[0]["upcoming"] == 0
+    assert trial.manager.get("/api/epro/messages/", headers=trial.headers).json != []
+
+
+def test_resend_uses_the_same_link_and_only_while_open(trial, tick, outbox):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    first, second = sorted(trial.occurrences(), key=lambda o: o["day"])
+    resent = trial.investigator.post(
+        f"/api/epro/occurrences/{first['uuid']}/resend", headers=trial.headers
+    )
+    assert resent.status_code == 202, resent.json
+    assert {m["status"] for m in resent.json} == {"sent"}
+    not_sent_yet = trial.investigator.post(
+        f"/api/epro/occurrences/{second['uuid']}/resend", headers=trial.headers
+    )
+    assert not_sent_yet.status_code == 409 and not_sent_yet.json["error"]["internal_code"] == 8006
+    assert outbox.count() == (2, 2) and len(outbox.tokens()) == 1
+    assert len(trial.occurrences()[0]["messages"]) == 4
+
+
+def test_staff_correct_submitted_answers_only_with_a_reason(
+    app, trial, tick, outbox, api_client, tenant
+):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    occurrence = trial.occurrences()[0]["uuid"]
+    url = f"/api/epro/occurrences/{occurrence}/answers"
+    early = trial.investigator.put(
+        url, json={"answers": {"pain": 1}}, headers={**trial.headers, "Reason-For-Change": "x"}
+    )
+    assert early.status_code == 409  # not submitted: the subject is still answering
+    with time_machine.travel(utc("2030-03-04T10:00:00"), tick=False):
+        api_client.post(
+            "/api/epro/public/questionnaire/submit",
+            json={"answers": {"pain": 7, "nausea": False}},
+            headers={"Qr-Code": outbox.token()},
+        )
+    seen = trial.investigator.get(url, headers=trial.headers)
+    assert seen.status_code == 200 and seen.json["blocks"][1]["value"] == 7
+    unexplained = trial.investigator.put(url, json={"answers": {"pain": 2}}, headers=trial.headers)
+    assert unexplained.status_code == 422 and unexplained.json["error"]["internal_code"] == 6000
+    assert trial.investigator.get(url, headers=trial.headers).json["blocks"][1]["value"] == 7
+    corrected = trial.investigator.put(
+        url,
+        json={"answers": {"pain": 2}},
+        headers={**trial.headers, "Reason-For-Change": "Subject phoned: typed 7 for 2"},
+    )
+    assert corrected.status_code == 200 and corrected.json["blocks"][1]["value"] == 2
+    with app.app_context(), tenant_context(tenant.schema_name):
+        last = db.session.execute(
+            sa.select(AuditRecord)
+            .where(AuditRecord.object_type == "epro_answers")
+            .order_by(AuditRecord.sequence.desc())
+            .limit(1)
+        ).scalar_one()
+    assert last.actor_type == "user" and last.reason == "Subject phoned: typed 7 for 2"
+    assert last.changes["value"] == [7, 2]
+
+
+class FailingProvider(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(503)
+        self.end_headers()
+        self.wfile.write(b"provider down")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def failing_sms_provider(app, monkeypatch):
+    server = HTTPServer(("127.0.0.1", 0), FailingProvider)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setitem(app.config, "SMS_URL", f"http://127.0.0.1:{server.server_port}/send")
+    yield
+    server.shutdown()
+
+
+def test_a_failed_sms_shows_on_the_subject_and_the_study(trial, tick, outbox, failing_sms_provider):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    occurrence = trial.occurrences()[0]
+    by_channel = {m["channel"]: m for m in occurrence["messages"]}
+    assert by_channel["email"]["status"] == "sent"
+    assert by_channel["sms"]["status"] == "failed"
+    assert "503" in by_channel["sms"]["error"]
+    assert occurrence["failed_deliveries"] == 1
+    failed = trial.investigator.get(
+        "/api/epro/messages/", query_string={"status": "failed"}, headers=trial.headers
+    ).json
+    assert [(m["channel"], m["study_subject_id"], m["questionnaire_code"]) for m in failed] == [
+        ("sms", "PAR-001", "DIARY")
+    ]
+    compliance = trial.manager.get("/api/epro/compliance", headers=trial.headers).json
+    assert compliance["questionnaires"][0]["failed_deliveries"] == 1
+
+
+def test_a_subject_without_a_phone_number_is_a_visible_failure(
+    enable_plugins, client_as, make_study, tenant, tick, outbox
+):
+    enable_plugins(tenant, "epro")
+    trial = make_trial(client_as, make_study, tenant, personal={"email": "only@example.org"})
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    messages = {m["channel"]: m for m in trial.occurrences()[0]["messages"]}
+    assert messages["sms"]["status"] == "failed"
+    assert messages["sms"]["error"] == "The subject has no phone number."
+    assert outbox.count() == (1, 0)
+
+
+def test_compliance_counts_on_time_late_and_missed(trial, tick, outbox, api_client):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    with time_machine.travel(utc("2030-03-05T09:00:00"), tick=False):  # after due, open
+        api_client.post(
+            "/api/epro/public/questionnaire/submit",
+            json={"answers": {"pain": 1, "nausea": False}},
+            headers={"Qr-Code": outbox.token()},
+        )
+    tick("2030-03-11T08:00:00")
+    tick("2030-03-13T08:00:00")  # the second one closes unanswered
+    (row,) = trial.manager.get("/api/epro/compliance", headers=trial.headers).json["questionnaires"]
+    assert (row["on_time"], row["late"], row["missed"], row["open"]) == (0, 1, 1, 0)
+    assert row["compliance"] == 0.5
+
+
+def test_deactivating_a_questionnaire_cancels_what_is_open(trial, tick, outbox):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    saved = trial.manager.put(
+        f"{QUESTIONNAIRES}{trial.questionnaire['uuid']}",
+        json={**writable(trial.questionnaire), "active": False},
+        headers=trial.headers,
+    )
+    assert saved.status_code == 200 and saved.json["active"] is False
+    assert {o["status"] for o in trial.occurrences()} == {"cancelled"}
+    tick("2030-03-11T08:00:00")
+    assert outbox.count() == (1, 1)
+
+
+def test_the_staff_api_answers_404_where_epro_is_not_enabled(client_as, make_study, tenant):
+    manager = client_as(tenant, "study_manager")
+    study = make_study(manager, "PAR")
+    refused = manager.get(QUESTIONNAIRES, headers=study.headers)
+    assert refused.status_code == 404 and refused.json["error"]["internal_code"] == 4000
+
+
+def test_the_http_provider_gets_the_message(app, trial, tick, monkeypatch, outbox):
+    received = []
+
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"id": "provider-1"}')
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setitem(app.config, "SMS_URL", f"http://key@127.0.0.1:{server.server_port}/sms")
+    try:
+        trial.include()
+        tick("2030-03-04T08:00:00")
+    finally:
+        server.shutdown()
+    assert [r["to"] for r in received] == ["+33 6 00 00 00 01"]
+    assert "/epro/" in received[0]["body"] and received[0]["body"].startswith("Votre")
+
+
+def test_the_provider_reports_a_bounce_signed_with_its_secret(
+    app, trial, tick, monkeypatch, outbox, api_client
+):
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"id": "sms-42"}')
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setitem(app.config, "SMS_URL", f"http://s3cret@127.0.0.1:{server.server_port}/")
+    try:
+        trial.include()
+        tick("2030-03-04T08:00:00")
+    finally:
+        server.shutdown()
+    url = "/api/epro/public/delivery-reports"
+    report = {"id": "sms-42", "status": "bounced", "error": "number not in service"}
+    for authorization in (None, "Bearer wrong"):
+        headers = {"Authorization": authorization} if authorization else {}
+        assert api_client.post(url, json=report, headers=headers).status_code == 401
+    unknown = api_client.post(
+        url, json={**report, "id": "sms-0"}, headers={"Authorization": "Bearer s3cret"}
+    )
+    assert unknown.status_code == 404
+    bad = api_client.post(
+        url, json={**report, "status": "lost"}, headers={"Authorization": "Bearer s3cret"}
+    )
+    assert bad.status_code == 422
+    taken = api_client.post(url, json=report, headers={"Authorization": "Bearer s3cret"})
+    assert taken.status_code == 200 and taken.json["status"] == "bounced"
+    sms = next(m for m in trial.occurrences()[0]["messages"] if m["channel"] == "sms")
+    assert (sms["status"], sms["error"]) == ("bounced", "number not in service")
+    compliance = trial.manager.get("/api/epro/compliance", headers=trial.headers).json
+    assert compliance["questionnaires"][0]["failed_deliveries"] == 1
