@@ -6,6 +6,7 @@ import os
 import time
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 from rq import Queue, SimpleWorker, Worker
@@ -51,6 +52,8 @@ def worker_command(queues: tuple[str, ...], burst: bool, fork: bool) -> None:
             engine.dispose(close=False)
 
     os.register_at_fork(after_in_child=forget_parent_connections)
+    # Mapped classes are set up once here, not again in every forked job.
+    sa.orm.configure_mappers()
     relayed = relay_pending()
     if relayed:
         click.echo(f"relayed {relayed} job(s) left in the outbox")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
 
 from datacapt.database import db
 from datacapt.studies.context import restrict_to_visible_centers
@@ -95,6 +96,11 @@ def messages(study: Study, status: str | None, channel: str | None) -> sa.Select
     """The study's delivery log, newest first (a failure is never out of sight)."""
     statement = (
         sa.select(EproMessage)
+        .options(
+            contains_eager(EproMessage.occurrence).options(
+                contains_eager(Occurrence.participation), joinedload(Occurrence.questionnaire)
+            )
+        )
         .join(Occurrence, Occurrence.id == EproMessage.occurrence_id)
         .join(SubjectInStudy, SubjectInStudy.id == Occurrence.subject_in_study_id)
         .where(Occurrence.study_id == study.id)

@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,6 +22,7 @@ from datacapt.i18n import Message
 from datacapt.identity.secrets import digest
 from datacapt.jobs import enqueue
 from datacapt.mail.services import send_now as send_email_now
+from datacapt.sms.backends import SmsBackend
 from datacapt.sms.backends import backend_from_url as sms_backend
 from datacapt.tenancy.context import current_tenant
 from plugins.epro.messages import EMAIL_TEMPLATES, SMS_TEMPLATES
@@ -36,7 +39,7 @@ from plugins.epro.models import (
 from plugins.epro.occurrences import tenant_zone
 from plugins.epro.public import FAILURE_WINDOW
 from plugins.epro.schedule import next_reminder_at, outside_quiet_hours
-from plugins.subjects.models import SubjectPersonalData
+from plugins.subjects.models import SubjectInStudy, SubjectPersonalData
 
 
 def link_token(occurrence: Occurrence) -> str:
@@ -49,11 +52,13 @@ def link_token(occurrence: Occurrence) -> str:
 
 
 def _contacts(occurrences: Iterable[Occurrence]) -> dict[int, SubjectPersonalData]:
-    subject_ids = {occurrence.participation.subject_id for occurrence in occurrences}
+    """Each occurrence's subject's contact details, by participation id."""
     rows = db.session.execute(
-        sa.select(SubjectPersonalData).where(SubjectPersonalData.subject_id.in_(subject_ids))
-    ).scalars()
-    return {row.subject_id: row for row in rows}
+        sa.select(SubjectInStudy.id, SubjectPersonalData)
+        .join(SubjectPersonalData, SubjectPersonalData.subject_id == SubjectInStudy.subject_id)
+        .where(SubjectInStudy.id.in_({o.subject_in_study_id for o in occurrences}))
+    )
+    return {participation_id: contact for participation_id, contact in rows}
 
 
 def _queue_messages(
@@ -64,7 +69,7 @@ def _queue_messages(
     contacts = _contacts(occurrences)
     messages = []
     for occurrence in occurrences:
-        contact = contacts.get(occurrence.participation.subject_id)
+        contact = contacts.get(occurrence.subject_in_study_id)
         for channel in occurrence.questionnaire.channels:
             address = getattr(contact, "email" if channel == Channel.EMAIL else "phone", None)
             message = EproMessage(
@@ -183,55 +188,93 @@ def record_delivery_report(provider_id: str, status: str, error: str | None) -> 
     return message
 
 
-def _render(message: EproMessage, occurrence: Occurrence) -> tuple[str, str]:
-    """The subject line (empty for SMS) and text of a message, in its language."""
-    questionnaire = occurrence.questionnaire
-    title = questionnaire.title.get(message.language) or next(iter(questionnaire.title.values()))
-    closes = occurrence.closes_at.astimezone(tenant_zone())
-    context = {
-        "questionnaire": title,
-        "closes": f"{closes:%Y-%m-%d %H:%M}",
-        "link": f"{current_app.config['DATACAPT_FRONTEND_URL']}/epro/{link_token(occurrence)}",
-    }
-    if message.channel == Channel.EMAIL:
-        subject, body = EMAIL_TEMPLATES[message.kind]
-        return (
-            subject.with_params(**context).render(message.language),
-            body.with_params(**context).render(message.language),
+@dataclass(frozen=True)
+class Recipient:
+    """What a message about one occurrence needs, read once per delivery job (a commit
+    expires ORM rows, and each message commits)."""
+
+    email: str | None
+    phone: str | None
+    titles: dict[str, str]
+    closes: str  # local time
+    link: str
+
+    @classmethod
+    def of(cls, occurrence: Occurrence, contact: SubjectPersonalData, zone: ZoneInfo) -> Recipient:
+        return cls(
+            email=contact.email,
+            phone=contact.phone,
+            titles=dict(occurrence.questionnaire.title),
+            closes=f"{occurrence.closes_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            link=f"{current_app.config['DATACAPT_FRONTEND_URL']}/epro/{link_token(occurrence)}",
         )
-    return "", SMS_TEMPLATES[message.kind].with_params(**context).render(message.language)
 
 
-def _deliver(message: EproMessage) -> None:
-    occurrence = message.occurrence
-    contact = _contacts([occurrence])[occurrence.participation.subject_id]
-    subject, text = _render(message, occurrence)
-    if message.channel == Channel.EMAIL:
-        send_email_now(contact.email, subject, text)
-    else:
-        backend = sms_backend(current_app.config["SMS_URL"])
-        message.provider_id = backend.send(contact.phone, text, current_app.config["SMS_FROM"])
+def _render(kind: str, channel: str, language: str, recipient: Recipient) -> tuple[str, str]:
+    """The subject line (empty for SMS) and text of a message, in its language."""
+    context = {
+        "questionnaire": recipient.titles.get(language) or next(iter(recipient.titles.values())),
+        "closes": recipient.closes,
+        "link": recipient.link,
+    }
+    if channel == Channel.EMAIL:
+        subject, body = EMAIL_TEMPLATES[kind]
+        return (
+            subject.with_params(**context).render(language),
+            body.with_params(**context).render(language),
+        )
+    return "", SMS_TEMPLATES[kind].with_params(**context).render(language)
+
+
+def _recipients(message_ids: list[int]) -> dict[int, Recipient]:
+    """The recipient of each occurrence the messages are about."""
+    occurrences = list(
+        db.session.execute(
+            sa.select(Occurrence).where(
+                Occurrence.id.in_(
+                    sa.select(EproMessage.occurrence_id).where(EproMessage.id.in_(message_ids))
+                )
+            )
+        ).scalars()
+    )
+    contacts, zone = _contacts(occurrences), tenant_zone()
+    return {
+        occurrence.id: Recipient.of(occurrence, contacts[occurrence.subject_in_study_id], zone)
+        for occurrence in occurrences
+    }
 
 
 def deliver_messages(message_ids: list[int]) -> int:
     """Job: deliver queued messages, each committed with its outcome (sent, or failed with
     the reason) so that a rerun sends only what is still queued. Returns how many went."""
+    recipients = _recipients(message_ids)
+    sms: SmsBackend = sms_backend(current_app.config["SMS_URL"])
+    sender = current_app.config["SMS_FROM"]
     sent = 0
     for message_id in message_ids:
+        # Locked and re-read one by one: a message another run took, or already sent, is
+        # left alone.
         message = db.session.execute(
             sa.select(EproMessage)
             .where(EproMessage.id == message_id, EproMessage.status == MessageStatus.QUEUED)
-            .with_for_update(of=EproMessage, skip_locked=True)
+            .with_for_update(skip_locked=True)
         ).scalar_one_or_none()
         if message is None:
+            db.session.rollback()
             continue
-        message.attempts += 1
+        recipient = recipients[message.occurrence_id]
+        subject, text = _render(message.kind, message.channel, message.language, recipient)
         try:
-            _deliver(message)
+            if message.channel == Channel.EMAIL:
+                send_email_now(recipient.email or "", subject, text)
+            else:
+                message.provider_id = sms.send(recipient.phone or "", text, sender)
         except Exception as exc:  # any backend failure is the message's outcome
-            message.status, message.error = MessageStatus.FAILED, f"{type(exc).__name__}: {exc}"
+            status, error, sent_at = MessageStatus.FAILED, f"{type(exc).__name__}: {exc}", None
         else:
-            message.status, message.sent_at, message.error = MessageStatus.SENT, utcnow(), None
+            status, error, sent_at = MessageStatus.SENT, None, utcnow()
             sent += 1
+        message.status, message.error, message.sent_at = status, error, sent_at
+        message.attempts += 1
         db.session.commit()
     return sent

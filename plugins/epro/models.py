@@ -61,9 +61,9 @@ class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, Audited):
 
     study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
     questionnaire_id: Mapped[int] = mapped_column(sa.ForeignKey(Questionnaire.id), index=True)
-    questionnaire: Mapped[Questionnaire] = relationship(lazy="joined")
+    questionnaire: Mapped[Questionnaire] = relationship()
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
-    participation: Mapped[SubjectInStudy] = relationship(lazy="joined")
+    participation: Mapped[SubjectInStudy] = relationship()
     day: Mapped[int]  # after inclusion: what tells occurrences of a questionnaire apart
     status: Mapped[str] = mapped_column(sa.String(20), default=OccurrenceStatus.SCHEDULED)
     opens_at: Mapped[dt.datetime]
@@ -141,7 +141,7 @@ class EproMessage(TenantModel, BaseModel):
     __tablename__ = "epro_messages"
 
     occurrence_id: Mapped[int] = mapped_column(sa.ForeignKey(Occurrence.id), index=True)
-    occurrence: Mapped[Occurrence] = relationship(back_populates="messages", lazy="joined")
+    occurrence: Mapped[Occurrence] = relationship(back_populates="messages")
     kind: Mapped[str] = mapped_column(sa.String(20))
     channel: Mapped[str] = mapped_column(sa.String(10))
     language: Mapped[str] = mapped_column(sa.String(8))

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -37,6 +38,15 @@ def _cancel(occurrence: Occurrence, reason: str) -> None:
     occurrence.cancel_reason, occurrence.next_send_at = reason, None
 
 
+def _why_none(questionnaire: Questionnaire, participation: SubjectInStudy) -> str | None:
+    """Why the subject has no occurrences of the questionnaire to come, if so."""
+    if not questionnaire.active:
+        return QUESTIONNAIRE_INACTIVE
+    if participation.status != SubjectStatus.INCLUDED or participation.inclusion_date is None:
+        return PARTICIPATION_ENDED
+    return None
+
+
 def _plan_pair(
     questionnaire: Questionnaire,
     participation: SubjectInStudy,
@@ -46,34 +56,28 @@ def _plan_pair(
     """Bring one subject's occurrences of one questionnaire in line with the schedule:
     those not sent yet move or are cancelled, missing ones are added; any other is kept
     as it is (what was sent or answered is part of the record)."""
-    included = (
-        questionnaire.active
-        and participation.status == SubjectStatus.INCLUDED
-        and participation.inclusion_date is not None
+    ended = _why_none(questionnaire, participation)
+    wanted = (
+        {}
+        if ended
+        else {
+            planned.day: planned
+            for planned in planned_occurrences(
+                questionnaire.schedule, participation.inclusion_date, zone
+            )
+        }
     )
-    wanted = {
-        planned.day: planned
-        for planned in (
-            planned_occurrences(questionnaire.schedule, participation.inclusion_date, zone)
-            if included
-            else []
-        )
-    }
     have = {occurrence.day: occurrence for occurrence in existing}
     for day, occurrence in have.items():
         planned = wanted.get(day)
         if occurrence.status not in OPEN_STATUSES:
             continue
-        if planned is None:
-            reason = (
-                QUESTIONNAIRE_INACTIVE
-                if not questionnaire.active
-                else NO_LONGER_PLANNED
-                if participation.status == SubjectStatus.INCLUDED
-                else PARTICIPATION_ENDED
-            )
-            if occurrence.status == OccurrenceStatus.SCHEDULED or reason != NO_LONGER_PLANNED:
-                _cancel(occurrence, reason)
+        if ended:
+            _cancel(occurrence, ended)
+        elif planned is None:
+            # One already sent stays open: the subject may be answering it.
+            if occurrence.status == OccurrenceStatus.SCHEDULED:
+                _cancel(occurrence, NO_LONGER_PLANNED)
         elif occurrence.status == OccurrenceStatus.SCHEDULED:
             occurrence.opens_at, occurrence.due_at = planned.opens_at, planned.due_at
             occurrence.closes_at = planned.closes_at
@@ -176,6 +180,7 @@ def subject_occurrences(participation: SubjectInStudy) -> list[Occurrence]:
     return list(
         db.session.execute(
             sa.select(Occurrence)
+            .options(selectinload(Occurrence.messages))
             .where(Occurrence.subject_in_study_id == participation.id)
             .order_by(Occurrence.opens_at, Occurrence.id)
         ).scalars()
