@@ -6,7 +6,6 @@ same message."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -41,6 +40,12 @@ from plugins.epro.public import FAILURE_WINDOW
 from plugins.epro.schedule import next_reminder_at, outside_quiet_hours
 from plugins.subjects.models import SubjectInStudy, SubjectPersonalData
 
+ADDRESS_FIELD = {Channel.EMAIL: "email", Channel.SMS: "phone"}
+NO_ADDRESS = {
+    Channel.EMAIL: "The subject has no email address.",
+    Channel.SMS: "The subject has no phone number.",
+}
+
 
 def link_token(occurrence: Occurrence) -> str:
     """The subject's token for an occurrence: derived from the secret key, so each message
@@ -71,20 +76,14 @@ def _queue_messages(
     for occurrence in occurrences:
         contact = contacts.get(occurrence.subject_in_study_id)
         for channel in occurrence.questionnaire.channels:
-            address = getattr(contact, "email" if channel == Channel.EMAIL else "phone", None)
+            address = getattr(contact, ADDRESS_FIELD[channel], None)
             message = EproMessage(
                 occurrence_id=occurrence.id,
                 kind=kinds[occurrence.id],
                 channel=channel,
                 language=contact.language if contact else "en",
                 status=MessageStatus.QUEUED if address else MessageStatus.FAILED,
-                error=None
-                if address
-                else (
-                    "The subject has no email address."
-                    if channel == Channel.EMAIL
-                    else "The subject has no phone number."
-                ),
+                error=None if address else NO_ADDRESS[channel],
                 attempts=0,
             )
             db.session.add(message)
@@ -96,10 +95,10 @@ def _queue_messages(
     return messages
 
 
-def send_due(now: dt.datetime | None = None) -> int:
+def send_due() -> int:
     """One tick in this tenant: expire what closed, send what is due; returns how many
     occurrences had a message sent."""
-    now = now or utcnow()
+    now = utcnow()
     expiring = db.session.execute(
         sa.select(Occurrence)
         .where(Occurrence.status.in_(OPEN_STATUSES), Occurrence.closes_at <= now)
@@ -108,21 +107,16 @@ def send_due(now: dt.datetime | None = None) -> int:
     for occurrence in expiring:
         occurrence.transition_to(OccurrenceStatus.EXPIRED)
         occurrence.next_send_at = None
-    due = (
-        db.session.execute(
-            sa.select(Occurrence)
-            .where(
-                Occurrence.status.in_(OPEN_STATUSES),
-                Occurrence.next_send_at <= now,
-                Occurrence.closes_at > now,
-            )
-            .order_by(Occurrence.next_send_at)
-            .with_for_update(of=Occurrence, skip_locked=True)
+    due = db.session.execute(
+        sa.select(Occurrence)
+        .where(
+            Occurrence.status.in_(OPEN_STATUSES),
+            Occurrence.next_send_at <= now,
+            Occurrence.closes_at > now,
         )
-        .unique()
-        .scalars()
-        .all()
-    )
+        .order_by(Occurrence.next_send_at)
+        .with_for_update(of=Occurrence, skip_locked=True)
+    ).scalars()
     zone = tenant_zone()
     sending, kinds = [], {}
     for occurrence in due:

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.audit.recorder import Audited
-from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel
+from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, db
 from datacapt.studies.models import Study
 from plugins.subjects.models import SubjectInStudy
 
@@ -81,7 +81,13 @@ class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, Audited):
         back_populates="occurrence", order_by="EproMessage.id"
     )
 
-    audit_exclude = frozenset({"next_send_at"})
+    audit_exclude = frozenset({"token_hash"})  # recorded as [redacted]
+
+    def audit_study_id(self) -> str | None:
+        """Its study, also when the tick (a job, outside any request) changes it."""
+        study = db.session.get(Study, self.study_id)
+        return str(study.uuid) if study is not None else None
+
     allowed_status_transitions = {
         OccurrenceStatus.SCHEDULED: {
             OccurrenceStatus.SENT,

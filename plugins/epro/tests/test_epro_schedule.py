@@ -4,6 +4,11 @@ completion or after the window, nothing sent twice, cron only where ePRO is enab
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
+from datacapt.audit.models import AuditRecord
+from datacapt.database import db
+from datacapt.tenancy import tenant_context
 from plugins.epro.tests.support import PARIS_INCLUSION, make_trial
 
 
@@ -160,3 +165,21 @@ def test_cron_ticks_only_tenants_with_epro_enabled(
         disable_plugin(other_tenant.schema_name, "epro", "test")
     tick("2030-03-04T08:00:00")
     assert outbox.count() == (1, 1)  # only the tenant that has ePRO enabled
+
+
+def test_the_tick_is_audited_under_the_study_with_the_token_hash_redacted(
+    app, trial, tick, outbox, tenant
+):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    with app.app_context(), tenant_context(tenant.schema_name):
+        (record,) = db.session.execute(
+            sa.select(AuditRecord).where(
+                AuditRecord.object_type == "epro_occurrences",
+                AuditRecord.action == "update",
+                AuditRecord.actor_id == "job:plugins.epro.delivery.send_due",
+            )
+        ).scalars()
+    assert record.study_id == trial.headers["Study-Uuid"]
+    assert record.changes["status"] == ["scheduled", "sent"]
+    assert record.changes["token_hash"] == ["[redacted]", "[redacted]"]
