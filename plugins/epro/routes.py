@@ -119,7 +119,8 @@ class OccurrenceResend(PermissionsRegistryMixin, MethodView):
 
     @blp.response(202, MessageReadSchema(many=True))
     def post(self, occurrence_uuid):
-        """Send the invitation again, with the same link, on every channel."""
+        """Send the invitation again now (a staff decision: quiet hours do not hold it
+        back), with the same link, on every channel."""
         occurrence = occurrences.get_occurrence(current_study(), occurrence_uuid)
         occurrences.check_resendable(occurrence)
         return delivery.resend(occurrence)

@@ -4,11 +4,14 @@ completion or after the window, nothing sent twice, cron only where ePRO is enab
 
 from __future__ import annotations
 
+import threading
+
 import sqlalchemy as sa
 
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
+from plugins.epro.models import Occurrence
 from plugins.epro.tests.support import PARIS_INCLUSION, make_trial
 
 
@@ -183,3 +186,23 @@ def test_the_tick_is_audited_under_the_study_with_the_token_hash_redacted(
     assert record.study_id == trial.headers["Study-Uuid"]
     assert record.changes["status"] == ["scheduled", "sent"]
     assert record.changes["token_hash"] == ["[redacted]", "[redacted]"]
+
+
+def test_a_tick_skips_what_another_tick_holds_without_waiting(
+    db_engine, trial, tick, outbox, tenant
+):
+    trial.include()
+    holder = db_engine.connect().execution_options(schema_translate_map={None: tenant.schema_name})
+    try:
+        # Another tick is busy with the due occurrence: its row is locked.
+        holder.execute(sa.select(Occurrence.id).with_for_update())
+        done = threading.Thread(target=tick, args=("2030-03-04T08:00:00",))
+        done.start()
+        done.join(timeout=20)
+        assert not done.is_alive()  # it did not wait for the lock
+        assert outbox.count() == (0, 0)  # and took nothing the other holds
+    finally:
+        holder.rollback()
+        holder.close()
+    tick("2030-03-04T08:00:00")
+    assert outbox.count() == (1, 1)

@@ -201,28 +201,40 @@ def test_staff_correct_submitted_answers_only_with_a_reason(
     assert last.changes["value"] == [7, 2]
 
 
-class FailingProvider(BaseHTTPRequestHandler):
-    def do_POST(self):
-        self.rfile.read(int(self.headers["Content-Length"]))
-        self.send_response(503)
-        self.end_headers()
-        self.wfile.write(b"provider down")
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def failing_sms_provider(app, monkeypatch):
-    server = HTTPServer(("127.0.0.1", 0), FailingProvider)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setitem(app.config, "SMS_URL", f"http://127.0.0.1:{server.server_port}/send")
-    yield
-    server.shutdown()
+def sms_provider(app, monkeypatch):
+    """``sms_provider(status, answer, secret=None)``: an HTTP SMS provider on the loopback
+    that answers every message so, set as SMS_URL; returns the messages it received."""
+    servers = []
+
+    def start(status: int, answer: bytes, secret: str | None = None) -> list[dict]:
+        received: list[dict] = []
+
+        class Provider(BaseHTTPRequestHandler):
+            def do_POST(self):
+                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        server = HTTPServer(("127.0.0.1", 0), Provider)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        credentials = f"{secret}@" if secret else ""
+        url = f"http://{credentials}127.0.0.1:{server.server_port}/send"
+        monkeypatch.setitem(app.config, "SMS_URL", url)
+        return received
+
+    yield start
+    for server in servers:
+        server.shutdown()
 
 
-def test_a_failed_sms_shows_on_the_subject_and_the_study(trial, tick, outbox, failing_sms_provider):
+def test_a_failed_sms_shows_on_the_subject_and_the_study(trial, tick, outbox, sms_provider):
+    sms_provider(503, b"provider down")
     trial.include()
     tick("2030-03-04T08:00:00")
     occurrence = trial.occurrences()[0]
@@ -291,53 +303,20 @@ def test_the_staff_api_answers_404_where_epro_is_not_enabled(client_as, make_stu
     assert refused.status_code == 404 and refused.json["error"]["internal_code"] == 4000
 
 
-def test_the_http_provider_gets_the_message(app, trial, tick, monkeypatch, outbox):
-    received = []
-
-    class Provider(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"id": "provider-1"}')
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Provider)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setitem(app.config, "SMS_URL", f"http://key@127.0.0.1:{server.server_port}/sms")
-    try:
-        trial.include()
-        tick("2030-03-04T08:00:00")
-    finally:
-        server.shutdown()
+def test_the_http_provider_gets_the_message(trial, tick, outbox, sms_provider):
+    received = sms_provider(200, b'{"id": "provider-1"}', secret="key")
+    trial.include()
+    tick("2030-03-04T08:00:00")
     assert [r["to"] for r in received] == ["+33 6 00 00 00 01"]
     assert "/epro/" in received[0]["body"] and received[0]["body"].startswith("Votre")
 
 
 def test_the_provider_reports_a_bounce_signed_with_its_secret(
-    app, trial, tick, monkeypatch, outbox, api_client
+    trial, tick, outbox, api_client, sms_provider
 ):
-    class Provider(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b'{"id": "sms-42"}')
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Provider)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setitem(app.config, "SMS_URL", f"http://s3cret@127.0.0.1:{server.server_port}/")
-    try:
-        trial.include()
-        tick("2030-03-04T08:00:00")
-    finally:
-        server.shutdown()
+    sms_provider(200, b'{"id": "sms-42"}', secret="s3cret")
+    trial.include()
+    tick("2030-03-04T08:00:00")
     url = "/api/epro/public/delivery-reports"
     report = {"id": "sms-42", "status": "bounced", "error": "number not in service"}
     for authorization in (None, "Bearer wrong"):
