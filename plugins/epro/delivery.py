@@ -35,7 +35,7 @@ from plugins.epro.models import (
     OccurrenceStatus,
     TokenFailure,
 )
-from plugins.epro.occurrences import tenant_zone
+from plugins.epro.occurrences import check_resendable, tenant_zone
 from plugins.epro.public import FAILURE_WINDOW
 from plugins.epro.schedule import next_reminder_at, outside_quiet_hours
 from plugins.subjects.models import SubjectInStudy, SubjectPersonalData
@@ -145,7 +145,8 @@ def send_due() -> int:
 
 
 def resend(occurrence: Occurrence) -> list[EproMessage]:
-    """Staff send the invitation again (same link) on every channel."""
+    """Staff send the invitation again (same link) on every channel, if still open."""
+    check_resendable(occurrence)
     messages = _queue_messages([occurrence], {occurrence.id: MessageKind.INVITATION})
     db.session.commit()
     return messages

@@ -4,7 +4,6 @@ them (cancel, resend)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -205,12 +204,11 @@ def cancel(occurrence: Occurrence, reason: str) -> Occurrence:
     return occurrence
 
 
-def check_resendable(occurrence: Occurrence, now: dt.datetime | None = None) -> None:
+def check_resendable(occurrence: Occurrence) -> None:
     """Only an occurrence already sent, not completed and still open can be sent again."""
-    now = now or utcnow()
     if (
         occurrence.status not in (OccurrenceStatus.SENT, OccurrenceStatus.STARTED)
-        or occurrence.closes_at <= now
+        or occurrence.closes_at <= utcnow()
     ):
         raise _not_open(
             occurrence, Message("Only a sent occurrence that is still open can be sent again.")

@@ -121,9 +121,7 @@ class OccurrenceResend(PermissionsRegistryMixin, MethodView):
     def post(self, occurrence_uuid):
         """Send the invitation again now (a staff decision: quiet hours do not hold it
         back), with the same link, on every channel."""
-        occurrence = occurrences.get_occurrence(current_study(), occurrence_uuid)
-        occurrences.check_resendable(occurrence)
-        return delivery.resend(occurrence)
+        return delivery.resend(occurrences.get_occurrence(current_study(), occurrence_uuid))
 
 
 @blp.route("/occurrences/<uuid:occurrence_uuid>/cancel")

@@ -15,7 +15,7 @@ from datacapt.forms.state import design_problems
 from datacapt.i18n import Message
 from datacapt.studies.models import Study
 from plugins.epro import occurrences
-from plugins.epro.models import Questionnaire
+from plugins.epro.models import EproAnswer, Occurrence, Questionnaire
 
 
 def list_questionnaires(study: Study) -> list[Questionnaire]:
@@ -77,12 +77,37 @@ def create_questionnaire(study: Study, data: Mapping[str, Any]) -> Questionnaire
     return questionnaire
 
 
+def _types(blocks: list[dict[str, Any]]) -> dict[str, str]:
+    return {block["code"]: block["type"] for block in blocks if block["kind"] == "question"}
+
+
+def _refuse_losing_answers(questionnaire: Questionnaire, blocks: list[dict[str, Any]]) -> None:
+    """A question subjects have answered keeps its code and type: the answers stay readable
+    as they were given."""
+    answered = db.session.execute(
+        sa.select(EproAnswer.code)
+        .join(Occurrence, Occurrence.id == EproAnswer.occurrence_id)
+        .where(Occurrence.questionnaire_id == questionnaire.id, EproAnswer.value.is_not(None))
+        .distinct()
+    ).scalars()
+    before, after = _types(questionnaire.blocks), _types(blocks)
+    changed = sorted(code for code in answered if after.get(code) != before.get(code))
+    if changed:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.EPRO_CHANGE_REFUSED,
+            Message("Questions that subjects answered cannot be removed or change type."),
+            details={"questions": changed},
+        )
+
+
 def update_questionnaire(
     study: Study, questionnaire: Questionnaire, data: Mapping[str, Any]
 ) -> Questionnaire:
     """Change it whole; occurrences not sent yet follow the new schedule (an inactive
     questionnaire's open occurrences are cancelled)."""
     _check(study, data, questionnaire)
+    _refuse_losing_answers(questionnaire, data["blocks"])
     for name, value in data.items():
         setattr(questionnaire, name, value)
     db.session.flush()

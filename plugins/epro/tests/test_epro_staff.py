@@ -336,3 +336,33 @@ def test_the_provider_reports_a_bounce_signed_with_its_secret(
     assert (sms["status"], sms["error"]) == ("bounced", "number not in service")
     compliance = trial.manager.get("/api/epro/compliance", headers=trial.headers).json
     assert compliance["questionnaires"][0]["failed_deliveries"] == 1
+
+
+def test_answered_questions_keep_their_code_and_type(trial, tick, outbox, api_client):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    with time_machine.travel(utc("2030-03-04T10:00:00"), tick=False):
+        api_client.put(
+            "/api/epro/public/questionnaire",
+            json={"answers": {"pain": 3}},
+            headers={"Qr-Code": outbox.token()},
+        )
+    url = f"{QUESTIONNAIRES}{trial.questionnaire['uuid']}"
+    diary = writable(trial.questionnaire)
+    without_pain = {**diary, "blocks": [b for b in diary["blocks"] if b.get("code") != "pain"]}
+    retyped = {
+        **diary,
+        "blocks": [
+            {**b, "type": "short_text", "options": {}} if b.get("code") == "pain" else b
+            for b in diary["blocks"]
+        ],
+    }
+    for change in (without_pain, retyped):
+        refused = trial.manager.put(url, json=change, headers=trial.headers)
+        assert refused.status_code == 409 and refused.json["error"]["internal_code"] == 8007
+        assert refused.json["error"]["details"]["questions"] == ["pain"]
+    unanswered_removed = {
+        **diary,
+        "blocks": [b for b in diary["blocks"] if b.get("code") != "nausea_days"],
+    }
+    assert trial.manager.put(url, json=unanswered_removed, headers=trial.headers).status_code == 200
