@@ -163,15 +163,27 @@ class Compliance(PermissionsRegistryMixin, MethodView):
         return compliance.compliance(current_study())
 
 
+# The subject's token, from their link or a QR code shown at the site.
+TOKEN_PARAMETER = {
+    "in": "header",
+    "name": public.TOKEN_HEADER,
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The token of the subject's questionnaire link",
+}
+
+
 @public_blp.route("/questionnaire")
 class SubjectQuestionnaire(PermissionsRegistryMixin, MethodView):
     PUBLIC = True
 
+    @public_blp.doc(parameters=[TOKEN_PARAMETER])
     @public_blp.response(200, FilledQuestionnaireSchema)
     def get(self):
         """The questionnaire the token opens, with the answers saved so far."""
         return public.read(request.headers.get(public.TOKEN_HEADER))
 
+    @public_blp.doc(parameters=[TOKEN_PARAMETER])
     @public_blp.arguments(AnswersWriteSchema)
     @public_blp.response(200, FilledQuestionnaireSchema)
     def put(self, data):
@@ -196,6 +208,7 @@ class DeliveryReports(PermissionsRegistryMixin, MethodView):
 class SubjectQuestionnaireSubmit(PermissionsRegistryMixin, MethodView):
     PUBLIC = True
 
+    @public_blp.doc(parameters=[TOKEN_PARAMETER])
     @public_blp.arguments(SubmitSchema)
     @public_blp.response(200, FilledQuestionnaireSchema)
     def post(self, data):

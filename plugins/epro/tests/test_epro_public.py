@@ -171,3 +171,10 @@ def test_guessing_tokens_is_rate_limited(app, trial, tick, outbox, api_client, t
 def test_public_routes_answer_404_where_epro_is_not_enabled(client_for, other_tenant):
     refused = client_for(other_tenant).get(URL, headers={"Qr-Code": "anything"})
     assert refused.status_code == 404 and refused.json["error"]["internal_code"] == 4000
+
+
+def test_the_api_description_names_the_token_header(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    for path, method in ((URL, "get"), (URL, "put"), (SUBMIT, "post")):
+        names = [p["name"] for p in paths[path][method].get("parameters", [])]
+        assert "Qr-Code" in names, (path, method)
