@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from datacapt.database import db
-from datacapt.studies.context import restrict_to_visible_centers
 from datacapt.studies.models import Study
+from plugins.epro import occurrences
 from plugins.epro.models import (
     FAILED_STATUSES,
     EproMessage,
@@ -19,24 +19,16 @@ from plugins.epro.models import (
     OccurrenceStatus,
     Questionnaire,
 )
-from plugins.subjects.models import SubjectInStudy
 
 
 def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.count().filter(condition)
 
 
-def _visible_occurrences(study: Study) -> sa.Select:
-    statement = (
-        sa.select(Occurrence.id, Occurrence.questionnaire_id)
-        .join(SubjectInStudy, SubjectInStudy.id == Occurrence.subject_in_study_id)
-        .where(Occurrence.study_id == study.id)
-    )
-    return restrict_to_visible_centers(statement, SubjectInStudy.center_id)
-
-
 def compliance(study: Study) -> dict[str, Any]:
-    visible = _visible_occurrences(study).subquery()
+    visible = occurrences.visible(
+        sa.select(Occurrence.id, Occurrence.questionnaire_id), study
+    ).subquery()
     completed = Occurrence.status == OccurrenceStatus.COMPLETED
     counts = {
         row.questionnaire_id: row
@@ -94,20 +86,19 @@ def compliance(study: Study) -> dict[str, Any]:
 
 def messages(study: Study, status: str | None, channel: str | None) -> sa.Select:
     """The study's delivery log, newest first (a failure is never out of sight)."""
-    statement = (
+    statement = occurrences.visible(
         sa.select(EproMessage)
+        .join(Occurrence, Occurrence.id == EproMessage.occurrence_id)
         .options(
             contains_eager(EproMessage.occurrence).options(
                 contains_eager(Occurrence.participation), joinedload(Occurrence.questionnaire)
             )
         )
-        .join(Occurrence, Occurrence.id == EproMessage.occurrence_id)
-        .join(SubjectInStudy, SubjectInStudy.id == Occurrence.subject_in_study_id)
-        .where(Occurrence.study_id == study.id)
-        .order_by(EproMessage.id.desc())
+        .order_by(EproMessage.id.desc()),
+        study,
     )
     if status:
         statement = statement.where(EproMessage.status == status)
     if channel:
         statement = statement.where(EproMessage.channel == channel)
-    return restrict_to_visible_centers(statement, SubjectInStudy.center_id)
+    return statement

@@ -16,7 +16,7 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.plugins.services import enabled_plugins
 from datacapt.studies.context import restrict_to_visible_centers
-from datacapt.studies.models import Study
+from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import get_tenant_settings
 from plugins.epro.models import OPEN_STATUSES, Occurrence, OccurrenceStatus, Questionnaire
@@ -156,17 +156,36 @@ def on_participation_changed(participation: SubjectInStudy) -> None:
         plan_participation(participation)
 
 
-def _visible(statement: sa.Select) -> sa.Select:
-    statement = statement.join(SubjectInStudy, SubjectInStudy.id == Occurrence.subject_in_study_id)
+def visible(statement: sa.Select, study: Study) -> sa.Select:
+    """``statement`` (over occurrences) kept to the study and the centers the caller sees."""
+    statement = statement.join(
+        SubjectInStudy, SubjectInStudy.id == Occurrence.subject_in_study_id
+    ).where(Occurrence.study_id == study.id)
     return restrict_to_visible_centers(statement, SubjectInStudy.center_id)
+
+
+def list_occurrences(
+    study: Study, status: str | None = None, questionnaire: Any = None, center: Any = None
+) -> sa.Select:
+    """The study's occurrences, the most recently opened first (e.g. the missed ones)."""
+    statement = visible(sa.select(Occurrence).options(selectinload(Occurrence.messages)), study)
+    if status:
+        statement = statement.where(Occurrence.status == status)
+    if questionnaire is not None:
+        statement = statement.join(
+            Questionnaire, Questionnaire.id == Occurrence.questionnaire_id
+        ).where(Questionnaire.uuid == questionnaire)
+    if center is not None:
+        statement = statement.join(StudyCenter, StudyCenter.id == SubjectInStudy.center_id).where(
+            StudyCenter.uuid == center
+        )
+    return statement.order_by(Occurrence.opens_at.desc(), Occurrence.id.desc())
 
 
 def get_occurrence(study: Study, occurrence_uuid: Any) -> Occurrence:
     """One occurrence of the study, at a center the caller may see."""
     found = db.session.execute(
-        _visible(sa.select(Occurrence)).where(
-            Occurrence.study_id == study.id, Occurrence.uuid == occurrence_uuid
-        )
+        visible(sa.select(Occurrence), study).where(Occurrence.uuid == occurrence_uuid)
     ).scalar_one_or_none()
     if found is None:
         raise DatacaptException(

@@ -22,6 +22,7 @@ from plugins.epro.schemas import (
     MessageReadSchema,
     MessageSearchSchema,
     OccurrenceReadSchema,
+    OccurrenceSearchSchema,
     QuestionnaireReadSchema,
     QuestionnaireWriteSchema,
     SubmitSchema,
@@ -84,6 +85,21 @@ class SubjectOccurrences(PermissionsRegistryMixin, MethodView):
         state (failed ones with their reason)."""
         study = current_study()
         return occurrences.subject_occurrences(get_subject(study, subject_uuid))
+
+
+@blp.route("/occurrences/")
+class Occurrences(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS}
+
+    @blp.arguments(OccurrenceSearchSchema, location="query")
+    @blp.response(200, OccurrenceReadSchema(many=True))
+    @blp.paginate()
+    def get(self, filters, pagination_parameters):
+        """The study's occurrences, most recently opened first; `status=expired` lists the
+        missed ones."""
+        return paginate(
+            occurrences.list_occurrences(current_study(), **filters), pagination_parameters
+        )
 
 
 @blp.route("/occurrences/<uuid:occurrence_uuid>")

@@ -7,7 +7,7 @@ import marshmallow as ma
 
 from datacapt.forms.questions import QuestionType
 from datacapt.forms.schemas import BlockSchema
-from plugins.epro.models import Channel, MessageStatus
+from plugins.epro.models import Channel, MessageStatus, OccurrenceStatus
 
 _CLOCK = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24 h).")
 
@@ -176,6 +176,12 @@ class DeliveryReportSchema(ma.Schema):
         required=True, validate=ma.validate.OneOf(["delivered", "failed", "bounced"])
     )
     error = ma.fields.String(load_default=None, validate=ma.validate.Length(max=2000))
+
+
+class OccurrenceSearchSchema(ma.Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(list(OccurrenceStatus)))
+    questionnaire = ma.fields.UUID()
+    center = ma.fields.UUID()
 
 
 class CancelSchema(ma.Schema):

@@ -140,6 +140,7 @@ def test_an_investigator_sees_only_the_subjects_of_their_centers(
         lyon.get(f"/api/epro/subjects/{trial.subject}/occurrences", headers=trial.headers)
     ).status_code == 404
     assert lyon.get("/api/epro/messages/", headers=trial.headers).json == []
+    assert lyon.get("/api/epro/occurrences/", headers=trial.headers).json == []
     rows = lyon.get("/api/epro/compliance", headers=trial.headers).json["questionnaires"]
     assert rows[0]["open"] == 0 and rows[0]["upcoming"] == 0
     assert trial.manager.get("/api/epro/messages/", headers=trial.headers).json != []
@@ -366,3 +367,31 @@ def test_answered_questions_keep_their_code_and_type(trial, tick, outbox, api_cl
         "blocks": [b for b in diary["blocks"] if b.get("code") != "nausea_days"],
     }
     assert trial.manager.put(url, json=unanswered_removed, headers=trial.headers).status_code == 200
+
+
+def test_the_study_lists_its_occurrences_by_status(trial, tick, outbox, client_as, tenant):
+    trial.include()
+    tick("2030-03-06T08:00:00")  # the first one closed unsent: missed
+    missed = trial.manager.get(
+        "/api/epro/occurrences/", query_string={"status": "expired"}, headers=trial.headers
+    )
+    assert missed.status_code == 200
+    assert [(o["study_subject_id"], o["day"]) for o in missed.json] == [("PAR-001", 0)]
+    everything = trial.manager.get(
+        "/api/epro/occurrences/",
+        query_string={"questionnaire": trial.questionnaire["uuid"], "center": trial.centers["PAR"]},
+        headers=trial.headers,
+    )
+    assert [o["day"] for o in everything.json] == [7, 0]  # most recently opened first
+    assert (
+        trial.manager.get(
+            "/api/epro/occurrences/",
+            query_string={"center": trial.centers["LYO"]},
+            headers=trial.headers,
+        ).json
+        == []
+    )
+    bad = trial.manager.get(
+        "/api/epro/occurrences/", query_string={"status": "lost"}, headers=trial.headers
+    )
+    assert bad.status_code == 422
