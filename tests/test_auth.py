@@ -13,8 +13,10 @@ import time_machine
 from datacapt.database import db
 from datacapt.identity.models import SecurityEvent
 from datacapt.mail.models import EmailMessage
+from datacapt.mail.services import emails_to
 from datacapt.tenancy import tenant_context
 from datacapt.tenancy.services import update_tenant_settings
+from datacapt.testing.pytest_plugin import tenant_host
 
 
 def login(client, email: str, password: str, **headers):
@@ -301,3 +303,15 @@ def test_errors_speak_french_when_asked(api_client):
     assert (
         english.json["error"]["message"] == "Invalid email or password, or the account is locked."
     )
+
+
+def test_reset_links_point_to_the_tenant_host_when_the_frontend_url_names_it(
+    app, api_client, user_factory, tenant, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DATACAPT_FRONTEND_URL", "https://{host}/app")
+    user = user_factory(tenant, "viewer")
+    api_client.post("/api/auth/password-reset", json={"email": user.email})
+    with app.app_context(), tenant_context(tenant):
+        (message,) = emails_to(user.email)
+    host = tenant_host(app, tenant)
+    assert f"https://{host}/app/reset-password?token=" in message.body

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from datacapt.api.search import contains_text
 from datacapt.database import db, utcnow
@@ -33,7 +32,7 @@ from datacapt.identity.sessions import close_all_sessions, close_session, open_s
 from datacapt.mail.services import send_email
 from datacapt.permissions.models import Role
 from datacapt.tenancy.context import current_tenant
-from datacapt.tenancy.services import get_tenant_settings
+from datacapt.tenancy.services import frontend_url, get_tenant_settings
 
 RESET_LIFETIME = dt.timedelta(minutes=60)
 
@@ -225,7 +224,7 @@ def request_password_reset(email: str) -> None:
             token_hash=digest(token), user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
         )
     )
-    link = f"{current_app.config['DATACAPT_FRONTEND_URL']}/reset-password?token={token}"
+    link = f"{frontend_url()}/reset-password?token={token}"
     send_email(
         user.email,
         "password_reset",

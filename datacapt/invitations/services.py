@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -31,6 +30,7 @@ from datacapt.studies.context import study_center_ids
 from datacapt.studies.models import Study, StudyUser
 from datacapt.studies.services import centers_of_study
 from datacapt.tenancy.context import current_tenant
+from datacapt.tenancy.services import frontend_url
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 
@@ -95,7 +95,7 @@ def _study_for_inviter(principal: Principal, study_uuid) -> Study:
 
 def _send(invitation: Invitation, token: str, inviter: str) -> None:
     invitation.sent_count += 1
-    link = f"{current_app.config['DATACAPT_FRONTEND_URL']}/accept-invitation?token={token}"
+    link = f"{frontend_url()}/accept-invitation?token={token}"
     study = f" ({invitation.study.reference})" if invitation.study else ""
     send_email(
         invitation.email,

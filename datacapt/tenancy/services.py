@@ -15,7 +15,7 @@ from datacapt.database.session import NO_TENANT_SCHEMA
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
-from datacapt.tenancy.context import TenantRef
+from datacapt.tenancy.context import TenantRef, current_tenant
 from datacapt.tenancy.hosts import MISSING, host_cache
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
 from datacapt.tenancy.signals import tenant_created
@@ -207,6 +207,24 @@ def archive_tenant(schema_name: str) -> Tenant:
         db.session.commit()
         host_cache().clear()
     return tenant
+
+
+def frontend_url() -> str:
+    """Where the current tenant's frontend is, for links sent by email or SMS:
+    DATACAPT_FRONTEND_URL, its ``{host}`` replaced by the tenant's primary domain."""
+    base = current_app.config["DATACAPT_FRONTEND_URL"]
+    if "{host}" not in base:
+        return base
+    domain = (
+        db.session.execute(
+            sa.select(Domain.domain)
+            .where(Domain.tenant_id == current_tenant().id)
+            .order_by(Domain.is_primary.desc(), Domain.id)
+        )
+        .scalars()
+        .first()
+    )
+    return base.replace("{host}", domain or "localhost")
 
 
 def get_tenant_settings() -> TenantSettings:

@@ -24,6 +24,7 @@ from datacapt.mail.services import send_now as send_email_now
 from datacapt.sms.backends import SmsBackend
 from datacapt.sms.backends import backend_from_url as sms_backend
 from datacapt.tenancy.context import current_tenant
+from datacapt.tenancy.services import frontend_url
 from plugins.epro.messages import EMAIL_TEMPLATES, SMS_TEMPLATES
 from plugins.epro.models import (
     OPEN_STATUSES,
@@ -195,13 +196,15 @@ class Recipient:
     link: str
 
     @classmethod
-    def of(cls, occurrence: Occurrence, contact: SubjectPersonalData, zone: ZoneInfo) -> Recipient:
+    def of(
+        cls, occurrence: Occurrence, contact: SubjectPersonalData, zone: ZoneInfo, frontend: str
+    ) -> Recipient:
         return cls(
             email=contact.email,
             phone=contact.phone,
             titles=dict(occurrence.questionnaire.title),
             closes=f"{occurrence.closes_at.astimezone(zone):%Y-%m-%d %H:%M}",
-            link=f"{current_app.config['DATACAPT_FRONTEND_URL']}/epro/{link_token(occurrence)}",
+            link=f"{frontend}/epro/{link_token(occurrence)}",
         )
 
 
@@ -232,9 +235,11 @@ def _recipients(message_ids: list[int]) -> dict[int, Recipient]:
             )
         ).scalars()
     )
-    contacts, zone = _contacts(occurrences), tenant_zone()
+    contacts, zone, frontend = _contacts(occurrences), tenant_zone(), frontend_url()
     return {
-        occurrence.id: Recipient.of(occurrence, contacts[occurrence.subject_in_study_id], zone)
+        occurrence.id: Recipient.of(
+            occurrence, contacts[occurrence.subject_in_study_id], zone, frontend
+        )
         for occurrence in occurrences
     }
 

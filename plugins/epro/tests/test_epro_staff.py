@@ -395,3 +395,13 @@ def test_the_study_lists_its_occurrences_by_status(trial, tick, outbox, client_a
         "/api/epro/occurrences/", query_string={"status": "lost"}, headers=trial.headers
     )
     assert bad.status_code == 422
+
+
+def test_links_point_to_the_tenant_host_when_the_frontend_url_names_it(
+    app, trial, tick, outbox, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DATACAPT_FRONTEND_URL", "https://{host}")
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    (sms,) = outbox.sms()
+    assert f"https://{trial.investigator.host}/epro/{outbox.token()}" in sms["body"]
