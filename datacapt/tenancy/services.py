@@ -18,7 +18,7 @@ from datacapt.migrating import Lineage, tenant_lineages, upgrade
 from datacapt.tenancy.context import TenantRef, current_tenant
 from datacapt.tenancy.hosts import MISSING, host_cache
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
-from datacapt.tenancy.signals import tenant_created
+from datacapt.tenancy.signals import tenant_created, tenant_settings_changed
 
 SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 RESERVED_SCHEMAS = frozenset({"public", "information_schema", "shared", NO_TENANT_SCHEMA})
@@ -242,5 +242,9 @@ def update_tenant_settings(changes: dict) -> TenantSettings:
     settings = get_tenant_settings()
     for name, value in changes.items():
         setattr(settings, name, value)
+    changed = set(settings.tracked_changes)
+    if changed:
+        db.session.flush()
+        tenant_settings_changed.send(settings, changed=changed)
     db.session.commit()
     return settings

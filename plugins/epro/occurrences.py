@@ -156,6 +156,13 @@ def on_participation_changed(participation: SubjectInStudy) -> None:
         plan_participation(participation)
 
 
+def on_tenant_settings_changed(_settings: Any, changed: set[str]) -> None:
+    """A new time zone moves every occurrence not sent yet to its local send time."""
+    if "time_zone" in changed and "epro" in enabled_plugins(current_tenant().id):
+        for questionnaire in db.session.execute(sa.select(Questionnaire)).scalars():
+            plan_questionnaire(questionnaire)
+
+
 def visible(statement: sa.Select, study: Study) -> sa.Select:
     """``statement`` (over occurrences) kept to the study and the centers the caller sees."""
     statement = statement.join(

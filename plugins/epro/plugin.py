@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
+from datacapt.tenancy.signals import tenant_settings_changed
 from plugins.epro import __version__, demo, jobs, occurrences, permissions, routes
 from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire, TokenFailure
 from plugins.subjects.signals import participation_changed
 
 participation_changed.connect(occurrences.on_participation_changed)
+tenant_settings_changed.connect(occurrences.on_tenant_settings_changed)
 
 
 @hookimpl

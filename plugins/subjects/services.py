@@ -20,6 +20,7 @@ from datacapt.studies.context import (
 )
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.studies.services import get_center
+from datacapt.tenancy.services import get_tenant_settings
 from plugins.subjects.models import (
     ENDED_WITH_REASON,
     StudySubjectSettings,
@@ -147,12 +148,14 @@ def get_subject(study: Study, subject_uuid: Any) -> SubjectInStudy:
 
 
 def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> SubjectInStudy:
-    """A new person (their personal data kept apart) entering the study in screening."""
+    """A new person (their personal data kept apart) entering the study in screening; they
+    are written to in the tenant's language unless another is given."""
     center = _center_for_new_subject(study, center_uuid)
     subject = Subject()
     db.session.add(subject)
     db.session.flush()
-    db.session.add(SubjectPersonalData(subject_id=subject.id, **personal))
+    language = personal.get("language") or get_tenant_settings().default_language
+    db.session.add(SubjectPersonalData(subject_id=subject.id, **{**personal, "language": language}))
     participation = SubjectInStudy(
         study_id=study.id,
         subject=subject,

@@ -206,3 +206,16 @@ def test_a_tick_skips_what_another_tick_holds_without_waiting(
         holder.close()
     tick("2030-03-04T08:00:00")
     assert outbox.count() == (1, 1)
+
+
+def test_a_new_tenant_time_zone_moves_what_was_not_sent(trial, client_as, tenant, tick, outbox):
+    trial.include()
+    tick("2030-03-04T08:00:00")  # the first one is sent at 09:00 Paris
+    changed = client_as(tenant).patch(
+        "/api/tenant/settings", json={"time_zone": "America/New_York"}
+    )
+    assert changed.status_code == 200
+    occurrences = by_day(trial)
+    assert occurrences[0]["opens_at"] == "2030-03-04T08:00:00+00:00"  # sent: kept
+    # 09:00 in New York on 11 March 2030, the day after the change to summer time (UTC-4).
+    assert occurrences[7]["opens_at"] == "2030-03-11T13:00:00+00:00"

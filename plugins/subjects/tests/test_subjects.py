@@ -173,3 +173,15 @@ def test_other_tenants_and_roles_without_the_module_get_nothing(study, client_as
     viewer = study["member"]("viewer")
     assert viewer.get("/api/subjects/", headers=study["headers"]).status_code == 200
     assert add(viewer, study, "PAR").status_code == 403
+
+
+def test_a_subject_is_written_to_in_the_tenant_language_unless_told(study, client_as, tenant):
+    client_as(tenant).patch("/api/tenant/settings", json={"default_language": "fr"})
+    manager, headers = study["manager"], study["headers"]
+    implied = add(manager, study, "PAR").json
+    chosen = add(manager, study, "PAR", language="en").json
+    for subject, language in ((implied, "fr"), (chosen, "en")):
+        url = f"/api/subjects/{subject['uuid']}/personal-data"
+        assert manager.get(url, headers=headers).json["language"] == language
+    refused = add(manager, study, "PAR", language="de")
+    assert refused.status_code == 422 and "personal_data" in refused.json["error"]["fields"]
