@@ -1,5 +1,5 @@
 """A form design as the engine sees it: the questions of its blocks, each with the display
-condition of its container joined to its own."""
+condition of its container joined to its own; and its blocks as filled in."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from datacapt.forms.questions import Level, Question, QuestionType, ValidationRule
+from datacapt.forms.state import FormState
 
 
 def question_of(block: Mapping[str, Any], container_condition: Any = None) -> Question:
@@ -49,3 +50,28 @@ def engine_questions(sections: Iterable[Mapping[str, Any]]) -> list[Question]:
         for subsection in section.get("subsections", [])
         for question in block_questions(subsection.get("blocks", []), subsection.get("visible_if"))
     ]
+
+
+def filled_blocks(blocks: Iterable[Mapping[str, Any]], state: FormState) -> list[dict[str, Any]]:
+    """Blocks as a form shows them: static content, or a question with its visibility and
+    value in ``state``."""
+    filled: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.get("kind") != "question":
+            filled.append({"kind": "static", "content": block.get("content", {})})
+            continue
+        code = block["code"]
+        filled.append(
+            {
+                "kind": "question",
+                "code": code,
+                "type": block["type"],
+                "label": block.get("label", {}),
+                "help": block.get("help", {}),
+                "required": block.get("required", False),
+                "options": block.get("options", {}),
+                "visible": code in state.visible,
+                "value": state.answers.get(code),
+            }
+        )
+    return filled

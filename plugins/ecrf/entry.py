@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.files.services import exists as file_exists
-from datacapt.forms.design import engine_questions
+from datacapt.forms.design import engine_questions, filled_blocks
 from datacapt.forms.questions import AnswerError, Question, QuestionType, clean_answer
 from datacapt.forms.state import FormState, evaluate_form
 from datacapt.i18n import Message
@@ -158,32 +158,13 @@ def _view(
 ) -> dict[str, Any]:
     codes = set(form.section_codes[section["uuid"]])
     required, answered = form.completion(state, section["uuid"])
-    blocks = []
-    for sub in section["subsections"]:
-        for block in sub["blocks"]:
-            if block["kind"] != "question":
-                blocks.append({"kind": "static", "content": block["content"]})
-                continue
-            code = block["code"]
-            blocks.append(
-                {
-                    "kind": "question",
-                    "code": code,
-                    "type": block["type"],
-                    "label": block["label"],
-                    "help": block["help"],
-                    "required": block["required"],
-                    "options": block["options"],
-                    "visible": code in state.visible,
-                    "value": state.answers.get(code),
-                }
-            )
+    blocks = [block for sub in section["subsections"] for block in sub["blocks"]]
     return {
         "subject": participation.uuid,
         "section": section["uuid"],
         "title": section["title"],
         "version": version,
-        "blocks": blocks,
+        "blocks": filled_blocks(blocks, state),
         "queries": [
             {
                 "uuid": query.uuid,

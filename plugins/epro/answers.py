@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.forms.design import block_questions
+from datacapt.forms.design import block_questions, filled_blocks
 from datacapt.forms.questions import AnswerError, Question, clean_answer
 from datacapt.forms.state import FormState, evaluate_form
 from datacapt.i18n import Message
@@ -37,25 +37,6 @@ def state_of(occurrence: Occurrence) -> FormState:
 
 def view(occurrence: Occurrence, state: FormState) -> dict[str, Any]:
     """The occurrence as its form: every block with, for questions, visibility and value."""
-    blocks = []
-    for block in occurrence.questionnaire.blocks:
-        if block["kind"] != "question":
-            blocks.append({"kind": "static", "content": block.get("content", {})})
-            continue
-        code = block["code"]
-        blocks.append(
-            {
-                "kind": "question",
-                "code": code,
-                "type": block["type"],
-                "label": block.get("label", {}),
-                "help": block.get("help", {}),
-                "required": block.get("required", False),
-                "options": block.get("options", {}),
-                "visible": code in state.visible,
-                "value": state.answers.get(code),
-            }
-        )
     return {
         "occurrence": occurrence.uuid,
         "questionnaire": occurrence.questionnaire.title,
@@ -64,7 +45,7 @@ def view(occurrence: Occurrence, state: FormState) -> dict[str, Any]:
         "due_at": occurrence.due_at,
         "closes_at": occurrence.closes_at,
         "completed_at": occurrence.completed_at,
-        "blocks": blocks,
+        "blocks": filled_blocks(occurrence.questionnaire.blocks, state),
         "progress": {"required": state.required, "answered": state.required_answered},
     }
 
