@@ -6,11 +6,12 @@ import datetime as dt
 import enum
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms import rules
 from datacapt.i18n import Message
 
@@ -174,6 +175,39 @@ def clean_answer(question: Question, value: Any) -> Any:
     if kind == QuestionType.REPEATING_GROUP:
         return _clean_rows(question, value)
     raise AnswerError(Message("unknown question type {kind}", kind=kind))
+
+
+def clean_answers(
+    questions: Mapping[str, Question],
+    given: Mapping[str, Any],
+    unknown: Message,
+    check: Callable[[Question, Any], Message | None] | None = None,
+) -> dict[str, Any]:
+    """Each given answer cleaned against its question, or a 422 naming every answer that
+    does not fit: ``unknown`` for a code that is not a question here, ``check`` for what
+    the module adds (an upload that does not exist, ...)."""
+    cleaned, errors = {}, {}
+    for code, value in given.items():
+        question = questions.get(code)
+        if question is None:
+            errors[code] = [unknown]
+            continue
+        try:
+            cleaned[code] = clean_answer(question, value)
+        except AnswerError as exc:
+            errors[code] = [exc.message]
+            continue
+        problem = check(question, cleaned[code]) if check else None
+        if problem is not None:
+            errors[code] = [problem]
+    if errors:
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.VALIDATION_FAILED,
+            Message("Some answers do not fit their questions."),
+            fields=errors,
+        )
+    return cleaned
 
 
 def _clean_rows(question: Question, value: Any) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import engine_questions, filled_blocks
-from datacapt.forms.questions import AnswerError, Question, QuestionType, clean_answer
+from datacapt.forms.questions import Question, QuestionType, clean_answers
 from datacapt.forms.state import FormState, evaluate_form
 from datacapt.i18n import Message
 from datacapt.studies.models import Study
@@ -234,29 +234,15 @@ def _names_missing_upload(question: Question, value: Any) -> bool:
     return False
 
 
+def _missing_upload(question: Question, value: Any) -> Message | None:
+    return Message("No such uploaded file.") if _names_missing_upload(question, value) else None
+
+
 def _cleaned(form: CompiledForm, section_uuid: Any, given: Mapping[str, Any]) -> dict[str, Any]:
-    codes = set(form.section_codes[section_uuid])
-    cleaned, errors = {}, {}
-    for code, value in given.items():
-        question: Question | None = form.by_code.get(code) if code in codes else None
-        if question is None:
-            errors[code] = [Message("Not a question of this section.")]
-            continue
-        try:
-            cleaned[code] = clean_answer(question, value)
-        except AnswerError as exc:
-            errors[code] = [exc.message]
-            continue
-        if _names_missing_upload(question, cleaned[code]):
-            errors[code] = [Message("No such uploaded file.")]
-    if errors:
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.VALIDATION_FAILED,
-            Message("Some answers do not fit their questions."),
-            fields=errors,
-        )
-    return cleaned
+    questions = {code: form.by_code[code] for code in form.section_codes[section_uuid]}
+    return clean_answers(
+        questions, given, Message("Not a question of this section."), _missing_upload
+    )
 
 
 def save_section(

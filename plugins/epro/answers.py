@@ -12,7 +12,7 @@ from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.design import block_questions, filled_blocks
-from datacapt.forms.questions import AnswerError, Question, clean_answer
+from datacapt.forms.questions import Question, clean_answers
 from datacapt.forms.state import FormState, evaluate_form
 from datacapt.i18n import Message
 from plugins.epro.models import EproAnswer, Occurrence, OccurrenceStatus
@@ -54,23 +54,7 @@ def save(occurrence: Occurrence, given: Mapping[str, Any]) -> FormState:
     """Check each answer against its question, re-evaluate the form (hidden answers are
     cleared, calculations redone) and write what changed; the caller commits."""
     by_code = {question.code: question for question in questions(occurrence)}
-    cleaned, errors = {}, {}
-    for code, value in given.items():
-        question = by_code.get(code)
-        if question is None:
-            errors[code] = [Message("Not a question of this questionnaire.")]
-            continue
-        try:
-            cleaned[code] = clean_answer(question, value)
-        except AnswerError as exc:
-            errors[code] = [exc.message]
-    if errors:
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.VALIDATION_FAILED,
-            Message("Some answers do not fit their questions."),
-            fields=errors,
-        )
+    cleaned = clean_answers(by_code, given, Message("Not a question of this questionnaire."))
     rows = {
         row.code: row
         for row in db.session.execute(
