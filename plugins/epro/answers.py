@@ -12,7 +12,7 @@ from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.design import block_questions, filled_blocks
-from datacapt.forms.questions import Question, clean_answers
+from datacapt.forms.questions import Question, QuestionType, clean_answers
 from datacapt.forms.state import FormState, evaluate_form
 from datacapt.i18n import Message
 from plugins.epro.models import EproAnswer, Occurrence, OccurrenceStatus
@@ -80,7 +80,7 @@ def missing_required(occurrence: Occurrence, state: FormState) -> list[str]:
         for question in questions(occurrence)
         if question.required
         and question.code in state.visible
-        and question.type != "calculated"
+        and question.type != QuestionType.CALCULATED
         and state.answers.get(question.code) in (None, "", [])
     ]
 
