@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from datacapt.config import Settings
 from datacapt.config.settings import psycopg2_url
@@ -116,4 +117,9 @@ def create_app(
     ):
         app.cli.add_command(group)
     init_plugins(app, api, settings.plugins, extra_plugins)
+    if settings.trusted_proxies:
+        # Behind N proxies, the client's address, scheme and host are what they forwarded
+        # (audit records, rate limits and tenant resolution need the real ones).
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app

@@ -66,3 +66,10 @@ def test_database_urls_use_the_psycopg2_driver():
     assert psycopg2_url("postgres://u@h/db") == "postgresql+psycopg2://u@h/db"
     assert psycopg2_url("postgresql://u@h/db") == "postgresql+psycopg2://u@h/db"
     assert psycopg2_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
+
+
+def test_trusted_proxies_come_from_the_environment_and_are_checked():
+    assert Settings.from_env({"DATACAPT_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
+    assert Settings.from_env({}).trusted_proxies == 0
+    with pytest.raises(ConfigurationError, match="DATACAPT_TRUSTED_PROXIES"):
+        Settings(trusted_proxies=-1).validate()

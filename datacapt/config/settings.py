@@ -60,6 +60,9 @@ class Settings:
     mail_url: str = "console://"
     mail_from: str = "Datacapt <no-reply@localhost>"
     sms_url: str = "console://"
+    # How many proxies (load balancer, ingress) stand before the app: their X-Forwarded-*
+    # headers are trusted that many hops deep. 0: the peer's address is the client's.
+    trusted_proxies: int = 0
     sms_from: str = "Datacapt"
     # Where links in emails point (password reset, invitations): the frontend's address.
     frontend_url: str = "http://localhost:5000"
@@ -87,6 +90,7 @@ class Settings:
             "mail_url": env.get("MAIL_URL") or "console://",
             "mail_from": env.get("MAIL_FROM") or "Datacapt <no-reply@localhost>",
             "sms_url": env.get("SMS_URL") or "console://",
+            "trusted_proxies": _int(env.get("DATACAPT_TRUSTED_PROXIES"), 0),
             "sms_from": env.get("SMS_FROM") or "Datacapt",
             "frontend_url": env.get("DATACAPT_FRONTEND_URL") or "http://localhost:5000",
         }
@@ -112,6 +116,8 @@ class Settings:
             problems.append("DATACAPT_MAX_BODY_BYTES must be a positive number of bytes")
         if self.mail_url.split("://", 1)[0] not in ("console", "file", "smtp", "smtps"):
             problems.append("MAIL_URL must start with console://, file://, smtp:// or smtps://")
+        if self.trusted_proxies < 0:
+            problems.append("DATACAPT_TRUSTED_PROXIES must be 0 or a number of proxies")
         if self.sms_url.split("://", 1)[0] not in ("console", "file", "http", "https"):
             problems.append("SMS_URL must start with console://, file://, http:// or https://")
         if self.is_production:

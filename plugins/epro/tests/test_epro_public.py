@@ -10,6 +10,7 @@ import time_machine
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
+from datacapt.testing.pytest_plugin import tenant_host
 from plugins.epro.models import EproAnswer, TokenFailure
 from plugins.epro.public import FAILURE_LIMIT
 from plugins.epro.tests.support import utc
@@ -178,3 +179,19 @@ def test_the_api_description_names_the_token_header(client):
     for path, method in ((URL, "get"), (URL, "put"), (SUBMIT, "post")):
         names = [p["name"] for p in paths[path][method].get("parameters", [])]
         assert "Qr-Code" in names, (path, method)
+
+
+def test_behind_a_proxy_each_client_address_is_limited_apart(
+    app_with_plugins, enable_plugins, tenant
+):
+    enable_plugins(tenant, "epro")
+    proxied = app_with_plugins(trusted_proxies=1)
+    client = proxied.test_client().for_host(tenant_host(proxied, tenant))
+
+    def guess(address: str):
+        return client.get(URL, headers={"Qr-Code": "guess", "X-Forwarded-For": address})
+
+    for _ in range(FAILURE_LIMIT):
+        assert guess("203.0.113.1").status_code == 401
+    assert guess("203.0.113.1").status_code == 429
+    assert guess("203.0.113.2").status_code == 401  # another subject is not locked out
