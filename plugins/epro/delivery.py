@@ -6,6 +6,7 @@ same message."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -41,6 +42,9 @@ from plugins.epro.public import FAILURE_WINDOW
 from plugins.epro.schedule import next_reminder_at, outside_quiet_hours
 from plugins.subjects.models import SubjectInStudy, SubjectPersonalData
 
+# A delivery job is retried for about 6 minutes (datacapt.jobs.options): past that, its
+# messages need another.
+STALE_AFTER = dt.timedelta(minutes=15)
 ADDRESS_FIELD = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 NO_ADDRESS = {
     Channel.EMAIL: "The subject has no email address.",
@@ -140,9 +144,25 @@ def send_due() -> int:
         sending.append(occurrence)
     db.session.flush()
     _queue_messages(sending, kinds)
+    _redeliver_stale(now)
     db.session.execute(sa.delete(TokenFailure).where(TokenFailure.at < now - FAILURE_WINDOW))
     db.session.commit()
     return len(sending)
+
+
+def _redeliver_stale(now: dt.datetime) -> None:
+    """Messages still queued long after they were recorded (their delivery job failed for
+    good, or was lost) get another one: none stays unsent without anyone noticing."""
+    stale = list(
+        db.session.execute(
+            sa.select(EproMessage.id).where(
+                EproMessage.status == MessageStatus.QUEUED,
+                EproMessage.created_at < now - STALE_AFTER,
+            )
+        ).scalars()
+    )
+    if stale:
+        enqueue(deliver_messages, stale, tenant=current_tenant())
 
 
 def resend(occurrence: Occurrence) -> list[EproMessage]:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
-from plugins.epro.models import Occurrence
+from plugins.epro.models import EproMessage, Occurrence
 from plugins.epro.tests.support import PARIS_INCLUSION, make_trial
 
 
@@ -219,3 +219,24 @@ def test_a_new_tenant_time_zone_moves_what_was_not_sent(trial, client_as, tenant
     assert occurrences[0]["opens_at"] == "2030-03-04T08:00:00+00:00"  # sent: kept
     # 09:00 in New York on 11 March 2030, the day after the change to summer time (UTC-4).
     assert occurrences[7]["opens_at"] == "2030-03-11T13:00:00+00:00"
+
+
+def test_a_message_left_queued_is_delivered_by_a_later_tick(app, trial, tick, outbox, tenant):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    with app.app_context(), tenant_context(tenant.schema_name):
+        # As if the delivery job of the SMS had been lost.
+        db.session.execute(
+            sa.update(EproMessage)
+            .where(EproMessage.channel == "sms")
+            .values(status="queued", sent_at=None)
+        )
+        db.session.commit()
+    (sms_file,) = outbox.sms_dir.glob("*.json")
+    sms_file.unlink()
+    tick("2030-03-04T08:10:00")  # not yet stale
+    assert outbox.count() == (1, 0)
+    tick("2030-03-04T08:16:00")
+    assert outbox.count() == (1, 1)
+    messages = {m["channel"]: m for m in by_day(trial)[0]["messages"]}
+    assert messages["sms"]["status"] == "sent" and messages["sms"]["attempts"] == 2
