@@ -25,7 +25,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import event, orm
 
 from datacapt.audit.chain import payload, timestamp
-from datacapt.database import utcnow
+from datacapt.database import db, utcnow
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -213,6 +213,18 @@ def append_records(connection: sa.Connection, schema: str, records: list[dict[st
         sa.text(f"SELECT {quoted}.audit_append(CAST(:records AS jsonb))"),
         {"records": json.dumps(records, ensure_ascii=False)},
     )
+
+
+def record_event(
+    action: str, object_type: str, object_id: str, study_id: str | None, changes: dict | None = None
+) -> None:
+    """Write an event that changes no row (a read, a link handed out) to the current
+    tenant's trail, in the current transaction, as the current actor."""
+    session = db.session()
+    record = record_fields(
+        action, object_type, object_id, changes or {}, study_id, current_actor(), current_reason()
+    )
+    append_records(session.connection(), session.tenant_schema, [record])
 
 
 def _reason_missing(action: str, policy: ReasonPolicy, reason: str | None) -> bool:

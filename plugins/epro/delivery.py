@@ -11,11 +11,13 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 
+from datacapt.audit.recorder import record_event
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -24,6 +26,7 @@ from datacapt.jobs import enqueue
 from datacapt.mail.services import send_now as send_email_now
 from datacapt.sms.backends import SmsBackend
 from datacapt.sms.backends import backend_from_url as sms_backend
+from datacapt.studies.models import Study
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import frontend_url
 from plugins.epro.messages import EMAIL_TEMPLATES, SMS_TEMPLATES
@@ -37,7 +40,7 @@ from plugins.epro.models import (
     OccurrenceStatus,
     TokenFailure,
 )
-from plugins.epro.occurrences import check_resendable, tenant_zone
+from plugins.epro.occurrences import check_resendable, not_open, tenant_zone
 from plugins.epro.public import FAILURE_WINDOW
 from plugins.epro.schedule import next_reminder_at, outside_quiet_hours
 from plugins.subjects.models import SubjectInStudy, SubjectPersonalData
@@ -131,9 +134,7 @@ def send_due() -> int:
             occurrence.next_send_at = allowed
             continue
         if occurrence.status == OccurrenceStatus.SCHEDULED:
-            occurrence.transition_to(OccurrenceStatus.SENT)
-            occurrence.sent_at = now
-            occurrence.token_hash = digest(link_token(occurrence))
+            _open(occurrence, now)
             kinds[occurrence.id] = MessageKind.INVITATION
         else:
             occurrence.reminders_sent += 1
@@ -148,6 +149,43 @@ def send_due() -> int:
     db.session.execute(sa.delete(TokenFailure).where(TokenFailure.at < now - FAILURE_WINDOW))
     db.session.commit()
     return len(sending)
+
+
+def _open(occurrence: Occurrence, now: dt.datetime) -> None:
+    """The occurrence goes to its subject: sent, and its link's token now opens it."""
+    occurrence.transition_to(OccurrenceStatus.SENT)
+    occurrence.sent_at = now
+    occurrence.token_hash = digest(link_token(occurrence))
+
+
+def subject_link(occurrence: Occurrence, frontend: str) -> str:
+    return f"{frontend}/epro/{link_token(occurrence)}"
+
+
+def hand_out_link(occurrence: Occurrence) -> dict[str, Any]:
+    """The subject's link, for a QR code that site staff show them to answer in person.
+    An occurrence due but not sent yet is sent by this; handing the link out is audited,
+    as whoever holds it answers for the subject."""
+    now = utcnow()
+    if occurrence.status == OccurrenceStatus.SCHEDULED and occurrence.opens_at <= now:
+        _open(occurrence, now)
+        occurrence.next_send_at = next_reminder_at(
+            now, 0, occurrence.closes_at, occurrence.questionnaire.reminders, tenant_zone()
+        )
+    if (
+        occurrence.status not in (OccurrenceStatus.SENT, OccurrenceStatus.STARTED)
+        or occurrence.closes_at <= now
+    ):
+        raise not_open(occurrence, Message("Only an occurrence open now can go to its subject."))
+    study = db.session.get(Study, occurrence.study_id)
+    record_event("link_handed_out", Occurrence.__tablename__, str(occurrence.uuid), str(study.uuid))
+    link = {
+        "link": subject_link(occurrence, frontend_url()),
+        "token": link_token(occurrence),
+        "closes_at": occurrence.closes_at,
+    }
+    db.session.commit()
+    return link
 
 
 def _redeliver_stale(now: dt.datetime) -> None:
@@ -224,7 +262,7 @@ class Recipient:
             phone=contact.phone,
             titles=dict(occurrence.questionnaire.title),
             closes=f"{occurrence.closes_at.astimezone(zone):%Y-%m-%d %H:%M}",
-            link=f"{frontend}/epro/{link_token(occurrence)}",
+            link=subject_link(occurrence, frontend),
         )
 
 

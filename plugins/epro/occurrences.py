@@ -212,7 +212,7 @@ def subject_occurrences(participation: SubjectInStudy) -> list[Occurrence]:
     )
 
 
-def _not_open(occurrence: Occurrence, message: Message) -> DatacaptException:
+def not_open(occurrence: Occurrence, message: Message) -> DatacaptException:
     return DatacaptException(
         ErrorCode.CONFLICT,
         InternalCodes.EPRO_OCCURRENCE_CLOSED,
@@ -224,7 +224,7 @@ def _not_open(occurrence: Occurrence, message: Message) -> DatacaptException:
 def cancel(occurrence: Occurrence, reason: str) -> Occurrence:
     """Staff cancel an open occurrence, saying why: nothing more is sent, its link dies."""
     if occurrence.status not in OPEN_STATUSES:
-        raise _not_open(occurrence, Message("Only an open occurrence can be cancelled."))
+        raise not_open(occurrence, Message("Only an open occurrence can be cancelled."))
     _cancel(occurrence, reason)
     db.session.commit()
     return occurrence
@@ -236,6 +236,6 @@ def check_resendable(occurrence: Occurrence) -> None:
         occurrence.status not in (OccurrenceStatus.SENT, OccurrenceStatus.STARTED)
         or occurrence.closes_at <= utcnow()
     ):
-        raise _not_open(
+        raise not_open(
             occurrence, Message("Only a sent occurrence that is still open can be sent again.")
         )

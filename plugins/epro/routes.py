@@ -25,6 +25,7 @@ from plugins.epro.schemas import (
     OccurrenceSearchSchema,
     QuestionnaireReadSchema,
     QuestionnaireWriteSchema,
+    SubjectLinkSchema,
     SubmitSchema,
 )
 from plugins.subjects.services import get_subject
@@ -138,6 +139,17 @@ class OccurrenceResend(PermissionsRegistryMixin, MethodView):
         """Send the invitation again now (a staff decision: quiet hours do not hold it
         back), with the same link, on every channel."""
         return delivery.resend(occurrences.get_occurrence(current_study(), occurrence_uuid))
+
+
+@blp.route("/occurrences/<uuid:occurrence_uuid>/link")
+class OccurrenceLink(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"POST": permissions.SEND_MESSAGES}
+
+    @blp.response(200, SubjectLinkSchema)
+    def post(self, occurrence_uuid):
+        """The subject's link, to show as a QR code so they answer at the site (an
+        occurrence due but not sent yet is sent by this); audited."""
+        return delivery.hand_out_link(occurrences.get_occurrence(current_study(), occurrence_uuid))
 
 
 @blp.route("/occurrences/<uuid:occurrence_uuid>/cancel")

@@ -184,6 +184,12 @@ class OccurrenceSearchSchema(ma.Schema):
     center = ma.fields.UUID()
 
 
+class SubjectLinkSchema(ma.Schema):
+    link = ma.fields.String(metadata={"description": "What the QR code shows"})
+    token = ma.fields.String(metadata={"description": "The Qr-Code header's value"})
+    closes_at = ma.fields.AwareDateTime()
+
+
 class CancelSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
 

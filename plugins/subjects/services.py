@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from datacapt.api.search import contains_text
-from datacapt.audit.recorder import append_records, current_actor, record_fields
+from datacapt.audit.recorder import record_event
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -205,16 +205,7 @@ def _personal_data(participation: SubjectInStudy) -> SubjectPersonalData:
 def read_personal_data(study: Study, participation: SubjectInStudy) -> SubjectPersonalData:
     """The subject's personal data; the read itself is written to the audit trail."""
     data = _personal_data(participation)
-    record = record_fields(
-        "read",
-        SubjectPersonalData.__tablename__,
-        str(data.uuid),
-        {},
-        str(study.uuid),
-        current_actor(),
-        None,
-    )
-    append_records(db.session.connection(), db.session().tenant_schema, [record])
+    record_event("read", SubjectPersonalData.__tablename__, str(data.uuid), str(study.uuid))
     db.session.commit()
     return data
 

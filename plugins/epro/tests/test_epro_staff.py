@@ -4,6 +4,7 @@ sight, compliance; all limited to the centers the caller may see."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -405,3 +406,36 @@ def test_links_point_to_the_tenant_host_when_the_frontend_url_names_it(
     tick("2030-03-04T08:00:00")
     (sms,) = outbox.sms()
     assert f"https://{trial.investigator.host}/epro/{outbox.token()}" in sms["body"]
+
+
+def test_staff_hand_the_link_out_for_a_qr_code_at_the_site(
+    app, trial, client_as, tenant, api_client, outbox
+):
+    # Included yesterday: day 0 opened yesterday morning and stays open 48 hours.
+    trial.include((dt.date.today() - dt.timedelta(days=1)).isoformat())
+    first, later = sorted(trial.occurrences(), key=lambda o: o["day"])
+    url = f"/api/epro/occurrences/{first['uuid']}/link"
+    monitor = client_as(tenant, "monitor")
+    trial.manager.post(
+        "/api/study-users/",
+        json={"user": str(monitor.user.uuid), "role": "monitor"},
+        headers=trial.headers,
+    )
+    assert monitor.post(url, headers=trial.headers).status_code == 403
+    too_early = trial.investigator.post(
+        f"/api/epro/occurrences/{later['uuid']}/link", headers=trial.headers
+    )
+    assert too_early.status_code == 409 and too_early.json["error"]["internal_code"] == 8006
+    handed = trial.investigator.post(url, headers=trial.headers)
+    assert handed.status_code == 200, handed.json
+    assert handed.json["link"].endswith(f"/epro/{handed.json['token']}")
+    opened = api_client.get(
+        "/api/epro/public/questionnaire", headers={"Qr-Code": handed.json["token"]}
+    )
+    assert opened.status_code == 200 and opened.json["status"] == "sent"
+    assert outbox.count() == (0, 0)  # handed over in person: nothing was emailed
+    with app.app_context(), tenant_context(tenant.schema_name):
+        record = db.session.execute(
+            sa.select(AuditRecord).where(AuditRecord.action == "link_handed_out")
+        ).scalar_one()
+    assert record.actor_type == "user" and record.object_id == first["uuid"]
