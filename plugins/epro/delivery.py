@@ -26,7 +26,6 @@ from datacapt.jobs import enqueue
 from datacapt.mail.services import send_now as send_email_now
 from datacapt.sms.backends import SmsBackend
 from datacapt.sms.backends import backend_from_url as sms_backend
-from datacapt.studies.models import Study
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import frontend_url
 from plugins.epro.messages import EMAIL_TEMPLATES, SMS_TEMPLATES
@@ -158,8 +157,9 @@ def _open(occurrence: Occurrence, now: dt.datetime) -> None:
     occurrence.token_hash = digest(link_token(occurrence))
 
 
-def subject_link(occurrence: Occurrence, frontend: str) -> str:
-    return f"{frontend}/epro/{link_token(occurrence)}"
+def subject_link(frontend: str, token: str) -> str:
+    """The page of the frontend where a subject answers (it sends the token as Qr-Code)."""
+    return f"{frontend}/epro/{token}"
 
 
 def hand_out_link(occurrence: Occurrence) -> dict[str, Any]:
@@ -177,11 +177,16 @@ def hand_out_link(occurrence: Occurrence) -> dict[str, Any]:
         or occurrence.closes_at <= now
     ):
         raise not_open(occurrence, Message("Only an occurrence open now can go to its subject."))
-    study = db.session.get(Study, occurrence.study_id)
-    record_event("link_handed_out", Occurrence.__tablename__, str(occurrence.uuid), str(study.uuid))
+    record_event(
+        "link_handed_out",
+        Occurrence.__tablename__,
+        str(occurrence.uuid),
+        occurrence.audit_study_id(),
+    )
+    token = link_token(occurrence)
     link = {
-        "link": subject_link(occurrence, frontend_url()),
-        "token": link_token(occurrence),
+        "link": subject_link(frontend_url(), token),
+        "token": token,
         "closes_at": occurrence.closes_at,
     }
     db.session.commit()
@@ -262,7 +267,7 @@ class Recipient:
             phone=contact.phone,
             titles=dict(occurrence.questionnaire.title),
             closes=f"{occurrence.closes_at.astimezone(zone):%Y-%m-%d %H:%M}",
-            link=subject_link(occurrence, frontend),
+            link=subject_link(frontend, link_token(occurrence)),
         )
 
 
