@@ -12,6 +12,7 @@ from datacapt.forms.questions import (
     QuestionType,
     ValidationRule,
     clean_answer,
+    option_problems,
 )
 from datacapt.forms.state import design_problems, evaluate_form
 
@@ -207,3 +208,41 @@ def test_repeating_groups_clean_each_row():
         clean_answer(adverse_events, [{"term": "x"}] * 3)
     with pytest.raises(AnswerError, match="unknown fields severity"):
         clean_answer(adverse_events, [{"term": "x", "severity": 3}])
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"choices": [{"label": {"en": "no value"}}]},
+        {"choices": "ab"},
+        {"choices": [{"value": "a"}], "max_length": "10"},
+    ],
+)
+def test_options_of_the_wrong_type_are_design_problems(options):
+    question = Question("q", QuestionType.SINGLE_CHOICE, options=options)
+    assert option_problems(question)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"min": "abc", "max": 10},
+        {"min": 0, "max": 10, "step": True},
+        {"min": 0, "max": 10, "precision": -1},
+    ],
+)
+def test_scale_options_of_the_wrong_type_are_design_problems(options):
+    assert option_problems(Question("pain", QuestionType.SCALE, options=options))
+
+
+@pytest.mark.parametrize(
+    ("rule", "answers"),
+    [
+        ({"round": [{"var": "x"}, 2]}, {"x": "1E+400"}),
+        ({"round": [{"var": "x"}, 2]}, {"x": "nan"}),
+        ({"+": [{"var": "x"}, 0.5]}, {"x": 10**400}),
+        ({"in": ["a", {"var": "n"}]}, {"n": 3}),
+    ],
+)
+def test_rules_on_extreme_answers_give_null_or_false_rather_than_fail(rule, answers):
+    assert rules.evaluate(rule, answers) in (None, False)

@@ -9,7 +9,7 @@ from datacapt.audit.jobs import record_chain_heads
 from datacapt.audit.verify import verify_chain
 from datacapt.console import reports_errors
 from datacapt.database import db
-from datacapt.tenancy.services import get_tenant, list_tenants, to_ref
+from datacapt.tenancy.services import tenant_refs
 
 audit_cli = AppGroup("audit", help="The audit trail's integrity.")
 
@@ -19,7 +19,7 @@ audit_cli = AppGroup("audit", help="The audit trail's integrity.")
 @reports_errors
 def verify_command(schema: str | None) -> None:
     """Recompute each tenant's hash chain; name the first broken record; exit 1 if any."""
-    tenants = [get_tenant(schema)] if schema else [to_ref(t) for t in list_tenants()]
+    tenants = tenant_refs(schema)
     broken = 0
     for tenant in tenants:
         report = verify_chain(db.engine, tenant.id, tenant.schema_name)

@@ -92,9 +92,6 @@ class StatusTransitionMixin:
     allowed_status_transitions: ClassVar[Mapping[str, Collection[str]]] = {}
     status: Mapped[str]
 
-    def can_transition_to(self, new_status: str) -> bool:
-        return new_status in self.allowed_status_transitions.get(self.status, ())
-
     def transition_to(self, new_status: str) -> None:
         self._check_transition(self.status, new_status)
         self.status = new_status

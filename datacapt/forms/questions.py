@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -245,11 +246,51 @@ def _clean_rows(question: Question, value: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
+_NUMBER_OPTIONS = ("min", "max", "step")
+_COUNT_OPTIONS = ("precision", "max_length", "max_rows")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _option_type_problems(question: Question) -> list[str]:
+    """Options of the wrong type (answers are checked against them)."""
+    options = question.options
+    found = [
+        f"{name} must be a number"
+        for name in _NUMBER_OPTIONS
+        if options.get(name) is not None and not _is_number(options[name])
+    ]
+    found += [
+        f"{name} must be a whole number, 0 or more"
+        for name in _COUNT_OPTIONS
+        if options.get(name) is not None and not _is_count(options[name])
+    ]
+    choices = options.get("choices")
+    if choices is not None and not (
+        isinstance(choices, list)
+        and all(
+            isinstance(c, dict) and isinstance(c.get("value"), str | int | float | bool)
+            for c in choices
+        )
+    ):
+        found.append('choices must be a list of {"value": ..., "label": {...}}')
+    return found
+
+
 def option_problems(question: Question) -> list[str]:
     """What is wrong with a question's own settings (rules are checked with the form)."""
     found = []
     if not CODE_PATTERN.match(question.code):
         found.append(f"{question.code!r}: a code is a letter then up to 39 letters, digits or _")
+    mistyped = [f"{question.code}: {problem}" for problem in _option_type_problems(question)]
+    if mistyped:
+        return found + mistyped  # the checks below read the options
     if question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         values = _choices(question)
         if not values or len(values) != len(set(values)):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
 MAX_DEPTH = 32
@@ -24,16 +23,16 @@ class RuleError(ValueError):
 
 
 def _number(value: Any) -> float | int | None:
+    """A finite number, or None (a text that is no number, infinity and NaN included)."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return value
-    if isinstance(value, Decimal):
-        return float(value)
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def _date(value: Any) -> dt.date | None:
@@ -75,9 +74,9 @@ def _arithmetic(op: Callable[[float, float], float]) -> Callable[..., Any]:
         for n in numbers[1:]:
             try:
                 result = op(result, n)
-            except ZeroDivisionError:
+            except (ZeroDivisionError, OverflowError):
                 return None
-        return result
+        return _number(result)
 
     return apply
 
@@ -95,7 +94,7 @@ def _in(item: Any, collection: Any) -> bool:
         return False
     if isinstance(collection, str):
         return isinstance(item, str) and item in collection
-    return any(_equal(item, element) for element in collection)
+    return isinstance(collection, list) and any(_equal(item, element) for element in collection)
 
 
 def _days_between(start: Any, end: Any) -> int | None:
@@ -115,7 +114,7 @@ def _round(value: Any, digits: Any = 0) -> Any:
     number = _number(value)
     if number is None:
         return None
-    places = int(_number(digits) or 0)
+    places = max(-15, min(int(_number(digits) or 0), 15))  # what a float holds
     factor = 10**places
     return math.floor(number * factor + 0.5) / factor if places else math.floor(number + 0.5)
 

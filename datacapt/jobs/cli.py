@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 from rq import Queue, SimpleWorker, Worker
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 
 from datacapt.console import echo_table, reports_errors
@@ -105,6 +105,16 @@ def status_command() -> None:
     click.echo(f"outbox: {waiting} job(s) not yet sent to Redis")
 
 
+def _tenant_and_function(job: Job) -> tuple[str | None, str]:
+    """What an RQ job runs: run_job(job_id, schema, path, ...) names its tenant and function;
+    a cron tick, run_tick(path, func, ...), is a platform job running ``func``."""
+    if job.func_name.endswith(".run_job"):
+        return job.args[1], job.args[2]
+    if job.func_name.endswith(".run_tick"):
+        return None, job.args[1]
+    return None, job.func_name
+
+
 @jobs_cli.command("failed")
 @click.option("--tenant", "schema", help="Only this tenant's jobs.")
 def failed_command(schema: str | None) -> None:
@@ -116,7 +126,7 @@ def failed_command(schema: str | None) -> None:
             job = queue.fetch_job(job_id)
             if job is None:
                 continue
-            tenant = job.args[1] if len(job.args) > 1 else None
+            tenant, function = _tenant_and_function(job)
             if schema and tenant != schema:
                 continue
             result = job.latest_result()
@@ -130,7 +140,7 @@ def failed_command(schema: str | None) -> None:
                     job.id,
                     queue.name,
                     tenant or "platform",
-                    job.args[2] if len(job.args) > 2 else job.func_name,
+                    function,
                     error[:120],
                 )
             )
@@ -152,5 +162,10 @@ def retry_command(job_id: str) -> None:
         raise DatacaptException(
             ErrorCode.NOT_FOUND, InternalCodes.JOB_NOT_FOUND, f"No job {job_id}"
         ) from None
-    job.requeue()
+    try:
+        job.requeue()
+    except InvalidJobOperation:
+        raise DatacaptException(
+            ErrorCode.CONFLICT, InternalCodes.CONFLICT, f"Job {job_id} has not failed"
+        ) from None
     click.echo(f"Job {job_id} is queued again")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from werkzeug.utils import import_string
 from datacapt.jobs.queue import DEFAULT_QUEUE, run_job
 
 _EXTENSION_KEY = "datacapt.cron_entries"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,11 @@ def run_in_process(entries: list[CronEntry], sleep: Any, rounds: int | None = No
         now = time.time()
         for entry in entries:
             if due[entry.name] <= now:
-                run_tick("datacapt.jobs.cron.tick", entry.func, entry.plugin, entry.queue)
+                try:
+                    run_tick(*job_arguments(entry))
+                except Exception:
+                    # As on Redis, where each tick is a job: one failure stops no other.
+                    log.exception("Periodic job %s failed", entry.name)
                 due[entry.name] = (
                     croniter(entry.cron, now).get_next(float)
                     if entry.cron

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert
 from werkzeug.utils import import_string
 
 from datacapt.audit.recorder import Actor, acting_as
-from datacapt.database import db, utcnow
+from datacapt.database import db, schema_scope, utcnow
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.jobs.connection import redis_connection
 from datacapt.jobs.models import JobRun, OutboxJob
@@ -245,7 +245,10 @@ def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict
         # What the job changes is audited as the job's doing.
         with acting_as(Actor("system", f"job:{path}", f"job {path}")):
             if schema is None:
-                return _call_and_commit(job_id, func, args, kwargs)
+                # A session of its own, as a tenant job has: nothing a failed job left
+                # pending reaches the next one (or the caller that ran it in process).
+                with schema_scope(None):
+                    return _call_and_commit(job_id, func, args, kwargs)
             with tenant_context(schema) as tenant:
                 ensure_job_allowed(tenant, path)
                 return _call_and_commit(job_id, func, args, kwargs)

@@ -17,8 +17,8 @@ from datacapt.tenancy.context import TenantRef
 from datacapt.tenancy.services import (
     archive_tenant,
     create_tenant,
-    get_tenant,
     list_tenants,
+    tenant_refs,
     to_ref,
 )
 
@@ -108,7 +108,7 @@ def migrate_command(schema: str | None, parallel: int) -> None:
     """Upgrade the shared schema, then each tenant schema in its own transaction."""
     started = time.perf_counter()
     ensure_shared_schema()
-    tenants = [get_tenant(schema)] if schema else [to_ref(t) for t in list_tenants()]
+    tenants = tenant_refs(schema)
     plan = tenant_lineage_plan(tenants)
     db.session.remove()  # worker processes must not inherit an open transaction
     report = migrate_tenants(db.engine, plan, parallel=parallel)

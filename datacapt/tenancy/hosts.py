@@ -15,6 +15,9 @@ from datacapt.tenancy.context import TenantRef
 
 _EXTENSION_KEY = "datacapt.host_cache"
 _MISSING = object()
+# Unknown hosts are cached too (any client can send any Host): past this many entries,
+# the expired ones are dropped so the cache cannot grow without bound.
+_PRUNE_ABOVE = 10_000
 
 
 class HostCache:
@@ -32,7 +35,12 @@ class HostCache:
     def put(self, host: str, tenant: TenantRef | None) -> None:
         if self.seconds > 0:
             with self._lock:
-                self._entries[host] = (time.monotonic() + self.seconds, tenant)
+                now = time.monotonic()
+                if len(self._entries) >= _PRUNE_ABOVE:
+                    self._entries = {
+                        name: entry for name, entry in self._entries.items() if entry[0] >= now
+                    }
+                self._entries[host] = (now + self.seconds, tenant)
 
     def clear(self) -> None:
         with self._lock:

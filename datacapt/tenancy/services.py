@@ -22,6 +22,7 @@ from datacapt.tenancy.signals import tenant_created, tenant_settings_changed
 
 SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 RESERVED_SCHEMAS = frozenset({"public", "information_schema", "shared", NO_TENANT_SCHEMA})
+NAME_LENGTH = 200  # tenants.name
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Tenant creations take this lock so that the uniqueness checks and inserts are atomic.
 _TENANTS_LOCK = "datacapt.tenants"
@@ -40,7 +41,7 @@ def validate_schema_name(schema_name: str) -> str:
             f"{schema_name!r} is reserved by PostgreSQL or the platform",
             "schema_name",
         )
-    if not SCHEMA_NAME_PATTERN.match(schema_name):
+    if not SCHEMA_NAME_PATTERN.fullmatch(schema_name):
         raise _invalid(
             InternalCodes.TENANT_SCHEMA_INVALID,
             f"{schema_name!r} is not a valid schema name: 2 to 63 characters, lower-case"
@@ -90,6 +91,12 @@ def create_tenant(
     name = name.strip()
     if not name:
         raise _invalid(InternalCodes.VALIDATION_FAILED, "A tenant needs a name", "name")
+    if len(name) > NAME_LENGTH:
+        raise _invalid(
+            InternalCodes.VALIDATION_FAILED,
+            f"A tenant name has at most {NAME_LENGTH} characters",
+            "name",
+        )
     hosts = list(dict.fromkeys(validate_domain(d) for d in domains))
     if not hosts:
         raise _invalid(
@@ -164,6 +171,11 @@ def get_tenant(schema_name: str) -> TenantRef:
 
 def list_tenants() -> list[Tenant]:
     return list(db.session.execute(sa.select(Tenant).order_by(Tenant.schema_name)).scalars())
+
+
+def tenant_refs(schema_name: str | None) -> list[TenantRef]:
+    """One tenant by schema name, or every tenant (commands that take --tenant)."""
+    return [get_tenant(schema_name)] if schema_name else [to_ref(t) for t in list_tenants()]
 
 
 def tenant_for_host(host: str) -> TenantRef:

@@ -150,15 +150,20 @@ def plan_participation(participation: SubjectInStudy) -> None:
         )
 
 
+def _enabled_here() -> bool:
+    """Signals reach every tenant; ePRO acts only where it is enabled."""
+    return "epro" in enabled_plugins(current_tenant().id)
+
+
 def on_participation_changed(participation: SubjectInStudy) -> None:
     """The subjects plugin's signal: re-plan where this tenant has ePRO enabled."""
-    if "epro" in enabled_plugins(current_tenant().id):
+    if _enabled_here():
         plan_participation(participation)
 
 
 def on_tenant_settings_changed(_settings: Any, changed: set[str]) -> None:
     """A new time zone moves every occurrence not sent yet to its local send time."""
-    if "time_zone" in changed and "epro" in enabled_plugins(current_tenant().id):
+    if "time_zone" in changed and _enabled_here():
         for questionnaire in db.session.execute(sa.select(Questionnaire)).scalars():
             plan_questionnaire(questionnaire)
 

@@ -27,13 +27,13 @@ FAILURE_WINDOW = dt.timedelta(minutes=15)
 
 
 def _refuse_guessing(client_ip: str, now: dt.datetime) -> None:
-    failures = db.session.execute(
+    count, oldest = db.session.execute(
         sa.select(sa.func.count(), sa.func.min(TokenFailure.at)).where(
             TokenFailure.client_ip == client_ip, TokenFailure.at > now - FAILURE_WINDOW
         )
     ).one()
-    if failures[0] >= FAILURE_LIMIT:
-        retry_after = failures[1] + FAILURE_WINDOW - now
+    if count >= FAILURE_LIMIT:
+        retry_after = oldest + FAILURE_WINDOW - now
         raise DatacaptException(
             ErrorCode.TOO_MANY_REQUESTS,
             InternalCodes.EPRO_TOO_MANY_ATTEMPTS,

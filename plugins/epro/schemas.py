@@ -7,7 +7,7 @@ import marshmallow as ma
 
 from datacapt.forms.questions import QuestionType
 from datacapt.forms.schemas import BlockSchema
-from plugins.epro.models import Channel, MessageStatus, OccurrenceStatus
+from plugins.epro.models import FAILED_STATUSES, Channel, MessageStatus, OccurrenceStatus
 
 _CLOCK = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24 h).")
 
@@ -165,9 +165,7 @@ class OccurrenceReadSchema(ma.Schema):
     messages = ma.fields.List(ma.fields.Nested(MessageReadSchema))
 
     def _failed(self, occurrence) -> int:
-        return sum(
-            m.status in (MessageStatus.FAILED, MessageStatus.BOUNCED) for m in occurrence.messages
-        )
+        return sum(m.status in FAILED_STATUSES for m in occurrence.messages)
 
 
 class DeliveryReportSchema(ma.Schema):
