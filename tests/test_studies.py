@@ -162,7 +162,7 @@ def test_team_members_change_role_and_centers_and_can_be_removed(study, client_a
     )
     changed = admin.patch(
         f"/api/study-users/{entry['uuid']}",
-        json={"role": "monitor", "all_centers": False, "centers": [paris["uuid"]]},
+        json={"role": "monitor", "all_centers": False, "centers": [paris["uuid"], paris["uuid"]]},
         headers=headers,
     ).json
     assert changed["role"] == "monitor" and changed["centers"] == [paris["uuid"]]

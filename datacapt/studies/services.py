@@ -197,7 +197,8 @@ def remove_study_center(study: Study, center_uuid) -> None:
 
 def centers_of_study(study: Study, center_uuids: Iterable[Any]) -> list[StudyCenter]:
     """The centers named, each of which must take part in the study."""
-    centers = [get_center(u) for u in center_uuids]
+    # Each once: a center named twice would be linked twice.
+    centers = [get_center(u) for u in dict.fromkeys(center_uuids)]
     in_study = study_center_ids(study)
     outside = [c.code for c in centers if c.id not in in_study]
     if outside:

@@ -38,9 +38,11 @@ def scaffold_plugin(name: str, directory: Path) -> list[Path]:
             InternalCodes.VALIDATION_FAILED,
             f"{name!r} is not a plugin name: 2 to 40 lower-case letters, digits or underscores",
         )
-    if directory.exists() and any(directory.iterdir()):
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise DatacaptException(
-            ErrorCode.CONFLICT, InternalCodes.CONFLICT, f"{directory} exists and is not empty"
+            ErrorCode.CONFLICT,
+            InternalCodes.CONFLICT,
+            f"{directory} exists and is not empty, or is not a directory",
         )
     values = template_values(name)
     created = []
