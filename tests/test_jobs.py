@@ -16,7 +16,7 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 
 from datacapt.audit.models import AuditRecord
-from datacapt.database import db
+from datacapt.database import db, utcnow
 from datacapt.jobs import enqueue
 from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import CronEntry, build_scheduler, run_in_process
@@ -251,11 +251,14 @@ def test_cron_entries_are_enqueued_by_the_scheduler_and_run(app, tenant, redis_q
 def test_without_redis_cron_runs_in_process(app, tenant):
     ran = []
     entry = CronEntry("count-tenants", "tests.test_jobs.count_tenants", interval=3600)
+    since = utcnow()
     with app.app_context():
         run_in_process([entry], sleep=ran.append, rounds=2)
         recorded = (
             db.session.execute(
-                sa.select(JobRun.status).where(JobRun.func == "datacapt.jobs.cron.tick")
+                sa.select(JobRun.status).where(
+                    JobRun.func == "datacapt.jobs.cron.tick", JobRun.started_at >= since
+                )
             )
             .scalars()
             .all()
