@@ -41,7 +41,7 @@ from plugins.epro.models import (
 )
 from plugins.epro.occurrences import check_resendable, not_open, tenant_zone
 from plugins.epro.public import FAILURE_WINDOW
-from plugins.epro.schedule import next_reminder_at, outside_quiet_hours
+from plugins.epro.schedule import next_reminder_at, outside_quiet_hours, reminder_allowed
 from plugins.subjects.models import SubjectInStudy, SubjectPersonalData
 
 # A delivery job is retried for about 6 minutes (datacapt.jobs.options): past that, its
@@ -135,6 +135,9 @@ def send_due() -> int:
         if occurrence.status == OccurrenceStatus.SCHEDULED:
             _open(occurrence, now)
             kinds[occurrence.id] = MessageKind.INVITATION
+        elif not reminder_allowed(occurrence.reminders_sent, policy):
+            occurrence.next_send_at = None  # the policy changed since it was planned
+            continue
         else:
             occurrence.reminders_sent += 1
             kinds[occurrence.id] = MessageKind.REMINDER
@@ -143,7 +146,8 @@ def send_due() -> int:
         )
         sending.append(occurrence)
     db.session.flush()
-    _queue_messages(sending, kinds)
+    if sending:
+        _queue_messages(sending, kinds)
     _redeliver_stale(now)
     db.session.execute(sa.delete(TokenFailure).where(TokenFailure.at < now - FAILURE_WINDOW))
     db.session.commit()

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -180,7 +180,14 @@ def list_occurrences(
     study: Study, status: str | None = None, questionnaire: Any = None, center: Any = None
 ) -> sa.Select:
     """The study's occurrences, the most recently opened first (e.g. the missed ones)."""
-    statement = visible(sa.select(Occurrence).options(selectinload(Occurrence.messages)), study)
+    statement = visible(
+        sa.select(Occurrence).options(
+            selectinload(Occurrence.messages),
+            contains_eager(Occurrence.participation),
+            joinedload(Occurrence.questionnaire),
+        ),
+        study,
+    )
     if status:
         statement = statement.where(Occurrence.status == status)
     if questionnaire is not None:

@@ -42,18 +42,16 @@ def _refuse_guessing(client_ip: str, now: dt.datetime) -> None:
         )
 
 
-def occurrence_for_token(token: str | None) -> Occurrence:
-    """The occurrence the token opens, if still open; else 401 (counted) or 410."""
+def occurrence_for_token(token: str | None, for_update: bool = False) -> Occurrence:
+    """The occurrence the token opens, if still open; else 401 (counted) or 410. To write,
+    its row is locked: two saves (or a save and a submission) of it queue up."""
     now = utcnow()
     client_ip = request.remote_addr or "-"
     _refuse_guessing(client_ip, now)
-    occurrence = (
-        db.session.execute(
-            sa.select(Occurrence).where(Occurrence.token_hash == digest(token))
-        ).scalar_one_or_none()
-        if token
-        else None
-    )
+    statement = sa.select(Occurrence).where(Occurrence.token_hash == digest(token or ""))
+    if for_update:
+        statement = statement.with_for_update()
+    occurrence = db.session.execute(statement).scalar_one_or_none() if token else None
     if occurrence is None:
         db.session.add(TokenFailure(client_ip=client_ip, at=now))
         db.session.commit()
@@ -99,7 +97,7 @@ def read(token: str | None) -> dict[str, Any]:
 
 def save(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
     """Save progress (any answers, in any order); the first save starts the occurrence."""
-    occurrence = occurrence_for_token(token)
+    occurrence = occurrence_for_token(token, for_update=True)
     _refuse_submitted(occurrence)
     with _as_subject(occurrence):
         state = answers.save(occurrence, given)
@@ -114,7 +112,7 @@ def save(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
 def submit(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
     """Save the last answers and submit: every visible required question answered, or
     nothing is saved. Afterwards the occurrence is read-only and no reminder goes."""
-    occurrence = occurrence_for_token(token)
+    occurrence = occurrence_for_token(token, for_update=True)
     _refuse_submitted(occurrence)
     with _as_subject(occurrence):
         state = answers.save(occurrence, given)

@@ -66,6 +66,11 @@ def outside_quiet_hours(
     return dt.datetime.combine(end_day, end_time, tzinfo=zone).astimezone(dt.UTC)
 
 
+def reminder_allowed(reminders_sent: int, reminders: Mapping[str, Any]) -> bool:
+    """Whether the policy lets one more reminder go after ``reminders_sent``."""
+    return bool(reminders.get("every_hours")) and reminders_sent < reminders.get("max", 0)
+
+
 def next_reminder_at(
     last_sent: dt.datetime,
     reminders_sent: int,
@@ -75,8 +80,9 @@ def next_reminder_at(
 ) -> dt.datetime | None:
     """When the next reminder goes after a message sent at ``last_sent``; none when the
     policy has no more to send or the occurrence closes first."""
-    every = reminders.get("every_hours")
-    if not every or reminders_sent >= reminders.get("max", 0):
+    if not reminder_allowed(reminders_sent, reminders):
         return None
-    moment = outside_quiet_hours(last_sent + dt.timedelta(hours=every), reminders, zone)
+    moment = outside_quiet_hours(
+        last_sent + dt.timedelta(hours=reminders["every_hours"]), reminders, zone
+    )
     return moment if moment < closes_at else None

@@ -72,7 +72,8 @@ class RemindersSchema(ma.Schema):
 class QuestionnaireBlockSchema(BlockSchema):
     @ma.validates_schema
     def _no_upload(self, data, **_kwargs):
-        if data.get("type") == QuestionType.FILE:
+        types = [data.get("type"), *(column["type"] for column in data.get("columns", []))]
+        if QuestionType.FILE in types:
             raise ma.ValidationError("Subjects cannot upload files in a questionnaire.", "type")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 
 from datacapt.i18n import SUPPORTED_LANGUAGES
@@ -42,7 +44,9 @@ class SubjectWriteSchema(ma.Schema):
 
 class SubjectUpdateSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(list(SubjectStatus)))
-    inclusion_date = ma.fields.Date()
+    inclusion_date = ma.fields.Date(
+        validate=ma.validate.Range(dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+    )
     end_reason = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
 
 

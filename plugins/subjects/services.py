@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from string import Formatter
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,6 +56,9 @@ def id_pattern(study: Study) -> str:
 def set_id_pattern(study: Study, pattern: str) -> str:
     """A pattern with {seq} (and optionally {center}, {study}); existing ids stay."""
     try:
+        # A width of three digits or more would build huge ids (or exhaust memory here).
+        if any(re.search(r"\d{3,}", spec or "") for _, _, spec, _ in Formatter().parse(pattern)):
+            raise ValueError("field too wide")
         pattern.format(center="C01", seq=1, study="S")
     except (KeyError, IndexError, ValueError):
         raise _invalid(

@@ -248,3 +248,29 @@ def test_a_message_left_queued_is_delivered_by_a_later_tick(app, trial, tick, ou
     assert outbox.count() == (1, 1)
     messages = {m["channel"]: m for m in by_day(trial)[0]["messages"]}
     assert messages["sms"]["status"] == "sent" and messages["sms"]["attempts"] == 2
+
+
+def test_an_inclusion_date_out_of_range_is_refused(trial):
+    far = trial.include("9999-12-31")
+    assert far.status_code == 422 and "inclusion_date" in far.json["error"]["fields"]
+    assert trial.occurrences() == []
+
+
+def test_reminders_turned_off_stop_those_already_planned(trial, tick, outbox):
+    trial.include()
+    tick("2030-03-04T08:00:00")
+    silent = {
+        k: v
+        for k, v in trial.questionnaire.items()
+        if k not in ("uuid", "created_at", "modified_at")
+    }
+    silent["reminders"] = {"max": 0}
+    saved = trial.manager.put(
+        f"/api/epro/questionnaires/{trial.questionnaire['uuid']}",
+        json=silent,
+        headers=trial.headers,
+    )
+    assert saved.status_code == 200, saved.json
+    tick("2030-03-04T14:00:00")
+    assert outbox.count() == (1, 1)
+    assert by_day(trial)[0]["next_send_at"] is None

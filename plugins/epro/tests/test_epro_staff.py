@@ -52,6 +52,19 @@ def count_questionnaires(app, tenant) -> int:
         ({"reminders": {"every_hours": 4, "max": 2, "quiet_start": "21:00"}}, "reminders"),
         ({"channels": ["fax"]}, "channels"),
         ({"blocks": [{"kind": "question", "code": "doc", "type": "file"}]}, "blocks"),
+        (
+            {
+                "blocks": [
+                    {
+                        "kind": "question",
+                        "code": "docs",
+                        "type": "repeating_group",
+                        "columns": [{"code": "doc", "type": "file"}],
+                    }
+                ]
+            },
+            "blocks",
+        ),
         ({"code": "has space"}, "code"),
     ],
 )

@@ -60,7 +60,7 @@ def test_subjects_get_ids_from_the_study_pattern_per_center(study):
 
 def test_the_pattern_is_validated_and_applies_to_new_subjects(study):
     manager, headers = study["manager"], study["headers"]
-    for bad in ("{center}", "{patient}-{seq}", "{seq"):
+    for bad in ("{center}", "{patient}-{seq}", "{seq", "{seq:0999999999}"):
         assert (
             manager.put(
                 "/api/subject-settings", json={"id_pattern": bad}, headers=headers
