@@ -104,21 +104,24 @@ def seed_due(count: int, channels: list[str], now: dt.datetime) -> None:
     db.session.commit()
 
 
-def backend_alone(count: int) -> float:
-    """Seconds for the file backend to write ``count`` emails like the invitations."""
+def backend_alone(emails: int, sms: int) -> float:
+    """Seconds for the file backends to write as many emails and SMS like the invitations."""
     from email.utils import make_msgid
 
-    from datacapt.mail.backends import FileBackend
+    from datacapt.mail.backends import FileBackend as MailFiles
+    from datacapt.sms.backends import FileBackend as SmsFiles
 
-    backend = FileBackend(OUT / "baseline")
+    mail, texts = MailFiles(OUT / "baseline" / "mail"), SmsFiles(OUT / "baseline" / "sms")
     started = time.perf_counter()
-    for i in range(count):
+    for i in range(emails):
         mime = EmailMessage()
         mime["From"], mime["To"] = "Datacapt <no-reply@localhost>", f"s{i}@bench.example"
         mime["Subject"] = "Your questionnaire: Diary"
         mime["Message-ID"] = make_msgid(idstring=f"{i:08d}", domain="datacapt")
         mime.set_content(f"Hello,\n\nYour questionnaire is ready:\n\nhttp://x/epro/{i:043d}")
-        backend.send(mime)
+        mail.send(mime)
+    for i in range(sms):
+        texts.send(f"+3360000{i:04d}", f"Your questionnaire is ready: http://x/epro/{i:043d}", "B")
     return time.perf_counter() - started
 
 
@@ -192,17 +195,21 @@ def main() -> None:
 
         send_first, send_last, send_jobs = span("plugins.epro.delivery.send_due")
         deliver_first, deliver_last, deliver_jobs = span("plugins.epro.delivery.deliver_messages")
-        sent = 0
+        sent = {channel: 0 for channel in ("email", "sms")}
         for schema in schemas:
             with tenant_context(schema):
-                sent += db.session.execute(
-                    sa.select(sa.func.count()).where(EproMessage.status == "sent")
-                ).scalar_one()
+                for channel, count in db.session.execute(
+                    sa.select(EproMessage.channel, sa.func.count())
+                    .where(EproMessage.status == "sent")
+                    .group_by(EproMessage.channel)
+                ):
+                    sent[channel] += count
     expected = args.tenants * args.due * len(channels)
     files = sum(1 for _ in Path(OUT).glob("*/*.*"))
     enqueue_seconds = fan_out + (send_last - send_first).total_seconds()
     deliver_seconds = (deliver_last - deliver_first).total_seconds()
-    baseline = backend_alone(sent)
+    baseline = backend_alone(sent["email"], sent["sms"])
+    sent_total = sum(sent.values())
     emit(
         {
             "tenants": args.tenants,
@@ -214,13 +221,13 @@ def main() -> None:
             "tenants_ticked": fanned_out,
             "send_due_jobs": send_jobs,
             "deliver_jobs": deliver_jobs,
-            "messages_sent": sent,
+            "messages_sent": sent_total,
             "messages_expected": expected,
             "files_written": files,
             "fan_out_seconds": round(fan_out, 3),
             "enqueue_seconds": round(enqueue_seconds, 2),
             "deliver_seconds": round(deliver_seconds, 2),
-            "messages_per_second": round(sent / deliver_seconds, 1),
+            "messages_per_second": round(sent_total / deliver_seconds, 1),
             "baseline_backend_alone_seconds": round(baseline, 2),
             "deliver_vs_backend_alone": round(deliver_seconds / baseline, 2),
         }
