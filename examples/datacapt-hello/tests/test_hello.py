@@ -8,6 +8,7 @@ from datacapt.database import db
 from datacapt.jobs import enqueue
 from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import build_scheduler, cron_entries
+from datacapt.jobs.models import JobRun
 from datacapt.plugins.services import plugin_set
 from rq import Queue, SimpleWorker
 
@@ -70,11 +71,13 @@ def test_its_job_runs_only_where_enabled(
     enable_plugins(tenant, "hello")
     with app.app_context():
         enqueue("datacapt_hello.jobs.add_record", "from a job", tenant=tenant)
-        enqueue("datacapt_hello.jobs.add_record", "refused", tenant=other_tenant)
+        refused = enqueue("datacapt_hello.jobs.add_record", "refused", tenant=other_tenant)
         db.session.commit()  # jobs are sent when the enqueuing transaction commits
         queue = Queue("default", connection=redis_queue)
         SimpleWorker([queue], connection=redis_queue).work(burst=True)
-        assert queue.failed_job_registry.count == 1  # refused in the other tenant, recorded
+        assert queue.failed_job_registry.count == 1
+        # Refused because the plugin is not enabled there, and recorded so.
+        assert db.session.get(JobRun, refused).status == "refused"
     assert texts(client_as(tenant)) == ["from a job"]
 
 
@@ -89,6 +92,7 @@ def test_its_periodic_job_runs_only_where_enabled(
         build_scheduler(redis_queue, entries).enqueue_jobs()
         queue = Queue("default", connection=redis_queue)
         SimpleWorker([queue], connection=redis_queue).work(burst=True)  # fan-out, then ticks
+        assert queue.failed_job_registry.count == 0  # no tick went to the other tenant
     assert texts(client_as(tenant)) == ["tick"]
     enable_plugins(other_tenant, "hello")
     assert texts(client_as(other_tenant)) == []
