@@ -145,3 +145,8 @@ def test_only_a_study_s_managers_invite_into_it(study, client_as, tenant):
     )
     assert bad_center.status_code == 404
     assert invite(study["manager"], email="not-an-email").status_code == 422
+
+
+def test_an_invitation_to_a_study_needs_a_study_role(study):
+    refused = invite(study["manager"], study=study["uuid"])
+    assert refused.status_code == 422 and "study_role" in refused.json["error"]["fields"]

@@ -36,9 +36,8 @@ def _refused(message: Message) -> DatacaptException:
 
 
 def _directory() -> Path:
-    path = Path(current_app.config["DATACAPT_FILES_DIR"]) / current_tenant().schema_name
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The tenant's folder of uploads (made when the first one is stored)."""
+    return Path(current_app.config["DATACAPT_FILES_DIR"]) / current_tenant().schema_name
 
 
 def store(upload: FileStorage | None) -> StoredFile:
@@ -51,6 +50,7 @@ def store(upload: FileStorage | None) -> StoredFile:
     limit = current_app.config["DATACAPT_MAX_UPLOAD_BYTES"]
     digest, size, head = hashlib.sha256(), 0, b""
     directory = _directory()
+    directory.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:

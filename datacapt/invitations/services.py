@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
-from datacapt.identity.models import User, UserStatus
+from datacapt.identity.models import User
 from datacapt.identity.principal import Principal
 from datacapt.identity.secrets import digest, new_secret
 from datacapt.identity.services import (
@@ -20,7 +20,6 @@ from datacapt.identity.services import (
     find_user,
     get_role,
     normalize_email,
-    set_password,
 )
 from datacapt.invitations.models import Invitation, InvitationStatus
 from datacapt.mail.services import send_email
@@ -137,14 +136,14 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
             "email",
         )
     study = _study_for_inviter(principal, data["study"]) if data.get("study") else None
-    study_role = get_role(data["study_role"]) if study else None
-    if study and study_role is None:
+    if study and not data.get("study_role"):
         raise _error(
             ErrorCode.VALIDATION_ERROR,
             InternalCodes.VALIDATION_FAILED,
             Message("A study role is needed."),
             "study_role",
         )
+    study_role = get_role(data["study_role"]) if study else None
     centers = (
         centers_of_study(study, data.get("centers", ()))
         if study and not data.get("all_centers", True)
@@ -220,11 +219,9 @@ def accept(token: str, password: str, names: Mapping[str, str]) -> User:
         names.get("first_name") or invitation.first_name,
         names.get("last_name") or invitation.last_name,
         invitation.platform_role,
-        None,
+        password,
         invitation.language,
     )
-    set_password(user, password)
-    user.transition_to(UserStatus.ACTIVE)
     if invitation.study is not None:
         centers = (
             []

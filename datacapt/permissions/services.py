@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -126,6 +127,7 @@ def permissions_overview(principal: Principal) -> dict[str, Any]:
         memberships = db.session.execute(
             sa.select(StudyUser)
             .join(StudyUser.study)
+            .options(orm.contains_eager(StudyUser.study), orm.selectinload(StudyUser.centers))
             .where(StudyUser.user_id == principal.user_id)
             .order_by(Study.reference)
         ).scalars()
