@@ -52,6 +52,19 @@ def design_problems(questions: Sequence[Question]) -> list[str]:
     return found
 
 
+def is_answered(value: Any) -> bool:
+    return value not in (None, "", [])
+
+
+def asks_for_answer(question: Question, state: FormState) -> bool:
+    """Whether the question must be answered in this state (required, shown, not computed)."""
+    return (
+        question.required
+        and question.type != QuestionType.CALCULATED
+        and question.code in state.visible
+    )
+
+
 def evaluate_form(questions: Sequence[Question], answers: Mapping[str, Any]) -> FormState:
     """The state of a form (the design has no problems) for the given cleaned answers."""
     by_code = {q.code: q for q in questions}
@@ -76,7 +89,7 @@ def evaluate_form(questions: Sequence[Question], answers: Mapping[str, Any]) -> 
         for validation in question.validations:
             if rules.truthy(validation.rule, current):
                 state.findings.append(Finding(question.code, validation.level, validation.message))
-        if question.required and question.type != QuestionType.CALCULATED:
+        if asks_for_answer(question, state):
             state.required += 1
-            state.required_answered += current.get(question.code) not in (None, "", [])
+            state.required_answered += is_answered(current.get(question.code))
     return state

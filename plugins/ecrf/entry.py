@@ -24,7 +24,7 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import engine_questions, filled_blocks
 from datacapt.forms.questions import Question, QuestionType, clean_answers
-from datacapt.forms.state import FormState, evaluate_form
+from datacapt.forms.state import FormState, asks_for_answer, evaluate_form, is_answered
 from datacapt.i18n import Message
 from datacapt.studies.models import Study
 from plugins.ecrf.models import Answer, DataQuery, QueryStatus, Section, SectionState
@@ -76,14 +76,9 @@ class CompiledForm:
     def completion(self, state: FormState, section_uuid: Any) -> tuple[int, int]:
         required = answered = 0
         for code in self.section_codes[section_uuid]:
-            question = self.by_code[code]
-            if (
-                question.required
-                and question.type != QuestionType.CALCULATED
-                and code in state.visible
-            ):
+            if asks_for_answer(self.by_code[code], state):
                 required += 1
-                answered += state.answers.get(code) not in (None, "", [])
+                answered += is_answered(state.answers.get(code))
         return required, answered
 
 

@@ -12,8 +12,8 @@ from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.design import block_questions, filled_blocks
-from datacapt.forms.questions import Question, QuestionType, clean_answers
-from datacapt.forms.state import FormState, evaluate_form
+from datacapt.forms.questions import Question, clean_answers
+from datacapt.forms.state import FormState, asks_for_answer, evaluate_form, is_answered
 from datacapt.i18n import Message
 from plugins.epro.models import EproAnswer, Occurrence, OccurrenceStatus
 
@@ -78,10 +78,7 @@ def missing_required(occurrence: Occurrence, state: FormState) -> list[str]:
     return [
         question.code
         for question in questions(occurrence)
-        if question.required
-        and question.code in state.visible
-        and question.type != QuestionType.CALCULATED
-        and state.answers.get(question.code) in (None, "", [])
+        if asks_for_answer(question, state) and not is_answered(state.answers.get(question.code))
     ]
 
 
