@@ -195,8 +195,10 @@ def remove_study_center(study: Study, center_uuid) -> None:
     db.session.commit()
 
 
-def centers_of_study(study: Study, center_uuids: Iterable[Any]) -> list[StudyCenter]:
-    """The centers named, each of which must take part in the study."""
+def centers_of_study(
+    study: Study, center_uuids: Iterable[Any], field: str = "centers"
+) -> list[StudyCenter]:
+    """The centers named, each of which must take part in the study (else 422 on ``field``)."""
     # Each once: a center named twice would be linked twice.
     centers = [get_center(u) for u in dict.fromkeys(center_uuids)]
     in_study = study_center_ids(study)
@@ -207,7 +209,7 @@ def centers_of_study(study: Study, center_uuids: Iterable[Any]) -> list[StudyCen
             ErrorCode.VALIDATION_ERROR,
             InternalCodes.CENTER_NOT_IN_STUDY,
             message,
-            fields={"centers": [message]},
+            fields={field: [message]},
         )
     return centers
 

@@ -17,11 +17,10 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.studies.context import (
     restrict_to_visible_centers,
-    study_center_ids,
     visible_center_ids,
 )
 from datacapt.studies.models import Study, StudyCenter
-from datacapt.studies.services import get_center
+from datacapt.studies.services import centers_of_study
 from datacapt.tenancy.services import get_tenant_settings
 from plugins.subjects.models import (
     ENDED_WITH_REASON,
@@ -94,18 +93,7 @@ def _next_subject_id(study: Study, center: StudyCenter) -> str:
 
 
 def _center_for_new_subject(study: Study, center_uuid: Any) -> StudyCenter:
-    center = get_center(center_uuid)
-    if center.id not in study_center_ids(study):
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.CENTER_NOT_IN_STUDY,
-            Message("These centers are not in the study: {codes}", codes=center.code),
-            fields={
-                "center": [
-                    Message("These centers are not in the study: {codes}", codes=center.code)
-                ]
-            },
-        )
+    (center,) = centers_of_study(study, [center_uuid], field="center")
     visible = visible_center_ids()
     if visible is not None and center.id not in visible:
         raise DatacaptException(
