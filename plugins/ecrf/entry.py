@@ -39,7 +39,7 @@ def etag(version: int) -> str:
 class CompiledForm:
     """The study's design with the engine's questions, by section."""
 
-    def __init__(self, study: Study, ecrf_id: int) -> None:
+    def __init__(self, study: Study, ecrf_id: int | None) -> None:
         self.document = design(study)
         self.questions = engine_questions(self.document["sections"])
         self.by_code = {q.code: q for q in self.questions}
@@ -92,6 +92,8 @@ _FORMS_LOCK = threading.Lock()
 def compiled_form(study: Study) -> CompiledForm:
     """The study's design compiled for the engine (kept per design revision)."""
     ecrf = ecrf_of(study)
+    if ecrf.id is None:  # nothing designed yet: an empty form, not worth keeping
+        return CompiledForm(study, None)
     key = (ecrf.uuid, ecrf.revision)
     with _FORMS_LOCK:
         form = _FORMS.get(key)

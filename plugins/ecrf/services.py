@@ -39,12 +39,10 @@ STATIC_FIELDS = ("content",)
 
 
 def ecrf_of(study: Study) -> Ecrf:
+    """The study's eCRF; before its first design save, an empty one that is not stored
+    (a read writes nothing)."""
     ecrf = db.session.execute(sa.select(Ecrf).where(Ecrf.study_id == study.id)).scalar_one_or_none()
-    if ecrf is None:
-        ecrf = Ecrf(study_id=study.id, version=1)
-        db.session.add(ecrf)
-        db.session.flush()
-    return ecrf
+    return ecrf if ecrf is not None else Ecrf(study_id=study.id, version=1, revision=1)
 
 
 def _ordered(model, column, parent_ids) -> dict[int, list]:
@@ -136,6 +134,9 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
             problems=problems,
         )
     ecrf = ecrf_of(study)
+    if ecrf.id is None:  # the first save stores it
+        db.session.add(ecrf)
+        db.session.flush()
     existing = {
         "section": {
             s.uuid: s
