@@ -5,11 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
@@ -22,47 +17,6 @@ from datacapt.sms.backends import (
     SmsDeliveryError,
     backend_from_url,
 )
-
-
-@dataclass
-class Provider:
-    """A local SMS provider: answers ``status``/``answer`` and records every request."""
-
-    url: str
-    status: int = 200
-    answer: bytes = b'{"id": "msg-42"}'
-    requests: list[dict[str, Any]] = field(default_factory=list)
-
-
-@pytest.fixture
-def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provider]:
-    # A proxy configured in the environment must not intercept the local server.
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
-    state = Provider(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", 0))
-            state.requests.append(
-                {"path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)}
-            )
-            self.send_response(state.status)
-            self.send_header("Content-Length", str(len(state.answer)))
-            self.end_headers()
-            self.wfile.write(state.answer)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep the test output quiet
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/v1/messages"
-    # A short poll keeps shutdown (each test's teardown) quick.
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def test_sms_urls_choose_the_backend(tmp_path):
@@ -104,11 +58,11 @@ def test_the_console_backend_logs_the_message_and_returns_a_fresh_id(caplog):
     assert "+33612345678" in caplog.text and "Your visit is tomorrow" in caplog.text
 
 
-def test_the_http_backend_posts_json_with_a_bearer_token(provider):
-    url = provider.url.replace("http://", "http://s3cret-token@")
+def test_the_http_backend_posts_json_with_a_bearer_token(sms_provider):
+    url = sms_provider.url.replace("http://", "http://s3cret-token@")
     message_id = backend_from_url(url).send("+33612345678", "Votre code : 1234", "Datacapt")
     assert message_id == "msg-42"
-    (request,) = provider.requests
+    (request,) = sms_provider.requests
     assert request["path"] == "/v1/messages"
     assert "s3cret-token" not in request["path"]
     assert request["headers"]["Authorization"] == "Bearer s3cret-token"
@@ -120,33 +74,33 @@ def test_the_http_backend_posts_json_with_a_bearer_token(provider):
     }
 
 
-def test_the_http_backend_sends_no_authorization_without_a_token(provider):
-    assert HttpBackend(provider.url).send("+33612345678", "hi", "Datacapt") == "msg-42"
-    assert "Authorization" not in provider.requests[0]["headers"]
+def test_the_http_backend_sends_no_authorization_without_a_token(sms_provider):
+    assert HttpBackend(sms_provider.url).send("+33612345678", "hi", "Datacapt") == "msg-42"
+    assert "Authorization" not in sms_provider.requests[0]["headers"]
 
 
-def test_a_provider_error_is_a_delivery_error_with_the_status(provider):
-    provider.status, provider.answer = 500, b'{"error": "quota exceeded"}' + b"x" * 500
+def test_a_provider_error_is_a_delivery_error_with_the_status(sms_provider):
+    sms_provider.status, sms_provider.answer = 500, b'{"error": "quota exceeded"}' + b"x" * 500
     with pytest.raises(SmsDeliveryError, match="provider answered 500") as raised:
-        HttpBackend(provider.url, "t").send("+33612345678", "hi", "Datacapt")
+        HttpBackend(sms_provider.url, "t").send("+33612345678", "hi", "Datacapt")
     assert "quota exceeded" in str(raised.value)
     assert "x" * 201 not in str(raised.value)  # the answer is cut short
 
 
-def test_a_redirect_is_not_followed(provider):
-    provider.status = 302
+def test_a_redirect_is_not_followed(sms_provider):
+    sms_provider.status = 302
     with pytest.raises(SmsDeliveryError, match="provider answered 302"):
-        HttpBackend(provider.url, "t").send("+33612345678", "hi", "Datacapt")
-    assert len(provider.requests) == 1
+        HttpBackend(sms_provider.url, "t").send("+33612345678", "hi", "Datacapt")
+    assert len(sms_provider.requests) == 1
 
 
 @pytest.mark.parametrize(
     "answer", [b"OK", b"", b'{"status": "queued"}', b'["msg-42"]', b'{"id": ""}']
 )
-def test_a_success_without_a_json_id_is_a_delivery_error(provider, answer):
-    provider.answer = answer
+def test_a_success_without_a_json_id_is_a_delivery_error(sms_provider, answer):
+    sms_provider.answer = answer
     with pytest.raises(SmsDeliveryError, match="without a JSON id"):
-        HttpBackend(provider.url, "t").send("+33612345678", "hi", "Datacapt")
+        HttpBackend(sms_provider.url, "t").send("+33612345678", "hi", "Datacapt")
 
 
 def test_a_refused_connection_is_a_delivery_error():

@@ -38,6 +38,7 @@ from datacapt.tenancy.context import TenantRef, tenant_context
 from datacapt.testing.client import TenantClient
 from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
 from datacapt.testing.factories import TenantFactory
+from datacapt.testing.sms import SmsProvider, serving_sms_provider
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production-use"
 
@@ -266,6 +267,16 @@ def make_study() -> Callable[..., TestStudy]:
         return TestStudy(created.json["uuid"], headers, centers)
 
     return make
+
+
+@pytest.fixture
+def sms_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmsProvider]:
+    """An HTTP SMS provider on the loopback; set its ``status``/``answer``, read its
+    ``requests`` (or ``messages()``); point SMS_URL at ``url`` (``url_with_secret(...)``)."""
+    # A proxy configured in the environment must not intercept the local server.
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    with serving_sms_provider() as provider:
+        yield provider
 
 
 @dataclass(frozen=True)

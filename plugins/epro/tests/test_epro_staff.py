@@ -5,9 +5,6 @@ sight, compliance; all limited to the centers the caller may see."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import sqlalchemy as sa
@@ -217,39 +214,21 @@ def test_staff_correct_submitted_answers_only_with_a_reason(
 
 
 @pytest.fixture
-def sms_provider(app, monkeypatch):
-    """``sms_provider(status, answer, secret=None)``: an HTTP SMS provider on the loopback
-    that answers every message so, set as SMS_URL; returns the messages it received."""
-    servers = []
+def provider(app, monkeypatch, sms_provider):
+    """``provider(status, answer, secret=None)``: the loopback SMS provider answering every
+    message so, set as SMS_URL; returns it (its ``messages()`` are what it received)."""
 
-    def start(status: int, answer: bytes, secret: str | None = None) -> list[dict]:
-        received: list[dict] = []
-
-        class Provider(BaseHTTPRequestHandler):
-            def do_POST(self):
-                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args):
-                pass
-
-        server = HTTPServer(("127.0.0.1", 0), Provider)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        credentials = f"{secret}@" if secret else ""
-        url = f"http://{credentials}127.0.0.1:{server.server_port}/send"
+    def use(status: int, answer: bytes, secret: str | None = None):
+        sms_provider.status, sms_provider.answer = status, answer
+        url = sms_provider.url_with_secret(secret) if secret else sms_provider.url
         monkeypatch.setitem(app.config, "SMS_URL", url)
-        return received
+        return sms_provider
 
-    yield start
-    for server in servers:
-        server.shutdown()
+    return use
 
 
-def test_a_failed_sms_shows_on_the_subject_and_the_study(trial, tick, outbox, sms_provider):
-    sms_provider(503, b"provider down")
+def test_a_failed_sms_shows_on_the_subject_and_the_study(trial, tick, outbox, provider):
+    provider(503, b"provider down")
     trial.include()
     tick("2030-03-04T08:00:00")
     occurrence = trial.occurrences()[0]
@@ -318,18 +297,19 @@ def test_the_staff_api_answers_404_where_epro_is_not_enabled(client_as, make_stu
     assert refused.status_code == 404 and refused.json["error"]["internal_code"] == 4000
 
 
-def test_the_http_provider_gets_the_message(trial, tick, outbox, sms_provider):
-    received = sms_provider(200, b'{"id": "provider-1"}', secret="key")
+def test_the_http_provider_gets_the_message(trial, tick, outbox, provider):
+    sms = provider(200, b'{"id": "provider-1"}', secret="key")
     trial.include()
     tick("2030-03-04T08:00:00")
+    received = sms.messages()
     assert [r["to"] for r in received] == ["+33 6 00 00 00 01"]
     assert "/epro/" in received[0]["body"] and received[0]["body"].startswith("Votre")
 
 
 def test_the_provider_reports_a_bounce_signed_with_its_secret(
-    trial, tick, outbox, api_client, sms_provider
+    trial, tick, outbox, api_client, provider
 ):
-    sms_provider(200, b'{"id": "sms-42"}', secret="s3cret")
+    provider(200, b'{"id": "sms-42"}', secret="s3cret")
     trial.include()
     tick("2030-03-04T08:00:00")
     url = "/api/epro/public/delivery-reports"
