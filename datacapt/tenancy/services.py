@@ -159,14 +159,20 @@ def find_tenant(schema_name: str) -> Tenant | None:
     ).scalar_one_or_none()
 
 
+# What a TenantRef holds, read without loading the tenant (and its domains).
+_REF_COLUMNS = (Tenant.id, Tenant.uuid, Tenant.schema_name, Tenant.name, Tenant.status)
+
+
 def get_tenant(schema_name: str) -> TenantRef:
     """The tenant of a schema name, active or archived; TENANT_NOT_FOUND otherwise."""
-    tenant = find_tenant(schema_name)
-    if tenant is None:
+    row = db.session.execute(
+        sa.select(*_REF_COLUMNS).where(Tenant.schema_name == schema_name)
+    ).one_or_none()
+    if row is None:
         raise DatacaptException(
             ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
         )
-    return to_ref(tenant)
+    return TenantRef(*row)
 
 
 def list_tenants() -> list[Tenant]:
@@ -185,7 +191,7 @@ def tenant_for_host(host: str) -> TenantRef:
     tenant = cache.get(host)
     if tenant is MISSING:
         row = db.session.execute(
-            sa.select(Tenant.id, Tenant.uuid, Tenant.schema_name, Tenant.name, Tenant.status)
+            sa.select(*_REF_COLUMNS)
             .join(Domain, Domain.tenant_id == Tenant.id)
             .where(Domain.domain == host)
         ).one_or_none()
