@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import event
 
 from datacapt.database.session import ScopedSchemaSession
-from datacapt.plugins.models import TenantPlugin
-from datacapt.plugins.services import plugin_set
+from datacapt.plugins.services import enabled_plugins, plugin_set
 from datacapt.tenancy.context import current_tenant_or_none
 
 log = logging.getLogger(__name__)
@@ -29,13 +27,7 @@ def _dispatch(session: ScopedSchemaSession) -> None:
         return
     # The session is finishing its commit: read the toggles on a connection of its own.
     with session.get_bind().connect() as connection:
-        enabled = set(
-            connection.execute(
-                sa.select(TenantPlugin.plugin).where(
-                    TenantPlugin.tenant_id == tenant.id, TenantPlugin.enabled.is_(True)
-                )
-            ).scalars()
-        )
+        enabled = enabled_plugins(tenant.id, connection)
     for name in listeners:
         if name not in enabled:
             continue

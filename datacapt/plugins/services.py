@@ -57,8 +57,8 @@ class PluginState:
         return bool(self.row and self.row.enabled)
 
 
-def enabled_plugins(tenant_id: int, session: orm.Session | None = None) -> set[str]:
-    """Names of the loaded plugins a tenant has enabled."""
+def enabled_plugins(tenant_id: int, session: orm.Session | sa.Connection | None = None) -> set[str]:
+    """Names of the loaded plugins a tenant has enabled (read with ``session`` if given)."""
     session = session or db.session
     names = session.execute(
         sa.select(TenantPlugin.plugin).where(
