@@ -105,6 +105,8 @@ class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, Audited):
             OccurrenceStatus.EXPIRED,
             OccurrenceStatus.CANCELLED,
         },
+        # Planning may bring back one it cancelled before it was ever sent.
+        OccurrenceStatus.CANCELLED: {OccurrenceStatus.SCHEDULED},
     }
 
 

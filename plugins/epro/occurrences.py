@@ -46,6 +46,15 @@ def _why_none(questionnaire: Questionnaire, participation: SubjectInStudy) -> st
     return None
 
 
+def _restorable(occurrence: Occurrence) -> bool:
+    """Cancelled by planning (not by staff), never sent: it comes back when wanted again."""
+    return (
+        occurrence.status == OccurrenceStatus.CANCELLED
+        and occurrence.sent_at is None
+        and occurrence.cancel_reason in (NO_LONGER_PLANNED, QUESTIONNAIRE_INACTIVE)
+    )
+
+
 def _plan_pair(
     questionnaire: Questionnaire,
     participation: SubjectInStudy,
@@ -69,6 +78,9 @@ def _plan_pair(
     have = {occurrence.day: occurrence for occurrence in existing}
     for day, occurrence in have.items():
         planned = wanted.get(day)
+        if planned is not None and _restorable(occurrence):
+            occurrence.transition_to(OccurrenceStatus.SCHEDULED)
+            occurrence.cancel_reason = None
         if occurrence.status not in OPEN_STATUSES:
             continue
         if ended:

@@ -432,3 +432,18 @@ def test_staff_hand_the_link_out_for_a_qr_code_at_the_site(
             sa.select(AuditRecord).where(AuditRecord.action == "link_handed_out")
         ).scalar_one()
     assert record.actor_type == "user" and record.object_id == first["uuid"]
+
+
+def test_reactivating_brings_back_what_was_never_sent(trial, tick, outbox):
+    trial.include()
+    tick("2030-03-04T08:00:00")  # day 0 sent, day 7 planned
+    url = f"{QUESTIONNAIRES}{trial.questionnaire['uuid']}"
+    diary = writable(trial.questionnaire)
+    trial.manager.put(url, json={**diary, "active": False}, headers=trial.headers)
+    again = trial.manager.put(url, json={**diary, "active": True}, headers=trial.headers)
+    assert again.status_code == 200
+    statuses = {o["day"]: (o["status"], o["cancel_reason"]) for o in trial.occurrences()}
+    assert statuses[0] == ("cancelled", "The questionnaire was deactivated.")  # it was sent
+    assert statuses[7] == ("scheduled", None)
+    tick("2030-03-11T08:00:00")
+    assert outbox.count() == (2, 2)
