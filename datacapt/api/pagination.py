@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from datacapt.database import db
 
 
-def paginate(statement: sa.Select, pagination_parameters: Any) -> list[Any]:
-    """One page of ``statement``'s rows; sets the total for the X-Pagination header."""
+def paginate(statement: sa.Select, pagination_parameters: Any, rows: bool = False) -> list[Any]:
+    """One page of ``statement``'s results (its first entity, or whole rows with ``rows``);
+    sets the total for the X-Pagination header."""
     total = db.session.execute(
         sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
     ).scalar_one()
     pagination_parameters.item_count = total
     page, size = pagination_parameters.page, pagination_parameters.page_size
-    return list(db.session.execute(statement.limit(size).offset((page - 1) * size)).scalars())
+    result = db.session.execute(statement.limit(size).offset((page - 1) * size))
+    return list(result.all() if rows else result.scalars())

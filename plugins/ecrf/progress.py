@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from datacapt.api.pagination import paginate
 from datacapt.database import db
 from datacapt.studies.context import restrict_to_visible_centers
 from datacapt.studies.models import Study, StudyCenter
@@ -105,12 +106,7 @@ def subjects_with_progress(study: Study) -> sa.Select:
 
 
 def page_with_progress(study: Study, pagination_parameters: Any) -> list[dict[str, Any]]:
-    statement = subjects_with_progress(study)
-    pagination_parameters.item_count = db.session.execute(
-        sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
-    ).scalar_one()
-    size, page = pagination_parameters.page_size, pagination_parameters.page
-    rows = db.session.execute(statement.limit(size).offset((page - 1) * size)).all()
+    rows = paginate(subjects_with_progress(study), pagination_parameters, rows=True)
     return [
         {"subject": participation, **_counts(required, answered)}
         for participation, required, answered in rows
