@@ -60,39 +60,48 @@ class Settings:
     mail_url: str = "console://"
     mail_from: str = "Datacapt <no-reply@localhost>"
     sms_url: str = "console://"
+    sms_from: str = "Datacapt"
     # How many proxies (load balancer, ingress) stand before the app: their X-Forwarded-*
     # headers are trusted that many hops deep. 0: the peer's address is the client's.
     trusted_proxies: int = 0
-    sms_from: str = "Datacapt"
-    # Where links in emails point (password reset, invitations): the frontend's address.
+    # Where links in emails and SMS point: the frontend; {host} is the tenant's domain.
     frontend_url: str = "http://localhost:5000"
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         env = os.environ if environ is None else environ
+        default = cls()  # each setting's default is written once, on the field
+
+        def text(name: str, field: str) -> Any:
+            return env.get(name) or getattr(default, field)
+
+        def number(name: str, field: str) -> int:
+            return _int(env.get(name), getattr(default, field))
+
         values: dict[str, Any] = {
-            "env": env.get("DATACAPT_ENV", "development"),
-            "secret_key": env.get("SECRET_KEY") or DEFAULT_SECRET_KEY,
-            "database_url": env.get("DATABASE_URL") or None,
-            "redis_url": env.get("REDIS_URL") or None,
-            "var_dir": Path(env.get("DATACAPT_VAR_DIR", "var")),
-            "max_content_length": _int(env.get("DATACAPT_MAX_BODY_BYTES"), 10 * 1024 * 1024),
-            "db_pool_size": _int(env.get("DATACAPT_DB_POOL_SIZE"), 5),
-            "db_pool_recycle": _int(env.get("DATACAPT_DB_POOL_RECYCLE"), 1800),
-            "log_level": env.get("LOG_LEVEL", "INFO"),
+            "env": env.get("DATACAPT_ENV", default.env),
+            "secret_key": text("SECRET_KEY", "secret_key"),
+            "database_url": text("DATABASE_URL", "database_url"),
+            "redis_url": text("REDIS_URL", "redis_url"),
+            "var_dir": Path(env.get("DATACAPT_VAR_DIR", default.var_dir)),
+            "max_content_length": number("DATACAPT_MAX_BODY_BYTES", "max_content_length"),
+            "db_pool_size": number("DATACAPT_DB_POOL_SIZE", "db_pool_size"),
+            "db_pool_recycle": number("DATACAPT_DB_POOL_RECYCLE", "db_pool_recycle"),
+            "log_level": env.get("LOG_LEVEL", default.log_level),
             "plugins": _names(env.get("DATACAPT_PLUGINS")),
-            "host_cache_seconds": float(env.get("DATACAPT_HOST_CACHE_SECONDS") or 2.0),
+            "host_cache_seconds": float(
+                env.get("DATACAPT_HOST_CACHE_SECONDS") or default.host_cache_seconds
+            ),
             "files_dir": Path(env["DATACAPT_FILES_DIR"]) if env.get("DATACAPT_FILES_DIR") else None,
-            "max_upload_bytes": _int(env.get("DATACAPT_MAX_UPLOAD_BYTES"), 10 * 1024 * 1024),
-            "file_types": _names(env.get("DATACAPT_FILE_TYPES"))
-            or ("application/pdf", "image/png", "image/jpeg", "text/csv", "text/plain"),
-            "mail_url": env.get("MAIL_URL") or "console://",
-            "mail_from": env.get("MAIL_FROM") or "Datacapt <no-reply@localhost>",
-            "sms_url": env.get("SMS_URL") or "console://",
-            "trusted_proxies": _int(env.get("DATACAPT_TRUSTED_PROXIES"), 0),
-            "sms_from": env.get("SMS_FROM") or "Datacapt",
-            "frontend_url": env.get("DATACAPT_FRONTEND_URL") or "http://localhost:5000",
+            "max_upload_bytes": number("DATACAPT_MAX_UPLOAD_BYTES", "max_upload_bytes"),
+            "file_types": _names(env.get("DATACAPT_FILE_TYPES")) or default.file_types,
+            "mail_url": text("MAIL_URL", "mail_url"),
+            "mail_from": text("MAIL_FROM", "mail_from"),
+            "sms_url": text("SMS_URL", "sms_url"),
+            "sms_from": text("SMS_FROM", "sms_from"),
+            "trusted_proxies": number("DATACAPT_TRUSTED_PROXIES", "trusted_proxies"),
+            "frontend_url": text("DATACAPT_FRONTEND_URL", "frontend_url"),
         }
         values.update(overrides)
         return cls(**values)
