@@ -13,9 +13,9 @@ import time_machine
 from datacapt.database import db
 from datacapt.identity.models import SecurityEvent
 from datacapt.mail.models import EmailMessage
-from datacapt.mail.services import emails_to
 from datacapt.tenancy import tenant_context
 from datacapt.tenancy.services import update_tenant_settings
+from datacapt.testing.mail import emails_to
 from datacapt.testing.pytest_plugin import tenant_host
 
 
@@ -221,11 +221,7 @@ def test_changing_the_password_needs_the_current_one_and_ends_sessions(client_as
 
 def reset_token(app, tenant, email: str) -> str:
     with app.app_context(), tenant_context(tenant):
-        message = db.session.execute(
-            sa.select(EmailMessage).where(
-                EmailMessage.to_address == email, EmailMessage.template == "password_reset"
-            )
-        ).scalar_one()
+        (message,) = [m for m in emails_to(email) if m.template == "password_reset"]
         assert message.status == "sent"
     return re.search(r"token=([\w-]+)", message.body).group(1)
 

@@ -12,16 +12,12 @@ import time_machine
 from datacapt.database import db
 from datacapt.mail.models import EmailMessage
 from datacapt.tenancy import tenant_context
+from datacapt.testing.mail import emails_to
 
 
 def invitation_tokens(app, tenant, email: str) -> list[str]:
     with app.app_context(), tenant_context(tenant):
-        bodies = db.session.execute(
-            sa.select(EmailMessage.body)
-            .where(EmailMessage.to_address == email)
-            .order_by(EmailMessage.id)
-        ).scalars()
-        return [re.search(r"token=([\w-]+)", body).group(1) for body in bodies]
+        return [re.search(r"token=([\w-]+)", message.body).group(1) for message in emails_to(email)]
 
 
 @pytest.fixture

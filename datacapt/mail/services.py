@@ -7,7 +7,6 @@ from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 
 from datacapt.database import db, utcnow
@@ -68,13 +67,3 @@ def deliver_email(message_id: int) -> str:
     message.status, message.sent_at, message.error = EmailStatus.SENT, utcnow(), None
     db.session.commit()
     return message.status
-
-
-def emails_to(address: str) -> list[EmailMessage]:
-    return list(
-        db.session.execute(
-            sa.select(EmailMessage)
-            .where(EmailMessage.to_address == address)
-            .order_by(EmailMessage.id)
-        ).scalars()
-    )
