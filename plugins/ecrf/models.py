@@ -51,7 +51,16 @@ class Block(TenantModel, BaseModel, Audited):
     """A question (``kind`` question, with a code unique in the eCRF) or static content."""
 
     __tablename__ = "ecrf_blocks"
-    __table_args__ = (sa.UniqueConstraint("ecrf_id", "code"),)
+    # Checked at commit: one design save may swap two questions' codes.
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "ecrf_id",
+            "code",
+            name="ecrf_blocks_ecrf_id_code_key",
+            deferrable=True,
+            initially="DEFERRED",
+        ),
+    )
 
     ecrf_id: Mapped[int] = mapped_column(sa.ForeignKey(Ecrf.id), index=True)
     subsection_id: Mapped[int] = mapped_column(sa.ForeignKey(SubSection.id), index=True)

@@ -277,3 +277,19 @@ def test_design_changes_are_audited(app, study, tenant):
             .all()
         )
     assert {c["code"][1] for c in created} >= {"sex", "weight", "bmi", "pregnant", "ae"}
+
+
+def test_two_questions_can_swap_codes_in_one_save(study):
+    manager = study["manager"]
+    design = save(manager, study, DESIGN).json
+    blocks = design["sections"][0]["subsections"][0]["blocks"]
+    weight = next(b for b in blocks if b.get("code") == "weight")
+    height = next(b for b in blocks if b.get("code") == "height")
+    weight["code"], height["code"] = "height", "weight"
+    swapped = save(manager, study, {"sections": design["sections"]})
+    assert swapped.status_code == 200, swapped.json
+    saved = swapped.json["sections"][0]["subsections"][0]["blocks"]
+    assert {b["uuid"]: b["code"] for b in saved if b.get("code") in ("weight", "height")} == {
+        weight["uuid"]: "height",
+        height["uuid"]: "weight",
+    }
