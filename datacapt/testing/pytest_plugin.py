@@ -270,6 +270,32 @@ def make_study() -> Callable[..., TestStudy]:
 
 
 @pytest.fixture
+def join_study(client_as: Callable[..., TenantClient]) -> Callable[..., TenantClient]:
+    """``join_study(manager, headers, tenant, role, centers=None)``: a new logged-in user
+    of ``role`` whom the study's manager adds to its team (at ``centers`` only, if given)."""
+
+    def join(
+        manager: TenantClient,
+        headers: dict[str, str],
+        tenant: TenantRef,
+        role: str,
+        centers: list[str] | None = None,
+    ) -> TenantClient:
+        member = client_as(tenant, role)
+        body = {
+            "user": str(member.user.uuid),
+            "role": role,
+            "all_centers": centers is None,
+            "centers": list(centers or []),
+        }
+        added = manager.post("/api/study-users/", json=body, headers=headers)
+        assert added.status_code == 201, added.json
+        return member
+
+    return join
+
+
+@pytest.fixture
 def sms_provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmsProvider]:
     """An HTTP SMS provider on the loopback; set its ``status``/``answer``, read its
     ``requests`` (or ``messages()``); point SMS_URL at ``url`` (``url_with_secret(...)``)."""

@@ -250,14 +250,11 @@ def test_an_ended_study_s_ecrf_no_longer_changes(study):
     assert response.status_code == 409 and response.json["error"]["internal_name"] == "ECRF_LOCKED"
 
 
-def test_who_may_read_and_design(study, client_as, tenant):
+def test_who_may_read_and_design(join_study, study, client_as, tenant):
     manager, headers = study["manager"], study["headers"]
     save(manager, study, DESIGN)
     for role, can_design in (("investigator", False), ("viewer", False), ("data_manager", True)):
-        member = client_as(tenant, role)
-        manager.post(
-            "/api/study-users/", json={"user": str(member.user.uuid), "role": role}, headers=headers
-        )
+        member = join_study(manager, headers, tenant, role)
         assert member.get("/api/ecrf/", headers=headers).status_code == 200
         assert (
             member.put("/api/ecrf/", json=DESIGN, headers=headers).status_code != 403

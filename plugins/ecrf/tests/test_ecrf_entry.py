@@ -70,19 +70,14 @@ DESIGN = {
 
 
 @pytest.fixture
-def trial(enable_plugins, client_as, make_study, tenant):
+def trial(join_study, enable_plugins, client_as, make_study, tenant):
     """A study with the design, two centers, an investigator and a subject at Paris."""
     enable_plugins(tenant, "ecrf")
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO", reference="ENTRY")
     headers, centers = study.headers, study.centers
     design = manager.put("/api/ecrf/", json=DESIGN, headers=headers).json
-    investigator = client_as(tenant, "investigator")
-    manager.post(
-        "/api/study-users/",
-        json={"user": str(investigator.user.uuid), "role": "investigator"},
-        headers=headers,
-    )
+    investigator = join_study(manager, headers, tenant, "investigator")
     subject = investigator.post(
         "/api/subjects/",
         json={"center": centers["PAR"], "personal_data": {"last_name": "Secret"}},
@@ -276,24 +271,13 @@ def test_repeating_groups_are_saved_row_by_row(trial):
     assert values(saved.json)["ae"] == [{"term": "Headache", "onset": "2026-03-02"}]
 
 
-def test_center_restriction_and_permissions_hold(trial, client_as, tenant):
+def test_center_restriction_and_permissions_hold(join_study, trial, client_as, tenant):
     headers = trial["headers"]
-    lyon_only = client_as(tenant, "investigator")
-    trial["manager"].post(
-        "/api/study-users/",
-        json={
-            "user": str(lyon_only.user.uuid),
-            "role": "investigator",
-            "all_centers": False,
-            "centers": [trial["centers"]["LYO"]],
-        },
-        headers=headers,
+    lyon_only = join_study(
+        trial["manager"], headers, tenant, "investigator", [trial["centers"]["LYO"]]
     )
     assert read(lyon_only, trial).status_code == 404
-    viewer = client_as(tenant, "viewer")
-    trial["manager"].post(
-        "/api/study-users/", json={"user": str(viewer.user.uuid), "role": "viewer"}, headers=headers
-    )
+    viewer = join_study(trial["manager"], headers, tenant, "viewer")
     assert read(viewer, trial).status_code == 200
     assert save(viewer, trial, {"sex": "M"}).status_code == 403
 

@@ -30,6 +30,6 @@ def tick(app):
 
 
 @pytest.fixture
-def trial(enable_plugins, client_as, make_study, tenant, outbox) -> Trial:
+def trial(join_study, enable_plugins, client_as, make_study, tenant, outbox) -> Trial:
     enable_plugins(tenant, "epro")
-    return make_trial(client_as, make_study, tenant)
+    return make_trial(client_as, make_study, join_study, tenant)

@@ -97,21 +97,13 @@ class Trial:
         return response.json
 
 
-def make_trial(client_as, make_study, tenant, *, personal: dict | None = None) -> Trial:
+def make_trial(client_as, make_study, join_study, tenant, *, personal: dict | None = None) -> Trial:
     administrator = client_as(tenant)
     administrator.patch("/api/tenant/settings", json={"time_zone": "Europe/Paris"})
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO", reference="EPRO")
-    investigator = client_as(tenant, "investigator")
-    manager.post(
-        "/api/study-users/",
-        json={
-            "user": str(investigator.user.uuid),
-            "role": "investigator",
-            "all_centers": False,
-            "centers": [study.centers["PAR"]],
-        },
-        headers=study.headers,
+    investigator = join_study(
+        manager, study.headers, tenant, "investigator", [study.centers["PAR"]]
     )
     subject = investigator.post(
         "/api/subjects/",

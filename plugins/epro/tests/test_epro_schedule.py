@@ -157,13 +157,13 @@ def test_a_schedule_change_re_plans_included_subjects(trial):
 
 
 def test_cron_ticks_only_tenants_with_epro_enabled(
-    app, enable_plugins, client_as, make_study, tenant, other_tenant, tick, outbox
+    join_study, app, enable_plugins, client_as, make_study, tenant, other_tenant, tick, outbox
 ):
     from datacapt.plugins.services import disable_plugin
 
     for each in (tenant, other_tenant):
         enable_plugins(each, "epro")
-        make_trial(client_as, make_study, each).include(PARIS_INCLUSION)
+        make_trial(client_as, make_study, join_study, each).include(PARIS_INCLUSION)
     with app.app_context():
         disable_plugin(other_tenant.schema_name, "epro", "test")
     tick("2030-03-04T08:00:00")

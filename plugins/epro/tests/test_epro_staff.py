@@ -91,18 +91,12 @@ def test_a_form_with_problems_or_a_taken_code_is_refused(app, trial, tenant):
     assert count_questionnaires(app, tenant) == 1
 
 
-def test_who_may_do_what(trial, client_as, tenant, tick, outbox):
+def test_who_may_do_what(join_study, trial, client_as, tenant, tick, outbox):
     trial.include()
     tick("2030-03-04T08:00:00")
     occurrence = trial.occurrences()[0]["uuid"]
-    monitor = client_as(tenant, "monitor")
-    viewer = client_as(tenant, "viewer")
-    for client, role in ((monitor, "monitor"), (viewer, "viewer")):
-        trial.manager.post(
-            "/api/study-users/",
-            json={"user": str(client.user.uuid), "role": role},
-            headers=trial.headers,
-        )
+    monitor = join_study(trial.manager, trial.headers, tenant, "monitor")
+    viewer = join_study(trial.manager, trial.headers, tenant, "viewer")
     writable_diary = writable(trial.questionnaire)
     for client in (monitor, viewer, trial.investigator):
         assert client.get(QUESTIONNAIRES, headers=trial.headers).status_code == 200
@@ -130,22 +124,12 @@ def test_who_may_do_what(trial, client_as, tenant, tick, outbox):
 
 
 def test_an_investigator_sees_only_the_subjects_of_their_centers(
-    trial, client_as, tenant, tick, outbox
+    join_study, trial, client_as, tenant, tick, outbox
 ):
     trial.include()
     tick("2030-03-04T08:00:00")
     occurrence = trial.occurrences()[0]["uuid"]
-    lyon = client_as(tenant, "investigator")
-    trial.manager.post(
-        "/api/study-users/",
-        json={
-            "user": str(lyon.user.uuid),
-            "role": "investigator",
-            "all_centers": False,
-            "centers": [trial.centers["LYO"]],
-        },
-        headers=trial.headers,
-    )
+    lyon = join_study(trial.manager, trial.headers, tenant, "investigator", [trial.centers["LYO"]])
     assert lyon.get(f"/api/epro/occurrences/{occurrence}", headers=trial.headers).status_code == 404
     assert (
         lyon.get(f"/api/epro/subjects/{trial.subject}/occurrences", headers=trial.headers)
@@ -248,10 +232,12 @@ def test_a_failed_sms_shows_on_the_subject_and_the_study(trial, tick, outbox, pr
 
 
 def test_a_subject_without_a_phone_number_is_a_visible_failure(
-    enable_plugins, client_as, make_study, tenant, tick, outbox
+    join_study, enable_plugins, client_as, make_study, tenant, tick, outbox
 ):
     enable_plugins(tenant, "epro")
-    trial = make_trial(client_as, make_study, tenant, personal={"email": "only@example.org"})
+    trial = make_trial(
+        client_as, make_study, join_study, tenant, personal={"email": "only@example.org"}
+    )
     trial.include()
     tick("2030-03-04T08:00:00")
     messages = {m["channel"]: m for m in trial.occurrences()[0]["messages"]}
@@ -402,18 +388,13 @@ def test_links_point_to_the_tenant_host_when_the_frontend_url_names_it(
 
 
 def test_staff_hand_the_link_out_for_a_qr_code_at_the_site(
-    app, trial, client_as, tenant, api_client, outbox
+    join_study, app, trial, client_as, tenant, api_client, outbox
 ):
     # Included yesterday: day 0 opened yesterday morning and stays open 48 hours.
     trial.include((dt.date.today() - dt.timedelta(days=1)).isoformat())
     first, later = sorted(trial.occurrences(), key=lambda o: o["day"])
     url = f"/api/epro/occurrences/{first['uuid']}/link"
-    monitor = client_as(tenant, "monitor")
-    trial.manager.post(
-        "/api/study-users/",
-        json={"user": str(monitor.user.uuid), "role": "monitor"},
-        headers=trial.headers,
-    )
+    monitor = join_study(trial.manager, trial.headers, tenant, "monitor")
     assert monitor.post(url, headers=trial.headers).status_code == 403
     too_early = trial.investigator.post(
         f"/api/epro/occurrences/{later['uuid']}/link", headers=trial.headers

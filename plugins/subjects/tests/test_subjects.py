@@ -14,7 +14,7 @@ from datacapt.tenancy import tenant_context
 
 
 @pytest.fixture
-def study(enable_plugins, client_as, make_study, tenant):
+def study(enable_plugins, client_as, make_study, join_study, tenant):
     """A study with two centers, its manager, and an investigator who sees Paris only."""
     enable_plugins(tenant, "subjects")
     manager = client_as(tenant, "study_manager")
@@ -22,15 +22,7 @@ def study(enable_plugins, client_as, make_study, tenant):
     headers, centers = created.headers, created.centers
 
     def member(role: str, only: str | None = None):
-        client = client_as(tenant, role)
-        body = {
-            "user": str(client.user.uuid),
-            "role": role,
-            "all_centers": only is None,
-            "centers": [centers[only]] if only else [],
-        }
-        assert manager.post("/api/study-users/", json=body, headers=headers).status_code == 201
-        return client
+        return join_study(manager, headers, tenant, role, [centers[only]] if only else None)
 
     return {
         "uuid": created.uuid,
