@@ -13,6 +13,7 @@ import pluggy
 
 from datacapt import __version__
 from datacapt.database.extension import TenantModel
+from datacapt.graphs import DependencyCycle, dependency_order
 from datacapt.jobs.cron import CronEntry
 from datacapt.migrating.lineages import Lineage
 from datacapt.permissions import PermissionsRegistry
@@ -86,24 +87,10 @@ def _dependency_order(manifests: dict[str, PluginManifest]) -> list[str]:
             raise PluginError(
                 f"plugin {manifest.name!r} requires {', '.join(missing)}, which is not loaded"
             )
-    ordered: list[str] = []
-    state: dict[str, str] = {}
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == "done":
-            return
-        if state.get(name) == "visiting":
-            cycle = [*path[path.index(name) :], name]
-            raise PluginError(f"plugin dependency cycle: {' -> '.join(cycle)}")
-        state[name] = "visiting"
-        for requirement in manifests[name].requires:
-            visit(requirement, [*path, name])
-        state[name] = "done"
-        ordered.append(name)
-
-    for name in sorted(manifests):
-        visit(name, [])
-    return ordered
+    try:
+        return dependency_order({name: m.requires for name, m in manifests.items()})
+    except DependencyCycle as exc:
+        raise PluginError(f"plugin dependency cycle: {exc}") from None
 
 
 def _collect(
