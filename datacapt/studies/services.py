@@ -34,9 +34,13 @@ def _not_found(message: Message) -> DatacaptException:
     return DatacaptException(ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, message)
 
 
-def _conflict(field: str, message: Message) -> DatacaptException:
+def _conflict(field: str, message: Message, **details: Any) -> DatacaptException:
     return DatacaptException(
-        ErrorCode.CONFLICT, InternalCodes.CONFLICT, message, fields={field: [message]}
+        ErrorCode.CONFLICT,
+        InternalCodes.CONFLICT,
+        message,
+        fields={field: [message]},
+        details=details or None,
     )
 
 
@@ -65,10 +69,18 @@ def visible_studies(
 
 def create_study(principal: Principal, reference: str, name: str, description: str) -> Study:
     """A draft study; a user who creates it joins it as study manager, seeing all centers."""
-    if db.session.execute(
-        sa.select(Study).where(Study.reference == reference).execution_options(include_deleted=True)
-    ).scalar_one_or_none():
-        raise _conflict("reference", Message("A study with this reference exists."))
+    # Deleted studies keep their reference: it names them in the audit trail.
+    taken = db.session.execute(
+        sa.select(Study.reference)
+        .where(sa.func.lower(Study.reference) == reference.lower())
+        .execution_options(include_deleted=True)
+    ).scalar_one_or_none()
+    if taken is not None:
+        raise _conflict(
+            "reference",
+            Message("A study with this reference exists: {existing}.", existing=taken),
+            existing=taken,
+        )
     study = Study(reference=reference, name=name, description=description, status=StudyStatus.DRAFT)
     db.session.add(study)
     db.session.flush()
@@ -128,11 +140,22 @@ def get_center(center_uuid) -> StudyCenter:
     return center
 
 
+def _refuse_taken_center_code(code: str, center: StudyCenter | None = None) -> None:
+    """Codes are unique whatever their case: ``walk-001`` is ``WALK-001``."""
+    statement = sa.select(StudyCenter.code).where(sa.func.lower(StudyCenter.code) == code.lower())
+    if center is not None:
+        statement = statement.where(StudyCenter.id != center.id)
+    taken = db.session.execute(statement).scalar_one_or_none()
+    if taken is not None:
+        raise _conflict(
+            "code",
+            Message("A center with this code exists: {existing}.", existing=taken),
+            existing=taken,
+        )
+
+
 def create_center(code: str, name: str, country: str) -> StudyCenter:
-    if db.session.execute(
-        sa.select(StudyCenter).where(StudyCenter.code == code)
-    ).scalar_one_or_none():
-        raise _conflict("code", Message("A center with this code exists."))
+    _refuse_taken_center_code(code)
     center = StudyCenter(code=code, name=name, country=country.upper())
     db.session.add(center)
     db.session.commit()
@@ -141,10 +164,7 @@ def create_center(code: str, name: str, country: str) -> StudyCenter:
 
 def update_center(center: StudyCenter, changes: Mapping[str, Any]) -> StudyCenter:
     if "code" in changes and changes["code"] != center.code:
-        if db.session.execute(
-            sa.select(StudyCenter).where(StudyCenter.code == changes["code"])
-        ).scalar_one_or_none():
-            raise _conflict("code", Message("A center with this code exists."))
+        _refuse_taken_center_code(changes["code"], center)
         center.code = changes["code"]
     for name in ("name", "country"):
         if name in changes:
