@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, db
+from datacapt.i18n import Message
 from datacapt.studies.models import Study
 from plugins.subjects.models import SubjectInStudy
 
@@ -88,6 +89,7 @@ class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, Audited):
         study = db.session.get(Study, self.study_id)
         return str(study.uuid) if study is not None else None
 
+    status_subject = Message("The questionnaire occurrence")
     allowed_status_transitions = {
         OccurrenceStatus.SCHEDULED: {
             OccurrenceStatus.SENT,

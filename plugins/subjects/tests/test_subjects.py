@@ -177,3 +177,23 @@ def test_a_subject_is_written_to_in_the_tenant_language_unless_told(study, clien
         assert manager.get(url, headers=headers).json["language"] == language
     refused = add(manager, study, "PAR", language="de")
     assert refused.status_code == 422 and "personal_data" in refused.json["error"]["fields"]
+
+
+def test_an_illegal_status_change_is_named_and_translated(study):
+    manager, headers = study["manager"], study["headers"]
+    subject = add(manager, study, "PAR").json
+    url = f"/api/subjects/{subject['uuid']}"
+    manager.patch(url, json={"status": "included", "inclusion_date": "2026-11-02"}, headers=headers)
+    back = {"status": "screening"}
+    english = manager.patch(url, json=back, headers=headers).json["error"]
+    assert english["internal_name"] == "ILLEGAL_STATUS_TRANSITION"
+    assert english["message"] == "The subject cannot go from status “included” to “screening”."
+    assert english["details"] == {
+        "from": "included",
+        "to": "screening",
+        "allowed": ["completed", "withdrawn"],
+    }
+    french = manager.patch(url, json=back, headers={**headers, "Language": "fr"}).json["error"]
+    assert french["message"] == (
+        "Le sujet ne peut pas passer du statut « included » au statut « screening »."
+    )
