@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
-from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question
+from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question, save_design
 
 DESIGN = {
     "sections": [
@@ -76,7 +76,7 @@ def trial(join_study, enable_plugins, client_as, make_study, tenant):
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO", reference="ENTRY")
     headers, centers = study.headers, study.centers
-    design = manager.put("/api/ecrf/", json=DESIGN, headers=headers).json
+    design = save_design(manager, headers, DESIGN).json
     investigator = join_study(manager, headers, tenant, "investigator")
     subject = investigator.post(
         "/api/subjects/",
@@ -342,7 +342,7 @@ def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
         question("ecg", "file"),
         question("scans", "repeating_group", columns=[{"code": "scan", "type": "file"}]),
     ]
-    assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
+    assert save_design(manager, headers, design).status_code == 200
     unknown = "0b1d2c3e-0000-4000-8000-000000000000"
     missing = save(investigator, trial, {"ecg": unknown, "scans": [{"scan": unknown}]}, section=1)
     assert missing.status_code == 422
@@ -367,7 +367,7 @@ def test_a_new_design_is_used_at_once_and_recounts_kept_progress(trial):
     design["sections"][0]["subsections"][0]["blocks"].append(
         question("waist", "decimal", required=True)
     )
-    assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
+    assert save_design(manager, headers, design).status_code == 200
     view = read(investigator, trial)
     assert "waist" in values(view.json) and view.json["progress"]["required"] == 4
     # The design save's job recounted the kept counters: 3 of 4 now, before any new save.
