@@ -38,6 +38,10 @@ class Questionnaire(TenantModel, BaseModel, Audited):
     schedule: Mapped[dict[str, Any]] = mapped_column(JSONB)
     reminders: Mapped[dict[str, Any]] = mapped_column(JSONB)
     active: Mapped[bool] = mapped_column(default=True)
+    # When it was last made active: days that closed before are not planned.
+    activated_at: Mapped[dt.datetime | None]
+    # Every save bumps it: the ETag a save must name in If-Match.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class OccurrenceStatus(enum.StrEnum):
