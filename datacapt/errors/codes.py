@@ -108,6 +108,7 @@ class InternalCodes(enum.IntEnum):
     ECRF_CHANGE_REFUSED = 7001
     ECRF_LOCKED = 7002
     FILE_REFUSED = 7003
+    SUBJECT_PARTICIPATION_ENDED = 7020
 
     # 8xxx: subjects' own data (ePRO)
     EPRO_QUESTIONNAIRE_INVALID = 8000

@@ -78,6 +78,9 @@ class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
             SubjectStatus.WITHDRAWN,
         },
         SubjectStatus.INCLUDED: {SubjectStatus.COMPLETED, SubjectStatus.WITHDRAWN},
+        # Only by reopen() (with a reason): back to where the participation was.
+        SubjectStatus.EXCLUDED: {SubjectStatus.SCREENING, SubjectStatus.INCLUDED},
+        SubjectStatus.WITHDRAWN: {SubjectStatus.SCREENING, SubjectStatus.INCLUDED},
     }
 
 
