@@ -15,6 +15,7 @@ from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.identity.services import get_role, get_user
 from datacapt.permissions.defaults import STUDY_MANAGER
+from datacapt.plugins.services import enabled_plugins, plugin_set
 from datacapt.studies.context import (
     restrict_to_visible_centers,
     study_center_ids,
@@ -28,6 +29,7 @@ from datacapt.studies.models import (
     StudyUser,
     study_user_centers,
 )
+from datacapt.tenancy.context import current_tenant
 
 
 def _not_found(message: Message) -> DatacaptException:
@@ -194,11 +196,36 @@ def add_study_center(study: Study, center_uuid) -> StudyCenter:
     return center
 
 
-def remove_study_center(study: Study, center_uuid) -> None:
-    """Take a center out of the study, and out of every study user's restriction."""
+def _modules_using(study: Study, center: StudyCenter) -> list[str]:
+    """The enabled plugins that keep records of the study at the center."""
+    plugins = plugin_set()
+    enabled = enabled_plugins(current_tenant().id)
+    return [
+        name
+        for name in plugins.plugins
+        if name in enabled
+        and plugins.call(name, "datacapt_center_in_use", study=study, center=center)
+    ]
+
+
+def remove_study_center(study: Study, center_uuid: Any) -> None:
+    """Take a center out of the study, and out of every study user's restriction; refused
+    while a module keeps records of the study there (its subjects would lose their
+    center, and members their access to them)."""
     center = get_center(center_uuid)
     if center.id not in study_center_ids(study):
         raise _not_found(Message("No such center."))
+    used_by = _modules_using(study, center)
+    if used_by:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.CENTER_IN_USE,
+            Message(
+                "The center {code} has records in this study: it stays in the study.",
+                code=center.code,
+            ),
+            details={"used_by": used_by},
+        )
     member_ids = sa.select(StudyUser.id).where(StudyUser.study_id == study.id)
     db.session.execute(
         sa.delete(study_user_centers).where(

@@ -105,6 +105,17 @@ def _center_for_new_subject(study: Study, center_uuid: Any) -> StudyCenter:
     return center
 
 
+def has_subjects_at(study: Study, center: StudyCenter) -> bool:
+    """Whether the study has subjects at the center, whatever their status."""
+    return db.session.execute(
+        sa.select(
+            sa.exists().where(
+                SubjectInStudy.study_id == study.id, SubjectInStudy.center_id == center.id
+            )
+        )
+    ).scalar_one()
+
+
 def list_subjects(
     study: Study, status: str | None = None, center: Any = None, search: str | None = None
 ) -> sa.Select:
