@@ -3,6 +3,8 @@ free while the study is a draft, versioned and protective of data once it is liv
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -354,3 +356,31 @@ def test_the_api_description_declares_the_design_headers(client):
     assert "ETag" in spec["put"]["responses"]["200"]["headers"]
     parameters = {(p["in"], p["name"]): p for p in spec["put"]["parameters"]}
     assert parameters[("header", "If-Match")]["required"] is True
+
+
+def test_concurrent_saves_of_one_read_leave_one_winner(app, study):
+    manager, headers = study["manager"], study["headers"]
+    etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
+    statuses: list[int] = []
+
+    def save_mine(title: str) -> None:
+        document = {"sections": [{"title": {"en": title}, "subsections": []}]}
+        response = app.test_client().put(
+            "/api/ecrf/",
+            json=document,
+            headers={
+                **headers,
+                "If-Match": etag,
+                "Authorization": f"Bearer {manager.token}",
+                "Host": manager.host,
+            },
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=save_mine, args=(f"V{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 412, 412, 412]
+    assert len(manager.get("/api/ecrf/", headers=headers).json["sections"]) == 1
