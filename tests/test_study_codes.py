@@ -7,6 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from datacapt.database import db
+from datacapt.migrating import tenant_lineages
+from datacapt.migrating.runner import migrate_schema
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy import tenant_context
 
@@ -63,3 +65,29 @@ def test_the_database_refuses_a_value_differing_only_by_case(app, tenant, model,
         with pytest.raises(sa.exc.IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_the_migration_names_codes_that_already_clash_and_changes_nothing(app, db_engine, tenant):
+    schema = tenant.schema_name
+    with db_engine.begin() as connection:
+        connection.execute(sa.text(f'DROP INDEX "{schema}".study_centers_code_lower_key'))
+        connection.execute(sa.text(f'DROP INDEX "{schema}".studies_reference_lower_key'))
+        connection.execute(
+            sa.text(
+                f'INSERT INTO "{schema}".study_centers (uuid, created_at, modified_at, code,'
+                " name, country) VALUES (gen_random_uuid(), now(), now(), 'WALK-001', 'a',"
+                " 'FR'), (gen_random_uuid(), now(), now(), 'walk-001', 'b', 'FR')"
+            )
+        )
+        connection.execute(
+            sa.text(f"UPDATE \"{schema}\".alembic_version SET version_num = '0005_tenant'")
+        )
+    with app.app_context():
+        outcome = migrate_schema(db_engine, schema, tenant_lineages())
+    assert outcome.status == "failed"
+    assert "study_centers.code differs only by case in: WALK-001, walk-001." in outcome.error
+    with db_engine.connect() as connection:
+        version = connection.execute(
+            sa.text(f'SELECT version_num FROM "{schema}".alembic_version')
+        ).scalar_one()
+    assert version == "0005_tenant"
