@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
 
 
 def utcnow() -> dt.datetime:
@@ -86,10 +87,12 @@ def _hide_soft_deleted(state: orm.ORMExecuteState) -> None:
 class StatusTransitionMixin:
     """A ``status`` that may only move along ``allowed_status_transitions``.
 
-    Subclasses declare the column and the map {from_status: {to_status, ...}}.
+    Subclasses declare the column, the map {from_status: {to_status, ...}} and
+    ``status_subject``, how a refusal names the thing (``Message("The subject")``).
     """
 
     allowed_status_transitions: ClassVar[Mapping[str, Collection[str]]] = {}
+    status_subject: ClassVar[Message] = Message("This record")
     status: Mapped[str]
 
     def transition_to(self, new_status: str) -> None:
@@ -103,7 +106,12 @@ class StatusTransitionMixin:
         raise DatacaptException(
             ErrorCode.CONFLICT,
             InternalCodes.ILLEGAL_STATUS_TRANSITION,
-            f"{cls.__name__} cannot go from status {old!r} to {new!r}",
+            Message(
+                "{thing} cannot go from status “{old}” to “{new}”.",
+                thing=cls.status_subject,
+                old=old,
+                new=new,
+            ),
             details={
                 "from": old,
                 "to": new,

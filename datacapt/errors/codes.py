@@ -98,6 +98,7 @@ class InternalCodes(enum.IntEnum):
     CENTER_NOT_IN_STUDY = 5014
     STUDY_NOT_DELETABLE = 5015
     WRONG_PASSWORD = 5016
+    CENTER_IN_USE = 5030
 
     # 6xxx: audit and jobs
     REASON_FOR_CHANGE_REQUIRED = 6000
@@ -108,6 +109,7 @@ class InternalCodes(enum.IntEnum):
     ECRF_CHANGE_REFUSED = 7001
     ECRF_LOCKED = 7002
     FILE_REFUSED = 7003
+    SUBJECT_PARTICIPATION_ENDED = 7020
 
     # 8xxx: subjects' own data (ePRO)
     EPRO_QUESTIONNAIRE_INVALID = 8000

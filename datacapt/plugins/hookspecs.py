@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from datacapt.jobs.cron import CronEntry
     from datacapt.plugins.manifest import PluginManifest
-    from datacapt.studies.models import Study
+    from datacapt.studies.models import Study, StudyCenter
     from datacapt.tenancy.context import TenantRef
 
 PROJECT = "datacapt"
@@ -105,3 +105,9 @@ def datacapt_audit_event(tenant: TenantRef, record: dict[str, Any]) -> None:
 def datacapt_demo_data(study: Study) -> None:
     """Add the plugin's example data to the demo study (``flask demo seed``, inside the
     demo tenant, on every run: add only what is missing)."""
+
+
+@hookspec
+def datacapt_center_in_use(study: Study, center: StudyCenter) -> bool:
+    """Whether the plugin keeps records of ``study`` at ``center`` (subjects, visits, ...):
+    while any plugin enabled in the tenant says so, the center stays in the study."""

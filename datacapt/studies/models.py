@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, SoftDeleteMixin, StatusTransitionMixin, TenantModel
+from datacapt.i18n import Message
 from datacapt.identity.models import User
 from datacapt.permissions.models import Role
 
@@ -28,6 +29,7 @@ class Study(TenantModel, BaseModel, SoftDeleteMixin, StatusTransitionMixin, Audi
     description: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(20), default=StudyStatus.DRAFT)
 
+    status_subject = Message("The study")
     allowed_status_transitions = {
         StudyStatus.DRAFT: {StudyStatus.LIVE},
         StudyStatus.LIVE: {StudyStatus.ENDED},
@@ -46,6 +48,11 @@ class StudyCenter(TenantModel, BaseModel, Audited):
     code: Mapped[str] = mapped_column(sa.String(30), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     country: Mapped[str] = mapped_column(sa.String(2))
+
+
+# Unique whatever the case (migration 0006): a lookup compares lower-cased values.
+sa.Index("studies_reference_lower_key", sa.func.lower(Study.reference), unique=True)
+sa.Index("study_centers_code_lower_key", sa.func.lower(StudyCenter.code), unique=True)
 
 
 class StudyCenterAssociation(TenantModel, Audited):

@@ -148,7 +148,8 @@ class StudyCenterDetail(PermissionsRegistryMixin, MethodView):
 
     @study_centers_blp.response(204)
     def delete(self, center_uuid):
-        """Take a center out of the study (and out of every member's center list)."""
+        """Take a center out of the study (and out of every member's center list);
+        refused (409 CENTER_IN_USE) while a module keeps records of the study there."""
         services.remove_study_center(current_study(), center_uuid)
 
 

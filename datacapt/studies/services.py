@@ -15,6 +15,7 @@ from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.identity.services import get_role, get_user
 from datacapt.permissions.defaults import STUDY_MANAGER
+from datacapt.plugins.services import enabled_plugins, plugin_set
 from datacapt.studies.context import (
     restrict_to_visible_centers,
     study_center_ids,
@@ -28,15 +29,20 @@ from datacapt.studies.models import (
     StudyUser,
     study_user_centers,
 )
+from datacapt.tenancy.context import current_tenant
 
 
 def _not_found(message: Message) -> DatacaptException:
     return DatacaptException(ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, message)
 
 
-def _conflict(field: str, message: Message) -> DatacaptException:
+def _conflict(field: str, message: Message, **details: Any) -> DatacaptException:
     return DatacaptException(
-        ErrorCode.CONFLICT, InternalCodes.CONFLICT, message, fields={field: [message]}
+        ErrorCode.CONFLICT,
+        InternalCodes.CONFLICT,
+        message,
+        fields={field: [message]},
+        details=details or None,
     )
 
 
@@ -65,10 +71,18 @@ def visible_studies(
 
 def create_study(principal: Principal, reference: str, name: str, description: str) -> Study:
     """A draft study; a user who creates it joins it as study manager, seeing all centers."""
-    if db.session.execute(
-        sa.select(Study).where(Study.reference == reference).execution_options(include_deleted=True)
-    ).scalar_one_or_none():
-        raise _conflict("reference", Message("A study with this reference exists."))
+    # Deleted studies keep their reference: it names them in the audit trail.
+    taken = db.session.execute(
+        sa.select(Study.reference)
+        .where(sa.func.lower(Study.reference) == reference.lower())
+        .execution_options(include_deleted=True)
+    ).scalar_one_or_none()
+    if taken is not None:
+        raise _conflict(
+            "reference",
+            Message("A study with this reference exists: {existing}.", existing=taken),
+            existing=taken,
+        )
     study = Study(reference=reference, name=name, description=description, status=StudyStatus.DRAFT)
     db.session.add(study)
     db.session.flush()
@@ -128,11 +142,22 @@ def get_center(center_uuid) -> StudyCenter:
     return center
 
 
+def _refuse_taken_center_code(code: str, center: StudyCenter | None = None) -> None:
+    """Codes are unique whatever their case: ``walk-001`` is ``WALK-001``."""
+    statement = sa.select(StudyCenter.code).where(sa.func.lower(StudyCenter.code) == code.lower())
+    if center is not None:
+        statement = statement.where(StudyCenter.id != center.id)
+    taken = db.session.execute(statement).scalar_one_or_none()
+    if taken is not None:
+        raise _conflict(
+            "code",
+            Message("A center with this code exists: {existing}.", existing=taken),
+            existing=taken,
+        )
+
+
 def create_center(code: str, name: str, country: str) -> StudyCenter:
-    if db.session.execute(
-        sa.select(StudyCenter).where(StudyCenter.code == code)
-    ).scalar_one_or_none():
-        raise _conflict("code", Message("A center with this code exists."))
+    _refuse_taken_center_code(code)
     center = StudyCenter(code=code, name=name, country=country.upper())
     db.session.add(center)
     db.session.commit()
@@ -141,10 +166,7 @@ def create_center(code: str, name: str, country: str) -> StudyCenter:
 
 def update_center(center: StudyCenter, changes: Mapping[str, Any]) -> StudyCenter:
     if "code" in changes and changes["code"] != center.code:
-        if db.session.execute(
-            sa.select(StudyCenter).where(StudyCenter.code == changes["code"])
-        ).scalar_one_or_none():
-            raise _conflict("code", Message("A center with this code exists."))
+        _refuse_taken_center_code(changes["code"], center)
         center.code = changes["code"]
     for name in ("name", "country"):
         if name in changes:
@@ -174,11 +196,36 @@ def add_study_center(study: Study, center_uuid) -> StudyCenter:
     return center
 
 
-def remove_study_center(study: Study, center_uuid) -> None:
-    """Take a center out of the study, and out of every study user's restriction."""
+def _modules_using(study: Study, center: StudyCenter) -> list[str]:
+    """The enabled plugins that keep records of the study at the center."""
+    plugins = plugin_set()
+    enabled = enabled_plugins(current_tenant().id)
+    return [
+        name
+        for name in plugins.plugins
+        if name in enabled
+        and plugins.call(name, "datacapt_center_in_use", study=study, center=center)
+    ]
+
+
+def remove_study_center(study: Study, center_uuid: Any) -> None:
+    """Take a center out of the study, and out of every study user's restriction; refused
+    while a module keeps records of the study there (its subjects would lose their
+    center, and members their access to them)."""
     center = get_center(center_uuid)
     if center.id not in study_center_ids(study):
         raise _not_found(Message("No such center."))
+    used_by = _modules_using(study, center)
+    if used_by:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.CENTER_IN_USE,
+            Message(
+                "The center {code} has records in this study: it stays in the study.",
+                code=center.code,
+            ),
+            details={"used_by": used_by},
+        )
     member_ids = sa.select(StudyUser.id).where(StudyUser.study_id == study.id)
     db.session.execute(
         sa.delete(study_user_centers).where(

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
+from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.files.services import exists as file_exists
@@ -29,7 +30,8 @@ from datacapt.i18n import Message
 from datacapt.studies.models import Study
 from plugins.ecrf.models import Answer, DataQuery, QueryStatus, Section, SectionState
 from plugins.ecrf.services import design, ecrf_of
-from plugins.subjects.models import SubjectInStudy
+from plugins.subjects.models import SubjectInStudy, SubjectStatus
+from plugins.subjects.services import refuse_if_ended
 
 
 def etag(version: int) -> str:
@@ -249,7 +251,12 @@ def save_section(
     given: Mapping[str, Any],
     if_match: str | None,
 ) -> dict[str, Any]:
-    """Save some answers of a section (partial saves allowed); 412 when the read is stale."""
+    """Save some answers of a section (partial saves allowed); 412 when the read is stale.
+    Refused for an excluded or withdrawn subject (until reopened); after completion every
+    save is a correction and needs a reason."""
+    refuse_if_ended(participation)
+    if participation.status == SubjectStatus.COMPLETED and current_reason() is None:
+        raise reason_required({Answer.__tablename__})
     form = compiled_form(study)
     section = form.section(section_uuid)
     cleaned = _cleaned(form, section_uuid, given)

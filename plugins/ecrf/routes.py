@@ -7,6 +7,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from datacapt.api.documents import ETAG_HEADER, IF_MATCH_PARAMETER
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.ecrf import entry, permissions, progress, services
@@ -27,17 +28,22 @@ blp = Blueprint(
 class EcrfDesign(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.EDIT}
 
-    @blp.response(200, EcrfReadSchema)
+    @blp.response(200, EcrfReadSchema, headers=ETAG_HEADER)
     def get(self):
-        """Sections (visits) -> subsections -> blocks, in order, with the design version."""
-        return services.design(current_study())
+        """Sections (visits) -> subsections -> blocks, in order, with the design version
+        (the ETag header is the revision to send back in If-Match)."""
+        design = services.design(current_study())
+        return design, 200, {"ETag": design["etag"]}
 
     @blp.arguments(EcrfWriteSchema)
-    @blp.response(200, EcrfReadSchema)
+    @blp.doc(parameters=[IF_MATCH_PARAMETER])
+    @blp.response(200, EcrfReadSchema, headers=ETAG_HEADER)
     def put(self, data):
-        """Save the whole design: create, change, reorder and remove elements at once
-        (elements keep their identity by uuid). See docs/forms.md for questions and rules."""
-        return services.save_design(current_study(), data)
+        """Save the whole design, based on the revision read (If-Match): create, change,
+        reorder and remove elements at once (elements keep their identity by uuid). See
+        docs/forms.md for questions and rules."""
+        design = services.save_design(current_study(), data)
+        return design, 200, {"ETag": design["etag"]}
 
 
 @blp.route("/subjects/")

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from datacapt.api.documents import document_etag, lock_document, require_current
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.design import engine_questions
@@ -45,6 +46,11 @@ def ecrf_of(study: Study) -> Ecrf:
     return ecrf if ecrf is not None else Ecrf(study_id=study.id, version=1, revision=1)
 
 
+def design_etag(study: Study, revision: int) -> str:
+    """The ETag of the study's design at ``revision`` (If-Match of a design save)."""
+    return document_etag("ecrf", study.uuid, revision)
+
+
 def _ordered(model, column, parent_ids) -> dict[int, list]:
     children: dict[int, list] = {}
     rows = db.session.execute(
@@ -56,7 +62,8 @@ def _ordered(model, column, parent_ids) -> dict[int, list]:
 
 
 def design(study: Study) -> dict[str, Any]:
-    """The whole design, in order, as the write schema takes it back."""
+    """The whole design, in order, as the write schema takes it back; ``etag`` is its
+    version for If-Match."""
     ecrf = ecrf_of(study)
     sections = (
         db.session.execute(
@@ -71,6 +78,7 @@ def design(study: Study) -> dict[str, Any]:
     )
     fields = {"question": QUESTION_FIELDS, "static": STATIC_FIELDS}
     return {
+        "etag": design_etag(study, ecrf.revision),
         "version": ecrf.version,
         "study_status": study.status,
         "sections": [
@@ -117,7 +125,10 @@ def _answered_codes(ecrf: Ecrf, study: Study) -> set[str]:
 
 
 def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
-    """Replace the design with ``document`` (elements keep their identity by uuid)."""
+    """Replace the design with ``document`` (elements keep their identity by uuid), if it
+    is still the one the caller read (If-Match)."""
+    lock_document("ecrf", study.uuid)
+    require_current(design_etag(study, ecrf_of(study).revision))
     if study.status in (StudyStatus.ENDED, StudyStatus.ARCHIVED):
         raise _refuse(
             InternalCodes.ECRF_LOCKED,

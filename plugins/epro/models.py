@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, db
+from datacapt.i18n import Message
 from datacapt.studies.models import Study
 from plugins.subjects.models import SubjectInStudy
 
@@ -37,6 +38,10 @@ class Questionnaire(TenantModel, BaseModel, Audited):
     schedule: Mapped[dict[str, Any]] = mapped_column(JSONB)
     reminders: Mapped[dict[str, Any]] = mapped_column(JSONB)
     active: Mapped[bool] = mapped_column(default=True)
+    # When it was last made active: days that closed before are not planned.
+    activated_at: Mapped[dt.datetime | None]
+    # Every save bumps it: the ETag a save must name in If-Match.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class OccurrenceStatus(enum.StrEnum):
@@ -88,6 +93,7 @@ class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, Audited):
         study = db.session.get(Study, self.study_id)
         return str(study.uuid) if study is not None else None
 
+    status_subject = Message("The questionnaire occurrence")
     allowed_status_transitions = {
         OccurrenceStatus.SCHEDULED: {
             OccurrenceStatus.SENT,

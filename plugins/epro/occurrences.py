@@ -63,7 +63,8 @@ def _plan_pair(
 ) -> None:
     """Bring one subject's occurrences of one questionnaire in line with the schedule:
     those not sent yet move or are cancelled, missing ones are added; any other is kept
-    as it is (what was sent or answered is part of the record)."""
+    as it is (what was sent or answered is part of the record). A day that closed before
+    the questionnaire was activated is not planned: nobody could have answered it."""
     ended = _why_none(questionnaire, participation)
     wanted = (
         {}
@@ -73,6 +74,7 @@ def _plan_pair(
             for planned in planned_occurrences(
                 questionnaire.schedule, participation.inclusion_date, zone
             )
+            if questionnaire.activated_at is None or planned.closes_at > questionnaire.activated_at
         }
     )
     have = {occurrence.day: occurrence for occurrence in existing}

@@ -8,10 +8,12 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from datacapt.api.documents import ETAG_HEADER, IF_MATCH_PARAMETER
 from datacapt.api.pagination import paginate
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.epro import answers, compliance, delivery, occurrences, permissions, public, services
+from plugins.epro.models import Questionnaire
 from plugins.epro.schemas import (
     AnswersWriteSchema,
     CancelSchema,
@@ -41,6 +43,12 @@ public_blp = Blueprint(
 )
 
 
+def _with_etag(
+    questionnaire: Questionnaire, status: int = 200
+) -> tuple[Questionnaire, int, dict[str, str]]:
+    return questionnaire, status, {"ETag": services.questionnaire_etag(questionnaire)}
+
+
 @blp.route("/questionnaires/")
 class Questionnaires(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.EDIT}
@@ -50,29 +58,34 @@ class Questionnaires(PermissionsRegistryMixin, MethodView):
         return services.list_questionnaires(current_study())
 
     @blp.arguments(QuestionnaireWriteSchema)
-    @blp.response(201, QuestionnaireReadSchema)
+    @blp.response(201, QuestionnaireReadSchema, headers=ETAG_HEADER)
     def post(self, data):
         """A questionnaire (a form of the engine, see docs/forms.md) with its channels,
-        schedule and reminders; included subjects get their occurrences at once."""
-        return services.create_questionnaire(current_study(), data)
+        schedule and reminders; included subjects get their occurrences at once (from
+        the first day that had not closed yet)."""
+        return _with_etag(services.create_questionnaire(current_study(), data), 201)
 
 
 @blp.route("/questionnaires/<uuid:questionnaire_uuid>")
 class QuestionnaireDetail(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.EDIT}
 
-    @blp.response(200, QuestionnaireReadSchema)
+    @blp.response(200, QuestionnaireReadSchema, headers=ETAG_HEADER)
     def get(self, questionnaire_uuid):
-        return services.get_questionnaire(current_study(), questionnaire_uuid)
+        """The questionnaire (the ETag header is the version to send back in If-Match)."""
+        return _with_etag(services.get_questionnaire(current_study(), questionnaire_uuid))
 
     @blp.arguments(QuestionnaireWriteSchema)
-    @blp.response(200, QuestionnaireReadSchema)
+    @blp.doc(parameters=[IF_MATCH_PARAMETER])
+    @blp.response(200, QuestionnaireReadSchema, headers=ETAG_HEADER)
     def put(self, data, questionnaire_uuid):
-        """Replace it whole; occurrences not sent yet follow the new schedule, and
-        `active: false` cancels the open ones."""
+        """Replace it whole, based on the version read (If-Match); occurrences not sent yet
+        follow the new schedule, and `active: false` cancels the open ones."""
         study = current_study()
-        return services.update_questionnaire(
-            study, services.get_questionnaire(study, questionnaire_uuid), data
+        return _with_etag(
+            services.update_questionnaire(
+                study, services.get_questionnaire(study, questionnaire_uuid), data
+            )
         )
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.database import db
+from datacapt.api.documents import document_etag, require_current
+from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.design import block_questions
 from datacapt.forms.state import design_problems
@@ -41,6 +42,11 @@ def get_questionnaire(study: Study, questionnaire_uuid: Any) -> Questionnaire:
     return found
 
 
+def questionnaire_etag(questionnaire: Questionnaire) -> str:
+    """Its version for If-Match: every save makes a new one."""
+    return document_etag("questionnaire", questionnaire.uuid, questionnaire.revision)
+
+
 def _check(study: Study, data: Mapping[str, Any], current: Questionnaire | None) -> None:
     problems = design_problems(block_questions(data["blocks"]))
     if problems:
@@ -69,7 +75,9 @@ def _check(study: Study, data: Mapping[str, Any], current: Questionnaire | None)
 def create_questionnaire(study: Study, data: Mapping[str, Any]) -> Questionnaire:
     """A new questionnaire; included subjects get their occurrences of it at once."""
     _check(study, data, None)
-    questionnaire = Questionnaire(study_id=study.id, **data)
+    questionnaire = Questionnaire(
+        study_id=study.id, activated_at=utcnow() if data["active"] else None, **data
+    )
     db.session.add(questionnaire)
     db.session.flush()
     occurrences.plan_questionnaire(questionnaire)
@@ -104,12 +112,19 @@ def _refuse_losing_answers(questionnaire: Questionnaire, blocks: list[dict[str, 
 def update_questionnaire(
     study: Study, questionnaire: Questionnaire, data: Mapping[str, Any]
 ) -> Questionnaire:
-    """Change it whole; occurrences not sent yet follow the new schedule (an inactive
-    questionnaire's open occurrences are cancelled)."""
+    """Change it whole, if it is still the version the caller read (If-Match);
+    occurrences not sent yet follow the new schedule (an inactive questionnaire's open
+    occurrences are cancelled)."""
+    # Locked and read afresh: saves of one questionnaire queue up behind each other.
+    db.session.refresh(questionnaire, with_for_update=True)
+    require_current(questionnaire_etag(questionnaire))
     _check(study, data, questionnaire)
     _refuse_losing_answers(questionnaire, data["blocks"])
+    if data["active"] and not questionnaire.active:
+        questionnaire.activated_at = utcnow()
     for name, value in data.items():
         setattr(questionnaire, name, value)
+    questionnaire.revision += 1
     db.session.flush()
     occurrences.plan_questionnaire(questionnaire)
     db.session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel
+from datacapt.i18n import Message
 from datacapt.studies.models import Study, StudyCenter
 
 
@@ -69,6 +70,7 @@ class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
     inclusion_date: Mapped[dt.date | None]
     end_reason: Mapped[str | None] = mapped_column(sa.Text)
 
+    status_subject = Message("The subject")
     allowed_status_transitions = {
         SubjectStatus.SCREENING: {
             SubjectStatus.INCLUDED,
@@ -76,6 +78,9 @@ class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
             SubjectStatus.WITHDRAWN,
         },
         SubjectStatus.INCLUDED: {SubjectStatus.COMPLETED, SubjectStatus.WITHDRAWN},
+        # Only by reopen() (with a reason): back to where the participation was.
+        SubjectStatus.EXCLUDED: {SubjectStatus.SCREENING, SubjectStatus.INCLUDED},
+        SubjectStatus.WITHDRAWN: {SubjectStatus.SCREENING, SubjectStatus.INCLUDED},
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
-from plugins.subjects import __version__, demo, permissions, routes
+from plugins.subjects import __version__, demo, permissions, routes, services
 from plugins.subjects.models import (
     StudySubjectSettings,
     Subject,
@@ -54,3 +54,8 @@ def datacapt_default_role_permissions():
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_subjects(study)
+
+
+@hookimpl
+def datacapt_center_in_use(study, center) -> bool:
+    return services.has_subjects_at(study, center)

@@ -52,8 +52,19 @@ class SubjectDetail(PermissionsRegistryMixin, MethodView):
     @blp.response(200, SubjectReadSchema)
     def patch(self, data, subject_uuid):
         """Status: screening -> included (with its date) -> completed; or excluded or
-        withdrawn (with the reason)."""
+        withdrawn (with the reason), after which only reopen brings them back."""
         return services.change_status(services.get_subject(current_study(), subject_uuid), data)
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/reopen")
+class SubjectReopen(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"POST": permissions.EDIT}
+
+    @blp.response(200, SubjectReadSchema)
+    def post(self, subject_uuid):
+        """Bring an excluded or withdrawn subject back (included if they had been, else
+        screening) so data can be entered again; needs the Reason-For-Change header."""
+        return services.reopen(services.get_subject(current_study(), subject_uuid))
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/personal-data")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from datacapt.api.search import contains_text
-from datacapt.audit.recorder import record_event
+from datacapt.audit.recorder import current_reason, reason_required, record_event
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -105,6 +105,17 @@ def _center_for_new_subject(study: Study, center_uuid: Any) -> StudyCenter:
     return center
 
 
+def has_subjects_at(study: Study, center: StudyCenter) -> bool:
+    """Whether the study has subjects at the center, whatever their status."""
+    return db.session.execute(
+        sa.select(
+            sa.exists().where(
+                SubjectInStudy.study_id == study.id, SubjectInStudy.center_id == center.id
+            )
+        )
+    ).scalar_one()
+
+
 def list_subjects(
     study: Study, status: str | None = None, center: Any = None, search: str | None = None
 ) -> sa.Select:
@@ -161,9 +172,42 @@ def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> 
     return participation
 
 
+def _ended(participation: SubjectInStudy, message: Message) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.CONFLICT,
+        InternalCodes.SUBJECT_PARTICIPATION_ENDED,
+        message,
+        details={"status": participation.status},
+    )
+
+
+def refuse_if_ended(participation: SubjectInStudy) -> None:
+    """Nothing more is entered for an excluded or withdrawn subject until reopened."""
+    if participation.status in ENDED_WITH_REASON:
+        raise _ended(
+            participation,
+            Message("The subject was excluded or withdrawn: reopen them, with a reason, first."),
+        )
+
+
+def _announce(participation: SubjectInStudy) -> None:
+    """Followers (ePRO planning, ...) act in the same transaction as the change."""
+    if {"status", "inclusion_date"} & set(participation.tracked_changes):
+        db.session.flush()
+        participation_changed.send(participation)
+
+
 def change_status(participation: SubjectInStudy, changes: Mapping[str, Any]) -> SubjectInStudy:
-    """Inclusion needs its date; exclusion and withdrawal need their reason."""
+    """Inclusion needs its date; exclusion and withdrawal need their reason; an ended
+    participation changes only by reopen()."""
     status = changes.get("status", participation.status)
+    if participation.status in ENDED_WITH_REASON and status != participation.status:
+        raise _ended(
+            participation,
+            Message(
+                "An excluded or withdrawn subject comes back only by reopening, with a reason."
+            ),
+        )
     if (
         status == SubjectStatus.INCLUDED
         and status != participation.status
@@ -180,9 +224,25 @@ def change_status(participation: SubjectInStudy, changes: Mapping[str, Any]) -> 
     for name in ("inclusion_date", "end_reason"):
         if name in changes:
             setattr(participation, name, changes[name])
-    if {"status", "inclusion_date"} & set(participation.tracked_changes):
-        db.session.flush()
-        participation_changed.send(participation)
+    _announce(participation)
+    db.session.commit()
+    return participation
+
+
+def reopen(participation: SubjectInStudy) -> SubjectInStudy:
+    """An excluded or withdrawn subject back where they were (included if they had been,
+    else screening), so data can be entered again; the Reason-For-Change is required and
+    kept in the audit record."""
+    if participation.status not in ENDED_WITH_REASON:
+        raise _ended(
+            participation, Message("Only an excluded or withdrawn subject can be reopened.")
+        )
+    if current_reason() is None:
+        raise reason_required({SubjectInStudy.__tablename__})
+    back = SubjectStatus.INCLUDED if participation.inclusion_date else SubjectStatus.SCREENING
+    participation.transition_to(back)
+    participation.end_reason = None
+    _announce(participation)
     db.session.commit()
     return participation
 

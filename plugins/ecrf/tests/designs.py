@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 
+def save_design(client: Any, headers: dict[str, str], document: dict[str, Any]) -> Any:
+    """Save a design over the one ``client`` reads now (its ETag in If-Match)."""
+    etag = client.get("/api/ecrf/", headers=headers).headers["ETag"]
+    return client.put("/api/ecrf/", json=document, headers={**headers, "If-Match": etag})
+
+
 def question(code: str, kind: str = "integer", **fields: Any) -> dict[str, Any]:
     return {"kind": "question", "code": code, "type": kind, "label": {"en": code}, **fields}
 

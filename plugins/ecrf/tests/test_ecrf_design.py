@@ -3,6 +3,8 @@ free while the study is a draft, versioned and protective of data once it is liv
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,7 +12,13 @@ from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
 from plugins.ecrf.models import Answer
-from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question
+from plugins.ecrf.tests.designs import (
+    ADVERSE_EVENTS,
+    BMI_WITH_WARNING,
+    SEX,
+    question,
+    save_design,
+)
 from plugins.subjects.models import SubjectInStudy
 
 DESIGN = {
@@ -71,7 +79,7 @@ def study(enable_plugins, client_as, make_study, tenant):
 
 
 def save(client, study, document):
-    return client.put("/api/ecrf/", json=document, headers=study["headers"])
+    return save_design(client, study["headers"], document)
 
 
 def codes(design) -> list[str]:
@@ -256,9 +264,7 @@ def test_who_may_read_and_design(join_study, study, client_as, tenant):
     for role, can_design in (("investigator", False), ("viewer", False), ("data_manager", True)):
         member = join_study(manager, headers, tenant, role)
         assert member.get("/api/ecrf/", headers=headers).status_code == 200
-        assert (
-            member.put("/api/ecrf/", json=DESIGN, headers=headers).status_code != 403
-        ) is can_design
+        assert (save_design(member, headers, DESIGN).status_code != 403) is can_design
 
 
 def test_design_changes_are_audited(app, study, tenant):
@@ -290,3 +296,91 @@ def test_two_questions_can_swap_codes_in_one_save(study):
         weight["uuid"]: "height",
         height["uuid"]: "weight",
     }
+
+
+def test_a_stale_design_save_never_overwrites_a_colleagues(join_study, study, tenant):
+    manager, headers = study["manager"], study["headers"]
+    colleague = join_study(manager, headers, tenant, "data_manager")
+    first = manager.get("/api/ecrf/", headers=headers)
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    saved = colleague.put("/api/ecrf/", json=DESIGN, headers={**headers, "If-Match": etag})
+    assert saved.status_code == 200 and saved.headers["ETag"] != etag
+    assert saved.headers["ETag"] == manager.get("/api/ecrf/", headers=headers).headers["ETag"]
+    mine = {"sections": [{"title": {"en": "Mine"}, "subsections": []}]}
+    stale = manager.put("/api/ecrf/", json=mine, headers={**headers, "If-Match": etag})
+    assert stale.status_code == 412
+    assert stale.json["error"]["internal_name"] == "PRECONDITION_FAILED"
+    missing = manager.put("/api/ecrf/", json=mine, headers=headers)
+    assert missing.status_code == 428
+    assert missing.json["error"]["internal_name"] == "PRECONDITION_REQUIRED"
+    assert [
+        s["title"]["en"] for s in manager.get("/api/ecrf/", headers=headers).json["sections"]
+    ] == [
+        "Screening",
+        "Week 4",
+    ]
+    current = saved.headers["ETag"]
+    listed = manager.put(
+        "/api/ecrf/", json=mine, headers={**headers, "If-Match": f'"other", {current}'}
+    )
+    assert listed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("if_match", "status", "message"),
+    [
+        ("*", 428, "If-Match: * names no version: send the ETag you read."),
+        ("W/{etag}", 412, "If-Match needs the strong ETag of the read, not a weak one."),
+        ("{bare}", 400, "If-Match takes the ETag exactly as read, in double quotes."),
+        ('{etag}, "unclosed', 400, "If-Match takes the ETag exactly as read, in double quotes."),
+        ("   ", 428, "Send If-Match with the ETag of the document you read."),
+    ],
+)
+def test_a_design_save_says_what_is_wrong_with_its_if_match(study, if_match, status, message):
+    manager, headers = study["manager"], study["headers"]
+    etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
+    value = if_match.format(etag=etag, bare=etag.strip('"'))
+    refused = manager.put("/api/ecrf/", json=DESIGN, headers={**headers, "If-Match": value})
+    assert refused.status_code == status and refused.json["error"]["message"] == message
+    french = manager.put(
+        "/api/ecrf/", json=DESIGN, headers={**headers, "If-Match": value, "Language": "fr"}
+    )
+    assert french.status_code == status and french.json["error"]["message"] != message
+    assert manager.get("/api/ecrf/", headers=headers).json["sections"] == []
+
+
+def test_the_api_description_declares_the_design_headers(client):
+    spec = client.get("/api/openapi.json").json["paths"]["/api/ecrf/"]
+    assert "ETag" in spec["get"]["responses"]["200"]["headers"]
+    assert "ETag" in spec["put"]["responses"]["200"]["headers"]
+    parameters = {(p["in"], p["name"]): p for p in spec["put"]["parameters"]}
+    assert parameters[("header", "If-Match")]["required"] is True
+
+
+def test_concurrent_saves_of_one_read_leave_one_winner(app, study):
+    manager, headers = study["manager"], study["headers"]
+    etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
+    statuses: list[int] = []
+
+    def save_mine(title: str) -> None:
+        document = {"sections": [{"title": {"en": title}, "subsections": []}]}
+        response = app.test_client().put(
+            "/api/ecrf/",
+            json=document,
+            headers={
+                **headers,
+                "If-Match": etag,
+                "Authorization": f"Bearer {manager.token}",
+                "Host": manager.host,
+            },
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=save_mine, args=(f"V{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 412, 412, 412]
+    assert len(manager.get("/api/ecrf/", headers=headers).json["sections"]) == 1

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
-from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question
+from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question, save_design
 
 DESIGN = {
     "sections": [
@@ -76,7 +76,7 @@ def trial(join_study, enable_plugins, client_as, make_study, tenant):
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO", reference="ENTRY")
     headers, centers = study.headers, study.centers
-    design = manager.put("/api/ecrf/", json=DESIGN, headers=headers).json
+    design = save_design(manager, headers, DESIGN).json
     investigator = join_study(manager, headers, tenant, "investigator")
     subject = investigator.post(
         "/api/subjects/",
@@ -342,7 +342,7 @@ def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
         question("ecg", "file"),
         question("scans", "repeating_group", columns=[{"code": "scan", "type": "file"}]),
     ]
-    assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
+    assert save_design(manager, headers, design).status_code == 200
     unknown = "0b1d2c3e-0000-4000-8000-000000000000"
     missing = save(investigator, trial, {"ecg": unknown, "scans": [{"scan": unknown}]}, section=1)
     assert missing.status_code == 422
@@ -367,7 +367,7 @@ def test_a_new_design_is_used_at_once_and_recounts_kept_progress(trial):
     design["sections"][0]["subsections"][0]["blocks"].append(
         question("waist", "decimal", required=True)
     )
-    assert manager.put("/api/ecrf/", json=design, headers=headers).status_code == 200
+    assert save_design(manager, headers, design).status_code == 200
     view = read(investigator, trial)
     assert "waist" in values(view.json) and view.json["progress"]["required"] == 4
     # The design save's job recounted the kept counters: 3 of 4 now, before any new save.
@@ -375,3 +375,58 @@ def test_a_new_design_is_used_at_once_and_recounts_kept_progress(trial):
     assert (progress.json["required"], progress.json["answered"]) == (4, 3)
     saved = save(investigator, trial, {"waist": "81.5"}, etag=view.headers["ETag"])
     assert saved.status_code == 200 and saved.json["progress"] == {"required": 4, "answered": 4}
+
+
+def _status(trial, client, **changes):
+    return client.patch(f"/api/subjects/{trial['subject']}", json=changes, headers=trial["headers"])
+
+
+@pytest.mark.parametrize("ended", ["excluded", "withdrawn"])
+def test_no_data_is_entered_for_an_ended_subject_until_reopened_with_a_reason(
+    app, trial, tenant, ended, join_study
+):
+    investigator, headers = trial["investigator"], trial["headers"]
+    if ended == "withdrawn":
+        included = _status(trial, investigator, status="included", inclusion_date="2026-11-02")
+        assert included.status_code == 200
+    assert _status(trial, investigator, status=ended, end_reason="Consent").status_code == 200
+    refused = save(investigator, trial, {"sex": "M"})
+    assert refused.status_code == 409
+    assert refused.json["error"]["internal_name"] == "SUBJECT_PARTICIPATION_ENDED"
+    assert refused.json["error"]["details"] == {"status": ended}
+    assert values(read(investigator, trial).json)["sex"] is None
+    # Coming back takes reopening: not a status change, not without a reason, not by a viewer.
+    back = "included" if ended == "withdrawn" else "screening"
+    assert _status(trial, investigator, status=back).status_code == 409
+    reopen = f"/api/subjects/{trial['subject']}/reopen"
+    missing = investigator.post(reopen, headers=headers)
+    assert missing.status_code == 422
+    assert missing.json["error"]["internal_name"] == "REASON_FOR_CHANGE_REQUIRED"
+    viewer = join_study(trial["manager"], headers, tenant, "viewer")
+    reason = {**headers, "Reason-For-Change": "Withdrawn by mistake"}
+    assert viewer.post(reopen, headers=reason).status_code == 403
+    reopened = investigator.post(reopen, headers=reason)
+    assert reopened.status_code == 200, reopened.json
+    assert (reopened.json["status"], reopened.json["end_reason"]) == (back, None)
+    again = investigator.post(reopen, headers=reason)
+    assert again.status_code == 409 and again.json["error"]["details"] == {"status": back}
+    assert save(investigator, trial, {"sex": "M"}).status_code == 200
+    with app.app_context(), tenant_context(tenant.schema_name):
+        record = db.session.execute(
+            sa.select(AuditRecord).where(
+                AuditRecord.object_type == "subjects_in_studies",
+                AuditRecord.reason == "Withdrawn by mistake",
+            )
+        ).scalar_one()
+    assert record.changes["status"] == [ended, back]
+
+
+def test_after_completion_every_save_is_a_correction_with_a_reason(trial):
+    investigator = trial["investigator"]
+    _status(trial, investigator, status="included", inclusion_date="2026-11-02")
+    assert _status(trial, investigator, status="completed").status_code == 200
+    refused = save(investigator, trial, {"sex": "M"})
+    assert refused.status_code == 422
+    assert refused.json["error"]["internal_name"] == "REASON_FOR_CHANGE_REQUIRED"
+    saved = save(investigator, trial, {"sex": "M"}, reason="Source document found late")
+    assert saved.status_code == 200 and values(saved.json)["sex"] == "M"

@@ -89,6 +89,12 @@ class Trial:
             headers=self.headers,
         )
 
+    def save_questionnaire(self, body: dict[str, Any]) -> Any:
+        """Replace the questionnaire over the version read now (its ETag in If-Match)."""
+        url = f"/api/epro/questionnaires/{self.questionnaire['uuid']}"
+        etag = self.manager.get(url, headers=self.headers).headers["ETag"]
+        return self.manager.put(url, json=body, headers={**self.headers, "If-Match": etag})
+
     def occurrences(self, client: TenantClient | None = None) -> list[dict[str, Any]]:
         response = (client or self.investigator).get(
             f"/api/epro/subjects/{self.subject}/occurrences", headers=self.headers

@@ -4,7 +4,9 @@ completion or after the window, nothing sent twice, cron only where ePRO is enab
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -12,7 +14,7 @@ from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy import tenant_context
 from plugins.epro.models import EproMessage, Occurrence
-from plugins.epro.tests.support import PARIS_INCLUSION, make_trial
+from plugins.epro.tests.support import DIARY, PARIS_INCLUSION, make_trial
 
 
 def by_day(trial) -> dict[int, dict]:
@@ -140,11 +142,7 @@ def test_a_schedule_change_re_plans_included_subjects(trial):
     }
     for name in ("uuid", "created_at", "modified_at"):
         changed.pop(name)
-    saved = trial.manager.put(
-        f"/api/epro/questionnaires/{trial.questionnaire['uuid']}",
-        json=changed,
-        headers=trial.headers,
-    )
+    saved = trial.save_questionnaire(changed)
     assert saved.status_code == 200, saved.json
     occurrences = sorted(trial.occurrences(), key=lambda o: (o["status"], o["day"]))
     assert [(o["day"], o["status"]) for o in occurrences] == [
@@ -265,12 +263,100 @@ def test_reminders_turned_off_stop_those_already_planned(trial, tick, outbox):
         if k not in ("uuid", "created_at", "modified_at")
     }
     silent["reminders"] = {"max": 0}
-    saved = trial.manager.put(
-        f"/api/epro/questionnaires/{trial.questionnaire['uuid']}",
-        json=silent,
-        headers=trial.headers,
-    )
+    saved = trial.save_questionnaire(silent)
     assert saved.status_code == 200, saved.json
     tick("2030-03-04T14:00:00")
     assert outbox.count() == (1, 1)
     assert by_day(trial)[0]["next_send_at"] is None
+
+
+DAILY = {
+    **DIARY,
+    "code": "DAILY",
+    "schedule": {
+        "every_days": 1,
+        "until_day": 20,
+        "send_time": "09:00",
+        "window_hours": 12,
+        "available_hours": 24,
+    },
+}
+
+
+def test_a_new_questionnaire_plans_no_day_that_closed_before_it_existed(trial, tick):
+    """A subject included 11 days ago: a new daily diary starts with what is still open,
+    not 11 missed days and 0 % compliance."""
+    inclusion = dt.date.today() - dt.timedelta(days=11)
+    assert trial.include(inclusion.isoformat()).status_code == 200
+    created_before = dt.datetime.now(dt.UTC)
+    daily = trial.manager.post("/api/epro/questionnaires/", json=DAILY, headers=trial.headers)
+    assert daily.status_code == 201, daily.json
+    paris = ZoneInfo("Europe/Paris")
+
+    def closes(day: int) -> dt.datetime:
+        opens = dt.datetime.combine(inclusion + dt.timedelta(days=day), dt.time(9), tzinfo=paris)
+        return opens + dt.timedelta(hours=24)
+
+    mine = [o for o in trial.occurrences() if o["questionnaire"] == daily.json["uuid"]]
+    first = min(day for day in range(21) if closes(day) > created_before)
+    assert sorted(o["day"] for o in mine) == list(range(first, 21))
+    assert first >= 10
+    tick(dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat())
+    rows = trial.manager.get("/api/epro/compliance", headers=trial.headers).json
+    (row,) = [r for r in rows["questionnaires"] if r["code"] == "DAILY"]
+    assert row["missed"] == 0 and row["compliance"] is None
+
+
+def test_reactivating_plans_no_day_that_closed_while_inactive(trial):
+    inclusion = dt.date.today() - dt.timedelta(days=11)
+    trial.include(inclusion.isoformat())
+    daily = trial.manager.post(
+        "/api/epro/questionnaires/", json={**DAILY, "active": False}, headers=trial.headers
+    ).json
+    assert [o for o in trial.occurrences() if o["questionnaire"] == daily["uuid"]] == []
+    url = f"/api/epro/questionnaires/{daily['uuid']}"
+    etag = trial.manager.get(url, headers=trial.headers).headers["ETag"]
+    body = {k: v for k, v in daily.items() if k not in ("uuid", "created_at", "modified_at")}
+    activated = trial.manager.put(
+        url, json={**body, "active": True}, headers={**trial.headers, "If-Match": etag}
+    )
+    assert activated.status_code == 200, activated.json
+    days = [o["day"] for o in trial.occurrences() if o["questionnaire"] == daily["uuid"]]
+    assert days and min(days) >= 10
+
+
+def test_a_stale_questionnaire_save_never_overwrites_a_colleagues(trial, join_study, tenant):
+    url = f"/api/epro/questionnaires/{trial.questionnaire['uuid']}"
+    body = {
+        k: v
+        for k, v in trial.questionnaire.items()
+        if k not in ("uuid", "created_at", "modified_at")
+    }
+    read = trial.manager.get(url, headers=trial.headers)
+    etag = read.headers["ETag"]
+    listed = trial.manager.post(
+        "/api/epro/questionnaires/", json={**body, "code": "OTHER"}, headers=trial.headers
+    )
+    assert listed.status_code == 201 and listed.headers["ETag"] != etag
+    colleague = join_study(trial.manager, trial.headers, tenant, "study_manager")
+    theirs = colleague.put(
+        url, json={**body, "title": {"en": "Theirs"}}, headers={**trial.headers, "If-Match": etag}
+    )
+    assert theirs.status_code == 200 and theirs.headers["ETag"] != etag
+    mine = {**body, "title": {"en": "Mine"}}
+    stale = trial.manager.put(url, json=mine, headers={**trial.headers, "If-Match": etag})
+    assert stale.status_code == 412
+    missing = trial.manager.put(url, json=mine, headers=trial.headers)
+    assert missing.status_code == 428
+    weak = trial.manager.put(
+        url, json=mine, headers={**trial.headers, "If-Match": f"W/{theirs.headers['ETag']}"}
+    )
+    assert weak.status_code == 412
+    assert trial.manager.get(url, headers=trial.headers).json["title"] == {"en": "Theirs"}
+    # The investigator may read it, with its ETag, but not save it.
+    seen = trial.investigator.get(url, headers=trial.headers)
+    assert seen.headers["ETag"] == theirs.headers["ETag"]
+    refused = trial.investigator.put(
+        url, json=mine, headers={**trial.headers, "If-Match": seen.headers["ETag"]}
+    )
+    assert refused.status_code == 403

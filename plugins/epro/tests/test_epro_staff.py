@@ -265,11 +265,7 @@ def test_compliance_counts_on_time_late_and_missed(trial, tick, outbox, api_clie
 def test_deactivating_a_questionnaire_cancels_what_is_open(trial, tick, outbox):
     trial.include()
     tick("2030-03-04T08:00:00")
-    saved = trial.manager.put(
-        f"{QUESTIONNAIRES}{trial.questionnaire['uuid']}",
-        json={**writable(trial.questionnaire), "active": False},
-        headers=trial.headers,
-    )
+    saved = trial.save_questionnaire({**writable(trial.questionnaire), "active": False})
     assert saved.status_code == 200 and saved.json["active"] is False
     assert {o["status"] for o in trial.occurrences()} == {"cancelled"}
     tick("2030-03-11T08:00:00")
@@ -328,7 +324,6 @@ def test_answered_questions_keep_their_code_and_type(trial, tick, outbox, api_cl
             json={"answers": {"pain": 3}},
             headers={"Qr-Code": outbox.token()},
         )
-    url = f"{QUESTIONNAIRES}{trial.questionnaire['uuid']}"
     diary = writable(trial.questionnaire)
     without_pain = {**diary, "blocks": [b for b in diary["blocks"] if b.get("code") != "pain"]}
     retyped = {
@@ -339,14 +334,14 @@ def test_answered_questions_keep_their_code_and_type(trial, tick, outbox, api_cl
         ],
     }
     for change in (without_pain, retyped):
-        refused = trial.manager.put(url, json=change, headers=trial.headers)
+        refused = trial.save_questionnaire(change)
         assert refused.status_code == 409 and refused.json["error"]["internal_code"] == 8007
         assert refused.json["error"]["details"]["questions"] == ["pain"]
     unanswered_removed = {
         **diary,
         "blocks": [b for b in diary["blocks"] if b.get("code") != "nausea_days"],
     }
-    assert trial.manager.put(url, json=unanswered_removed, headers=trial.headers).status_code == 200
+    assert trial.save_questionnaire(unanswered_removed).status_code == 200
 
 
 def test_the_study_lists_its_occurrences_by_status(trial, tick, outbox, client_as, tenant):
@@ -418,10 +413,9 @@ def test_staff_hand_the_link_out_for_a_qr_code_at_the_site(
 def test_reactivating_brings_back_what_was_never_sent(trial, tick, outbox):
     trial.include()
     tick("2030-03-04T08:00:00")  # day 0 sent, day 7 planned
-    url = f"{QUESTIONNAIRES}{trial.questionnaire['uuid']}"
     diary = writable(trial.questionnaire)
-    trial.manager.put(url, json={**diary, "active": False}, headers=trial.headers)
-    again = trial.manager.put(url, json={**diary, "active": True}, headers=trial.headers)
+    trial.save_questionnaire({**diary, "active": False})
+    again = trial.save_questionnaire({**diary, "active": True})
     assert again.status_code == 200
     statuses = {o["day"]: (o["status"], o["cancel_reason"]) for o in trial.occurrences()}
     assert statuses[0] == ("cancelled", "The questionnaire was deactivated.")  # it was sent

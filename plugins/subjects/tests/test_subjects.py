@@ -177,3 +177,64 @@ def test_a_subject_is_written_to_in_the_tenant_language_unless_told(study, clien
         assert manager.get(url, headers=headers).json["language"] == language
     refused = add(manager, study, "PAR", language="de")
     assert refused.status_code == 422 and "personal_data" in refused.json["error"]["fields"]
+
+
+def test_an_illegal_status_change_is_named_and_translated(study):
+    manager, headers = study["manager"], study["headers"]
+    subject = add(manager, study, "PAR").json
+    url = f"/api/subjects/{subject['uuid']}"
+    manager.patch(url, json={"status": "included", "inclusion_date": "2026-11-02"}, headers=headers)
+    back = {"status": "screening"}
+    english = manager.patch(url, json=back, headers=headers).json["error"]
+    assert english["internal_name"] == "ILLEGAL_STATUS_TRANSITION"
+    assert english["message"] == "The subject cannot go from status “included” to “screening”."
+    assert english["details"] == {
+        "from": "included",
+        "to": "screening",
+        "allowed": ["completed", "withdrawn"],
+    }
+    french = manager.patch(url, json=back, headers={**headers, "Language": "fr"}).json["error"]
+    assert french["message"] == (
+        "Le sujet ne peut pas passer du statut « included » au statut « screening »."
+    )
+
+
+def team_member(team: dict, client) -> dict:
+    (member,) = [m for m in team.values() if m["user"] == str(client.user.uuid)]
+    return member
+
+
+def test_a_center_with_subjects_stays_in_the_study(study, client_as, tenant):
+    manager, headers, centers = study["manager"], study["headers"], study["centers"]
+    investigator = study["member"]("investigator", only="PAR")
+    assert add(investigator, study, "PAR").status_code == 201
+    assert (
+        investigator.delete(f"/api/study-centers/{centers['PAR']}", headers=headers).status_code
+        == 403
+    )
+    refused = manager.delete(
+        f"/api/study-centers/{centers['PAR']}", headers={**headers, "Language": "fr"}
+    )
+    assert refused.status_code == 409
+    error = refused.json["error"]
+    assert error["internal_name"] == "CENTER_IN_USE" and error["details"] == {
+        "used_by": ["subjects"]
+    }
+    assert (
+        error["message"] == "Le centre PAR a des données dans cette étude : il reste dans l'étude."
+    )
+    study_centers = manager.get("/api/study-centers/", headers=headers).json
+    assert sorted(c["code"] for c in study_centers) == ["LYO", "PAR"]
+    team = manager.get("/api/study-users/", headers=headers).json
+    (limited,) = [m for m in team if not m["all_centers"]]
+    assert limited["centers"] == [centers["PAR"]]
+    assert len(investigator.get("/api/subjects/", headers=headers).json) == 1
+    # A center without subjects goes, and out of every member's list with it.
+    lyon_member = study["member"]("investigator", only="LYO")
+    assert (
+        manager.delete(f"/api/study-centers/{centers['LYO']}", headers=headers).status_code == 204
+    )
+    team = {m["uuid"]: m for m in manager.get("/api/study-users/", headers=headers).json}
+    assert all(centers["LYO"] not in m["centers"] for m in team.values())
+    assert team_member(team, lyon_member)["centers"] == []
+    assert lyon_member.get("/api/subjects/", headers=headers).json == []
