@@ -296,3 +296,71 @@ def test_the_chain_still_verifies_with_context_and_a_forged_center_is_found(
         connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     forged = runner.invoke(args=["audit", "verify", "--tenant", tenant.schema_name])
     assert f"BROKEN at record {answer['sequence']}" in forged.output
+
+
+def _core_to(db_engine, schema: str, revision: str) -> None:
+    """Move the tenant's core lineage down to ``revision`` (what a tenant not yet migrated
+    looks like)."""
+    from alembic.runtime.environment import EnvironmentContext
+
+    from datacapt.migrating.lineages import CORE_TENANT_LINEAGE as core
+
+    with db_engine.connect() as connection, connection.begin():
+        translated = connection.execution_options(schema_translate_map={None: schema})
+        translated.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
+        with EnvironmentContext(
+            core.config,
+            core.script,
+            fn=lambda rev, _: core.script._downgrade_revs(revision, rev),
+            destination_rev=revision,
+        ) as environment:
+            environment.configure(
+                connection=translated, version_table=core.version_table, version_table_schema=schema
+            )
+            environment.run_migrations()
+
+
+def test_records_written_before_the_context_columns_verify_after_the_upgrade(
+    app, db_engine, client_as, tenant
+):
+    from datacapt.migrating.lineages import CORE_TENANT_LINEAGE
+    from datacapt.migrating.runner import migrate_schema
+
+    admin = client_as(tenant)
+    _core_to(db_engine, tenant.schema_name, "0005_tenant")
+    with db_engine.begin() as connection:  # a record as the previous audit_append wrote it
+        connection.exec_driver_sql(
+            f'SELECT "{tenant.schema_name}".audit_append(%(records)s::jsonb)',
+            {"records": json.dumps([_old_record()])},
+        )
+    assert migrate_schema(db_engine, tenant.schema_name, [CORE_TENANT_LINEAGE]).status == (
+        "upgraded"
+    )
+    admin.post("/api/centers/", json={"code": "NEW", "name": "New", "country": "FR"})
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--tenant", tenant.schema_name])
+    assert result.exit_code == 0 and "chain intact" in result.output, result.output
+    assert any(r["object_id"] == "old-format" for r in trail(admin))
+
+
+def _old_record() -> dict:
+    from datacapt.audit.chain import PAYLOAD_FIELDS
+
+    fields = dict.fromkeys(PAYLOAD_FIELDS)
+    fields.update(
+        created_at="2026-11-30T10:00:00.000000+00:00",
+        actor_type="system",
+        actor_id="system",
+        actor_name="system",
+        object_type="study_centers",
+        object_id="old-format",
+        action="create",
+        changes={"code": [None, "OLD"]},
+    )
+    # The payload as the code before the context columns made it.
+    fields["payload"] = json.dumps(
+        {name: fields[name] for name in PAYLOAD_FIELDS},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return fields
