@@ -364,3 +364,33 @@ def _old_record() -> dict:
         ensure_ascii=False,
     )
     return fields
+
+
+def test_a_row_and_its_parent_deleted_in_one_flush_name_each_other_by_public_id(
+    app, tenant, client_as
+):
+    """The parent is gone from its table when the records are written: its public id
+    comes from the session."""
+    from datacapt.database import db
+    from datacapt.studies.models import Study, StudyCenter, StudyCenterAssociation
+    from datacapt.tenancy import tenant_context
+
+    admin = client_as(tenant)
+    with app.app_context(), tenant_context(tenant):
+        study = Study(reference="FLUSH", name="Flush")
+        center = StudyCenter(code="GONE", name="Gone", country="FR")
+        db.session.add_all([study, center])
+        db.session.flush()
+        link = StudyCenterAssociation(study_id=study.id, center_id=center.id)
+        db.session.add(link)
+        db.session.commit()
+        center_uuid = str(center.uuid)
+        db.session.delete(link)
+        db.session.delete(center)
+        db.session.commit()
+    (record,) = [
+        r
+        for r in trail(admin, object_type="study_center_associations", action="delete")
+        if r["changes"]["center_id"][0] == center_uuid
+    ]
+    assert record["changes"]["center_id"] == [center_uuid, None]
