@@ -80,7 +80,7 @@ def test_the_migration_names_codes_that_already_clash_and_changes_nothing(app, d
             )
         )
         connection.execute(
-            sa.text(f"UPDATE \"{schema}\".alembic_version SET version_num = '0005_tenant'")
+            sa.text(f"UPDATE \"{schema}\".alembic_version SET version_num = '0006_tenant'")
         )
     with app.app_context():
         outcome = migrate_schema(db_engine, schema, tenant_lineages())
@@ -90,4 +90,4 @@ def test_the_migration_names_codes_that_already_clash_and_changes_nothing(app, d
         version = connection.execute(
             sa.text(f'SELECT version_num FROM "{schema}".alembic_version')
         ).scalar_one()
-    assert version == "0005_tenant"
+    assert version == "0006_tenant"

@@ -3,6 +3,9 @@
 hash = sha256(f"{sequence}|{previous_hash}|{payload}"), payload being the canonical JSON
 (sorted keys, no spaces) of the record's own fields. The database function audit_append
 computes the same formula when it appends; the verifier recomputes it from stored rows.
+
+The fields of ``CONTEXT_FIELDS`` came later: they enter the payload only when set, so the
+records written before them keep the payload, and the hash, they were written with.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ PAYLOAD_FIELDS = (
     "request_id",
     "client_ip",
 )
+# Where the record belongs (center, subject, section, question) and which of its fields are
+# sensitive ({permission: [field, ...]}): in the payload only when set.
+CONTEXT_FIELDS = ("center_id", "subject_id", "section_id", "question", "sensitive")
 
 
 def timestamp(value: dt.datetime) -> str:
@@ -34,8 +40,12 @@ def timestamp(value: dt.datetime) -> str:
 
 def payload(fields: dict[str, Any]) -> str:
     """The canonical JSON of a record's fields (created_at as produced by ``timestamp``)."""
+    canonical = {name: fields.get(name) for name in PAYLOAD_FIELDS}
+    canonical.update(
+        (name, fields[name]) for name in CONTEXT_FIELDS if fields.get(name) is not None
+    )
     return json.dumps(
-        {name: fields.get(name) for name in PAYLOAD_FIELDS},
+        canonical,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

@@ -34,6 +34,14 @@ class AuditRecord(TenantModel):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
     client_ip: Mapped[str | None] = mapped_column(sa.String(64))
+    # Where the record belongs, as its model declares (Audited.audit_context): the center,
+    # subject (in study), section (an eCRF section or ePRO occurrence) and question code.
+    center_id: Mapped[str | None] = mapped_column(sa.String(64))
+    subject_id: Mapped[str | None] = mapped_column(sa.String(64))
+    section_id: Mapped[str | None] = mapped_column(sa.String(64))
+    question: Mapped[str | None] = mapped_column(sa.Text)
+    # {permission: [field, ...]}: fields of ``changes`` shown only to holders of the permission.
+    sensitive: Mapped[dict[str, list[str]] | None] = mapped_column(JSONB)
 
 
 class AuditChainHead(SharedModel):

@@ -5,6 +5,11 @@ Who acts comes from the request (user or API key), the operator, or ``acting_as`
 commands); the reason for change from the ``Reason-For-Change`` header or
 ``reason_for_change``. A model may require a reason: a change without one is refused with
 422 and the whole transaction rolls back, so nothing is written.
+
+Each record also says where it belongs (``audit_context``: study, center, subject, section,
+question), so reads can be limited and a subject's history found, and which of its fields
+are sensitive (``audit_sensitive``), so reads can hide them from who may not see them.
+Foreign keys are written as the public id of the row they point to, never as integers.
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ import decimal
 import enum
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -30,10 +36,15 @@ from datacapt.database.session import ScopedSchemaSession
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 
+if TYPE_CHECKING:
+    from datacapt.studies.models import Study
+
 REASON_HEADER = "Reason-For-Change"
 REDACTED = "[redacted]"
 # Columns every model has that say nothing about the change itself.
 _SKIPPED = frozenset({"id", "created_at", "modified_at"})
+_FLUSH_CACHE = "audit_flush_cache"
+T = TypeVar("T")
 
 
 class ReasonPolicy(enum.StrEnum):
@@ -42,16 +53,60 @@ class ReasonPolicy(enum.StrEnum):
     ALWAYS = "always"
 
 
+@dataclass(frozen=True)
+class SensitiveFields:
+    """A class of fields (personal data, blinded values) that audit reads show only to
+    callers holding ``permission`` where the record belongs, and redact for the others."""
+
+    name: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Where a record belongs, as public ids. ``study`` None: the tenant itself.
+    ``section``: the part of a subject's data (an eCRF section, an ePRO occurrence)."""
+
+    study: str | None = None
+    center: str | None = None
+    subject: str | None = None
+    section: str | None = None
+    question: str | None = None
+
+
+def request_study() -> Study | None:
+    """The study the current request works in, if any."""
+    return g.get("study") if has_request_context() else None
+
+
 class Audited:
     """Opt-in mixin: the model's every insert, update and delete is audited."""
 
     audit_reason: ClassVar[ReasonPolicy] = ReasonPolicy.NEVER
     audit_exclude: ClassVar[frozenset[str]] = frozenset()
+    # Fields whose values only holders of a permission may read in the trail.
+    audit_sensitive: ClassVar[Mapping[SensitiveFields, frozenset[str]]] = {}
 
     def audit_study_id(self) -> str | None:
         """The study the change belongs to (default: the request's study, if any)."""
-        study = g.get("study") if has_request_context() else None
+        study = request_study()
         return str(study.uuid) if study is not None else None
+
+    def audit_context(self) -> AuditContext:
+        """Where the change belongs; models of a subject's data name center, subject,
+        section and question, on every record (updates and deletes too)."""
+        return AuditContext(study=self.audit_study_id())
+
+
+def flush_cached(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per audited flush: the contexts of one save share their lookups
+    (outside a flush, computed each time)."""
+    cached = db.session().info.get(_FLUSH_CACHE)
+    if cached is None:
+        return compute()
+    if key not in cached:
+        cached[key] = compute()
+    return cached[key]
 
 
 @dataclass(frozen=True)
@@ -135,14 +190,73 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
-def _values(obj: Audited, pairs: Mapping[str, tuple[Any, Any]]) -> dict[str, list[Any]]:
+@cache
+def _foreign_keys(mapper: orm.Mapper) -> dict[str, sa.Column]:
+    """The mapper's foreign-key attributes and the column each points to."""
     return {
-        name: [REDACTED, REDACTED]
-        if name in obj.audit_exclude
-        else [json_value(old), json_value(new)]
-        for name, (old, new) in sorted(pairs.items())
-        if name not in _SKIPPED
+        attr.key: next(iter(attr.columns[0].foreign_keys)).column
+        for attr in mapper.column_attrs
+        if attr.columns[0].foreign_keys
     }
+
+
+class _PublicIds:
+    """Turns foreign keys into the public ids (uuids) of the rows they point to, looked up
+    once per flush per target table; rows deleted by the flush are found in the session."""
+
+    def __init__(self, session: orm.Session) -> None:
+        self.session = session
+        self.wanted: dict[sa.Column, set[Any]] = {}
+        self.found: dict[tuple[sa.Column, Any], str | None] = {}
+
+    def want(self, target: sa.Column, value: Any) -> None:
+        if value is not None:
+            self.wanted.setdefault(target, set()).add(value)
+
+    def resolve(self) -> None:
+        for target, values in self.wanted.items():
+            public = target.table.c.get("uuid")
+            if public is None:  # no public id to show: the field is left as unknown
+                continue
+            rows = self.session.connection().execute(
+                sa.select(target, public).where(target.in_(sorted(values)))
+            )
+            self.found.update(((target, key), str(uuid_)) for key, uuid_ in rows)
+        for obj in self.session.deleted:
+            table = sa.inspect(obj).mapper.local_table
+            for target in self.wanted:
+                if target.table is table and "uuid" in table.c:
+                    self.found.setdefault((target, getattr(obj, target.key)), str(obj.uuid))
+
+    def get(self, target: sa.Column, value: Any) -> str | None:
+        return None if value is None else self.found.get((target, value))
+
+
+def _values(
+    obj: Audited, pairs: Mapping[str, tuple[Any, Any]], public_ids: _PublicIds
+) -> dict[str, list[Any]]:
+    foreign = _foreign_keys(sa.inspect(obj).mapper)
+    values: dict[str, list[Any]] = {}
+    for name, (old, new) in sorted(pairs.items()):
+        if name in _SKIPPED:
+            continue
+        if name in obj.audit_exclude:
+            values[name] = [REDACTED, REDACTED]
+        elif name in foreign:
+            values[name] = [public_ids.get(foreign[name], old), public_ids.get(foreign[name], new)]
+        else:
+            values[name] = [json_value(old), json_value(new)]
+    return values
+
+
+def _sensitive(obj: Audited, changes: Mapping[str, Any]) -> dict[str, list[str]] | None:
+    """{permission: [field, ...]} of the record's sensitive fields, None when it has none."""
+    sensitive = {
+        kind.permission: sorted(fields & set(changes))
+        for kind, fields in obj.audit_sensitive.items()
+        if fields & set(changes)
+    }
+    return sensitive or None
 
 
 def _object_id(obj: Any) -> str:
@@ -155,12 +269,12 @@ def _object_id(obj: Any) -> str:
 
 
 def _entries(session: orm.Session) -> list[tuple[str, Audited, dict[str, list[Any]]]]:
-    entries: list[tuple[str, Audited, dict[str, list[Any]]]] = []
+    pending: list[tuple[str, Audited, dict[str, tuple[Any, Any]]]] = []
     for obj in session.new:
         if isinstance(obj, Audited):
             mapper = sa.inspect(obj).mapper
             values = {attr.key: (None, getattr(obj, attr.key)) for attr in mapper.column_attrs}
-            entries.append(("create", obj, _values(obj, values)))
+            pending.append(("create", obj, values))
     for obj in session.dirty:
         if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
             changes = {k: v for k, v in obj.tracked_changes.items() if k not in _SKIPPED}
@@ -169,13 +283,19 @@ def _entries(session: orm.Session) -> list[tuple[str, Audited, dict[str, list[An
             action = "update"
             if "deleted_at" in changes:
                 action = "restore" if changes["deleted_at"][1] is None else "soft_delete"
-            entries.append((action, obj, _values(obj, changes)))
+            pending.append((action, obj, changes))
     for obj in session.deleted:
         if isinstance(obj, Audited):
             mapper = sa.inspect(obj).mapper
             values = {attr.key: (getattr(obj, attr.key), None) for attr in mapper.column_attrs}
-            entries.append(("delete", obj, _values(obj, values)))
-    return entries
+            pending.append(("delete", obj, values))
+    public_ids = _PublicIds(session)
+    for _, obj, pairs in pending:
+        for name, target in _foreign_keys(sa.inspect(obj).mapper).items():
+            for value in pairs.get(name, ()):
+                public_ids.want(target, value)
+    public_ids.resolve()
+    return [(action, obj, _values(obj, pairs, public_ids)) for action, obj, pairs in pending]
 
 
 def record_fields(
@@ -183,9 +303,10 @@ def record_fields(
     object_type: str,
     object_id: str,
     changes: dict[str, Any],
-    study_id: str | None,
+    context: AuditContext,
     actor: Actor,
     reason: str | None,
+    sensitive: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """One audit record's fields, with its canonical payload for the chain."""
     fields = {
@@ -195,7 +316,12 @@ def record_fields(
         "actor_name": actor.name,
         "object_type": object_type,
         "object_id": object_id,
-        "study_id": study_id,
+        "study_id": context.study,
+        "center_id": context.center,
+        "subject_id": context.subject,
+        "section_id": context.section,
+        "question": context.question,
+        "sensitive": sensitive,
         "action": action,
         "changes": changes,
         "reason": reason,
@@ -215,14 +341,19 @@ def append_records(connection: sa.Connection, schema: str, records: list[dict[st
     )
 
 
-def record_event(
-    action: str, object_type: str, object_id: str, study_id: str | None, changes: dict | None = None
-) -> None:
-    """Write an event that changes no row (a read, a link handed out) to the current
-    tenant's trail, in the current transaction, as the current actor."""
+def record_event(action: str, obj: Audited, changes: dict | None = None) -> None:
+    """Write an event about ``obj`` that changes no row (a read, a link handed out) to the
+    current tenant's trail, in the current transaction, as the current actor; it belongs
+    where ``obj`` does."""
     session = db.session()
     record = record_fields(
-        action, object_type, object_id, changes or {}, study_id, current_actor(), current_reason()
+        action,
+        type(obj).__tablename__,
+        _object_id(obj),
+        changes or {},
+        obj.audit_context(),
+        current_actor(),
+        current_reason(),
     )
     append_records(session.connection(), session.tenant_schema, [record])
 
@@ -256,17 +387,22 @@ def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
     ]
     if missing:
         raise reason_required({type(obj).__tablename__ for obj in missing})
-    records = [
-        record_fields(
-            action,
-            type(obj).__tablename__,
-            _object_id(obj),
-            changes,
-            obj.audit_study_id(),
-            actor,
-            reason,
-        )
-        for action, obj, changes in entries
-    ]
+    session.info[_FLUSH_CACHE] = {}
+    try:
+        records = [
+            record_fields(
+                action,
+                type(obj).__tablename__,
+                _object_id(obj),
+                changes,
+                obj.audit_context(),
+                actor,
+                reason,
+                _sensitive(obj, changes),
+            )
+            for action, obj, changes in entries
+        ]
+    finally:
+        session.info.pop(_FLUSH_CACHE, None)
     append_records(session.connection(), session.tenant_schema, records)
     session.info.setdefault("audit_records", []).extend(records)

@@ -1,4 +1,8 @@
-"""GET /api/audit-trails/ (cursor pages) and GET /api/audit-trails/export (CSV)."""
+"""GET /api/audit-trails/ (cursor pages) and GET /api/audit-trails/export (CSV).
+
+Any authenticated caller may ask; what they get is limited to the studies, centers and
+tenant records they may read (datacapt.audit.access), 403 when that is nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from datacapt.audit import services
+from datacapt.audit.access import reader_for
 from datacapt.audit.schemas import AuditPageReadSchema, AuditPageSearchSchema, AuditSearchSchema
-from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.identity.principal import current_principal
+from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
 from datacapt.permissions.registry import AUDIT_TRAILS_ACCESS, AUDIT_TRAILS_EXPORT
 from datacapt.tenancy.context import current_tenant
 
@@ -18,27 +24,31 @@ blp = Blueprint("audit_trails", __name__, url_prefix="/api/audit-trails", descri
 @blp.route("/")
 class AuditTrail(PermissionsRegistryMixin, MethodView):
     REQUIRES_STUDY = False
-    permissions_registry = {"GET": AUDIT_TRAILS_ACCESS}
+    # audit_trails.access, checked per study and for the tenant's records by the reader.
+    permissions_registry = {"GET": AUTHENTICATED}
 
     @blp.arguments(AuditPageSearchSchema, location="query")
     @blp.response(200, AuditPageReadSchema)
     def get(self, filters):
         """Audit records in order, filtered; pass `next_cursor` as `after` for the next page."""
         after, limit = filters.pop("after", None), filters.pop("limit")
-        return services.page(filters, after, limit)
+        reader = reader_for(current_principal(), AUDIT_TRAILS_ACCESS)
+        return services.page(filters, reader, after, limit)
 
 
 @blp.route("/export")
 class AuditTrailExport(PermissionsRegistryMixin, MethodView):
     REQUIRES_STUDY = False
-    permissions_registry = {"GET": AUDIT_TRAILS_EXPORT}
+    # audit_trails.export, checked per study and for the tenant's records by the reader.
+    permissions_registry = {"GET": AUTHENTICATED}
 
     @blp.arguments(AuditSearchSchema, location="query")
     @blp.response(200, description="CSV, streamed")
     def get(self, filters):
         """The same filter as a CSV file, streamed."""
+        reader = reader_for(current_principal(), AUDIT_TRAILS_EXPORT)
         return Response(
-            stream_with_context(services.csv_lines(filters, current_tenant())),
+            stream_with_context(services.export(filters, reader, current_tenant())),
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=audit-trail.csv"},
         )

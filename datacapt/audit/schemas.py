@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import marshmallow as ma
+
+# What PostgreSQL's timestamptz takes as an offset, and years a record may have.
+MAX_OFFSET = dt.timedelta(hours=15, minutes=59)
+EARLIEST_YEAR = 1900
+
+
+class UtcDateTime(ma.fields.AwareDateTime):
+    """An ISO 8601 time with its offset, loaded as UTC; offsets beyond ±15:59 and years
+    before 1900 or past 9999 are refused, so a filter never fails later in the database."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        loaded = super()._deserialize(value, attr, data, **kwargs)
+        offset = loaded.utcoffset()
+        if offset is not None and abs(offset) > MAX_OFFSET:
+            raise ma.ValidationError("The UTC offset must be within -15:59 and +15:59.")
+        try:
+            utc = loaded.astimezone(dt.UTC)
+        except OverflowError:
+            utc = None
+        if utc is None or utc.year < EARLIEST_YEAR:
+            raise ma.ValidationError(f"Give a time between the years {EARLIEST_YEAR} and 9999.")
+        return utc
 
 
 class AuditRecordReadSchema(ma.Schema):
@@ -15,7 +40,17 @@ class AuditRecordReadSchema(ma.Schema):
     object_type = ma.fields.String()
     object_id = ma.fields.String()
     study_id = ma.fields.String(allow_none=True)
-    changes = ma.fields.Dict(metadata={"description": "field -> [old, new]"})
+    center_id = ma.fields.String(allow_none=True)
+    subject_id = ma.fields.String(
+        allow_none=True, metadata={"description": "The subject (in study) the data is of"}
+    )
+    section_id = ma.fields.String(
+        allow_none=True, metadata={"description": "eCRF section or ePRO occurrence"}
+    )
+    question = ma.fields.String(allow_none=True, metadata={"description": "Question code"})
+    changes = ma.fields.Dict(
+        metadata={"description": "field -> [old, new]; foreign keys as public ids"}
+    )
     reason = ma.fields.String(allow_none=True)
     request_id = ma.fields.String(allow_none=True)
     client_ip = ma.fields.String(allow_none=True)
@@ -33,8 +68,11 @@ class AuditSearchSchema(ma.Schema):
     object_type = ma.fields.String()
     actor = ma.fields.String(metadata={"description": "Actor id (a user's uuid, ...)"})
     action = ma.fields.String()
-    since = ma.fields.AwareDateTime()
-    until = ma.fields.AwareDateTime()
+    subject = ma.fields.UUID(metadata={"description": "A subject's whole data history"})
+    section = ma.fields.UUID(metadata={"description": "eCRF section or ePRO occurrence"})
+    question = ma.fields.String(metadata={"description": "Question code"})
+    since = UtcDateTime()
+    until = UtcDateTime()
 
 
 class AuditPageSearchSchema(AuditSearchSchema):

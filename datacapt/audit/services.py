@@ -1,4 +1,5 @@
-"""Reading the audit trail: filters, cursor pages, and the rows of a CSV export."""
+"""Reading the audit trail: filters, cursor pages, and the rows of a CSV export, all
+limited to what the reader may see (datacapt.audit.access)."""
 
 from __future__ import annotations
 
@@ -11,38 +12,30 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from datacapt.audit.access import PUBLIC_FIELDS, AuditReader
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db
 from datacapt.tenancy.context import TenantRef, tenant_context
 
-CSV_COLUMNS = (
-    "sequence",
-    "created_at",
-    "actor_type",
-    "actor_id",
-    "actor_name",
-    "action",
-    "object_type",
-    "object_id",
-    "study_id",
-    "changes",
-    "reason",
-    "request_id",
-    "client_ip",
-    "hash",
-)
+EXPORT_BATCH = 1000
+_EQUAL = {
+    "study": AuditRecord.study_id,
+    "object": AuditRecord.object_id,
+    "object_type": AuditRecord.object_type,
+    "actor": AuditRecord.actor_id,
+    "action": AuditRecord.action,
+    "subject": AuditRecord.subject_id,
+    "section": AuditRecord.section_id,
+    "question": AuditRecord.question,
+}
 
 
-def filtered(filters: Mapping[str, Any]) -> sa.Select:
-    statement = sa.select(AuditRecord).order_by(AuditRecord.sequence)
-    equal = {
-        "study": AuditRecord.study_id,
-        "object": AuditRecord.object_id,
-        "object_type": AuditRecord.object_type,
-        "actor": AuditRecord.actor_id,
-        "action": AuditRecord.action,
-    }
-    for name, column in equal.items():
+def filtered(filters: Mapping[str, Any], reader: AuditReader) -> sa.Select:
+    """The records matching ``filters`` that ``reader`` may see, in order."""
+    if filters.get("study") is not None:
+        reader.check_study(str(filters["study"]))
+    statement = sa.select(AuditRecord).where(reader.condition()).order_by(AuditRecord.sequence)
+    for name, column in _EQUAL.items():
         if filters.get(name) is not None:
             statement = statement.where(column == str(filters[name]))
     if filters.get("since"):
@@ -52,46 +45,68 @@ def filtered(filters: Mapping[str, Any]) -> sa.Select:
     return statement
 
 
-def page(filters: Mapping[str, Any], after: int | None, limit: int) -> dict[str, Any]:
-    """Records after the cursor (a sequence number), and the cursor of the next page."""
-    statement = filtered(filters)
+def _batch(statement: sa.Select, after: int | None, limit: int) -> list[AuditRecord]:
     if after is not None:
         statement = statement.where(AuditRecord.sequence > after)
-    records = list(db.session.execute(statement.limit(limit + 1)).scalars())
+    return list(db.session.execute(statement.limit(limit)).scalars())
+
+
+def page(
+    filters: Mapping[str, Any], reader: AuditReader, after: int | None, limit: int
+) -> dict[str, Any]:
+    """Records after the cursor (a sequence number), and the cursor of the next page."""
+    records = _batch(filtered(filters, reader), after, limit + 1)
     more = len(records) > limit
     records = records[:limit]
-    return {"records": records, "next_cursor": records[-1].sequence if more else None}
+    return {
+        "records": [reader.present(record) for record in records],
+        "next_cursor": records[-1].sequence if more else None,
+    }
 
 
-def csv_lines(filters: Mapping[str, Any], tenant: TenantRef) -> Iterator[str]:
-    """The export, line by line, read in batches so memory stays flat.
+def export(filters: Mapping[str, Any], reader: AuditReader, tenant: TenantRef) -> Iterator[str]:
+    """The CSV export, line by line, read in batches so memory stays flat.
 
-    The response streams after the view returned, so the generator enters the tenant
-    itself, with a session of its own.
+    The filters are checked and the first batch read here, before any byte is sent, so a
+    refused or failing export answers an error rather than a truncated file. The rest
+    streams after the view returned: that part enters the tenant itself, with a session
+    of its own, and goes on from the last record sent.
     """
+    statement = filtered(filters, reader)
+    records = _batch(statement, None, EXPORT_BATCH)
+    first = [_csv_line(reader.present(record)) for record in records]
+    after = records[-1].sequence if len(records) == EXPORT_BATCH else None
+    return _export_lines(first, statement, reader, tenant, after)
+
+
+def _export_lines(
+    first: list[str],
+    statement: sa.Select,
+    reader: AuditReader,
+    tenant: TenantRef,
+    after: int | None,
+) -> Iterator[str]:
+    yield _csv_line({name: name for name in PUBLIC_FIELDS})
+    yield from first
+    if after is None:
+        return
     with tenant_context(tenant):
-        yield from _csv_lines(filters)
+        rows = db.session.execute(
+            statement.where(AuditRecord.sequence > after).execution_options(yield_per=EXPORT_BATCH)
+        ).scalars()
+        for record in rows:
+            yield _csv_line(reader.present(record))
 
 
-def _csv_lines(filters: Mapping[str, Any]) -> Iterator[str]:
+def _csv_line(shown: Mapping[str, Any]) -> str:
+    values = []
+    for name in PUBLIC_FIELDS:
+        value = shown[name]
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).isoformat()
+        elif isinstance(value, dict):
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        values.append("" if value is None else value)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(values: list[Any]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(values)
-        return buffer.getvalue()
-
-    yield line(list(CSV_COLUMNS))
-    rows = db.session.execute(filtered(filters).execution_options(yield_per=1000)).scalars()
-    for record in rows:
-        values = []
-        for column in CSV_COLUMNS:
-            value = getattr(record, column)
-            if isinstance(value, dt.datetime):
-                value = value.astimezone(dt.UTC).isoformat()
-            elif column == "changes":
-                value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-            values.append("" if value is None else value)
-        yield line(values)
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()

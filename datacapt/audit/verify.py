@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from datacapt.audit.chain import PAYLOAD_FIELDS, chain_hash, payload, timestamp
+from datacapt.audit.chain import CONTEXT_FIELDS, PAYLOAD_FIELDS, chain_hash, payload, timestamp
 from datacapt.audit.models import AuditChainHead, AuditRecord
 from datacapt.database.session import translated_engine
 
@@ -30,7 +30,7 @@ def verify_chain(engine: sa.Engine, tenant_id: int, schema: str) -> ChainReport:
     expected, previous, count, tail_hashes = 1, "", 0, {}
     columns = [
         getattr(AuditRecord, name)
-        for name in ("sequence", "previous_hash", "hash", *PAYLOAD_FIELDS)
+        for name in ("sequence", "previous_hash", "hash", *PAYLOAD_FIELDS, *CONTEXT_FIELDS)
     ]
     with translated_engine(engine, schema).connect() as connection:
         heads = connection.execute(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy import orm
 
-from datacapt.audit.recorder import Actor, append_records, record_fields
+from datacapt.audit.recorder import Actor, AuditContext, append_records, record_fields
 from datacapt.database import db, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -271,7 +271,9 @@ def _audit(
     connection: sa.Connection, schema: str, action: str, plugin: str, changes: dict, actor: str
 ) -> None:
     """Module toggles and settings are configuration events of the tenant's audit trail."""
-    record = record_fields(action, "plugin", plugin, changes, None, Actor.from_label(actor), None)
+    record = record_fields(
+        action, "plugin", plugin, changes, AuditContext(), Actor.from_label(actor), None
+    )
     append_records(connection, schema, [record])
 
 

@@ -3,6 +3,7 @@ content), in order; and the answers entered for each subject."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 from typing import Any
@@ -11,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datacapt.audit.recorder import Audited, ReasonPolicy
-from datacapt.database import BaseModel, TenantModel
+from datacapt.audit.recorder import AuditContext, Audited, ReasonPolicy, flush_cached
+from datacapt.database import BaseModel, TenantModel, db
 from datacapt.studies.models import Study
 from plugins.subjects.models import SubjectInStudy
 
@@ -79,6 +80,29 @@ class Block(TenantModel, BaseModel, Audited):
     content: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
 
 
+def _question_context(subject_in_study_id: int, code: str) -> AuditContext:
+    """Subject (its study and center), section and question of a data point."""
+    participation = db.session.get(SubjectInStudy, subject_in_study_id)
+    sections = flush_cached(
+        ("ecrf_sections", participation.study_id),
+        lambda: dict(
+            db.session.execute(
+                sa.select(Block.code, Section.uuid)
+                .join(SubSection, SubSection.id == Block.subsection_id)
+                .join(Section, Section.id == SubSection.section_id)
+                .join(Ecrf, Ecrf.id == Block.ecrf_id)
+                .where(Ecrf.study_id == participation.study_id, Block.code.is_not(None))
+            ).all()
+        ),
+    )
+    section = sections.get(code)
+    return dataclasses.replace(
+        participation.audit_context(),
+        section=str(section) if section is not None else None,
+        question=code,
+    )
+
+
 class Answer(TenantModel, BaseModel, Audited):
     """The current answer of a subject to a question (its history is the audit trail)."""
 
@@ -90,6 +114,9 @@ class Answer(TenantModel, BaseModel, Audited):
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
     code: Mapped[str] = mapped_column(sa.String(40))
     value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+
+    def audit_context(self) -> AuditContext:
+        return _question_context(self.subject_in_study_id, self.code)
 
 
 class SectionState(TenantModel):
@@ -127,3 +154,6 @@ class DataQuery(TenantModel, BaseModel, Audited):
     message: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(20), default=QueryStatus.OPEN)
     closed_at: Mapped[dt.datetime | None]
+
+    def audit_context(self) -> AuditContext:
+        return _question_context(self.subject_in_study_id, self.code)

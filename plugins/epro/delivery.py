@@ -181,12 +181,7 @@ def hand_out_link(occurrence: Occurrence) -> dict[str, Any]:
         or occurrence.closes_at <= now
     ):
         raise not_open(occurrence, Message("Only an occurrence open now can go to its subject."))
-    record_event(
-        "link_handed_out",
-        Occurrence.__tablename__,
-        str(occurrence.uuid),
-        occurrence.audit_study_id(),
-    )
+    record_event("link_handed_out", occurrence)
     token = link_token(occurrence)
     link = {
         "link": subject_link(frontend_url(), token),

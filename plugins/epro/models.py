@@ -3,6 +3,7 @@ answers, and every message sent about them."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 from typing import Any
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.audit.recorder import Audited
+from datacapt.audit.recorder import AuditContext, Audited
 from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, db
 from datacapt.i18n import Message
 from datacapt.studies.models import Study
@@ -88,10 +89,9 @@ class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, Audited):
 
     audit_exclude = frozenset({"token_hash"})  # recorded as [redacted]
 
-    def audit_study_id(self) -> str | None:
-        """Its study, also when the tick (a job, outside any request) changes it."""
-        study = db.session.get(Study, self.study_id)
-        return str(study.uuid) if study is not None else None
+    def audit_context(self) -> AuditContext:
+        """Its subject's, also when the tick (a job, outside any request) changes it."""
+        return db.session.get(SubjectInStudy, self.subject_in_study_id).audit_context()
 
     status_subject = Message("The questionnaire occurrence")
     allowed_status_transitions = {
@@ -126,6 +126,13 @@ class EproAnswer(TenantModel, BaseModel, Audited):
     occurrence_id: Mapped[int] = mapped_column(sa.ForeignKey(Occurrence.id), index=True)
     code: Mapped[str] = mapped_column(sa.String(40))
     value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+
+    def audit_context(self) -> AuditContext:
+        """The subject's, with the occurrence as its section and the question."""
+        occurrence = db.session.get(Occurrence, self.occurrence_id)
+        return dataclasses.replace(
+            occurrence.audit_context(), section=str(occurrence.uuid), question=self.code
+        )
 
 
 class MessageKind(enum.StrEnum):

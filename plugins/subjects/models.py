@@ -8,10 +8,14 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.audit.recorder import Audited
-from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel
+from datacapt.audit.recorder import AuditContext, Audited, SensitiveFields, request_study
+from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, db
 from datacapt.i18n import Message
 from datacapt.studies.models import Study, StudyCenter
+from plugins.subjects import permissions
+
+# In the audit trail, only those who may read personal data see these fields' values.
+PERSONAL_DATA = SensitiveFields("personal_data", permissions.PERSONAL_DATA)
 
 
 class SubjectStatus(enum.StrEnum):
@@ -50,6 +54,26 @@ class SubjectPersonalData(TenantModel, BaseModel, Audited):
     # The language of what the platform sends them (questionnaire invitations, ...).
     language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
 
+    audit_sensitive = {
+        PERSONAL_DATA: frozenset({"first_name", "last_name", "email", "phone", "birth_date"})
+    }
+
+    def audit_context(self) -> AuditContext:
+        """The subject's participation in the study the change is made in (a person's data
+        belongs to each of their studies' centers)."""
+        study = request_study()
+        participation = (
+            db.session.execute(
+                sa.select(SubjectInStudy).where(
+                    SubjectInStudy.subject_id == self.subject_id,
+                    SubjectInStudy.study_id == study.id,
+                )
+            ).scalar_one_or_none()
+            if study is not None
+            else None
+        )
+        return participation.audit_context() if participation else super().audit_context()
+
 
 class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
     """A subject's participation in one study, under a study-specific id, at a center."""
@@ -82,6 +106,17 @@ class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
         SubjectStatus.EXCLUDED: {SubjectStatus.SCREENING, SubjectStatus.INCLUDED},
         SubjectStatus.WITHDRAWN: {SubjectStatus.SCREENING, SubjectStatus.INCLUDED},
     }
+
+    def audit_context(self) -> AuditContext:
+        """Its study, center and itself: what every record of the subject's data names."""
+        # By id: in a flush, a new row's relationships are not loaded yet.
+        study = db.session.get(Study, self.study_id)
+        center = db.session.get(StudyCenter, self.center_id)
+        return AuditContext(
+            study=str(study.uuid) if study else None,
+            center=str(center.uuid) if center else None,
+            subject=str(self.uuid),
+        )
 
 
 class StudySubjectSettings(TenantModel, Audited):

@@ -74,8 +74,7 @@ class SubjectPersonalData(PermissionsRegistryMixin, MethodView):
     @blp.response(200, PersonalDataSchema)
     def get(self, subject_uuid):
         """Names and contact details; every read is written to the audit trail."""
-        study = current_study()
-        return services.read_personal_data(study, services.get_subject(study, subject_uuid))
+        return services.read_personal_data(services.get_subject(current_study(), subject_uuid))
 
     @blp.arguments(PersonalDataSchema)
     @blp.response(200, PersonalDataSchema)

@@ -159,7 +159,6 @@ def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> 
     db.session.add(subject)
     db.session.flush()
     language = personal.get("language") or get_tenant_settings().default_language
-    db.session.add(SubjectPersonalData(subject_id=subject.id, **{**personal, "language": language}))
     participation = SubjectInStudy(
         study_id=study.id,
         subject=subject,
@@ -168,6 +167,8 @@ def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> 
         status=SubjectStatus.SCREENING,
     )
     db.session.add(participation)
+    # Added with the participation, so their audit record is placed at its center.
+    db.session.add(SubjectPersonalData(subject_id=subject.id, **{**personal, "language": language}))
     db.session.commit()
     return participation
 
@@ -255,10 +256,10 @@ def _personal_data(participation: SubjectInStudy) -> SubjectPersonalData:
     ).scalar_one()
 
 
-def read_personal_data(study: Study, participation: SubjectInStudy) -> SubjectPersonalData:
+def read_personal_data(participation: SubjectInStudy) -> SubjectPersonalData:
     """The subject's personal data; the read itself is written to the audit trail."""
     data = _personal_data(participation)
-    record_event("read", SubjectPersonalData.__tablename__, str(data.uuid), str(study.uuid))
+    record_event("read", data)
     db.session.commit()
     return data
 

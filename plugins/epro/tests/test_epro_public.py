@@ -106,6 +106,27 @@ def test_subject_answers_are_audited_with_the_subject_as_actor(
     assert {r.study_id for r in records} == {trial.headers["Study-Uuid"]}
 
 
+def test_a_subject_s_trail_names_the_occurrence_and_question_of_each_answer(
+    trial, tick, outbox, api_client, join_study, tenant
+):
+    token = sent(trial, tick, outbox)
+    with at():
+        api_client.put(URL, json={"answers": {"pain": 4}}, headers={"Qr-Code": token})
+        api_client.put(URL, json={"answers": {"pain": 5}}, headers={"Qr-Code": token})
+    (occurrence, *_) = trial.occurrences()
+    reader = join_study(trial.manager, trial.headers, tenant, "data_manager")
+    history = reader.get("/api/audit-trails/", query_string={"subject": trial.subject}).json
+    answers = [r for r in history["records"] if r["object_type"] == "epro_answers"]
+    assert [r["changes"]["value"] for r in answers] == [[None, 4], [4, 5]]
+    assert {(r["section_id"], r["question"], r["center_id"]) for r in answers} == {
+        (occurrence["uuid"], "pain", trial.centers["PAR"])
+    }
+    assert answers[0]["changes"]["occurrence_id"] == [None, occurrence["uuid"]]
+    # What the tick did to the occurrence (a job, outside any request) is the subject's too.
+    sent_by_tick = [r for r in history["records"] if r["object_id"] == occurrence["uuid"]]
+    assert sent_by_tick and all(r["subject_id"] == trial.subject for r in sent_by_tick)
+
+
 def test_the_token_reaches_nothing_else(trial, tick, outbox, api_client):
     token = sent(trial, tick, outbox)
     with at():

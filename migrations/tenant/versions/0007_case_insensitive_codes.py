@@ -1,15 +1,15 @@
 """Study references and center codes are unique whatever their case.
 
-Revision ID: 0006_tenant_case_insensitive
-Revises: 0005_tenant
+Revision ID: 0007_tenant
+Revises: 0006_tenant
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_tenant_case_insensitive"
-down_revision = "0005_tenant"
+revision = "0007_tenant"
+down_revision = "0006_tenant"
 branch_labels = None
 depends_on = None
 

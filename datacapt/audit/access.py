@@ -1,0 +1,182 @@
+"""Who may read which audit records, and what of them: the one place records leave by.
+
+A caller reads the records of the studies they belong to whose study role grants the read
+permission (at the centers they see, plus the study's records of no center), and the
+tenant's own records (no study) only with that permission in their platform role. An API
+key reads the studies it reaches with its own permissions, and the tenant's records only
+when it reaches every study. Sensitive fields (personal
+data, later blinded values) are redacted unless the caller holds, where the record
+belongs, the permission the record names for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from datacapt.audit.models import AuditRecord
+from datacapt.audit.recorder import REDACTED
+from datacapt.database import db
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.identity.principal import Principal
+from datacapt.permissions.models import Role, granted_by
+from datacapt.plugins.services import plugin_set
+from datacapt.studies.models import Study, StudyCenter, StudyUser, study_user_centers
+
+# What a reader sees of a record, in this order (the CSV export's columns).
+PUBLIC_FIELDS = (
+    "sequence",
+    "created_at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "study_id",
+    "center_id",
+    "subject_id",
+    "section_id",
+    "question",
+    "changes",
+    "reason",
+    "request_id",
+    "client_ip",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class StudyAccess:
+    permissions: frozenset[str]
+    centers: frozenset[str] | None = None  # center uuids; None: all of the study's
+
+
+@dataclass(frozen=True)
+class AuditReader:
+    """One caller's reach into the trail for one permission (read or export)."""
+
+    permission: str
+    platform: frozenset[str]
+    studies: Mapping[str, StudyAccess]
+
+    def readable(self) -> dict[str, StudyAccess]:
+        return {s: a for s, a in self.studies.items() if self.permission in a.permissions}
+
+    def condition(self) -> sa.ColumnElement[bool]:
+        """The records this caller may read, as a WHERE clause; 403 when there are none."""
+        clauses: list[sa.ColumnElement[bool]] = []
+        if self.permission in self.platform:
+            clauses.append(AuditRecord.study_id.is_(None))
+        readable = self.readable()
+        everywhere = sorted(s for s, a in readable.items() if a.centers is None)
+        if everywhere:
+            clauses.append(AuditRecord.study_id.in_(everywhere))
+        for study, access in sorted(readable.items()):
+            if access.centers is not None:
+                clauses.append(
+                    sa.and_(
+                        AuditRecord.study_id == study,
+                        sa.or_(
+                            AuditRecord.center_id.is_(None),
+                            AuditRecord.center_id.in_(sorted(access.centers)),
+                        ),
+                    )
+                )
+        if not clauses:
+            raise _denied(self.permission)
+        return sa.or_(*clauses)
+
+    def check_study(self, study: str) -> None:
+        """A filter on one study: the caller must be able to read it."""
+        if study not in self.studies:
+            raise DatacaptException(
+                ErrorCode.FORBIDDEN,
+                InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY,
+                Message("You do not belong to this study."),
+            )
+        if study not in self.readable():
+            raise _denied(self.permission)
+
+    def present(self, record: AuditRecord) -> dict[str, Any]:
+        """The record as it leaves: its public fields, sensitive values redacted."""
+        shown = {name: getattr(record, name) for name in PUBLIC_FIELDS}
+        if record.sensitive:
+            access = self.studies.get(record.study_id) if record.study_id else None
+            granted = access.permissions if access else self.platform
+            hidden = {
+                field
+                for permission, fields in record.sensitive.items()
+                if permission not in granted
+                for field in fields
+            }
+            shown["changes"] = {
+                name: [REDACTED, REDACTED] if name in hidden else values
+                for name, values in record.changes.items()
+            }
+        return shown
+
+
+def _denied(permission: str) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.FORBIDDEN,
+        InternalCodes.PERMISSION_DENIED,
+        Message("You are not allowed to do this"),
+        details={"permission": permission},
+    )
+
+
+def reader_for(principal: Principal, permission: str) -> AuditReader:
+    """What ``principal`` may read of the trail with ``permission``."""
+    registry = plugin_set().permissions
+    if principal.api_key is not None:
+        key = principal.api_key
+        granted = registry.expand(key.permissions)
+        studies = (
+            db.session.execute(
+                sa.select(Study.uuid).execution_options(include_deleted=True)
+            ).scalars()
+            if key.all_studies
+            else key.study_uuids
+        )
+        return AuditReader(
+            permission,
+            granted if key.all_studies else frozenset(),
+            {str(s): StudyAccess(granted) for s in studies},
+        )
+    # Deleted studies stay in reach: their trail is evidence like any other.
+    memberships = db.session.execute(
+        sa.select(
+            Study.uuid,
+            StudyUser.id,
+            StudyUser.all_centers,
+            Role.name,
+            Role.is_default,
+            Role.permissions,
+        )
+        .join(Study, Study.id == StudyUser.study_id)
+        .join(Role, Role.id == StudyUser.role_id)
+        .where(StudyUser.user_id == principal.user_id)
+        .execution_options(include_deleted=True)
+    ).all()
+    restricted = [row.id for row in memberships if not row.all_centers]
+    centers: dict[int, set[str]] = {member: set() for member in restricted}
+    if restricted:
+        for member, center in db.session.execute(
+            sa.select(study_user_centers.c.study_user_id, StudyCenter.uuid)
+            .join(StudyCenter, StudyCenter.id == study_user_centers.c.center_id)
+            .where(study_user_centers.c.study_user_id.in_(restricted))
+        ):
+            centers[member].add(str(center))
+    studies = {
+        str(row.uuid): StudyAccess(
+            registry.expand(granted_by(row.name, row.is_default, row.permissions)),
+            None if row.all_centers else frozenset(centers[row.id]),
+        )
+        for row in memberships
+    }
+    return AuditReader(permission, principal.platform_permissions, studies)
