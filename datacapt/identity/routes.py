@@ -156,7 +156,7 @@ class UserDetail(PermissionsRegistryMixin, MethodView):
     @users_blp.response(200, UserReadSchema)
     def patch(self, data, user_uuid):
         """Change a user's names, language, platform role, or (de)activate the account."""
-        return services.update_user(services.get_user(user_uuid), data)
+        return services.update_user(current_principal(), services.get_user(user_uuid), data)
 
 
 @users_blp.route("/<uuid:user_uuid>/unlock")

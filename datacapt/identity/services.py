@@ -27,6 +27,7 @@ from datacapt.identity.passwords import (
     needs_rehash,
     verify_password,
 )
+from datacapt.identity.principal import Principal
 from datacapt.identity.secrets import digest, new_secret
 from datacapt.identity.sessions import close_all_sessions, close_session, open_session
 from datacapt.mail.services import send_email
@@ -269,13 +270,25 @@ def list_users(search: str | None = None, status: str | None = None) -> sa.Selec
     return statement
 
 
-def update_user(user: User, changes: Mapping[str, Any]) -> User:
-    """An administrator's change: names, language, platform role, (de)activation."""
+def update_user(principal: Principal, user: User, changes: Mapping[str, Any]) -> User:
+    """An administrator's change: names, language, platform role, (de)activation. Role and
+    status change for someone else only, whose role the changer holds, and the new role
+    is one the changer holds."""
+    from datacapt.permissions.services import ensure_may_grant, ensure_not_own
+
     for name in ("first_name", "last_name", "language"):
         if name in changes:
             setattr(user, name, changes[name])
-    if "platform_role" in changes:
-        user.platform_role_id = get_role(changes["platform_role"]).id
+    role = get_role(changes["platform_role"]) if "platform_role" in changes else None
+    changes_access = (role is not None and role.id != user.platform_role_id) or (
+        "status" in changes and changes["status"] != user.status
+    )
+    if changes_access:
+        ensure_not_own(principal, user.id)
+        ensure_may_grant(principal.platform_permissions, user.platform_role.granted)
+    if role is not None and role.id != user.platform_role_id:
+        ensure_may_grant(principal.platform_permissions, role.granted)
+        user.platform_role_id = role.id
     if "status" in changes and changes["status"] != user.status:
         user.transition_to(changes["status"])
         if user.status == UserStatus.DEACTIVATED:
