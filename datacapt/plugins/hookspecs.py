@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import flask_smorest
     import marshmallow
 
+    from datacapt.files.services import FileAttachment
     from datacapt.jobs.cron import CronEntry
     from datacapt.plugins.manifest import PluginManifest
     from datacapt.studies.models import Study
@@ -105,3 +106,10 @@ def datacapt_audit_event(tenant: TenantRef, record: dict[str, Any]) -> None:
 def datacapt_demo_data(study: Study) -> None:
     """Add the plugin's example data to the demo study (``flask demo seed``, inside the
     demo tenant, on every run: add only what is missing)."""
+
+
+@hookspec
+def datacapt_file_attachments(file_uuid: str) -> Iterable[FileAttachment]:
+    """Where the plugin's data refers to the upload ``file_uuid`` (canonical form), in the
+    current tenant: each place's study, center and the permission that reads it. An upload
+    any plugin names is downloadable only by callers who see one of those places."""
