@@ -45,10 +45,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def find_user(email: str) -> User | None:
-    return db.session.execute(
-        sa.select(User).where(sa.func.lower(User.email) == normalize_email(email))
-    ).scalar_one_or_none()
+def find_user(email: str, for_update: bool = False) -> User | None:
+    """The user of this email; ``for_update`` locks the row until the transaction ends."""
+    statement = sa.select(User).where(sa.func.lower(User.email) == normalize_email(email))
+    if for_update:
+        statement = statement.with_for_update(of=User).execution_options(populate_existing=True)
+    return db.session.execute(statement).scalar_one_or_none()
 
 
 def get_user(user_uuid) -> User:
@@ -154,9 +156,12 @@ def login(email: str, password: str) -> tuple[User, str]:
     Failures count towards the lockout and every attempt is recorded; the answer to a
     failure is the same whether the email is unknown, the password wrong or the account
     locked (and takes as long: an unknown email is verified against a dummy hash).
+
+    The user's row is locked while its attempt is checked, so concurrent attempts are
+    counted one after the other: no more guesses than the limit are ever checked.
     """
     settings = get_tenant_settings()
-    user = find_user(email)
+    user = find_user(email, for_update=True)
     if user is not None and user.status == UserStatus.LOCKED and settings.lockout_minutes:
         delay = dt.timedelta(minutes=settings.lockout_minutes)
         if user.locked_at and utcnow() - user.locked_at >= delay:
@@ -213,11 +218,19 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a single-use reset link to an existing, active or locked user; silent otherwise."""
+    """Queue the reset of this email's account, if there is one: the request does the same
+    work whatever the email, so neither its answer nor its timing reveals an account."""
+    from datacapt.jobs import enqueue
+
+    events.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, None, email=email)
+    enqueue(send_password_reset, normalize_email(email), tenant=current_tenant())
+    db.session.commit()
+
+
+def send_password_reset(email: str) -> None:
+    """Job: email a single-use reset link to an existing, active or locked user."""
     user = find_user(email)
-    events.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, user, email=email)
     if user is None or user.status not in (UserStatus.ACTIVE, UserStatus.LOCKED):
-        db.session.commit()
         return
     token = new_secret()
     db.session.add(

@@ -76,6 +76,15 @@ def app(_test_database: str) -> Flask:
     return app
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Each test starts with no rate limit counted (the app outlives tests)."""
+    if "app" in request.fixturenames:
+        from datacapt.api.limits import reset
+
+        reset(request.getfixturevalue("app"))
+
+
 @pytest.fixture
 def db_engine(app: Flask) -> sa.Engine:
     """The app's engine (no application context is left pushed)."""
