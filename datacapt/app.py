@@ -48,6 +48,7 @@ def create_app(
     # `import datacapt` stays light for tools that only need the package metadata.
     from datacapt.api.extension import init_api
     from datacapt.api.json import DatacaptJSONProvider
+    from datacapt.api.limits import init_limits
     from datacapt.audit.cli import audit_cli
     from datacapt.audit.jobs import HEADS_ENTRY
     from datacapt.database import db
@@ -100,6 +101,7 @@ def create_app(
     init_cron(app)
     register_cron_entry(app, HEADS_ENTRY)
     init_host_cache(app, settings.host_cache_seconds)
+    init_limits(app, settings)
 
     api = init_api(app)
     init_tenant_resolution(app)

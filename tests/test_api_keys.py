@@ -109,3 +109,71 @@ def test_keys_cannot_hold_more_than_their_creator_or_unknown_permissions(client_
 def test_a_key_of_one_tenant_is_unknown_to_another(client_as, client_for, tenant, other_tenant):
     key = new_key(client_as(tenant))["key"]
     assert with_key(client_for, other_tenant, key)("GET", "/api/centers/").status_code == 401
+
+
+def test_a_key_stops_with_its_creator(app, client_as, client_for, tenant):
+    admin = client_as(tenant)
+    creator = client_as(tenant)
+    key = new_key(creator)["key"]
+    call = with_key(client_for, tenant, key)
+    assert call("GET", "/api/centers/").status_code == 200
+    deactivated = admin.patch(f"/api/users/{creator.user.uuid}", json={"status": "deactivated"})
+    assert deactivated.status_code == 200
+    refused = call("GET", "/api/centers/")
+    assert refused.status_code == 401 and refused.json["error"]["internal_name"] == (
+        "INVALID_API_KEY"
+    )
+    assert (
+        admin.patch(f"/api/users/{creator.user.uuid}", json={"status": "active"}).status_code == 200
+    )
+    assert call("GET", "/api/centers/").status_code == 200
+
+
+def test_a_key_stops_while_its_creator_is_locked(client_as, client_for, tenant):
+    creator = client_as(tenant)
+    key = new_key(creator)["key"]
+    for _ in range(5):
+        creator.post("/api/auth/login", json={"email": creator.user.email, "password": "wrong one"})
+    assert with_key(client_for, tenant, key)("GET", "/api/centers/").status_code == 401
+
+
+def test_a_key_acts_within_its_creators_current_role(client_as, client_for, tenant, make_study):
+    admin = client_as(tenant)
+    creator = client_as(tenant)
+    study = make_study(admin, "PAR", "LYO")
+    added = admin.post(
+        "/api/study-users/",
+        json={"user": str(creator.user.uuid), "role": "administrator"},
+        headers=study.headers,
+    )
+    key = new_key(
+        creator,
+        permissions=["studies.access", "centers.access", "centers.add", "study_users.access"],
+        all_studies=True,
+    )["key"]
+    call = with_key(client_for, tenant, key)
+    in_study = with_key(client_for, tenant, key, **study.headers)
+    center = {"code": "NEW", "name": "New", "country": "FR"}
+    assert call("POST", "/api/centers/", json=center).status_code == 201
+    admin.patch(f"/api/users/{creator.user.uuid}", json={"platform_role": "viewer"})
+    center["code"] = "NEWER"
+    refused = call("POST", "/api/centers/", json=center)
+    assert refused.status_code == 403 and refused.json["error"]["details"]["permission"] == (
+        "centers.add"
+    )
+    assert call("GET", "/api/centers/").status_code == 200
+    # In a study: the creator's study role and centers bound the key.
+    assert in_study("GET", "/api/study-users/").status_code == 200
+    membership = added.json
+    admin.patch(
+        f"/api/study-users/{membership['uuid']}",
+        json={"role": "viewer", "all_centers": False, "centers": [study.centers["PAR"]]},
+        headers=study.headers,
+    )
+    assert in_study("GET", "/api/study-users/").status_code == 403
+    seen = in_study("GET", "/api/study-centers/")
+    assert [c["code"] for c in seen.json] == ["PAR"]
+    admin.delete(f"/api/study-users/{membership['uuid']}", headers=study.headers)
+    gone = in_study("GET", "/api/study-centers/")
+    assert gone.status_code == 403
+    assert call("GET", "/api/studies/").json == []

@@ -170,11 +170,14 @@ def test_tenant_records_need_the_platform_permission(trial, client_as, tenant, j
     has no audit permission, sees no tenant-level record (users, centers, roles)."""
     study = trial["study"]
     member = join_study(trial["manager"], study.headers, tenant, "viewer")
-    trial["manager"].patch(
+    # Only a member who holds what the monitor role grants may give it.
+    lead = join_study(trial["manager"], study.headers, tenant, "administrator")
+    promoted = lead.patch(
         f"/api/study-users/{_membership(trial, member)}",
         json={"role": "monitor"},
         headers=study.headers,
     )
+    assert promoted.status_code == 200, promoted.json
     records = trail(member)
     assert records and {r["study_id"] for r in records} == {study.uuid}
     platform_monitor = trial["member"]("monitor")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 import time_machine
 
 from datacapt.database import db
-from datacapt.identity.models import SecurityEvent
+from datacapt.identity.models import SecurityEvent, SecurityEventKind
 from datacapt.mail.models import EmailMessage
 from datacapt.tenancy import tenant_context
 from datacapt.tenancy.services import update_tenant_settings
@@ -311,3 +312,103 @@ def test_reset_links_point_to_the_tenant_host_when_the_frontend_url_names_it(
         (message,) = emails_to(user.email)
     host = tenant_host(app, tenant)
     assert f"https://{host}/app/reset-password?token=" in message.body
+
+
+def statements_of(app, call) -> list[str]:
+    """The SQL the call sends, with its parameters left out."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_a_reset_request_does_the_same_work_for_known_and_unknown_emails(
+    app, api_client, user_factory, tenant, redis_queue
+):
+    user = user_factory(tenant, "viewer")
+    api_client.post("/api/auth/password-reset", json={"email": "warm@example.org"})
+
+    def ask(email):
+        return lambda: api_client.post("/api/auth/password-reset", json={"email": email})
+
+    known = statements_of(app, ask(user.email))
+    unknown = statements_of(app, ask("ghost@example.org"))
+    assert known == unknown
+    # The link is made and emailed by the job, apart from the request.
+    with app.app_context(), tenant_context(tenant):
+        assert emails_to(user.email) == []
+
+
+def test_concurrent_wrong_passwords_check_no_more_guesses_than_the_limit(
+    app, client_for, user_factory, tenant
+):
+    settings(app, tenant, max_failed_logins=5, lockout_minutes=0)
+    user = user_factory(tenant, "viewer")
+
+    def guess(n: int) -> int:
+        return login(client_for(tenant), user.email, f"wrong guess {n}").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(guess, range(16))) == {401}
+    with app.app_context(), tenant_context(tenant):
+        checked = db.session.execute(
+            sa.select(sa.func.count())
+            .select_from(SecurityEvent)
+            .where(
+                SecurityEvent.kind == SecurityEventKind.LOGIN_FAILED,
+                SecurityEvent.details["reason"].astext == "wrong password",
+            )
+        ).scalar()
+    assert checked == 5
+    assert login(client_for(tenant), user.email, user.password).status_code == 401  # locked
+
+
+def test_logins_resets_and_acceptances_are_rate_limited(app_with_plugins, tenant, user_factory):
+    limited = app_with_plugins(
+        auth_rate_limit="3 per minute", password_reset_rate_limit="2 per hour"
+    )
+    client = limited.test_client().for_host(tenant_host(limited, tenant))
+    user = user_factory(tenant, "viewer")
+    for _ in range(3):
+        assert login(client, user.email, "wrong").status_code == 401
+    refused = login(client, user.email, user.password)
+    assert refused.status_code == 429 and refused.json["error"]["internal_code"] == 1029
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert refused.json["error"]["details"]["retry_after_seconds"] == int(
+        refused.headers["Retry-After"]
+    )
+    accept = client.post("/api/auth/invitations/accept", json={"token": "x", "password": "y"})
+    assert accept.status_code == 429
+    # Another address is not held back by this one.
+    other = {"REMOTE_ADDR": "198.51.100.7"}
+    assert (
+        client.post(
+            "/api/auth/login",
+            json={"email": user.email, "password": user.password},
+            environ_base=other,
+        ).status_code
+        == 200
+    )
+    # A mailbox gets few reset links, whoever asks.
+    for address in ("198.51.100.8", "198.51.100.9"):
+        asked = client.post(
+            "/api/auth/password-reset",
+            json={"email": user.email},
+            environ_base={"REMOTE_ADDR": address},
+        )
+        assert asked.status_code == 202
+    flooded = client.post(
+        "/api/auth/password-reset",
+        json={"email": user.email.upper()},
+        environ_base={"REMOTE_ADDR": "198.51.100.10"},
+    )
+    assert flooded.status_code == 429

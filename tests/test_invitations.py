@@ -57,7 +57,7 @@ def test_an_invitation_to_a_study_creates_the_account_and_membership_once(
     invited = invite(
         manager,
         study=study["uuid"],
-        study_role="investigator",
+        study_role="viewer",
         all_centers=False,
         centers=[study["center"]],
         language="fr",
@@ -78,7 +78,7 @@ def test_an_invitation_to_a_study_creates_the_account_and_membership_once(
     )
     anonymous.token = login.json["token"]
     (membership,) = anonymous.get("/api/users/me/permissions").json["studies"]
-    assert membership["role"] == "investigator" and membership["centers"] == [study["center"]]
+    assert membership["role"] == "viewer" and membership["centers"] == [study["center"]]
     assert manager.get("/api/invitations/").json[0]["status"] == "accepted"
 
 
@@ -135,7 +135,7 @@ def test_only_a_study_s_managers_invite_into_it(study, client_as, tenant):
     bad_center = invite(
         study["manager"],
         study=study["uuid"],
-        study_role="monitor",
+        study_role="viewer",
         all_centers=False,
         centers=[str(outsider.user.uuid)],
     )

@@ -41,11 +41,17 @@ def join(study, client_as, tenant, role: str, centers: list[str] | None = None):
     return member
 
 
-def test_creating_a_study_makes_its_creator_study_manager(study):
+def test_creating_a_study_makes_its_creator_a_member_with_their_platform_role(
+    study, client_as, tenant
+):
     admin, headers = study["admin"], study["headers"]
     assert study["study"]["status"] == "draft"
     team = admin.get("/api/study-users/", headers=headers).json
-    assert [(m["email"], m["role"]) for m in team] == [(admin.user.email, "study_manager")]
+    assert [(m["email"], m["role"]) for m in team] == [(admin.user.email, "administrator")]
+    manager = client_as(tenant, "study_manager")
+    own = manager.post("/api/studies/", json={"reference": "OWN-1", "name": "Own"}).json
+    own_team = manager.get("/api/study-users/", headers={"Study-Uuid": own["uuid"]}).json
+    assert [m["role"] for m in own_team] == ["study_manager"]
     assert [c["code"] for c in admin.get("/api/study-centers/", headers=headers).json] == [
         "LYO",
         "PAR",

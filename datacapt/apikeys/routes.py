@@ -38,7 +38,7 @@ class ApiKeys(PermissionsRegistryMixin, MethodView):
             data["all_studies"],
             data["studies"],
             principal.actor,
-            allowed=principal.platform_permissions,
+            held=principal.platform_permissions,
         )
         key.secret = secret  # not a column: answered this once, never stored
         return key

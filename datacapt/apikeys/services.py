@@ -12,10 +12,12 @@ from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import events
-from datacapt.identity.models import SecurityEventKind, User
+from datacapt.identity.models import SecurityEventKind, User, UserStatus
+from datacapt.identity.principal import Principal
 from datacapt.identity.secrets import digest, new_secret
 from datacapt.identity.sessions import TOUCH_INTERVAL
-from datacapt.permissions.services import checked_permissions
+from datacapt.permissions.models import Role, granted_by
+from datacapt.permissions.services import checked_permissions, ensure_may_grant
 
 KEY_PREFIX = "dck_"
 
@@ -28,24 +30,15 @@ def create_api_key(
     all_studies: bool,
     study_uuids: Iterable[str],
     actor: str,
-    allowed: frozenset[str],
+    held: frozenset[str],
 ) -> tuple[ApiKey, str]:
     """The new key and its secret, which is never shown again.
 
-    A key gets no permission its creator lacks tenant-wide (no escalation through keys).
+    A key gets no permission its creator lacks tenant-wide (no escalation through keys),
+    and at each use acts within what its creator holds then.
     """
     permissions = checked_permissions(permissions)
-    beyond = sorted(set(permissions) - allowed)
-    if beyond:
-        raise DatacaptException(
-            ErrorCode.FORBIDDEN,
-            InternalCodes.PERMISSION_DENIED,
-            Message(
-                "You cannot give a key permissions you do not have: {names}",
-                names=", ".join(beyond),
-            ),
-            fields={"permissions": [Message("You do not have {name}.", name=n) for n in beyond]},
-        )
+    ensure_may_grant(held, permissions)
     if expires_at is not None and expires_at <= utcnow():
         raise DatacaptException(
             ErrorCode.VALIDATION_ERROR,
@@ -91,20 +84,34 @@ def revoke_api_key(key_uuid, revoker: User | None, actor: str) -> ApiKey:
     return key
 
 
-def resolve_api_key(secret: str) -> ApiKey:
-    """The live key of an Api-Key header; 401 when unknown, revoked or expired."""
-    key = db.session.execute(
-        sa.select(ApiKey).where(ApiKey.key_hash == digest(secret))
-    ).scalar_one_or_none()
+# Built once: the key with its creator's status and platform role, in one query.
+_KEY_QUERY = (
+    sa.select(ApiKey, User.status, Role.name, Role.is_default, Role.permissions)
+    .join(User, User.id == ApiKey.created_by_id)
+    .join(Role, Role.id == User.platform_role_id)
+    .where(ApiKey.key_hash == sa.bindparam("key_hash"))
+)
+
+
+def resolve_api_key(secret: str) -> Principal:
+    """The principal of an Api-Key header: the key, bounded by what its creator holds now;
+    401 when unknown, revoked, expired, or its creator is no longer active."""
+    row = db.session.execute(_KEY_QUERY, {"key_hash": digest(secret)}).one_or_none()
     now = utcnow()
-    if key is None or key.revoked_at is not None or (key.expires_at and key.expires_at <= now):
+    if (
+        row is None
+        or row.ApiKey.revoked_at is not None
+        or (row.ApiKey.expires_at and row.ApiKey.expires_at <= now)
+        or row.status != UserStatus.ACTIVE
+    ):
         raise DatacaptException(
             ErrorCode.UNAUTHORIZED,
             InternalCodes.INVALID_API_KEY,
             Message("The API key is not valid."),
         )
+    key = row.ApiKey
     if key.last_used_at is None or now - key.last_used_at >= TOUCH_INTERVAL:
         # Bookkeeping, not a change of the key: written past the audited ORM path.
         db.session.execute(sa.update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
         db.session.commit()
-    return key
+    return Principal(api_key=key, granted=granted_by(row.name, row.is_default, row.permissions))

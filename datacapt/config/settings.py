@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key"
 ENVIRONMENTS = ("development", "testing", "production")
 
@@ -66,6 +68,12 @@ class Settings:
     trusted_proxies: int = 0
     # Where links in emails and SMS point: the frontend; {host} is the tenant's domain.
     frontend_url: str = "http://localhost:5000"
+    # Rate limits ("N per minute|hour", several separated by ";"): logins, reset requests
+    # and invitation acceptances per address and tenant; reset requests per email; ePRO
+    # links that open nothing per address, whatever the tenant.
+    auth_rate_limit: str = "30 per minute"
+    password_reset_rate_limit: str = "5 per hour"
+    epro_token_failure_limit: str = "10 per 15 minutes"
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -102,6 +110,13 @@ class Settings:
             "sms_from": text("SMS_FROM", "sms_from"),
             "trusted_proxies": number("DATACAPT_TRUSTED_PROXIES", "trusted_proxies"),
             "frontend_url": text("DATACAPT_FRONTEND_URL", "frontend_url"),
+            "auth_rate_limit": text("DATACAPT_AUTH_RATE_LIMIT", "auth_rate_limit"),
+            "password_reset_rate_limit": text(
+                "DATACAPT_PASSWORD_RESET_RATE_LIMIT", "password_reset_rate_limit"
+            ),
+            "epro_token_failure_limit": text(
+                "DATACAPT_EPRO_TOKEN_FAILURE_LIMIT", "epro_token_failure_limit"
+            ),
         }
         values.update(overrides)
         return cls(**values)
@@ -129,6 +144,14 @@ class Settings:
             problems.append("DATACAPT_TRUSTED_PROXIES must be 0 or a number of proxies")
         if self.sms_url.split("://", 1)[0] not in ("console", "file", "http", "https"):
             problems.append("SMS_URL must start with console://, file://, http:// or https://")
+        for name in ("auth_rate_limit", "password_reset_rate_limit", "epro_token_failure_limit"):
+            try:
+                parse_many(getattr(self, name))
+            except ValueError:
+                problems.append(
+                    f"DATACAPT_{name.upper()} must be rate limits like '30 per minute',"
+                    f" not {getattr(self, name)!r}"
+                )
         if self.is_production:
             if self.uses_embedded_database:
                 problems.append(

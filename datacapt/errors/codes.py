@@ -98,6 +98,8 @@ class InternalCodes(enum.IntEnum):
     CENTER_NOT_IN_STUDY = 5014
     STUDY_NOT_DELETABLE = 5015
     WRONG_PASSWORD = 5016
+    GRANT_BEYOND_OWN = 5017
+    OWN_ACCESS_UNCHANGEABLE = 5018
     CENTER_IN_USE = 5030
 
     # 6xxx: audit and jobs

@@ -28,7 +28,16 @@ _HTTP_MESSAGES = {
 
 
 def handle_datacapt_exception(exc: DatacaptException) -> Response:
-    return error(exc.code, exc.internal_code, exc.message, fields=exc.fields, details=exc.details)
+    retry_after = (exc.details or {}).get("retry_after_seconds")
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    return error(
+        exc.code,
+        exc.internal_code,
+        exc.message,
+        fields=exc.fields,
+        details=exc.details,
+        headers=headers,
+    )
 
 
 def _validation_fields(data: dict[str, Any]) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from datacapt.files import services
+from datacapt.identity.principal import current_principal
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.permissions.registry import FILES_ACCESS, FILES_ADD
 
@@ -41,7 +42,8 @@ class FileDetail(PermissionsRegistryMixin, MethodView):
 
     @blp.response(200, description="The file's content")
     def get(self, file_uuid):
-        stored = services.get_file(file_uuid)
+        """The content, to a caller who may see it (a file of study data: where that data is)."""
+        stored = services.get_visible_file(current_principal(), file_uuid)
         return send_file(
             services.path_of(stored),
             mimetype=stored.content_type,

@@ -7,6 +7,7 @@ import hashlib
 import os
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,22 @@ from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.files.models import StoredFile
 from datacapt.i18n import Message
+from datacapt.identity.principal import Principal
+from datacapt.plugins.services import enabled_plugins, plugin_set
 from datacapt.tenancy.context import current_tenant
+
+ATTACHMENTS_HOOK = "datacapt_file_attachments"
+
+
+@dataclass(frozen=True)
+class FileAttachment:
+    """A place where study data refers to an upload: whoever may read it there, and only
+    they, may download the file."""
+
+    study_id: int
+    center_id: int | None  # None: data of the whole study, not of one center
+    permission: str  # what reads that data in the study (e.g. the eCRF's data view)
+
 
 CHUNK = 64 * 1024
 # What a file of each type starts with (types absent here are text and have none).
@@ -80,14 +96,58 @@ def store(upload: FileStorage | None) -> StoredFile:
             os.unlink(temporary)
 
 
+def _no_such_file() -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such file.")
+    )
+
+
 def get_file(file_uuid: Any) -> StoredFile:
     stored = db.session.execute(
         sa.select(StoredFile).where(StoredFile.uuid == file_uuid)
     ).scalar_one_or_none()
     if stored is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such file.")
-        )
+        raise _no_such_file()
+    return stored
+
+
+def attachments(stored: StoredFile) -> list[FileAttachment]:
+    """Where the tenant's enabled plugins say their data refers to the upload."""
+    plugins = plugin_set()
+    implementers = [
+        impl.plugin_name for impl in getattr(plugins.manager.hook, ATTACHMENTS_HOOK).get_hookimpls()
+    ]
+    if not implementers:
+        return []
+    enabled = enabled_plugins(current_tenant().id)
+    found: list[FileAttachment] = []
+    for name in implementers:
+        if name in enabled:
+            found.extend(plugins.call(name, ATTACHMENTS_HOOK, file_uuid=str(stored.uuid)) or ())
+    return found
+
+
+def _sees(principal: Principal, attachment: FileAttachment) -> bool:
+    from datacapt.studies.context import membership_center_ids, resolve_study
+
+    try:
+        _, membership, granted = resolve_study(principal, study_id=attachment.study_id)
+    except DatacaptException:
+        return False
+    if attachment.permission not in granted:
+        return False
+    visible = membership_center_ids(membership)
+    return visible is None or attachment.center_id in visible
+
+
+def get_visible_file(principal: Principal, file_uuid: Any) -> StoredFile:
+    """The upload, if the caller may see it: a file that study data refers to is visible
+    exactly where that data is (member of the study, the permission, the center); 404
+    otherwise, as for a file that does not exist."""
+    stored = get_file(file_uuid)
+    places = attachments(stored)
+    if places and not any(_sees(principal, place) for place in places):
+        raise _no_such_file()
     return stored
 
 

@@ -18,7 +18,11 @@ API_KEY_HEADER = "Api-Key"
 
 @dataclass
 class Principal:
-    """A user's session (``session_id``, ``user_id``) or an API key; never both."""
+    """A user's session (``session_id``, ``user_id``) or an API key; never both.
+
+    ``granted`` is what the user's platform role grants; for a key, what its creator's
+    platform role grants now, which bounds the key's own list.
+    """
 
     session_id: int | None = None
     user_id: int | None = None
@@ -26,6 +30,14 @@ class Principal:
     granted: frozenset[str] = frozenset()
     api_key: ApiKey | None = None
     _platform_permissions: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def acting_user_id(self) -> int:
+        """The user whose rights bound this principal: the user, or the key's creator."""
+        if self.user_id is not None:
+            return self.user_id
+        assert self.api_key is not None
+        return self.api_key.created_by_id
 
     @property
     def user(self) -> User | None:
@@ -42,10 +54,14 @@ class Principal:
 
     @property
     def platform_permissions(self) -> frozenset[str]:
-        """Tenant-wide permissions: the user's platform role, or the key's own list."""
+        """Tenant-wide permissions: the user's platform role; for a key, its own list as far
+        as its creator holds it."""
         if self._platform_permissions is None:
-            granted = self.granted if self.api_key is None else self.api_key.permissions
-            self._platform_permissions = plugin_set().permissions.expand(granted)
+            registry = plugin_set().permissions
+            granted = registry.expand(self.granted)
+            if self.api_key is not None:
+                granted &= registry.expand(self.api_key.permissions)
+            self._platform_permissions = granted
         return self._platform_permissions
 
 
@@ -61,7 +77,7 @@ def authenticate() -> Principal:
     if scheme.lower() == "bearer" and token:
         principal = resolve_session(token.strip())
     elif api_key:
-        principal = Principal(api_key=resolve_api_key(api_key.strip()))
+        principal = resolve_api_key(api_key.strip())
     else:
         raise DatacaptException(
             ErrorCode.UNAUTHORIZED,

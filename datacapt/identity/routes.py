@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from datacapt.api.limits import client_address, enforce
 from datacapt.api.pagination import paginate
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -25,9 +26,15 @@ from datacapt.identity.schemas import (
 from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
 from datacapt.permissions.registry import USERS_ACCESS, USERS_EDIT, USERS_UNLOCK
 from datacapt.permissions.services import permissions_overview
+from datacapt.tenancy.context import current_tenant
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Authentication")
 users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users")
+
+
+def limit_public_auth() -> None:
+    """The rate limit of logins, resets and invitation acceptances: per address and tenant."""
+    enforce("auth", current_tenant().schema_name, client_address())
 
 
 def session_user():
@@ -50,6 +57,7 @@ class Login(PermissionsRegistryMixin, MethodView):
     @auth_blp.response(200, LoginReadSchema)
     def post(self, data):
         """Exchange email and password for a bearer token (Authorization: Bearer ...)."""
+        limit_public_auth()
         user, token = services.login(data["email"], data["password"])
         return {"token": token, "user": user}
 
@@ -73,6 +81,10 @@ class PasswordReset(PermissionsRegistryMixin, MethodView):
     @auth_blp.response(202)
     def post(self, data):
         """Email a reset link if the account exists; the answer is the same either way."""
+        limit_public_auth()
+        enforce(
+            "password-reset", current_tenant().schema_name, services.normalize_email(data["email"])
+        )
         services.request_password_reset(data["email"])
         return {"status": "accepted"}
 
@@ -85,6 +97,7 @@ class PasswordResetConfirm(PermissionsRegistryMixin, MethodView):
     @auth_blp.response(204)
     def post(self, data):
         """Choose a new password with a reset link's token (single use, expiring)."""
+        limit_public_auth()
         services.reset_password(data["token"], data["password"])
 
 
@@ -156,7 +169,7 @@ class UserDetail(PermissionsRegistryMixin, MethodView):
     @users_blp.response(200, UserReadSchema)
     def patch(self, data, user_uuid):
         """Change a user's names, language, platform role, or (de)activate the account."""
-        return services.update_user(services.get_user(user_uuid), data)
+        return services.update_user(current_principal(), services.get_user(user_uuid), data)
 
 
 @users_blp.route("/<uuid:user_uuid>/unlock")

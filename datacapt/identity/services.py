@@ -27,6 +27,7 @@ from datacapt.identity.passwords import (
     needs_rehash,
     verify_password,
 )
+from datacapt.identity.principal import Principal
 from datacapt.identity.secrets import digest, new_secret
 from datacapt.identity.sessions import close_all_sessions, close_session, open_session
 from datacapt.mail.services import send_email
@@ -44,10 +45,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def find_user(email: str) -> User | None:
-    return db.session.execute(
-        sa.select(User).where(sa.func.lower(User.email) == normalize_email(email))
-    ).scalar_one_or_none()
+def find_user(email: str, for_update: bool = False) -> User | None:
+    """The user of this email; ``for_update`` locks the row until the transaction ends."""
+    statement = sa.select(User).where(sa.func.lower(User.email) == normalize_email(email))
+    if for_update:
+        statement = statement.with_for_update(of=User).execution_options(populate_existing=True)
+    return db.session.execute(statement).scalar_one_or_none()
 
 
 def get_user(user_uuid) -> User:
@@ -153,9 +156,12 @@ def login(email: str, password: str) -> tuple[User, str]:
     Failures count towards the lockout and every attempt is recorded; the answer to a
     failure is the same whether the email is unknown, the password wrong or the account
     locked (and takes as long: an unknown email is verified against a dummy hash).
+
+    The user's row is locked while its attempt is checked, so concurrent attempts are
+    counted one after the other: no more guesses than the limit are ever checked.
     """
     settings = get_tenant_settings()
-    user = find_user(email)
+    user = find_user(email, for_update=True)
     if user is not None and user.status == UserStatus.LOCKED and settings.lockout_minutes:
         delay = dt.timedelta(minutes=settings.lockout_minutes)
         if user.locked_at and utcnow() - user.locked_at >= delay:
@@ -212,11 +218,19 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a single-use reset link to an existing, active or locked user; silent otherwise."""
+    """Queue the reset of this email's account, if there is one: the request does the same
+    work whatever the email, so neither its answer nor its timing reveals an account."""
+    from datacapt.jobs import enqueue
+
+    events.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, None, email=email)
+    enqueue(send_password_reset, normalize_email(email), tenant=current_tenant())
+    db.session.commit()
+
+
+def send_password_reset(email: str) -> None:
+    """Job: email a single-use reset link to an existing, active or locked user."""
     user = find_user(email)
-    events.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, user, email=email)
     if user is None or user.status not in (UserStatus.ACTIVE, UserStatus.LOCKED):
-        db.session.commit()
         return
     token = new_secret()
     db.session.add(
@@ -269,13 +283,25 @@ def list_users(search: str | None = None, status: str | None = None) -> sa.Selec
     return statement
 
 
-def update_user(user: User, changes: Mapping[str, Any]) -> User:
-    """An administrator's change: names, language, platform role, (de)activation."""
+def update_user(principal: Principal, user: User, changes: Mapping[str, Any]) -> User:
+    """An administrator's change: names, language, platform role, (de)activation. Role and
+    status change for someone else only, whose role the changer holds, and the new role
+    is one the changer holds."""
+    from datacapt.permissions.services import ensure_may_grant, ensure_not_own
+
     for name in ("first_name", "last_name", "language"):
         if name in changes:
             setattr(user, name, changes[name])
-    if "platform_role" in changes:
-        user.platform_role_id = get_role(changes["platform_role"]).id
+    role = get_role(changes["platform_role"]) if "platform_role" in changes else None
+    changes_access = (role is not None and role.id != user.platform_role_id) or (
+        "status" in changes and changes["status"] != user.status
+    )
+    if changes_access:
+        ensure_not_own(principal, user.id)
+        ensure_may_grant(principal.platform_permissions, user.platform_role.granted)
+    if role is not None and role.id != user.platform_role_id:
+        ensure_may_grant(principal.platform_permissions, role.granted)
+        user.platform_role_id = role.id
     if "status" in changes and changes["status"] != user.status:
         user.transition_to(changes["status"])
         if user.status == UserStatus.DEACTIVATED:

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from datacapt.api.pagination import paginate
 from datacapt.identity.principal import current_principal
+from datacapt.identity.routes import limit_public_auth
 from datacapt.identity.schemas import UserReadSchema
 from datacapt.invitations import services
 from datacapt.invitations.schemas import (
@@ -81,4 +82,5 @@ class AcceptInvitation(PermissionsRegistryMixin, MethodView):
     @accept_blp.response(201, UserReadSchema)
     def post(self, data):
         """Accept with the emailed token and a password meeting the policy."""
+        limit_public_auth()
         return services.accept(data["token"], data["password"], data)

@@ -24,8 +24,8 @@ from datacapt.identity.services import (
 from datacapt.invitations.models import Invitation, InvitationStatus
 from datacapt.mail.services import send_email
 from datacapt.permissions.registry import STUDY_USERS_ADD
-from datacapt.plugins.services import plugin_set
-from datacapt.studies.context import study_center_ids
+from datacapt.permissions.services import ensure_may_grant
+from datacapt.studies.context import resolve_study, study_center_ids
 from datacapt.studies.models import Study, StudyUser
 from datacapt.studies.services import centers_of_study
 from datacapt.tenancy.context import current_tenant
@@ -56,8 +56,8 @@ def get_invitation(invitation_uuid) -> Invitation:
     return invitation
 
 
-def _study_for_inviter(principal: Principal, study_uuid) -> Study:
-    """The study, if the inviter may add people to its team."""
+def _study_for_inviter(principal: Principal, study_uuid) -> tuple[Study, frozenset[str]]:
+    """The study and what the inviter holds in it, if the inviter may add people to its team."""
     study = db.session.execute(
         sa.select(Study).where(Study.uuid == study_uuid)
     ).scalar_one_or_none()
@@ -68,28 +68,14 @@ def _study_for_inviter(principal: Principal, study_uuid) -> Study:
             Message("No such study."),
             "study",
         )
-    registry = plugin_set().permissions
-    if principal.user_id is not None:
-        membership = db.session.execute(
-            sa.select(StudyUser).where(
-                StudyUser.study_id == study.id, StudyUser.user_id == principal.user_id
-            )
-        ).scalar_one_or_none()
-        allowed = membership is not None and STUDY_USERS_ADD in registry.expand(
-            membership.role.granted
-        )
-    else:
-        key = principal.api_key
-        allowed = (
-            key.all_studies or str(study.uuid) in key.study_uuids
-        ) and STUDY_USERS_ADD in registry.expand(key.permissions)
-    if not allowed:
+    _, _, held = resolve_study(principal, study.uuid)
+    if STUDY_USERS_ADD not in held:
         raise _error(
             ErrorCode.FORBIDDEN,
             InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY,
             Message("You cannot add people to this study."),
         )
-    return study
+    return study, held
 
 
 def _send(invitation: Invitation, token: str, inviter: str) -> None:
@@ -135,7 +121,11 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
             Message("An invitation to this email is pending."),
             "email",
         )
-    study = _study_for_inviter(principal, data["study"]) if data.get("study") else None
+    platform_role = get_role(data["platform_role"])
+    ensure_may_grant(principal.platform_permissions, platform_role.granted)
+    study, held = (
+        _study_for_inviter(principal, data["study"]) if data.get("study") else (None, None)
+    )
     if study and not data.get("study_role"):
         raise _error(
             ErrorCode.VALIDATION_ERROR,
@@ -144,6 +134,8 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
             "study_role",
         )
     study_role = get_role(data["study_role"]) if study else None
+    if study_role is not None:
+        ensure_may_grant(held, study_role.granted)
     centers = (
         centers_of_study(study, data.get("centers", ()))
         if study and not data.get("all_centers", True)
@@ -155,7 +147,7 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
         first_name=data.get("first_name", ""),
         last_name=data.get("last_name", ""),
         language=data.get("language", "en"),
-        platform_role_id=get_role(data["platform_role"]).id,
+        platform_role_id=platform_role.id,
         study_id=study.id if study else None,
         study_role_id=study_role.id if study_role else None,
         all_centers=data.get("all_centers", True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from datacapt.identity.principal import current_principal
 from datacapt.permissions import services
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.permissions.registry import ROLES_ACCESS, ROLES_ADD, ROLES_DELETE, ROLES_EDIT
@@ -27,7 +28,9 @@ class Roles(PermissionsRegistryMixin, MethodView):
     @blp.response(201, RoleReadSchema)
     def post(self, data):
         """A custom role bundling permissions of the registry."""
-        return services.create_role(data["name"], data["description"], data["permissions"])
+        return services.create_role(
+            current_principal(), data["name"], data["description"], data["permissions"]
+        )
 
 
 @blp.route("/<uuid:role_uuid>")
@@ -43,7 +46,7 @@ class RoleDetail(PermissionsRegistryMixin, MethodView):
     @blp.response(200, RoleReadSchema)
     def patch(self, data, role_uuid):
         """Change a custom role (default roles are read-only)."""
-        return services.update_role(services.get_role_by_uuid(role_uuid), data)
+        return services.update_role(current_principal(), services.get_role_by_uuid(role_uuid), data)
 
     @blp.response(204)
     def delete(self, role_uuid):

@@ -48,6 +48,35 @@ def checked_permissions(permissions: Iterable[str]) -> list[str]:
     return permissions
 
 
+def ensure_may_grant(held: frozenset[str], given: Iterable[str]) -> None:
+    """403 unless the granter holds, in the scope of the grant, every permission given (a
+    role's or a list): nobody gives a role or a permission beyond their own.
+
+    ``held`` is the granter's expanded permissions in that scope: tenant-wide for platform
+    roles, custom roles and API keys, in the study for study roles.
+    """
+    beyond = sorted(plugin_set().permissions.expand(given) - held)
+    if beyond:
+        raise DatacaptException(
+            ErrorCode.FORBIDDEN,
+            InternalCodes.GRANT_BEYOND_OWN,
+            Message(
+                "You cannot give permissions you do not hold: {names}", names=", ".join(beyond)
+            ),
+            details={"permissions": beyond},
+        )
+
+
+def ensure_not_own(principal: Principal, user_id: int) -> None:
+    """403 when the principal would change its own (or its creator's) access."""
+    if principal.acting_user_id == user_id:
+        raise DatacaptException(
+            ErrorCode.FORBIDDEN,
+            InternalCodes.OWN_ACCESS_UNCHANGEABLE,
+            Message("You cannot change your own role, status or centers."),
+        )
+
+
 def _unique_name(name: str, role: Role | None = None) -> None:
     clash = db.session.execute(sa.select(Role).where(Role.name == name)).scalar_one_or_none()
     if clash is not None and clash is not role:
@@ -59,14 +88,13 @@ def _unique_name(name: str, role: Role | None = None) -> None:
         )
 
 
-def create_role(name: str, description: str, permissions: Iterable[str]) -> Role:
+def create_role(
+    principal: Principal, name: str, description: str, permissions: Iterable[str]
+) -> Role:
     _unique_name(name)
-    role = Role(
-        name=name,
-        description=description,
-        permissions=checked_permissions(permissions),
-        is_default=False,
-    )
+    permissions = checked_permissions(permissions)
+    ensure_may_grant(principal.platform_permissions, permissions)
+    role = Role(name=name, description=description, permissions=permissions, is_default=False)
     db.session.add(role)
     db.session.commit()
     return role
@@ -82,15 +110,20 @@ def _editable(role: Role) -> Role:
     return role
 
 
-def update_role(role: Role, changes: Mapping[str, Any]) -> Role:
+def update_role(principal: Principal, role: Role, changes: Mapping[str, Any]) -> Role:
+    """Change a custom role; whoever holds it gets the change, so the changer must hold
+    what the role grants, before and after."""
     _editable(role)
+    ensure_may_grant(principal.platform_permissions, role.granted)
     if "name" in changes:
         _unique_name(changes["name"], role)
         role.name = changes["name"]
     if "description" in changes:
         role.description = changes["description"]
     if "permissions" in changes:
-        role.permissions = checked_permissions(changes["permissions"])
+        permissions = checked_permissions(changes["permissions"])
+        ensure_may_grant(principal.platform_permissions, permissions)
+        role.permissions = permissions
     db.session.commit()
     return role
 

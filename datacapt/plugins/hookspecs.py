@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import flask_smorest
     import marshmallow
 
+    from datacapt.files.services import FileAttachment
     from datacapt.jobs.cron import CronEntry
     from datacapt.plugins.manifest import PluginManifest
     from datacapt.studies.models import Study, StudyCenter
@@ -111,3 +112,10 @@ def datacapt_demo_data(study: Study) -> None:
 def datacapt_center_in_use(study: Study, center: StudyCenter) -> bool:
     """Whether the plugin keeps records of ``study`` at ``center`` (subjects, visits, ...):
     while any plugin enabled in the tenant says so, the center stays in the study."""
+
+
+@hookspec
+def datacapt_file_attachments(file_uuid: str) -> Iterable[FileAttachment]:
+    """Where the plugin's data refers to the upload ``file_uuid`` (canonical form), in the
+    current tenant: each place's study, center and the permission that reads it. An upload
+    any plugin names is downloadable only by callers who see one of those places."""

@@ -23,7 +23,8 @@ STUDY_HEADER = "Study-Uuid"
 
 @dataclass
 class Membership:
-    """The caller's StudyUser row in the current study, as far as access needs it."""
+    """The caller's StudyUser row in the current study, as far as access needs it (for an
+    API key: its creator's, whose centers bound the key)."""
 
     id: int
     all_centers: bool
@@ -57,18 +58,54 @@ def _not_member() -> DatacaptException:
     )
 
 
-# Built once: the study, and the caller's membership with its role's grants.
-_STUDY_QUERY = (
-    sa.select(
-        Study, StudyUser.id, StudyUser.all_centers, Role.name, Role.is_default, Role.permissions
+def _study_query(key: sa.ColumnElement) -> sa.Select:
+    """The study (by ``key``), and the caller's membership with its role's grants."""
+    return (
+        sa.select(
+            Study, StudyUser.id, StudyUser.all_centers, Role.name, Role.is_default, Role.permissions
+        )
+        .outerjoin(
+            StudyUser,
+            sa.and_(StudyUser.study_id == Study.id, StudyUser.user_id == sa.bindparam("user_id")),
+        )
+        .outerjoin(Role, Role.id == StudyUser.role_id)
+        .where(key == sa.bindparam("study"))
     )
-    .outerjoin(
-        StudyUser,
-        sa.and_(StudyUser.study_id == Study.id, StudyUser.user_id == sa.bindparam("user_id")),
+
+
+# Built once: the same statement for every request, only the study and user change.
+_STUDY_QUERIES = {"uuid": _study_query(Study.uuid), "id": _study_query(Study.id)}
+
+
+def resolve_study(
+    principal: Principal, study_uuid: uuid.UUID | None = None, study_id: int | None = None
+) -> tuple[Study, Membership, frozenset[str]]:
+    """The study (by uuid or id), the caller's membership and its permissions there; 404
+    when no such study, 403 when the caller is not in it. An API key is in the studies it
+    is scoped to where its creator is a member, with the permissions both hold."""
+    query, study = (
+        (_STUDY_QUERIES["uuid"], study_uuid)
+        if study_uuid is not None
+        else (_STUDY_QUERIES["id"], study_id)
     )
-    .outerjoin(Role, Role.id == StudyUser.role_id)
-    .where(Study.uuid == sa.bindparam("study_uuid"))
-)
+    row = db.session.execute(
+        query, {"study": study, "user_id": principal.acting_user_id}
+    ).one_or_none()
+    if row is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.STUDY_NOT_FOUND, Message("No such study.")
+        )
+    study, member_id, all_centers, role_name, role_default, role_permissions = row
+    key = principal.api_key
+    if member_id is None or (
+        key is not None and not (key.all_studies or str(study.uuid) in key.study_uuids)
+    ):
+        raise _not_member()
+    registry = plugin_set().permissions
+    granted = registry.expand(granted_by(role_name, role_default, role_permissions))
+    if key is not None:
+        granted &= registry.expand(key.permissions)
+    return study, Membership(member_id, all_centers), granted
 
 
 def enter_study(principal: Principal, from_url: Any = None) -> frozenset[str]:
@@ -76,25 +113,14 @@ def enter_study(principal: Principal, from_url: Any = None) -> frozenset[str]:
     study_uuid = _study_uuid(
         from_url if from_url is not None else request.headers.get(STUDY_HEADER)
     )
-    row = db.session.execute(
-        _STUDY_QUERY, {"study_uuid": study_uuid, "user_id": principal.user_id}
-    ).one_or_none()
-    if row is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.STUDY_NOT_FOUND, Message("No such study.")
-        )
-    study, member_id, all_centers, role_name, role_default, role_permissions = row
-    g.study = study
-    g.membership = Membership(member_id, all_centers) if member_id is not None else None
-    registry = plugin_set().permissions
-    if principal.api_key is not None:
-        key = principal.api_key
-        if not (key.all_studies or str(study.uuid) in key.study_uuids):
-            raise _not_member()
-        return registry.expand(key.permissions)
-    if member_id is None:
-        raise _not_member()
-    return registry.expand(granted_by(role_name, role_default, role_permissions))
+    study, g.membership, granted = resolve_study(principal, study_uuid)
+    g.study, g.study_permissions = study, granted
+    return granted
+
+
+def study_permissions() -> frozenset[str]:
+    """What the caller may do in the current study."""
+    return g.study_permissions
 
 
 def current_study() -> Study:
@@ -104,7 +130,12 @@ def current_study() -> Study:
 def visible_center_ids() -> set[int] | None:
     """The centers the caller may see in the current study (None: all of the study's)."""
     membership: Membership | None = g.get("membership")
-    if membership is None or membership.all_centers:
+    return membership_center_ids(membership) if membership is not None else None
+
+
+def membership_center_ids(membership: Membership) -> set[int] | None:
+    """The centers a membership sees (None: all of the study's)."""
+    if membership.all_centers:
         return None
     if membership.center_ids is None:
         membership.center_ids = set(

@@ -66,7 +66,7 @@ class Studies(PermissionsRegistryMixin, MethodView):
     @studies_blp.arguments(StudyWriteSchema)
     @studies_blp.response(201, StudyReadSchema)
     def post(self, data):
-        """A draft study; its creator joins it as study manager."""
+        """A draft study; its creator joins it with their platform role."""
         return services.create_study(
             current_principal(), data["reference"], data["name"], data["description"]
         )
@@ -167,7 +167,12 @@ class StudyUsers(PermissionsRegistryMixin, MethodView):
     def post(self, data):
         """Add a user of the tenant with a study role and the centers they may see."""
         return services.add_study_user(
-            current_study(), data["user"], data["role"], data["all_centers"], data["centers"]
+            current_principal(),
+            current_study(),
+            data["user"],
+            data["role"],
+            data["all_centers"],
+            data["centers"],
         )
 
 
@@ -179,7 +184,9 @@ class StudyUserDetail(PermissionsRegistryMixin, MethodView):
     @study_users_blp.response(200, StudyUserReadSchema)
     def patch(self, data, member_uuid):
         study = current_study()
-        return services.update_study_user(study, services.get_study_user(study, member_uuid), data)
+        return services.update_study_user(
+            current_principal(), study, services.get_study_user(study, member_uuid), data
+        )
 
     @study_users_blp.response(204)
     def delete(self, member_uuid):

@@ -14,11 +14,12 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.identity.services import get_role, get_user
-from datacapt.permissions.defaults import STUDY_MANAGER
+from datacapt.permissions.services import ensure_may_grant, ensure_not_own
 from datacapt.plugins.services import enabled_plugins, plugin_set
 from datacapt.studies.context import (
     restrict_to_visible_centers,
     study_center_ids,
+    study_permissions,
     visible_center_ids,
 )
 from datacapt.studies.models import (
@@ -52,13 +53,15 @@ def _conflict(field: str, message: Message, **details: Any) -> DatacaptException
 def visible_studies(
     principal: Principal, search: str | None = None, status: str | None = None
 ) -> sa.Select:
-    """The studies a principal belongs to (an API key: those it is scoped to)."""
-    statement = sa.select(Study).order_by(Study.reference)
-    if principal.user_id is not None:
-        statement = statement.join(StudyUser, StudyUser.study_id == Study.id).where(
-            StudyUser.user_id == principal.user_id
-        )
-    elif not principal.api_key.all_studies:
+    """The studies a principal belongs to (an API key: those it is scoped to where its
+    creator belongs)."""
+    statement = (
+        sa.select(Study)
+        .join(StudyUser, StudyUser.study_id == Study.id)
+        .where(StudyUser.user_id == principal.acting_user_id)
+        .order_by(Study.reference)
+    )
+    if principal.api_key is not None and not principal.api_key.all_studies:
         statement = statement.where(
             sa.cast(Study.uuid, sa.String).in_(principal.api_key.study_uuids)
         )
@@ -70,7 +73,8 @@ def visible_studies(
 
 
 def create_study(principal: Principal, reference: str, name: str, description: str) -> Study:
-    """A draft study; a user who creates it joins it as study manager, seeing all centers."""
+    """A draft study; a user who creates it joins it with their platform role (nothing
+    beyond what they hold), seeing all centers."""
     # Deleted studies keep their reference: it names them in the audit trail.
     taken = db.session.execute(
         sa.select(Study.reference)
@@ -91,7 +95,7 @@ def create_study(principal: Principal, reference: str, name: str, description: s
             StudyUser(
                 study_id=study.id,
                 user_id=principal.user_id,
-                role_id=get_role(STUDY_MANAGER).id,
+                role_id=principal.user.platform_role_id,
                 all_centers=True,
             )
         )
@@ -292,17 +296,26 @@ def get_study_user(study: Study, member_uuid) -> StudyUser:
 
 
 def add_study_user(
-    study: Study, user_uuid, role: str, all_centers: bool, center_uuids: Iterable[Any]
+    principal: Principal,
+    study: Study,
+    user_uuid,
+    role: str,
+    all_centers: bool,
+    center_uuids: Iterable[Any],
 ) -> StudyUser:
+    """A member with a study role the adder holds in the study, other than the adder."""
     user = get_user(user_uuid)
     if db.session.execute(
         sa.select(StudyUser).where(StudyUser.study_id == study.id, StudyUser.user_id == user.id)
     ).scalar_one_or_none():
         raise _conflict("user", Message("This user is already in the study."))
+    study_role = get_role(role)
+    ensure_not_own(principal, user.id)
+    ensure_may_grant(study_permissions(), study_role.granted)
     member = StudyUser(
         study_id=study.id,
         user_id=user.id,
-        role_id=get_role(role).id,
+        role_id=study_role.id,
         all_centers=all_centers,
         centers=[] if all_centers else centers_of_study(study, center_uuids),
     )
@@ -311,9 +324,18 @@ def add_study_user(
     return member
 
 
-def update_study_user(study: Study, member: StudyUser, changes: Mapping[str, Any]) -> StudyUser:
+def update_study_user(
+    principal: Principal, study: Study, member: StudyUser, changes: Mapping[str, Any]
+) -> StudyUser:
+    """Change another member's role or centers: one whose role the changer holds, to a
+    role the changer holds in the study."""
+    if changes.keys() & {"role", "all_centers", "centers"}:
+        ensure_not_own(principal, member.user_id)
+    ensure_may_grant(study_permissions(), member.role.granted)
     if "role" in changes:
-        member.role_id = get_role(changes["role"]).id
+        study_role = get_role(changes["role"])
+        ensure_may_grant(study_permissions(), study_role.granted)
+        member.role_id = study_role.id
     if "all_centers" in changes:
         member.all_centers = changes["all_centers"]
     if "centers" in changes:
@@ -325,5 +347,7 @@ def update_study_user(study: Study, member: StudyUser, changes: Mapping[str, Any
 
 
 def remove_study_user(member: StudyUser) -> None:
+    """Take a member out of the team: one whose role the remover holds in the study."""
+    ensure_may_grant(study_permissions(), member.role.granted)
     db.session.delete(member)
     db.session.commit()

@@ -76,6 +76,15 @@ def app(_test_database: str) -> Flask:
     return app
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Each test starts with no rate limit counted (the app outlives tests)."""
+    if "app" in request.fixturenames:
+        from datacapt.api.limits import reset
+
+        reset(request.getfixturevalue("app"))
+
+
 @pytest.fixture
 def db_engine(app: Flask) -> sa.Engine:
     """The app's engine (no application context is left pushed)."""
@@ -270,9 +279,10 @@ def make_study() -> Callable[..., TestStudy]:
 
 
 @pytest.fixture
-def join_study(client_as: Callable[..., TenantClient]) -> Callable[..., TenantClient]:
+def join_study(app: Flask, client_as: Callable[..., TenantClient]) -> Callable[..., TenantClient]:
     """``join_study(manager, headers, tenant, role, centers=None)``: a new logged-in user
-    of ``role`` whom the study's manager adds to its team (at ``centers`` only, if given)."""
+    of ``role``, put in the study's team (at ``centers`` only, if given) whatever the
+    manager may grant, and seen in the team by the manager."""
 
     def join(
         manager: TenantClient,
@@ -281,15 +291,33 @@ def join_study(client_as: Callable[..., TenantClient]) -> Callable[..., TenantCl
         role: str,
         centers: list[str] | None = None,
     ) -> TenantClient:
+        from datacapt.identity.services import get_role
+        from datacapt.studies.models import Study, StudyCenter, StudyUser
+
         member = client_as(tenant, role)
-        body = {
-            "user": str(member.user.uuid),
-            "role": role,
-            "all_centers": centers is None,
-            "centers": list(centers or []),
-        }
-        added = manager.post("/api/study-users/", json=body, headers=headers)
-        assert added.status_code == 201, added.json
+        with app.app_context(), tenant_context(tenant):
+            study = db.session.execute(
+                sa.select(Study).where(Study.uuid == uuid.UUID(headers["Study-Uuid"]))
+            ).scalar_one()
+            db.session.add(
+                StudyUser(
+                    study_id=study.id,
+                    user_id=member.user.id,
+                    role_id=get_role(role).id,
+                    all_centers=centers is None,
+                    centers=list(
+                        db.session.execute(
+                            sa.select(StudyCenter).where(
+                                StudyCenter.uuid.in_([uuid.UUID(c) for c in centers or []])
+                            )
+                        ).scalars()
+                    ),
+                )
+            )
+            db.session.commit()
+        team = manager.get("/api/study-users/", headers=headers)
+        assert team.status_code == 200, team.json
+        assert str(member.user.uuid) in {m["user"] for m in team.json}, team.json
         return member
 
     return join

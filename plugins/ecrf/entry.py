@@ -22,13 +22,15 @@ from sqlalchemy.dialects.postgresql import insert
 from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.files.services import FileAttachment
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import engine_questions, filled_blocks
 from datacapt.forms.questions import Question, QuestionType, clean_answers
 from datacapt.forms.state import FormState, asks_for_answer, evaluate_form, is_answered
 from datacapt.i18n import Message
 from datacapt.studies.models import Study
-from plugins.ecrf.models import Answer, DataQuery, QueryStatus, Section, SectionState
+from plugins.ecrf import permissions
+from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, QueryStatus, Section, SectionState
 from plugins.ecrf.services import design, ecrf_of
 from plugins.subjects.models import SubjectInStudy, SubjectStatus
 from plugins.subjects.services import refuse_if_ended
@@ -365,3 +367,32 @@ def refresh_progress(study: Study) -> int:
         record_progress(form, subject_id, evaluate_form(form.questions, given), set(), None)
     db.session.commit()
     return len(answers)
+
+
+def file_attachments(file_uuid: str) -> list[FileAttachment]:
+    """The subjects' places (study, center) whose answers name the upload: file questions,
+    and the cells of repeating groups that have a file column."""
+    named_in_rows = sa.func.jsonb_path_exists(
+        Answer.value, "$[*].* ? (@ == $file)", sa.func.jsonb_build_object("file", file_uuid)
+    )
+    rows = db.session.execute(
+        sa.select(SubjectInStudy.study_id, SubjectInStudy.center_id)
+        .join(Answer, Answer.subject_in_study_id == SubjectInStudy.id)
+        .join(Ecrf, Ecrf.study_id == SubjectInStudy.study_id)
+        .join(Block, sa.and_(Block.ecrf_id == Ecrf.id, Block.code == Answer.code))
+        .where(
+            sa.or_(
+                sa.and_(
+                    Block.type == QuestionType.FILE,
+                    Answer.value == sa.func.to_jsonb(sa.cast(file_uuid, sa.Text)),
+                ),
+                sa.and_(
+                    Block.type == QuestionType.REPEATING_GROUP,
+                    Block.columns.contains([{"type": QuestionType.FILE.value}]),
+                    named_in_rows,
+                ),
+            )
+        )
+        .distinct()
+    ).all()
+    return [FileAttachment(study, center, permissions.DATA_VIEW) for study, center in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
-from plugins.ecrf import __version__, demo, jobs, permissions, routes
+from plugins.ecrf import __version__, demo, entry, jobs, permissions, routes
 from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, Section, SectionState, SubSection
 
 
@@ -39,6 +39,11 @@ def datacapt_blueprints():
 @hookimpl
 def datacapt_jobs():
     return [jobs.refresh_progress]
+
+
+@hookimpl
+def datacapt_file_attachments(file_uuid):
+    return entry.file_attachments(file_uuid)
 
 
 @hookimpl

@@ -37,10 +37,8 @@ from plugins.epro.models import (
     MessageStatus,
     Occurrence,
     OccurrenceStatus,
-    TokenFailure,
 )
 from plugins.epro.occurrences import check_resendable, not_open, tenant_zone
-from plugins.epro.public import FAILURE_WINDOW
 from plugins.epro.schedule import next_reminder_at, outside_quiet_hours, reminder_allowed
 from plugins.subjects.models import SubjectInStudy, SubjectPersonalData
 
@@ -149,7 +147,6 @@ def send_due() -> int:
     if sending:
         _queue_messages(sending, kinds)
     _redeliver_stale(now)
-    db.session.execute(sa.delete(TokenFailure).where(TokenFailure.at < now - FAILURE_WINDOW))
     db.session.commit()
     return len(sending)
 

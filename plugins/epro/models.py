@@ -171,14 +171,3 @@ class EproMessage(TenantModel, BaseModel):
     provider_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[dt.datetime | None]
-
-
-class TokenFailure(TenantModel):
-    """A request with a token that opens nothing, by client address: too many in a while
-    and that address is refused for a time (tokens cannot be guessed by trying)."""
-
-    __tablename__ = "epro_token_failures"
-
-    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
-    client_ip: Mapped[str] = mapped_column(sa.String(64), index=True)
-    at: Mapped[dt.datetime]

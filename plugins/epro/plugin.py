@@ -7,7 +7,7 @@ from pathlib import Path
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.tenancy.signals import tenant_settings_changed
 from plugins.epro import __version__, demo, jobs, occurrences, permissions, routes
-from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire, TokenFailure
+from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire
 from plugins.subjects.signals import participation_changed
 
 participation_changed.connect(occurrences.on_participation_changed)
@@ -29,7 +29,7 @@ def datacapt_manifest() -> PluginManifest:
 
 @hookimpl
 def datacapt_models():
-    return [Questionnaire, Occurrence, EproAnswer, EproMessage, TokenFailure]
+    return [Questionnaire, Occurrence, EproAnswer, EproMessage]
 
 
 @hookimpl

@@ -4,14 +4,14 @@ occurrence and nothing else; links that open nothing count against the client's 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import g
 
+from datacapt.api.limits import client_address, enforce
 from datacapt.audit.recorder import Actor, acting_as
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -19,42 +19,30 @@ from datacapt.i18n import Message
 from datacapt.identity.secrets import digest
 from datacapt.studies.models import Study
 from plugins.epro import answers
-from plugins.epro.models import Occurrence, OccurrenceStatus, TokenFailure
+from plugins.epro.models import Occurrence, OccurrenceStatus
 
 TOKEN_HEADER = "Qr-Code"
-FAILURE_LIMIT = 10
-FAILURE_WINDOW = dt.timedelta(minutes=15)
-
-
-def _refuse_guessing(client_ip: str, now: dt.datetime) -> None:
-    count, oldest = db.session.execute(
-        sa.select(sa.func.count(), sa.func.min(TokenFailure.at)).where(
-            TokenFailure.client_ip == client_ip, TokenFailure.at > now - FAILURE_WINDOW
-        )
-    ).one()
-    if count >= FAILURE_LIMIT:
-        retry_after = oldest + FAILURE_WINDOW - now
-        raise DatacaptException(
-            ErrorCode.TOO_MANY_REQUESTS,
-            InternalCodes.EPRO_TOO_MANY_ATTEMPTS,
-            Message("Too many links that open nothing: try again later."),
-            details={"retry_after_seconds": max(1, int(retry_after.total_seconds()))},
-        )
 
 
 def occurrence_for_token(token: str | None, for_update: bool = False) -> Occurrence:
     """The occurrence the token opens, if still open; else 401 (counted) or 410. To write,
-    its row is locked: two saves (or a save and a submission) of it queue up."""
+    its row is locked: two saves (or a save and a submission) of it queue up.
+
+    Only links that open nothing count, per client address whatever the tenant (one
+    guesser tries many customers); a valid link always opens, however many failures its
+    address has (subjects of one site share its network)."""
     now = utcnow()
-    client_ip = request.remote_addr or "-"
-    _refuse_guessing(client_ip, now)
     statement = sa.select(Occurrence).where(Occurrence.token_hash == digest(token or ""))
     if for_update:
         statement = statement.with_for_update()
     occurrence = db.session.execute(statement).scalar_one_or_none() if token else None
     if occurrence is None:
-        db.session.add(TokenFailure(client_ip=client_ip, at=now))
-        db.session.commit()
+        enforce(
+            "epro-token",
+            client_address(),
+            internal=InternalCodes.EPRO_TOO_MANY_ATTEMPTS,
+            message=Message("Too many links that open nothing: try again later."),
+        )
         raise DatacaptException(
             ErrorCode.UNAUTHORIZED,
             InternalCodes.EPRO_LINK_INVALID,

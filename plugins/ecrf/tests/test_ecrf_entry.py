@@ -359,6 +359,43 @@ def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
     assert values(saved.json)["scans"] == [{"scan": uploaded["uuid"]}]
 
 
+def test_a_file_of_study_data_is_visible_exactly_where_the_data_is(
+    trial, join_study, client_as, make_study, tenant
+):
+    import io
+
+    manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
+    design = manager.get("/api/ecrf/", headers=headers).json
+    design["sections"][1]["subsections"][0]["blocks"] += [
+        question("ecg", "file"),
+        question("scans", "repeating_group", columns=[{"code": "scan", "type": "file"}]),
+    ]
+    assert save_design(manager, headers, design).status_code == 200
+
+    def upload(client) -> str:
+        return client.post(
+            "/api/files/",
+            data={"file": (io.BytesIO(b"%PDF-1.7 trace"), "ecg.pdf", "application/pdf")},
+            content_type="multipart/form-data",
+        ).json["uuid"]
+
+    ecg, scan, loose = upload(investigator), upload(investigator), upload(investigator)
+    saved = save(investigator, trial, {"ecg": ecg, "scans": [{"scan": scan}]}, section=1)
+    assert saved.status_code == 200
+    lyon = join_study(manager, headers, tenant, "investigator", centers=[trial["centers"]["LYO"]])
+    paris = join_study(manager, headers, tenant, "investigator", centers=[trial["centers"]["PAR"]])
+    outsider = client_as(tenant, "study_manager")  # of another study
+    make_study(outsider, "OUT", reference="OTHER")
+    for file in (ecg, scan):
+        assert investigator.get(f"/api/files/{file}").status_code == 200
+        assert paris.get(f"/api/files/{file}").status_code == 200
+        for refused in (lyon, outsider):
+            answer = refused.get(f"/api/files/{file}")
+            assert answer.status_code == 404 and b"PDF" not in answer.data
+    # An upload no data refers to yet is not restricted to a study.
+    assert lyon.get(f"/api/files/{loose}").status_code == 200
+
+
 def test_a_new_design_is_used_at_once_and_recounts_kept_progress(trial):
     manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
     before = save(investigator, trial, {"sex": "M", "weight": "70", "height": "1.80"}).json
