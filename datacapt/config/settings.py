@@ -66,6 +66,9 @@ class Settings:
     trusted_proxies: int = 0
     # Where links in emails and SMS point: the frontend; {host} is the tenant's domain.
     frontend_url: str = "http://localhost:5000"
+    # Seconds after which a job sent to Redis but not run, and no longer held by Redis, is
+    # sent again by the relay.
+    jobs_redispatch_after: int = 120
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -102,6 +105,9 @@ class Settings:
             "sms_from": text("SMS_FROM", "sms_from"),
             "trusted_proxies": number("DATACAPT_TRUSTED_PROXIES", "trusted_proxies"),
             "frontend_url": text("DATACAPT_FRONTEND_URL", "frontend_url"),
+            "jobs_redispatch_after": number(
+                "DATACAPT_JOBS_REDISPATCH_AFTER", "jobs_redispatch_after"
+            ),
         }
         values.update(overrides)
         return cls(**values)
@@ -125,6 +131,8 @@ class Settings:
             problems.append("DATACAPT_MAX_BODY_BYTES must be a positive number of bytes")
         if self.mail_url.split("://", 1)[0] not in ("console", "file", "smtp", "smtps"):
             problems.append("MAIL_URL must start with console://, file://, smtp:// or smtps://")
+        if self.jobs_redispatch_after <= 0:
+            problems.append("DATACAPT_JOBS_REDISPATCH_AFTER must be a positive number of seconds")
         if self.trusted_proxies < 0:
             problems.append("DATACAPT_TRUSTED_PROXIES must be 0 or a number of proxies")
         if self.sms_url.split("://", 1)[0] not in ("console", "file", "http", "https"):
