@@ -90,6 +90,7 @@ def create_app(
         SMS_URL=settings.sms_url,
         SMS_FROM=settings.sms_from,
         DATACAPT_FRONTEND_URL=settings.frontend_url.rstrip("/"),
+        JOBS_REDISPATCH_AFTER=settings.jobs_redispatch_after,
         TESTING=settings.env == "testing",
     )
     app.config.update(settings.extra)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 from datacapt.database import db
@@ -54,3 +55,15 @@ def add_center(code: str) -> str:
 
     db.session.add(StudyCenter(code=code, name="Added by a job", country="FR"))
     return code
+
+
+@job(retries=2, backoff=())
+def hang_once(marker: str, text: str) -> str:
+    """The first attempt writes its process id to ``marker`` and hangs (its worker is then
+    killed); a later attempt writes the note."""
+    path = Path(marker)
+    if not path.exists():
+        path.write_text(str(os.getpid()))
+        time.sleep(300)
+    db.session.add(Note(text=text))
+    return text

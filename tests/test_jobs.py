@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +24,8 @@ from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import CronEntry, build_scheduler, run_in_process
 from datacapt.jobs.models import JobRun, OutboxJob
 from datacapt.jobs.queue import relay_pending
+from datacapt.mail.models import EmailMessage
+from datacapt.mail.services import send_email
 from datacapt.tenancy import tenant_context
 from tests.notes_app import Note
 
@@ -292,3 +296,98 @@ def test_the_worker_command_runs_queued_jobs_in_itself_with_no_fork(app, tenant,
     assert result.exit_code == 0, result.output
     assert notes(app, tenant) == ["by the worker"]
     assert run_record(app, job_id).status == "succeeded"
+
+
+def later(seconds: float) -> time_machine.travel:
+    return time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds))
+
+
+def forget_earlier_jobs(app) -> None:
+    """The outbox is shared: jobs earlier tests left unrun are not for this test's relay."""
+    with app.app_context():
+        db.session.execute(sa.delete(OutboxJob))
+        db.session.commit()
+
+
+def test_jobs_redis_loses_are_sent_again_and_have_their_effect_once(
+    app, tenant, redis_queue, tmp_path, monkeypatch
+):
+    forget_earlier_jobs(app)
+    monkeypatch.setitem(app.config, "MAIL_URL", f"file://{tmp_path}")
+    with app.test_request_context(), tenant_context(tenant):
+        send_email(
+            "reader@example.org",
+            "password_reset",
+            "en",
+            name="Lea",
+            tenant="Acme",
+            minutes=60,
+            link="https://x/reset",
+        )
+        job_id = enqueue("tests.jobs_kit.write_note", "survives", tenant=tenant)
+        db.session.commit()
+    assert Queue("default", connection=redis_queue).count == 2
+    redispatch_after = app.config["JOBS_REDISPATCH_AFTER"]
+    with app.app_context(), later(redispatch_after + 10):
+        assert relay_pending() == 0  # a long backlog: Redis still holds them
+    redis_queue.flushdb()  # Redis loses its data (a restart without persistence, a failover)
+    with app.app_context():
+        assert relay_pending() == 0  # too early to call them lost
+        with later(redispatch_after + 10):
+            assert relay_pending() == 2
+            assert relay_pending() == 0  # sent again once
+        work(redis_queue)
+        with later(3 * redispatch_after):
+            assert relay_pending() == 0  # they ran: their rows are done
+        done = db.session.execute(
+            sa.select(OutboxJob.done_at).where(OutboxJob.job_id == job_id)
+        ).scalar_one()
+    assert done is not None
+    assert notes(app, tenant) == ["survives"]
+    assert run_record(app, job_id).attempts == 1
+    assert len(list(tmp_path.glob("*.eml"))) == 1
+    with app.app_context(), tenant_context(tenant):
+        email = db.session.execute(sa.select(EmailMessage)).scalar_one()
+        assert (email.status, email.attempts) == ("sent", 1)
+
+
+@real_redis
+def test_a_worker_killed_as_a_whole_has_its_job_requeued_within_a_minute_and_run_once(
+    app, tenant, tmp_path, redis_queue
+):
+    forget_earlier_jobs(app)
+    marker = tmp_path / "marker"
+    with app.app_context():
+        job_id = enqueue("tests.jobs_kit.hang_once", str(marker), "after the death", tenant=tenant)
+        db.session.commit()
+    worker = os.fork()
+    if worker == 0:  # the worker process, in its own process group
+        os.setpgrp()
+        try:
+            with app.app_context():
+                db.engine.dispose(close=False)
+            app.test_cli_runner().invoke(args=["jobs", "worker"])
+        finally:
+            os._exit(0)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() or not marker.read_text():
+            assert time.monotonic() < deadline, "the worker never started the job"
+            time.sleep(0.2)
+    finally:
+        os.killpg(worker, signal.SIGKILL)  # the worker and its scheduler
+        if marker.exists() and marker.read_text():
+            os.kill(int(marker.read_text()), signal.SIGKILL)  # and the work horse
+        os.waitpid(worker, 0)
+    queue = Queue("default", connection=redis_queue)
+    assert job_id in queue.started_job_registry  # RQ still thinks it runs
+    with app.app_context():
+        relay_pending()
+        assert queue.count == 0  # its worker may only be slow yet
+        with later(30):
+            relay_pending()
+            assert queue.count == 1  # requeued, 30 s after the death
+        work(redis_queue)
+    assert notes(app, tenant) == ["after the death"]
+    record = run_record(app, job_id)
+    assert (record.status, record.attempts) == ("succeeded", 2)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from datacapt.database import db
 from datacapt.mail.backends import ConsoleBackend, SmtpBackend, backend_from_url
 from datacapt.mail.models import EmailMessage
-from datacapt.mail.services import send_email
+from datacapt.mail.services import deliver_email, send_email
 from datacapt.tenancy import tenant_context
 
 
@@ -68,3 +68,36 @@ def test_a_delivery_failure_is_recorded_on_the_message(app, tenant, monkeypatch)
         message = db.session.execute(sa.select(EmailMessage)).scalar_one()
     assert message.status == "failed" and message.attempts == 1
     assert "ConnectionRefusedError" in message.error
+
+
+def test_every_copy_of_an_email_carries_its_one_message_id(app, tenant, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_URL", f"file://{tmp_path}")
+
+    def take_copy() -> email.message.EmailMessage:
+        (path,) = tmp_path.glob("*.eml")
+        copy = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        path.unlink()
+        return copy
+
+    with app.test_request_context(), tenant_context(tenant):
+        send_email(
+            "reader@example.org",
+            "password_reset",
+            "en",
+            name="Lea",
+            tenant="Acme",
+            minutes=60,
+            link="https://x/reset",
+        )
+    first = take_copy()
+    with app.app_context(), tenant_context(tenant):
+        recorded = db.session.execute(sa.select(EmailMessage)).scalar_one()
+        # The server took the message, then the worker died before recording it: the
+        # email is still queued and its job's next run sends it again.
+        recorded.status = "queued"
+        db.session.commit()
+        assert deliver_email(recorded.id) == "sent"
+        db.session.commit()
+        email_uuid = recorded.uuid
+    second = take_copy()
+    assert first["Message-ID"] == second["Message-ID"] == f"<{email_uuid}@localhost>"

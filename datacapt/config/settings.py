@@ -74,6 +74,9 @@ class Settings:
     auth_rate_limit: str = "30 per minute"
     password_reset_rate_limit: str = "5 per hour"
     epro_token_failure_limit: str = "10 per 15 minutes"
+    # Seconds after which a job sent to Redis but not run, and no longer held by Redis, is
+    # sent again by the relay.
+    jobs_redispatch_after: int = 120
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -117,6 +120,9 @@ class Settings:
             "epro_token_failure_limit": text(
                 "DATACAPT_EPRO_TOKEN_FAILURE_LIMIT", "epro_token_failure_limit"
             ),
+            "jobs_redispatch_after": number(
+                "DATACAPT_JOBS_REDISPATCH_AFTER", "jobs_redispatch_after"
+            ),
         }
         values.update(overrides)
         return cls(**values)
@@ -140,6 +146,8 @@ class Settings:
             problems.append("DATACAPT_MAX_BODY_BYTES must be a positive number of bytes")
         if self.mail_url.split("://", 1)[0] not in ("console", "file", "smtp", "smtps"):
             problems.append("MAIL_URL must start with console://, file://, smtp:// or smtps://")
+        if self.jobs_redispatch_after <= 0:
+            problems.append("DATACAPT_JOBS_REDISPATCH_AFTER must be a positive number of seconds")
         if self.trusted_proxies < 0:
             problems.append("DATACAPT_TRUSTED_PROXIES must be 0 or a number of proxies")
         if self.sms_url.split("://", 1)[0] not in ("console", "file", "http", "https"):

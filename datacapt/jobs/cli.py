@@ -9,17 +9,18 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
-from rq import Queue, SimpleWorker, Worker
+from rq import Queue
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 
 from datacapt.console import echo_table, reports_errors
-from datacapt.database import db
+from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.jobs.connection import redis_connection
 from datacapt.jobs.cron import build_scheduler, cron_entries, run_in_process
 from datacapt.jobs.models import OutboxJob
 from datacapt.jobs.queue import DEFAULT_QUEUE, relay_pending
+from datacapt.jobs.worker import ForkingWorker, InProcessWorker
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 
@@ -59,7 +60,7 @@ def worker_command(queues: tuple[str, ...], burst: bool, fork: bool) -> None:
         click.echo(f"relayed {relayed} job(s) left in the outbox")
     names = list(queues or (DEFAULT_QUEUE,))
     current_app.logger.info("Worker serving %s", ", ".join(names))
-    worker_class = Worker if fork else SimpleWorker
+    worker_class = ForkingWorker if fork else InProcessWorker
     worker_class(names, connection=connection).work(burst=burst, with_scheduler=True)
 
 
@@ -79,7 +80,8 @@ def cron_command() -> None:
 
 @jobs_cli.command("relay")
 def relay_command() -> None:
-    """Send the outbox jobs still waiting for Redis now."""
+    """Send now the outbox jobs still waiting for Redis or lost by it, and requeue the jobs
+    of dead workers."""
     click.echo(f"relayed {relay_pending()} job(s)")
 
 
@@ -99,10 +101,15 @@ def status_command() -> None:
             )
         )
     echo_table(("QUEUE", "WAITING", "RUNNING", "SCHEDULED", "FAILED"), rows)
-    waiting = db.session.execute(
-        db.select(db.func.count()).select_from(OutboxJob).where(OutboxJob.dispatched_at.is_(None))
-    ).scalar_one()
-    click.echo(f"outbox: {waiting} job(s) not yet sent to Redis")
+    waiting, in_flight = db.session.execute(
+        sa.select(
+            sa.func.count().filter(OutboxJob.dispatched_at.is_(None)),
+            sa.func.count().filter(
+                OutboxJob.dispatched_at.is_not(None), OutboxJob.done_at.is_(None)
+            ),
+        )
+    ).one()
+    click.echo(f"outbox: {waiting} job(s) not yet sent to Redis, {in_flight} sent and not yet run")
 
 
 def _tenant_and_function(job: Job) -> tuple[str | None, str]:
@@ -168,4 +175,11 @@ def retry_command(job_id: str) -> None:
         raise DatacaptException(
             ErrorCode.CONFLICT, InternalCodes.CONFLICT, f"Job {job_id} has not failed"
         ) from None
+    # Its outbox row is watched again, so this run too is sent again if Redis loses it.
+    db.session.execute(
+        sa.update(OutboxJob)
+        .where(OutboxJob.job_id == job_id)
+        .values(done_at=None, dispatched_at=utcnow())
+    )
+    db.session.commit()
     click.echo(f"Job {job_id} is queued again")

@@ -13,7 +13,8 @@ from datacapt.database import SharedModel, utcnow
 
 
 class OutboxJob(SharedModel):
-    """A job enqueued inside a transaction: stored with it, sent to Redis after its commit."""
+    """A job enqueued inside a transaction: stored with it, sent to Redis after its commit,
+    and kept until it has run (``done_at``), so a job Redis loses is sent again."""
 
     __tablename__ = "job_outbox"
 
@@ -31,6 +32,8 @@ class OutboxJob(SharedModel):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     dispatched_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     dispatch_error: Mapped[str | None] = mapped_column(sa.Text)
+    # Set when its run succeeded or failed for good (refused, no retry left).
+    done_at: Mapped[dt.datetime | None]
 
 
 class JobRun(SharedModel):

@@ -3,9 +3,11 @@
 A job enqueued in a transaction that rolls back never runs; one whose transaction commits
 is sent to RQ (or, without Redis, run here) right after the commit. If Redis cannot take
 it then, it stays in the outbox and the relay (`flask jobs relay`, run every 30 s by the
-scheduler and at each worker start) sends it when Redis is back. A job's run is recorded
-in ``job_runs``; its effect commits with the record of its success, so a job delivered
-twice, or retried after a crash, has its effect once.
+scheduler and at each worker start) sends it when Redis is back. The row stays in the
+outbox until its job has run: a job sent but not run after JOBS_REDISPATCH_AFTER seconds
+that Redis no longer holds (Redis lost its data, or failed over) is sent again. A job's run
+is recorded in ``job_runs``; its effect commits with the record of its success, so a job
+delivered twice, or retried after a crash, has its effect once.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert
 from werkzeug.utils import import_string
@@ -30,6 +35,7 @@ from datacapt.database.session import ScopedSchemaSession
 from datacapt.jobs.connection import redis_connection
 from datacapt.jobs.models import JobRun, OutboxJob
 from datacapt.jobs.options import options_of
+from datacapt.jobs.worker import requeue_abandoned
 from datacapt.tenancy.context import TenantRef, tenant_context
 
 log = logging.getLogger(__name__)
@@ -111,26 +117,33 @@ def _forget_after_rollback(session: ScopedSchemaSession) -> None:
     session.info.pop("outbox", None)
 
 
-def dispatch(job_ids: Iterable[str]) -> int:
+def dispatch(job_ids: Iterable[str], attempts_made: dict[str, int] | None = None) -> int:
     """Send committed outbox jobs to RQ (or run them here without Redis); returns how many.
 
-    A job Redis cannot take stays in the outbox with the error, for the relay.
+    Without ``attempts_made``, the jobs not sent yet; with it, jobs sent before and lost,
+    sent again with the retries their ``attempts_made`` left. A job Redis cannot take
+    stays in the outbox with the error, for the relay.
     """
     connection = redis_connection()
     sent = 0
+    again = attempts_made is not None
     with db.engine.begin() as outbox:
         rows = outbox.execute(
             sa.select(OutboxJob)
-            .where(OutboxJob.job_id.in_(list(job_ids)), OutboxJob.dispatched_at.is_(None))
+            .where(
+                OutboxJob.job_id.in_(list(job_ids)),
+                OutboxJob.dispatched_at.is_not(None)
+                if again
+                else OutboxJob.dispatched_at.is_(None),
+                OutboxJob.done_at.is_(None),
+            )
             .order_by(OutboxJob.id)
             .with_for_update(skip_locked=True)
         ).all()
         for row in rows:
-            if connection is None:
-                _run_here(row)
-            else:
+            if connection is not None:
                 try:
-                    _push(row, connection)
+                    _push(row, connection, (attempts_made or {}).get(row.job_id, 0))
                 except RedisError as exc:
                     log.warning(
                         "Redis did not take job %s (%s); the relay will retry", row.job_id, exc
@@ -147,11 +160,17 @@ def dispatch(job_ids: Iterable[str]) -> int:
                 .values(dispatched_at=utcnow(), dispatch_error=None)
             )
             sent += 1
+    if connection is None:
+        # Run once their rows are marked and unlocked: each run marks its row done.
+        for row in rows:
+            _run_here(row)
     return sent
 
 
 def relay_pending() -> int:
-    """Send the outbox jobs that are still waiting (Redis was down at their commit)."""
+    """Send the outbox jobs that are still waiting (Redis was down at their commit), put
+    back on their queue the jobs of dead workers, and send again the jobs Redis lost.
+    Returns how many jobs were sent."""
     cutoff = utcnow() - RELAY_DELAY
     with db.engine.connect() as connection:
         waiting = (
@@ -163,11 +182,86 @@ def relay_pending() -> int:
             .scalars()
             .all()
         )
-    return dispatch(waiting) if waiting else 0
+    sent = dispatch(waiting) if waiting else 0
+    redis = redis_connection()
+    try:
+        if redis is not None:
+            requeue_abandoned(Queue.all(connection=redis))
+        return sent + redispatch_lost()
+    except RedisError as exc:
+        # What Redis holds cannot be known now: nothing is sent again until it answers.
+        log.warning("Redis did not answer the relay (%s); lost jobs are sent later", exc)
+        return sent
 
 
-def _push(row: Any, connection: Any) -> None:
-    retry = Retry(max=row.retries, interval=list(row.backoff) or 0) if row.retries else None
+def redispatch_lost() -> int:
+    """Send again the jobs sent JOBS_REDISPATCH_AFTER seconds ago or more that have not run
+    and that Redis no longer holds; returns how many.
+
+    Not run: no run started, or the last attempt failed (its retry was lost with Redis), or
+    an attempt started longer ago than the job's time limit allows (its worker died with
+    Redis's record of it). A job Redis still holds is left to RQ, even if it waits long in
+    a backlog; one RQ holds as failed for good is done. Sending twice is harmless: a job
+    whose success is recorded does not run again.
+    """
+    now = utcnow()
+    after = dt.timedelta(seconds=current_app.config["JOBS_REDISPATCH_AFTER"])
+    time_limit = sa.func.make_interval(
+        0, 0, 0, 0, 0, 0, sa.func.coalesce(OutboxJob.timeout, Queue.DEFAULT_TIMEOUT)
+    )
+    with db.engine.connect() as connection:
+        candidates = connection.execute(
+            sa.select(OutboxJob.job_id, sa.func.coalesce(JobRun.attempts, 0))
+            .outerjoin(JobRun, JobRun.job_id == OutboxJob.job_id)
+            .where(
+                OutboxJob.dispatched_at.is_not(None),
+                OutboxJob.done_at.is_(None),
+                OutboxJob.dispatched_at <= now - after,
+                sa.or_(
+                    JobRun.status.is_(None),
+                    JobRun.status == "failed",
+                    sa.and_(
+                        JobRun.status == "started",
+                        JobRun.started_at <= now - after - time_limit,
+                    ),
+                ),
+            )
+            .order_by(OutboxJob.id)
+        ).all()
+    if not candidates:
+        return 0
+    redis = redis_connection()
+    lost, failed = {}, []
+    for job_id, attempts in candidates:
+        status = _status_in_redis(redis, job_id)
+        if status is None:
+            lost[job_id] = attempts
+        elif status == JobStatus.FAILED:
+            failed.append(job_id)
+    if failed:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.update(OutboxJob).where(OutboxJob.job_id.in_(failed)).values(done_at=now)
+            )
+    if lost:
+        log.warning("Sending again %d job(s) that Redis lost: %s", len(lost), ", ".join(lost))
+    return dispatch(lost, attempts_made=lost) if lost else 0
+
+
+def _status_in_redis(redis: Any, job_id: str) -> JobStatus | None:
+    """What Redis holds of a job (None: nothing; without Redis, a job is never held)."""
+    if redis is None:
+        return None
+    try:
+        return Job.fetch(job_id, connection=redis).get_status(refresh=False)
+    except NoSuchJobError:
+        return None
+
+
+def _push(row: Any, connection: Any, attempts_made: int = 0) -> None:
+    # A job sent again keeps only the retries its earlier attempts left.
+    retries = max(0, row.retries - attempts_made)
+    retry = Retry(max=retries, interval=list(row.backoff) or 0) if retries else None
     Queue(row.queue, connection=connection).enqueue(
         run_job,
         row.job_id,
@@ -219,12 +313,23 @@ def _start(job_id: str, schema: str | None, path: str) -> bool:
 
 
 def _end(job_id: str, status: str, error: str | None = None) -> None:
+    """Record a failed or refused attempt; its outbox row is done when no retry follows."""
+    current = get_current_job()
+    final = status == "refused" or current is None or not current.retries_left
     with db.engine.begin() as connection:
         connection.execute(
             sa.update(JobRun)
             .where(JobRun.job_id == job_id)
             .values(status=status, error=error, finished_at=utcnow())
         )
+        if final:
+            _mark_done(connection, job_id)
+
+
+def _mark_done(connection: Any, job_id: str) -> None:
+    connection.execute(
+        sa.update(OutboxJob).where(OutboxJob.job_id == job_id).values(done_at=utcnow())
+    )
 
 
 def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict[str, Any]) -> Any:
@@ -266,11 +371,21 @@ def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict
 def _call_and_commit(
     job_id: str, func: Callable[..., Any], args: list, kwargs: dict[str, Any]
 ) -> Any:
+    # The run's record stays locked until the commit: a second delivery of the job running
+    # at the same time (a worker thought dead, a job sent again) waits, then finds the
+    # success and does nothing.
+    status = db.session.execute(
+        sa.select(JobRun.status).where(JobRun.job_id == job_id).with_for_update()
+    ).scalar_one()
+    if status == "succeeded":
+        log.info("Job %s already succeeded; not run again", job_id)
+        return None
     result = func(*args, **kwargs)
     db.session.execute(
         sa.update(JobRun)
         .where(JobRun.job_id == job_id)
         .values(status="succeeded", finished_at=utcnow())
     )
+    _mark_done(db.session, job_id)
     db.session.commit()
     return result
