@@ -8,7 +8,7 @@ import email.policy
 import pytest
 import sqlalchemy as sa
 
-from datacapt.database import db
+from datacapt.database import db, unit_of_work
 from datacapt.mail.backends import ConsoleBackend, SmtpBackend, backend_from_url
 from datacapt.mail.models import EmailMessage
 from datacapt.mail.services import send_email
@@ -33,7 +33,7 @@ def test_mail_urls_choose_the_backend(tmp_path):
 
 def test_the_file_backend_writes_one_message_per_email(app, tenant, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_URL", f"file://{tmp_path}")
-    with app.test_request_context(), tenant_context(tenant):
+    with app.test_request_context(), tenant_context(tenant), unit_of_work():
         send_email(
             "reader@example.org",
             "password_reset",
@@ -52,7 +52,7 @@ def test_the_file_backend_writes_one_message_per_email(app, tenant, tmp_path, mo
 
 def test_a_delivery_failure_is_recorded_on_the_message(app, tenant, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_URL", "smtp://127.0.0.1:1")  # nothing listens there
-    with app.test_request_context(), tenant_context(tenant):
+    with app.test_request_context(), tenant_context(tenant), unit_of_work():
         send_email(
             "reader@example.org",
             "invitation",

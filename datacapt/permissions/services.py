@@ -68,7 +68,7 @@ def create_role(name: str, description: str, permissions: Iterable[str]) -> Role
         is_default=False,
     )
     db.session.add(role)
-    db.session.commit()
+    db.session.flush()
     return role
 
 
@@ -91,7 +91,7 @@ def update_role(role: Role, changes: Mapping[str, Any]) -> Role:
         role.description = changes["description"]
     if "permissions" in changes:
         role.permissions = checked_permissions(changes["permissions"])
-    db.session.commit()
+    db.session.flush()
     return role
 
 
@@ -114,7 +114,7 @@ def delete_role(role: Role) -> None:
             ErrorCode.CONFLICT, InternalCodes.ROLE_IN_USE, Message("This role is given to someone.")
         )
     db.session.delete(role)
-    db.session.commit()
+    db.session.flush()
 
 
 def permissions_overview(principal: Principal) -> dict[str, Any]:

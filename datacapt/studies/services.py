@@ -81,7 +81,7 @@ def create_study(principal: Principal, reference: str, name: str, description: s
                 all_centers=True,
             )
         )
-    db.session.commit()
+    db.session.flush()
     return study
 
 
@@ -91,7 +91,7 @@ def update_study(study: Study, changes: Mapping[str, Any]) -> Study:
             setattr(study, name, changes[name])
     if "status" in changes:
         study.transition_to(changes["status"])
-    db.session.commit()
+    db.session.flush()
     return study
 
 
@@ -104,7 +104,7 @@ def delete_study(study: Study) -> None:
             Message("Only a draft study can be deleted."),
         )
     study.soft_delete()
-    db.session.commit()
+    db.session.flush()
 
 
 # Centers
@@ -135,7 +135,7 @@ def create_center(code: str, name: str, country: str) -> StudyCenter:
         raise _conflict("code", Message("A center with this code exists."))
     center = StudyCenter(code=code, name=name, country=country.upper())
     db.session.add(center)
-    db.session.commit()
+    db.session.flush()
     return center
 
 
@@ -149,7 +149,7 @@ def update_center(center: StudyCenter, changes: Mapping[str, Any]) -> StudyCente
     for name in ("name", "country"):
         if name in changes:
             setattr(center, name, changes[name].upper() if name == "country" else changes[name])
-    db.session.commit()
+    db.session.flush()
     return center
 
 
@@ -170,7 +170,7 @@ def add_study_center(study: Study, center_uuid) -> StudyCenter:
     center = get_center(center_uuid)
     if center.id not in study_center_ids(study):
         db.session.add(StudyCenterAssociation(study_id=study.id, center_id=center.id))
-        db.session.commit()
+        db.session.flush()
     return center
 
 
@@ -192,7 +192,7 @@ def remove_study_center(study: Study, center_uuid) -> None:
             StudyCenterAssociation.center_id == center.id,
         )
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def centers_of_study(
@@ -260,23 +260,23 @@ def add_study_user(
         centers=[] if all_centers else centers_of_study(study, center_uuids),
     )
     db.session.add(member)
-    db.session.commit()
+    db.session.flush()
     return member
 
 
 def update_study_user(study: Study, member: StudyUser, changes: Mapping[str, Any]) -> StudyUser:
     if "role" in changes:
-        member.role_id = get_role(changes["role"]).id
+        member.role = get_role(changes["role"])
     if "all_centers" in changes:
         member.all_centers = changes["all_centers"]
     if "centers" in changes:
         member.centers = centers_of_study(study, changes["centers"])
     if member.all_centers:
         member.centers = []
-    db.session.commit()
+    db.session.flush()
     return member
 
 
 def remove_study_user(member: StudyUser) -> None:
     db.session.delete(member)
-    db.session.commit()
+    db.session.flush()

@@ -291,7 +291,7 @@ def save_section(
     open_queries = _sync_queries(participation, state)
     # Built before the commit, which would expire every loaded row.
     view = _view(form, section, participation, state, versions[section_uuid], open_queries)
-    db.session.commit()
+    db.session.flush()
     return view
 
 
@@ -356,5 +356,5 @@ def refresh_progress(study: Study) -> int:
         answers[subject_id][code] = value
     for subject_id, given in answers.items():
         record_progress(form, subject_id, evaluate_form(form.questions, given), set(), None)
-    db.session.commit()
+    db.session.flush()
     return len(answers)

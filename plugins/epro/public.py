@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import g, request
 
 from datacapt.audit.recorder import Actor, acting_as
-from datacapt.database import db, utcnow
+from datacapt.database import db, keep_on_error, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.secrets import digest
@@ -54,7 +54,7 @@ def occurrence_for_token(token: str | None, for_update: bool = False) -> Occurre
     occurrence = db.session.execute(statement).scalar_one_or_none() if token else None
     if occurrence is None:
         db.session.add(TokenFailure(client_ip=client_ip, at=now))
-        db.session.commit()
+        keep_on_error()  # the failure counts although the answer is 401
         raise DatacaptException(
             ErrorCode.UNAUTHORIZED,
             InternalCodes.EPRO_LINK_INVALID,
@@ -105,7 +105,7 @@ def save(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
             occurrence.transition_to(OccurrenceStatus.STARTED)
             occurrence.started_at = utcnow()
         result = answers.view(occurrence, state)
-        db.session.commit()
+        db.session.flush()
     return result
 
 
@@ -129,5 +129,5 @@ def submit(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
         occurrence.started_at = occurrence.started_at or now
         occurrence.completed_at, occurrence.next_send_at = now, None
         result = answers.view(occurrence, state)
-        db.session.commit()
+        db.session.flush()
     return result

@@ -73,7 +73,7 @@ def create_questionnaire(study: Study, data: Mapping[str, Any]) -> Questionnaire
     db.session.add(questionnaire)
     db.session.flush()
     occurrences.plan_questionnaire(questionnaire)
-    db.session.commit()
+    db.session.flush()
     return questionnaire
 
 
@@ -112,5 +112,5 @@ def update_questionnaire(
         setattr(questionnaire, name, value)
     db.session.flush()
     occurrences.plan_questionnaire(questionnaire)
-    db.session.commit()
+    db.session.flush()
     return questionnaire

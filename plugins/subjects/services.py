@@ -72,7 +72,7 @@ def set_id_pattern(study: Study, pattern: str) -> str:
         settings = StudySubjectSettings(study_id=study.id)
         db.session.add(settings)
     settings.id_pattern = pattern
-    db.session.commit()
+    db.session.flush()
     return pattern
 
 
@@ -157,7 +157,7 @@ def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> 
         status=SubjectStatus.SCREENING,
     )
     db.session.add(participation)
-    db.session.commit()
+    db.session.flush()
     return participation
 
 
@@ -183,7 +183,7 @@ def change_status(participation: SubjectInStudy, changes: Mapping[str, Any]) -> 
     if {"status", "inclusion_date"} & set(participation.tracked_changes):
         db.session.flush()
         participation_changed.send(participation)
-    db.session.commit()
+    db.session.flush()
     return participation
 
 
@@ -199,7 +199,7 @@ def read_personal_data(study: Study, participation: SubjectInStudy) -> SubjectPe
     """The subject's personal data; the read itself is written to the audit trail."""
     data = _personal_data(participation)
     record_event("read", SubjectPersonalData.__tablename__, str(data.uuid), str(study.uuid))
-    db.session.commit()
+    db.session.flush()
     return data
 
 
@@ -209,5 +209,5 @@ def update_personal_data(
     data = _personal_data(participation)
     for name, value in changes.items():
         setattr(data, name, value)
-    db.session.commit()
+    db.session.flush()
     return data
