@@ -3,12 +3,15 @@ every request that fails because the database went away answers 503 in the envel
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from sqlalchemy import event
 
 from datacapt.database import db
@@ -145,6 +148,15 @@ def test_a_command_commits_once_when_it_ends(app, tenant):
     with app.app_context(), tenant_context(tenant):
         emails = db.session.execute(sa.select(User.email)).scalars().all()
     assert "cli@example.org" in emails and "no@example.org" not in emails
+
+
+def test_activity_counts_although_the_request_answers_an_error(client_as, tenant):
+    with time_machine.travel(dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client = client_as(tenant)
+        clock.shift(dt.timedelta(minutes=29))
+        assert client.get(f"/api/users/{uuid.uuid4()}").status_code == 404
+        clock.shift(dt.timedelta(minutes=29))
+        assert client.get("/api/users/me").status_code == 200
 
 
 # The database going away: every backend of the test database is terminated from another

@@ -33,11 +33,6 @@ _AFTER_COMMIT = "datacapt_after_commit"
 _KEEP_ON_ERROR = "datacapt_keep_on_error"
 
 
-def current_owner() -> str | None:
-    """The wrapper whose unit of work the code runs in, or None."""
-    return _owner.get()
-
-
 @contextmanager
 def owned_by(owner: str) -> Iterator[None]:
     """Mark the block as ``owner``'s unit: inside it, only ``unit_of_work`` commits."""
@@ -49,11 +44,11 @@ def owned_by(owner: str) -> Iterator[None]:
         _owner.reset(token)
 
 
-def commit_unit(session: orm.Session | None = None) -> None:
-    """Commit the current session (or ``session``): the wrappers' one way to commit."""
+def commit_unit() -> None:
+    """Commit the current session: the wrappers' one way to commit."""
     token = _committing.set(True)
     try:
-        (session or db.session()).commit()
+        db.session().commit()
     finally:
         _committing.reset(token)
 
@@ -109,10 +104,11 @@ def after_commit(callback: Callable[[], None]) -> None:
     db.session().info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
-def rollback_quietly(session: orm.Session | None = None) -> None:
-    """Roll back; a connection the database dropped is discarded, never raised about."""
+def rollback_quietly() -> None:
+    """Roll back the current session; a connection the database dropped is discarded,
+    never raised about."""
     try:
-        (session or db.session()).rollback()
+        db.session().rollback()
     except sa.exc.SQLAlchemyError as exc:
         if not database_unavailable(exc):
             raise
@@ -141,7 +137,11 @@ def _only_the_unit_commits(session: orm.Session) -> None:
 def _run_after_commit(session: orm.Session) -> None:
     session.info.pop(_KEEP_ON_ERROR, None)
     for callback in session.info.pop(_AFTER_COMMIT, ()):
-        callback()
+        try:
+            callback()
+        except Exception:
+            # The unit is committed: what follows it cannot turn it into a failure.
+            log.exception("After-commit callback %r failed", callback)
 
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")

@@ -289,7 +289,6 @@ def save_section(
             )
     versions = record_progress(form, participation.id, state, changed | {*cleaned}, section_uuid)
     open_queries = _sync_queries(participation, state)
-    # Built before the commit, which would expire every loaded row.
     view = _view(form, section, participation, state, versions[section_uuid], open_queries)
     db.session.flush()
     return view
