@@ -51,6 +51,7 @@ def create_app(
     from datacapt.api.limits import init_limits
     from datacapt.audit.cli import audit_cli
     from datacapt.audit.jobs import HEADS_ENTRY
+    from datacapt.console import CommandGroup
     from datacapt.database import db
     from datacapt.demo.cli import demo_cli
     from datacapt.health.routes import blp as health_blp
@@ -68,6 +69,7 @@ def create_app(
     from datacapt.tenancy.resolver import init_tenant_resolution
 
     app = Flask("datacapt")
+    app.cli = CommandGroup(app.name)
     app.json = DatacaptJSONProvider(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -1,16 +1,63 @@
-"""What every command shares: errors as one clear line and exit 1, aligned tables."""
+"""What every command shares: one unit of work, errors as one clear line and exit 1,
+aligned tables."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
+from flask.cli import AppGroup, with_appcontext
 
+from datacapt.database.unit import unit_of_work
 from datacapt.errors.exceptions import DatacaptException
+from datacapt.tenancy.context import TenantRef, tenant_context
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_IN_UNIT = "_datacapt_unit_of_work"
+
+
+class CommandGroup(AppGroup):
+    """The app's command group: every command under it, at any depth and whoever adds it
+    (core, plugins, blueprints), runs as one unit of work."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            as_unit_of_work(command)
+        return command
+
+
+def as_unit_of_work(command: click.Command) -> None:
+    """Make ``command`` (each command of a group) commit once when it ends, or roll back
+    when it fails."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            as_unit_of_work(sub)
+        return
+    callback = command.callback
+    if callback is None or getattr(callback, _IN_UNIT, False):
+        return
+
+    @functools.wraps(callback)
+    def in_unit(*args: Any, **kwargs: Any) -> Any:
+        with unit_of_work("command"):
+            return callback(*args, **kwargs)
+
+    wrapped = with_appcontext(in_unit)
+    setattr(wrapped, _IN_UNIT, True)
+    command.callback = wrapped
+
+
+@contextmanager
+def in_tenant(schema: str) -> Iterator[TenantRef]:
+    """A command's work inside one tenant: committed when the block ends, rolled back if
+    it raises (the tenant has a session of its own, apart from the command's)."""
+    with tenant_context(schema) as tenant, unit_of_work():
+        yield tenant
 
 
 def reports_errors(command: F) -> F:

@@ -67,3 +67,30 @@ def hang_once(marker: str, text: str) -> str:
         time.sleep(300)
     db.session.add(Note(text=text))
     return text
+
+
+@job(retries=1, backoff=())
+def add_subject_then_fail_once(marker: str, study_uuid: str, center_uuid: str) -> str:
+    """Adds a subject through the subjects service; the first attempt then fails."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from datacapt.studies.models import Study
+    from plugins.subjects.services import add_subject
+
+    study = db.session.execute(
+        sa.select(Study).where(Study.uuid == uuid.UUID(study_uuid))
+    ).scalar_one()
+    participation = add_subject(study, center_uuid, {"first_name": "Once"})
+    path = Path(marker)
+    if not path.exists():
+        path.write_text("failed")
+        raise RuntimeError("fails after adding the subject")
+    return participation.study_subject_id
+
+
+def commit_in_job() -> None:
+    """A job that commits itself, which only its runner may do."""
+    db.session.add(Note(text="committed by the job itself"))
+    db.session.commit()

@@ -65,7 +65,7 @@ class Notes(MethodView):
     def post(self, data):
         note = Note(text=data["text"])
         db.session.add(note)
-        db.session.commit()
+        db.session.flush()
         return note
 
 
@@ -80,13 +80,13 @@ class NoteDetail(MethodView):
     def patch(self, data, note_uuid):
         note = get_note(note_uuid)
         note.transition_to(data["status"])
-        db.session.commit()
+        db.session.flush()
         return note
 
     @blp.response(204)
     def delete(self, note_uuid):
         get_note(note_uuid).soft_delete()
-        db.session.commit()
+        db.session.flush()
 
 
 @blp.post("/<uuid:note_uuid>/restore")
@@ -94,7 +94,7 @@ class NoteDetail(MethodView):
 def restore(note_uuid):
     note = get_note(note_uuid, include_deleted=True)
     note.restore()
-    db.session.commit()
+    db.session.flush()
     return note
 
 
@@ -104,6 +104,14 @@ def fail_after_write():
     db.session.add(Note(text="half-written"))
     db.session.flush()
     raise RuntimeError("secret internal detail")
+
+
+@blp.post("/commit-in-view")
+def commit_in_view():
+    """Commits by itself, which only the request's unit of work may do."""
+    db.session.add(Note(text="committed by the view itself"))
+    db.session.commit()
+    return {}
 
 
 @blp.get("/raise/<int:status>")

@@ -14,7 +14,7 @@ from datacapt.audit.jobs import record_chain_heads
 from datacapt.audit.models import AuditRecord
 from datacapt.audit.recorder import ReasonPolicy
 from datacapt.audit.verify import verify_chain
-from datacapt.database import db
+from datacapt.database import db, unit_of_work
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.studies.models import Study
 from datacapt.tenancy import tenant_context
@@ -164,7 +164,7 @@ def test_replacing_the_whole_table_is_found_through_the_recorded_heads(
 ):
     admin = client_as(tenant)
     admin.post("/api/centers/", json={"code": "H1", "name": "Site", "country": "FR"})
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert record_chain_heads() >= 1
     tamper(db_engine, tenant, "DELETE FROM {t}")  # then a fresh, self-consistent chain
     admin.post("/api/centers/", json={"code": "H2", "name": "Site", "country": "FR"})

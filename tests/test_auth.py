@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from datacapt.database import db
+from datacapt.database import db, unit_of_work
 from datacapt.identity.models import SecurityEvent, SecurityEventKind
 from datacapt.mail.models import EmailMessage
 from datacapt.tenancy import tenant_context
@@ -38,7 +38,7 @@ def event_kinds(app, tenant, email: str) -> list[str]:
 
 
 def settings(app, tenant, **changes) -> None:
-    with app.app_context(), tenant_context(tenant):
+    with app.app_context(), tenant_context(tenant), unit_of_work():
         update_tenant_settings(changes)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from datacapt.database import unit_of_work
 from datacapt.tenancy.services import archive_tenant
 
 
@@ -35,7 +36,7 @@ def test_unknown_host_is_404_in_the_envelope(client, tenant):
 def test_archived_tenant_is_no_longer_served(app, client_for, tenant):
     client = client_for(tenant)
     assert client.get("/api/tenant/").status_code == 200
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         archive_tenant(tenant.schema_name)
     response = client.get("/api/tenant/")
     assert response.status_code == 404

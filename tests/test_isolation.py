@@ -99,7 +99,7 @@ def test_tenant_table_without_tenant_fails_instead_of_falling_back(app):
 
 def add_note(text: str) -> str:
     db.session.add(Note(text=text))
-    db.session.commit()
+    db.session.flush()
     return current_tenant().schema_name
 
 

@@ -8,7 +8,7 @@ import email.policy
 import pytest
 import sqlalchemy as sa
 
-from datacapt.database import db
+from datacapt.database import db, unit_of_work
 from datacapt.mail.backends import ConsoleBackend, SmtpBackend, backend_from_url
 from datacapt.mail.models import EmailMessage
 from datacapt.mail.services import deliver_email, send_email
@@ -33,7 +33,7 @@ def test_mail_urls_choose_the_backend(tmp_path):
 
 def test_the_file_backend_writes_one_message_per_email(app, tenant, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_URL", f"file://{tmp_path}")
-    with app.test_request_context(), tenant_context(tenant):
+    with app.test_request_context(), tenant_context(tenant), unit_of_work():
         send_email(
             "reader@example.org",
             "password_reset",
@@ -52,7 +52,7 @@ def test_the_file_backend_writes_one_message_per_email(app, tenant, tmp_path, mo
 
 def test_a_delivery_failure_is_recorded_on_the_message(app, tenant, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_URL", "smtp://127.0.0.1:1")  # nothing listens there
-    with app.test_request_context(), tenant_context(tenant):
+    with app.test_request_context(), tenant_context(tenant), unit_of_work():
         send_email(
             "reader@example.org",
             "invitation",
@@ -79,7 +79,7 @@ def test_every_copy_of_an_email_carries_its_one_message_id(app, tenant, tmp_path
         path.unlink()
         return copy
 
-    with app.test_request_context(), tenant_context(tenant):
+    with app.test_request_context(), tenant_context(tenant), unit_of_work():
         send_email(
             "reader@example.org",
             "password_reset",
@@ -91,13 +91,13 @@ def test_every_copy_of_an_email_carries_its_one_message_id(app, tenant, tmp_path
         )
     first = take_copy()
     with app.app_context(), tenant_context(tenant):
-        recorded = db.session.execute(sa.select(EmailMessage)).scalar_one()
-        # The server took the message, then the worker died before recording it: the
-        # email is still queued and its job's next run sends it again.
-        recorded.status = "queued"
-        db.session.commit()
-        assert deliver_email(recorded.id) == "sent"
-        db.session.commit()
+        with unit_of_work():
+            recorded = db.session.execute(sa.select(EmailMessage)).scalar_one()
+            # The server took the message, then the worker died before recording it: the
+            # email is still queued and its job's next run sends it again.
+            recorded.status = "queued"
+        with unit_of_work():
+            assert deliver_email(recorded.id) == "sent"
         email_uuid = recorded.uuid
     second = take_copy()
     assert first["Message-ID"] == second["Message-ID"] == f"<{email_uuid}@localhost>"

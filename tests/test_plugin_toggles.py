@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from datacapt.database import unit_of_work
 from datacapt.tenancy.services import archive_tenant
 from tests.inspection import table_ids
 from tests.plugin_kit import BASE_MIGRATIONS, EVENTS, FakePlugin, SettingsSchema, ping_blueprint
@@ -119,7 +120,7 @@ def test_bad_names_are_refused(cli, tenant):
 
 
 def test_archived_tenants_cannot_change_modules(cli, plugin_app, tenant):
-    with plugin_app.app_context():
+    with plugin_app.app_context(), unit_of_work():
         archive_tenant(tenant.schema_name)
     result = cli("plugins", "enable", tenant.schema_name, "base")
     assert result.exit_code == 1 and "archived" in result.output

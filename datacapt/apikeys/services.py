@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from datacapt.apikeys.models import ApiKey
-from datacapt.database import db, utcnow
+from datacapt.database import db, separate_unit, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import events
@@ -63,7 +63,7 @@ def create_api_key(
     events.record(
         SecurityEventKind.API_KEY_CREATED, creator, actor=actor, api_key=str(key.uuid), name=name
     )
-    db.session.commit()
+    db.session.flush()
     return key, secret
 
 
@@ -80,7 +80,7 @@ def revoke_api_key(key_uuid, revoker: User | None, actor: str) -> ApiKey:
         events.record(
             SecurityEventKind.API_KEY_REVOKED, revoker, actor=actor, api_key=str(key.uuid)
         )
-        db.session.commit()
+        db.session.flush()
     return key
 
 
@@ -111,7 +111,10 @@ def resolve_api_key(secret: str) -> Principal:
         )
     key = row.ApiKey
     if key.last_used_at is None or now - key.last_used_at >= TOUCH_INTERVAL:
-        # Bookkeeping, not a change of the key: written past the audited ORM path.
-        db.session.execute(sa.update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
-        db.session.commit()
+        # Bookkeeping, not a change of the key: written past the audited ORM path, on its
+        # own, so that it holds whatever the request answers.
+        with separate_unit():
+            db.session.execute(
+                sa.update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now)
+            )
     return Principal(api_key=key, granted=granted_by(row.name, row.is_default, row.permissions))

@@ -46,5 +46,5 @@ def record_chain_heads() -> int:
                 )
             )
             recorded += 1
-    db.session.commit()
+    db.session.flush()
     return recorded

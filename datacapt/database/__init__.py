@@ -1,4 +1,5 @@
-"""Database access: the extension, model bases and mixins, schema-scoped sessions."""
+"""Database access: the extension, model bases and mixins, schema-scoped sessions, the
+unit of work."""
 
 from datacapt.database.extension import SHARED_SCHEMA, SharedModel, TenantModel, db
 from datacapt.database.mixins import (
@@ -9,6 +10,12 @@ from datacapt.database.mixins import (
     utcnow,
 )
 from datacapt.database.session import current_schema, schema_scope
+from datacapt.database.unit import (
+    after_commit,
+    keep_on_error,
+    separate_unit,
+    unit_of_work,
+)
 
 __all__ = [
     "SHARED_SCHEMA",
@@ -18,8 +25,12 @@ __all__ = [
     "StatusTransitionMixin",
     "TenantModel",
     "TrackingMixin",
+    "after_commit",
     "current_schema",
     "db",
+    "keep_on_error",
     "schema_scope",
+    "separate_unit",
+    "unit_of_work",
     "utcnow",
 ]

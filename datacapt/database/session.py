@@ -8,6 +8,7 @@ it. No ``SET search_path`` is ever issued on a pooled connection.
 from __future__ import annotations
 
 import itertools
+import logging
 import weakref
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from flask.globals import app_ctx
 # schema that never exists, so a tenant query without a tenant fails loudly instead of
 # falling back to whatever the search_path finds.
 NO_TENANT_SCHEMA = "datacapt_no_tenant_selected"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -85,5 +88,21 @@ def schema_scope(schema: str | None) -> Iterator[SchemaScope]:
     try:
         yield scope
     finally:
-        db.session.remove()
-        _scope.reset(reset_token)
+        try:
+            close_session(db.session)
+        finally:
+            _scope.reset(reset_token)
+
+
+def close_session(scoped: Any) -> None:
+    """Close the scope's session (rolling back what is uncommitted); on a connection the
+    database dropped the rollback cannot happen and is not needed, so it never raises."""
+    from datacapt.database.unit import database_unavailable
+
+    try:
+        scoped.remove()
+    except sa.exc.SQLAlchemyError as exc:
+        if not database_unavailable(exc):
+            raise
+        log.warning("Closing a session on a lost database connection: %s", exc)
+        scoped.registry.clear()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from datacapt.database import db
+from datacapt.database import db, unit_of_work
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.identity.services import create_user, find_user, get_role
 from datacapt.migrating import migrate_tenants
@@ -62,7 +62,8 @@ def seed_demo(actor: str) -> DemoSeed:
         result = enable_plugin(DEMO_SCHEMA, name, actor, with_deps=True)
         enabled.extend(result.changed)
         warnings.extend(result.warnings)
-    with tenant_context(DEMO_SCHEMA):
+    # The demo data is the tenant's own transaction, apart from the command's.
+    with tenant_context(DEMO_SCHEMA), unit_of_work():
         study, users = _seed_study_and_users()
         for name in plugin_set().plugins:
             plugin_set().call(name, "datacapt_demo_data", study=study)
@@ -107,5 +108,5 @@ def _seed_study_and_users() -> tuple[Study, list[str]]:
         )
         if restricted and not member.centers:
             member.centers = [centers[0]]
-    db.session.commit()
+    db.session.flush()
     return study, created

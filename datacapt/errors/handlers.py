@@ -9,6 +9,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from datacapt.api.responses import error
+from datacapt.database.unit import database_unavailable
 from datacapt.errors.codes import ErrorCode, InternalCodes
 from datacapt.errors.exceptions import DatacaptException
 from datacapt.i18n import Message
@@ -66,7 +67,17 @@ def handle_http_exception(exc: HTTPException) -> Response:
 
 
 def handle_unexpected(exc: BaseException) -> Response:
-    """500 without internals; the traceback goes to the log with the request id."""
+    """500 without internals; the traceback goes to the log with the request id. The
+    database out of reach (restarting, connection lost) is a 503: try again shortly."""
+    cause = getattr(exc, "original_exception", None) or exc
+    if database_unavailable(cause):
+        log.warning("Database unavailable: %s", cause)
+        return error(
+            ErrorCode.SERVICE_UNAVAILABLE,
+            InternalCodes.SERVICE_UNAVAILABLE,
+            Message("The service is briefly unavailable; try again in a moment"),
+            headers={"Retry-After": "1"},
+        )
     log.error("Unhandled error", exc_info=exc)
     return error(
         ErrorCode.INTERNAL_ERROR,

@@ -89,7 +89,7 @@ def store(upload: FileStorage | None) -> StoredFile:
         db.session.add(stored)
         db.session.flush()
         os.replace(temporary, directory / str(stored.uuid))
-        db.session.commit()
+        db.session.flush()
         return stored
     finally:
         if os.path.exists(temporary):

@@ -5,13 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from datacapt.console import reports_errors
-from datacapt.database import db
+from datacapt.console import in_tenant, reports_errors
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.identity.services import create_user, find_user, get_role, unlock_user
 from datacapt.operators.cli import prompt_new_password
 from datacapt.permissions.defaults import DEFAULT_ROLES
-from datacapt.tenancy.context import tenant_context
 
 users_cli = AppGroup("users", help="Users of a tenant.")
 
@@ -27,11 +25,10 @@ users_cli = AppGroup("users", help="Users of a tenant.")
 @reports_errors
 def create_command(schema: str, email: str, role: str, first_name: str, last_name: str) -> None:
     """Create an active user; the password is asked for (or read from stdin)."""
-    with tenant_context(schema):
+    with in_tenant(schema):
         role_row = get_role(role)
         password = prompt_new_password()
         user = create_user(email, first_name, last_name, role_row, password)
-        db.session.commit()
         click.echo(f"Created {user.email} ({role}) in {schema}")
 
 
@@ -41,7 +38,7 @@ def create_command(schema: str, email: str, role: str, first_name: str, last_nam
 @reports_errors
 def unlock_command(schema: str, email: str) -> None:
     """Unlock an account locked by failed logins."""
-    with tenant_context(schema):
+    with in_tenant(schema):
         user = find_user(email)
         if user is None:
             raise DatacaptException(

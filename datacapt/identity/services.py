@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.api.search import contains_text
-from datacapt.database import db, utcnow
+from datacapt.database import db, keep_on_error, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import events
@@ -178,7 +178,7 @@ def login(email: str, password: str) -> tuple[User, str]:
             user.failed_login_count += 1
             if user.failed_login_count >= settings.max_failed_logins:
                 _lock(user, reason=f"{user.failed_login_count} failed logins")
-        db.session.commit()
+        keep_on_error()  # the failure counts although the answer is 401
         raise _invalid_login()
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
@@ -186,20 +186,20 @@ def login(email: str, password: str) -> tuple[User, str]:
     user.last_login_at = utcnow()
     token = open_session(user)
     events.record(SecurityEventKind.LOGIN_SUCCEEDED, user)
-    db.session.commit()
+    db.session.flush()
     return user, token
 
 
 def logout(principal) -> None:
     close_session(principal)
     events.record(SecurityEventKind.LOGGED_OUT, principal.user)
-    db.session.commit()
+    db.session.flush()
 
 
 def unlock_user(user: User, actor: str) -> User:
     if user.status == UserStatus.LOCKED:
         _unlock(user, actor=actor, reason="unlocked by an administrator")
-        db.session.commit()
+        db.session.flush()
     return user
 
 
@@ -214,7 +214,7 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new)
     close_all_sessions(user)
     events.record(SecurityEventKind.PASSWORD_CHANGED, user)
-    db.session.commit()
+    db.session.flush()
 
 
 def request_password_reset(email: str) -> None:
@@ -224,7 +224,7 @@ def request_password_reset(email: str) -> None:
 
     events.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, None, email=email)
     enqueue(send_password_reset, normalize_email(email), tenant=current_tenant())
-    db.session.commit()
+    db.session.flush()
 
 
 def send_password_reset(email: str) -> None:
@@ -269,7 +269,7 @@ def reset_password(token: str, password: str) -> None:
     if user.status == UserStatus.LOCKED:
         _unlock(user, actor=None, reason="password reset")
     events.record(SecurityEventKind.PASSWORD_RESET, user)
-    db.session.commit()
+    db.session.flush()
 
 
 def list_users(search: str | None = None, status: str | None = None) -> sa.Select:
@@ -301,12 +301,12 @@ def update_user(principal: Principal, user: User, changes: Mapping[str, Any]) ->
         ensure_may_grant(principal.platform_permissions, user.platform_role.granted)
     if role is not None and role.id != user.platform_role_id:
         ensure_may_grant(principal.platform_permissions, role.granted)
-        user.platform_role_id = role.id
+        user.platform_role = role
     if "status" in changes and changes["status"] != user.status:
         user.transition_to(changes["status"])
         if user.status == UserStatus.DEACTIVATED:
             close_all_sessions(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -315,5 +315,5 @@ def update_profile(user: User, changes: Mapping[str, Any]) -> User:
     for name in ("first_name", "last_name", "language"):
         if name in changes:
             setattr(user, name, changes[name])
-    db.session.commit()
+    db.session.flush()
     return user

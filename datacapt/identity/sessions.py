@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import request
 
-from datacapt.database import db, utcnow
+from datacapt.database import db, keep_on_error, separate_unit, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import events
@@ -95,13 +95,14 @@ def resolve_session(token: str) -> Principal:
     ):
         _update_token(row.id, revoked_at=now)
         events.record(SecurityEventKind.SESSION_EXPIRED, db.session.get(User, row.user_id))
-        db.session.commit()
+        keep_on_error()  # the session ends although the answer is 401
         raise _unauthorized(
             InternalCodes.SESSION_EXPIRED, Message("The session has expired; log in again.")
         )
     if now - row.last_seen_at >= TOUCH_INTERVAL:
-        _update_token(row.id, last_seen_at=now)
-        db.session.commit()
+        # The activity is real whatever the request answers: it commits on its own.
+        with separate_unit():
+            _update_token(row.id, last_seen_at=now)
     name = f"{row.first_name} {row.last_name}".strip() or row.email
     return Principal(
         session_id=row.id,

@@ -187,7 +187,7 @@ def resend(principal: Principal, invitation: Invitation) -> Invitation:
 def revoke(invitation: Invitation) -> None:
     _pending(invitation)
     invitation.status, invitation.revoked_at = InvitationStatus.REVOKED, utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def accept(token: str, password: str, names: Mapping[str, str]) -> User:
@@ -234,7 +234,7 @@ def accept(token: str, password: str, names: Mapping[str, str]) -> User:
         utcnow(),
         user.id,
     )
-    db.session.commit()
+    db.session.flush()
     return user
 
 

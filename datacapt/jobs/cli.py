@@ -181,5 +181,4 @@ def retry_command(job_id: str) -> None:
         .where(OutboxJob.job_id == job_id)
         .values(done_at=None, dispatched_at=utcnow())
     )
-    db.session.commit()
     click.echo(f"Job {job_id} is queued again")

@@ -32,6 +32,7 @@ from werkzeug.utils import import_string
 from datacapt.audit.recorder import Actor, acting_as
 from datacapt.database import db, schema_scope, utcnow
 from datacapt.database.session import ScopedSchemaSession
+from datacapt.database.unit import owned_by, unit_of_work
 from datacapt.jobs.connection import redis_connection
 from datacapt.jobs.models import JobRun, OutboxJob
 from datacapt.jobs.options import options_of
@@ -348,7 +349,7 @@ def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict
     func = import_string(path)
     try:
         # What the job changes is audited as the job's doing.
-        with acting_as(Actor("system", f"job:{path}", f"job {path}")):
+        with owned_by("job"), acting_as(Actor("system", f"job:{path}", f"job {path}")):
             if schema is None:
                 # A session of its own, as a tenant job has: nothing a failed job left
                 # pending reaches the next one (or the caller that ran it in process).
@@ -371,21 +372,21 @@ def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict
 def _call_and_commit(
     job_id: str, func: Callable[..., Any], args: list, kwargs: dict[str, Any]
 ) -> Any:
-    # The run's record stays locked until the commit: a second delivery of the job running
-    # at the same time (a worker thought dead, a job sent again) waits, then finds the
-    # success and does nothing.
-    status = db.session.execute(
-        sa.select(JobRun.status).where(JobRun.job_id == job_id).with_for_update()
-    ).scalar_one()
-    if status == "succeeded":
-        log.info("Job %s already succeeded; not run again", job_id)
-        return None
-    result = func(*args, **kwargs)
-    db.session.execute(
-        sa.update(JobRun)
-        .where(JobRun.job_id == job_id)
-        .values(status="succeeded", finished_at=utcnow())
-    )
-    _mark_done(db.session, job_id)
-    db.session.commit()
+    with unit_of_work():
+        # The run's record stays locked until the commit: a second delivery of the job
+        # running at the same time (a worker thought dead, a job sent again) waits, then
+        # finds the success and does nothing.
+        status = db.session.execute(
+            sa.select(JobRun.status).where(JobRun.job_id == job_id).with_for_update()
+        ).scalar_one()
+        if status == "succeeded":
+            log.info("Job %s already succeeded; not run again", job_id)
+            return None
+        result = func(*args, **kwargs)
+        db.session.execute(
+            sa.update(JobRun)
+            .where(JobRun.job_id == job_id)
+            .values(status="succeeded", finished_at=utcnow())
+        )
+        _mark_done(db.session, job_id)
     return result

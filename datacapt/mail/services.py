@@ -17,7 +17,7 @@ from flask import current_app
 
 from datacapt.database import db, utcnow
 from datacapt.i18n import Message, language_context
-from datacapt.jobs import enqueue
+from datacapt.jobs import commit_job_step, enqueue
 from datacapt.mail.backends import backend_from_url
 from datacapt.mail.models import EmailMessage, EmailStatus
 from datacapt.mail.templates import TEMPLATES
@@ -25,7 +25,8 @@ from datacapt.tenancy.context import current_tenant
 
 
 def send_email(to: str, template: str, language: str, **context: Any) -> EmailMessage:
-    """Record the message and its delivery job, and commit them with the current change.
+    """Record the message and its delivery job in the current transaction: they commit
+    with the change that causes them (or not at all).
 
     Delivery runs as a job in the current tenant once committed; its outcome (sent, or
     failed with the reason) lands on the record.
@@ -43,7 +44,6 @@ def send_email(to: str, template: str, language: str, **context: Any) -> EmailMe
     db.session.add(message)
     db.session.flush()
     enqueue(deliver_email, message.id, tenant=current_tenant())
-    db.session.commit()
     return message
 
 
@@ -86,7 +86,7 @@ def deliver_email(message_id: int) -> str:
         send_now(message.to_address, message.subject, message.body, message_id_of(message))
     except Exception as exc:
         message.status, message.error = EmailStatus.FAILED, f"{type(exc).__name__}: {exc}"
-        db.session.commit()
+        commit_job_step()  # the failure is recorded although the job raises (and retries)
         raise
     message.status, message.sent_at, message.error = EmailStatus.SENT, utcnow(), None
     return message.status

@@ -7,7 +7,7 @@ import logging
 
 import sqlalchemy as sa
 
-from datacapt.database import db, utcnow
+from datacapt.database import db, keep_on_error, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.passwords import check_policy, hash_password, verify_password
@@ -46,7 +46,7 @@ def create_operator(email: str, password: str, name: str = "") -> Operator:
         email=email, name=name, password_hash=hash_password(password), failed_login_count=0
     )
     db.session.add(operator)
-    db.session.commit()
+    db.session.flush()
     return operator
 
 
@@ -69,11 +69,11 @@ def verify_operator(email: str, password: str) -> Operator:
             if operator.failed_login_count >= MAX_FAILED_LOGINS:
                 operator.locked_at, operator.failed_login_count = now, 0
                 log.warning("Operator %s locked after failed logins", operator.email)
-            db.session.commit()
+            keep_on_error()  # the failure counts although the answer is a refusal
         log.warning("Operator authentication failed for %s", email)
         raise operator_refused()
     operator.failed_login_count, operator.locked_at = 0, None
-    db.session.commit()
+    db.session.flush()
     return operator
 
 
@@ -86,7 +86,7 @@ def open_operator_session(operator: Operator) -> str:
             expires_at=utcnow() + SESSION_LIFETIME,
         )
     )
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -105,4 +105,4 @@ def close_operator_session(token: str) -> None:
         .where(OperatorToken.token_hash == digest(token))
         .values(revoked_at=utcnow())
     )
-    db.session.commit()
+    db.session.flush()

@@ -96,7 +96,7 @@ def create_role(
     ensure_may_grant(principal.platform_permissions, permissions)
     role = Role(name=name, description=description, permissions=permissions, is_default=False)
     db.session.add(role)
-    db.session.commit()
+    db.session.flush()
     return role
 
 
@@ -124,7 +124,7 @@ def update_role(principal: Principal, role: Role, changes: Mapping[str, Any]) ->
         permissions = checked_permissions(changes["permissions"])
         ensure_may_grant(principal.platform_permissions, permissions)
         role.permissions = permissions
-    db.session.commit()
+    db.session.flush()
     return role
 
 
@@ -147,7 +147,7 @@ def delete_role(role: Role) -> None:
             ErrorCode.CONFLICT, InternalCodes.ROLE_IN_USE, Message("This role is given to someone.")
         )
     db.session.delete(role)
-    db.session.commit()
+    db.session.flush()
 
 
 def permissions_overview(principal: Principal) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from sqlalchemy import orm
 
 from datacapt.audit.recorder import Actor, AuditContext, append_records, record_fields
-from datacapt.database import db, utcnow
+from datacapt.database import db, unit_of_work, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
@@ -129,7 +129,8 @@ def _row(session: orm.Session, tenant_id: int, name: str) -> TenantPlugin:
 def _run_lifecycle_hook(tenant: TenantRef, name: str, hook: str, **kwargs: Any) -> str | None:
     """Call a plugin's lifecycle hook inside the tenant; a failure is logged and returned."""
     try:
-        with tenant_context(tenant):
+        # The hook's own unit of work: it follows the commit of the change it reports.
+        with tenant_context(tenant), unit_of_work():
             plugin_set().call(name, hook, tenant=tenant, **kwargs)
     except Exception as exc:
         log.exception("%s of plugin %s failed in tenant %s", hook, name, tenant.schema_name)

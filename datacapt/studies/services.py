@@ -99,7 +99,7 @@ def create_study(principal: Principal, reference: str, name: str, description: s
                 all_centers=True,
             )
         )
-    db.session.commit()
+    db.session.flush()
     return study
 
 
@@ -109,7 +109,7 @@ def update_study(study: Study, changes: Mapping[str, Any]) -> Study:
             setattr(study, name, changes[name])
     if "status" in changes:
         study.transition_to(changes["status"])
-    db.session.commit()
+    db.session.flush()
     return study
 
 
@@ -122,7 +122,7 @@ def delete_study(study: Study) -> None:
             Message("Only a draft study can be deleted."),
         )
     study.soft_delete()
-    db.session.commit()
+    db.session.flush()
 
 
 # Centers
@@ -164,7 +164,7 @@ def create_center(code: str, name: str, country: str) -> StudyCenter:
     _refuse_taken_center_code(code)
     center = StudyCenter(code=code, name=name, country=country.upper())
     db.session.add(center)
-    db.session.commit()
+    db.session.flush()
     return center
 
 
@@ -175,7 +175,7 @@ def update_center(center: StudyCenter, changes: Mapping[str, Any]) -> StudyCente
     for name in ("name", "country"):
         if name in changes:
             setattr(center, name, changes[name].upper() if name == "country" else changes[name])
-    db.session.commit()
+    db.session.flush()
     return center
 
 
@@ -196,7 +196,7 @@ def add_study_center(study: Study, center_uuid) -> StudyCenter:
     center = get_center(center_uuid)
     if center.id not in study_center_ids(study):
         db.session.add(StudyCenterAssociation(study_id=study.id, center_id=center.id))
-        db.session.commit()
+        db.session.flush()
     return center
 
 
@@ -243,7 +243,7 @@ def remove_study_center(study: Study, center_uuid: Any) -> None:
             StudyCenterAssociation.center_id == center.id,
         )
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def centers_of_study(
@@ -320,7 +320,7 @@ def add_study_user(
         centers=[] if all_centers else centers_of_study(study, center_uuids),
     )
     db.session.add(member)
-    db.session.commit()
+    db.session.flush()
     return member
 
 
@@ -335,14 +335,14 @@ def update_study_user(
     if "role" in changes:
         study_role = get_role(changes["role"])
         ensure_may_grant(study_permissions(), study_role.granted)
-        member.role_id = study_role.id
+        member.role = study_role
     if "all_centers" in changes:
         member.all_centers = changes["all_centers"]
     if "centers" in changes:
         member.centers = centers_of_study(study, changes["centers"])
     if member.all_centers:
         member.centers = []
-    db.session.commit()
+    db.session.flush()
     return member
 
 
@@ -350,4 +350,4 @@ def remove_study_user(member: StudyUser) -> None:
     """Take a member out of the team: one whose role the remover holds in the study."""
     ensure_may_grant(study_permissions(), member.role.granted)
     db.session.delete(member)
-    db.session.commit()
+    db.session.flush()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from flask import current_app
 
-from datacapt.database import db, utcnow
+from datacapt.database import after_commit, db, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.database.session import NO_TENANT_SCHEMA
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -222,8 +222,8 @@ def archive_tenant(schema_name: str) -> Tenant:
     if tenant.status != TenantStatus.ARCHIVED:
         tenant.transition_to(TenantStatus.ARCHIVED)
         tenant.archived_at = utcnow()
-        db.session.commit()
-        host_cache().clear()
+        db.session.flush()
+        after_commit(host_cache().clear)
     return tenant
 
 
@@ -264,5 +264,5 @@ def update_tenant_settings(changes: dict) -> TenantSettings:
     if changed:
         db.session.flush()
         tenant_settings_changed.send(settings, changed=changed)
-    db.session.commit()
+    db.session.flush()
     return settings

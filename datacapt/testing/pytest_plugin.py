@@ -30,7 +30,7 @@ from flask import Flask
 
 from datacapt.app import create_app
 from datacapt.config import Settings
-from datacapt.database import db
+from datacapt.database import db, unit_of_work
 from datacapt.jobs.connection import set_redis
 from datacapt.migrating import migrate_shared
 from datacapt.plugins.services import enable_plugin
@@ -215,7 +215,7 @@ def user_factory(app: Flask) -> Callable[..., TestUser]:
 
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
         password = fields.pop("password", TEST_PASSWORD)
-        with app.app_context(), tenant_context(tenant):
+        with app.app_context(), tenant_context(tenant), unit_of_work():
             user = create_user(
                 email,
                 fields.get("first_name", "Test"),
@@ -223,7 +223,6 @@ def user_factory(app: Flask) -> Callable[..., TestUser]:
                 get_role(role),
                 password,
             )
-            db.session.commit()
             return TestUser(user.uuid, user.id, user.email, password, role)
 
     return make
@@ -295,7 +294,7 @@ def join_study(app: Flask, client_as: Callable[..., TenantClient]) -> Callable[.
         from datacapt.studies.models import Study, StudyCenter, StudyUser
 
         member = client_as(tenant, role)
-        with app.app_context(), tenant_context(tenant):
+        with app.app_context(), tenant_context(tenant), unit_of_work():
             study = db.session.execute(
                 sa.select(Study).where(Study.uuid == uuid.UUID(headers["Study-Uuid"]))
             ).scalar_one()
@@ -314,7 +313,6 @@ def join_study(app: Flask, client_as: Callable[..., TenantClient]) -> Callable[.
                     ),
                 )
             )
-            db.session.commit()
         team = manager.get("/api/study-users/", headers=headers)
         assert team.status_code == 200, team.json
         assert str(member.user.uuid) in {m["user"] for m in team.json}, team.json
@@ -344,6 +342,6 @@ def operator(app: Flask) -> TestOperator:
     from datacapt.operators.services import create_operator
 
     email = f"operator-{uuid.uuid4().hex[:8]}@example.org"
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         create_operator(email, TEST_PASSWORD)
     return TestOperator(email, TEST_PASSWORD)

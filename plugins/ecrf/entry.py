@@ -298,9 +298,8 @@ def save_section(
             )
     versions = record_progress(form, participation.id, state, changed | {*cleaned}, section_uuid)
     open_queries = _sync_queries(participation, state)
-    # Built before the commit, which would expire every loaded row.
     view = _view(form, section, participation, state, versions[section_uuid], open_queries)
-    db.session.commit()
+    db.session.flush()
     return view
 
 
@@ -365,7 +364,7 @@ def refresh_progress(study: Study) -> int:
         answers[subject_id][code] = value
     for subject_id, given in answers.items():
         record_progress(form, subject_id, evaluate_form(form.questions, given), set(), None)
-    db.session.commit()
+    db.session.flush()
     return len(answers)
 
 

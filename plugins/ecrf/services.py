@@ -181,7 +181,7 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
     ecrf.revision += 1
     # Kept completion counters follow the new design once it is committed.
     enqueue("plugins.ecrf.jobs.refresh_progress", str(study.uuid), tenant=current_tenant())
-    db.session.commit()
+    db.session.flush()
     return design(study)
 
 

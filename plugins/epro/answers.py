@@ -95,5 +95,5 @@ def correct(occurrence: Occurrence, given: Mapping[str, Any]) -> dict[str, Any]:
     if current_reason() is None:
         raise reason_required({EproAnswer.__tablename__})
     result = view(occurrence, save(occurrence, given))
-    db.session.commit()
+    db.session.flush()
     return result

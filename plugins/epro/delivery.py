@@ -22,7 +22,7 @@ from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.secrets import digest
-from datacapt.jobs import enqueue
+from datacapt.jobs import commit_job_step, enqueue
 from datacapt.mail.services import send_now as send_email_now
 from datacapt.sms.backends import SmsBackend
 from datacapt.sms.backends import backend_from_url as sms_backend
@@ -147,7 +147,7 @@ def send_due() -> int:
     if sending:
         _queue_messages(sending, kinds)
     _redeliver_stale(now)
-    db.session.commit()
+    db.session.flush()
     return len(sending)
 
 
@@ -185,7 +185,7 @@ def hand_out_link(occurrence: Occurrence) -> dict[str, Any]:
         "token": token,
         "closes_at": occurrence.closes_at,
     }
-    db.session.commit()
+    db.session.flush()
     return link
 
 
@@ -208,7 +208,7 @@ def resend(occurrence: Occurrence) -> list[EproMessage]:
     """Staff send the invitation again (same link) on every channel, if still open."""
     check_resendable(occurrence)
     messages = _queue_messages([occurrence], {occurrence.id: MessageKind.INVITATION})
-    db.session.commit()
+    db.session.flush()
     return messages
 
 
@@ -239,7 +239,7 @@ def record_delivery_report(provider_id: str, status: str, error: str | None) -> 
         )
     if status != "delivered":
         message.status, message.error = MessageStatus.BOUNCED, error or status
-    db.session.commit()
+    db.session.flush()
     return message
 
 
@@ -335,5 +335,5 @@ def deliver_messages(message_ids: list[int]) -> int:
             sent += 1
         message.status, message.error, message.sent_at = status, error, sent_at
         message.attempts += 1
-        db.session.commit()
+        commit_job_step()  # this message's outcome holds whatever becomes of the next
     return sent

@@ -252,7 +252,7 @@ def cancel(occurrence: Occurrence, reason: str) -> Occurrence:
     if occurrence.status not in OPEN_STATUSES:
         raise not_open(occurrence, Message("Only an open occurrence can be cancelled."))
     _cancel(occurrence, reason)
-    db.session.commit()
+    db.session.flush()
     return occurrence
 
 

@@ -93,7 +93,7 @@ def save(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
             occurrence.transition_to(OccurrenceStatus.STARTED)
             occurrence.started_at = utcnow()
         result = answers.view(occurrence, state)
-        db.session.commit()
+        db.session.flush()
     return result
 
 
@@ -117,5 +117,5 @@ def submit(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
         occurrence.started_at = occurrence.started_at or now
         occurrence.completed_at, occurrence.next_send_at = now, None
         result = answers.view(occurrence, state)
-        db.session.commit()
+        db.session.flush()
     return result

@@ -81,7 +81,7 @@ def create_questionnaire(study: Study, data: Mapping[str, Any]) -> Questionnaire
     db.session.add(questionnaire)
     db.session.flush()
     occurrences.plan_questionnaire(questionnaire)
-    db.session.commit()
+    db.session.flush()
     return questionnaire
 
 
@@ -127,5 +127,5 @@ def update_questionnaire(
     questionnaire.revision += 1
     db.session.flush()
     occurrences.plan_questionnaire(questionnaire)
-    db.session.commit()
+    db.session.flush()
     return questionnaire

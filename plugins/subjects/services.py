@@ -72,7 +72,7 @@ def set_id_pattern(study: Study, pattern: str) -> str:
         settings = StudySubjectSettings(study_id=study.id)
         db.session.add(settings)
     settings.id_pattern = pattern
-    db.session.commit()
+    db.session.flush()
     return pattern
 
 
@@ -169,7 +169,7 @@ def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> 
     db.session.add(participation)
     # Added with the participation, so their audit record is placed at its center.
     db.session.add(SubjectPersonalData(subject_id=subject.id, **{**personal, "language": language}))
-    db.session.commit()
+    db.session.flush()
     return participation
 
 
@@ -226,7 +226,7 @@ def change_status(participation: SubjectInStudy, changes: Mapping[str, Any]) -> 
         if name in changes:
             setattr(participation, name, changes[name])
     _announce(participation)
-    db.session.commit()
+    db.session.flush()
     return participation
 
 
@@ -244,7 +244,7 @@ def reopen(participation: SubjectInStudy) -> SubjectInStudy:
     participation.transition_to(back)
     participation.end_reason = None
     _announce(participation)
-    db.session.commit()
+    db.session.flush()
     return participation
 
 
@@ -260,7 +260,7 @@ def read_personal_data(participation: SubjectInStudy) -> SubjectPersonalData:
     """The subject's personal data; the read itself is written to the audit trail."""
     data = _personal_data(participation)
     record_event("read", data)
-    db.session.commit()
+    db.session.flush()
     return data
 
 
@@ -270,5 +270,5 @@ def update_personal_data(
     data = _personal_data(participation)
     for name, value in changes.items():
         setattr(data, name, value)
-    db.session.commit()
+    db.session.flush()
     return data

@@ -17,5 +17,5 @@ def add_record(text: str | None = None) -> HelloRecord:
     """Store a record; without a text, the tenant's ``default_text`` setting."""
     record = HelloRecord(text=text or current_settings("hello")["default_text"])
     db.session.add(record)
-    db.session.commit()
+    db.session.flush()
     return record

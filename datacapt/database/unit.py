@@ -1,0 +1,150 @@
+"""One unit of work: the request, the job or the command commits; services only flush.
+
+``unit_of_work()`` is the one place that commits a session. The request wrapper
+(datacapt.tenancy.resolver), ``run_job`` and every CLI command run inside one; a job that
+must keep each item's outcome commits item by item with ``datacapt.jobs.commit_job_step``,
+which is a unit of its own too. Any other ``commit()`` inside a request, job or command
+raises, so a service that commits fails its tests instead of splitting its caller's work.
+
+Work that must follow a commit (sending outbox jobs, audit listeners, forgetting cached
+hosts) runs from after-commit hooks: ``after_commit(callback)`` for ad hoc callbacks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import sqlalchemy as sa
+from sqlalchemy import event, orm
+
+from datacapt.database.extension import db
+from datacapt.database.session import ScopedSchemaSession, current_schema, schema_scope
+
+log = logging.getLogger(__name__)
+
+# Which wrapper owns the current unit ("request", "job", "command"), None outside any.
+_owner: ContextVar[str | None] = ContextVar("datacapt_unit_owner", default=None)
+_committing: ContextVar[bool] = ContextVar("datacapt_unit_committing", default=False)
+
+_AFTER_COMMIT = "datacapt_after_commit"
+_KEEP_ON_ERROR = "datacapt_keep_on_error"
+
+
+@contextmanager
+def owned_by(owner: str) -> Iterator[None]:
+    """Mark the block as ``owner``'s unit: inside it, only ``unit_of_work`` commits."""
+    token, committing = _owner.set(owner), _committing.set(False)
+    try:
+        yield
+    finally:
+        _committing.reset(committing)
+        _owner.reset(token)
+
+
+def commit_unit() -> None:
+    """Commit the current session: the wrappers' one way to commit."""
+    token = _committing.set(True)
+    try:
+        db.session().commit()
+    finally:
+        _committing.reset(token)
+
+
+@contextmanager
+def unit_of_work(owner: str | None = None) -> Iterator[None]:
+    """Commit the current session when the block ends, roll it back when the block raises."""
+    token = _owner.set(owner or _owner.get() or "unit of work")
+    try:
+        yield
+        commit_unit()
+    except BaseException:
+        if kept_on_error():
+            commit_unit()
+        else:
+            rollback_quietly()
+        raise
+    finally:
+        _owner.reset(token)
+
+
+def commit_job_step() -> None:
+    """Commit what the running job did so far, for a job whose items each keep their
+    outcome (one message sent and recorded) even if a later item fails. Only a job may."""
+    if _owner.get() not in (None, "job"):
+        raise RuntimeError("commit_job_step() is for jobs: a request or command commits once")
+    commit_unit()
+
+
+@contextmanager
+def separate_unit() -> Iterator[None]:
+    """A short transaction of its own in the current schema, committed at the end of the
+    block whatever becomes of the caller's (a session's activity seen by a request that
+    then fails). Objects of the caller's session do not belong to it: pass ids."""
+    with schema_scope(current_schema()), unit_of_work():
+        yield
+
+
+def keep_on_error() -> None:
+    """The unit's work so far commits although the unit ends in an error (the request's
+    error answer, the command's or job's exception): a failed login's count and lock.
+    Call it just before raising, so nothing else joins the unit."""
+    db.session().info[_KEEP_ON_ERROR] = True
+
+
+def kept_on_error() -> bool:
+    """Whether the current unit commits although it ends in an error (see keep_on_error)."""
+    return bool(db.session().info.pop(_KEEP_ON_ERROR, False))
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction commits; forgotten if it rolls back."""
+    db.session().info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def rollback_quietly() -> None:
+    """Roll back the current session; a connection the database dropped is discarded,
+    never raised about."""
+    try:
+        db.session().rollback()
+    except sa.exc.SQLAlchemyError as exc:
+        if not database_unavailable(exc):
+            raise
+        log.warning("Rollback on a lost database connection: %s", exc)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is out of reach (down, restarting, connection lost)."""
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(
+        exc, sa.exc.OperationalError | sa.exc.InterfaceError | sa.exc.DisconnectionError
+    )
+
+
+@event.listens_for(ScopedSchemaSession, "before_commit")
+def _only_the_unit_commits(session: orm.Session) -> None:
+    owner = _owner.get()
+    if owner is not None and not _committing.get():
+        raise RuntimeError(
+            f"commit() inside a {owner}: services flush, the {owner}'s unit of work commits"
+        )
+
+
+@event.listens_for(ScopedSchemaSession, "after_commit")
+def _run_after_commit(session: orm.Session) -> None:
+    session.info.pop(_KEEP_ON_ERROR, None)
+    for callback in session.info.pop(_AFTER_COMMIT, ()):
+        try:
+            callback()
+        except Exception:
+            # The unit is committed: what follows it cannot turn it into a failure.
+            log.exception("After-commit callback %r failed", callback)
+
+
+@event.listens_for(ScopedSchemaSession, "after_rollback")
+def _forget_after_rollback(session: orm.Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+    session.info.pop(_KEEP_ON_ERROR, None)
