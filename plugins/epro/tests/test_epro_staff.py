@@ -195,6 +195,12 @@ def test_staff_correct_submitted_answers_only_with_a_reason(
         ).scalar_one()
     assert last.actor_type == "user" and last.reason == "Subject phoned: typed 7 for 2"
     assert last.changes["value"] == [7, 2]
+    in_body = trial.investigator.put(
+        url,
+        json={"answers": {"pain": 3}, "reason_for_change": "Appel du sujet : 3, pas 2"},
+        headers=trial.headers,
+    )
+    assert in_body.status_code == 200 and in_body.json["blocks"][1]["value"] == 3
 
 
 @pytest.fixture
