@@ -209,6 +209,22 @@ def test_field_errors_speak_the_language_of_the_request(trial):
     assert french.json["error"]["fields"] == {"ae": ["ligne 1, onset : une date (AAAA-MM-JJ)"]}
 
 
+def test_a_repeating_group_reports_every_problem_of_its_rows(trial):
+    refused = save(
+        trial["investigator"],
+        trial,
+        {"ae": [{"onset": "soon"}, {"term": "Nausea", "onset": "2026-13-01"}]},
+        section=1,
+    )
+    assert refused.json["error"]["fields"] == {
+        "ae": [
+            "row 1, term: required",
+            "row 1, onset: a date (YYYY-MM-DD)",
+            "row 2, onset: a date (YYYY-MM-DD)",
+        ]
+    }
+
+
 def test_a_nul_in_a_repeating_group_cell_is_refused_naming_the_cell(trial):
     etag = read(trial["investigator"], trial, 1).headers["ETag"]
     refused = trial["investigator"].put(
