@@ -8,6 +8,7 @@ import flask_smorest
 from flask import Flask, Response, g, request
 
 from datacapt import __version__
+from datacapt.api.inputs import init_input_checks
 from datacapt.api.schemas import ErrorEnvelopeSchema
 from datacapt.errors.handlers import register_error_handlers
 
@@ -53,6 +54,7 @@ def init_api(app: Flask) -> DatacaptApi:
             response.headers[REQUEST_ID_HEADER] = g.request_id
         return response
 
+    init_input_checks(app)
     api = DatacaptApi(app)
     # Declared so that the interactive docs offer "Authorize" with either credential.
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

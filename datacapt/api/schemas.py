@@ -18,3 +18,13 @@ class ErrorSchema(ma.Schema):
 class ErrorEnvelopeSchema(ma.Schema):
     error = ma.fields.Nested(ErrorSchema)
     request_id = ma.fields.String(allow_none=True)
+
+
+class ReasonForChangeSchema(ma.Schema):
+    """Base of the bodies of changes that may need a reason: the reason may come in the body
+    instead of the Reason-For-Change header (docs/api.md)."""
+
+    reason_for_change = ma.fields.String(
+        load_only=True,
+        metadata={"description": "Why the change is made, where there is no Reason-For-Change"},
+    )

@@ -25,11 +25,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from urllib.parse import unquote_to_bytes
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy import event, orm
 
+from datacapt.api.inputs import has_refused_characters, refused_characters
 from datacapt.audit.chain import payload, timestamp
 from datacapt.database import db, utcnow
 from datacapt.database.session import ScopedSchemaSession
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from datacapt.studies.models import Study
 
 REASON_HEADER = "Reason-For-Change"
+REASON_FIELD = "reason_for_change"  # the body's top-level field, where there is no header
+MAX_REASON_LENGTH = 1000
 REDACTED = "[redacted]"
 # Columns every model has that say nothing about the change itself.
 _SKIPPED = frozenset({"id", "created_at", "modified_at"})
@@ -163,12 +167,48 @@ def current_actor() -> Actor:
     return SYSTEM
 
 
+def _reason_invalid(message: Message) -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.VALIDATION_ERROR,
+        InternalCodes.REASON_FOR_CHANGE_INVALID,
+        message,
+        fields={REASON_FIELD: [message]},
+    )
+
+
+def _request_reason() -> str | None:
+    """The request's reason: the header (UTF-8, percent-encoded or raw), else the body's
+    top-level ``reason_for_change``."""
+    header = request.headers.get(REASON_HEADER)
+    if header is not None:
+        # WSGI hands headers over as Latin-1: back to the bytes the client sent.
+        try:
+            return unquote_to_bytes(header.encode("latin-1")).decode("utf-8")
+        except UnicodeError:
+            raise _reason_invalid(
+                Message("The Reason-For-Change header is UTF-8 text, percent-encoded.")
+            ) from None
+    body = request.get_json(silent=True) if request.is_json else None
+    reason = body.get(REASON_FIELD) if isinstance(body, dict) else None
+    if reason is not None and not isinstance(reason, str):
+        raise _reason_invalid(Message("The reason for change is a text."))
+    return reason
+
+
 def current_reason() -> str | None:
+    """The reason for the changes being made (``reason_for_change``, else the request's),
+    stripped; 422 when longer than ``MAX_REASON_LENGTH`` or holding refused characters."""
     reason = _reason.get()
     if reason is None and has_request_context():
-        reason = request.headers.get(REASON_HEADER)
+        reason = _request_reason()
     if reason is None:
         return None
+    if len(reason) > MAX_REASON_LENGTH:
+        raise _reason_invalid(
+            Message("A reason for change has at most {limit} characters.", limit=MAX_REASON_LENGTH)
+        )
+    if has_refused_characters(reason):
+        raise _reason_invalid(refused_characters())
     return reason.strip() or None
 
 
@@ -369,7 +409,10 @@ def reason_required(tables: Iterable[str]) -> DatacaptException:
     return DatacaptException(
         ErrorCode.VALIDATION_ERROR,
         InternalCodes.REASON_FOR_CHANGE_REQUIRED,
-        Message("A reason for change is required (the Reason-For-Change header)."),
+        Message(
+            "A reason for change is required (the Reason-For-Change header, or"
+            " reason_for_change in the body)."
+        ),
         details={"objects": sorted(tables)},
     )
 

@@ -10,8 +10,11 @@ from datacapt.forms.questions import Level, Question, QuestionType, ValidationRu
 from datacapt.forms.state import FormState
 
 
-def question_of(block: Mapping[str, Any], container_condition: Any = None) -> Question:
-    """The engine's question for a question block (or a repeating group's column)."""
+def question_of(
+    block: Mapping[str, Any], container_condition: Any = None, section: Any = None
+) -> Question:
+    """The engine's question for a question block (or a repeating group's column), placed
+    in ``section`` for the problems of its design."""
     conditions = [c for c in (container_condition, block.get("visible_if")) if c is not None]
     visible_if = (
         None if not conditions else conditions[0] if len(conditions) == 1 else {"and": conditions}
@@ -28,15 +31,17 @@ def question_of(block: Mapping[str, Any], container_condition: Any = None) -> Qu
             for v in block.get("validations") or []
         ],
         columns=[question_of(column) for column in block.get("columns") or []],
+        section=section,
+        block=block.get("uuid"),
     )
 
 
 def block_questions(
-    blocks: Iterable[Mapping[str, Any]], container_condition: Any = None
+    blocks: Iterable[Mapping[str, Any]], container_condition: Any = None, section: Any = None
 ) -> list[Question]:
     """The questions among ``blocks`` (static content left out), in order."""
     return [
-        question_of(block, container_condition)
+        question_of(block, container_condition, section)
         for block in blocks
         if block.get("kind") == "question"
     ]
@@ -48,7 +53,9 @@ def engine_questions(sections: Iterable[Mapping[str, Any]]) -> list[Question]:
         question
         for section in sections
         for subsection in section.get("subsections", [])
-        for question in block_questions(subsection.get("blocks", []), subsection.get("visible_if"))
+        for question in block_questions(
+            subsection.get("blocks", []), subsection.get("visible_if"), section.get("uuid")
+        )
     ]
 
 

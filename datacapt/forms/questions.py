@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import math
@@ -63,17 +64,21 @@ class Question:
     calculation: Any = None
     validations: Sequence[ValidationRule] = ()
     columns: Sequence[Question] = ()  # the questions of a repeating group's rows
+    # Where the question's block is in its design, for problems to point at it.
+    section: Any = None
+    block: Any = None
 
 
 class AnswerError(ValueError):
-    """The answer does not fit its question; the message says what is expected."""
+    """The answer does not fit its question; the messages say what is expected (a
+    repeating group's rows may say several things)."""
 
-    def __init__(self, message: Message) -> None:
+    def __init__(self, message: Message, *more: Message) -> None:
         super().__init__(message.msgid)
-        self.message = message
+        self.messages = [message, *more]
 
     def __str__(self) -> str:
-        return str(self.message)
+        return "; ".join(str(message) for message in self.messages)
 
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
@@ -196,7 +201,7 @@ def clean_answers(
         try:
             cleaned[code] = clean_answer(question, value)
         except AnswerError as exc:
-            errors[code] = [exc.message]
+            errors[code] = exc.messages
             continue
         problem = check(question, cleaned[code]) if check else None
         if problem is not None:
@@ -218,11 +223,11 @@ def _clean_rows(question: Question, value: Any) -> list[dict[str, Any]]:
     if limit is not None and len(value) > limit:
         raise AnswerError(Message("at most {limit} rows", limit=limit))
     columns = {column.code: column for column in question.columns}
-    cleaned = []
+    cleaned, problems = [], []
     for index, row in enumerate(value, start=1):
         unknown = sorted(set(row) - set(columns))
         if unknown:
-            raise AnswerError(
+            problems.append(
                 Message(
                     "row {index}: unknown fields {fields}", index=index, fields=", ".join(unknown)
                 )
@@ -232,22 +237,61 @@ def _clean_rows(question: Question, value: Any) -> list[dict[str, Any]]:
             try:
                 clean_row[code] = clean_answer(column, row.get(code))
             except AnswerError as exc:
-                raise AnswerError(
+                problems += [
                     Message(
-                        "row {index}, {code}: {problem}",
-                        index=index,
-                        code=code,
-                        problem=exc.message,
+                        "row {index}, {code}: {problem}", index=index, code=code, problem=problem
                     )
-                ) from None
+                    for problem in exc.messages
+                ]
+                continue
             if column.required and clean_row[code] is None:
-                raise AnswerError(Message("row {index}, {code}: required", index=index, code=code))
+                problems.append(Message("row {index}, {code}: required", index=index, code=code))
         cleaned.append(clean_row)
+    if problems:
+        raise AnswerError(*problems)
     return cleaned
 
 
 _NUMBER_OPTIONS = ("min", "max", "step")
 _COUNT_OPTIONS = ("precision", "max_length", "max_rows")
+# The options each type takes (docs/forms.md); any other key is a mistake of the design.
+OPTIONS_BY_TYPE: dict[QuestionType, frozenset[str]] = {
+    QuestionType.SHORT_TEXT: frozenset({"max_length"}),
+    QuestionType.LONG_TEXT: frozenset({"max_length"}),
+    QuestionType.INTEGER: frozenset({"min", "max", "unit"}),
+    QuestionType.DECIMAL: frozenset({"precision", "min", "max", "unit"}),
+    QuestionType.DATE: frozenset({"partial"}),
+    QuestionType.TIME: frozenset(),
+    QuestionType.DATETIME: frozenset(),
+    QuestionType.SINGLE_CHOICE: frozenset({"choices"}),
+    QuestionType.MULTIPLE_CHOICE: frozenset({"choices"}),
+    QuestionType.YES_NO: frozenset(),
+    QuestionType.SCALE: frozenset({"min", "max", "step", "labels"}),
+    QuestionType.CALCULATED: frozenset(),
+    QuestionType.FILE: frozenset(),
+    QuestionType.REPEATING_GROUP: frozenset({"max_rows"}),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a design: the question (its code, and where its block is),
+    the field of the block (``options.min``, ``validations.0.rule``) and why."""
+
+    question: str | None
+    field: str | None
+    message: Message
+    section: Any = None
+    block: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "section": None if self.section is None else str(self.section),
+            "block": None if self.block is None else str(self.block),
+            "question": self.question,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 def _is_number(value: Any) -> bool:
@@ -258,56 +302,91 @@ def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _option_type_problems(question: Question) -> list[str]:
-    """Options of the wrong type (answers are checked against them)."""
+def _valid_choices(choices: Any) -> bool:
+    return isinstance(choices, list) and all(
+        isinstance(c, dict) and isinstance(c.get("value"), str | int | float | bool)
+        for c in choices
+    )
+
+
+def _option_type_problems(question: Question) -> list[tuple[str, Message]]:
+    """Unknown options, and options of the wrong type (answers are checked against them)."""
     options = question.options
     found = [
-        f"{name} must be a number"
+        (
+            f"options.{name}",
+            Message("{type} questions have no option {name}", type=question.type, name=name),
+        )
+        for name in sorted(set(options) - OPTIONS_BY_TYPE[question.type])
+    ]
+    found += [
+        (f"options.{name}", Message("{name} must be a number", name=name))
         for name in _NUMBER_OPTIONS
         if options.get(name) is not None and not _is_number(options[name])
     ]
     found += [
-        f"{name} must be a whole number, 0 or more"
+        (f"options.{name}", Message("{name} must be a whole number, 0 or more", name=name))
         for name in _COUNT_OPTIONS
         if options.get(name) is not None and not _is_count(options[name])
     ]
-    choices = options.get("choices")
-    if choices is not None and not (
-        isinstance(choices, list)
-        and all(
-            isinstance(c, dict) and isinstance(c.get("value"), str | int | float | bool)
-            for c in choices
+    if options.get("choices") is not None and not _valid_choices(options["choices"]):
+        found.append(
+            (
+                "options.choices",
+                Message('choices must be a list of {{"value": ..., "label": {{...}}}}'),
+            )
         )
-    ):
-        found.append('choices must be a list of {"value": ..., "label": {...}}')
+    if options.get("partial") is not None and not isinstance(options["partial"], bool):
+        found.append(("options.partial", Message("partial must be true or false")))
+    if options.get("unit") is not None and not isinstance(options["unit"], str):
+        found.append(("options.unit", Message("unit must be a text")))
+    if options.get("labels") is not None and not isinstance(options["labels"], dict):
+        found.append(("options.labels", Message("labels must be an object")))
     return found
 
 
-def option_problems(question: Question) -> list[str]:
-    """What is wrong with a question's own settings (rules are checked with the form)."""
-    found = []
-    if not CODE_PATTERN.match(question.code):
-        found.append(f"{question.code!r}: a code is a letter then up to 39 letters, digits or _")
-    mistyped = [f"{question.code}: {problem}" for problem in _option_type_problems(question)]
-    if mistyped:
-        return found + mistyped  # the checks below read the options
-    if question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+def _setting_problems(question: Question) -> list[tuple[str, Message]]:
+    """What is wrong with the settings of a question whose options have the right types."""
+    options, kind, found = question.options, question.type, []
+    if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         values = _choices(question)
-        if not values or len(values) != len(set(values)):
-            found.append(f"{question.code}: choices need distinct values")
-    if question.type == QuestionType.SCALE and (
-        "min" not in question.options or "max" not in question.options
-    ):
-        found.append(f"{question.code}: a scale needs min and max")
-    if question.type == QuestionType.CALCULATED and question.calculation is None:
-        found.append(f"{question.code}: a calculated question needs its calculation")
-    if question.type != QuestionType.CALCULATED and question.calculation is not None:
-        found.append(f"{question.code}: only calculated questions have a calculation")
-    if question.type == QuestionType.REPEATING_GROUP:
-        if not question.columns:
-            found.append(f"{question.code}: a repeating group needs columns")
-        found.extend(p for column in question.columns for p in option_problems(column))
+        if not values:
+            found.append(("options.choices", Message("a choice question needs a list of choices")))
+        elif len(values) != len(set(values)):
+            found.append(("options.choices", Message("choices need distinct values")))
+    if kind == QuestionType.SCALE and ("min" not in options or "max" not in options):
+        found.append(("options", Message("a scale needs min and max")))
+    low, high = options.get("min"), options.get("max")
+    if low is not None and high is not None and low > high:
+        found.append(("options.min", Message("min is greater than max")))
+    if options.get("step") is not None and options["step"] <= 0:
+        found.append(("options.step", Message("a step is greater than 0")))
+    if kind == QuestionType.CALCULATED and question.calculation is None:
+        found.append(("calculation", Message("a calculated question needs its calculation")))
+    if kind != QuestionType.CALCULATED and question.calculation is not None:
+        found.append(("calculation", Message("only calculated questions have a calculation")))
+    if kind == QuestionType.REPEATING_GROUP and not question.columns:
+        found.append(("columns", Message("a repeating group needs columns")))
     return found
+
+
+def option_problems(question: Question, prefix: str = "") -> list[Problem]:
+    """What is wrong with a question's own settings (rules are checked with the form);
+    ``prefix`` places a repeating group's column (``columns.0.``)."""
+    found: list[tuple[str, Message]] = []
+    if not CODE_PATTERN.match(question.code):
+        found.append(("code", Message("a code is a letter then up to 39 letters, digits or _")))
+    mistyped = _option_type_problems(question)
+    # The settings' checks read the options: only once they have the right types.
+    found += mistyped or _setting_problems(question)
+    problems = [
+        Problem(question.code, prefix + field, message, question.section, question.block)
+        for field, message in found
+    ]
+    for index, column in enumerate(question.columns):
+        located = dataclasses.replace(column, section=question.section, block=question.block)
+        problems += option_problems(located, f"{prefix}columns.{index}.")
+    return problems
 
 
 def rule_codes(question: Question) -> set[str]:

@@ -15,6 +15,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from datacapt.i18n import Message
+
 MAX_DEPTH = 32
 
 
@@ -204,48 +206,95 @@ def truthy(rule: Any, answers: Mapping[str, Any]) -> bool:
     return _truthy(evaluate(rule, answers))
 
 
-def problems(rule: Any, known_codes: Iterable[str] | None = None, depth: int = 0) -> list[str]:
-    """What is wrong with a rule: unknown operators or question codes, wrong arities."""
-    if depth > MAX_DEPTH:
-        return [f"rules nest at most {MAX_DEPTH} levels"]
+def nesting(rule: Any) -> int:
+    """How deep a rule nests, counted as ``evaluate`` does, without recursing."""
+    deepest, stack = 0, [(rule, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, Mapping):
+            for arguments in item.values():
+                children = arguments if isinstance(arguments, list) else [arguments]
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def problems(rule: Any, known_codes: Iterable[str] | None = None) -> list[Message]:
+    """What is wrong with a rule: too deep, unknown operators or question codes, wrong
+    arities."""
+    if nesting(rule) > MAX_DEPTH:
+        return [Message("rules nest at most {limit} levels", limit=MAX_DEPTH)]
+    known = set(known_codes) if known_codes is not None else None
+    return _problems(rule, known)
+
+
+def _problems(rule: Any, known: set[str] | None) -> list[Message]:
     if isinstance(rule, list):
-        return [p for item in rule for p in problems(item, known_codes, depth + 1)]
+        return [p for item in rule for p in _problems(item, known)]
     if not isinstance(rule, Mapping):
         return []
-    try:
-        operator, arguments = _arguments(rule)
-    except RuleError as exc:
-        return [str(exc)]
+    if len(rule) != 1:
+        return [
+            Message(
+                "a rule object has exactly one operator, not {operators}",
+                operators=", ".join(sorted(map(str, rule))),
+            )
+        ]
+    operator, arguments = _arguments(rule)
     if operator in ("var", "answered"):
         if len(arguments) != 1 or not isinstance(arguments[0], str):
-            return [f"{operator} takes one question code"]
-        known = set(known_codes) if known_codes is not None else None
+            return [Message("{operator} takes one question code", operator=operator)]
         return (
-            [] if known is None or arguments[0] in known else [f"unknown question {arguments[0]!r}"]
+            []
+            if known is None or arguments[0] in known
+            else [Message("unknown question '{code}'", code=arguments[0])]
         )
-    found = [] if operator in LAZY or operator in OPERATORS else [f"unknown operator {operator!r}"]
+    found = (
+        []
+        if operator in LAZY or operator in OPERATORS
+        else [Message("unknown operator '{operator}'", operator=operator)]
+    )
     if operator in OPERATORS:
         _, low, high = OPERATORS[operator]
         if len(arguments) < low or (high is not None and len(arguments) > high):
-            found.append(
-                f"{operator} takes {low}{'' if high == low else f' to {high}' if high else ' or more'} arguments"
-            )
+            found.append(_arity(operator, low, high))
     if operator == "if" and len(arguments) < 2:
-        found.append("if takes a condition and a value")
-    return found + [p for a in arguments for p in problems(a, known_codes, depth + 1)]
+        found.append(Message("if takes a condition and a value"))
+    return found + [p for a in arguments for p in _problems(a, known)]
+
+
+def _arity(operator: str, low: int, high: int | None) -> Message:
+    if high == low:
+        return Message("{operator} takes {low} arguments", operator=operator, low=low)
+    if high is None:
+        return Message("{operator} takes {low} or more arguments", operator=operator, low=low)
+    return Message(
+        "{operator} takes {low} to {high} arguments", operator=operator, low=low, high=high
+    )
 
 
 def references(rule: Any) -> set[str]:
-    """The question codes a rule reads."""
-    if isinstance(rule, list):
-        return {code for item in rule for code in references(item)}
-    if not isinstance(rule, Mapping) or len(rule) != 1:
-        return set()
-    ((operator, arguments),) = rule.items()
-    arguments = arguments if isinstance(arguments, list) else [arguments]
-    if operator in ("var", "answered"):
-        return {str(arguments[0])} if arguments else set()
-    return {code for argument in arguments for code in references(argument)}
+    """The question codes a rule reads (without recursing: rules are checked for depth
+    after their references are known)."""
+    found: set[str] = set()
+    stack = [rule]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, Mapping) or len(item) != 1:
+            continue
+        ((operator, arguments),) = item.items()
+        arguments = arguments if isinstance(arguments, list) else [arguments]
+        if operator in ("var", "answered"):
+            if arguments:
+                found.add(str(arguments[0]))
+        else:
+            stack.extend(arguments)
+    return found
 
 
 def find_cycle(dependencies: Mapping[str, Iterable[str]]) -> list[str] | None:

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datacapt.forms import rules
-from datacapt.forms.questions import Level, Question, QuestionType, option_problems, rule_codes
+from datacapt.forms.questions import (
+    Level,
+    Problem,
+    Question,
+    QuestionType,
+    option_problems,
+    rule_codes,
+)
+from datacapt.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -29,27 +37,38 @@ class FormState:
     required_answered: int = 0
 
 
-def design_problems(questions: Sequence[Question]) -> list[str]:
-    """Why a form cannot be saved: bad codes or settings, rules naming unknown questions or
-    unknown operators, and display conditions or calculations that depend on themselves."""
-    codes = [q.code for q in questions]
-    found = [f"{code}: used twice" for code in sorted({c for c in codes if codes.count(c) > 1})]
-    known = set(codes)
+def design_problems(questions: Sequence[Question]) -> list[Problem]:
+    """Why a form cannot be saved: bad codes or settings, rules too deep or naming unknown
+    questions or operators, and display conditions or calculations that depend on
+    themselves; each problem points at its question's block and field."""
+    found: list[Problem] = []
+    seen: set[str] = set()
+    for question in questions:
+        if question.code in seen:
+            found.append(_problem(question, "code", Message("this code is used twice")))
+        seen.add(question.code)
+    known = {q.code for q in questions}
     for question in questions:
         found.extend(option_problems(question))
-        for label, rule in (
-            ("display condition", question.visible_if),
-            ("calculation", question.calculation),
-        ):
-            found.extend(f"{question.code} {label}: {p}" for p in rules.problems(rule, known))
-        for validation in question.validations:
-            found.extend(
-                f"{question.code} validation: {p}" for p in rules.problems(validation.rule, known)
-            )
+        rules_of = [("visible_if", question.visible_if), ("calculation", question.calculation)]
+        rules_of += [(f"validations.{i}.rule", v.rule) for i, v in enumerate(question.validations)]
+        for name, rule in rules_of:
+            found.extend(_problem(question, name, p) for p in rules.problems(rule, known))
+    return found + _cycle_problems(questions)
+
+
+def _problem(question: Question, field_name: str, message: Message) -> Problem:
+    return Problem(question.code, field_name, message, question.section, question.block)
+
+
+def _cycle_problems(questions: Sequence[Question]) -> list[Problem]:
     cycle = rules.find_cycle({q.code: rule_codes(q) for q in questions})
-    if cycle:
-        found.append(f"these depend on each other: {' -> '.join(cycle)}")
-    return found
+    if not cycle:
+        return []
+    first = next(q for q in questions if q.code == cycle[0])
+    field_name = "calculation" if cycle[1] in rules.references(first.calculation) else "visible_if"
+    message = Message("these depend on each other: {cycle}", cycle=" -> ".join(cycle))
+    return [_problem(first, field_name, message)]
 
 
 def is_answered(value: Any) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
+from datacapt.api.etags import check_if_match
 from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -251,31 +252,25 @@ def save_section(
     participation: SubjectInStudy,
     section_uuid: Any,
     given: Mapping[str, Any],
-    if_match: str | None,
+    if_match: frozenset[str],
 ) -> dict[str, Any]:
-    """Save some answers of a section (partial saves allowed); 412 when the read is stale.
-    Refused for an excluded or withdrawn subject (until reopened); after completion every
-    save is a correction and needs a reason."""
+    """Save some answers of a section (partial saves allowed); ``if_match`` holds the
+    ETags the client read (``read_if_match``): 412 when none is current. Refused for an
+    excluded or withdrawn subject (until reopened); after completion every save is a
+    correction and needs a reason."""
     refuse_if_ended(participation)
     if participation.status == SubjectStatus.COMPLETED and current_reason() is None:
         raise reason_required({Answer.__tablename__})
     form = compiled_form(study)
     section = form.section(section_uuid)
     cleaned = _cleaned(form, section_uuid, given)
-    if if_match is None:
-        raise DatacaptException(
-            ErrorCode.PRECONDITION_REQUIRED,
-            InternalCodes.PRECONDITION_REQUIRED,
-            Message("Send If-Match with the ETag of the section you read."),
-        )
     version = _locked_version(participation, form.section_ids[section_uuid])
-    if if_match.strip() != etag(version):
-        raise DatacaptException(
-            ErrorCode.PRECONDITION_FAILED,
-            InternalCodes.PRECONDITION_FAILED,
-            Message("The section changed since you read it: read it again."),
-            details={"version": version},
-        )
+    check_if_match(
+        etag(version),
+        if_match,
+        message=Message("The section changed since you read it: read it again."),
+        details={"version": version},
+    )
     before = _answers(participation)
     state = evaluate_form(form.questions, {**before, **cleaned})
     changed = {code for code in form.by_code if state.answers.get(code) != before.get(code)}

@@ -3,11 +3,11 @@ whole; data entry per subject and section; progress and the study dashboard."""
 
 from __future__ import annotations
 
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from datacapt.api.documents import ETAG_HEADER, IF_MATCH_PARAMETER
+from datacapt.api.etags import read_if_match
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.ecrf import entry, permissions, progress, services
@@ -80,7 +80,7 @@ class SubjectSection(PermissionsRegistryMixin, MethodView):
             get_subject(study, subject_uuid),
             section_uuid,
             data["answers"],
-            request.headers.get("If-Match"),
+            read_if_match(),
         )
         return view, 200, {"ETag": entry.etag(view["version"])}
 

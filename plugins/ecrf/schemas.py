@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from datacapt.api.schemas import ReasonForChangeSchema
 from datacapt.forms.schemas import BlockSchema
 
 
@@ -35,7 +36,7 @@ class EcrfWriteSchema(ma.Schema):
     sections = ma.fields.List(ma.fields.Nested(SectionSchema), required=True)
 
 
-class SectionAnswersWriteSchema(ma.Schema):
+class SectionAnswersWriteSchema(ReasonForChangeSchema):
     answers = ma.fields.Dict(
         keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True
     )

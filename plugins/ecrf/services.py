@@ -16,6 +16,7 @@ from datacapt.api.documents import document_etag, lock_document, require_current
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.design import engine_questions
+from datacapt.forms.questions import Problem
 from datacapt.forms.state import design_problems
 from datacapt.i18n import Message
 from datacapt.jobs import enqueue
@@ -142,7 +143,7 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
             InternalCodes.ECRF_DESIGN_INVALID,
             ErrorCode.VALIDATION_ERROR,
             Message("The eCRF design has problems."),
-            problems=problems,
+            problems=[problem.as_dict() for problem in problems],
         )
     ecrf = ecrf_of(study)
     if ecrf.id is None:  # the first save stores it
@@ -240,7 +241,15 @@ def _element(element_kind: str, model, existing: Mapping, item: Mapping[str, Any
             InternalCodes.ECRF_DESIGN_INVALID,
             ErrorCode.VALIDATION_ERROR,
             Message("The eCRF design has problems."),
-            problems=[f"unknown {element_kind} {item['uuid']}"],
+            problems=[
+                Problem(
+                    None,
+                    "uuid",
+                    Message("no {kind} {uuid} in this eCRF", kind=element_kind, uuid=item["uuid"]),
+                    section=item["uuid"] if element_kind == "section" else None,
+                    block=item["uuid"] if element_kind == "block" else None,
+                ).as_dict()
+            ],
         )
     if element is None:
         element = model(**values)

@@ -15,6 +15,7 @@ from datacapt.studies.context import current_study
 from plugins.epro import answers, compliance, delivery, occurrences, permissions, public, services
 from plugins.epro.models import Questionnaire
 from plugins.epro.schemas import (
+    AnswersCorrectionSchema,
     AnswersWriteSchema,
     CancelSchema,
     ComplianceSchema,
@@ -135,10 +136,11 @@ class OccurrenceAnswers(PermissionsRegistryMixin, MethodView):
         occurrence = occurrences.get_occurrence(current_study(), occurrence_uuid)
         return answers.view(occurrence, answers.state_of(occurrence))
 
-    @blp.arguments(AnswersWriteSchema)
+    @blp.arguments(AnswersCorrectionSchema)
     @blp.response(200, FilledQuestionnaireSchema)
     def put(self, data, occurrence_uuid):
-        """Correct submitted answers: needs the Reason-For-Change header; audited."""
+        """Correct submitted answers: needs a reason (the Reason-For-Change header or
+        `reason_for_change`); audited."""
         occurrence = occurrences.get_occurrence(current_study(), occurrence_uuid)
         return answers.correct(occurrence, data["answers"])
 

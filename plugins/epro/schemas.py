@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from datacapt.api.schemas import ReasonForChangeSchema
 from datacapt.forms.questions import QuestionType
 from datacapt.forms.schemas import BlockSchema
 from plugins.epro.models import FAILED_STATUSES, Channel, MessageStatus, OccurrenceStatus
@@ -197,6 +198,10 @@ class AnswersWriteSchema(ma.Schema):
     answers = ma.fields.Dict(
         keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True
     )
+
+
+class AnswersCorrectionSchema(AnswersWriteSchema, ReasonForChangeSchema):
+    """A staff correction, with its reason here or in the Reason-For-Change header."""
 
 
 class SubmitSchema(ma.Schema):

@@ -54,7 +54,7 @@ def _check(study: Study, data: Mapping[str, Any], current: Questionnaire | None)
             ErrorCode.VALIDATION_ERROR,
             InternalCodes.EPRO_QUESTIONNAIRE_INVALID,
             Message("The questionnaire's form has problems."),
-            details={"problems": problems},
+            details={"problems": [problem.as_dict() for problem in problems]},
         )
     same_code = sa.select(Questionnaire.id).where(
         Questionnaire.study_id == study.id, Questionnaire.code == data["code"]

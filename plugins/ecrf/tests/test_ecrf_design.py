@@ -113,51 +113,134 @@ def test_the_design_is_saved_whole_and_read_back_in_order(study):
     assert "height" not in codes(again)
 
 
+def _blocks(design, section: int = 0, subsection: int = 0) -> list:
+    return design["sections"][section]["subsections"][subsection]["blocks"]
+
+
+def _deep_rule(levels: int) -> dict:
+    rule: object = {"var": "sex"}
+    for _ in range(levels):
+        rule = {"!": rule}
+    return rule
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (
-            lambda d: d["sections"][0]["subsections"][0]["blocks"].append(question("sex")),
-            "sex: used twice",
-        ),
+        (lambda d: _blocks(d).append(question("sex")), ("sex", "code", "this code is used twice")),
         (
             lambda d: d["sections"][0]["subsections"][1].update(
                 visible_if={"==": [{"var": "ghost"}, 1]}
             ),
-            "unknown question 'ghost'",
+            ("pregnant", "visible_if", "unknown question 'ghost'"),
         ),
         (
-            lambda d: d["sections"][0]["subsections"][0]["blocks"].extend(
+            lambda d: _blocks(d).extend(
                 [
                     question("a", "calculated", calculation={"+": [{"var": "b"}, 1]}),
                     question("b", "calculated", calculation={"+": [{"var": "a"}, 1]}),
                 ]
             ),
-            "these depend on each other",
+            ("a", "calculation", "these depend on each other: a -> b -> a"),
         ),
         (
-            lambda d: d["sections"][0]["subsections"][0]["blocks"].append(
-                question("bad", visible_if={"exec": ["x"]})
+            lambda d: _blocks(d).append(question("bad", visible_if={"exec": ["x"]})),
+            ("bad", "visible_if", "unknown operator 'exec'"),
+        ),
+        (
+            lambda d: _blocks(d).append(question("n", options={"mni": 1})),
+            ("n", "options.mni", "integer questions have no option mni"),
+        ),
+        (
+            lambda d: _blocks(d).append(question("n", options={"min": 10, "max": 1})),
+            ("n", "options.min", "min is greater than max"),
+        ),
+        (
+            lambda d: _blocks(d).append(
+                question("n", "scale", options={"min": 0, "max": 10, "step": 0})
             ),
-            "unknown operator 'exec'",
+            ("n", "options.step", "a step is greater than 0"),
+        ),
+        (
+            lambda d: _blocks(d).append(question("n", "single_choice")),
+            ("n", "options.choices", "a choice question needs a list of choices"),
+        ),
+        (
+            lambda d: _blocks(d).append(
+                question("n", validations=[{"rule": _deep_rule(40), "level": "warning"}])
+            ),
+            ("n", "validations.0.rule", "rules nest at most 32 levels"),
+        ),
+        (
+            lambda d: _blocks(d).append(
+                question(
+                    "g",
+                    "repeating_group",
+                    columns=[{"code": "c", "type": "integer", "options": {"step": 1}}],
+                )
+            ),
+            ("c", "columns.0.options.step", "integer questions have no option step"),
         ),
     ],
-    ids=["duplicate-code", "unknown-reference", "cycle", "unknown-operator"],
+    ids=[
+        "duplicate-code",
+        "unknown-reference",
+        "cycle",
+        "unknown-operator",
+        "unknown-option",
+        "min-above-max",
+        "zero-step",
+        "no-choices",
+        "rule-too-deep",
+        "column-option",
+    ],
 )
 def test_a_design_with_problems_is_refused_and_nothing_changes(study, change, problem):
     manager = study["manager"]
     before = save(manager, study, DESIGN).json
     import copy
 
-    broken = copy.deepcopy(DESIGN)
+    broken = copy.deepcopy(before)
     change(broken)
     response = save(manager, study, broken)
     assert (
         response.status_code == 422
         and response.json["error"]["internal_name"] == "ECRF_DESIGN_INVALID"
     )
-    assert any(problem in p for p in response.json["error"]["details"]["problems"])
+    found = response.json["error"]["details"]["problems"]
+    assert any((p["question"], p["field"], p["message"]) == problem for p in found), found
+    assert all(set(p) == {"section", "block", "question", "field", "message"} for p in found)
     assert manager.get("/api/ecrf/", headers=study["headers"]).json == before
+
+
+def test_a_problem_points_at_the_section_and_block_of_its_question(study):
+    manager = study["manager"]
+    design = save(manager, study, DESIGN).json
+    weight = next(b for b in _blocks(design) if b.get("code") == "weight")
+    weight["options"] = {"precision": 1, "min": 300, "max": 20}
+    response = save(manager, study, design)
+    assert response.json["error"]["details"]["problems"] == [
+        {
+            "section": design["sections"][0]["uuid"],
+            "block": weight["uuid"],
+            "question": "weight",
+            "field": "options.min",
+            "message": "min is greater than max",
+        }
+    ]
+
+
+def test_rules_nested_900_levels_are_refused_before_anything_recurses(study):
+    rule = "[" * 900 + "]" * 900
+    body = (
+        '{"sections": [{"title": {"en": "V"}, "subsections": [{"title": {"en": "S"}, "blocks":'
+        f' [{{"kind": "question", "code": "n", "type": "integer", "visible_if": {rule}}}]}}]}}]}}'
+    )
+    response = study["manager"].put(
+        "/api/ecrf/", data=body, content_type="application/json", headers=study["headers"]
+    )
+    assert response.status_code == 400
+    assert response.json["error"]["internal_name"] == "JSON_TOO_DEEP"
 
 
 def test_blocks_move_between_subsections_whose_old_home_is_removed(study):
@@ -330,11 +413,15 @@ def test_a_stale_design_save_never_overwrites_a_colleagues(join_study, study, te
 @pytest.mark.parametrize(
     ("if_match", "status", "message"),
     [
-        ("*", 428, "If-Match: * names no version: send the ETag you read."),
-        ("W/{etag}", 412, "If-Match needs the strong ETag of the read, not a weak one."),
-        ("{bare}", 400, "If-Match takes the ETag exactly as read, in double quotes."),
-        ('{etag}, "unclosed', 400, "If-Match takes the ETag exactly as read, in double quotes."),
-        ("   ", 428, "Send If-Match with the ETag of the document you read."),
+        ("*", 400, "If-Match: * is not accepted: send the ETag of what you read."),
+        ("W/{etag}", 400, "If-Match takes the strong ETag of the read, not a weak one (W/)."),
+        ("{bare}", 400, 'If-Match takes the ETag as it was read, in double quotes: "3".'),
+        (
+            '{etag}, "unclosed',
+            400,
+            'If-Match takes the ETag as it was read, in double quotes: "3".',
+        ),
+        ("   ", 428, "Send If-Match with the ETag of what you read."),
     ],
 )
 def test_a_design_save_says_what_is_wrong_with_its_if_match(study, if_match, status, message):

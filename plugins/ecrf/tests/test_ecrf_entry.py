@@ -209,6 +209,35 @@ def test_field_errors_speak_the_language_of_the_request(trial):
     assert french.json["error"]["fields"] == {"ae": ["ligne 1, onset : une date (AAAA-MM-JJ)"]}
 
 
+def test_a_repeating_group_reports_every_problem_of_its_rows(trial):
+    refused = save(
+        trial["investigator"],
+        trial,
+        {"ae": [{"onset": "soon"}, {"term": "Nausea", "onset": "2026-13-01"}]},
+        section=1,
+    )
+    assert refused.json["error"]["fields"] == {
+        "ae": [
+            "row 1, term: required",
+            "row 1, onset: a date (YYYY-MM-DD)",
+            "row 2, onset: a date (YYYY-MM-DD)",
+        ]
+    }
+
+
+def test_a_nul_in_a_repeating_group_cell_is_refused_naming_the_cell(trial):
+    etag = read(trial["investigator"], trial, 1).headers["ETag"]
+    refused = trial["investigator"].put(
+        url(trial, 1),
+        data='{"answers": {"ae": [{"term": "ok"}, {"term": "Head\\u0000ache"}]}}',
+        content_type="application/json",
+        headers={**trial["headers"], "If-Match": etag},
+    )
+    assert refused.status_code == 422, refused.json
+    assert refused.json["error"]["internal_name"] == "CHARACTERS_REFUSED"
+    assert list(refused.json["error"]["fields"]) == ["answers.ae.1.term"]
+
+
 def test_a_save_must_name_and_match_the_version_it_read(trial):
     investigator = trial["investigator"]
     assert save(investigator, trial, {"sex": "M"}, etag=None).status_code == 428
@@ -220,6 +249,18 @@ def test_a_save_must_name_and_match_the_version_it_read(trial):
         and refused.json["error"]["internal_name"] == "PRECONDITION_FAILED"
     )
     assert values(read(investigator, trial).json)["weight"] is None
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [("0", "double quotes"), ('W/"0"', "weak"), ("*", "*"), ('"0", 1', "double quotes")],
+)
+def test_an_if_match_that_is_no_etag_is_400_saying_what_is_wrong(trial, header, says):
+    refused = save(trial["investigator"], trial, {"sex": "M"}, etag=header)
+    assert refused.status_code == 400, refused.json
+    assert refused.json["error"]["internal_name"] == "IF_MATCH_INVALID"
+    assert says in refused.json["error"]["message"]
+    assert save(trial["investigator"], trial, {"sex": "M"}, etag='"5", "0"').status_code == 200
 
 
 def test_changes_after_the_first_entry_need_a_reason_and_hidden_answers_are_cleared(
@@ -247,6 +288,45 @@ def test_changes_after_the_first_entry_need_a_reason_and_hidden_answers_are_clea
         ("F", "M", "Entered for the wrong subject"),
         (True, None, "Entered for the wrong subject"),
     }
+
+
+def _update_reasons(app, tenant) -> list[str]:
+    with app.app_context(), tenant_context(tenant):
+        return list(
+            db.session.execute(
+                sa.select(AuditRecord.reason)
+                .where(AuditRecord.object_type == "ecrf_answers", AuditRecord.action == "update")
+                .order_by(AuditRecord.sequence)
+            ).scalars()
+        )
+
+
+def test_a_reason_for_change_in_any_language(app, tenant, trial):
+    investigator = trial["investigator"]
+    save(investigator, trial, {"weight": "70"})
+    encoded = save(investigator, trial, {"weight": "71"}, reason="Pes%C3%A9e %E4%BD%93%E9%87%8D")
+    # A raw UTF-8 header reaches the application as its bytes read as Latin-1.
+    raw = save(investigator, trial, {"weight": "72"}, reason="Pesée 2".encode().decode("latin-1"))
+    etag = read(investigator, trial).headers["ETag"]
+    in_body = investigator.put(
+        url(trial),
+        json={"answers": {"weight": "73"}, "reason_for_change": "Pesée 3 ✓"},
+        headers={**trial["headers"], "If-Match": etag},
+    )
+    assert [encoded.status_code, raw.status_code, in_body.status_code] == [200, 200, 200]
+    assert _update_reasons(app, tenant) == ["Pesée 体重", "Pesée 2", "Pesée 3 ✓"]
+
+
+@pytest.mark.parametrize("reason", ["x" * 1001, "Pes\xe9e", "a%00b", "%C3"])
+def test_a_reason_too_long_or_not_utf8_is_422_and_writes_nothing(app, tenant, trial, reason):
+    investigator = trial["investigator"]
+    save(investigator, trial, {"weight": "70"})
+    refused = save(investigator, trial, {"weight": "71"}, reason=reason)
+    assert refused.status_code == 422, refused.json
+    assert refused.json["error"]["internal_name"] == "REASON_FOR_CHANGE_INVALID"
+    assert list(refused.json["error"]["fields"]) == ["reason_for_change"]
+    assert values(read(investigator, trial).json)["weight"] == "70"
+    assert _update_reasons(app, tenant) == []
 
 
 def test_validation_rules_open_queries_that_close_when_the_data_is_corrected(trial):

@@ -82,6 +82,20 @@ def test_answers_are_checked_against_their_questions(trial, tick, outbox, api_cl
     assert trial.occurrences()[0]["status"] == "sent"  # nothing written
 
 
+def test_an_answer_with_a_nul_character_is_refused_naming_it(trial, tick, outbox, api_client):
+    token = sent(trial, tick, outbox)
+    with at():
+        bad = api_client.put(
+            URL,
+            data='{"answers": {"pain": 4, "nausea": "no\\u0000"}}',
+            content_type="application/json",
+            headers={"Qr-Code": token},
+        )
+    assert bad.status_code == 422 and bad.json["error"]["internal_name"] == "CHARACTERS_REFUSED"
+    assert list(bad.json["error"]["fields"]) == ["answers.nausea"]
+    assert trial.occurrences()[0]["status"] == "sent"  # nothing written
+
+
 def test_subject_answers_are_audited_with_the_subject_as_actor(
     app, trial, tick, outbox, api_client, tenant
 ):

@@ -85,7 +85,13 @@ def test_a_form_with_problems_or_a_taken_code_is_refused(app, trial, tenant):
     }
     refused = trial.manager.post(QUESTIONNAIRES, json=broken, headers=trial.headers)
     assert refused.status_code == 422 and refused.json["error"]["internal_code"] == 8000
-    assert any("depend on each other" in p for p in refused.json["error"]["details"]["problems"])
+    assert {
+        "section": None,
+        "block": None,
+        "question": "a",
+        "field": "visible_if",
+        "message": "these depend on each other: a -> b -> a",
+    } in refused.json["error"]["details"]["problems"]
     taken = trial.manager.post(QUESTIONNAIRES, json=DIARY, headers=trial.headers)
     assert taken.status_code == 409 and "code" in taken.json["error"]["fields"]
     assert count_questionnaires(app, tenant) == 1
@@ -197,6 +203,12 @@ def test_staff_correct_submitted_answers_only_with_a_reason(
         ).scalar_one()
     assert last.actor_type == "user" and last.reason == "Subject phoned: typed 7 for 2"
     assert last.changes["value"] == [7, 2]
+    in_body = trial.investigator.put(
+        url,
+        json={"answers": {"pain": 3}, "reason_for_change": "Appel du sujet : 3, pas 2"},
+        headers=trial.headers,
+    )
+    assert in_body.status_code == 200 and in_body.json["blocks"][1]["value"] == 3
 
 
 @pytest.fixture
