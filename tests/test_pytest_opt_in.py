@@ -10,8 +10,7 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "datacapt-hello"
 
 # factory_boy is a test extra: a plain install lacks it, which this hides.
 WITHOUT_FACTORY = (
-    "import sys; sys.modules['factory'] = None; import pytest; "
-    "sys.exit(pytest.main(sys.argv[1:]))"
+    "import sys; sys.modules['factory'] = None; import pytest; sys.exit(pytest.main(sys.argv[1:]))"
 )
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from datacapt.api.pagination import paginate
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import services

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from datacapt.api.pagination import paginate
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.identity.principal import current_principal
 from datacapt.identity.schemas import UserReadSchema
 from datacapt.invitations import services

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from datacapt.api.pagination import Blueprint
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.ecrf import entry, permissions, progress, services

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from datacapt.api.pagination import paginate
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.epro import answers, compliance, delivery, occurrences, permissions, public, services
@@ -46,8 +45,9 @@ class Questionnaires(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.EDIT}
 
     @blp.response(200, QuestionnaireReadSchema(many=True))
-    def get(self):
-        return services.list_questionnaires(current_study())
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        return paginate(services.list_questionnaires(current_study()), pagination_parameters)
 
     @blp.arguments(QuestionnaireWriteSchema)
     @blp.response(201, QuestionnaireReadSchema)
@@ -81,11 +81,15 @@ class SubjectOccurrences(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.response(200, OccurrenceReadSchema(many=True))
-    def get(self, subject_uuid):
+    @blp.paginate()
+    def get(self, subject_uuid, pagination_parameters):
         """The subject's occurrences with every message sent about them and its delivery
         state (failed ones with their reason)."""
         study = current_study()
-        return occurrences.subject_occurrences(get_subject(study, subject_uuid))
+        return paginate(
+            occurrences.subject_occurrences(get_subject(study, subject_uuid)),
+            pagination_parameters,
+        )
 
 
 @blp.route("/occurrences/")
