@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,14 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
     return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
+
+
+def is_origin(value: str) -> bool:
+    """An origin a browser sends: scheme, host and port only (`https://app.example.org`)."""
+    return bool(_ORIGIN.fullmatch(value))
 
 
 def _int(value: str | None, default: int) -> int:
@@ -66,6 +75,8 @@ class Settings:
     trusted_proxies: int = 0
     # Where links in emails and SMS point: the frontend; {host} is the tenant's domain.
     frontend_url: str = "http://localhost:5000"
+    # Browser origins allowed to call the API of every tenant (each tenant adds its own).
+    cors_origins: tuple[str, ...] = ()
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -102,6 +113,7 @@ class Settings:
             "sms_from": text("SMS_FROM", "sms_from"),
             "trusted_proxies": number("DATACAPT_TRUSTED_PROXIES", "trusted_proxies"),
             "frontend_url": text("DATACAPT_FRONTEND_URL", "frontend_url"),
+            "cors_origins": _names(env.get("DATACAPT_CORS_ORIGINS")) or default.cors_origins,
         }
         values.update(overrides)
         return cls(**values)
@@ -129,6 +141,12 @@ class Settings:
             problems.append("DATACAPT_TRUSTED_PROXIES must be 0 or a number of proxies")
         if self.sms_url.split("://", 1)[0] not in ("console", "file", "http", "https"):
             problems.append("SMS_URL must start with console://, file://, http:// or https://")
+        wrong_origins = [origin for origin in self.cors_origins if not is_origin(origin)]
+        if wrong_origins:
+            problems.append(
+                "DATACAPT_CORS_ORIGINS lists what is not an origin (scheme://host[:port]): "
+                + ", ".join(wrong_origins)
+            )
         if self.is_production:
             if self.uses_embedded_database:
                 problems.append(
