@@ -21,6 +21,7 @@ from datacapt.identity.schemas import (
     UserSearchSchema,
     UserUpdateSchema,
 )
+from datacapt.identity.sessions import session_expiry
 from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
 from datacapt.permissions.registry import USERS_ACCESS, USERS_EDIT, USERS_UNLOCK
 from datacapt.permissions.services import permissions_overview
@@ -50,7 +51,7 @@ class Login(PermissionsRegistryMixin, MethodView):
     def post(self, data):
         """Exchange email and password for a bearer token (Authorization: Bearer ...)."""
         user, token = services.login(data["email"], data["password"])
-        return {"token": token, "user": user}
+        return {"token": token, "user": user, **session_expiry(token)}
 
 
 @auth_blp.route("/logout")

@@ -54,6 +54,12 @@ class LoginWriteSchema(ma.Schema):
 class LoginReadSchema(ma.Schema):
     token = ma.fields.String()
     user = ma.fields.Nested(UserReadSchema)
+    expires_at = ma.fields.DateTime(
+        metadata={"description": "The token stops working then at the latest (UTC)"}
+    )
+    idle_timeout_minutes = ma.fields.Integer(
+        metadata={"description": "It stops working sooner after this long without a request"}
+    )
 
 
 class PasswordChangeWriteSchema(ma.Schema):

@@ -52,7 +52,11 @@ class Invitations(PermissionsRegistryMixin, MethodView):
 @blp.route("/<uuid:invitation_uuid>")
 class InvitationDetail(PermissionsRegistryMixin, MethodView):
     REQUIRES_STUDY = False
-    permissions_registry = {"DELETE": INVITATIONS_DELETE}
+    permissions_registry = {"GET": INVITATIONS_ACCESS, "DELETE": INVITATIONS_DELETE}
+
+    @blp.response(200, InvitationReadSchema)
+    def get(self, invitation_uuid):
+        return services.get_invitation(invitation_uuid)
 
     @blp.response(204)
     def delete(self, invitation_uuid):

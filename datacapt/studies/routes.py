@@ -173,7 +173,16 @@ class StudyUsers(PermissionsRegistryMixin, MethodView):
 
 @study_users_blp.route("/<uuid:member_uuid>")
 class StudyUserDetail(PermissionsRegistryMixin, MethodView):
-    permissions_registry = {"PATCH": STUDY_USERS_EDIT, "DELETE": STUDY_USERS_DELETE}
+    permissions_registry = {
+        "GET": STUDY_USERS_ACCESS,
+        "PATCH": STUDY_USERS_EDIT,
+        "DELETE": STUDY_USERS_DELETE,
+    }
+
+    @study_users_blp.response(200, StudyUserReadSchema)
+    def get(self, member_uuid):
+        """One member of the team (as the list shows it to the caller)."""
+        return services.read_study_user(current_study(), member_uuid)
 
     @study_users_blp.arguments(StudyUserUpdateSchema)
     @study_users_blp.response(200, StudyUserReadSchema)

@@ -8,6 +8,7 @@ from flask import request
 from flask.views import MethodView
 
 from datacapt.api.pagination import Blueprint, paginate
+from datacapt.database import db
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.epro import answers, compliance, delivery, occurrences, permissions, public, services
@@ -59,11 +60,24 @@ class Questionnaires(PermissionsRegistryMixin, MethodView):
 
 @blp.route("/questionnaires/<uuid:questionnaire_uuid>")
 class QuestionnaireDetail(PermissionsRegistryMixin, MethodView):
-    permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.EDIT}
+    permissions_registry = {
+        "GET": permissions.ACCESS,
+        "PUT": permissions.EDIT,
+        "DELETE": permissions.EDIT,
+    }
 
     @blp.response(200, QuestionnaireReadSchema)
     def get(self, questionnaire_uuid):
         return services.get_questionnaire(current_study(), questionnaire_uuid)
+
+    @blp.response(204)
+    def delete(self, questionnaire_uuid):
+        """Delete one that no subject answered, with its planned occurrences; one with
+        answers is kept (`409 QUESTIONNAIRE_HAS_ANSWERS`): make it inactive instead."""
+        services.delete_questionnaire(
+            services.get_questionnaire(current_study(), questionnaire_uuid)
+        )
+        db.session.commit()
 
     @blp.arguments(QuestionnaireWriteSchema)
     @blp.response(200, QuestionnaireReadSchema)
