@@ -45,7 +45,7 @@ def test_creating_a_study_makes_its_creator_study_manager(study):
     admin, headers = study["admin"], study["headers"]
     assert study["study"]["status"] == "draft"
     team = admin.get("/api/study-users/", headers=headers).json
-    assert [(m["email"], m["role"]) for m in team] == [(admin.user.email, "study_manager")]
+    assert [(m["email"], m["role"]["name"]) for m in team] == [(admin.user.email, "study_manager")]
     assert [c["code"] for c in admin.get("/api/study-centers/", headers=headers).json] == [
         "LYO",
         "PAR",
@@ -165,7 +165,7 @@ def test_team_members_change_role_and_centers_and_can_be_removed(study, client_a
         json={"role": "monitor", "all_centers": False, "centers": [paris["uuid"], paris["uuid"]]},
         headers=headers,
     ).json
-    assert changed["role"] == "monitor" and changed["centers"] == [paris["uuid"]]
+    assert changed["role"]["name"] == "monitor" and changed["centers"] == [paris["uuid"]]
     assert admin.delete(f"/api/study-centers/{paris['uuid']}", headers=headers).status_code == 204
     after = next(
         m

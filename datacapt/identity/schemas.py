@@ -7,11 +7,7 @@ import marshmallow as ma
 
 from datacapt.i18n import SUPPORTED_LANGUAGES
 from datacapt.identity.models import UserStatus
-
-
-class RoleSimpleSchema(ma.Schema):
-    uuid = ma.fields.UUID()
-    name = ma.fields.String()
+from datacapt.permissions.schemas import RoleSimpleSchema
 
 
 class UserReadSchema(ma.Schema):
@@ -79,7 +75,7 @@ class PasswordResetConfirmWriteSchema(ma.Schema):
 class StudyPermissionsSchema(ma.Schema):
     study = ma.fields.UUID()
     reference = ma.fields.String()
-    role = ma.fields.String()
+    role = ma.fields.Nested(RoleSimpleSchema)
     permissions = ma.fields.List(ma.fields.String())
     all_centers = ma.fields.Boolean()
     centers = ma.fields.List(ma.fields.UUID())
