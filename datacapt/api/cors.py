@@ -17,6 +17,7 @@ from flask_cors.core import get_cors_options, set_cors_headers
 from datacapt.errors import DatacaptException
 from datacapt.tenancy.context import current_tenant_or_none, tenant_context
 from datacapt.tenancy.hosts import MISSING, HostCache
+from datacapt.tenancy.services import get_tenant_settings, tenant_for_host
 from datacapt.tenancy.signals import tenant_settings_changed
 
 # What a frontend may read besides the simple response headers.
@@ -63,8 +64,6 @@ def _is_preflight() -> bool:
 
 def _tenant_origins(app: Flask) -> tuple[str, ...]:
     """The cors_origins setting of the request's tenant; none for an unknown host."""
-    from datacapt.tenancy.services import get_tenant_settings, tenant_for_host
-
     tenant = current_tenant_or_none()
     if tenant is None:
         try:
