@@ -21,11 +21,12 @@ $(STAMP): setup.cfg pyproject.toml requirements/constraints.txt examples/datacap
 install: $(STAMP)
 
 ## Embedded PostgreSQL, migrations, the demo tenant, then the API on http://$(HOST):$(PORT)
-## (without REDIS_URL, jobs run in the web process and the periodic jobs beside it)
+## (without REDIS_URL, jobs run in the web process and the periodic jobs beside it);
+## when it stops, the periodic jobs stop with it and the last of them stops the embedded server
 run: install
 	$(FLASK) tenants migrate
 	$(FLASK) demo seed
-	$(FLASK) jobs cron & cron=$$!; trap 'kill $$cron' EXIT INT TERM; \
+	$(FLASK) jobs cron & cron=$$!; trap 'kill $$cron 2>/dev/null; wait $$cron' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## The whole test suite (DATACAPT_TEST_DATABASE_URL / DATACAPT_TEST_REDIS_URL when set)

@@ -46,6 +46,7 @@ def create_app(
 
     # Imported here: a refused configuration fails before any of this loads, and
     # `import datacapt` stays light for tools that only need the package metadata.
+    from datacapt.api.cors import init_cors
     from datacapt.api.extension import init_api
     from datacapt.api.json import DatacaptJSONProvider
     from datacapt.api.limits import init_limits
@@ -107,6 +108,7 @@ def create_app(
     init_limits(app, settings)
 
     api = init_api(app)
+    init_cors(app, settings.cors_origins, settings.host_cache_seconds)
     init_tenant_resolution(app)
     app.register_blueprint(health_blp)
     for blueprint in CORE_BLUEPRINTS:

@@ -7,9 +7,9 @@ from pathlib import Path
 import marshmallow as ma
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.database import BaseModel, SoftDeleteMixin, StatusTransitionMixin, TenantModel, db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.errors.codes import HTTP_DEFAULT_INTERNAL_CODES
@@ -57,8 +57,9 @@ def get_note(note_uuid, include_deleted: bool = False) -> Note:
 @blp.route("/")
 class Notes(MethodView):
     @blp.response(200, NoteSchema(many=True))
-    def get(self):
-        return db.session.execute(sa.select(Note).order_by(Note.id)).scalars().all()
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        return paginate(sa.select(Note).order_by(Note.id), pagination_parameters)
 
     @blp.arguments(NoteSchema)
     @blp.response(201, NoteSchema)

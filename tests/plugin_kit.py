@@ -8,8 +8,8 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from datacapt.api.pagination import Blueprint
 from datacapt.database import db
 from datacapt.jobs.cron import CronEntry
 from datacapt.jobs.options import job

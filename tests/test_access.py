@@ -166,7 +166,7 @@ def test_my_permissions_show_platform_and_study_roles(team):
     mine = investigator.get("/api/users/me/permissions").json
     assert "studies.access" in mine["platform"] and "users.access" not in mine["platform"]
     (study,) = mine["studies"]
-    assert study["role"] == "investigator" and study["reference"] == "MATRIX"
+    assert study["role"]["name"] == "investigator" and study["reference"] == "MATRIX"
     assert (
         "study_users.access" in study["permissions"]
         and "study_users.add" not in study["permissions"]

@@ -209,6 +209,10 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client):
     study_headers = {**headers, "Study-Uuid": study["uuid"]}
     ecrf = client.get("/api/ecrf/", headers=study_headers).json
     assert [s["title"]["en"] for s in ecrf["sections"]] == ["Screening", "Week 4"]
+    # Shaped as a design saved through the API: empty values are {} or [], never null.
+    blocks = [b for s in ecrf["sections"] for sub in s["subsections"] for b in sub["blocks"]]
+    nulls = {k for b in blocks for k, v in b.items() if v is None}
+    assert nulls <= {"visible_if", "calculation"}, nulls
     subjects = client.get("/api/ecrf/subjects/", headers=study_headers).json
     assert [(s["study_subject_id"], s["required"], s["answered"]) for s in subjects] == [
         ("LYO-02-001", 5, 0),

@@ -54,7 +54,7 @@ def test_nobody_changes_their_own_study_role_or_centers(manager_study):
             f"/api/study-users/{own['uuid']}", json=change, headers=study.headers
         )
         assert refused_as_own(refused), refused.json
-    assert manager.get("/api/study-users/", headers=study.headers).json[0]["role"] == (
+    assert manager.get("/api/study-users/", headers=study.headers).json[0]["role"]["name"] == (
         "study_manager"
     )
 
@@ -78,7 +78,7 @@ def test_study_roles_are_given_within_the_givers(manager_study, client_as, tenan
         json={"role": "study_manager"},
         headers=study.headers,
     )
-    assert demoted.status_code == 200 and demoted.json["role"] == "study_manager"
+    assert demoted.status_code == 200 and demoted.json["role"]["name"] == "study_manager"
 
 
 def test_an_administrator_gives_any_study_role(client_as, tenant, make_study):
@@ -174,7 +174,7 @@ def test_nobody_changes_or_removes_someone_whose_role_holds_more(
     (own,) = [
         m
         for m in admin.get("/api/study-users/", headers=study.headers).json
-        if m["role"] == "administrator"
+        if m["role"]["name"] == "administrator"
     ]
     member = f"/api/study-users/{own['uuid']}"
     assert refused_as_beyond(manager.patch(member, json={"role": "viewer"}, headers=study.headers))
@@ -182,7 +182,7 @@ def test_nobody_changes_or_removes_someone_whose_role_holds_more(
         manager.patch(member, json={"all_centers": False}, headers=study.headers)
     )
     assert refused_as_beyond(manager.delete(member, headers=study.headers))
-    roles = {m["role"] for m in admin.get("/api/study-users/", headers=study.headers).json}
+    roles = {m["role"]["name"] for m in admin.get("/api/study-users/", headers=study.headers).json}
     assert roles == {"administrator", "study_manager"}
     # Tenant-wide: a user editor neither demotes nor deactivates an administrator.
     admin.post("/api/roles/", json={"name": "user_editor", "permissions": ["users.edit"]})

@@ -78,7 +78,7 @@ def test_an_invitation_to_a_study_creates_the_account_and_membership_once(
     )
     anonymous.token = login.json["token"]
     (membership,) = anonymous.get("/api/users/me/permissions").json["studies"]
-    assert membership["role"] == "viewer" and membership["centers"] == [study["center"]]
+    assert membership["role"]["name"] == "viewer" and membership["centers"] == [study["center"]]
     assert manager.get("/api/invitations/").json[0]["status"] == "accepted"
 
 

@@ -47,11 +47,11 @@ def test_creating_a_study_makes_its_creator_a_member_with_their_platform_role(
     admin, headers = study["admin"], study["headers"]
     assert study["study"]["status"] == "draft"
     team = admin.get("/api/study-users/", headers=headers).json
-    assert [(m["email"], m["role"]) for m in team] == [(admin.user.email, "administrator")]
+    assert [(m["email"], m["role"]["name"]) for m in team] == [(admin.user.email, "administrator")]
     manager = client_as(tenant, "study_manager")
     own = manager.post("/api/studies/", json={"reference": "OWN-1", "name": "Own"}).json
     own_team = manager.get("/api/study-users/", headers={"Study-Uuid": own["uuid"]}).json
-    assert [m["role"] for m in own_team] == ["study_manager"]
+    assert [m["role"]["name"] for m in own_team] == ["study_manager"]
     assert [c["code"] for c in admin.get("/api/study-centers/", headers=headers).json] == [
         "LYO",
         "PAR",
@@ -171,7 +171,7 @@ def test_team_members_change_role_and_centers_and_can_be_removed(study, client_a
         json={"role": "monitor", "all_centers": False, "centers": [paris["uuid"], paris["uuid"]]},
         headers=headers,
     ).json
-    assert changed["role"] == "monitor" and changed["centers"] == [paris["uuid"]]
+    assert changed["role"]["name"] == "monitor" and changed["centers"] == [paris["uuid"]]
     assert admin.delete(f"/api/study-centers/{paris['uuid']}", headers=headers).status_code == 204
     after = next(
         m

@@ -12,6 +12,7 @@ def test_administrators_change_the_session_and_lockout_policy(client_as, tenant)
         "session_lifetime_hours": 12,
         "max_failed_logins": 5,
         "lockout_minutes": 30,
+        "cors_origins": [],
     }
     changed = admin.patch(
         "/api/tenant/settings",

@@ -9,6 +9,7 @@ from flask import Flask, Response, g, request
 
 from datacapt import __version__
 from datacapt.api.inputs import init_input_checks
+from datacapt.api.pagination import register_pagination_header
 from datacapt.api.schemas import ErrorEnvelopeSchema
 from datacapt.errors.handlers import register_error_handlers
 
@@ -32,6 +33,9 @@ class DatacaptApi(flask_smorest.Api):
 
     def _register_error_handlers(self) -> None:
         register_error_handlers(self._app)
+
+    def _register_pagination_header(self) -> None:
+        register_pagination_header(self.spec)
 
 
 def _valid_request_id(value: str | None) -> str | None:

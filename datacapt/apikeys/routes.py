@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.apikeys import services
 from datacapt.apikeys.schemas import ApiKeyCreatedSchema, ApiKeyReadSchema, ApiKeyWriteSchema
 from datacapt.identity.principal import current_principal
@@ -21,9 +21,10 @@ class ApiKeys(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": API_KEYS_ACCESS, "POST": API_KEYS_ADD}
 
     @blp.response(200, ApiKeyReadSchema(many=True))
-    def get(self):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """Every key (without its secret)."""
-        return services.list_api_keys()
+        return paginate(services.list_api_keys(), pagination_parameters)
 
     @blp.arguments(ApiKeyWriteSchema)
     @blp.response(201, ApiKeyCreatedSchema)

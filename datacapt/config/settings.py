@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,14 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
     return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
+
+
+def is_origin(value: str) -> bool:
+    """An origin a browser sends: scheme, host and port only (`https://app.example.org`)."""
+    return bool(_ORIGIN.fullmatch(value))
 
 
 def _int(value: str | None, default: int) -> int:
@@ -77,6 +86,8 @@ class Settings:
     # Seconds after which a job sent to Redis but not run, and no longer held by Redis, is
     # sent again by the relay.
     jobs_redispatch_after: int = 120
+    # Browser origins allowed to call the API of every tenant (each tenant adds its own).
+    cors_origins: tuple[str, ...] = ()
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -123,6 +134,7 @@ class Settings:
             "jobs_redispatch_after": number(
                 "DATACAPT_JOBS_REDISPATCH_AFTER", "jobs_redispatch_after"
             ),
+            "cors_origins": _names(env.get("DATACAPT_CORS_ORIGINS")) or default.cors_origins,
         }
         values.update(overrides)
         return cls(**values)
@@ -160,6 +172,12 @@ class Settings:
                     f"DATACAPT_{name.upper()} must be rate limits like '30 per minute',"
                     f" not {getattr(self, name)!r}"
                 )
+        wrong_origins = [origin for origin in self.cors_origins if not is_origin(origin)]
+        if wrong_origins:
+            problems.append(
+                "DATACAPT_CORS_ORIGINS lists what is not an origin (scheme://host[:port]): "
+                + ", ".join(wrong_origins)
+            )
         if self.is_production:
             if self.uses_embedded_database:
                 problems.append(

@@ -129,6 +129,8 @@ class InternalCodes(enum.IntEnum):
     EPRO_ANSWERS_INCOMPLETE = 8005
     EPRO_OCCURRENCE_CLOSED = 8006
     EPRO_CHANGE_REFUSED = 8007
+    # 1040-1049: the API's contract with frontends
+    QUESTIONNAIRE_HAS_ANSWERS = 1040
 
 
 HTTP_DEFAULT_INTERNAL_CODES: dict[ErrorCode, InternalCodes] = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from datacapt.api.pagination import Blueprint
 from datacapt.files import services
 from datacapt.identity.principal import current_principal
 from datacapt.permissions.mixin import PermissionsRegistryMixin

@@ -61,22 +61,28 @@ def engine_questions(sections: Iterable[Mapping[str, Any]]) -> list[Question]:
 
 def filled_blocks(blocks: Iterable[Mapping[str, Any]], state: FormState) -> list[dict[str, Any]]:
     """Blocks as a form shows them: static content, or a question with its visibility and
-    value in ``state``."""
+    value in ``state``; each with its uuid and rules, for a frontend to evaluate them as the
+    user types."""
     filled: list[dict[str, Any]] = []
     for block in blocks:
+        common = {"uuid": block.get("uuid"), "visible_if": block.get("visible_if")}
         if block.get("kind") != "question":
-            filled.append({"kind": "static", "content": block.get("content", {})})
+            filled.append({"kind": "static", **common, "content": block.get("content", {})})
             continue
         code = block["code"]
         filled.append(
             {
                 "kind": "question",
+                **common,
                 "code": code,
                 "type": block["type"],
                 "label": block.get("label", {}),
                 "help": block.get("help", {}),
                 "required": block.get("required", False),
                 "options": block.get("options", {}),
+                "calculation": block.get("calculation"),
+                "validations": block.get("validations", []),
+                "columns": block.get("columns", []),
                 "visible": code in state.visible,
                 "value": state.answers.get(code),
             }

@@ -37,6 +37,13 @@ class FormState:
     required_answered: int = 0
 
 
+def _as_decimal_text(value: Any) -> Any:
+    """A calculated number as the API gives every decimal: a string ("42.4")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def design_problems(questions: Sequence[Question]) -> list[Problem]:
     """Why a form cannot be saved: bad codes or settings, rules too deep or naming unknown
     questions or operators, and display conditions or calculations that depend on
@@ -101,7 +108,8 @@ def evaluate_form(questions: Sequence[Question], answers: Mapping[str, Any]) -> 
             continue
         state.visible.add(code)
         if question.type == QuestionType.CALCULATED:
-            current[code] = state.calculated[code] = rules.evaluate(question.calculation, current)
+            value = _as_decimal_text(rules.evaluate(question.calculation, current))
+            current[code] = state.calculated[code] = value
     for question in questions:
         if question.code not in state.visible:
             continue

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from datacapt.api.limits import client_address, enforce
-from datacapt.api.pagination import paginate
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import services
@@ -23,6 +22,7 @@ from datacapt.identity.schemas import (
     UserSearchSchema,
     UserUpdateSchema,
 )
+from datacapt.identity.sessions import session_expiry
 from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
 from datacapt.permissions.registry import USERS_ACCESS, USERS_EDIT, USERS_UNLOCK
 from datacapt.permissions.services import permissions_overview
@@ -59,7 +59,7 @@ class Login(PermissionsRegistryMixin, MethodView):
         """Exchange email and password for a bearer token (Authorization: Bearer ...)."""
         limit_public_auth()
         user, token = services.login(data["email"], data["password"])
-        return {"token": token, "user": user}
+        return {"token": token, "user": user, **session_expiry(token)}
 
 
 @auth_blp.route("/logout")

@@ -7,11 +7,7 @@ import marshmallow as ma
 
 from datacapt.i18n import SUPPORTED_LANGUAGES
 from datacapt.identity.models import UserStatus
-
-
-class RoleSimpleSchema(ma.Schema):
-    uuid = ma.fields.UUID()
-    name = ma.fields.String()
+from datacapt.permissions.schemas import RoleSimpleSchema
 
 
 class UserReadSchema(ma.Schema):
@@ -54,6 +50,12 @@ class LoginWriteSchema(ma.Schema):
 class LoginReadSchema(ma.Schema):
     token = ma.fields.String()
     user = ma.fields.Nested(UserReadSchema)
+    expires_at = ma.fields.DateTime(
+        metadata={"description": "The token stops working then at the latest (UTC)"}
+    )
+    idle_timeout_minutes = ma.fields.Integer(
+        metadata={"description": "It stops working sooner after this long without a request"}
+    )
 
 
 class PasswordChangeWriteSchema(ma.Schema):
@@ -73,7 +75,7 @@ class PasswordResetConfirmWriteSchema(ma.Schema):
 class StudyPermissionsSchema(ma.Schema):
     study = ma.fields.UUID()
     reference = ma.fields.String()
-    role = ma.fields.String()
+    role = ma.fields.Nested(RoleSimpleSchema)
     permissions = ma.fields.List(ma.fields.String())
     all_centers = ma.fields.Boolean()
     centers = ma.fields.List(ma.fields.UUID())

@@ -41,6 +41,16 @@ def open_session(user: User) -> str:
     return token
 
 
+def session_expiry(token: str) -> dict[str, object]:
+    """When the session of ``token`` ends: at ``expires_at``, or sooner after
+    ``idle_timeout_minutes`` without a request."""
+    expires_at = db.session.execute(
+        sa.select(AuthToken.expires_at).where(AuthToken.token_hash == digest(token))
+    ).scalar_one()
+    idle = get_tenant_settings().session_idle_minutes
+    return {"expires_at": expires_at, "idle_timeout_minutes": idle}
+
+
 def _unauthorized(internal: InternalCodes, message: Message) -> DatacaptException:
     return DatacaptException(ErrorCode.UNAUTHORIZED, internal, message)
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from datacapt.api.pagination import paginate
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.identity.principal import current_principal
 from datacapt.identity.routes import limit_public_auth
 from datacapt.identity.schemas import UserReadSchema
@@ -54,7 +53,11 @@ class Invitations(PermissionsRegistryMixin, MethodView):
 @blp.route("/<uuid:invitation_uuid>")
 class InvitationDetail(PermissionsRegistryMixin, MethodView):
     REQUIRES_STUDY = False
-    permissions_registry = {"DELETE": INVITATIONS_DELETE}
+    permissions_registry = {"GET": INVITATIONS_ACCESS, "DELETE": INVITATIONS_DELETE}
+
+    @blp.response(200, InvitationReadSchema)
+    def get(self, invitation_uuid):
+        return services.get_invitation(invitation_uuid)
 
     @blp.response(204)
     def delete(self, invitation_uuid):

@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from datacapt.i18n import SUPPORTED_LANGUAGES
 from datacapt.invitations.models import InvitationStatus
+from datacapt.permissions.schemas import RoleSimpleSchema
 
 
 class InvitationReadSchema(ma.Schema):
@@ -14,9 +15,9 @@ class InvitationReadSchema(ma.Schema):
     first_name = ma.fields.String()
     last_name = ma.fields.String()
     language = ma.fields.String()
-    platform_role = ma.fields.String(attribute="platform_role.name")
+    platform_role = ma.fields.Nested(RoleSimpleSchema)
     study = ma.fields.UUID(attribute="study.uuid", allow_none=True)
-    study_role = ma.fields.String(attribute="study_role.name", allow_none=True)
+    study_role = ma.fields.Nested(RoleSimpleSchema, allow_none=True)
     all_centers = ma.fields.Boolean()
     status = ma.fields.String()
     expires_at = ma.fields.AwareDateTime()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
+from datacapt.api.pagination import Blueprint
 from datacapt.operators.auth import require_operator
 
 operator_blp = Blueprint(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.identity.principal import current_principal
 from datacapt.permissions import services
 from datacapt.permissions.mixin import PermissionsRegistryMixin
@@ -20,9 +20,10 @@ class Roles(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": ROLES_ACCESS, "POST": ROLES_ADD}
 
     @blp.response(200, RoleReadSchema(many=True))
-    def get(self):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """Default and custom roles with what each grants."""
-        return services.list_roles()
+        return paginate(services.list_roles(), pagination_parameters)
 
     @blp.arguments(RoleWriteSchema)
     @blp.response(201, RoleReadSchema)

@@ -5,6 +5,14 @@ from __future__ import annotations
 import marshmallow as ma
 
 
+class RoleSimpleSchema(ma.Schema):
+    """A role wherever something holds one (a user, a study member, an invitation)."""
+
+    uuid = ma.fields.UUID()
+    name = ma.fields.String()
+    is_default = ma.fields.Boolean()
+
+
 class RoleReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
     name = ma.fields.String()

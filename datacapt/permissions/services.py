@@ -169,7 +169,7 @@ def permissions_overview(principal: Principal) -> dict[str, Any]:
                 {
                     "study": membership.study.uuid,
                     "reference": membership.study.reference,
-                    "role": membership.role.name,
+                    "role": membership.role,
                     "permissions": sorted(registry.expand(membership.role.granted)),
                     "all_centers": membership.all_centers,
                     "centers": [center.uuid for center in membership.centers],

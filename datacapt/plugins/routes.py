@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.operators.auth import operator_actor
 from datacapt.operators.blueprint import operator_blp
 from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
@@ -33,17 +33,19 @@ class TenantPlugins(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": AUTHENTICATED}
 
     @blp.response(200, PluginStateReadSchema(many=True))
-    def get(self):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """Every installed module and whether this customer has it enabled."""
-        return plugin_states(current_tenant().id)
+        return paginate(plugin_states(current_tenant().id), pagination_parameters)
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/")
 class OperatorTenantPlugins(MethodView):
     @operator_blp.response(200, PluginStateReadSchema(many=True))
-    def get(self, schema_name: str):
+    @operator_blp.paginate()
+    def get(self, schema_name: str, pagination_parameters):
         """Every installed module and its state in the tenant."""
-        return plugin_states(get_tenant(schema_name).id)
+        return paginate(plugin_states(get_tenant(schema_name).id), pagination_parameters)
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/enable")

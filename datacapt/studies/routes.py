@@ -4,9 +4,8 @@ team (/api/study-centers/, /api/study-users/, in the study of the Study-Uuid hea
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from datacapt.api.pagination import paginate
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.identity.principal import current_principal
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.permissions.registry import (
@@ -131,9 +130,10 @@ class StudyCenters(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": CENTERS_ACCESS, "POST": CENTERS_EDIT}
 
     @study_centers_blp.response(200, CenterReadSchema(many=True))
-    def get(self):
+    @study_centers_blp.paginate()
+    def get(self, pagination_parameters):
         """The study's centers the caller may see."""
-        return services.study_centers(current_study())
+        return paginate(services.study_centers(current_study()), pagination_parameters)
 
     @study_centers_blp.arguments(StudyCenterWriteSchema)
     @study_centers_blp.response(201, CenterReadSchema)
@@ -158,9 +158,10 @@ class StudyUsers(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": STUDY_USERS_ACCESS, "POST": STUDY_USERS_ADD}
 
     @study_users_blp.response(200, StudyUserReadSchema(many=True))
-    def get(self):
+    @study_users_blp.paginate()
+    def get(self, pagination_parameters):
         """The study team (limited to one's centers for a member restricted to some)."""
-        return services.list_study_users(current_study())
+        return paginate(services.list_study_users(current_study()), pagination_parameters)
 
     @study_users_blp.arguments(StudyUserWriteSchema)
     @study_users_blp.response(201, StudyUserReadSchema)
@@ -178,7 +179,16 @@ class StudyUsers(PermissionsRegistryMixin, MethodView):
 
 @study_users_blp.route("/<uuid:member_uuid>")
 class StudyUserDetail(PermissionsRegistryMixin, MethodView):
-    permissions_registry = {"PATCH": STUDY_USERS_EDIT, "DELETE": STUDY_USERS_DELETE}
+    permissions_registry = {
+        "GET": STUDY_USERS_ACCESS,
+        "PATCH": STUDY_USERS_EDIT,
+        "DELETE": STUDY_USERS_DELETE,
+    }
+
+    @study_users_blp.response(200, StudyUserReadSchema)
+    def get(self, member_uuid):
+        """One member of the team (as the list shows it to the caller)."""
+        return services.read_study_user(current_study(), member_uuid)
 
     @study_users_blp.arguments(StudyUserUpdateSchema)
     @study_users_blp.response(200, StudyUserReadSchema)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from datacapt.permissions.schemas import RoleSimpleSchema
 from datacapt.studies.models import StudyStatus
 
 _REFERENCE = ma.validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
@@ -69,7 +70,7 @@ class StudyUserReadSchema(ma.Schema):
     user = ma.fields.UUID(attribute="user.uuid")
     email = ma.fields.String(attribute="user.email")
     name = ma.fields.String(attribute="user.display_name")
-    role = ma.fields.String(attribute="role.name")
+    role = ma.fields.Nested(RoleSimpleSchema)
     all_centers = ma.fields.Boolean()
     centers = ma.fields.Method("_centers")
 

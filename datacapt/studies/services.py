@@ -276,14 +276,33 @@ def list_study_users(study: Study) -> list[StudyUser]:
         .options(orm.selectinload(StudyUser.centers))
         .order_by(StudyUser.id)
     )
+    return list(db.session.execute(_visible_to_caller(statement)).scalars())
+
+
+def _visible_to_caller(statement: sa.Select) -> sa.Select:
+    """Limit a select of members to those a caller limited to some centers may see."""
     visible = visible_center_ids()
-    if visible is not None:
-        shares = sa.exists().where(
-            study_user_centers.c.study_user_id == StudyUser.id,
-            study_user_centers.c.center_id.in_(visible),
+    if visible is None:
+        return statement
+    shares = sa.exists().where(
+        study_user_centers.c.study_user_id == StudyUser.id,
+        study_user_centers.c.center_id.in_(visible),
+    )
+    return statement.where(sa.or_(shares, StudyUser.all_centers.is_(True)))
+
+
+def read_study_user(study: Study, member_uuid) -> StudyUser:
+    """One member, as the list shows it to the caller (404 outside the caller's centers)."""
+    member = db.session.execute(
+        _visible_to_caller(
+            sa.select(StudyUser).where(
+                StudyUser.study_id == study.id, StudyUser.uuid == member_uuid
+            )
         )
-        statement = statement.where(sa.or_(shares, StudyUser.all_centers.is_(True)))
-    return list(db.session.execute(statement).scalars())
+    ).scalar_one_or_none()
+    if member is None:
+        raise _not_found(Message("No such study user."))
+    return member
 
 
 def get_study_user(study: Study, member_uuid) -> StudyUser:

@@ -57,3 +57,5 @@ class TenantSettings(TenantModel, BaseModel, Audited):
     max_failed_logins: Mapped[int] = mapped_column(default=5)
     # 0: a locked account waits for an administrator.
     lockout_minutes: Mapped[int] = mapped_column(default=30)
+    # Browser origins of this customer's frontends, besides the deployment's.
+    cors_origins: Mapped[list[str]] = mapped_column(sa.JSON, default=list)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from datacapt.api.pagination import Blueprint
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.permissions.registry import TENANT_SETTINGS_ACCESS, TENANT_SETTINGS_EDIT
 from datacapt.tenancy.context import current_tenant

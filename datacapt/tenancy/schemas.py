@@ -7,6 +7,7 @@ import zoneinfo
 
 import marshmallow as ma
 
+from datacapt.config.settings import is_origin
 from datacapt.i18n import SUPPORTED_LANGUAGES
 
 
@@ -28,6 +29,11 @@ def _known_zone(value: str) -> None:
         raise ma.ValidationError("Not an IANA time zone.")
 
 
+def _origin(value: str) -> None:
+    if not is_origin(value):
+        raise ma.ValidationError("Not an origin: scheme://host[:port], without a path.")
+
+
 class TenantSettingsSchema(ma.Schema):
     time_zone = ma.fields.String(validate=_known_zone)
     default_language = ma.fields.String(validate=ma.validate.OneOf(SUPPORTED_LANGUAGES))
@@ -37,4 +43,12 @@ class TenantSettingsSchema(ma.Schema):
     lockout_minutes = ma.fields.Integer(
         validate=ma.validate.Range(min=0, max=7 * 24 * 60),
         metadata={"description": "0: locked accounts wait for an administrator"},
+    )
+    cors_origins = ma.fields.List(
+        ma.fields.String(validate=_origin),
+        validate=ma.validate.Length(max=20),
+        metadata={
+            "description": "Browser origins of this customer's frontends, such as "
+            "`https://edc.example.org`, allowed to call its API besides the deployment's"
+        },
     )

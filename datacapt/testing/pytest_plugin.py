@@ -1,4 +1,5 @@
-"""Fixtures for the platform's tests and for plugin authors' (loaded through `pytest11`).
+"""Fixtures for the platform's tests and for plugin authors' (opted into with
+`-p datacapt.testing.pytest_plugin`).
 
 app           the application on the test database, shared schema migrated, jobs in process
 db_engine     its engine

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from datacapt.studies.models import Study
+from plugins.ecrf.schemas import EcrfWriteSchema
 from plugins.ecrf.services import design, save_design
 
 
@@ -108,6 +109,7 @@ DEMO_DESIGN = {
 
 
 def add_demo_design(study: Study) -> None:
-    """The demo design, unless the study has a design already."""
+    """The demo design, unless the study has a design already; loaded as the API loads a
+    design, so it reads back in the same shape."""
     if not design(study)["sections"]:
-        save_design(study, DEMO_DESIGN)
+        save_design(study, EcrfWriteSchema().load(DEMO_DESIGN))

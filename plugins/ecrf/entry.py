@@ -160,13 +160,20 @@ def _view(
 ) -> dict[str, Any]:
     codes = set(form.section_codes[section["uuid"]])
     required, answered = form.completion(state, section["uuid"])
-    blocks = [block for sub in section["subsections"] for block in sub["blocks"]]
     return {
         "subject": participation.uuid,
         "section": section["uuid"],
         "title": section["title"],
         "version": version,
-        "blocks": filled_blocks(blocks, state),
+        "subsections": [
+            {
+                "uuid": sub["uuid"],
+                "title": sub["title"],
+                "visible_if": sub.get("visible_if"),
+                "blocks": filled_blocks(sub["blocks"], state),
+            }
+            for sub in section["subsections"]
+        ],
         "queries": [
             {
                 "uuid": query.uuid,

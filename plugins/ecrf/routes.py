@@ -4,10 +4,10 @@ whole; data entry per subject and section; progress and the study dashboard."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from datacapt.api.documents import ETAG_HEADER, IF_MATCH_PARAMETER
 from datacapt.api.etags import read_if_match
+from datacapt.api.pagination import Blueprint
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.ecrf import entry, permissions, progress, services

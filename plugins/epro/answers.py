@@ -39,7 +39,9 @@ def view(occurrence: Occurrence, state: FormState) -> dict[str, Any]:
     """The occurrence as its form: every block with, for questions, visibility and value."""
     return {
         "occurrence": occurrence.uuid,
-        "questionnaire": occurrence.questionnaire.title,
+        "questionnaire": occurrence.questionnaire.uuid,
+        "questionnaire_code": occurrence.questionnaire.code,
+        "questionnaire_title": occurrence.questionnaire.title,
         "status": occurrence.status,
         "opens_at": occurrence.opens_at,
         "due_at": occurrence.due_at,

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from datacapt.api.documents import ETAG_HEADER, IF_MATCH_PARAMETER
-from datacapt.api.pagination import paginate
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.epro import answers, compliance, delivery, occurrences, permissions, public, services
@@ -55,8 +54,9 @@ class Questionnaires(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.EDIT}
 
     @blp.response(200, QuestionnaireReadSchema(many=True))
-    def get(self):
-        return services.list_questionnaires(current_study())
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        return paginate(services.list_questionnaires(current_study()), pagination_parameters)
 
     @blp.arguments(QuestionnaireWriteSchema)
     @blp.response(201, QuestionnaireReadSchema, headers=ETAG_HEADER)
@@ -69,12 +69,24 @@ class Questionnaires(PermissionsRegistryMixin, MethodView):
 
 @blp.route("/questionnaires/<uuid:questionnaire_uuid>")
 class QuestionnaireDetail(PermissionsRegistryMixin, MethodView):
-    permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.EDIT}
+    permissions_registry = {
+        "GET": permissions.ACCESS,
+        "PUT": permissions.EDIT,
+        "DELETE": permissions.EDIT,
+    }
 
     @blp.response(200, QuestionnaireReadSchema, headers=ETAG_HEADER)
     def get(self, questionnaire_uuid):
         """The questionnaire (the ETag header is the version to send back in If-Match)."""
         return _with_etag(services.get_questionnaire(current_study(), questionnaire_uuid))
+
+    @blp.response(204)
+    def delete(self, questionnaire_uuid):
+        """Delete one that no subject answered, with its planned occurrences; one with
+        answers is kept (`409 QUESTIONNAIRE_HAS_ANSWERS`): make it inactive instead."""
+        services.delete_questionnaire(
+            services.get_questionnaire(current_study(), questionnaire_uuid)
+        )
 
     @blp.arguments(QuestionnaireWriteSchema)
     @blp.doc(parameters=[IF_MATCH_PARAMETER])
@@ -95,11 +107,15 @@ class SubjectOccurrences(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.response(200, OccurrenceReadSchema(many=True))
-    def get(self, subject_uuid):
+    @blp.paginate()
+    def get(self, subject_uuid, pagination_parameters):
         """The subject's occurrences with every message sent about them and its delivery
         state (failed ones with their reason)."""
         study = current_study()
-        return occurrences.subject_occurrences(get_subject(study, subject_uuid))
+        return paginate(
+            occurrences.subject_occurrences(get_subject(study, subject_uuid)),
+            pagination_parameters,
+        )
 
 
 @blp.route("/occurrences/")

@@ -214,7 +214,9 @@ class FilledQuestionnaireSchema(ma.Schema):
     """An occurrence as its form, with answers (what the subject sees)."""
 
     occurrence = ma.fields.UUID()
-    questionnaire = ma.fields.Dict()
+    questionnaire = ma.fields.UUID()
+    questionnaire_code = ma.fields.String()
+    questionnaire_title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     status = ma.fields.String()
     opens_at = ma.fields.AwareDateTime()
     due_at = ma.fields.AwareDateTime()

@@ -129,3 +129,31 @@ def update_questionnaire(
     occurrences.plan_questionnaire(questionnaire)
     db.session.flush()
     return questionnaire
+
+
+def delete_questionnaire(questionnaire: Questionnaire) -> None:
+    """Delete a questionnaire that no subject answered, with its occurrences and the record
+    of their messages (every deletion is audited); one with answers is kept."""
+    answered = db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(EproAnswer)
+        .join(Occurrence, Occurrence.id == EproAnswer.occurrence_id)
+        .where(Occurrence.questionnaire_id == questionnaire.id)
+    ).scalar_one()
+    if answered:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.QUESTIONNAIRE_HAS_ANSWERS,
+            Message("Subjects answered this questionnaire: it cannot be deleted."),
+            details={"answers": answered},
+        )
+    planned = db.session.execute(
+        sa.select(Occurrence).where(Occurrence.questionnaire_id == questionnaire.id)
+    ).scalars()
+    for occurrence in planned:
+        for message in occurrence.messages:
+            db.session.delete(message)
+        db.session.delete(occurrence)
+    db.session.flush()
+    db.session.delete(questionnaire)
+    db.session.flush()

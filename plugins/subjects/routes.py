@@ -4,9 +4,8 @@ permission; the study's subject id pattern."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from datacapt.api.pagination import paginate
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.studies.context import current_study
 from plugins.subjects import permissions, services

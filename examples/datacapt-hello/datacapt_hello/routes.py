@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from datacapt.api.pagination import Blueprint, paginate
 from datacapt.permissions.mixin import PermissionsRegistryMixin
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from datacapt_hello import permissions, services
 from datacapt_hello.schemas import HelloRecordReadSchema, HelloRecordWriteSchema
@@ -18,9 +18,10 @@ class HelloRecords(PermissionsRegistryMixin, MethodView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.ADD}
 
     @blp.response(200, HelloRecordReadSchema(many=True))
-    def get(self):
-        """The tenant's records."""
-        return services.list_records()
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """The tenant\'s records."""
+        return paginate(services.list_records(), pagination_parameters)
 
     @blp.arguments(HelloRecordWriteSchema)
     @blp.response(201, HelloRecordReadSchema)

@@ -116,17 +116,38 @@ def save(
     return client.put(url(trial, section), json={"answers": answers}, headers=headers)
 
 
+def blocks(view) -> list[dict]:
+    """The blocks of a section read, in their subsections' order."""
+    return [block for sub in view["subsections"] for block in sub["blocks"]]
+
+
 def values(view) -> dict:
-    return {b["code"]: b["value"] for b in view["blocks"] if b["kind"] == "question"}
+    return {b["code"]: b["value"] for b in blocks(view) if b["kind"] == "question"}
 
 
 def test_a_section_reads_with_visibility_values_and_no_personal_data(trial):
     view = read(trial["investigator"], trial)
     assert view.status_code == 200 and view.headers["ETag"] == '"0"'
-    visible = {b["code"]: b["visible"] for b in view.json["blocks"] if b["kind"] == "question"}
+    visible = {b["code"]: b["visible"] for b in blocks(view.json) if b["kind"] == "question"}
     assert visible["sex"] and not visible["pregnant"]  # sex unanswered: not "F"
-    assert view.json["blocks"][0] == {"kind": "static", "content": {"en": "Measure the subject."}}
+    static = blocks(view.json)[0]
+    assert (static["kind"], static["content"]) == ("static", {"en": "Measure the subject."})
     assert "Secret" not in str(view.json)
+
+
+def test_a_section_read_keeps_the_design_structure_and_rules(trial):
+    """A frontend groups questions by subsection and evaluates the rules as the user types,
+    without merging the read with the design."""
+    design = trial["manager"].get("/api/ecrf/", headers=trial["headers"]).json
+    (designed,) = design["sections"][0]["subsections"]
+    view = read(trial["investigator"], trial).json
+    (subsection,) = view["subsections"]
+    assert (subsection["uuid"], subsection["title"]) == (designed["uuid"], {"en": "Base"})
+    assert [b["uuid"] for b in subsection["blocks"]] == [b["uuid"] for b in designed["blocks"]]
+    by_code = {b["code"]: b for b in subsection["blocks"] if b["kind"] == "question"}
+    assert by_code["pregnant"]["visible_if"] == {"==": [{"var": "sex"}, "F"]}
+    assert by_code["bmi"]["calculation"] == BMI_WITH_WARNING["calculation"]
+    assert by_code["bmi"]["validations"] == BMI_WITH_WARNING["validations"]
 
 
 def test_saving_computes_checks_and_counts(trial):
@@ -150,7 +171,7 @@ def test_saving_computes_checks_and_counts(trial):
     assert saved.headers["ETag"] == '"1"'
     answers = values(saved.json)
     assert (
-        answers["bmi"] == 42.4
+        answers["bmi"] == "42.4"
         and answers["weight"] == "130"
         and answers["symptoms"] == ["cough", "fever"]
     )
@@ -158,7 +179,7 @@ def test_saving_computes_checks_and_counts(trial):
     assert (query["code"], query["level"], query["message"]) == ("bmi", "warning", "BMI above 40")
     assert saved.json["progress"] == {"required": 4, "answered": 4}
     week4 = read(investigator, trial, 1).json
-    assert {b["code"]: b["visible"] for b in week4["blocks"]}[
+    assert {b["code"]: b["visible"] for b in blocks(week4)}[
         "pregnancy_test"
     ] is True  # logic across sections
     progress = investigator.get(

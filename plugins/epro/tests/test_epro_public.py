@@ -42,7 +42,8 @@ def test_the_subject_saves_progress_then_submits_and_it_becomes_read_only(
     with at():
         opened = api_client.get(URL, headers=headers)
         assert opened.status_code == 200, opened.json
-        assert opened.json["questionnaire"] == {"en": "Diary", "fr": "Journal"}
+        assert opened.json["questionnaire"] == trial.questionnaire["uuid"]
+        assert opened.json["questionnaire_title"] == {"en": "Diary", "fr": "Journal"}
         assert [b["kind"] for b in opened.json["blocks"]] == [
             "static",
             "question",
