@@ -3,6 +3,8 @@ in the database."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -91,3 +93,28 @@ def test_the_migration_names_codes_that_already_clash_and_changes_nothing(app, d
             sa.text(f'SELECT version_num FROM "{schema}".alembic_version')
         ).scalar_one()
     assert version == "0006_tenant"
+
+
+def test_a_code_another_request_commits_meanwhile_is_a_conflict_not_an_error(
+    client_as, db_engine, tenant
+):
+    """Both requests pass the service's check; the database's unique index decides, and
+    the loser gets 409, as if the check had seen the winner."""
+    admin = client_as(tenant)
+    schema = tenant.schema_name
+    with db_engine.connect() as winner:
+        winner.begin()
+        winner.execute(
+            sa.text(
+                f'INSERT INTO "{schema}".study_centers (uuid, created_at, modified_at, code,'
+                " name, country) VALUES (gen_random_uuid(), now(), now(), 'RACE', 'w', 'FR')"
+            )
+        )
+        # The request's insert waits on the index until the winner commits.
+        timer = threading.Timer(0.5, winner.commit)
+        timer.start()
+        loser = admin.post("/api/centers/", json={"code": "race", "name": "l", "country": "FR"})
+        timer.join()
+    assert loser.status_code == 409, loser.json
+    assert loser.json["error"]["internal_name"] == "CONFLICT"
+    assert [c["code"] for c in admin.get("/api/centers/").json] == ["RACE"]

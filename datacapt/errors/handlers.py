@@ -9,7 +9,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from datacapt.api.responses import error
-from datacapt.database.unit import database_unavailable
+from datacapt.database.unit import concurrent_duplicate, database_unavailable
 from datacapt.errors.codes import ErrorCode, InternalCodes
 from datacapt.errors.exceptions import DatacaptException
 from datacapt.i18n import Message
@@ -68,7 +68,8 @@ def handle_http_exception(exc: HTTPException) -> Response:
 
 def handle_unexpected(exc: BaseException) -> Response:
     """500 without internals; the traceback goes to the log with the request id. The
-    database out of reach (restarting, connection lost) is a 503: try again shortly."""
+    database out of reach (restarting, connection lost) is a 503: try again shortly; a
+    duplicate that a concurrent request committed first is a 409."""
     cause = getattr(exc, "original_exception", None) or exc
     if database_unavailable(cause):
         log.warning("Database unavailable: %s", cause)
@@ -77,6 +78,13 @@ def handle_unexpected(exc: BaseException) -> Response:
             InternalCodes.SERVICE_UNAVAILABLE,
             Message("The service is briefly unavailable; try again in a moment"),
             headers={"Retry-After": "1"},
+        )
+    if concurrent_duplicate(cause):
+        log.info("Concurrent duplicate refused: %s", cause)
+        return error(
+            ErrorCode.CONFLICT,
+            InternalCodes.CONFLICT,
+            Message("Someone saved the same thing at the same time: read it again"),
         )
     log.error("Unhandled error", exc_info=exc)
     return error(
