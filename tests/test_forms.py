@@ -15,6 +15,7 @@ from datacapt.forms.questions import (
     option_problems,
 )
 from datacapt.forms.state import design_problems, evaluate_form
+from datacapt.graphs import dependency_order
 
 T = QuestionType
 
@@ -89,7 +90,8 @@ def test_references_and_cycles():
     assert rules.references({"and": [{"var": "a"}, {">": [{"var": "b"}, 1]}]}) == {"a", "b"}
     assert rules.find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
     assert rules.find_cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
-    assert rules.order({"bmi": {"weight", "height"}, "weight": set(), "height": set()})[-1] == "bmi"
+    order = dependency_order({"bmi": {"weight", "height"}, "weight": set(), "height": set()})
+    assert order[-1] == "bmi"
 
 
 def question(code, kind, **fields):
@@ -129,6 +131,26 @@ def test_a_form_state_follows_logic_calculations_and_validations():
     )
     assert lighter.calculated["bmi"] == "20.8" and "obesity_note" in lighter.cleared
     assert (lighter.required, lighter.required_answered) == (4, 3)
+
+
+def test_chains_of_calculations_longer_than_the_recursion_limit_are_ordered_and_checked():
+    """Ordering and cycle checks do not recurse: a chain of 3,000 calculations (each adding
+    one to the one before) is computed in order, and a cycle through all of them is named."""
+    length = 3000
+    chain = [question("c0", T.INTEGER)] + [
+        question(f"c{i}", T.CALCULATED, calculation={"+": [{"var": f"c{i - 1}"}, 1]})
+        for i in range(1, length)
+    ]
+    assert design_problems(chain) == []
+    state = evaluate_form(list(reversed(chain)), {"c0": 1})
+    assert float(state.calculated[f"c{length - 1}"]) == length
+    looped = [
+        question(f"c{i}", T.CALCULATED, calculation={"+": [{"var": f"c{(i + 1) % length}"}, 1]})
+        for i in range(length)
+    ]
+    (problem,) = design_problems(looped)
+    assert problem.field == "calculation"
+    assert len(str(problem.message).split(" -> ")) == length + 1  # around, back to the first
 
 
 def test_design_problems_refuse_unknown_references_cycles_and_bad_settings():

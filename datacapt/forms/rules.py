@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from datacapt.graphs import DependencyCycle, dependency_order
 from datacapt.i18n import Message
 
 MAX_DEPTH = 32
@@ -299,44 +300,8 @@ def references(rule: Any) -> set[str]:
 
 def find_cycle(dependencies: Mapping[str, Iterable[str]]) -> list[str] | None:
     """A cycle in "code depends on codes", as the list of codes around it, or None."""
-    state: dict[str, str] = {}
-    path: list[str] = []
-
-    def visit(code: str) -> list[str] | None:
-        if state.get(code) == "done":
-            return None
-        if state.get(code) == "open":
-            return [*path[path.index(code) :], code]
-        state[code] = "open"
-        path.append(code)
-        for needed in dependencies.get(code, ()):
-            cycle = visit(needed)
-            if cycle:
-                return cycle
-        path.pop()
-        state[code] = "done"
-        return None
-
-    for code in sorted(dependencies):
-        cycle = visit(code)
-        if cycle:
-            return cycle
+    try:
+        dependency_order(dependencies)
+    except DependencyCycle as exc:
+        return exc.cycle
     return None
-
-
-def order(dependencies: Mapping[str, Iterable[str]]) -> list[str]:
-    """The codes so that each comes after those it depends on (the graph has no cycle)."""
-    ordered: list[str] = []
-    seen: set[str] = set()
-
-    def visit(code: str) -> None:
-        if code in seen:
-            return
-        seen.add(code)
-        for needed in sorted(dependencies.get(code, ())):
-            visit(needed)
-        ordered.append(code)
-
-    for code in sorted(dependencies):
-        visit(code)
-    return ordered

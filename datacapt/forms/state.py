@@ -16,6 +16,7 @@ from datacapt.forms.questions import (
     option_problems,
     rule_codes,
 )
+from datacapt.graphs import dependency_order
 from datacapt.i18n import Message
 
 
@@ -96,7 +97,7 @@ def evaluate_form(questions: Sequence[Question], answers: Mapping[str, Any]) -> 
     by_code = {q.code: q for q in questions}
     current = {code: answers.get(code) for code in by_code}
     state = FormState(answers=current, visible=set())
-    for code in rules.order({q.code: rule_codes(q) for q in questions}):
+    for code in dependency_order({q.code: rule_codes(q) for q in questions}):
         question = by_code.get(code)
         if question is None:
             continue
