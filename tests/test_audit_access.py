@@ -10,8 +10,13 @@ import io
 import json
 
 import pytest
+import sqlalchemy as sa
 
 from datacapt.audit import access
+from datacapt.database import db, unit_of_work
+from datacapt.identity.services import get_role
+from datacapt.studies.models import Study, StudyUser
+from datacapt.tenancy import tenant_context
 from plugins.ecrf.tests.designs import question, save_design
 
 DESIGN = {
@@ -222,6 +227,32 @@ def test_an_api_key_reads_only_the_studies_it_reaches(trial, client_for, tenant,
         == 403
     )
     assert {r["study_id"] for r in exported(robot)} == {other.uuid}
+
+
+def test_an_api_key_reads_the_trail_within_its_creator_s_current_rights(
+    trial, app, client_for, tenant, make_study
+):
+    admin = trial["admin"]
+    other = make_study(admin, reference="AUD-CREATOR")
+    key = admin.post(
+        "/api/api-keys/",
+        json={"name": "robot", "permissions": ["audit_trails.access"], "all_studies": True},
+    ).json["key"]
+    robot = client_for(tenant)
+    robot.environ_base["HTTP_API_KEY"] = key
+    # The creator is not in the trial's study: neither is its key.
+    assert other.uuid in {r["study_id"] for r in trail(robot)}
+    assert trial["study"].uuid not in {r["study_id"] for r in trail(robot)}
+    with app.app_context(), tenant_context(tenant), unit_of_work():
+        study = db.session.execute(sa.select(Study).where(Study.uuid == other.uuid)).scalar_one()
+        member = db.session.execute(
+            sa.select(StudyUser).where(
+                StudyUser.study_id == study.id, StudyUser.user_id == admin.user.id
+            )
+        ).scalar_one()
+        member.role_id = get_role("viewer").id
+    # Its creator now reads no audit trail in that study: nor does the key.
+    assert other.uuid not in {r["study_id"] for r in trail(robot)}
 
 
 def test_a_subject_s_whole_data_history_names_subject_section_and_question(trial):

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 from flask_cors.core import get_cors_options, set_cors_headers
 
+from datacapt.database import after_commit
 from datacapt.errors import DatacaptException
 from datacapt.tenancy.context import current_tenant_or_none, tenant_context
 from datacapt.tenancy.hosts import MISSING, HostCache
@@ -82,9 +83,10 @@ def _tenant_origins(app: Flask) -> tuple[str, ...]:
 
 @tenant_settings_changed.connect
 def _forget_tenant_origins(_settings: Any, changed: set[str]) -> None:
-    """This process reads a tenant's new origins at once, others within the cache's time."""
+    """This process reads a tenant's new origins once they are committed, others within
+    the cache's time."""
     if "cors_origins" in changed and _EXTENSION_KEY in current_app.extensions:
-        current_app.extensions[_EXTENSION_KEY].clear()
+        after_commit(current_app.extensions[_EXTENSION_KEY].clear)
 
 
 def init_cors(app: Flask, deployment_origins: tuple[str, ...], cache_seconds: float) -> None:

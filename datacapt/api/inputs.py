@@ -3,7 +3,8 @@
 Before a view runs: no header, path segment, query parameter, form field, file name or JSON
 string (keys and values, however deep) holds a NUL character or a lone surrogate (PostgreSQL
 and the encoder refuse them); a JSON body is valid and nests at most ``MAX_JSON_DEPTH``
-levels (checked on the raw bytes, before anything recurses); an endpoint that reads JSON
+levels (the decoder's own recursion limit stops deeper bodies, then a walk without
+recursion counts the levels, before any view recurses); an endpoint that reads JSON
 gets JSON; and no query parameter is unknown to the endpoint.
 """
 
@@ -26,8 +27,6 @@ MAX_JSON_DEPTH = 100
 FORM_MIMETYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 _REFUSED_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def refused_characters() -> Message:
@@ -39,11 +38,16 @@ def has_refused_characters(text: str) -> bool:
     return _REFUSED_CHARACTERS.search(text) is not None
 
 
-def json_depth(raw: bytes) -> int:
-    """How deep the arrays and objects of a JSON text nest, without parsing it."""
-    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
-    steps = (1 if bracket in b"[{" else -1 for bracket in brackets)
-    return max(itertools.accumulate(steps), default=0)
+def json_depth(value: Any) -> int:
+    """How deep the arrays and objects of a parsed JSON value nest (without recursing)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def json_strings(value: Any) -> Iterator[tuple[str, str]]:
@@ -79,20 +83,23 @@ def _malformed(message: Message) -> DatacaptException:
 def check_json_body(raw: bytes) -> None:
     """400 when the body nests too deep or is no JSON, 422 when a string holds refused
     characters."""
-    if json_depth(raw) > MAX_JSON_DEPTH:
-        raise DatacaptException(
-            ErrorCode.REQUEST_INVALID,
-            InternalCodes.JSON_TOO_DEEP,
-            Message(
-                "The body nests arrays and objects deeper than {limit} levels.",
-                limit=MAX_JSON_DEPTH,
-            ),
-            details={"max_depth": MAX_JSON_DEPTH},
-        )
+    too_deep = DatacaptException(
+        ErrorCode.REQUEST_INVALID,
+        InternalCodes.JSON_TOO_DEEP,
+        Message(
+            "The body nests arrays and objects deeper than {limit} levels.",
+            limit=MAX_JSON_DEPTH,
+        ),
+        details={"max_depth": MAX_JSON_DEPTH},
+    )
     try:
         data = json.loads(raw)
+    except RecursionError:  # the decoder's own limit, far past ours
+        raise too_deep from None
     except ValueError:  # not JSON, not UTF-8, or a number too long to read
         raise _malformed(Message("The body is not valid JSON.")) from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise too_deep
     _refuse_strings(json_strings(data), ErrorCode.VALIDATION_ERROR)
 
 

@@ -133,21 +133,7 @@ def _denied(permission: str) -> DatacaptException:
 def reader_for(principal: Principal, permission: str) -> AuditReader:
     """What ``principal`` may read of the trail with ``permission``."""
     registry = plugin_set().permissions
-    if principal.api_key is not None:
-        key = principal.api_key
-        granted = registry.expand(key.permissions)
-        studies = (
-            db.session.execute(
-                sa.select(Study.uuid).execution_options(include_deleted=True)
-            ).scalars()
-            if key.all_studies
-            else key.study_uuids
-        )
-        return AuditReader(
-            permission,
-            granted if key.all_studies else frozenset(),
-            {str(s): StudyAccess(granted) for s in studies},
-        )
+    key = principal.api_key
     # Deleted studies stay in reach: their trail is evidence like any other.
     memberships = db.session.execute(
         sa.select(
@@ -160,9 +146,14 @@ def reader_for(principal: Principal, permission: str) -> AuditReader:
         )
         .join(Study, Study.id == StudyUser.study_id)
         .join(Role, Role.id == StudyUser.role_id)
-        .where(StudyUser.user_id == principal.user_id)
+        .where(StudyUser.user_id == principal.acting_user_id)
         .execution_options(include_deleted=True)
     ).all()
+    if key is not None:
+        # A key reads within its creator's memberships, in the studies it reaches.
+        memberships = [
+            row for row in memberships if key.all_studies or str(row.uuid) in key.study_uuids
+        ]
     restricted = [row.id for row in memberships if not row.all_centers]
     centers: dict[int, set[str]] = {member: set() for member in restricted}
     if restricted:
@@ -172,11 +163,14 @@ def reader_for(principal: Principal, permission: str) -> AuditReader:
             .where(study_user_centers.c.study_user_id.in_(restricted))
         ):
             centers[member].add(str(center))
-    studies = {
-        str(row.uuid): StudyAccess(
-            registry.expand(granted_by(row.name, row.is_default, row.permissions)),
+    key_grants = registry.expand(key.permissions) if key is not None else None
+    studies = {}
+    for row in memberships:
+        granted = registry.expand(granted_by(row.name, row.is_default, row.permissions))
+        studies[str(row.uuid)] = StudyAccess(
+            granted & key_grants if key_grants is not None else granted,
             None if row.all_centers else frozenset(centers[row.id]),
         )
-        for row in memberships
-    }
-    return AuditReader(permission, principal.platform_permissions, studies)
+    # A key limited to some studies reads no tenant-level record.
+    platform = principal.platform_permissions if key is None or key.all_studies else frozenset()
+    return AuditReader(permission, platform, studies)

@@ -195,10 +195,10 @@ class StudyUserDetail(PermissionsRegistryMixin, MethodView):
     def patch(self, data, member_uuid):
         study = current_study()
         return services.update_study_user(
-            current_principal(), study, services.get_study_user(study, member_uuid), data
+            current_principal(), study, services.read_study_user(study, member_uuid), data
         )
 
     @study_users_blp.response(204)
     def delete(self, member_uuid):
         study = current_study()
-        services.remove_study_user(services.get_study_user(study, member_uuid))
+        services.remove_study_user(services.read_study_user(study, member_uuid))

@@ -305,15 +305,6 @@ def read_study_user(study: Study, member_uuid) -> StudyUser:
     return member
 
 
-def get_study_user(study: Study, member_uuid) -> StudyUser:
-    member = db.session.execute(
-        sa.select(StudyUser).where(StudyUser.study_id == study.id, StudyUser.uuid == member_uuid)
-    ).scalar_one_or_none()
-    if member is None:
-        raise _not_found(Message("No such study user."))
-    return member
-
-
 def add_study_user(
     principal: Principal,
     study: Study,

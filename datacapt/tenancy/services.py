@@ -264,5 +264,4 @@ def update_tenant_settings(changes: dict) -> TenantSettings:
     if changed:
         db.session.flush()
         tenant_settings_changed.send(settings, changed=changed)
-    db.session.flush()
     return settings

@@ -372,12 +372,13 @@ def refresh_progress(study: Study) -> int:
 
 def file_attachments(file_uuid: str) -> list[FileAttachment]:
     """The subjects' places (study, center) whose answers name the upload: file questions,
-    and the cells of repeating groups that have a file column."""
+    and the file columns of repeating groups (a text cell holding the same id is no
+    attachment)."""
     named_in_rows = sa.func.jsonb_path_exists(
         Answer.value, "$[*].* ? (@ == $file)", sa.func.jsonb_build_object("file", file_uuid)
     )
     rows = db.session.execute(
-        sa.select(SubjectInStudy.study_id, SubjectInStudy.center_id)
+        sa.select(SubjectInStudy.study_id, SubjectInStudy.center_id, Block.columns, Answer.value)
         .join(Answer, Answer.subject_in_study_id == SubjectInStudy.id)
         .join(Ecrf, Ecrf.study_id == SubjectInStudy.study_id)
         .join(Block, sa.and_(Block.ecrf_id == Ecrf.id, Block.code == Answer.code))
@@ -394,6 +395,15 @@ def file_attachments(file_uuid: str) -> list[FileAttachment]:
                 ),
             )
         )
-        .distinct()
     ).all()
-    return [FileAttachment(study, center, permissions.DATA_VIEW) for study, center in rows]
+    places = {
+        (study, center)
+        for study, center, columns, value in rows
+        if not columns or _in_file_columns(file_uuid, columns, value)
+    }
+    return [FileAttachment(study, center, permissions.DATA_VIEW) for study, center in places]
+
+
+def _in_file_columns(file_uuid: str, columns: list[dict[str, Any]], rows: list[Any]) -> bool:
+    codes = [c["code"] for c in columns if c.get("type") == QuestionType.FILE.value]
+    return any(isinstance(row, dict) and file_uuid in (row.get(c) for c in codes) for row in rows)

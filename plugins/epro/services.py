@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from datacapt.api.documents import document_etag, require_current
 from datacapt.database import db, utcnow
@@ -133,7 +134,19 @@ def update_questionnaire(
 
 def delete_questionnaire(questionnaire: Questionnaire) -> None:
     """Delete a questionnaire that no subject answered, with its occurrences and the record
-    of their messages (every deletion is audited); one with answers is kept."""
+    of their messages (every deletion is audited); one with answers is kept. Its
+    occurrences are locked first: a subject's save (which locks its occurrence) either
+    came before the count or waits and then finds the occurrence gone."""
+    planned = (
+        db.session.execute(
+            sa.select(Occurrence)
+            .where(Occurrence.questionnaire_id == questionnaire.id)
+            .options(selectinload(Occurrence.messages))
+            .with_for_update(of=Occurrence)
+        )
+        .scalars()
+        .all()
+    )
     answered = db.session.execute(
         sa.select(sa.func.count())
         .select_from(EproAnswer)
@@ -147,9 +160,6 @@ def delete_questionnaire(questionnaire: Questionnaire) -> None:
             Message("Subjects answered this questionnaire: it cannot be deleted."),
             details={"answers": answered},
         )
-    planned = db.session.execute(
-        sa.select(Occurrence).where(Occurrence.questionnaire_id == questionnaire.id)
-    ).scalars()
     for occurrence in planned:
         for message in occurrence.messages:
             db.session.delete(message)

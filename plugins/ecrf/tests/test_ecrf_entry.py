@@ -434,16 +434,21 @@ def test_lists_and_dashboard_show_completion(trial):
     assert [(s["required"], s["answered"]) for s in lyon["sections"]] == [(3, 0), (0, 0)]
 
 
-def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
-    import io
-
-    manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
+def add_file_questions(manager, headers) -> None:
+    """A file question (ecg) and a repeating group with a file column (scans) in section 2."""
     design = manager.get("/api/ecrf/", headers=headers).json
     design["sections"][1]["subsections"][0]["blocks"] += [
         question("ecg", "file"),
         question("scans", "repeating_group", columns=[{"code": "scan", "type": "file"}]),
     ]
     assert save_design(manager, headers, design).status_code == 200
+
+
+def test_file_questions_take_the_id_of_an_upload(trial, enable_plugins, tenant):
+    import io
+
+    manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
+    add_file_questions(manager, headers)
     unknown = "0b1d2c3e-0000-4000-8000-000000000000"
     missing = save(investigator, trial, {"ecg": unknown, "scans": [{"scan": unknown}]}, section=1)
     assert missing.status_code == 422
@@ -466,12 +471,7 @@ def test_a_file_of_study_data_is_visible_exactly_where_the_data_is(
     import io
 
     manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
-    design = manager.get("/api/ecrf/", headers=headers).json
-    design["sections"][1]["subsections"][0]["blocks"] += [
-        question("ecg", "file"),
-        question("scans", "repeating_group", columns=[{"code": "scan", "type": "file"}]),
-    ]
-    assert save_design(manager, headers, design).status_code == 200
+    add_file_questions(manager, headers)
 
     def upload(client) -> str:
         return client.post(
