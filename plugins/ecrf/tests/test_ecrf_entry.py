@@ -497,6 +497,40 @@ def test_a_file_of_study_data_is_visible_exactly_where_the_data_is(
     assert lyon.get(f"/api/files/{loose}").status_code == 200
 
 
+def test_an_upload_s_id_in_a_text_cell_attaches_nothing(trial, join_study, tenant):
+    """Only file columns attach an upload: pasting a Paris file's id into a text cell of a
+    Lyon subject's row does not open the file to Lyon."""
+    import io
+
+    manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
+    design = manager.get("/api/ecrf/", headers=headers).json
+    design["sections"][1]["subsections"][0]["blocks"] += [
+        question("ecg", "file"),
+        question(
+            "docs",
+            "repeating_group",
+            columns=[{"code": "scan", "type": "file"}, {"code": "note", "type": "short_text"}],
+        ),
+    ]
+    assert save_design(manager, headers, design).status_code == 200
+    ecg = investigator.post(
+        "/api/files/",
+        data={"file": (io.BytesIO(b"%PDF-1.7 trace"), "ecg.pdf", "application/pdf")},
+        content_type="multipart/form-data",
+    ).json["uuid"]
+    assert save(investigator, trial, {"ecg": ecg}, section=1).status_code == 200
+    lyon = join_study(manager, headers, tenant, "investigator", centers=[trial["centers"]["LYO"]])
+    lyon_subject = lyon.post(
+        "/api/subjects/",
+        json={"center": trial["centers"]["LYO"], "personal_data": {"last_name": "L"}},
+        headers=headers,
+    ).json["uuid"]
+    pasted = save(lyon, {**trial, "subject": lyon_subject}, {"docs": [{"note": ecg}]}, 1)
+    assert pasted.status_code == 200, pasted.json
+    assert lyon.get(f"/api/files/{ecg}").status_code == 404
+    assert investigator.get(f"/api/files/{ecg}").status_code == 200
+
+
 def test_a_new_design_is_used_at_once_and_recounts_kept_progress(trial):
     manager, investigator, headers = trial["manager"], trial["investigator"], trial["headers"]
     before = save(investigator, trial, {"sex": "M", "weight": "70", "height": "1.80"}).json
