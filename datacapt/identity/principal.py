@@ -11,7 +11,7 @@ from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.models import User
-from datacapt.plugins.services import plugin_set
+from datacapt.permissions.registry import permissions_registry
 
 API_KEY_HEADER = "Api-Key"
 
@@ -57,7 +57,7 @@ class Principal:
         """Tenant-wide permissions: the user's platform role; for a key, its own list as far
         as its creator holds it."""
         if self._platform_permissions is None:
-            registry = plugin_set().permissions
+            registry = permissions_registry()
             granted = registry.expand(self.granted)
             if self.api_key is not None:
                 granted &= registry.expand(self.api_key.permissions)

@@ -14,7 +14,7 @@ from datacapt.i18n import Message
 from datacapt.identity.models import User
 from datacapt.identity.principal import Principal
 from datacapt.permissions.models import Role
-from datacapt.plugins.services import plugin_set
+from datacapt.permissions.registry import permissions_registry
 
 
 def list_roles() -> list[Role]:
@@ -35,7 +35,7 @@ def get_role_by_uuid(role_uuid) -> Role:
 def checked_permissions(permissions: Iterable[str]) -> list[str]:
     """The permissions, sorted, each known to the registry (422 naming the unknown)."""
     permissions = sorted(set(permissions))
-    unknown = sorted(set(permissions) - plugin_set().permissions.permissions())
+    unknown = sorted(set(permissions) - permissions_registry().permissions())
     if unknown:
         raise DatacaptException(
             ErrorCode.VALIDATION_ERROR,
@@ -55,7 +55,7 @@ def ensure_may_grant(held: frozenset[str], given: Iterable[str]) -> None:
     ``held`` is the granter's expanded permissions in that scope: tenant-wide for platform
     roles, custom roles and API keys, in the study for study roles.
     """
-    beyond = sorted(plugin_set().permissions.expand(given) - held)
+    beyond = sorted(permissions_registry().expand(given) - held)
     if beyond:
         raise DatacaptException(
             ErrorCode.FORBIDDEN,
@@ -154,7 +154,7 @@ def permissions_overview(principal: Principal) -> dict[str, Any]:
     """What the frontend needs to show or hide: tenant-wide and per-study permissions."""
     from datacapt.studies.models import Study, StudyUser
 
-    registry = plugin_set().permissions
+    registry = permissions_registry()
     studies: list[dict[str, Any]] = []
     if principal.user_id is not None:
         memberships = db.session.execute(

@@ -15,7 +15,7 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.permissions.models import Role, granted_by
-from datacapt.plugins.services import plugin_set
+from datacapt.permissions.registry import permissions_registry
 from datacapt.studies.models import Study, StudyCenterAssociation, StudyUser, study_user_centers
 
 STUDY_HEADER = "Study-Uuid"
@@ -101,7 +101,7 @@ def resolve_study(
         key is not None and not (key.all_studies or str(study.uuid) in key.study_uuids)
     ):
         raise _not_member()
-    registry = plugin_set().permissions
+    registry = permissions_registry()
     granted = registry.expand(granted_by(role_name, role_default, role_permissions))
     if key is not None:
         granted &= registry.expand(key.permissions)

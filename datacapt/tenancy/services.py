@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 
 from datacapt.database import after_commit, db, utcnow
 from datacapt.database.locks import locked_transaction
@@ -15,6 +15,7 @@ from datacapt.database.session import NO_TENANT_SCHEMA
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
+from datacapt.slots import Slot
 from datacapt.tenancy.context import TenantRef, current_tenant
 from datacapt.tenancy.hosts import MISSING, host_cache
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
@@ -26,6 +27,19 @@ NAME_LENGTH = 200  # tenants.name
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Tenant creations take this lock so that the uniqueness checks and inserts are atomic.
 _TENANTS_LOCK = "datacapt.tenants"
+
+LineagePlan = Callable[[Sequence[TenantRef]], dict[str, list[Lineage]]]
+_LINEAGE_PLAN: Slot[LineagePlan] = Slot("datacapt.tenant_lineage_plan")
+
+
+def register_lineage_plan(app: Flask, plan: LineagePlan) -> None:
+    """Set what gives each tenant its lineages (the core's, then its enabled plugins')."""
+    _LINEAGE_PLAN.fill(app, plan)
+
+
+def lineage_plan(tenants: Sequence[TenantRef]) -> dict[str, list[Lineage]]:
+    """Each tenant's lineages by schema name, in the order to migrate them."""
+    return _LINEAGE_PLAN.get()(tenants)
 
 
 def _invalid(internal: InternalCodes, message: str, field: str) -> DatacaptException:
