@@ -29,8 +29,8 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert
 from werkzeug.utils import import_string
 
-from datacapt.audit.recorder import Actor, acting_as
 from datacapt.database import db, schema_scope, utcnow
+from datacapt.database.audited import Actor, acting_as
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.database.unit import owned_by, unit_of_work
 from datacapt.errors import DatacaptException

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 
-from datacapt.database import db
+from datacapt.database import TenantModel, db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
-from datacapt.identity.models import User
-from datacapt.identity.principal import Principal
 from datacapt.permissions.models import Role
 from datacapt.permissions.registry import permissions_registry
+
+if TYPE_CHECKING:
+    from datacapt.identity.principal import Principal
 
 
 def list_roles() -> list[Role]:
@@ -128,19 +128,24 @@ def update_role(principal: Principal, role: Role, changes: Mapping[str, Any]) ->
     return role
 
 
-def delete_role(role: Role) -> None:
-    from datacapt.invitations.models import Invitation
-    from datacapt.studies.models import StudyUser
+def _role_columns() -> list[sa.Column]:
+    """The core's columns that give a role (users' platform roles, study members',
+    invitations'), found by their foreign key: the packages that give roles sit above
+    this one."""
+    return [
+        fk.parent
+        for mapper in TenantModel.registry.mappers
+        if mapper.class_.__module__.startswith("datacapt.")
+        for fk in mapper.local_table.foreign_keys
+        if fk.column.table is Role.__table__
+    ]
 
+
+def delete_role(role: Role) -> None:
     _editable(role)
     in_use = any(
         db.session.execute(sa.select(sa.exists().where(column == role.id))).scalar()
-        for column in (
-            User.platform_role_id,
-            StudyUser.role_id,
-            Invitation.platform_role_id,
-            Invitation.study_role_id,
-        )
+        for column in _role_columns()
     )
     if in_use:
         raise DatacaptException(
@@ -148,31 +153,3 @@ def delete_role(role: Role) -> None:
         )
     db.session.delete(role)
     db.session.flush()
-
-
-def permissions_overview(principal: Principal) -> dict[str, Any]:
-    """What the frontend needs to show or hide: tenant-wide and per-study permissions."""
-    from datacapt.studies.models import Study, StudyUser
-
-    registry = permissions_registry()
-    studies: list[dict[str, Any]] = []
-    if principal.user_id is not None:
-        memberships = db.session.execute(
-            sa.select(StudyUser)
-            .join(StudyUser.study)
-            .options(orm.contains_eager(StudyUser.study), orm.selectinload(StudyUser.centers))
-            .where(StudyUser.user_id == principal.user_id)
-            .order_by(Study.reference)
-        ).scalars()
-        for membership in memberships:
-            studies.append(
-                {
-                    "study": membership.study.uuid,
-                    "reference": membership.study.reference,
-                    "role": membership.role,
-                    "permissions": sorted(registry.expand(membership.role.granted)),
-                    "all_centers": membership.all_centers,
-                    "centers": [center.uuid for center in membership.centers],
-                }
-            )
-    return {"platform": sorted(principal.platform_permissions), "studies": studies}

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, request
+from sqlalchemy import orm
 
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -164,3 +165,29 @@ def study_center_ids(study: Study) -> set[int]:
             )
         ).scalars()
     )
+
+
+def permissions_overview(principal: Principal) -> dict[str, Any]:
+    """What the frontend needs to show or hide: tenant-wide and per-study permissions."""
+    registry = permissions_registry()
+    studies: list[dict[str, Any]] = []
+    if principal.user_id is not None:
+        memberships = db.session.execute(
+            sa.select(StudyUser)
+            .join(StudyUser.study)
+            .options(orm.contains_eager(StudyUser.study), orm.selectinload(StudyUser.centers))
+            .where(StudyUser.user_id == principal.user_id)
+            .order_by(Study.reference)
+        ).scalars()
+        for membership in memberships:
+            studies.append(
+                {
+                    "study": membership.study.uuid,
+                    "reference": membership.study.reference,
+                    "role": membership.role,
+                    "permissions": sorted(registry.expand(membership.role.granted)),
+                    "all_centers": membership.all_centers,
+                    "centers": [center.uuid for center in membership.centers],
+                }
+            )
+    return {"platform": sorted(principal.platform_permissions), "studies": studies}

@@ -16,7 +16,7 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
 from datacapt.slots import Slot
-from datacapt.tenancy.context import TenantRef, current_tenant
+from datacapt.tenancy.context import REF_COLUMNS, TenantRef, current_tenant, get_tenant
 from datacapt.tenancy.hosts import MISSING, host_cache
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
 from datacapt.tenancy.signals import tenant_created, tenant_settings_changed
@@ -173,22 +173,6 @@ def find_tenant(schema_name: str) -> Tenant | None:
     ).scalar_one_or_none()
 
 
-# What a TenantRef holds, read without loading the tenant (and its domains).
-_REF_COLUMNS = (Tenant.id, Tenant.uuid, Tenant.schema_name, Tenant.name, Tenant.status)
-
-
-def get_tenant(schema_name: str) -> TenantRef:
-    """The tenant of a schema name, active or archived; TENANT_NOT_FOUND otherwise."""
-    row = db.session.execute(
-        sa.select(*_REF_COLUMNS).where(Tenant.schema_name == schema_name)
-    ).one_or_none()
-    if row is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
-        )
-    return TenantRef(*row)
-
-
 def list_tenants() -> list[Tenant]:
     return list(db.session.execute(sa.select(Tenant).order_by(Tenant.schema_name)).scalars())
 
@@ -205,7 +189,7 @@ def tenant_for_host(host: str) -> TenantRef:
     tenant = cache.get(host)
     if tenant is MISSING:
         row = db.session.execute(
-            sa.select(*_REF_COLUMNS)
+            sa.select(*REF_COLUMNS)
             .join(Domain, Domain.tenant_id == Tenant.id)
             .where(Domain.domain == host)
         ).one_or_none()
