@@ -1,7 +1,6 @@
 """Datacapt: a multi-tenant eClinical platform."""
 
-__version__ = "0.1.0"
-
 from datacapt.app import create_app
+from datacapt.version import __version__
 
 __all__ = ["__version__", "create_app"]

@@ -22,6 +22,7 @@ def _settings(config: Settings | Mapping[str, Any] | None) -> Settings:
 def _database_url(settings: Settings) -> str:
     if settings.database_url:
         return psycopg2_url(settings.database_url)
+    # Only without DATABASE_URL: the embedded server's package is heavy to load.
     from datacapt.database.embedded import embedded_database_url
 
     return psycopg2_url(embedded_database_url(settings.var_dir))
@@ -46,10 +47,10 @@ def create_app(
 
     # Imported here: a refused configuration fails before any of this loads, and
     # `import datacapt` stays light for tools that only need the package metadata.
-    from datacapt.api.cors import init_cors
     from datacapt.api.extension import init_api
     from datacapt.api.json import DatacaptJSONProvider
     from datacapt.api.limits import init_limits
+    from datacapt.audit import recorder  # noqa: F401  (it records every audited change)
     from datacapt.audit.cli import audit_cli
     from datacapt.audit.jobs import HEADS_ENTRY
     from datacapt.console import CommandGroup
@@ -66,6 +67,7 @@ def create_app(
     from datacapt.plugins.setup import init_plugins
     from datacapt.routes import CORE_BLUEPRINTS
     from datacapt.tenancy.cli import tenants_cli
+    from datacapt.tenancy.cors import init_cors
     from datacapt.tenancy.hosts import init_host_cache
     from datacapt.tenancy.resolver import init_tenant_resolution
 

@@ -1,11 +1,10 @@
 """What every command shares: one unit of work, errors as one clear line and exit 1,
-aligned tables."""
+aligned tables, the prompt for a new password."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -13,7 +12,6 @@ from flask.cli import AppGroup, with_appcontext
 
 from datacapt.database.unit import unit_of_work
 from datacapt.errors.exceptions import DatacaptException
-from datacapt.tenancy.context import TenantRef, tenant_context
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,14 +50,6 @@ def as_unit_of_work(command: click.Command) -> None:
     command.callback = wrapped
 
 
-@contextmanager
-def in_tenant(schema: str) -> Iterator[TenantRef]:
-    """A command's work inside one tenant: committed when the block ends, rolled back if
-    it raises (the tenant has a session of its own, apart from the command's)."""
-    with tenant_context(schema) as tenant, unit_of_work():
-        yield tenant
-
-
 def reports_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -76,3 +66,8 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(str(v)) for v in column) for column in zip(headers, *rows, strict=False)]
     for row in (headers, *rows):
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def prompt_new_password() -> str:
+    """A new password, typed twice at a hidden prompt (or read from stdin), never an argument."""
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -31,6 +31,7 @@ UNIT_ALLOWED = {
     "datacapt/database/unit.py",
     "datacapt/testing/pytest_plugin.py",
     "datacapt/console.py",
+    "datacapt/tenancy/context.py",
     "datacapt/jobs/queue.py",
     "datacapt/plugins/services.py",
     "datacapt/demo/services.py",

@@ -7,11 +7,11 @@ import uuid
 import flask_smorest
 from flask import Flask, Response, g, request
 
-from datacapt import __version__
+from datacapt.api.errors import register_error_handlers
 from datacapt.api.inputs import init_input_checks
 from datacapt.api.pagination import register_pagination_header
 from datacapt.api.schemas import ErrorEnvelopeSchema
-from datacapt.errors.handlers import register_error_handlers
+from datacapt.version import __version__
 
 REQUEST_ID_HEADER = "X-Request-Id"
 

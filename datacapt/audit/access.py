@@ -24,7 +24,7 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.permissions.models import Role, granted_by
-from datacapt.plugins.services import plugin_set
+from datacapt.permissions.registry import permissions_registry
 from datacapt.studies.models import Study, StudyCenter, StudyUser, study_user_centers
 
 # What a reader sees of a record, in this order (the CSV export's columns).
@@ -132,7 +132,7 @@ def _denied(permission: str) -> DatacaptException:
 
 def reader_for(principal: Principal, permission: str) -> AuditReader:
     """What ``principal`` may read of the trail with ``permission``."""
-    registry = plugin_set().permissions
+    registry = permissions_registry()
     key = principal.api_key
     # Deleted studies stay in reach: their trail is evidence like any other.
     memberships = db.session.execute(

@@ -1,18 +1,27 @@
-"""After a commit, committed audit records go to the plugins' audit listeners."""
+"""After a commit, the committed audit records go to the registered listener (the plugin
+setup registers the plugins' audit listeners)."""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy import event
 
 from datacapt.database.session import ScopedSchemaSession
-from datacapt.plugins.services import enabled_plugins, plugin_set
-from datacapt.tenancy.context import current_tenant_or_none
+from datacapt.slots import Slot
+from datacapt.tenancy.context import TenantRef, current_tenant_or_none
 
-log = logging.getLogger(__name__)
-HOOK = "datacapt_audit_event"
+# (tenant, records without their chain payload, the engine of the committed session)
+RecordListener = Callable[[TenantRef, list[dict[str, Any]], sa.Engine], None]
+_LISTENER: Slot[RecordListener] = Slot("datacapt.audit_listener")
+
+
+def register_record_listener(app: Flask, listener: RecordListener) -> None:
+    """Set what receives each commit's audit records, after the commit."""
+    _LISTENER.fill(app, listener)
 
 
 @event.listens_for(ScopedSchemaSession, "after_commit")
@@ -21,22 +30,8 @@ def _dispatch(session: ScopedSchemaSession) -> None:
     tenant = current_tenant_or_none()
     if not records or tenant is None:
         return
-    plugins = plugin_set()
-    listeners = [impl.plugin_name for impl in getattr(plugins.manager.hook, HOOK).get_hookimpls()]
-    if not listeners:
-        return
-    # The session is finishing its commit: read the toggles on a connection of its own.
-    with session.get_bind().connect() as connection:
-        enabled = enabled_plugins(tenant.id, connection)
-    for name in listeners:
-        if name not in enabled:
-            continue
-        for record in records:
-            public = {k: v for k, v in record.items() if k != "payload"}
-            try:
-                plugins.call(name, HOOK, tenant=tenant, record=public)
-            except Exception:
-                log.exception("Audit listener of plugin %s failed", name)
+    public = [{k: v for k, v in record.items() if k != "payload"} for record in records]
+    _LISTENER.get()(tenant, public, session.get_bind())
 
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")

@@ -22,9 +22,8 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote_to_bytes
 
 import sqlalchemy as sa
@@ -34,12 +33,15 @@ from sqlalchemy import event, orm
 from datacapt.api.inputs import has_refused_characters, refused_characters
 from datacapt.audit.chain import payload, timestamp
 from datacapt.database import db, utcnow
+from datacapt.database.audited import Actor, AuditContext, Audited, ReasonPolicy, current_actor
+
+# Declared below the packages with audited models; named from here by plugins.
+from datacapt.database.audited import SensitiveFields as SensitiveFields
+from datacapt.database.audited import acting_as as acting_as
+from datacapt.database.audited import request_study as request_study
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
-
-if TYPE_CHECKING:
-    from datacapt.studies.models import Study
 
 REASON_HEADER = "Reason-For-Change"
 REASON_FIELD = "reason_for_change"  # the body's top-level field, where there is no header
@@ -49,57 +51,6 @@ REDACTED = "[redacted]"
 _SKIPPED = frozenset({"id", "created_at", "modified_at"})
 _FLUSH_CACHE = "audit_flush_cache"
 T = TypeVar("T")
-
-
-class ReasonPolicy(enum.StrEnum):
-    NEVER = "never"
-    AFTER_CREATION = "after_creation"  # updates and deletes need a reason
-    ALWAYS = "always"
-
-
-@dataclass(frozen=True)
-class SensitiveFields:
-    """A class of fields (personal data, blinded values) that audit reads show only to
-    callers holding ``permission`` where the record belongs, and redact for the others."""
-
-    name: str
-    permission: str
-
-
-@dataclass(frozen=True)
-class AuditContext:
-    """Where a record belongs, as public ids. ``study`` None: the tenant itself.
-    ``section``: the part of a subject's data (an eCRF section, an ePRO occurrence)."""
-
-    study: str | None = None
-    center: str | None = None
-    subject: str | None = None
-    section: str | None = None
-    question: str | None = None
-
-
-def request_study() -> Study | None:
-    """The study the current request works in, if any."""
-    return g.get("study") if has_request_context() else None
-
-
-class Audited:
-    """Opt-in mixin: the model's every insert, update and delete is audited."""
-
-    audit_reason: ClassVar[ReasonPolicy] = ReasonPolicy.NEVER
-    audit_exclude: ClassVar[frozenset[str]] = frozenset()
-    # Fields whose values only holders of a permission may read in the trail.
-    audit_sensitive: ClassVar[Mapping[SensitiveFields, frozenset[str]]] = {}
-
-    def audit_study_id(self) -> str | None:
-        """The study the change belongs to (default: the request's study, if any)."""
-        study = request_study()
-        return str(study.uuid) if study is not None else None
-
-    def audit_context(self) -> AuditContext:
-        """Where the change belongs; models of a subject's data name center, subject,
-        section and question, on every record (updates and deletes too)."""
-        return AuditContext(study=self.audit_study_id())
 
 
 def flush_cached(key: Hashable, compute: Callable[[], T]) -> T:
@@ -113,31 +64,7 @@ def flush_cached(key: Hashable, compute: Callable[[], T]) -> T:
     return cached[key]
 
 
-@dataclass(frozen=True)
-class Actor:
-    type: str  # user, api_key, operator, subject, system, anonymous
-    id: str
-    name: str
-
-    @classmethod
-    def from_label(cls, label: str) -> Actor:
-        """``"operator:ann@example.org"`` -> Actor("operator", ...); a bare word is a system actor."""
-        kind, sep, rest = label.partition(":")
-        return cls(kind, rest, rest) if sep else cls("system", label, label)
-
-
-SYSTEM = Actor("system", "system", "system")
-_actor: ContextVar[Actor | None] = ContextVar("datacapt_audit_actor", default=None)
 _reason: ContextVar[str | None] = ContextVar("datacapt_audit_reason", default=None)
-
-
-@contextmanager
-def acting_as(actor: Actor) -> Iterator[None]:
-    token = _actor.set(actor)
-    try:
-        yield
-    finally:
-        _actor.reset(token)
 
 
 @contextmanager
@@ -147,24 +74,6 @@ def reason_for_change(reason: str) -> Iterator[None]:
         yield
     finally:
         _reason.reset(token)
-
-
-def current_actor() -> Actor:
-    chosen = _actor.get()
-    if chosen is not None:
-        return chosen
-    if has_request_context():
-        principal = g.get("principal")
-        if principal is not None:
-            if principal.user_id is not None:
-                user_uuid, _, name = principal.label.partition(" ")
-                return Actor("user", user_uuid, name)
-            return Actor("api_key", str(principal.api_key.uuid), principal.api_key.name)
-        operator = g.get("operator")
-        if operator is not None:
-            return Actor("operator", operator.email, operator.name or operator.email)
-        return Actor("anonymous", "-", "anonymous")
-    return SYSTEM
 
 
 def _reason_invalid(message: Message) -> DatacaptException:

@@ -1,7 +1,7 @@
 """Database access: the extension, model bases and mixins, schema-scoped sessions, the
 unit of work."""
 
-from datacapt.database.extension import SHARED_SCHEMA, SharedModel, TenantModel, db
+from datacapt.database.extension import SHARED_SCHEMA, SharedModel, TenantModel, db, schema_scope
 from datacapt.database.mixins import (
     BaseModel,
     SoftDeleteMixin,
@@ -9,7 +9,7 @@ from datacapt.database.mixins import (
     TrackingMixin,
     utcnow,
 )
-from datacapt.database.session import current_schema, schema_scope
+from datacapt.database.session import current_schema
 from datacapt.database.unit import (
     after_commit,
     keep_on_error,

@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import orm
 from sqlalchemy.orm import DeclarativeBase
 
-from datacapt.database.session import ScopedSchemaSession, session_scope_key
+from datacapt.database.session import (
+    SchemaScope,
+    ScopedSchemaSession,
+    close_session,
+    entered_scope,
+    session_scope_key,
+)
 
 SHARED_SCHEMA = "public"
 
@@ -55,3 +63,13 @@ db = SQLAlchemy(
 )
 
 TenantModel = db.Model
+
+
+@contextmanager
+def schema_scope(schema: str | None) -> Iterator[SchemaScope]:
+    """Enter a schema scope with a fresh session; the session is closed when leaving."""
+    with entered_scope(schema) as scope:
+        try:
+            yield scope
+        finally:
+            close_session(db.session)

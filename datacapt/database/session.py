@@ -20,6 +20,8 @@ import flask_sqlalchemy.session
 import sqlalchemy as sa
 from flask.globals import app_ctx
 
+from datacapt.database.failures import database_unavailable
+
 # Tenant tables are declared without a schema. Outside a tenant scope they translate to a
 # schema that never exists, so a tenant query without a tenant fails loudly instead of
 # falling back to whatever the search_path finds.
@@ -79,26 +81,20 @@ class ScopedSchemaSession(flask_sqlalchemy.session.Session):
 
 
 @contextmanager
-def schema_scope(schema: str | None) -> Iterator[SchemaScope]:
-    """Enter a schema scope with a fresh session; the session is closed when leaving."""
-    from datacapt.database.extension import db
-
+def entered_scope(schema: str | None) -> Iterator[SchemaScope]:
+    """Make a new schema scope current for the block (``schema_scope`` of
+    datacapt.database.extension also closes the scope's session on leaving)."""
     scope = SchemaScope(schema, next(_tokens))
     reset_token = _scope.set(scope)
     try:
         yield scope
     finally:
-        try:
-            close_session(db.session)
-        finally:
-            _scope.reset(reset_token)
+        _scope.reset(reset_token)
 
 
 def close_session(scoped: Any) -> None:
     """Close the scope's session (rolling back what is uncommitted); on a connection the
     database dropped the rollback cannot happen and is not needed, so it never raises."""
-    from datacapt.database.unit import database_unavailable
-
     try:
         scoped.remove()
     except sa.exc.SQLAlchemyError as exc:

@@ -20,8 +20,9 @@ from contextvars import ContextVar
 import sqlalchemy as sa
 from sqlalchemy import event, orm
 
-from datacapt.database.extension import db
-from datacapt.database.session import ScopedSchemaSession, current_schema, schema_scope
+from datacapt.database.extension import db, schema_scope
+from datacapt.database.failures import database_unavailable
+from datacapt.database.session import ScopedSchemaSession, current_schema
 
 log = logging.getLogger(__name__)
 
@@ -113,28 +114,6 @@ def rollback_quietly() -> None:
         if not database_unavailable(exc):
             raise
         log.warning("Rollback on a lost database connection: %s", exc)
-
-
-# PostgreSQL's SQLSTATE for a unique constraint violation.
-UNIQUE_VIOLATION = "23505"
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database is out of reach (down, restarting, connection lost)."""
-    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(
-        exc, sa.exc.OperationalError | sa.exc.InterfaceError | sa.exc.DisconnectionError
-    )
-
-
-def concurrent_duplicate(exc: BaseException) -> bool:
-    """Whether ``exc`` is a unique constraint that a concurrent write won: the service
-    checked for the duplicate, but another transaction committed it in between."""
-    return (
-        isinstance(exc, sa.exc.IntegrityError)
-        and getattr(exc.orig, "pgcode", None) == UNIQUE_VIOLATION
-    )
 
 
 @event.listens_for(ScopedSchemaSession, "before_commit")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, TenantModel
+from datacapt.database.audited import Audited
 
 
 class StoredFile(TenantModel, BaseModel, Audited):

@@ -7,12 +7,13 @@ import hashlib
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from werkzeug.datastructures import FileStorage
 
 from datacapt.database import db
@@ -20,10 +21,9 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.files.models import StoredFile
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
-from datacapt.plugins.services import enabled_plugins, plugin_set
+from datacapt.slots import Slot
+from datacapt.studies.context import membership_center_ids, resolve_study
 from datacapt.tenancy.context import current_tenant
-
-ATTACHMENTS_HOOK = "datacapt_file_attachments"
 
 
 @dataclass(frozen=True)
@@ -111,25 +111,21 @@ def get_file(file_uuid: Any) -> StoredFile:
     return stored
 
 
+AttachmentFinder = Callable[[str], list[FileAttachment]]
+_ATTACHMENTS: Slot[AttachmentFinder] = Slot("datacapt.file_attachments")
+
+
+def register_attachment_finder(app: Flask, find: AttachmentFinder) -> None:
+    """Set what says where the tenant's data refers to an upload: ``find(file_uuid)``."""
+    _ATTACHMENTS.fill(app, find)
+
+
 def attachments(stored: StoredFile) -> list[FileAttachment]:
     """Where the tenant's enabled plugins say their data refers to the upload."""
-    plugins = plugin_set()
-    implementers = [
-        impl.plugin_name for impl in getattr(plugins.manager.hook, ATTACHMENTS_HOOK).get_hookimpls()
-    ]
-    if not implementers:
-        return []
-    enabled = enabled_plugins(current_tenant().id)
-    found: list[FileAttachment] = []
-    for name in implementers:
-        if name in enabled:
-            found.extend(plugins.call(name, ATTACHMENTS_HOOK, file_uuid=str(stored.uuid)) or ())
-    return found
+    return _ATTACHMENTS.get()(str(stored.uuid))
 
 
 def _sees(principal: Principal, attachment: FileAttachment) -> bool:
-    from datacapt.studies.context import membership_center_ids, resolve_study
-
     try:
         _, membership, granted = resolve_study(principal, study_id=attachment.study_id)
     except DatacaptException:

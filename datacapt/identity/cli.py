@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from datacapt.console import in_tenant, reports_errors
+from datacapt.console import prompt_new_password, reports_errors
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.identity.services import create_user, find_user, get_role, unlock_user
-from datacapt.operators.cli import prompt_new_password
 from datacapt.permissions.defaults import DEFAULT_ROLES
+from datacapt.tenancy.context import in_tenant
 
 users_cli = AppGroup("users", help="Users of a tenant.")
 

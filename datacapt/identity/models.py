@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, utcnow
+from datacapt.database.audited import Audited
 from datacapt.permissions.models import Role
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from flask import g, request
+from flask import g
 
-from datacapt.apikeys.models import ApiKey
 from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.i18n import Message
 from datacapt.identity.models import User
-from datacapt.plugins.services import plugin_set
+from datacapt.permissions.registry import permissions_registry
+
+if TYPE_CHECKING:
+    from datacapt.apikeys.models import ApiKey
 
 API_KEY_HEADER = "Api-Key"
 
@@ -57,35 +58,12 @@ class Principal:
         """Tenant-wide permissions: the user's platform role; for a key, its own list as far
         as its creator holds it."""
         if self._platform_permissions is None:
-            registry = plugin_set().permissions
+            registry = permissions_registry()
             granted = registry.expand(self.granted)
             if self.api_key is not None:
                 granted &= registry.expand(self.api_key.permissions)
             self._platform_permissions = granted
         return self._platform_permissions
-
-
-def authenticate() -> Principal:
-    """The request's principal (cached on ``g``); 401 when it carries no valid credential."""
-    if "principal" in g:
-        return g.principal
-    from datacapt.apikeys.services import resolve_api_key
-    from datacapt.identity.sessions import resolve_session
-
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    api_key = request.headers.get(API_KEY_HEADER)
-    if scheme.lower() == "bearer" and token:
-        principal = resolve_session(token.strip())
-    elif api_key:
-        principal = resolve_api_key(api_key.strip())
-    else:
-        raise DatacaptException(
-            ErrorCode.UNAUTHORIZED,
-            InternalCodes.AUTHENTICATION_REQUIRED,
-            Message("Authentication is required"),
-        )
-    g.principal = principal
-    return principal
 
 
 def current_principal() -> Principal:

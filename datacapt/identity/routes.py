@@ -25,7 +25,7 @@ from datacapt.identity.schemas import (
 from datacapt.identity.sessions import session_expiry
 from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
 from datacapt.permissions.registry import USERS_ACCESS, USERS_EDIT, USERS_UNLOCK
-from datacapt.permissions.services import permissions_overview
+from datacapt.studies.context import permissions_overview
 from datacapt.tenancy.context import current_tenant
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Authentication")

@@ -30,8 +30,10 @@ from datacapt.identity.passwords import (
 from datacapt.identity.principal import Principal
 from datacapt.identity.secrets import digest, new_secret
 from datacapt.identity.sessions import close_all_sessions, close_session, open_session
+from datacapt.jobs import enqueue
 from datacapt.mail.services import send_email
 from datacapt.permissions.models import Role
+from datacapt.permissions.services import ensure_may_grant, ensure_not_own
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import frontend_url, get_tenant_settings
 
@@ -220,8 +222,6 @@ def change_password(user: User, current: str, new: str) -> None:
 def request_password_reset(email: str) -> None:
     """Queue the reset of this email's account, if there is one: the request does the same
     work whatever the email, so neither its answer nor its timing reveals an account."""
-    from datacapt.jobs import enqueue
-
     events.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, None, email=email)
     enqueue(send_password_reset, normalize_email(email), tenant=current_tenant())
     db.session.flush()
@@ -287,8 +287,6 @@ def update_user(principal: Principal, user: User, changes: Mapping[str, Any]) ->
     """An administrator's change: names, language, platform role, (de)activation. Role and
     status change for someone else only, whose role the changer holds, and the new role
     is one the changer holds."""
-    from datacapt.permissions.services import ensure_may_grant, ensure_not_own
-
     for name in ("first_name", "last_name", "language"):
         if name in changes:
             setattr(user, name, changes[name])

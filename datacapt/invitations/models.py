@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, TenantModel
+from datacapt.database.audited import Audited
 from datacapt.identity.models import User
 from datacapt.permissions.models import Role
 from datacapt.studies.models import Study

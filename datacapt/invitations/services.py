@@ -26,7 +26,7 @@ from datacapt.mail.services import send_email
 from datacapt.permissions.registry import STUDY_USERS_ADD
 from datacapt.permissions.services import ensure_may_grant
 from datacapt.studies.context import resolve_study, study_center_ids
-from datacapt.studies.models import Study, StudyUser
+from datacapt.studies.models import Study, StudyCenter, StudyUser
 from datacapt.studies.services import centers_of_study
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import frontend_url
@@ -239,8 +239,6 @@ def accept(token: str, password: str, names: Mapping[str, str]) -> User:
 
 
 def _still_in_study(study: Study, center_ids: Iterable[int]) -> list:
-    from datacapt.studies.models import StudyCenter
-
     kept = study_center_ids(study) & set(center_ids)
     return list(
         db.session.execute(sa.select(StudyCenter).where(StudyCenter.id.in_(kept))).scalars()

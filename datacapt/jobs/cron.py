@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +15,13 @@ from rq.cron import CronScheduler
 from werkzeug.utils import import_string
 
 from datacapt.jobs.queue import DEFAULT_QUEUE, run_job
+from datacapt.slots import Slot
 
 _EXTENSION_KEY = "datacapt.cron_entries"
 log = logging.getLogger(__name__)
+
+FanOut = Callable[[str, str, str], int]
+_FAN_OUT: Slot[FanOut] = Slot("datacapt.cron_fan_out")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,12 @@ def register_cron_entry(app: Flask, entry: CronEntry) -> None:
     app.extensions[_EXTENSION_KEY].append(entry)
 
 
+def register_fan_out(app: Flask, fan_out: FanOut) -> None:
+    """Set how a plugin's entry ticks: ``fan_out(plugin, func, queue)`` enqueues ``func``
+    in the tenants that have ``plugin`` enabled and returns how many."""
+    _FAN_OUT.fill(app, fan_out)
+
+
 def cron_entries() -> list[CronEntry]:
     return list(current_app.extensions[_EXTENSION_KEY])
 
@@ -60,9 +71,7 @@ def tick(func: str, plugin: str | None = None, queue: str = DEFAULT_QUEUE) -> in
     if plugin is None:
         import_string(func)()
         return 1
-    from datacapt.plugins.jobs import fan_out  # the plugin package imports this module
-
-    return fan_out(plugin, func, queue)
+    return _FAN_OUT.get()(plugin, func, queue)
 
 
 def job_arguments(entry: CronEntry) -> tuple:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
 from rq.exceptions import NoSuchJobError
@@ -29,20 +29,31 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert
 from werkzeug.utils import import_string
 
-from datacapt.audit.recorder import Actor, acting_as
 from datacapt.database import db, schema_scope, utcnow
+from datacapt.database.audited import Actor, acting_as
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.database.unit import owned_by, unit_of_work
+from datacapt.errors import DatacaptException
 from datacapt.jobs.connection import redis_connection
 from datacapt.jobs.models import JobRun, OutboxJob
 from datacapt.jobs.options import options_of
 from datacapt.jobs.worker import requeue_abandoned
+from datacapt.slots import Slot
 from datacapt.tenancy.context import TenantRef, tenant_context
 
 log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE = "default"
 RELAY_DELAY = dt.timedelta(seconds=5)
+
+JobGuard = Callable[[TenantRef, str], None]
+_GUARD: Slot[JobGuard] = Slot("datacapt.job_guard")
+
+
+def register_job_guard(app: Flask, guard: JobGuard) -> None:
+    """Set what checks a tenant's job before it runs: ``guard(tenant, path)`` raises a
+    DatacaptException to refuse it (a plugin's job where the plugin is not enabled)."""
+    _GUARD.fill(app, guard)
 
 
 def _dotted_path(func: Callable[..., Any] | str) -> str:
@@ -339,10 +350,6 @@ def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict
 
     A plugin's job in a tenant without the plugin is refused: recorded, never retried.
     """
-    # Imported here: the plugin package imports the jobs package at load time.
-    from datacapt.errors import DatacaptException
-    from datacapt.plugins.gating import ensure_job_allowed
-
     if not _start(job_id, schema, path):
         log.info("Job %s already succeeded; not run again", job_id)
         return None
@@ -356,7 +363,7 @@ def run_job(job_id: str, schema: str | None, path: str, args: list, kwargs: dict
                 with schema_scope(None):
                     return _call_and_commit(job_id, func, args, kwargs)
             with tenant_context(schema) as tenant:
-                ensure_job_allowed(tenant, path)
+                _GUARD.get()(tenant, path)
                 return _call_and_commit(job_id, func, args, kwargs)
     except DatacaptException as exc:
         _end(job_id, "refused", str(exc.message))

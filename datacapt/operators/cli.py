@@ -9,16 +9,11 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from datacapt.console import reports_errors
+from datacapt.console import prompt_new_password, reports_errors
 from datacapt.errors import DatacaptException
 from datacapt.operators.services import create_operator, verify_operator
 
 operators_cli = AppGroup("operators", help="Platform operators (shared across tenants).")
-
-
-def prompt_new_password() -> str:
-    """A new password, typed twice at a hidden prompt (or read from stdin), never an argument."""
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @operators_cli.command("create")

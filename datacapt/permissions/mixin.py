@@ -17,14 +17,37 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from flask import request
+from flask import g, request
 
+from datacapt.apikeys.services import resolve_api_key
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
-from datacapt.identity.principal import authenticate
+from datacapt.identity.principal import API_KEY_HEADER, Principal
+from datacapt.identity.sessions import resolve_session
+from datacapt.studies.context import enter_study
 
 # A registry value meaning "any authenticated caller".
 AUTHENTICATED = "authenticated"
+
+
+def authenticate() -> Principal:
+    """The request's principal (cached on ``g``); 401 when it carries no valid credential."""
+    if "principal" in g:
+        return g.principal
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    api_key = request.headers.get(API_KEY_HEADER)
+    if scheme.lower() == "bearer" and token:
+        principal = resolve_session(token.strip())
+    elif api_key:
+        principal = resolve_api_key(api_key.strip())
+    else:
+        raise DatacaptException(
+            ErrorCode.UNAUTHORIZED,
+            InternalCodes.AUTHENTICATION_REQUIRED,
+            Message("Authentication is required"),
+        )
+    g.principal = principal
+    return principal
 
 
 class PermissionsRegistryMixin:
@@ -48,8 +71,6 @@ class PermissionsRegistryMixin:
         return super().dispatch_request(*args, **kwargs)  # type: ignore[misc]
 
     def check_access(self, view_args: Mapping[str, Any]) -> None:
-        from datacapt.studies.context import enter_study
-
         principal = authenticate()
         needed = self.required_permission(request.method)
         if needed is None:

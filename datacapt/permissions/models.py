@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, TenantModel
+from datacapt.database.audited import Audited
 from datacapt.permissions.defaults import DEFAULT_ROLES
+from datacapt.permissions.registry import permissions_registry
 
 
 class Role(TenantModel, BaseModel, Audited):
@@ -28,7 +29,5 @@ def granted_by(name: str, is_default: bool, permissions: list[str]) -> frozenset
     """What a role grants: a default role's from the code (the core's and the loaded
     plugins'), a custom role's as stored."""
     if is_default and name in DEFAULT_ROLES:
-        from datacapt.plugins.services import plugin_set
-
-        return DEFAULT_ROLES[name][1] | plugin_set().permissions.default_grants(name)
+        return DEFAULT_ROLES[name][1] | permissions_registry().default_grants(name)
     return frozenset(permissions)

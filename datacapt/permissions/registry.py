@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
+from flask import Flask
+
+from datacapt.slots import Slot
+
 
 class Action(enum.StrEnum):
     """Actions shared by every category (a category may add its own)."""
@@ -112,6 +116,19 @@ class PermissionsRegistry:
             expanded = frozenset(known if ALL_PERMISSIONS in key else key & known)
             self._expanded[key] = expanded
         return expanded
+
+
+_REGISTRY: Slot[PermissionsRegistry] = Slot("datacapt.permissions_registry")
+
+
+def init_permissions_registry(app: Flask, registry: PermissionsRegistry) -> None:
+    """Give the app its registry: the core's categories and the loaded plugins'."""
+    _REGISTRY.fill(app, registry)
+
+
+def permissions_registry() -> PermissionsRegistry:
+    """The current app's registry."""
+    return _REGISTRY.get()
 
 
 def _p(category: Categories, action: Action) -> str:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 
-from datacapt.database import db
+from datacapt.database import TenantModel, db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
-from datacapt.identity.models import User
-from datacapt.identity.principal import Principal
 from datacapt.permissions.models import Role
-from datacapt.plugins.services import plugin_set
+from datacapt.permissions.registry import permissions_registry
+
+if TYPE_CHECKING:
+    from datacapt.identity.principal import Principal
 
 
 def list_roles() -> list[Role]:
@@ -35,7 +35,7 @@ def get_role_by_uuid(role_uuid) -> Role:
 def checked_permissions(permissions: Iterable[str]) -> list[str]:
     """The permissions, sorted, each known to the registry (422 naming the unknown)."""
     permissions = sorted(set(permissions))
-    unknown = sorted(set(permissions) - plugin_set().permissions.permissions())
+    unknown = sorted(set(permissions) - permissions_registry().permissions())
     if unknown:
         raise DatacaptException(
             ErrorCode.VALIDATION_ERROR,
@@ -55,7 +55,7 @@ def ensure_may_grant(held: frozenset[str], given: Iterable[str]) -> None:
     ``held`` is the granter's expanded permissions in that scope: tenant-wide for platform
     roles, custom roles and API keys, in the study for study roles.
     """
-    beyond = sorted(plugin_set().permissions.expand(given) - held)
+    beyond = sorted(permissions_registry().expand(given) - held)
     if beyond:
         raise DatacaptException(
             ErrorCode.FORBIDDEN,
@@ -128,19 +128,24 @@ def update_role(principal: Principal, role: Role, changes: Mapping[str, Any]) ->
     return role
 
 
-def delete_role(role: Role) -> None:
-    from datacapt.invitations.models import Invitation
-    from datacapt.studies.models import StudyUser
+def _role_columns() -> list[sa.Column]:
+    """The core's columns that give a role (users' platform roles, study members',
+    invitations'), found by their foreign key: the packages that give roles sit above
+    this one."""
+    return [
+        fk.parent
+        for mapper in TenantModel.registry.mappers
+        if mapper.class_.__module__.startswith("datacapt.")
+        for fk in mapper.local_table.foreign_keys
+        if fk.column.table is Role.__table__
+    ]
 
+
+def delete_role(role: Role) -> None:
     _editable(role)
     in_use = any(
         db.session.execute(sa.select(sa.exists().where(column == role.id))).scalar()
-        for column in (
-            User.platform_role_id,
-            StudyUser.role_id,
-            Invitation.platform_role_id,
-            Invitation.study_role_id,
-        )
+        for column in _role_columns()
     )
     if in_use:
         raise DatacaptException(
@@ -148,31 +153,3 @@ def delete_role(role: Role) -> None:
         )
     db.session.delete(role)
     db.session.flush()
-
-
-def permissions_overview(principal: Principal) -> dict[str, Any]:
-    """What the frontend needs to show or hide: tenant-wide and per-study permissions."""
-    from datacapt.studies.models import Study, StudyUser
-
-    registry = plugin_set().permissions
-    studies: list[dict[str, Any]] = []
-    if principal.user_id is not None:
-        memberships = db.session.execute(
-            sa.select(StudyUser)
-            .join(StudyUser.study)
-            .options(orm.contains_eager(StudyUser.study), orm.selectinload(StudyUser.centers))
-            .where(StudyUser.user_id == principal.user_id)
-            .order_by(Study.reference)
-        ).scalars()
-        for membership in memberships:
-            studies.append(
-                {
-                    "study": membership.study.uuid,
-                    "reference": membership.study.reference,
-                    "role": membership.role,
-                    "permissions": sorted(registry.expand(membership.role.granted)),
-                    "all_centers": membership.all_centers,
-                    "centers": [center.uuid for center in membership.centers],
-                }
-            )
-    return {"platform": sorted(principal.platform_permissions), "studies": studies}

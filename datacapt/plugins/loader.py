@@ -11,7 +11,6 @@ from typing import Any
 
 import pluggy
 
-from datacapt import __version__
 from datacapt.database.extension import TenantModel
 from datacapt.graphs import DependencyCycle, dependency_order
 from datacapt.jobs.cron import CronEntry
@@ -20,6 +19,7 @@ from datacapt.permissions import PermissionsRegistry
 from datacapt.permissions.defaults import DEFAULT_ROLES
 from datacapt.plugins import hookspecs
 from datacapt.plugins.manifest import PluginManifest
+from datacapt.version import __version__
 
 ENTRY_POINT_GROUP = "datacapt.plugins"
 

@@ -1,4 +1,6 @@
-"""Wires the loaded plugins into an app: blueprints, routes gating, cron, CLI, signals."""
+"""Wires the loaded plugins into an app: blueprints, routes gating, cron, CLI, signals, and
+what the core packages ask of the plugins (their registration functions: the core never
+imports the plugin system)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,19 @@ from typing import Any
 from flask import Flask
 
 from datacapt.api.extension import DatacaptApi
-from datacapt.audit import listeners  # noqa: F401  (registers the audit dispatch)
-from datacapt.jobs.cron import register_cron_entry
-from datacapt.plugins.gating import init_route_gating
+from datacapt.audit.listeners import register_record_listener
+from datacapt.files.services import register_attachment_finder
+from datacapt.jobs.cron import register_cron_entry, register_fan_out
+from datacapt.jobs.queue import register_job_guard
+from datacapt.permissions.registry import init_permissions_registry
+from datacapt.plugins.dispatch import file_attachments, modules_using_center, notify_audit_listeners
+from datacapt.plugins.gating import ensure_job_allowed, init_route_gating
+from datacapt.plugins.jobs import fan_out
 from datacapt.plugins.loader import PluginError, PluginSet, load_plugins
-from datacapt.plugins.services import init_plugin_set
+from datacapt.plugins.services import init_plugin_set, tenant_lineage_plan
+from datacapt.studies.services import register_center_use
 from datacapt.tenancy.context import TenantRef
+from datacapt.tenancy.services import register_lineage_plan
 from datacapt.tenancy.signals import tenant_created
 
 
@@ -23,6 +32,13 @@ def init_plugins(
     """Load the plugins and register everything they contribute, once, at start-up."""
     plugins = load_plugins(allow, extra)
     init_plugin_set(app, plugins)
+    init_permissions_registry(app, plugins.permissions)
+    register_job_guard(app, ensure_job_allowed)
+    register_fan_out(app, fan_out)
+    register_lineage_plan(app, tenant_lineage_plan)
+    register_center_use(app, modules_using_center)
+    register_attachment_finder(app, file_attachments)
+    register_record_listener(app, notify_audit_listeners)
     owners: dict[str, str] = {}
     for plugin in plugins.plugins.values():
         for blueprint in plugin.blueprints:

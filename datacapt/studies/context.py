@@ -9,13 +9,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, request
+from sqlalchemy import orm
 
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.permissions.models import Role, granted_by
-from datacapt.plugins.services import plugin_set
+from datacapt.permissions.registry import permissions_registry
 from datacapt.studies.models import Study, StudyCenterAssociation, StudyUser, study_user_centers
 
 STUDY_HEADER = "Study-Uuid"
@@ -101,7 +102,7 @@ def resolve_study(
         key is not None and not (key.all_studies or str(study.uuid) in key.study_uuids)
     ):
         raise _not_member()
-    registry = plugin_set().permissions
+    registry = permissions_registry()
     granted = registry.expand(granted_by(role_name, role_default, role_permissions))
     if key is not None:
         granted &= registry.expand(key.permissions)
@@ -164,3 +165,29 @@ def study_center_ids(study: Study) -> set[int]:
             )
         ).scalars()
     )
+
+
+def permissions_overview(principal: Principal) -> dict[str, Any]:
+    """What the frontend needs to show or hide: tenant-wide and per-study permissions."""
+    registry = permissions_registry()
+    studies: list[dict[str, Any]] = []
+    if principal.user_id is not None:
+        memberships = db.session.execute(
+            sa.select(StudyUser)
+            .join(StudyUser.study)
+            .options(orm.contains_eager(StudyUser.study), orm.selectinload(StudyUser.centers))
+            .where(StudyUser.user_id == principal.user_id)
+            .order_by(Study.reference)
+        ).scalars()
+        for membership in memberships:
+            studies.append(
+                {
+                    "study": membership.study.uuid,
+                    "reference": membership.study.reference,
+                    "role": membership.role,
+                    "permissions": sorted(registry.expand(membership.role.granted)),
+                    "all_centers": membership.all_centers,
+                    "centers": [center.uuid for center in membership.centers],
+                }
+            )
+    return {"platform": sorted(principal.platform_permissions), "studies": studies}

@@ -7,8 +7,8 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, SoftDeleteMixin, StatusTransitionMixin, TenantModel
+from datacapt.database.audited import Audited
 from datacapt.i18n import Message
 from datacapt.identity.models import User
 from datacapt.permissions.models import Role

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy import orm
 
 from datacapt.api.search import contains_text
@@ -15,7 +16,7 @@ from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.identity.services import get_role, get_user
 from datacapt.permissions.services import ensure_may_grant, ensure_not_own
-from datacapt.plugins.services import enabled_plugins, plugin_set
+from datacapt.slots import Slot
 from datacapt.studies.context import (
     restrict_to_visible_centers,
     study_center_ids,
@@ -30,7 +31,6 @@ from datacapt.studies.models import (
     StudyUser,
     study_user_centers,
 )
-from datacapt.tenancy.context import current_tenant
 
 
 def _not_found(message: Message) -> DatacaptException:
@@ -200,16 +200,14 @@ def add_study_center(study: Study, center_uuid) -> StudyCenter:
     return center
 
 
-def _modules_using(study: Study, center: StudyCenter) -> list[str]:
-    """The enabled plugins that keep records of the study at the center."""
-    plugins = plugin_set()
-    enabled = enabled_plugins(current_tenant().id)
-    return [
-        name
-        for name in plugins.plugins
-        if name in enabled
-        and plugins.call(name, "datacapt_center_in_use", study=study, center=center)
-    ]
+CenterUse = Callable[[Study, StudyCenter], list[str]]
+_CENTER_USE: Slot[CenterUse] = Slot("datacapt.center_use")
+
+
+def register_center_use(app: Flask, modules_using: CenterUse) -> None:
+    """Set what names the modules keeping records of a study at a center (while any
+    does, the center stays in the study)."""
+    _CENTER_USE.fill(app, modules_using)
 
 
 def remove_study_center(study: Study, center_uuid: Any) -> None:
@@ -219,7 +217,7 @@ def remove_study_center(study: Study, center_uuid: Any) -> None:
     center = get_center(center_uuid)
     if center.id not in study_center_ids(study):
         raise _not_found(Message("No such center."))
-    used_by = _modules_using(study, center)
+    used_by = _CENTER_USE.get()(study, center)
     if used_by:
         raise DatacaptException(
             ErrorCode.CONFLICT,

@@ -12,11 +12,11 @@ from datacapt.console import echo_table, reports_errors
 from datacapt.database import db
 from datacapt.migrating import migrate_shared, migrate_tenants
 from datacapt.migrating.runner import MigrationReport, lineage_states
-from datacapt.plugins.services import tenant_lineage_plan
 from datacapt.tenancy.context import TenantRef
 from datacapt.tenancy.services import (
     archive_tenant,
     create_tenant,
+    lineage_plan,
     list_tenants,
     tenant_refs,
     to_ref,
@@ -52,7 +52,7 @@ def create_command(schema: str, name: str, domains: tuple[str, ...]) -> None:
 
 
 def _migration_states(tenants: list[TenantRef]) -> dict[str, str]:
-    states = lineage_states(db.engine, tenant_lineage_plan(tenants))
+    states = lineage_states(db.engine, lineage_plan(tenants))
     return {
         schema: f"behind: {', '.join(names)}" if names else "at head"
         for schema, names in states.items()
@@ -109,7 +109,7 @@ def migrate_command(schema: str | None, parallel: int) -> None:
     started = time.perf_counter()
     ensure_shared_schema()
     tenants = tenant_refs(schema)
-    plan = tenant_lineage_plan(tenants)
+    plan = lineage_plan(tenants)
     db.session.remove()  # worker processes must not inherit an open transaction
     report = migrate_tenants(db.engine, plan, parallel=parallel)
     _echo_report(report, time.perf_counter() - started)

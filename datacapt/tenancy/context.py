@@ -8,8 +8,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from datacapt.database import schema_scope
+import sqlalchemy as sa
+
+from datacapt.database import db, schema_scope, unit_of_work
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.tenancy.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,22 @@ class TenantRef:
     schema_name: str
     name: str
     status: str
+
+
+# What a TenantRef holds, read without loading the tenant (and its domains).
+REF_COLUMNS = (Tenant.id, Tenant.uuid, Tenant.schema_name, Tenant.name, Tenant.status)
+
+
+def get_tenant(schema_name: str) -> TenantRef:
+    """The tenant of a schema name, active or archived; TENANT_NOT_FOUND otherwise."""
+    row = db.session.execute(
+        sa.select(*REF_COLUMNS).where(Tenant.schema_name == schema_name)
+    ).one_or_none()
+    if row is None:
+        raise DatacaptException(
+            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
+        )
+    return TenantRef(*row)
 
 
 _current: ContextVar[TenantRef | None] = ContextVar("datacapt_current_tenant", default=None)
@@ -49,8 +68,6 @@ def tenant_context(tenant: TenantRef | str) -> Iterator[TenantRef]:
     is ever shared between two tenants (or with the caller).
     """
     if isinstance(tenant, str):
-        from datacapt.tenancy.services import get_tenant
-
         # Looked up in a scope of its own: the caller's session may be mid-commit.
         with schema_scope(None):
             tenant = get_tenant(tenant)
@@ -60,3 +77,11 @@ def tenant_context(tenant: TenantRef | str) -> Iterator[TenantRef]:
             yield tenant
         finally:
             _current.reset(reset_token)
+
+
+@contextmanager
+def in_tenant(schema: str) -> Iterator[TenantRef]:
+    """A command's work inside one tenant: committed when the block ends, rolled back if
+    it raises (the tenant has a session of its own, apart from the command's)."""
+    with tenant_context(schema) as tenant, unit_of_work():
+        yield tenant

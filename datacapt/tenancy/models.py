@@ -8,8 +8,8 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.audit.recorder import Audited
 from datacapt.database import BaseModel, SharedModel, StatusTransitionMixin, TenantModel
+from datacapt.database.audited import Audited
 
 
 class TenantStatus(enum.StrEnum):

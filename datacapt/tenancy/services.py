@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 
 from datacapt.database import after_commit, db, utcnow
 from datacapt.database.locks import locked_transaction
@@ -15,7 +15,8 @@ from datacapt.database.session import NO_TENANT_SCHEMA
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
-from datacapt.tenancy.context import TenantRef, current_tenant
+from datacapt.slots import Slot
+from datacapt.tenancy.context import REF_COLUMNS, TenantRef, current_tenant, get_tenant
 from datacapt.tenancy.hosts import MISSING, host_cache
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
 from datacapt.tenancy.signals import tenant_created, tenant_settings_changed
@@ -26,6 +27,19 @@ NAME_LENGTH = 200  # tenants.name
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Tenant creations take this lock so that the uniqueness checks and inserts are atomic.
 _TENANTS_LOCK = "datacapt.tenants"
+
+LineagePlan = Callable[[Sequence[TenantRef]], dict[str, list[Lineage]]]
+_LINEAGE_PLAN: Slot[LineagePlan] = Slot("datacapt.tenant_lineage_plan")
+
+
+def register_lineage_plan(app: Flask, plan: LineagePlan) -> None:
+    """Set what gives each tenant its lineages (the core's, then its enabled plugins')."""
+    _LINEAGE_PLAN.fill(app, plan)
+
+
+def lineage_plan(tenants: Sequence[TenantRef]) -> dict[str, list[Lineage]]:
+    """Each tenant's lineages by schema name, in the order to migrate them."""
+    return _LINEAGE_PLAN.get()(tenants)
 
 
 def _invalid(internal: InternalCodes, message: str, field: str) -> DatacaptException:
@@ -159,22 +173,6 @@ def find_tenant(schema_name: str) -> Tenant | None:
     ).scalar_one_or_none()
 
 
-# What a TenantRef holds, read without loading the tenant (and its domains).
-_REF_COLUMNS = (Tenant.id, Tenant.uuid, Tenant.schema_name, Tenant.name, Tenant.status)
-
-
-def get_tenant(schema_name: str) -> TenantRef:
-    """The tenant of a schema name, active or archived; TENANT_NOT_FOUND otherwise."""
-    row = db.session.execute(
-        sa.select(*_REF_COLUMNS).where(Tenant.schema_name == schema_name)
-    ).one_or_none()
-    if row is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
-        )
-    return TenantRef(*row)
-
-
 def list_tenants() -> list[Tenant]:
     return list(db.session.execute(sa.select(Tenant).order_by(Tenant.schema_name)).scalars())
 
@@ -191,7 +189,7 @@ def tenant_for_host(host: str) -> TenantRef:
     tenant = cache.get(host)
     if tenant is MISSING:
         row = db.session.execute(
-            sa.select(*_REF_COLUMNS)
+            sa.select(*REF_COLUMNS)
             .join(Domain, Domain.tenant_id == Tenant.id)
             .where(Domain.domain == host)
         ).one_or_none()

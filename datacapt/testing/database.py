@@ -7,6 +7,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from datacapt.database import SharedModel
+from datacapt.tenancy.models import Tenant
+
 # Schemas PostgreSQL owns; every other schema in the test database is dropped at start.
 _SYSTEM_SCHEMAS = ("information_schema",)
 
@@ -15,6 +18,7 @@ def database_url_for_tests(var_dir: Path) -> str:
     url = os.environ.get("DATACAPT_TEST_DATABASE_URL")
     if url:
         return url
+    # Only without a test database URL: the embedded server's package is heavy to load.
     from datacapt.database.embedded import embedded_database_url
 
     return embedded_database_url(var_dir, "pgdata-test")
@@ -48,9 +52,6 @@ def reset_database(engine: sa.Engine) -> None:
 
 def drop_tenant(engine: sa.Engine, schema_name: str) -> None:
     """Remove a test tenant completely (the product itself never deletes a tenant)."""
-    from datacapt.database import SharedModel
-    from datacapt.tenancy.models import Tenant
-
     tenants = Tenant.__table__
     tenant_ids = sa.select(tenants.c.id).where(tenants.c.schema_name == schema_name)
     with engine.begin() as connection:

@@ -29,13 +29,18 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from datacapt.api import limits
 from datacapt.app import create_app
 from datacapt.config import Settings
 from datacapt.database import db, unit_of_work
+from datacapt.identity.services import create_user, get_role
 from datacapt.jobs.connection import set_redis
 from datacapt.migrating import migrate_shared
+from datacapt.operators.services import create_operator
 from datacapt.plugins.services import enable_plugin
+from datacapt.studies.models import Study, StudyCenter, StudyUser
 from datacapt.tenancy.context import TenantRef, tenant_context
+from datacapt.tenancy.models import Domain
 from datacapt.testing.client import TenantClient
 from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
 from datacapt.testing.factories import TenantFactory
@@ -81,9 +86,7 @@ def app(_test_database: str) -> Flask:
 def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     """Each test starts with no rate limit counted (the app outlives tests)."""
     if "app" in request.fixturenames:
-        from datacapt.api.limits import reset
-
-        reset(request.getfixturevalue("app"))
+        limits.reset(request.getfixturevalue("app"))
 
 
 @pytest.fixture
@@ -120,8 +123,6 @@ def other_tenant(tenant_factory: Callable[..., TenantRef]) -> TenantRef:
 
 
 def tenant_host(app: Flask, tenant: TenantRef) -> str:
-    from datacapt.tenancy.models import Domain
-
     with app.app_context():
         return (
             db.session.execute(
@@ -212,8 +213,6 @@ def user_factory(app: Flask) -> Callable[..., TestUser]:
     def make(
         tenant: TenantRef, role: str = "administrator", email: str | None = None, **fields: Any
     ) -> TestUser:
-        from datacapt.identity.services import create_user, get_role
-
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
         password = fields.pop("password", TEST_PASSWORD)
         with app.app_context(), tenant_context(tenant), unit_of_work():
@@ -291,9 +290,6 @@ def join_study(app: Flask, client_as: Callable[..., TenantClient]) -> Callable[.
         role: str,
         centers: list[str] | None = None,
     ) -> TenantClient:
-        from datacapt.identity.services import get_role
-        from datacapt.studies.models import Study, StudyCenter, StudyUser
-
         member = client_as(tenant, role)
         with app.app_context(), tenant_context(tenant), unit_of_work():
             study = db.session.execute(
@@ -340,8 +336,6 @@ class TestOperator:
 
 @pytest.fixture
 def operator(app: Flask) -> TestOperator:
-    from datacapt.operators.services import create_operator
-
     email = f"operator-{uuid.uuid4().hex[:8]}@example.org"
     with app.app_context(), unit_of_work():
         create_operator(email, TEST_PASSWORD)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from datacapt import __version__
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.plugins.manifest import PLUGIN_NAME_PATTERN
+from datacapt.version import __version__
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
 

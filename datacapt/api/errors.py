@@ -9,7 +9,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from datacapt.api.responses import error
-from datacapt.database.unit import concurrent_duplicate, database_unavailable
+from datacapt.database.failures import concurrent_duplicate, database_unavailable
 from datacapt.errors.codes import ErrorCode, InternalCodes
 from datacapt.errors.exceptions import DatacaptException
 from datacapt.i18n import Message
