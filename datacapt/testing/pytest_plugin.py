@@ -36,7 +36,7 @@ from datacapt.jobs.connection import set_redis
 from datacapt.migrating import migrate_shared
 from datacapt.plugins.services import enable_plugin
 from datacapt.tenancy.context import TenantRef, tenant_context
-from datacapt.testing.client import TenantClient
+from datacapt.testing.client import TenantClient, tenant_host
 from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
 from datacapt.testing.factories import TenantFactory
 from datacapt.testing.sms import SmsProvider, serving_sms_provider
@@ -117,19 +117,6 @@ def tenant(tenant_factory: Callable[..., TenantRef]) -> TenantRef:
 @pytest.fixture
 def other_tenant(tenant_factory: Callable[..., TenantRef]) -> TenantRef:
     return tenant_factory()
-
-
-def tenant_host(app: Flask, tenant: TenantRef) -> str:
-    from datacapt.tenancy.models import Domain
-
-    with app.app_context():
-        return (
-            db.session.execute(
-                db.select(Domain.domain).where(Domain.tenant_id == tenant.id).order_by(Domain.id)
-            )
-            .scalars()
-            .first()
-        )
 
 
 @pytest.fixture
