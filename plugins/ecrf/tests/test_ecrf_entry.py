@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from datacapt.audit.models import AuditRecord
-from datacapt.database import db
-from datacapt.tenancy import tenant_context
+from datacapt.toolkit import AuditRecord, db, tenant_context
 from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question, save_design
 
 DESIGN = {
