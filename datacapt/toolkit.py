@@ -43,6 +43,7 @@ from datacapt.audit.recorder import (
     record_event,
     request_study,
 )
+from datacapt.console import in_tenant
 from datacapt.database import (
     BaseModel,
     SoftDeleteMixin,
@@ -52,6 +53,7 @@ from datacapt.database import (
     after_commit,
     db,
     keep_on_error,
+    separate_unit,
     utcnow,
 )
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
@@ -111,6 +113,7 @@ __all__ += [
     "after_commit",
     "db",
     "keep_on_error",
+    "separate_unit",
     "utcnow",
 ]
 
@@ -129,13 +132,14 @@ __all__ += [
 # Permissions: categories, actions and the view mixin that checks them.
 __all__ += ["Action", "PermissionsRegistryMixin", "build_permission"]
 
-# The tenant: its context, its settings and their signal.
+# The tenant: its context (in_tenant for CLI commands), its settings and their signal.
 __all__ += [
     "TenantRef",
     "current_tenant",
     "current_tenant_or_none",
     "frontend_url",
     "get_tenant_settings",
+    "in_tenant",
     "tenant_context",
     "tenant_settings_changed",
 ]

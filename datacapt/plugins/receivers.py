@@ -32,7 +32,11 @@ def connect_when_enabled(
     The receiver is returned as it is: called directly, it is not gated.
     """
     if receiver is None:
-        return functools.partial(connect_when_enabled, signal, plugin)
+
+        def decorator(function: Receiver) -> Receiver:
+            return connect_when_enabled(signal, plugin, function)
+
+        return decorator
 
     @functools.wraps(receiver)
     def when_enabled(sender: Any, **kwargs: Any) -> Any:

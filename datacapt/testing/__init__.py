@@ -5,6 +5,7 @@ This package is the toolkit of a plugin's tests: beside ``datacapt.toolkit``, th
 the core only from here (the names below, stable as the toolkit's are).
 """
 
+from datacapt.database import unit_of_work
 from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import build_scheduler, cron_entries, run_tick
 from datacapt.jobs.models import JobRun
@@ -12,8 +13,8 @@ from datacapt.plugins.services import disable_plugin, plugin_set
 from datacapt.testing.client import TenantClient, tenant_host
 from datacapt.testing.mail import emails_to
 
-# The client and the tenant's host it addresses.
-__all__ = ["TenantClient", "tenant_host"]
+# The client and the tenant's host it addresses; a unit of work around a direct service call.
+__all__ = ["TenantClient", "tenant_host", "unit_of_work"]
 
 # What the tenant recorded: emails, job runs.
 __all__ += ["JobRun", "emails_to"]
