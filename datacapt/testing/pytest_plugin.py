@@ -33,6 +33,7 @@ from datacapt.app import create_app
 from datacapt.config import Settings
 from datacapt.database import db, unit_of_work
 from datacapt.jobs.connection import set_redis
+from datacapt.jobs.models import OutboxJob
 from datacapt.migrating import migrate_shared
 from datacapt.plugins.services import enable_plugin
 from datacapt.tenancy.context import TenantRef, tenant_context
@@ -139,7 +140,11 @@ def api_client(client_for: Callable[[TenantRef], TenantClient], tenant: TenantRe
 
 @pytest.fixture
 def redis_queue(app: Flask) -> Iterator[Any]:
-    """Real Redis when DATACAPT_TEST_REDIS_URL is set, else fakeredis; flushed around the test."""
+    """Real Redis when DATACAPT_TEST_REDIS_URL is set, else fakeredis; flushed around the test.
+
+    The jobs the test left waiting go with the flushed Redis: their outbox rows are
+    deleted too, or a later test's relay would find them lost and send them again.
+    """
     url = os.environ.get("DATACAPT_TEST_REDIS_URL")
     if url:
         from redis import Redis
@@ -156,6 +161,8 @@ def redis_queue(app: Flask) -> Iterator[Any]:
     finally:
         set_redis(app, None)
         connection.flushdb()
+        with app.app_context(), db.engine.begin() as database:
+            database.execute(sa.delete(OutboxJob).where(OutboxJob.done_at.is_(None)))
 
 
 @pytest.fixture
