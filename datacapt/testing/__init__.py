@@ -1,1 +1,26 @@
-"""Test support shipped with the platform: a pytest plugin, factories, a tenant-aware client."""
+"""Test support shipped with the platform: a pytest plugin (``-p datacapt.testing.pytest_plugin``
+gives the fixtures), factories, a tenant-aware client.
+
+This package is the toolkit of a plugin's tests: beside ``datacapt.toolkit``, they import
+the core only from here (the names below, stable as the toolkit's are).
+"""
+
+from datacapt.database import unit_of_work
+from datacapt.jobs.connection import set_redis
+from datacapt.jobs.cron import build_scheduler, cron_entries, run_tick
+from datacapt.jobs.models import JobRun
+from datacapt.plugins.services import disable_plugin, plugin_set
+from datacapt.testing.client import TenantClient, tenant_host
+from datacapt.testing.mail import emails_to
+
+# The client and the tenant's host it addresses; a unit of work around a direct service call.
+__all__ = ["TenantClient", "tenant_host", "unit_of_work"]
+
+# What the tenant recorded: emails, job runs.
+__all__ += ["JobRun", "emails_to"]
+
+# Jobs on a test Redis, periodic jobs and their ticks.
+__all__ += ["build_scheduler", "cron_entries", "run_tick", "set_redis"]
+
+# The loaded plugins, and a plugin disabled in a tenant.
+__all__ += ["disable_plugin", "plugin_set"]

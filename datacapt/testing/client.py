@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+
+from datacapt.database import db
+from datacapt.tenancy.context import TenantRef
 
 
 class TenantClient(FlaskClient):
@@ -23,3 +27,17 @@ class TenantClient(FlaskClient):
         if self.token and "Authorization" not in headers:
             headers["Authorization"] = f"Bearer {self.token}"
         return super().open(*args, headers=headers, **kwargs)
+
+
+def tenant_host(app: Flask, tenant: TenantRef) -> str:
+    """The first domain of ``tenant``: the host a client addresses it by."""
+    from datacapt.tenancy.models import Domain
+
+    with app.app_context():
+        return (
+            db.session.execute(
+                db.select(Domain.domain).where(Domain.tenant_id == tenant.id).order_by(Domain.id)
+            )
+            .scalars()
+            .first()
+        )

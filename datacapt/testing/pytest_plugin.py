@@ -35,13 +35,13 @@ from datacapt.config import Settings
 from datacapt.database import db, unit_of_work
 from datacapt.identity.services import create_user, get_role
 from datacapt.jobs.connection import set_redis
+from datacapt.jobs.models import OutboxJob
 from datacapt.migrating import migrate_shared
 from datacapt.operators.services import create_operator
 from datacapt.plugins.services import enable_plugin
 from datacapt.studies.models import Study, StudyCenter, StudyUser
 from datacapt.tenancy.context import TenantRef, tenant_context
-from datacapt.tenancy.models import Domain
-from datacapt.testing.client import TenantClient
+from datacapt.testing.client import TenantClient, tenant_host
 from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
 from datacapt.testing.factories import TenantFactory
 from datacapt.testing.sms import SmsProvider, serving_sms_provider
@@ -122,17 +122,6 @@ def other_tenant(tenant_factory: Callable[..., TenantRef]) -> TenantRef:
     return tenant_factory()
 
 
-def tenant_host(app: Flask, tenant: TenantRef) -> str:
-    with app.app_context():
-        return (
-            db.session.execute(
-                db.select(Domain.domain).where(Domain.tenant_id == tenant.id).order_by(Domain.id)
-            )
-            .scalars()
-            .first()
-        )
-
-
 @pytest.fixture
 def client(app: Flask) -> TenantClient:
     return app.test_client()
@@ -153,7 +142,11 @@ def api_client(client_for: Callable[[TenantRef], TenantClient], tenant: TenantRe
 
 @pytest.fixture
 def redis_queue(app: Flask) -> Iterator[Any]:
-    """Real Redis when DATACAPT_TEST_REDIS_URL is set, else fakeredis; flushed around the test."""
+    """Real Redis when DATACAPT_TEST_REDIS_URL is set, else fakeredis; flushed around the test.
+
+    The jobs the test left waiting go with the flushed Redis: their outbox rows are
+    deleted too, or a later test's relay would find them lost and send them again.
+    """
     url = os.environ.get("DATACAPT_TEST_REDIS_URL")
     if url:
         from redis import Redis
@@ -170,6 +163,8 @@ def redis_queue(app: Flask) -> Iterator[Any]:
     finally:
         set_redis(app, None)
         connection.flushdb()
+        with app.app_context(), db.engine.begin() as database:
+            database.execute(sa.delete(OutboxJob).where(OutboxJob.done_at.is_(None)))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from datacapt.studies.models import Study
+from datacapt.toolkit import Study
 from plugins.ecrf.schemas import EcrfWriteSchema
 from plugins.ecrf.services import design, save_design
 

@@ -19,22 +19,33 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from datacapt.api.etags import check_if_match
-from datacapt.audit.recorder import current_reason, reason_required
-from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.files.services import FileAttachment
-from datacapt.files.services import exists as file_exists
-from datacapt.forms.design import engine_questions, filled_blocks
-from datacapt.forms.questions import Question, QuestionType, clean_answers
-from datacapt.forms.state import FormState, asks_for_answer, evaluate_form, is_answered
-from datacapt.i18n import Message
-from datacapt.studies.models import Study
+from datacapt.toolkit import (
+    DatacaptException,
+    ErrorCode,
+    FileAttachment,
+    FormState,
+    InternalCodes,
+    Message,
+    Question,
+    QuestionType,
+    Study,
+    asks_for_answer,
+    check_if_match,
+    clean_answers,
+    current_reason,
+    db,
+    engine_questions,
+    evaluate_form,
+    file_exists,
+    filled_blocks,
+    is_answered,
+    reason_required,
+    utcnow,
+)
 from plugins.ecrf import permissions
 from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, QueryStatus, Section, SectionState
 from plugins.ecrf.services import design, ecrf_of
-from plugins.subjects.models import SubjectInStudy, SubjectStatus
-from plugins.subjects.services import refuse_if_ended
+from plugins.subjects.api import SubjectInStudy, SubjectStatus, refuse_if_ended
 
 
 def etag(version: int) -> str:
@@ -118,6 +129,20 @@ def _answers(participation: SubjectInStudy) -> dict[str, Any]:
         sa.select(Answer.code, Answer.value).where(Answer.subject_in_study_id == participation.id)
     )
     return dict(rows.all())
+
+
+def subject_answers(
+    study: Study, participation: SubjectInStudy, section_uuid: uuid.UUID | None = None
+) -> dict[str, Any]:
+    """A subject's stored answers by question code (unanswered questions absent); with
+    ``section_uuid``, only that section's (404 when the study's eCRF has no such section)."""
+    answers = _answers(participation)
+    if section_uuid is None:
+        return answers
+    form = compiled_form(study)
+    form.section(section_uuid)
+    codes = form.section_codes[section_uuid]
+    return {code: answers[code] for code in codes if code in answers}
 
 
 def _version(participation: SubjectInStudy, section_id: int) -> int:

@@ -6,8 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from datacapt.database import db
-from datacapt.studies.models import Study
+from datacapt.toolkit import Study, db
 from plugins.ecrf import entry
 
 

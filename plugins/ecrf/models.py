@@ -12,10 +12,17 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datacapt.audit.recorder import AuditContext, Audited, ReasonPolicy, flush_cached
-from datacapt.database import BaseModel, TenantModel, db
-from datacapt.studies.models import Study
-from plugins.subjects.models import SubjectInStudy
+from datacapt.toolkit import (
+    AuditContext,
+    Audited,
+    BaseModel,
+    ReasonPolicy,
+    Study,
+    TenantModel,
+    db,
+    flush_cached,
+)
+from plugins.subjects.api import SubjectInStudy
 
 
 class Ecrf(TenantModel, BaseModel, Audited):

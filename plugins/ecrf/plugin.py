@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.plugins import PluginManifest, hookimpl
+from datacapt.toolkit import PluginManifest, hookimpl
 from plugins.ecrf import __version__, demo, entry, jobs, permissions, routes
 from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, Section, SectionState, SubSection
 

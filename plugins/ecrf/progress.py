@@ -11,13 +11,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.api.pagination import paginate
-from datacapt.database import db
-from datacapt.studies.context import restrict_to_visible_centers
-from datacapt.studies.models import Study, StudyCenter
+from datacapt.toolkit import Study, StudyCenter, db, paginate, restrict_to_visible_centers
 from plugins.ecrf.entry import compiled_form
 from plugins.ecrf.models import Section, SectionState
-from plugins.subjects.models import SubjectInStudy
+from plugins.subjects.api import SubjectInStudy
 
 
 def _ratio(answered: int | None, required: int | None) -> float | None:

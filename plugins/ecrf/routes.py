@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from datacapt.api.documents import ETAG_HEADER, IF_MATCH_PARAMETER
-from datacapt.api.etags import read_if_match
-from datacapt.api.pagination import Blueprint
-from datacapt.permissions.mixin import PermissionsRegistryMixin
-from datacapt.studies.context import current_study
+from datacapt.toolkit import (
+    ETAG_HEADER,
+    IF_MATCH_PARAMETER,
+    Blueprint,
+    PermissionsRegistryMixin,
+    current_study,
+    read_if_match,
+)
 from plugins.ecrf import entry, permissions, progress, services
 from plugins.ecrf.schemas import (
     EcrfReadSchema,
@@ -17,7 +20,7 @@ from plugins.ecrf.schemas import (
     SectionAnswersWriteSchema,
     SubjectProgressReadSchema,
 )
-from plugins.subjects.services import get_subject
+from plugins.subjects.api import get_subject
 
 blp = Blueprint(
     "ecrf", __name__, url_prefix="/api/ecrf", description="eCRF: design, data entry, progress"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from datacapt.api.schemas import ReasonForChangeSchema
-from datacapt.forms.schemas import BlockSchema
+from datacapt.toolkit import BlockSchema, ReasonForChangeSchema
 
 
 class SubSectionSchema(ma.Schema):

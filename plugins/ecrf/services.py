@@ -12,18 +12,25 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.api.documents import document_etag, lock_document, require_current
-from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.forms.design import engine_questions
-from datacapt.forms.questions import Problem
-from datacapt.forms.state import design_problems
-from datacapt.i18n import Message
-from datacapt.jobs import enqueue
-from datacapt.studies.models import Study, StudyStatus
-from datacapt.tenancy import current_tenant
+from datacapt.toolkit import (
+    DatacaptException,
+    ErrorCode,
+    InternalCodes,
+    Message,
+    Problem,
+    Study,
+    StudyStatus,
+    current_tenant,
+    db,
+    design_problems,
+    document_etag,
+    engine_questions,
+    enqueue,
+    lock_document,
+    require_current,
+)
 from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
-from plugins.subjects.models import SubjectInStudy
+from plugins.subjects.api import SubjectInStudy
 
 QUESTION_FIELDS = (
     "code",

@@ -8,13 +8,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.audit.recorder import current_reason, reason_required
-from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.forms.design import block_questions, filled_blocks
-from datacapt.forms.questions import Question, clean_answers
-from datacapt.forms.state import FormState, asks_for_answer, evaluate_form, is_answered
-from datacapt.i18n import Message
+from datacapt.toolkit import (
+    DatacaptException,
+    ErrorCode,
+    FormState,
+    InternalCodes,
+    Message,
+    Question,
+    asks_for_answer,
+    block_questions,
+    clean_answers,
+    current_reason,
+    db,
+    evaluate_form,
+    filled_blocks,
+    is_answered,
+    reason_required,
+)
 from plugins.epro.models import EproAnswer, Occurrence, OccurrenceStatus
 
 

@@ -9,8 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from datacapt.database import db
-from datacapt.studies.models import Study
+from datacapt.toolkit import Study, db
 from plugins.epro import occurrences
 from plugins.epro.models import (
     FAILED_STATUSES,

@@ -17,17 +17,23 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
-from datacapt.audit.recorder import record_event
-from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.i18n import Message
-from datacapt.identity.secrets import digest
-from datacapt.jobs import commit_job_step, enqueue
-from datacapt.mail.services import send_now as send_email_now
-from datacapt.sms.backends import SmsBackend
-from datacapt.sms.backends import backend_from_url as sms_backend
-from datacapt.tenancy.context import current_tenant
-from datacapt.tenancy.services import frontend_url
+from datacapt.toolkit import (
+    DatacaptException,
+    ErrorCode,
+    InternalCodes,
+    Message,
+    SmsBackend,
+    commit_job_step,
+    current_tenant,
+    db,
+    digest,
+    enqueue,
+    frontend_url,
+    record_event,
+    send_email_now,
+    sms_backend,
+    utcnow,
+)
 from plugins.epro.messages import EMAIL_TEMPLATES, SMS_TEMPLATES
 from plugins.epro.models import (
     OPEN_STATUSES,
@@ -40,7 +46,7 @@ from plugins.epro.models import (
 )
 from plugins.epro.occurrences import check_resendable, not_open, tenant_zone
 from plugins.epro.schedule import next_reminder_at, outside_quiet_hours, reminder_allowed
-from plugins.subjects.models import SubjectInStudy, SubjectPersonalData
+from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
 
 # A delivery job is retried for about 6 minutes (datacapt.jobs.options): past that, its
 # messages need another.

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from datacapt.database import db
-from datacapt.studies.models import Study
+from datacapt.toolkit import Study, db
 from plugins.epro.models import Questionnaire
 from plugins.epro.schemas import QuestionnaireWriteSchema
 from plugins.epro.services import create_questionnaire

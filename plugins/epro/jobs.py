@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datacapt.jobs.cron import CronEntry
+from datacapt.toolkit import CronEntry
 from plugins.epro.delivery import deliver_messages, send_due
 
 #: Every minute, in every tenant with ePRO enabled: due invitations and reminders.

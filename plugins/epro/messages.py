@@ -3,7 +3,7 @@ templates (the link carries the subject's token)."""
 
 from __future__ import annotations
 
-from datacapt.i18n import Message
+from datacapt.toolkit import Message
 
 EMAIL_TEMPLATES: dict[str, tuple[Message, Message]] = {
     "invitation": (

@@ -12,11 +12,17 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.audit.recorder import AuditContext, Audited
-from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, db
-from datacapt.i18n import Message
-from datacapt.studies.models import Study
-from plugins.subjects.models import SubjectInStudy
+from datacapt.toolkit import (
+    AuditContext,
+    Audited,
+    BaseModel,
+    Message,
+    StatusTransitionMixin,
+    Study,
+    TenantModel,
+    db,
+)
+from plugins.subjects.api import SubjectInStudy
 
 
 class Questionnaire(TenantModel, BaseModel, Audited):

@@ -11,17 +11,21 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.i18n import Message
-from datacapt.plugins.services import enabled_plugins
-from datacapt.studies.context import restrict_to_visible_centers
-from datacapt.studies.models import Study, StudyCenter
-from datacapt.tenancy.context import current_tenant
-from datacapt.tenancy.services import get_tenant_settings
+from datacapt.toolkit import (
+    DatacaptException,
+    ErrorCode,
+    InternalCodes,
+    Message,
+    Study,
+    StudyCenter,
+    db,
+    get_tenant_settings,
+    restrict_to_visible_centers,
+    utcnow,
+)
 from plugins.epro.models import OPEN_STATUSES, Occurrence, OccurrenceStatus, Questionnaire
 from plugins.epro.schedule import outside_quiet_hours, planned_occurrences
-from plugins.subjects.models import SubjectInStudy, SubjectStatus
+from plugins.subjects.api import SubjectInStudy, SubjectStatus
 
 NO_LONGER_PLANNED = "No longer in the questionnaire's schedule."
 PARTICIPATION_ENDED = "The subject's participation ended."
@@ -164,20 +168,15 @@ def plan_participation(participation: SubjectInStudy) -> None:
         )
 
 
-def _enabled_here() -> bool:
-    """Signals reach every tenant; ePRO acts only where it is enabled."""
-    return "epro" in enabled_plugins(current_tenant().id)
-
-
 def on_participation_changed(participation: SubjectInStudy) -> None:
-    """The subjects plugin's signal: re-plan where this tenant has ePRO enabled."""
-    if _enabled_here():
-        plan_participation(participation)
+    """The subjects plugin's signal (in tenants with ePRO enabled): re-plan."""
+    plan_participation(participation)
 
 
 def on_tenant_settings_changed(_settings: Any, changed: set[str]) -> None:
-    """A new time zone moves every occurrence not sent yet to its local send time."""
-    if "time_zone" in changed and _enabled_here():
+    """A new time zone (in a tenant with ePRO enabled) moves every occurrence not sent yet
+    to its local send time."""
+    if "time_zone" in changed:
         for questionnaire in db.session.execute(sa.select(Questionnaire)).scalars():
             plan_questionnaire(questionnaire)
 

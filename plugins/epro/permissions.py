@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datacapt.permissions import Action, build_permission
+from datacapt.toolkit import Action, build_permission
 
 CATEGORY = "epro"
 SEND = "send"  # resend or cancel a subject's questionnaire

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.plugins import PluginManifest, hookimpl
-from datacapt.tenancy.signals import tenant_settings_changed
+from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl, tenant_settings_changed
 from plugins.epro import __version__, demo, jobs, occurrences, permissions, routes
 from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire
-from plugins.subjects.signals import participation_changed
+from plugins.subjects.api import participation_changed
 
-participation_changed.connect(occurrences.on_participation_changed)
-tenant_settings_changed.connect(occurrences.on_tenant_settings_changed)
+# Signals reach every tenant: ePRO follows them only where it is enabled.
+connect_when_enabled(participation_changed, "epro", occurrences.on_participation_changed)
+connect_when_enabled(tenant_settings_changed, "epro", occurrences.on_tenant_settings_changed)
 
 
 @hookimpl

@@ -11,13 +11,20 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 
-from datacapt.api.limits import client_address, enforce
-from datacapt.audit.recorder import Actor, acting_as
-from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.i18n import Message
-from datacapt.identity.secrets import digest
-from datacapt.studies.models import Study
+from datacapt.toolkit import (
+    Actor,
+    DatacaptException,
+    ErrorCode,
+    InternalCodes,
+    Message,
+    Study,
+    acting_as,
+    client_address,
+    db,
+    digest,
+    enforce_limit,
+    utcnow,
+)
 from plugins.epro import answers
 from plugins.epro.models import Occurrence, OccurrenceStatus
 
@@ -37,7 +44,7 @@ def occurrence_for_token(token: str | None, for_update: bool = False) -> Occurre
         statement = statement.with_for_update()
     occurrence = db.session.execute(statement).scalar_one_or_none() if token else None
     if occurrence is None:
-        enforce(
+        enforce_limit(
             "epro-token",
             client_address(),
             internal=InternalCodes.EPRO_TOO_MANY_ATTEMPTS,

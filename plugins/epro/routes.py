@@ -7,10 +7,14 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 
-from datacapt.api.documents import ETAG_HEADER, IF_MATCH_PARAMETER
-from datacapt.api.pagination import Blueprint, paginate
-from datacapt.permissions.mixin import PermissionsRegistryMixin
-from datacapt.studies.context import current_study
+from datacapt.toolkit import (
+    ETAG_HEADER,
+    IF_MATCH_PARAMETER,
+    Blueprint,
+    PermissionsRegistryMixin,
+    current_study,
+    paginate,
+)
 from plugins.epro import answers, compliance, delivery, occurrences, permissions, public, services
 from plugins.epro.models import Questionnaire
 from plugins.epro.schemas import (
@@ -30,7 +34,7 @@ from plugins.epro.schemas import (
     SubjectLinkSchema,
     SubmitSchema,
 )
-from plugins.subjects.services import get_subject
+from plugins.subjects.api import get_subject
 
 blp = Blueprint(
     "epro", __name__, url_prefix="/api/epro", description="ePRO: questionnaires for subjects"

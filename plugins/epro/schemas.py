@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from datacapt.api.schemas import ReasonForChangeSchema
-from datacapt.forms.questions import QuestionType
-from datacapt.forms.schemas import BlockSchema
+from datacapt.toolkit import BlockSchema, QuestionType, ReasonForChangeSchema
 from plugins.epro.models import FAILED_STATUSES, Channel, MessageStatus, OccurrenceStatus
 
 _CLOCK = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24 h).")

@@ -9,13 +9,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from datacapt.api.documents import document_etag, require_current
-from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.forms.design import block_questions
-from datacapt.forms.state import design_problems
-from datacapt.i18n import Message
-from datacapt.studies.models import Study
+from datacapt.toolkit import (
+    DatacaptException,
+    ErrorCode,
+    InternalCodes,
+    Message,
+    Study,
+    block_questions,
+    db,
+    design_problems,
+    document_etag,
+    require_current,
+    utcnow,
+)
 from plugins.epro import occurrences
 from plugins.epro.models import EproAnswer, Occurrence, Questionnaire
 

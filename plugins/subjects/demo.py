@@ -6,9 +6,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from datacapt.database import db
-from datacapt.studies.models import Study
-from datacapt.studies.services import study_centers
+from datacapt.toolkit import Study, db, study_centers
 from plugins.subjects.models import SubjectInStudy
 from plugins.subjects.services import add_subject
 

@@ -8,10 +8,19 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.audit.recorder import AuditContext, Audited, SensitiveFields, request_study
-from datacapt.database import BaseModel, StatusTransitionMixin, TenantModel, db
-from datacapt.i18n import Message
-from datacapt.studies.models import Study, StudyCenter
+from datacapt.toolkit import (
+    AuditContext,
+    Audited,
+    BaseModel,
+    Message,
+    SensitiveFields,
+    StatusTransitionMixin,
+    Study,
+    StudyCenter,
+    TenantModel,
+    db,
+    request_study,
+)
 from plugins.subjects import permissions
 
 # In the audit trail, only those who may read personal data see these fields' values.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datacapt.permissions import Action, build_permission
+from datacapt.toolkit import Action, build_permission
 
 CATEGORY = "subjects"
 VIEW_PERSONAL_DATA = "view_personal_data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.plugins import PluginManifest, hookimpl
+from datacapt.toolkit import PluginManifest, hookimpl
 from plugins.subjects import __version__, demo, permissions, routes, services
 from plugins.subjects.models import (
     StudySubjectSettings,

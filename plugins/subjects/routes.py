@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from datacapt.api.pagination import Blueprint, paginate
-from datacapt.permissions.mixin import PermissionsRegistryMixin
-from datacapt.studies.context import current_study
+from datacapt.toolkit import Blueprint, PermissionsRegistryMixin, current_study, paginate
 from plugins.subjects import permissions, services
 from plugins.subjects.schemas import (
     PersonalDataSchema,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import marshmallow as ma
 
-from datacapt.i18n import SUPPORTED_LANGUAGES
+from datacapt.toolkit import SUPPORTED_LANGUAGES
 from plugins.subjects.models import SubjectStatus
 
 

@@ -10,18 +10,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-from datacapt.api.search import contains_text
-from datacapt.audit.recorder import current_reason, reason_required, record_event
-from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
-from datacapt.i18n import Message
-from datacapt.studies.context import (
+from datacapt.toolkit import (
+    DatacaptException,
+    ErrorCode,
+    InternalCodes,
+    Message,
+    Study,
+    StudyCenter,
+    centers_of_study,
+    contains_text,
+    current_reason,
+    db,
+    get_tenant_settings,
+    reason_required,
+    record_event,
     restrict_to_visible_centers,
     visible_center_ids,
 )
-from datacapt.studies.models import Study, StudyCenter
-from datacapt.studies.services import centers_of_study
-from datacapt.tenancy.services import get_tenant_settings
 from plugins.subjects.models import (
     ENDED_WITH_REASON,
     StudySubjectSettings,

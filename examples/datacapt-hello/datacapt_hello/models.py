@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from datacapt.database import BaseModel, TenantModel
+from datacapt.toolkit import BaseModel, TenantModel
 from sqlalchemy.orm import Mapped, mapped_column
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from datacapt.jobs.cron import CronEntry
-from datacapt.plugins import PluginManifest, hookimpl
+from datacapt.toolkit import CronEntry, PluginManifest, hookimpl
 
 from datacapt_hello import __version__, jobs, permissions, routes
 from datacapt_hello.models import HelloRecord

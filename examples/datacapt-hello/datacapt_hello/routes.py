@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datacapt.api.pagination import Blueprint, paginate
-from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.toolkit import Blueprint, PermissionsRegistryMixin, paginate
 from flask.views import MethodView
 
 from datacapt_hello import permissions, services

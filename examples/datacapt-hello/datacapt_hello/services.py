@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from datacapt.database import db
-from datacapt.plugins.services import current_settings
+from datacapt.toolkit import current_settings, db
 
 from datacapt_hello.models import HelloRecord
 

@@ -4,12 +4,8 @@ only where enabled."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from datacapt.database import db
-from datacapt.jobs import enqueue
-from datacapt.jobs.connection import set_redis
-from datacapt.jobs.cron import build_scheduler, cron_entries
-from datacapt.jobs.models import JobRun
-from datacapt.plugins.services import plugin_set
+from datacapt.testing import JobRun, build_scheduler, cron_entries, plugin_set, set_redis
+from datacapt.toolkit import db, enqueue
 from rq import Queue, SimpleWorker
 
 URL = "/api/hello/records/"

@@ -8,9 +8,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from datacapt.audit.models import AuditRecord
-from datacapt.database import db
-from datacapt.tenancy import tenant_context
+from datacapt.toolkit import AuditRecord, db, tenant_context
 from plugins.ecrf.models import Answer
 from plugins.ecrf.tests.designs import (
     ADVERSE_EVENTS,
@@ -19,7 +17,7 @@ from plugins.ecrf.tests.designs import (
     question,
     save_design,
 )
-from plugins.subjects.models import SubjectInStudy
+from plugins.subjects.api import SubjectInStudy
 
 DESIGN = {
     "sections": [
@@ -280,8 +278,8 @@ def test_a_question_needs_a_code_and_a_type(study):
 def record_answer(app, tenant, study_uuid, code, value):
     """Data for a question, as data entry will store it."""
     with app.app_context(), tenant_context(tenant):
-        from datacapt.studies.models import Study, StudyCenter
-        from plugins.subjects.models import Subject
+        from datacapt.toolkit import Study, StudyCenter
+        from plugins.subjects.api import Subject
 
         study = db.session.execute(sa.select(Study).where(Study.uuid == study_uuid)).scalar_one()
         center_id = db.session.execute(sa.select(StudyCenter.id).limit(1)).scalar()

@@ -3,13 +3,22 @@ saves refused, hidden answers cleared, every change audited with its reason, pro
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 import sqlalchemy as sa
 
-from datacapt.audit.models import AuditRecord
-from datacapt.database import db
-from datacapt.tenancy import tenant_context
+from datacapt.toolkit import (
+    AuditRecord,
+    DatacaptException,
+    InternalCodes,
+    Study,
+    db,
+    tenant_context,
+)
+from plugins.ecrf.api import subject_answers
 from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question, save_design
+from plugins.subjects.api import get_subject
 
 DESIGN = {
     "sections": [
@@ -602,3 +611,22 @@ def test_after_completion_every_save_is_a_correction_with_a_reason(trial):
     assert refused.json["error"]["internal_name"] == "REASON_FOR_CHANGE_REQUIRED"
     saved = save(investigator, trial, {"sex": "M"}, reason="Source document found late")
     assert saved.status_code == 200 and values(saved.json)["sex"] == "M"
+
+
+def test_another_plugin_reads_a_subject_s_answers_whole_or_of_one_section(app, tenant, trial):
+    investigator = trial["investigator"]
+    save(investigator, trial, {"sex": "F", "pregnant": False, "weight": "60", "height": "1.6"})
+    save(investigator, trial, {"pregnancy_test": True}, section=1)
+    with app.app_context(), tenant_context(tenant):
+        study = db.session.execute(
+            sa.select(Study).where(Study.uuid == trial["study"])
+        ).scalar_one()
+        participation = get_subject(study, trial["subject"])
+        first, second = (uuid.UUID(section) for section in trial["sections"])
+        screening = {"sex": "F", "pregnant": False, "weight": "60", "height": "1.6", "bmi": "23.4"}
+        assert subject_answers(study, participation, first) == screening
+        assert subject_answers(study, participation, second) == {"pregnancy_test": True}
+        assert subject_answers(study, participation) == {**screening, "pregnancy_test": True}
+        with pytest.raises(DatacaptException) as unknown:
+            subject_answers(study, participation, uuid.uuid4())
+        assert unknown.value.internal_code == InternalCodes.OBJECT_NOT_FOUND

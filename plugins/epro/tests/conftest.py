@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from datacapt.jobs.cron import run_tick
+from datacapt.testing import run_tick
 from plugins.epro.tests.support import Outbox, Trial, make_trial, utc
 
 

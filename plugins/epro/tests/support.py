@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from datacapt.testing.client import TenantClient
+from datacapt.testing import TenantClient
 
 PARIS_INCLUSION = "2030-03-04"  # Paris is UTC+1 until the end of March
 DIARY: dict[str, Any] = {

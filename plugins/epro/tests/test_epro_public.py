@@ -9,10 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import sqlalchemy as sa
 import time_machine
 
-from datacapt.audit.models import AuditRecord
-from datacapt.database import db
-from datacapt.tenancy import tenant_context
-from datacapt.testing.pytest_plugin import tenant_host
+from datacapt.testing import tenant_host
+from datacapt.toolkit import AuditRecord, db, tenant_context
 from plugins.epro.models import EproAnswer
 from plugins.epro.tests.support import utc
 

@@ -10,9 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from datacapt.audit.models import AuditRecord
-from datacapt.database import db
-from datacapt.tenancy import tenant_context
+from datacapt.toolkit import AuditRecord, db, tenant_context
 from plugins.epro.models import EproMessage, Occurrence
 from plugins.epro.tests.support import DIARY, PARIS_INCLUSION, make_trial
 
@@ -157,7 +155,7 @@ def test_a_schedule_change_re_plans_included_subjects(trial):
 def test_cron_ticks_only_tenants_with_epro_enabled(
     join_study, app, enable_plugins, client_as, make_study, tenant, other_tenant, tick, outbox
 ):
-    from datacapt.plugins.services import disable_plugin
+    from datacapt.testing import disable_plugin
 
     for each in (tenant, other_tenant):
         enable_plugins(each, "epro")

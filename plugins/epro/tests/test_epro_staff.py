@@ -10,9 +10,7 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from datacapt.audit.models import AuditRecord
-from datacapt.database import db
-from datacapt.tenancy import tenant_context
+from datacapt.toolkit import AuditRecord, db, tenant_context
 from plugins.epro.models import Questionnaire
 from plugins.epro.tests.support import DIARY, make_trial, utc
 

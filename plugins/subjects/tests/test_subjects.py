@@ -8,9 +8,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from datacapt.audit.models import AuditRecord
-from datacapt.database import db
-from datacapt.tenancy import tenant_context
+from datacapt.toolkit import AuditRecord, db, tenant_context
 
 
 @pytest.fixture

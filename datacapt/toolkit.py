@@ -1,0 +1,218 @@
+"""The plugin toolkit: the stable surface of the core that plugins build on.
+
+A plugin (built-in or third-party) imports the core only from here, and another plugin
+only from that plugin's ``api`` module; its tests may also use ``datacapt.testing``.
+Everything else in ``datacapt`` is internal and may change in any version.
+
+Stable means: a name listed in ``__all__`` keeps its meaning and its call signature (new
+optional arguments may appear). Names are added freely; one is removed or changed only
+after a release in which it still works, warns that it is deprecated and is noted so in
+docs/plugins.md. What is imported from elsewhere in ``datacapt`` has no such promise.
+
+This module is the outermost layer: it imports the core, and nothing in the core imports
+it. docs/plugins.md ("The toolkit") says what each group below is for.
+"""
+
+from __future__ import annotations
+
+from datacapt.api.documents import (
+    ETAG_HEADER,
+    IF_MATCH_PARAMETER,
+    document_etag,
+    lock_document,
+    require_current,
+)
+from datacapt.api.etags import check_if_match, read_if_match
+from datacapt.api.limits import client_address
+from datacapt.api.limits import enforce as enforce_limit
+from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.schemas import ReasonForChangeSchema
+from datacapt.api.search import contains_text
+from datacapt.audit.models import AuditRecord
+from datacapt.audit.recorder import (
+    Actor,
+    AuditContext,
+    Audited,
+    ReasonPolicy,
+    SensitiveFields,
+    acting_as,
+    current_reason,
+    flush_cached,
+    reason_for_change,
+    reason_required,
+    record_event,
+    request_study,
+)
+from datacapt.database import (
+    BaseModel,
+    SoftDeleteMixin,
+    StatusTransitionMixin,
+    TenantModel,
+    TrackingMixin,
+    after_commit,
+    db,
+    keep_on_error,
+    separate_unit,
+    utcnow,
+)
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.files.services import FileAttachment
+from datacapt.files.services import exists as file_exists
+from datacapt.forms.design import block_questions, engine_questions, filled_blocks
+from datacapt.forms.questions import Problem, Question, QuestionType, clean_answers
+from datacapt.forms.schemas import BlockSchema
+from datacapt.forms.state import (
+    FormState,
+    asks_for_answer,
+    design_problems,
+    evaluate_form,
+    is_answered,
+)
+from datacapt.i18n import (
+    DEFAULT_LANGUAGE,
+    SUPPORTED_LANGUAGES,
+    Message,
+    current_language,
+    language_context,
+)
+from datacapt.identity.secrets import digest
+from datacapt.jobs import commit_job_step, enqueue, job
+from datacapt.jobs.cron import CronEntry
+from datacapt.mail.services import send_email
+from datacapt.mail.services import send_now as send_email_now
+from datacapt.permissions import Action, build_permission
+from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.plugins import PluginManifest, hookimpl
+from datacapt.plugins.receivers import connect_when_enabled
+from datacapt.plugins.services import current_settings
+from datacapt.sms.backends import SmsBackend
+from datacapt.sms.backends import backend_from_url as sms_backend
+from datacapt.studies.context import (
+    STUDY_HEADER,
+    current_study,
+    restrict_to_visible_centers,
+    visible_center_ids,
+)
+from datacapt.studies.models import Study, StudyCenter, StudyStatus
+from datacapt.studies.services import centers_of_study, study_centers
+from datacapt.tenancy import TenantRef, current_tenant, current_tenant_or_none, tenant_context
+from datacapt.tenancy.context import in_tenant
+from datacapt.tenancy.services import frontend_url, get_tenant_settings
+from datacapt.tenancy.signals import tenant_settings_changed
+
+# Plugins: the hook marker, the manifest, a plugin's tenant settings, gated receivers.
+__all__ = ["PluginManifest", "connect_when_enabled", "current_settings", "hookimpl"]
+
+# Models and the session: model bases and mixins, the session, the unit of work.
+__all__ += [
+    "BaseModel",
+    "SoftDeleteMixin",
+    "StatusTransitionMixin",
+    "TenantModel",
+    "TrackingMixin",
+    "after_commit",
+    "db",
+    "keep_on_error",
+    "separate_unit",
+    "utcnow",
+]
+
+# Errors: one exception, its HTTP class and the internal codes.
+__all__ += ["DatacaptException", "ErrorCode", "InternalCodes"]
+
+# Translations: text rendered in the caller's language.
+__all__ += [
+    "DEFAULT_LANGUAGE",
+    "SUPPORTED_LANGUAGES",
+    "Message",
+    "current_language",
+    "language_context",
+]
+
+# Permissions: categories, actions and the view mixin that checks them.
+__all__ += ["Action", "PermissionsRegistryMixin", "build_permission"]
+
+# The tenant: its context (in_tenant for CLI commands), its settings and their signal.
+__all__ += [
+    "TenantRef",
+    "current_tenant",
+    "current_tenant_or_none",
+    "frontend_url",
+    "get_tenant_settings",
+    "in_tenant",
+    "tenant_context",
+    "tenant_settings_changed",
+]
+
+# Studies: the request's study, its centers and those the caller sees.
+__all__ += [
+    "STUDY_HEADER",
+    "Study",
+    "StudyCenter",
+    "StudyStatus",
+    "centers_of_study",
+    "current_study",
+    "restrict_to_visible_centers",
+    "study_centers",
+    "visible_center_ids",
+]
+
+# The audit trail: audited models, their context, reasons for change, who acts.
+__all__ += [
+    "Actor",
+    "AuditContext",
+    "AuditRecord",
+    "Audited",
+    "ReasonPolicy",
+    "SensitiveFields",
+    "acting_as",
+    "current_reason",
+    "flush_cached",
+    "reason_for_change",
+    "reason_required",
+    "record_event",
+    "request_study",
+]
+
+# Jobs and periodic jobs, each run inside the tenant it was enqueued for.
+__all__ += ["CronEntry", "commit_job_step", "enqueue", "job"]
+
+# Email and SMS as sent today, and the digest that stores a secret (a link's token).
+__all__ += ["SmsBackend", "digest", "send_email", "send_email_now", "sms_backend"]
+
+# The form engine shared by eCRF, ePRO and the modules to come.
+__all__ += [
+    "BlockSchema",
+    "FormState",
+    "Problem",
+    "Question",
+    "QuestionType",
+    "asks_for_answer",
+    "block_questions",
+    "clean_answers",
+    "design_problems",
+    "engine_questions",
+    "evaluate_form",
+    "filled_blocks",
+    "is_answered",
+]
+
+# Files kept by the core, and the attachments a plugin's data gives them.
+__all__ += ["FileAttachment", "file_exists"]
+
+# The API: the pagination Blueprint, ETags and versioned documents, search, rate limits.
+__all__ += [
+    "ETAG_HEADER",
+    "IF_MATCH_PARAMETER",
+    "Blueprint",
+    "ReasonForChangeSchema",
+    "check_if_match",
+    "client_address",
+    "contains_text",
+    "document_etag",
+    "enforce_limit",
+    "lock_document",
+    "paginate",
+    "read_if_match",
+    "require_current",
+]
