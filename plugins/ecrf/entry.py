@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 from datacapt.api.etags import check_if_match
 from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import not_found
 from datacapt.files.services import FileAttachment
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import engine_questions, filled_blocks
@@ -74,9 +74,7 @@ class CompiledForm:
         for section in self.document["sections"]:
             if section["uuid"] == section_uuid:
                 return section
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such section.")
-        )
+        raise not_found(Message("No such section."))
 
     def completion(self, state: FormState, section_uuid: Any) -> tuple[int, int]:
         required = answered = 0

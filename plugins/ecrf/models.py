@@ -14,11 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from datacapt.audit.recorder import AuditContext, Audited, ReasonPolicy, flush_cached
 from datacapt.database import BaseModel, TenantModel, db
-from datacapt.studies.models import Study
+from datacapt.studies.models import Study, StudyScopedMixin
 from plugins.subjects.models import SubjectInStudy
 
 
-class Ecrf(TenantModel, BaseModel, Audited):
+class Ecrf(TenantModel, BaseModel, StudyScopedMixin, Audited):
     """One per study; ``version`` counts the designs published while the study was live,
     ``revision`` every saved design (it keys the compiled forms kept in memory)."""
 

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 
 from datacapt.api.documents import document_etag, lock_document, require_current
 from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import InternalCodes, conflict, invalid
 from datacapt.forms.design import engine_questions
 from datacapt.forms.questions import Problem
 from datacapt.forms.state import design_problems
 from datacapt.i18n import Message
 from datacapt.jobs import enqueue
+from datacapt.studies.context import study_query
 from datacapt.studies.models import Study, StudyStatus
 from datacapt.tenancy import current_tenant
 from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
@@ -43,7 +44,7 @@ STATIC_FIELDS = ("content",)
 def ecrf_of(study: Study) -> Ecrf:
     """The study's eCRF; before its first design save, an empty one that is not stored
     (a read writes nothing)."""
-    ecrf = db.session.execute(sa.select(Ecrf).where(Ecrf.study_id == study.id)).scalar_one_or_none()
+    ecrf = db.session.execute(study_query(Ecrf, study)).scalar_one_or_none()
     return ecrf if ecrf is not None else Ecrf(study_id=study.id, version=1, revision=1)
 
 
@@ -108,12 +109,6 @@ def design(study: Study) -> dict[str, Any]:
     }
 
 
-def _refuse(
-    code: InternalCodes, status: ErrorCode, message: Message, **details: Any
-) -> DatacaptException:
-    return DatacaptException(status, code, message, details=details or None)
-
-
 def _answered_codes(ecrf: Ecrf, study: Study) -> set[str]:
     return set(
         db.session.execute(
@@ -131,17 +126,12 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
     lock_document("ecrf", study.uuid)
     require_current(design_etag(study, ecrf_of(study).revision))
     if study.status in (StudyStatus.ENDED, StudyStatus.ARCHIVED):
-        raise _refuse(
-            InternalCodes.ECRF_LOCKED,
-            ErrorCode.CONFLICT,
-            Message("This study's eCRF no longer changes."),
-        )
+        raise conflict(InternalCodes.ECRF_LOCKED, Message("This study's eCRF no longer changes."))
     sections = document["sections"]
     problems = design_problems(engine_questions(sections))
     if problems:
-        raise _refuse(
+        raise invalid(
             InternalCodes.ECRF_DESIGN_INVALID,
-            ErrorCode.VALIDATION_ERROR,
             Message("The eCRF design has problems."),
             problems=[problem.as_dict() for problem in problems],
         )
@@ -223,9 +213,8 @@ def _check_live_change(
         and (incoming[u].get("type"), incoming[u].get("code")) != (b.type, b.code)
     )
     if removed or retyped:
-        raise _refuse(
+        raise conflict(
             InternalCodes.ECRF_CHANGE_REFUSED,
-            ErrorCode.CONFLICT,
             Message(
                 "The study is live: questions with data cannot be removed, renamed or retyped."
             ),
@@ -237,9 +226,8 @@ def _check_live_change(
 def _element(element_kind: str, model, existing: Mapping, item: Mapping[str, Any], **values: Any):
     element = existing[element_kind].get(item.get("uuid")) if item.get("uuid") else None
     if item.get("uuid") and element is None:
-        raise _refuse(
+        raise invalid(
             InternalCodes.ECRF_DESIGN_INVALID,
-            ErrorCode.VALIDATION_ERROR,
             Message("The eCRF design has problems."),
             problems=[
                 Problem(

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 
 from datacapt.audit.recorder import current_reason, reason_required
 from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.forms.design import block_questions, filled_blocks
 from datacapt.forms.questions import Question, clean_answers
 from datacapt.forms.state import FormState, asks_for_answer, evaluate_form, is_answered
 from datacapt.i18n import Message
 from plugins.epro.models import EproAnswer, Occurrence, OccurrenceStatus
+from plugins.epro.occurrences import not_open
 
 
 def questions(occurrence: Occurrence) -> list[Question]:
@@ -88,12 +88,7 @@ def correct(occurrence: Occurrence, given: Mapping[str, Any]) -> dict[str, Any]:
     """A staff correction of submitted answers: documented by its reason (the
     Reason-For-Change header), audited under the staff member's name."""
     if occurrence.status != OccurrenceStatus.COMPLETED:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
-            InternalCodes.EPRO_OCCURRENCE_CLOSED,
-            Message("Only a submitted questionnaire can be corrected."),
-            details={"status": occurrence.status},
-        )
+        raise not_open(occurrence, Message("Only a submitted questionnaire can be corrected."))
     if current_reason() is None:
         raise reason_required({EproAnswer.__tablename__})
     result = view(occurrence, save(occurrence, given))

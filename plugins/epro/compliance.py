@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from datacapt.database import db
+from datacapt.studies.context import study_query
 from datacapt.studies.models import Study
 from plugins.epro import occurrences
 from plugins.epro.models import (
@@ -57,9 +58,7 @@ def compliance(study: Study) -> dict[str, Any]:
         ).all()
     )
     questionnaires = db.session.execute(
-        sa.select(Questionnaire)
-        .where(Questionnaire.study_id == study.id)
-        .order_by(Questionnaire.code)
+        study_query(Questionnaire, study).order_by(Questionnaire.code)
     ).scalars()
     rows = []
     for questionnaire in questionnaires:

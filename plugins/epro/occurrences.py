@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import DatacaptException, InternalCodes, conflict
 from datacapt.i18n import Message
 from datacapt.plugins.services import enabled_plugins
-from datacapt.studies.context import restrict_to_visible_centers
+from datacapt.studies.context import get_in_study, restrict_to_visible_centers
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import get_tenant_settings
@@ -217,14 +217,7 @@ def list_occurrences(
 
 def get_occurrence(study: Study, occurrence_uuid: Any) -> Occurrence:
     """One occurrence of the study, at a center the caller may see."""
-    found = db.session.execute(
-        visible(sa.select(Occurrence), study).where(Occurrence.uuid == occurrence_uuid)
-    ).scalar_one_or_none()
-    if found is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such occurrence.")
-        )
-    return found
+    return get_in_study(Occurrence, occurrence_uuid, Message("No such occurrence."), study=study)
 
 
 def subject_occurrences(participation: SubjectInStudy) -> list[Occurrence]:
@@ -239,12 +232,8 @@ def subject_occurrences(participation: SubjectInStudy) -> list[Occurrence]:
 
 
 def not_open(occurrence: Occurrence, message: Message) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.CONFLICT,
-        InternalCodes.EPRO_OCCURRENCE_CLOSED,
-        message,
-        details={"status": occurrence.status},
-    )
+    """409 EPRO_OCCURRENCE_CLOSED: the occurrence is not where the action needs it."""
+    return conflict(InternalCodes.EPRO_OCCURRENCE_CLOSED, message, status=occurrence.status)
 
 
 def cancel(occurrence: Occurrence, reason: str) -> Occurrence:

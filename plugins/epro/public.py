@@ -14,7 +14,7 @@ from flask import g
 from datacapt.api.limits import client_address, enforce
 from datacapt.audit.recorder import Actor, acting_as
 from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, conflict
 from datacapt.i18n import Message
 from datacapt.identity.secrets import digest
 from datacapt.studies.models import Study
@@ -71,8 +71,7 @@ def _as_subject(occurrence: Occurrence) -> Iterator[None]:
 
 def _refuse_submitted(occurrence: Occurrence) -> None:
     if occurrence.status == OccurrenceStatus.COMPLETED:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
+        raise conflict(
             InternalCodes.EPRO_ALREADY_SUBMITTED,
             Message("This questionnaire was submitted: it can no longer change."),
         )
