@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from datacapt.api.documents import document_etag, lock_document, require_current
 from datacapt.database import db
-from datacapt.errors import InternalCodes, conflict, invalid
+from datacapt.errors import conflict, invalid
 from datacapt.forms.design import engine_questions
 from datacapt.forms.questions import Problem
 from datacapt.forms.state import design_problems
@@ -23,6 +23,7 @@ from datacapt.jobs import enqueue
 from datacapt.studies.context import study_query
 from datacapt.studies.models import Study, StudyStatus
 from datacapt.tenancy import current_tenant
+from plugins.ecrf.errors import EcrfCodes
 from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
 from plugins.subjects.models import SubjectInStudy
 
@@ -126,12 +127,12 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
     lock_document("ecrf", study.uuid)
     require_current(design_etag(study, ecrf_of(study).revision))
     if study.status in (StudyStatus.ENDED, StudyStatus.ARCHIVED):
-        raise conflict(InternalCodes.ECRF_LOCKED, Message("This study's eCRF no longer changes."))
+        raise conflict(EcrfCodes.ECRF_LOCKED, Message("This study's eCRF no longer changes."))
     sections = document["sections"]
     problems = design_problems(engine_questions(sections))
     if problems:
         raise invalid(
-            InternalCodes.ECRF_DESIGN_INVALID,
+            EcrfCodes.ECRF_DESIGN_INVALID,
             Message("The eCRF design has problems."),
             problems=[problem.as_dict() for problem in problems],
         )
@@ -214,7 +215,7 @@ def _check_live_change(
     )
     if removed or retyped:
         raise conflict(
-            InternalCodes.ECRF_CHANGE_REFUSED,
+            EcrfCodes.ECRF_CHANGE_REFUSED,
             Message(
                 "The study is live: questions with data cannot be removed, renamed or retyped."
             ),
@@ -227,7 +228,7 @@ def _element(element_kind: str, model, existing: Mapping, item: Mapping[str, Any
     element = existing[element_kind].get(item.get("uuid")) if item.get("uuid") else None
     if item.get("uuid") and element is None:
         raise invalid(
-            InternalCodes.ECRF_DESIGN_INVALID,
+            EcrfCodes.ECRF_DESIGN_INVALID,
             Message("The eCRF design has problems."),
             problems=[
                 Problem(

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, InternalCodes, conflict
+from datacapt.errors import DatacaptException, conflict
 from datacapt.i18n import Message
 from datacapt.plugins.services import enabled_plugins
 from datacapt.studies.context import get_in_study, restrict_to_visible_centers
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import get_tenant_settings
+from plugins.epro.errors import EproCodes
 from plugins.epro.models import OPEN_STATUSES, Occurrence, OccurrenceStatus, Questionnaire
 from plugins.epro.schedule import outside_quiet_hours, planned_occurrences
 from plugins.subjects.models import SubjectInStudy, SubjectStatus
@@ -233,7 +234,7 @@ def subject_occurrences(participation: SubjectInStudy) -> list[Occurrence]:
 
 def not_open(occurrence: Occurrence, message: Message) -> DatacaptException:
     """409 EPRO_OCCURRENCE_CLOSED: the occurrence is not where the action needs it."""
-    return conflict(InternalCodes.EPRO_OCCURRENCE_CLOSED, message, status=occurrence.status)
+    return conflict(EproCodes.EPRO_OCCURRENCE_CLOSED, message, status=occurrence.status)
 
 
 def cancel(occurrence: Occurrence, reason: str) -> Occurrence:

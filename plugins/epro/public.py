@@ -14,11 +14,12 @@ from flask import g
 from datacapt.api.limits import client_address, enforce
 from datacapt.audit.recorder import Actor, acting_as
 from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, conflict
+from datacapt.errors import DatacaptException, ErrorCode, conflict
 from datacapt.i18n import Message
 from datacapt.identity.secrets import digest
 from datacapt.studies.models import Study
 from plugins.epro import answers
+from plugins.epro.errors import EproCodes
 from plugins.epro.models import Occurrence, OccurrenceStatus
 
 TOKEN_HEADER = "Qr-Code"
@@ -40,12 +41,12 @@ def occurrence_for_token(token: str | None, for_update: bool = False) -> Occurre
         enforce(
             "epro-token",
             client_address(),
-            internal=InternalCodes.EPRO_TOO_MANY_ATTEMPTS,
+            internal=EproCodes.EPRO_TOO_MANY_ATTEMPTS,
             message=Message("Too many links that open nothing: try again later."),
         )
         raise DatacaptException(
             ErrorCode.UNAUTHORIZED,
-            InternalCodes.EPRO_LINK_INVALID,
+            EproCodes.EPRO_LINK_INVALID,
             Message("This questionnaire link is not valid."),
         )
     if (
@@ -54,7 +55,7 @@ def occurrence_for_token(token: str | None, for_update: bool = False) -> Occurre
     ):
         raise DatacaptException(
             ErrorCode.GONE,
-            InternalCodes.EPRO_LINK_EXPIRED,
+            EproCodes.EPRO_LINK_EXPIRED,
             Message("This questionnaire is closed."),
         )
     # What the subject changes is audited under their study.
@@ -72,7 +73,7 @@ def _as_subject(occurrence: Occurrence) -> Iterator[None]:
 def _refuse_submitted(occurrence: Occurrence) -> None:
     if occurrence.status == OccurrenceStatus.COMPLETED:
         raise conflict(
-            InternalCodes.EPRO_ALREADY_SUBMITTED,
+            EproCodes.EPRO_ALREADY_SUBMITTED,
             Message("This questionnaire was submitted: it can no longer change."),
         )
 
@@ -107,7 +108,7 @@ def submit(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
         if missing:
             raise DatacaptException(
                 ErrorCode.VALIDATION_ERROR,
-                InternalCodes.EPRO_ANSWERS_INCOMPLETE,
+                EproCodes.EPRO_ANSWERS_INCOMPLETE,
                 Message("Some required questions are unanswered."),
                 fields={code: [Message("An answer is required.")] for code in missing},
             )

@@ -18,6 +18,7 @@ from datacapt.i18n import Message
 from datacapt.studies.context import get_in_study, study_query
 from datacapt.studies.models import Study
 from plugins.epro import occurrences
+from plugins.epro.errors import EproCodes
 from plugins.epro.models import EproAnswer, Occurrence, Questionnaire
 
 
@@ -41,7 +42,7 @@ def _check(study: Study, data: Mapping[str, Any], current: Questionnaire | None)
     problems = design_problems(block_questions(data["blocks"]))
     if problems:
         raise invalid(
-            InternalCodes.EPRO_QUESTIONNAIRE_INVALID,
+            EproCodes.EPRO_QUESTIONNAIRE_INVALID,
             Message("The questionnaire's form has problems."),
             problems=[problem.as_dict() for problem in problems],
         )
@@ -89,7 +90,7 @@ def _refuse_losing_answers(questionnaire: Questionnaire, blocks: list[dict[str, 
     changed = sorted(code for code in answered if after.get(code) != before.get(code))
     if changed:
         raise conflict(
-            InternalCodes.EPRO_CHANGE_REFUSED,
+            EproCodes.EPRO_CHANGE_REFUSED,
             Message("Questions that subjects answered cannot be removed or change type."),
             questions=changed,
         )
@@ -140,7 +141,7 @@ def delete_questionnaire(questionnaire: Questionnaire) -> None:
     ).scalar_one()
     if answered:
         raise conflict(
-            InternalCodes.QUESTIONNAIRE_HAS_ANSWERS,
+            EproCodes.QUESTIONNAIRE_HAS_ANSWERS,
             Message("Subjects answered this questionnaire: it cannot be deleted."),
             answers=answered,
         )

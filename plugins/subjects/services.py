@@ -19,6 +19,7 @@ from datacapt.studies.context import get_in_study, study_query, visible_center_i
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.studies.services import centers_of_study
 from datacapt.tenancy.services import get_tenant_settings
+from plugins.subjects.errors import SubjectCodes
 from plugins.subjects.models import (
     ENDED_WITH_REASON,
     StudySubjectSettings,
@@ -152,7 +153,7 @@ def refuse_if_ended(participation: SubjectInStudy) -> None:
     """Nothing more is entered for an excluded or withdrawn subject until reopened."""
     if participation.status in ENDED_WITH_REASON:
         raise conflict(
-            InternalCodes.SUBJECT_PARTICIPATION_ENDED,
+            SubjectCodes.SUBJECT_PARTICIPATION_ENDED,
             Message("The subject was excluded or withdrawn: reopen them, with a reason, first."),
             status=participation.status,
         )
@@ -171,7 +172,7 @@ def change_status(participation: SubjectInStudy, changes: Mapping[str, Any]) -> 
     status = changes.get("status", participation.status)
     if participation.status in ENDED_WITH_REASON and status != participation.status:
         raise conflict(
-            InternalCodes.SUBJECT_PARTICIPATION_ENDED,
+            SubjectCodes.SUBJECT_PARTICIPATION_ENDED,
             Message(
                 "An excluded or withdrawn subject comes back only by reopening, with a reason."
             ),
@@ -212,7 +213,7 @@ def reopen(participation: SubjectInStudy) -> SubjectInStudy:
     kept in the audit record."""
     if participation.status not in ENDED_WITH_REASON:
         raise conflict(
-            InternalCodes.SUBJECT_PARTICIPATION_ENDED,
+            SubjectCodes.SUBJECT_PARTICIPATION_ENDED,
             Message("Only an excluded or withdrawn subject can be reopened."),
             status=participation.status,
         )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from datacapt.database import db
+from datacapt.errors import invalid
 from datacapt.plugins.services import current_settings
 
+from datacapt_hello.errors import HelloCodes
 from datacapt_hello.models import HelloRecord
 
 
@@ -15,6 +17,10 @@ def list_records() -> list[HelloRecord]:
 
 def add_record(text: str | None = None) -> HelloRecord:
     """Store a record; without a text, the tenant's ``default_text`` setting."""
+    if text is not None and not text.strip():
+        raise invalid(
+            HelloCodes.HELLO_TEXT_BLANK, "A record needs a text that is not blank.", field="text"
+        )
     record = HelloRecord(text=text or current_settings("hello")["default_text"])
     db.session.add(record)
     db.session.flush()
