@@ -135,10 +135,12 @@ def test_a_rows_audit_records_name_its_study_also_outside_a_request(app, build_t
             db.session.flush()
     with app.app_context(), tenant_context(tenant):
         studies = db.session.execute(
-            sa.select(AuditRecord.action, AuditRecord.study_id).where(
+            sa.select(AuditRecord.action, AuditRecord.study_id)
+            .where(
                 AuditRecord.object_type == "epro_questionnaires",
                 AuditRecord.object_id == questionnaire,
             )
+            .order_by(AuditRecord.sequence)
         ).all()
     assert [action for action, _ in studies] == ["create", "update"]
     assert {study_id for _, study_id in studies} == {study}
