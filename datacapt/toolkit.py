@@ -51,11 +51,21 @@ from datacapt.database import (
     TrackingMixin,
     after_commit,
     db,
+    get_by_uuid,
     keep_on_error,
+    one_or_404,
     separate_unit,
     utcnow,
 )
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import (
+    DatacaptException,
+    ErrorCode,
+    InternalCodes,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
 from datacapt.files.services import FileAttachment
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
@@ -90,10 +100,12 @@ from datacapt.sms.backends import backend_from_url as sms_backend
 from datacapt.studies.context import (
     STUDY_HEADER,
     current_study,
+    get_in_study,
     restrict_to_visible_centers,
+    study_query,
     visible_center_ids,
 )
-from datacapt.studies.models import Study, StudyCenter, StudyStatus
+from datacapt.studies.models import Study, StudyCenter, StudyScopedMixin, StudyStatus
 from datacapt.studies.services import centers_of_study, study_centers
 from datacapt.tenancy import TenantRef, current_tenant, current_tenant_or_none, tenant_context
 from datacapt.tenancy.context import in_tenant
@@ -112,13 +124,23 @@ __all__ += [
     "TrackingMixin",
     "after_commit",
     "db",
+    "get_by_uuid",
     "keep_on_error",
+    "one_or_404",
     "separate_unit",
     "utcnow",
 ]
 
-# Errors: one exception, its HTTP class and the internal codes.
-__all__ += ["DatacaptException", "ErrorCode", "InternalCodes"]
+# Errors: one exception, its HTTP class, the internal codes and the usual errors.
+__all__ += [
+    "DatacaptException",
+    "ErrorCode",
+    "InternalCodes",
+    "conflict",
+    "forbidden",
+    "invalid",
+    "not_found",
+]
 
 # Translations: text rendered in the caller's language.
 __all__ += [
@@ -144,16 +166,19 @@ __all__ += [
     "tenant_settings_changed",
 ]
 
-# Studies: the request's study, its centers and those the caller sees.
+# Studies: the request's study, its centers and those the caller sees, the rows of a study.
 __all__ += [
     "STUDY_HEADER",
     "Study",
     "StudyCenter",
+    "StudyScopedMixin",
     "StudyStatus",
     "centers_of_study",
     "current_study",
+    "get_in_study",
     "restrict_to_visible_centers",
     "study_centers",
+    "study_query",
     "visible_center_ids",
 ]
 

@@ -84,6 +84,8 @@ class FakePlugin:
         models: tuple[type, ...] = (),
         fail_on_enable: bool = False,
         default_grants: dict[str, list[str]] | None = None,
+        error_codes: range | tuple[range, ...] = (),
+        codes: tuple[Any, ...] = (),
     ) -> None:
         self.name = name
         self.requires = requires
@@ -97,6 +99,8 @@ class FakePlugin:
         self.models = models
         self.fail_on_enable = fail_on_enable
         self.default_grants = default_grants or {}
+        self.error_codes = error_codes
+        self.codes = codes
 
     @hookimpl
     def datacapt_manifest(self):
@@ -106,7 +110,12 @@ class FakePlugin:
             title=self.name.title(),
             requires=self.requires,
             core_version=self.core_version,
+            error_codes=self.error_codes,
         )
+
+    @hookimpl
+    def datacapt_error_codes(self):
+        return self.codes
 
     @hookimpl
     def datacapt_migrations(self):

@@ -404,16 +404,22 @@ def test_a_row_and_its_parent_deleted_in_one_flush_name_each_other_by_public_id(
     app, tenant, client_as
 ):
     """The parent is gone from its table when the records are written: its public id
-    comes from the session."""
+    comes from the session. The link's records belong to its study, which the admin
+    reads as a member of it."""
     from datacapt.database import db
-    from datacapt.studies.models import Study, StudyCenter, StudyCenterAssociation
+    from datacapt.studies.models import StudyCenter, StudyCenterAssociation
     from datacapt.tenancy import tenant_context
 
     admin = client_as(tenant)
+    study_uuid = admin.post("/api/studies/", json={"reference": "FLUSH", "name": "Flush"}).json[
+        "uuid"
+    ]
     with app.app_context(), tenant_context(tenant):
-        study = Study(reference="FLUSH", name="Flush")
+        study = db.session.execute(
+            sa.select(Study).where(sa.cast(Study.uuid, sa.String) == study_uuid)
+        ).scalar_one()
         center = StudyCenter(code="GONE", name="Gone", country="FR")
-        db.session.add_all([study, center])
+        db.session.add(center)
         db.session.flush()
         link = StudyCenterAssociation(study_id=study.id, center_id=center.id)
         db.session.add(link)
@@ -428,3 +434,4 @@ def test_a_row_and_its_parent_deleted_in_one_flush_name_each_other_by_public_id(
         if r["changes"]["center_id"][0] == center_uuid
     ]
     assert record["changes"]["center_id"] == [center_uuid, None]
+    assert record["study_id"] == study_uuid

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from datacapt.errors import InternalCodes
+from datacapt.errors.codes import CORE_CODE_RANGES
+from datacapt.plugins.loader import load_plugins
 from tests.conftest import MAX_BODY
 
 
@@ -91,9 +96,37 @@ def test_request_id_from_client_is_echoed(api_client):
     assert response.json["request_id"] == "abc-123"
 
 
-def test_internal_codes_are_listed_in_the_api_docs():
-    from pathlib import Path
+API_DOCS = Path(__file__).parents[1] / "docs" / "api.md"
 
-    doc = (Path(__file__).parents[1] / "docs" / "api.md").read_text()
+
+def _codes_section(heading: str) -> str:
+    """The part of docs/api.md's internal codes under ``### heading``."""
+    codes = API_DOCS.read_text().split("## Internal codes\n", 1)[1].split("\n## ", 1)[0]
+    assert f"### {heading}\n" in codes, f"docs/api.md has no section {heading!r}"
+    return codes.split(f"### {heading}\n", 1)[1].split("\n### ", 1)[0]
+
+
+def _rows(section: str) -> set[tuple[int, str]]:
+    return {(int(n), name) for n, name in re.findall(r"^\| (\d+) \| `(\w+)` \|", section, re.M)}
+
+
+def test_core_codes_are_listed_in_the_api_docs_and_only_they():
+    assert _rows(_codes_section("Core")) == {(code.value, code.name) for code in InternalCodes}
+
+
+def test_each_built_in_plugins_codes_are_listed_under_it_and_only_they():
+    built_in = [p for p in load_plugins().plugins.values() if p.obj.__name__.startswith("plugins.")]
+    assert {p.name for p in built_in} == {"subjects", "ecrf", "epro"}
+    for plugin in built_in:
+        ranges = ", ".join(
+            f"{r.start}" if len(r) == 1 else f"{r.start}-{r.stop - 1}"
+            for r in plugin.manifest.error_ranges
+        )
+        section = _codes_section(f"The {plugin.name} plugin ({ranges})")
+        codes = {(code.value, code.name) for codes in plugin.error_codes for code in codes}
+        assert _rows(section) == codes, plugin.name
+
+
+def test_core_codes_lie_in_the_core_ranges():
     for code in InternalCodes:
-        assert f"| {code.value} | `{code.name}` |" in doc, f"{code.name} missing from docs/api.md"
+        assert any(code.value in numbers for numbers in CORE_CODE_RANGES), code.name

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import enum
+import re
+
 import pytest
 
 from datacapt import __version__, create_app
@@ -150,3 +153,123 @@ def test_plugin_permissions_join_the_registry():
     assert plugins.permissions.categories()["stock"] == {"access", "recount"}
     assert plugins.permissions.owner("hello") == "hello"
     assert "stock.recount" in plugins.permissions.permissions()
+
+
+class StockCodes(enum.IntEnum):
+    STOCK_EMPTY = 9100
+    STOCK_RESERVED = 9101
+
+
+class StrayCodes(enum.IntEnum):
+    STOCK_LOST = 9120
+
+
+class TwinCodes(enum.IntEnum):
+    STOCK_TWIN = 9101
+
+
+def test_plugin_error_codes_are_collected_with_their_ranges():
+    plugins = load_plugins(
+        allow=[], extra=[FakePlugin("stock", error_codes=range(9100, 9120), codes=(StockCodes,))]
+    )
+    stock = plugins.get("stock")
+    assert stock.manifest.error_ranges == (range(9100, 9120),)
+    assert stock.error_codes == [StockCodes]
+
+
+def test_the_built_in_plugins_keep_their_error_codes_and_numbers():
+    """The codes that moved from the core into their plugins kept every number."""
+    plugins = load_plugins(allow=["subjects", "ecrf", "epro"])
+    numbers = {
+        code.name: code.value
+        for plugin in plugins.plugins.values()
+        for codes in plugin.error_codes
+        for code in codes
+    }
+    assert numbers == {
+        "SUBJECT_PARTICIPATION_ENDED": 7020,
+        "ECRF_DESIGN_INVALID": 7000,
+        "ECRF_CHANGE_REFUSED": 7001,
+        "ECRF_LOCKED": 7002,
+        "EPRO_QUESTIONNAIRE_INVALID": 8000,
+        "EPRO_LINK_INVALID": 8001,
+        "EPRO_LINK_EXPIRED": 8002,
+        "EPRO_TOO_MANY_ATTEMPTS": 8003,
+        "EPRO_ALREADY_SUBMITTED": 8004,
+        "EPRO_ANSWERS_INCOMPLETE": 8005,
+        "EPRO_OCCURRENCE_CLOSED": 8006,
+        "EPRO_CHANGE_REFUSED": 8007,
+        "QUESTIONNAIRE_HAS_ANSWERS": 1040,
+    }
+
+
+@pytest.mark.parametrize(
+    ("plugins", "message"),
+    [
+        (
+            [FakePlugin("stock", error_codes=range(5990, 6010))],
+            "plugin 'stock': error codes 5990-6009 overlap 1041-6999 of the core",
+        ),
+        (
+            [FakePlugin("stock", error_codes=(range(9100, 9120), range(7003, 7004)))],
+            "plugin 'stock': error codes 7003-7003 overlap 7003-7003 of the core",
+        ),
+        (
+            [
+                FakePlugin("stock", error_codes=range(9100, 9120)),
+                FakePlugin("store", error_codes=range(9110, 9130)),
+            ],
+            "plugin 'store': error codes 9110-9129 overlap 9100-9119 of plugin 'stock'",
+        ),
+        (
+            [FakePlugin("stock", error_codes=range(9100, 9120), codes=(StockCodes, StrayCodes))],
+            "plugin 'stock': error code STOCK_LOST = 9120 is outside its declared error_codes"
+            " (9100-9119)",
+        ),
+        (
+            [FakePlugin("stock", codes=(StockCodes,))],
+            "error code STOCK_EMPTY = 9100 is outside its declared error_codes (none)",
+        ),
+        (
+            [FakePlugin("stock", error_codes=range(9100, 9120), codes=(StockCodes, TwinCodes))],
+            "plugin 'stock': error code 9101 is both STOCK_RESERVED and STOCK_TWIN",
+        ),
+        (
+            [FakePlugin("stock", error_codes=range(9100, 9120), codes=({"STOCK_EMPTY": 9100},))],
+            "error codes {'STOCK_EMPTY': 9100} are not an IntEnum class",
+        ),
+        (
+            [FakePlugin("stock", error_codes=range(9100, 9120, 2))],
+            "error_codes range(9100, 9120, 2) is not a non-empty range of step 1",
+        ),
+        (
+            [FakePlugin("stock", error_codes=range(9100, 9100))],
+            "error_codes range(9100, 9100) is not a non-empty range of step 1",
+        ),
+    ],
+    ids=[
+        "core-overlap",
+        "core-code-amid-a-plugin-range",
+        "plugin-overlap",
+        "code-outside",
+        "no-range",
+        "number-twice",
+        "not-an-enum",
+        "stepped-range",
+        "empty-range",
+    ],
+)
+def test_error_codes_out_of_their_ranges_stop_start_up(plugins, message):
+    with pytest.raises(PluginError, match=re.escape(message)):
+        load_plugins(allow=[], extra=plugins)
+
+
+def test_a_range_overlapping_a_built_in_plugins_stops_the_app(_test_database):
+    with pytest.raises(
+        PluginError,
+        match=re.escape("plugin 'epro': error codes 8000-8019 overlap 8010-8029 of plugin 'kits'"),
+    ):
+        create_app(
+            settings_for_tests(database_url=_test_database, plugins=("subjects", "epro")),
+            extra_plugins=[FakePlugin("kits", error_codes=range(8010, 8030))],
+        )

@@ -35,6 +35,7 @@ def test_new_writes_a_complete_plugin_package(app, tmp_path):
         "datacapt_stock_count/schemas.py",
         "datacapt_stock_count/routes.py",
         "datacapt_stock_count/services.py",
+        "datacapt_stock_count/errors.py",
         "datacapt_stock_count/jobs.py",
         "datacapt_stock_count/migrations/script.py.mako",
         "datacapt_stock_count/migrations/versions/0001_initial.py",

@@ -10,6 +10,7 @@ before-request hook would cost every request (about 0.3 ms) for limits it does n
 
 from __future__ import annotations
 
+import enum
 import math
 import time
 
@@ -42,7 +43,7 @@ def init_limits(app: Flask, settings: Settings) -> None:
     app.extensions[EXTENSION] = MovingWindowRateLimiter(storage)
 
 
-def too_many(internal: InternalCodes, message: Message, retry_after: int) -> DatacaptException:
+def too_many(internal: enum.IntEnum, message: Message, retry_after: int) -> DatacaptException:
     return DatacaptException(
         ErrorCode.TOO_MANY_REQUESTS,
         internal,
@@ -54,7 +55,7 @@ def too_many(internal: InternalCodes, message: Message, retry_after: int) -> Dat
 def enforce(
     name: str,
     *keys: str,
-    internal: InternalCodes = InternalCodes.TOO_MANY_REQUESTS,
+    internal: enum.IntEnum = InternalCodes.TOO_MANY_REQUESTS,
     message: Message | None = None,
 ) -> None:
     """Count one hit of limit ``name`` for ``keys``; 429 when its rule is exceeded."""

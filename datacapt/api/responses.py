@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, g, has_request_context, jsonify
 
-from datacapt.errors.codes import HTTP_DEFAULT_INTERNAL_CODES, ErrorCode, InternalCodes
+from datacapt.errors.codes import HTTP_DEFAULT_INTERNAL_CODES, ErrorCode
 from datacapt.i18n import Message
 
 
@@ -23,7 +24,7 @@ def success(
 
 def error_body(
     code: ErrorCode,
-    internal_code: InternalCodes | None = None,
+    internal_code: enum.IntEnum | None = None,
     message: str | Message | None = None,
     *,
     fields: Mapping[str, Any] | None = None,
@@ -48,7 +49,7 @@ def error_body(
 
 def error(
     code: ErrorCode,
-    internal_code: InternalCodes | None = None,
+    internal_code: enum.IntEnum | None = None,
     message: str | Message | None = None,
     *,
     fields: Mapping[str, Any] | None = None,

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from datacapt.apikeys.models import ApiKey
-from datacapt.database import db, separate_unit, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.database import db, get_by_uuid, separate_unit, utcnow
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, invalid
 from datacapt.i18n import Message
 from datacapt.identity import events
 from datacapt.identity.models import SecurityEventKind, User, UserStatus
@@ -40,11 +40,10 @@ def create_api_key(
     permissions = checked_permissions(permissions)
     ensure_may_grant(held, permissions)
     if expires_at is not None and expires_at <= utcnow():
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
+        raise invalid(
             InternalCodes.VALIDATION_FAILED,
             Message("The expiry must be in the future."),
-            fields={"expires_at": [Message("The expiry must be in the future.")]},
+            field="expires_at",
         )
     prefix = new_secret(6)[:8]
     secret = f"{KEY_PREFIX}{prefix}_{new_secret()}"
@@ -72,9 +71,7 @@ def list_api_keys() -> list[ApiKey]:
 
 
 def revoke_api_key(key_uuid, revoker: User | None, actor: str) -> ApiKey:
-    key = db.session.execute(sa.select(ApiKey).where(ApiKey.uuid == key_uuid)).scalar_one_or_none()
-    if key is None:
-        raise DatacaptException(ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND)
+    key = get_by_uuid(ApiKey, key_uuid)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         events.record(

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from datacapt.audit.models import AuditRecord
 from datacapt.audit.recorder import REDACTED
 from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import InternalCodes, forbidden
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.permissions.models import Role, granted_by
@@ -88,19 +88,18 @@ class AuditReader:
                     )
                 )
         if not clauses:
-            raise _denied(self.permission)
+            raise forbidden(permission=self.permission)
         return sa.or_(*clauses)
 
     def check_study(self, study: str) -> None:
         """A filter on one study: the caller must be able to read it."""
         if study not in self.studies:
-            raise DatacaptException(
-                ErrorCode.FORBIDDEN,
+            raise forbidden(
                 InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY,
                 Message("You do not belong to this study."),
             )
         if study not in self.readable():
-            raise _denied(self.permission)
+            raise forbidden(permission=self.permission)
 
     def present(self, record: AuditRecord) -> dict[str, Any]:
         """The record as it leaves: its public fields, sensitive values redacted."""
@@ -119,15 +118,6 @@ class AuditReader:
                 for name, values in record.changes.items()
             }
         return shown
-
-
-def _denied(permission: str) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.FORBIDDEN,
-        InternalCodes.PERMISSION_DENIED,
-        Message("You are not allowed to do this"),
-        details={"permission": permission},
-    )
 
 
 def reader_for(principal: Principal, permission: str) -> AuditReader:
@@ -149,11 +139,8 @@ def reader_for(principal: Principal, permission: str) -> AuditReader:
         .where(StudyUser.user_id == principal.acting_user_id)
         .execution_options(include_deleted=True)
     ).all()
-    if key is not None:
-        # A key reads within its creator's memberships, in the studies it reaches.
-        memberships = [
-            row for row in memberships if key.all_studies or str(row.uuid) in key.study_uuids
-        ]
+    # A key reads within its creator's memberships, in the studies it reaches.
+    memberships = [row for row in memberships if principal.reaches_study(row.uuid)]
     restricted = [row.id for row in memberships if not row.all_centers]
     centers: dict[int, set[str]] = {member: set() for member in restricted}
     if restricted:
@@ -172,5 +159,5 @@ def reader_for(principal: Principal, permission: str) -> AuditReader:
             None if row.all_centers else frozenset(centers[row.id]),
         )
     # A key limited to some studies reads no tenant-level record.
-    platform = principal.platform_permissions if key is None or key.all_studies else frozenset()
+    platform = principal.platform_permissions if principal.study_scope is None else frozenset()
     return AuditReader(permission, platform, studies)

@@ -2,6 +2,7 @@
 unit of work."""
 
 from datacapt.database.extension import SHARED_SCHEMA, SharedModel, TenantModel, db, schema_scope
+from datacapt.database.lookup import get_by_uuid, one_or_404
 from datacapt.database.mixins import (
     BaseModel,
     SoftDeleteMixin,
@@ -28,7 +29,9 @@ __all__ = [
     "after_commit",
     "current_schema",
     "db",
+    "get_by_uuid",
     "keep_on_error",
+    "one_or_404",
     "schema_scope",
     "separate_unit",
     "unit_of_work",

@@ -1,7 +1,8 @@
 """Error codes: ErrorCode is the HTTP-level class, InternalCodes the stable number for clients.
 
 InternalCodes are part of the API contract: a number is never reused or renumbered
-(docs/api.md lists them, and a test keeps the list in step).
+(docs/api.md lists them, and a test keeps the list in step). These are the core's; each
+plugin keeps its own IntEnum in its range (``CORE_CODE_RANGES`` are the core's).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class ErrorCode(enum.Enum):
 
 
 class InternalCodes(enum.IntEnum):
-    """Stable numeric codes the frontend maps to messages. Append only."""
+    """The core's stable numeric codes, which the frontend maps to messages. Append only."""
 
     # 1xxx: generic HTTP conditions
     MALFORMED_REQUEST = 1000
@@ -113,24 +114,19 @@ class InternalCodes(enum.IntEnum):
     REASON_FOR_CHANGE_REQUIRED = 6000
     JOB_NOT_FOUND = 6001
 
-    # 7xxx: clinical data
-    ECRF_DESIGN_INVALID = 7000
-    ECRF_CHANGE_REFUSED = 7001
-    ECRF_LOCKED = 7002
+    # 7003: the file storage's, numbered among the eCRF's codes before plugins had ranges
     FILE_REFUSED = 7003
-    SUBJECT_PARTICIPATION_ENDED = 7020
 
-    # 8xxx: subjects' own data (ePRO)
-    EPRO_QUESTIONNAIRE_INVALID = 8000
-    EPRO_LINK_INVALID = 8001
-    EPRO_LINK_EXPIRED = 8002
-    EPRO_TOO_MANY_ATTEMPTS = 8003
-    EPRO_ALREADY_SUBMITTED = 8004
-    EPRO_ANSWERS_INCOMPLETE = 8005
-    EPRO_OCCURRENCE_CLOSED = 8006
-    EPRO_CHANGE_REFUSED = 8007
-    # 1040-1049: the API's contract with frontends
-    QUESTIONNAIRE_HAS_ANSWERS = 1040
+
+# The numbers the core keeps for its codes. The plugins' codes live in the plugins, in the
+# ranges their manifests declare (PluginManifest.error_codes); start-up refuses a plugin
+# range that overlaps these or another plugin's.
+CORE_CODE_RANGES: tuple[range, ...] = (
+    range(1000, 1040),
+    # 1040 is the epro plugin's QUESTIONNAIRE_HAS_ANSWERS, numbered before plugins had ranges.
+    range(1041, 7000),
+    range(7003, 7004),  # FILE_REFUSED, amid the ecrf plugin's codes
+)
 
 
 HTTP_DEFAULT_INTERNAL_CODES: dict[ErrorCode, InternalCodes] = {

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from typing import Any
 
-from datacapt.errors.codes import ErrorCode, InternalCodes
+from datacapt.errors.codes import ErrorCode
 from datacapt.i18n import Message
 
 
 class DatacaptException(Exception):
-    """An error for the client: an HTTP class, a stable internal code and a safe message."""
+    """An error for the client: an HTTP class, a stable internal code (the core's
+    InternalCodes or a plugin's own IntEnum) and a safe message."""
 
     def __init__(
         self,
         code: ErrorCode,
-        internal_code: InternalCodes,
+        internal_code: enum.IntEnum,
         message: str | Message | None = None,
         *,
         fields: Mapping[str, Any] | None = None,

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from werkzeug.datastructures import FileStorage
 
-from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.database import db, get_by_uuid
+from datacapt.errors import DatacaptException, InternalCodes, invalid, not_found
 from datacapt.files.models import StoredFile
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
@@ -45,12 +45,6 @@ SIGNATURES = {
 }
 
 
-def _refused(message: Message) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.VALIDATION_ERROR, InternalCodes.FILE_REFUSED, message, fields={"file": [message]}
-    )
-
-
 def _directory() -> Path:
     """The tenant's folder of uploads (made when the first one is stored)."""
     return Path(current_app.config["DATACAPT_FILES_DIR"]) / current_tenant().schema_name
@@ -58,11 +52,19 @@ def _directory() -> Path:
 
 def store(upload: FileStorage | None) -> StoredFile:
     if upload is None or not upload.filename:
-        raise _refused(Message("Send the file in the multipart field 'file'."))
+        raise invalid(
+            InternalCodes.FILE_REFUSED,
+            Message("Send the file in the multipart field 'file'."),
+            field="file",
+        )
     allowed = current_app.config["DATACAPT_FILE_TYPES"]
     content_type = (upload.mimetype or "").lower()
     if content_type not in allowed:
-        raise _refused(Message("Files of type {type} are not accepted.", type=content_type or "?"))
+        raise invalid(
+            InternalCodes.FILE_REFUSED,
+            Message("Files of type {type} are not accepted.", type=content_type or "?"),
+            field="file",
+        )
     limit = current_app.config["DATACAPT_MAX_UPLOAD_BYTES"]
     digest, size, head = hashlib.sha256(), 0, b""
     directory = _directory()
@@ -74,12 +76,20 @@ def store(upload: FileStorage | None) -> StoredFile:
                 head = head or chunk[:16]
                 size += len(chunk)
                 if size > limit:
-                    raise _refused(Message("Files are limited to {size} bytes.", size=limit))
+                    raise invalid(
+                        InternalCodes.FILE_REFUSED,
+                        Message("Files are limited to {size} bytes.", size=limit),
+                        field="file",
+                    )
                 digest.update(chunk)
                 out.write(chunk)
         signature = SIGNATURES.get(content_type)
         if signature and not head.startswith(signature):
-            raise _refused(Message("The content is not a {type} file.", type=content_type))
+            raise invalid(
+                InternalCodes.FILE_REFUSED,
+                Message("The content is not a {type} file.", type=content_type),
+                field="file",
+            )
         stored = StoredFile(
             name=Path(upload.filename).name[:255],
             content_type=content_type,
@@ -96,19 +106,11 @@ def store(upload: FileStorage | None) -> StoredFile:
             os.unlink(temporary)
 
 
-def _no_such_file() -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such file.")
-    )
+NO_SUCH_FILE = Message("No such file.")
 
 
 def get_file(file_uuid: Any) -> StoredFile:
-    stored = db.session.execute(
-        sa.select(StoredFile).where(StoredFile.uuid == file_uuid)
-    ).scalar_one_or_none()
-    if stored is None:
-        raise _no_such_file()
-    return stored
+    return get_by_uuid(StoredFile, file_uuid, NO_SUCH_FILE)
 
 
 AttachmentFinder = Callable[[str], list[FileAttachment]]
@@ -143,7 +145,7 @@ def get_visible_file(principal: Principal, file_uuid: Any) -> StoredFile:
     stored = get_file(file_uuid)
     places = attachments(stored)
     if places and not any(_sees(principal, place) for place in places):
-        raise _no_such_file()
+        raise not_found(NO_SUCH_FILE)
     return stored
 
 

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from datacapt.console import prompt_new_password, reports_errors
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import not_found
 from datacapt.identity.services import create_user, find_user, get_role, unlock_user
 from datacapt.permissions.defaults import DEFAULT_ROLES
 from datacapt.tenancy.context import in_tenant
@@ -41,8 +41,6 @@ def unlock_command(schema: str, email: str) -> None:
     with in_tenant(schema):
         user = find_user(email)
         if user is None:
-            raise DatacaptException(
-                ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, f"No user {email} in {schema}"
-            )
+            raise not_found(f"No user {email} in {schema}")
         unlock_user(user, actor="cli")
         click.echo(f"{user.email} is {user.status}")

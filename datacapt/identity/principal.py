@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,20 @@ class Principal:
             return self.user_id
         assert self.api_key is not None
         return self.api_key.created_by_id
+
+    @property
+    def study_scope(self) -> frozenset[str] | None:
+        """The studies (uuids, as text) an API key is limited to; None for a user or a key
+        of all studies. Within it, a key reaches only where its creator is a member."""
+        key = self.api_key
+        if key is None or key.all_studies:
+            return None
+        return frozenset(key.study_uuids)
+
+    def reaches_study(self, study_uuid: uuid.UUID | str) -> bool:
+        """Whether the study is within the principal's scope (``study_scope``)."""
+        scope = self.study_scope
+        return scope is None or str(study_uuid) in scope
 
     @property
     def user(self) -> User | None:

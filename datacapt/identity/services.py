@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.api.search import contains_text
-from datacapt.database import db, keep_on_error, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.database import db, get_by_uuid, keep_on_error, utcnow
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, conflict, invalid
 from datacapt.i18n import Message
 from datacapt.identity import events
 from datacapt.identity.models import (
@@ -55,25 +55,15 @@ def find_user(email: str, for_update: bool = False) -> User | None:
     return db.session.execute(statement).scalar_one_or_none()
 
 
-def get_user(user_uuid) -> User:
-    user = db.session.execute(sa.select(User).where(User.uuid == user_uuid)).scalar_one_or_none()
-    if user is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such user.")
-        )
-    return user
+def get_user(user_uuid: Any) -> User:
+    return get_by_uuid(User, user_uuid, Message("No such user."))
 
 
 def get_role(name_or_uuid: Any) -> Role:
     column = Role.uuid if not isinstance(name_or_uuid, str) else Role.name
     role = db.session.execute(sa.select(Role).where(column == name_or_uuid)).scalar_one_or_none()
     if role is None:
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.VALIDATION_FAILED,
-            Message("No such role."),
-            fields={"role": [Message("No such role.")]},
-        )
+        raise invalid(InternalCodes.VALIDATION_FAILED, Message("No such role."), field="role")
     return role
 
 
@@ -110,11 +100,10 @@ def create_user(
 ) -> User:
     """A user; active with a password, invited without one."""
     if find_user(email) is not None:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
+        raise conflict(
             InternalCodes.USER_ALREADY_EXISTS,
             Message("A user with this email exists."),
-            fields={"email": [Message("A user with this email exists.")]},
+            field="email",
         )
     user = User(
         email=normalize_email(email),
@@ -207,11 +196,10 @@ def unlock_user(user: User, actor: str) -> User:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
+        raise invalid(
             InternalCodes.WRONG_PASSWORD,
             Message("The current password is wrong."),
-            fields={"current_password": [Message("The current password is wrong.")]},
+            field="current_password",
         )
     set_password(user, new)
     close_all_sessions(user)
@@ -256,11 +244,10 @@ def reset_password(token: str, password: str) -> None:
         sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == digest(token))
     ).scalar_one_or_none()
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
+        raise invalid(
             InternalCodes.RESET_TOKEN_INVALID,
             Message("This reset link is invalid or has expired."),
-            fields={"token": [Message("This reset link is invalid or has expired.")]},
+            field="token",
         )
     user = reset.user
     set_password(user, password)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import InternalCodes, conflict, forbidden, invalid, not_found
 from datacapt.i18n import Message
 from datacapt.identity.models import User
 from datacapt.identity.principal import Principal
@@ -34,12 +34,6 @@ from datacapt.tenancy.services import frontend_url
 INVITATION_LIFETIME = dt.timedelta(days=7)
 
 
-def _error(
-    code: ErrorCode, internal: InternalCodes, message: Message, field: str | None = None
-) -> DatacaptException:
-    return DatacaptException(code, internal, message, fields={field: [message]} if field else None)
-
-
 def list_invitations(status: str | None = None) -> sa.Select:
     statement = sa.select(Invitation).order_by(Invitation.id.desc())
     return statement.where(Invitation.status == status) if status else statement
@@ -50,9 +44,7 @@ def get_invitation(invitation_uuid) -> Invitation:
         sa.select(Invitation).where(Invitation.uuid == invitation_uuid)
     ).scalar_one_or_none()
     if invitation is None:
-        raise _error(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such invitation.")
-        )
+        raise not_found(Message("No such invitation."))
     return invitation
 
 
@@ -62,16 +54,10 @@ def _study_for_inviter(principal: Principal, study_uuid) -> tuple[Study, frozens
         sa.select(Study).where(Study.uuid == study_uuid)
     ).scalar_one_or_none()
     if study is None:
-        raise _error(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.STUDY_NOT_FOUND,
-            Message("No such study."),
-            "study",
-        )
+        raise invalid(InternalCodes.STUDY_NOT_FOUND, Message("No such study."), field="study")
     _, _, held = resolve_study(principal, study.uuid)
     if STUDY_USERS_ADD not in held:
-        raise _error(
-            ErrorCode.FORBIDDEN,
+        raise forbidden(
             InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY,
             Message("You cannot add people to this study."),
         )
@@ -102,11 +88,10 @@ def _inviter_name(principal: Principal) -> str:
 def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
     email = normalize_email(data["email"])
     if find_user(email) is not None:
-        raise _error(
-            ErrorCode.CONFLICT,
+        raise conflict(
             InternalCodes.USER_ALREADY_EXISTS,
             Message("A user with this email exists."),
-            "email",
+            field="email",
         )
     if db.session.execute(
         sa.select(Invitation).where(
@@ -115,11 +100,10 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
             Invitation.expires_at > utcnow(),
         )
     ).first():
-        raise _error(
-            ErrorCode.CONFLICT,
+        raise conflict(
             InternalCodes.INVITATION_ALREADY_PENDING,
             Message("An invitation to this email is pending."),
-            "email",
+            field="email",
         )
     platform_role = get_role(data["platform_role"])
     ensure_may_grant(principal.platform_permissions, platform_role.granted)
@@ -127,11 +111,8 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
         _study_for_inviter(principal, data["study"]) if data.get("study") else (None, None)
     )
     if study and not data.get("study_role"):
-        raise _error(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.VALIDATION_FAILED,
-            Message("A study role is needed."),
-            "study_role",
+        raise invalid(
+            InternalCodes.VALIDATION_FAILED, Message("A study role is needed."), field="study_role"
         )
     study_role = get_role(data["study_role"]) if study else None
     if study_role is not None:
@@ -166,10 +147,8 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
 
 def _pending(invitation: Invitation) -> Invitation:
     if invitation.status != InvitationStatus.PENDING:
-        raise _error(
-            ErrorCode.CONFLICT,
-            InternalCodes.INVITATION_INVALID,
-            Message("This invitation is no longer pending."),
+        raise conflict(
+            InternalCodes.INVITATION_INVALID, Message("This invitation is no longer pending.")
         )
     return invitation
 
@@ -200,11 +179,10 @@ def accept(token: str, password: str, names: Mapping[str, str]) -> User:
         or invitation.status != InvitationStatus.PENDING
         or invitation.expires_at <= utcnow()
     ):
-        raise _error(
-            ErrorCode.VALIDATION_ERROR,
+        raise invalid(
             InternalCodes.INVITATION_INVALID,
             Message("This invitation is invalid or has expired."),
-            "token",
+            field="token",
         )
     user = create_user(
         invitation.email,

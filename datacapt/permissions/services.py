@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from datacapt.database import TenantModel, db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.database import TenantModel, db, get_by_uuid
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, conflict, forbidden
 from datacapt.i18n import Message
 from datacapt.permissions.models import Role
 from datacapt.permissions.registry import permissions_registry
@@ -24,12 +24,7 @@ def list_roles() -> list[Role]:
 
 
 def get_role_by_uuid(role_uuid) -> Role:
-    role = db.session.execute(sa.select(Role).where(Role.uuid == role_uuid)).scalar_one_or_none()
-    if role is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such role.")
-        )
-    return role
+    return get_by_uuid(Role, role_uuid, Message("No such role."))
 
 
 def checked_permissions(permissions: Iterable[str]) -> list[str]:
@@ -57,21 +52,19 @@ def ensure_may_grant(held: frozenset[str], given: Iterable[str]) -> None:
     """
     beyond = sorted(permissions_registry().expand(given) - held)
     if beyond:
-        raise DatacaptException(
-            ErrorCode.FORBIDDEN,
+        raise forbidden(
             InternalCodes.GRANT_BEYOND_OWN,
             Message(
                 "You cannot give permissions you do not hold: {names}", names=", ".join(beyond)
             ),
-            details={"permissions": beyond},
+            permissions=beyond,
         )
 
 
 def ensure_not_own(principal: Principal, user_id: int) -> None:
     """403 when the principal would change its own (or its creator's) access."""
     if principal.acting_user_id == user_id:
-        raise DatacaptException(
-            ErrorCode.FORBIDDEN,
+        raise forbidden(
             InternalCodes.OWN_ACCESS_UNCHANGEABLE,
             Message("You cannot change your own role, status or centers."),
         )
@@ -80,11 +73,8 @@ def ensure_not_own(principal: Principal, user_id: int) -> None:
 def _unique_name(name: str, role: Role | None = None) -> None:
     clash = db.session.execute(sa.select(Role).where(Role.name == name)).scalar_one_or_none()
     if clash is not None and clash is not role:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
-            InternalCodes.CONFLICT,
-            Message("A role with this name exists."),
-            fields={"name": [Message("A role with this name exists.")]},
+        raise conflict(
+            InternalCodes.CONFLICT, Message("A role with this name exists."), field="name"
         )
 
 
@@ -102,11 +92,7 @@ def create_role(
 
 def _editable(role: Role) -> Role:
     if role.is_default:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
-            InternalCodes.ROLE_IS_DEFAULT,
-            Message("Default roles cannot be changed."),
-        )
+        raise conflict(InternalCodes.ROLE_IS_DEFAULT, Message("Default roles cannot be changed."))
     return role
 
 
@@ -148,8 +134,6 @@ def delete_role(role: Role) -> None:
         for column in _role_columns()
     )
     if in_use:
-        raise DatacaptException(
-            ErrorCode.CONFLICT, InternalCodes.ROLE_IN_USE, Message("This role is given to someone.")
-        )
+        raise conflict(InternalCodes.ROLE_IN_USE, Message("This role is given to someone."))
     db.session.delete(role)
     db.session.flush()

@@ -8,6 +8,7 @@ that enabled the plugin.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,12 @@ def datacapt_blueprints() -> Iterable[flask_smorest.Blueprint]:
 @hookspec
 def datacapt_permissions() -> Mapping[str, Iterable[str]]:
     """Permission categories the plugin adds, each with its actions."""
+
+
+@hookspec
+def datacapt_error_codes() -> Iterable[type[enum.IntEnum]]:
+    """The plugin's error codes (IntEnum classes), each number in its manifest's
+    ``error_codes`` ranges."""
 
 
 @hookspec

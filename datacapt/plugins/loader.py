@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import importlib.metadata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any
 import pluggy
 
 from datacapt.database.extension import TenantModel
+from datacapt.errors.codes import CORE_CODE_RANGES
 from datacapt.graphs import DependencyCycle, dependency_order
 from datacapt.jobs.cron import CronEntry
 from datacapt.migrating.lineages import Lineage
@@ -43,6 +45,7 @@ class LoadedPlugin:
     settings_schema: type | None = None
     permissions: dict[str, frozenset[str]] = field(default_factory=dict)
     default_grants: dict[str, frozenset[str]] = field(default_factory=dict)
+    error_codes: list[type[enum.IntEnum]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -121,7 +124,46 @@ def _collect(
     }
     permissions = _call(pm, name, "datacapt_permissions") or {}
     plugin.permissions = {category: frozenset(actions) for category, actions in permissions.items()}
+    for codes in _call(pm, name, "datacapt_error_codes") or ():
+        if not (isinstance(codes, type) and issubclass(codes, enum.IntEnum)):
+            raise PluginError(f"plugin {name!r}: error codes {codes!r} are not an IntEnum class")
+        plugin.error_codes.append(codes)
     return plugin
+
+
+def _shown(numbers: range) -> str:
+    return f"{numbers.start}-{numbers.stop - 1}"
+
+
+def _check_error_codes(plugins: Iterable[LoadedPlugin]) -> None:
+    """Each plugin's codes lie in its declared ranges, once each; no range overlaps the
+    core's or another plugin's (the numbers clients see stay unambiguous)."""
+    claimed = [("the core", numbers) for numbers in CORE_CODE_RANGES]
+    for plugin in plugins:
+        ranges = plugin.manifest.error_ranges
+        for numbers in ranges:
+            for owner, taken in claimed:
+                if numbers.start < taken.stop and taken.start < numbers.stop:
+                    raise PluginError(
+                        f"plugin {plugin.name!r}: error codes {_shown(numbers)} overlap"
+                        f" {_shown(taken)} of {owner}"
+                    )
+            claimed.append((f"plugin {plugin.name!r}", numbers))
+        seen: dict[int, str] = {}
+        for codes in plugin.error_codes:
+            for code in codes:
+                if not any(code.value in numbers for numbers in ranges):
+                    declared = ", ".join(_shown(n) for n in ranges) or "none"
+                    raise PluginError(
+                        f"plugin {plugin.name!r}: error code {code.name} = {code.value} is"
+                        f" outside its declared error_codes ({declared})"
+                    )
+                if code.value in seen:
+                    raise PluginError(
+                        f"plugin {plugin.name!r}: error code {code.value} is both"
+                        f" {seen[code.value]} and {code.name}"
+                    )
+                seen[code.value] = code.name
 
 
 @dataclass
@@ -215,4 +257,5 @@ def load_plugins(allow: Sequence[str] | None = None, extra: Iterable[Any] = ()) 
         except ValueError as exc:
             raise PluginError(str(exc)) from exc
         plugins[name] = plugin
+    _check_error_codes(plugins.values())
     return PluginSet(pm, plugins, registry)

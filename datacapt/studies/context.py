@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g, request
 from sqlalchemy import orm
 
-from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.database import db, one_or_404
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, forbidden, not_found
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.permissions.models import Role, granted_by
 from datacapt.permissions.registry import permissions_registry
-from datacapt.studies.models import Study, StudyCenterAssociation, StudyUser, study_user_centers
+from datacapt.studies.models import (
+    Study,
+    StudyCenterAssociation,
+    StudyScopedMixin,
+    StudyUser,
+    study_user_centers,
+)
 
 STUDY_HEADER = "Study-Uuid"
+M = TypeVar("M", bound=StudyScopedMixin)
 
 
 @dataclass
@@ -49,14 +56,6 @@ def _study_uuid(value: Any) -> uuid.UUID:
             InternalCodes.STUDY_REQUIRED,
             Message("The Study-Uuid header is not a UUID."),
         ) from None
-
-
-def _not_member() -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.FORBIDDEN,
-        InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY,
-        Message("You do not belong to this study."),
-    )
 
 
 def _study_query(key: sa.ColumnElement) -> sa.Select:
@@ -93,19 +92,16 @@ def resolve_study(
         query, {"study": study, "user_id": principal.acting_user_id}
     ).one_or_none()
     if row is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.STUDY_NOT_FOUND, Message("No such study.")
-        )
+        raise not_found(Message("No such study."), internal_code=InternalCodes.STUDY_NOT_FOUND)
     study, member_id, all_centers, role_name, role_default, role_permissions = row
-    key = principal.api_key
-    if member_id is None or (
-        key is not None and not (key.all_studies or str(study.uuid) in key.study_uuids)
-    ):
-        raise _not_member()
+    if member_id is None or not principal.reaches_study(study.uuid):
+        raise forbidden(
+            InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY, Message("You do not belong to this study.")
+        )
     registry = permissions_registry()
     granted = registry.expand(granted_by(role_name, role_default, role_permissions))
-    if key is not None:
-        granted &= registry.expand(key.permissions)
+    if principal.api_key is not None:
+        granted &= registry.expand(principal.api_key.permissions)
     return study, Membership(member_id, all_centers), granted
 
 
@@ -155,6 +151,33 @@ def restrict_to_visible_centers(statement: sa.Select, center_column: sa.ColumnEl
     if visible is None:
         return statement
     return statement.where(center_column.in_(visible))
+
+
+def study_query(model: type[M], study: Study | None = None) -> sa.Select[tuple[M]]:
+    """A select of ``model``'s rows in ``study`` (default: the request's) at the centers the
+    caller sees there (``model.study_center``)."""
+    request_study = g.get("study")
+    if study is None:
+        study = current_study()
+    elif request_study is not None and request_study.id != study.id:
+        # The caller's centers are those of their membership in the request's study.
+        raise RuntimeError(f"study_query of {model.__name__} outside the request's study")
+    statement = sa.select(model).where(model.study_id == study.id)
+    visible = visible_center_ids()
+    criterion = model.at_centers(visible) if visible is not None else None
+    return statement.where(criterion) if criterion is not None else statement
+
+
+def get_in_study(
+    model: type[M],
+    public_id: Any,
+    message: str | Message | None = None,
+    *,
+    study: Study | None = None,
+) -> M:
+    """The row of ``model`` with this public id in the study, at a center the caller sees;
+    404 (OBJECT_NOT_FOUND, ``message``) otherwise, as for a row that does not exist."""
+    return one_or_404(study_query(model, study).where(model.uuid == public_id), message)  # type: ignore[attr-defined]
 
 
 def study_center_ids(study: Study) -> set[int]:

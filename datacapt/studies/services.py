@@ -10,18 +10,19 @@ from flask import Flask
 from sqlalchemy import orm
 
 from datacapt.api.search import contains_text
-from datacapt.database import db
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.database import db, get_by_uuid
+from datacapt.errors import InternalCodes, conflict, invalid, not_found
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
 from datacapt.identity.services import get_role, get_user
 from datacapt.permissions.services import ensure_may_grant, ensure_not_own
 from datacapt.slots import Slot
 from datacapt.studies.context import (
+    get_in_study,
     restrict_to_visible_centers,
     study_center_ids,
     study_permissions,
-    visible_center_ids,
+    study_query,
 )
 from datacapt.studies.models import (
     Study,
@@ -31,21 +32,6 @@ from datacapt.studies.models import (
     StudyUser,
     study_user_centers,
 )
-
-
-def _not_found(message: Message) -> DatacaptException:
-    return DatacaptException(ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, message)
-
-
-def _conflict(field: str, message: Message, **details: Any) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.CONFLICT,
-        InternalCodes.CONFLICT,
-        message,
-        fields={field: [message]},
-        details=details or None,
-    )
-
 
 # Studies
 
@@ -61,10 +47,8 @@ def visible_studies(
         .where(StudyUser.user_id == principal.acting_user_id)
         .order_by(Study.reference)
     )
-    if principal.api_key is not None and not principal.api_key.all_studies:
-        statement = statement.where(
-            sa.cast(Study.uuid, sa.String).in_(principal.api_key.study_uuids)
-        )
+    if principal.study_scope is not None:
+        statement = statement.where(sa.cast(Study.uuid, sa.String).in_(principal.study_scope))
     if search:
         statement = statement.where(contains_text(search, Study.reference, Study.name))
     if status:
@@ -82,9 +66,10 @@ def create_study(principal: Principal, reference: str, name: str, description: s
         .execution_options(include_deleted=True)
     ).scalar_one_or_none()
     if taken is not None:
-        raise _conflict(
-            "reference",
+        raise conflict(
+            InternalCodes.CONFLICT,
             Message("A study with this reference exists: {existing}.", existing=taken),
+            field="reference",
             existing=taken,
         )
     study = Study(reference=reference, name=name, description=description, status=StudyStatus.DRAFT)
@@ -116,10 +101,8 @@ def update_study(study: Study, changes: Mapping[str, Any]) -> Study:
 def delete_study(study: Study) -> None:
     """Only a draft study can go (soft delete); a live one holds evidence."""
     if study.status != StudyStatus.DRAFT:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
-            InternalCodes.STUDY_NOT_DELETABLE,
-            Message("Only a draft study can be deleted."),
+        raise conflict(
+            InternalCodes.STUDY_NOT_DELETABLE, Message("Only a draft study can be deleted.")
         )
     study.soft_delete()
     db.session.flush()
@@ -137,13 +120,8 @@ def list_centers(search: str | None = None, country: str | None = None) -> sa.Se
     return statement
 
 
-def get_center(center_uuid) -> StudyCenter:
-    center = db.session.execute(
-        sa.select(StudyCenter).where(StudyCenter.uuid == center_uuid)
-    ).scalar_one_or_none()
-    if center is None:
-        raise _not_found(Message("No such center."))
-    return center
+def get_center(center_uuid: Any) -> StudyCenter:
+    return get_by_uuid(StudyCenter, center_uuid, Message("No such center."))
 
 
 def _refuse_taken_center_code(code: str, center: StudyCenter | None = None) -> None:
@@ -153,9 +131,10 @@ def _refuse_taken_center_code(code: str, center: StudyCenter | None = None) -> N
         statement = statement.where(StudyCenter.id != center.id)
     taken = db.session.execute(statement).scalar_one_or_none()
     if taken is not None:
-        raise _conflict(
-            "code",
+        raise conflict(
+            InternalCodes.CONFLICT,
             Message("A center with this code exists: {existing}.", existing=taken),
+            field="code",
             existing=taken,
         )
 
@@ -216,17 +195,16 @@ def remove_study_center(study: Study, center_uuid: Any) -> None:
     center, and members their access to them)."""
     center = get_center(center_uuid)
     if center.id not in study_center_ids(study):
-        raise _not_found(Message("No such center."))
+        raise not_found(Message("No such center."))
     used_by = _CENTER_USE.get()(study, center)
     if used_by:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
+        raise conflict(
             InternalCodes.CENTER_IN_USE,
             Message(
                 "The center {code} has records in this study: it stays in the study.",
                 code=center.code,
             ),
-            details={"used_by": used_by},
+            used_by=used_by,
         )
     member_ids = sa.select(StudyUser.id).where(StudyUser.study_id == study.id)
     db.session.execute(
@@ -253,12 +231,10 @@ def centers_of_study(
     in_study = study_center_ids(study)
     outside = [c.code for c in centers if c.id not in in_study]
     if outside:
-        message = Message("These centers are not in the study: {codes}", codes=", ".join(outside))
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
+        raise invalid(
             InternalCodes.CENTER_NOT_IN_STUDY,
-            message,
-            fields={field: [message]},
+            Message("These centers are not in the study: {codes}", codes=", ".join(outside)),
+            field=field,
         )
     return centers
 
@@ -269,38 +245,16 @@ def centers_of_study(
 def list_study_users(study: Study) -> list[StudyUser]:
     """Members of the study; a member limited to some centers sees the members of those."""
     statement = (
-        sa.select(StudyUser)
-        .where(StudyUser.study_id == study.id)
+        study_query(StudyUser, study)
         .options(orm.selectinload(StudyUser.centers))
         .order_by(StudyUser.id)
     )
-    return list(db.session.execute(_visible_to_caller(statement)).scalars())
+    return list(db.session.execute(statement).scalars())
 
 
-def _visible_to_caller(statement: sa.Select) -> sa.Select:
-    """Limit a select of members to those a caller limited to some centers may see."""
-    visible = visible_center_ids()
-    if visible is None:
-        return statement
-    shares = sa.exists().where(
-        study_user_centers.c.study_user_id == StudyUser.id,
-        study_user_centers.c.center_id.in_(visible),
-    )
-    return statement.where(sa.or_(shares, StudyUser.all_centers.is_(True)))
-
-
-def read_study_user(study: Study, member_uuid) -> StudyUser:
+def read_study_user(study: Study, member_uuid: Any) -> StudyUser:
     """One member, as the list shows it to the caller (404 outside the caller's centers)."""
-    member = db.session.execute(
-        _visible_to_caller(
-            sa.select(StudyUser).where(
-                StudyUser.study_id == study.id, StudyUser.uuid == member_uuid
-            )
-        )
-    ).scalar_one_or_none()
-    if member is None:
-        raise _not_found(Message("No such study user."))
-    return member
+    return get_in_study(StudyUser, member_uuid, Message("No such study user."), study=study)
 
 
 def add_study_user(
@@ -316,7 +270,9 @@ def add_study_user(
     if db.session.execute(
         sa.select(StudyUser).where(StudyUser.study_id == study.id, StudyUser.user_id == user.id)
     ).scalar_one_or_none():
-        raise _conflict("user", Message("This user is already in the study."))
+        raise conflict(
+            InternalCodes.CONFLICT, Message("This user is already in the study."), field="user"
+        )
     study_role = get_role(role)
     ensure_not_own(principal, user.id)
     ensure_may_grant(study_permissions(), study_role.granted)

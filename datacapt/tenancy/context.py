@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from datacapt.database import db, schema_scope, unit_of_work
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, not_found
 from datacapt.tenancy.models import Tenant
 
 
@@ -36,9 +36,7 @@ def get_tenant(schema_name: str) -> TenantRef:
         sa.select(*REF_COLUMNS).where(Tenant.schema_name == schema_name)
     ).one_or_none()
     if row is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
-        )
+        raise not_found(f"No tenant {schema_name!r}", internal_code=InternalCodes.TENANT_NOT_FOUND)
     return TenantRef(*row)
 
 

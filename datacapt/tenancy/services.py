@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from datacapt.database import after_commit, db, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.database.session import NO_TENANT_SCHEMA
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, invalid, not_found
 from datacapt.i18n import Message
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
 from datacapt.slots import Slot
@@ -42,25 +42,19 @@ def lineage_plan(tenants: Sequence[TenantRef]) -> dict[str, list[Lineage]]:
     return _LINEAGE_PLAN.get()(tenants)
 
 
-def _invalid(internal: InternalCodes, message: str, field: str) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.VALIDATION_ERROR, internal, message, fields={field: [message]}
-    )
-
-
 def validate_schema_name(schema_name: str) -> str:
     if schema_name in RESERVED_SCHEMAS or schema_name.startswith("pg_"):
-        raise _invalid(
+        raise invalid(
             InternalCodes.TENANT_SCHEMA_RESERVED,
             f"{schema_name!r} is reserved by PostgreSQL or the platform",
-            "schema_name",
+            field="schema_name",
         )
     if not SCHEMA_NAME_PATTERN.fullmatch(schema_name):
-        raise _invalid(
+        raise invalid(
             InternalCodes.TENANT_SCHEMA_INVALID,
             f"{schema_name!r} is not a valid schema name: 2 to 63 characters, lower-case"
             " letters, digits and underscores, starting with a letter",
-            "schema_name",
+            field="schema_name",
         )
     return schema_name
 
@@ -84,8 +78,8 @@ def validate_domain(domain: str) -> str:
         pass
     labels = host.split(".")
     if not host or len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
-        raise _invalid(
-            InternalCodes.DOMAIN_INVALID, f"{domain!r} is not a valid host name", "domains"
+        raise invalid(
+            InternalCodes.DOMAIN_INVALID, f"{domain!r} is not a valid host name", field="domains"
         )
     return host
 
@@ -104,17 +98,17 @@ def create_tenant(
     schema_name = validate_schema_name(schema_name)
     name = name.strip()
     if not name:
-        raise _invalid(InternalCodes.VALIDATION_FAILED, "A tenant needs a name", "name")
+        raise invalid(InternalCodes.VALIDATION_FAILED, "A tenant needs a name", field="name")
     if len(name) > NAME_LENGTH:
-        raise _invalid(
+        raise invalid(
             InternalCodes.VALIDATION_FAILED,
             f"A tenant name has at most {NAME_LENGTH} characters",
-            "name",
+            field="name",
         )
     hosts = list(dict.fromkeys(validate_domain(d) for d in domains))
     if not hosts:
-        raise _invalid(
-            InternalCodes.DOMAIN_INVALID, "A tenant needs at least one domain", "domains"
+        raise invalid(
+            InternalCodes.DOMAIN_INVALID, "A tenant needs at least one domain", field="domains"
         )
     lineages = tenant_lineages() if lineages is None else lineages
 
@@ -196,16 +190,13 @@ def tenant_for_host(host: str) -> TenantRef:
         tenant = TenantRef(*row) if row else None
         cache.put(host, tenant)
     if tenant is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND,
-            InternalCodes.TENANT_NOT_FOUND,
+        raise not_found(
             Message("No tenant is served at this host"),
+            internal_code=InternalCodes.TENANT_NOT_FOUND,
         )
     if tenant.status != TenantStatus.ACTIVE:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND,
-            InternalCodes.TENANT_ARCHIVED,
-            Message("No tenant is served at this host"),
+        raise not_found(
+            Message("No tenant is served at this host"), internal_code=InternalCodes.TENANT_ARCHIVED
         )
     return tenant
 
@@ -214,9 +205,7 @@ def archive_tenant(schema_name: str) -> Tenant:
     """Stop serving the tenant; its schema and every row are kept. Idempotent."""
     tenant = find_tenant(schema_name)
     if tenant is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.TENANT_NOT_FOUND, f"No tenant {schema_name!r}"
-        )
+        raise not_found(f"No tenant {schema_name!r}", internal_code=InternalCodes.TENANT_NOT_FOUND)
     if tenant.status != TenantStatus.ARCHIVED:
         tenant.transition_to(TenantStatus.ARCHIVED)
         tenant.archived_at = utcnow()

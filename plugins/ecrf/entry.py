@@ -20,11 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from datacapt.toolkit import (
-    DatacaptException,
-    ErrorCode,
     FileAttachment,
     FormState,
-    InternalCodes,
     Message,
     Question,
     QuestionType,
@@ -39,6 +36,7 @@ from datacapt.toolkit import (
     file_exists,
     filled_blocks,
     is_answered,
+    not_found,
     reason_required,
     utcnow,
 )
@@ -85,9 +83,7 @@ class CompiledForm:
         for section in self.document["sections"]:
             if section["uuid"] == section_uuid:
                 return section
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such section.")
-        )
+        raise not_found(Message("No such section."))
 
     def completion(self, state: FormState, section_uuid: Any) -> tuple[int, int]:
         required = answered = 0

@@ -18,6 +18,7 @@ from datacapt.toolkit import (
     BaseModel,
     ReasonPolicy,
     Study,
+    StudyScopedMixin,
     TenantModel,
     db,
     flush_cached,
@@ -25,7 +26,7 @@ from datacapt.toolkit import (
 from plugins.subjects.api import SubjectInStudy
 
 
-class Ecrf(TenantModel, BaseModel, Audited):
+class Ecrf(TenantModel, BaseModel, StudyScopedMixin, Audited):
     """One per study; ``version`` counts the designs published while the study was live,
     ``revision`` every saved design (it keys the compiled forms kept in memory)."""
 

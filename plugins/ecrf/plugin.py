@@ -6,6 +6,7 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
 from plugins.ecrf import __version__, demo, entry, jobs, permissions, routes
+from plugins.ecrf.errors import EcrfCodes
 from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, Section, SectionState, SubSection
 
 
@@ -18,12 +19,19 @@ def datacapt_manifest() -> PluginManifest:
         description="The case report form of each study: its design and its data.",
         requires=("subjects",),
         core_version=">=0.1",
+        # 7003 is the core's FILE_REFUSED, numbered among these before plugins had ranges.
+        error_codes=(range(7000, 7003), range(7004, 7020)),
     )
 
 
 @hookimpl
 def datacapt_models():
     return [Ecrf, Section, SubSection, Block, Answer, SectionState, DataQuery]
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [EcrfCodes]
 
 
 @hookimpl

@@ -13,22 +13,23 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.toolkit import (
-    DatacaptException,
-    ErrorCode,
-    InternalCodes,
     Message,
     Problem,
     Study,
     StudyStatus,
+    conflict,
     current_tenant,
     db,
     design_problems,
     document_etag,
     engine_questions,
     enqueue,
+    invalid,
     lock_document,
     require_current,
+    study_query,
 )
+from plugins.ecrf.errors import EcrfCodes
 from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
 from plugins.subjects.api import SubjectInStudy
 
@@ -50,7 +51,7 @@ STATIC_FIELDS = ("content",)
 def ecrf_of(study: Study) -> Ecrf:
     """The study's eCRF; before its first design save, an empty one that is not stored
     (a read writes nothing)."""
-    ecrf = db.session.execute(sa.select(Ecrf).where(Ecrf.study_id == study.id)).scalar_one_or_none()
+    ecrf = db.session.execute(study_query(Ecrf, study)).scalar_one_or_none()
     return ecrf if ecrf is not None else Ecrf(study_id=study.id, version=1, revision=1)
 
 
@@ -115,12 +116,6 @@ def design(study: Study) -> dict[str, Any]:
     }
 
 
-def _refuse(
-    code: InternalCodes, status: ErrorCode, message: Message, **details: Any
-) -> DatacaptException:
-    return DatacaptException(status, code, message, details=details or None)
-
-
 def _answered_codes(ecrf: Ecrf, study: Study) -> set[str]:
     return set(
         db.session.execute(
@@ -138,17 +133,12 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
     lock_document("ecrf", study.uuid)
     require_current(design_etag(study, ecrf_of(study).revision))
     if study.status in (StudyStatus.ENDED, StudyStatus.ARCHIVED):
-        raise _refuse(
-            InternalCodes.ECRF_LOCKED,
-            ErrorCode.CONFLICT,
-            Message("This study's eCRF no longer changes."),
-        )
+        raise conflict(EcrfCodes.ECRF_LOCKED, Message("This study's eCRF no longer changes."))
     sections = document["sections"]
     problems = design_problems(engine_questions(sections))
     if problems:
-        raise _refuse(
-            InternalCodes.ECRF_DESIGN_INVALID,
-            ErrorCode.VALIDATION_ERROR,
+        raise invalid(
+            EcrfCodes.ECRF_DESIGN_INVALID,
             Message("The eCRF design has problems."),
             problems=[problem.as_dict() for problem in problems],
         )
@@ -230,9 +220,8 @@ def _check_live_change(
         and (incoming[u].get("type"), incoming[u].get("code")) != (b.type, b.code)
     )
     if removed or retyped:
-        raise _refuse(
-            InternalCodes.ECRF_CHANGE_REFUSED,
-            ErrorCode.CONFLICT,
+        raise conflict(
+            EcrfCodes.ECRF_CHANGE_REFUSED,
             Message(
                 "The study is live: questions with data cannot be removed, renamed or retyped."
             ),
@@ -244,9 +233,8 @@ def _check_live_change(
 def _element(element_kind: str, model, existing: Mapping, item: Mapping[str, Any], **values: Any):
     element = existing[element_kind].get(item.get("uuid")) if item.get("uuid") else None
     if item.get("uuid") and element is None:
-        raise _refuse(
-            InternalCodes.ECRF_DESIGN_INVALID,
-            ErrorCode.VALIDATION_ERROR,
+        raise invalid(
+            EcrfCodes.ECRF_DESIGN_INVALID,
             Message("The eCRF design has problems."),
             problems=[
                 Problem(

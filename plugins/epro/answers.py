@@ -9,10 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.toolkit import (
-    DatacaptException,
-    ErrorCode,
     FormState,
-    InternalCodes,
     Message,
     Question,
     asks_for_answer,
@@ -26,6 +23,7 @@ from datacapt.toolkit import (
     reason_required,
 )
 from plugins.epro.models import EproAnswer, Occurrence, OccurrenceStatus
+from plugins.epro.occurrences import not_open
 
 
 def questions(occurrence: Occurrence) -> list[Question]:
@@ -98,12 +96,7 @@ def correct(occurrence: Occurrence, given: Mapping[str, Any]) -> dict[str, Any]:
     """A staff correction of submitted answers: documented by its reason (the
     Reason-For-Change header), audited under the staff member's name."""
     if occurrence.status != OccurrenceStatus.COMPLETED:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
-            InternalCodes.EPRO_OCCURRENCE_CLOSED,
-            Message("Only a submitted questionnaire can be corrected."),
-            details={"status": occurrence.status},
-        )
+        raise not_open(occurrence, Message("Only a submitted questionnaire can be corrected."))
     if current_reason() is None:
         raise reason_required({EproAnswer.__tablename__})
     result = view(occurrence, save(occurrence, given))

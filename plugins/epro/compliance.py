@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from datacapt.toolkit import Study, db
+from datacapt.toolkit import Study, db, study_query
 from plugins.epro import occurrences
 from plugins.epro.models import (
     FAILED_STATUSES,
@@ -56,9 +56,7 @@ def compliance(study: Study) -> dict[str, Any]:
         ).all()
     )
     questionnaires = db.session.execute(
-        sa.select(Questionnaire)
-        .where(Questionnaire.study_id == study.id)
-        .order_by(Questionnaire.code)
+        study_query(Questionnaire, study).order_by(Questionnaire.code)
     ).scalars()
     rows = []
     for questionnaire in questionnaires:

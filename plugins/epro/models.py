@@ -18,14 +18,14 @@ from datacapt.toolkit import (
     BaseModel,
     Message,
     StatusTransitionMixin,
-    Study,
+    StudyScopedMixin,
     TenantModel,
     db,
 )
 from plugins.subjects.api import SubjectInStudy
 
 
-class Questionnaire(TenantModel, BaseModel, Audited):
+class Questionnaire(TenantModel, BaseModel, StudyScopedMixin, Audited):
     """A form of the study for subjects, with when it is sent and how it is reminded.
 
     ``schedule``: {"days": [0, 7, 14]} or {"every_days": 7, "until_day": 84, "start_day": 0},
@@ -37,7 +37,6 @@ class Questionnaire(TenantModel, BaseModel, Audited):
     __tablename__ = "epro_questionnaires"
     __table_args__ = (sa.UniqueConstraint("study_id", "code"),)
 
-    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
     code: Mapped[str] = mapped_column(sa.String(40))
     title: Mapped[dict[str, str]] = mapped_column(JSONB)
     blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
@@ -63,15 +62,15 @@ class OccurrenceStatus(enum.StrEnum):
 OPEN_STATUSES = (OccurrenceStatus.SCHEDULED, OccurrenceStatus.SENT, OccurrenceStatus.STARTED)
 
 
-class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, Audited):
+class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin, Audited):
     """One planned filling of a questionnaire by a subject: it opens at ``opens_at``, is on
     time until ``due_at`` and closes at ``closes_at``. ``next_send_at`` is when the next
     invitation or reminder goes (outside quiet hours), none when nothing more is sent."""
 
     __tablename__ = "epro_occurrences"
     __table_args__ = (sa.UniqueConstraint("questionnaire_id", "subject_in_study_id", "day"),)
+    study_center = "participation.center_id"
 
-    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
     questionnaire_id: Mapped[int] = mapped_column(sa.ForeignKey(Questionnaire.id), index=True)
     questionnaire: Mapped[Questionnaire] = relationship()
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)

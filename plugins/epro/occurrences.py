@@ -13,16 +13,17 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from datacapt.toolkit import (
     DatacaptException,
-    ErrorCode,
-    InternalCodes,
     Message,
     Study,
     StudyCenter,
+    conflict,
     db,
+    get_in_study,
     get_tenant_settings,
     restrict_to_visible_centers,
     utcnow,
 )
+from plugins.epro.errors import EproCodes
 from plugins.epro.models import OPEN_STATUSES, Occurrence, OccurrenceStatus, Questionnaire
 from plugins.epro.schedule import outside_quiet_hours, planned_occurrences
 from plugins.subjects.api import SubjectInStudy, SubjectStatus
@@ -216,14 +217,7 @@ def list_occurrences(
 
 def get_occurrence(study: Study, occurrence_uuid: Any) -> Occurrence:
     """One occurrence of the study, at a center the caller may see."""
-    found = db.session.execute(
-        visible(sa.select(Occurrence), study).where(Occurrence.uuid == occurrence_uuid)
-    ).scalar_one_or_none()
-    if found is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such occurrence.")
-        )
-    return found
+    return get_in_study(Occurrence, occurrence_uuid, Message("No such occurrence."), study=study)
 
 
 def subject_occurrences(participation: SubjectInStudy) -> list[Occurrence]:
@@ -238,12 +232,8 @@ def subject_occurrences(participation: SubjectInStudy) -> list[Occurrence]:
 
 
 def not_open(occurrence: Occurrence, message: Message) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.CONFLICT,
-        InternalCodes.EPRO_OCCURRENCE_CLOSED,
-        message,
-        details={"status": occurrence.status},
-    )
+    """409 EPRO_OCCURRENCE_CLOSED: the occurrence is not where the action needs it."""
+    return conflict(EproCodes.EPRO_OCCURRENCE_CLOSED, message, status=occurrence.status)
 
 
 def cancel(occurrence: Occurrence, reason: str) -> Occurrence:

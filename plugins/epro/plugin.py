@@ -6,6 +6,7 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl, tenant_settings_changed
 from plugins.epro import __version__, demo, jobs, occurrences, permissions, routes
+from plugins.epro.errors import EproCodes
 from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire
 from plugins.subjects.api import participation_changed
 
@@ -24,12 +25,20 @@ def datacapt_manifest() -> PluginManifest:
         " and SMS.",
         requires=("subjects",),
         core_version=">=0.1",
+        # 1040 (QUESTIONNAIRE_HAS_ANSWERS) was numbered among the core's codes before
+        # plugins had ranges; it keeps its number.
+        error_codes=(range(8000, 8020), range(1040, 1041)),
     )
 
 
 @hookimpl
 def datacapt_models():
     return [Questionnaire, Occurrence, EproAnswer, EproMessage]
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [EproCodes]
 
 
 @hookimpl

@@ -15,17 +15,18 @@ from datacapt.toolkit import (
     Actor,
     DatacaptException,
     ErrorCode,
-    InternalCodes,
     Message,
     Study,
     acting_as,
     client_address,
+    conflict,
     db,
     digest,
     enforce_limit,
     utcnow,
 )
 from plugins.epro import answers
+from plugins.epro.errors import EproCodes
 from plugins.epro.models import Occurrence, OccurrenceStatus
 
 TOKEN_HEADER = "Qr-Code"
@@ -47,12 +48,12 @@ def occurrence_for_token(token: str | None, for_update: bool = False) -> Occurre
         enforce_limit(
             "epro-token",
             client_address(),
-            internal=InternalCodes.EPRO_TOO_MANY_ATTEMPTS,
+            internal=EproCodes.EPRO_TOO_MANY_ATTEMPTS,
             message=Message("Too many links that open nothing: try again later."),
         )
         raise DatacaptException(
             ErrorCode.UNAUTHORIZED,
-            InternalCodes.EPRO_LINK_INVALID,
+            EproCodes.EPRO_LINK_INVALID,
             Message("This questionnaire link is not valid."),
         )
     if (
@@ -61,7 +62,7 @@ def occurrence_for_token(token: str | None, for_update: bool = False) -> Occurre
     ):
         raise DatacaptException(
             ErrorCode.GONE,
-            InternalCodes.EPRO_LINK_EXPIRED,
+            EproCodes.EPRO_LINK_EXPIRED,
             Message("This questionnaire is closed."),
         )
     # What the subject changes is audited under their study.
@@ -78,9 +79,8 @@ def _as_subject(occurrence: Occurrence) -> Iterator[None]:
 
 def _refuse_submitted(occurrence: Occurrence) -> None:
     if occurrence.status == OccurrenceStatus.COMPLETED:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
-            InternalCodes.EPRO_ALREADY_SUBMITTED,
+        raise conflict(
+            EproCodes.EPRO_ALREADY_SUBMITTED,
             Message("This questionnaire was submitted: it can no longer change."),
         )
 
@@ -115,7 +115,7 @@ def submit(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
         if missing:
             raise DatacaptException(
                 ErrorCode.VALIDATION_ERROR,
-                InternalCodes.EPRO_ANSWERS_INCOMPLETE,
+                EproCodes.EPRO_ANSWERS_INCOMPLETE,
                 Message("Some required questions are unanswered."),
                 fields={code: [Message("An answer is required.")] for code in missing},
             )

@@ -10,43 +10,34 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from datacapt.toolkit import (
-    DatacaptException,
-    ErrorCode,
     InternalCodes,
     Message,
     Study,
     block_questions,
+    conflict,
     db,
     design_problems,
     document_etag,
+    get_in_study,
+    invalid,
     require_current,
+    study_query,
     utcnow,
 )
 from plugins.epro import occurrences
+from plugins.epro.errors import EproCodes
 from plugins.epro.models import EproAnswer, Occurrence, Questionnaire
 
 
 def list_questionnaires(study: Study) -> list[Questionnaire]:
-    return list(
-        db.session.execute(
-            sa.select(Questionnaire)
-            .where(Questionnaire.study_id == study.id)
-            .order_by(Questionnaire.code)
-        ).scalars()
-    )
+    statement = study_query(Questionnaire, study).order_by(Questionnaire.code)
+    return list(db.session.execute(statement).scalars())
 
 
 def get_questionnaire(study: Study, questionnaire_uuid: Any) -> Questionnaire:
-    found = db.session.execute(
-        sa.select(Questionnaire).where(
-            Questionnaire.study_id == study.id, Questionnaire.uuid == questionnaire_uuid
-        )
-    ).scalar_one_or_none()
-    if found is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such questionnaire.")
-        )
-    return found
+    return get_in_study(
+        Questionnaire, questionnaire_uuid, Message("No such questionnaire."), study=study
+    )
 
 
 def questionnaire_etag(questionnaire: Questionnaire) -> str:
@@ -57,11 +48,10 @@ def questionnaire_etag(questionnaire: Questionnaire) -> str:
 def _check(study: Study, data: Mapping[str, Any], current: Questionnaire | None) -> None:
     problems = design_problems(block_questions(data["blocks"]))
     if problems:
-        raise DatacaptException(
-            ErrorCode.VALIDATION_ERROR,
-            InternalCodes.EPRO_QUESTIONNAIRE_INVALID,
+        raise invalid(
+            EproCodes.EPRO_QUESTIONNAIRE_INVALID,
             Message("The questionnaire's form has problems."),
-            details={"problems": [problem.as_dict() for problem in problems]},
+            problems=[problem.as_dict() for problem in problems],
         )
     same_code = sa.select(Questionnaire.id).where(
         Questionnaire.study_id == study.id, Questionnaire.code == data["code"]
@@ -70,12 +60,10 @@ def _check(study: Study, data: Mapping[str, Any], current: Questionnaire | None)
         same_code = same_code.where(Questionnaire.id != current.id)
     taken = db.session.execute(same_code).first()
     if taken:
-        message = Message("Another questionnaire of the study has this code.")
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
+        raise conflict(
             InternalCodes.CONFLICT,
-            message,
-            fields={"code": [message]},
+            Message("Another questionnaire of the study has this code."),
+            field="code",
         )
 
 
@@ -108,11 +96,10 @@ def _refuse_losing_answers(questionnaire: Questionnaire, blocks: list[dict[str, 
     before, after = _types(questionnaire.blocks), _types(blocks)
     changed = sorted(code for code in answered if after.get(code) != before.get(code))
     if changed:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
-            InternalCodes.EPRO_CHANGE_REFUSED,
+        raise conflict(
+            EproCodes.EPRO_CHANGE_REFUSED,
             Message("Questions that subjects answered cannot be removed or change type."),
-            details={"questions": changed},
+            questions=changed,
         )
 
 
@@ -160,11 +147,10 @@ def delete_questionnaire(questionnaire: Questionnaire) -> None:
         .where(Occurrence.questionnaire_id == questionnaire.id)
     ).scalar_one()
     if answered:
-        raise DatacaptException(
-            ErrorCode.CONFLICT,
-            InternalCodes.QUESTIONNAIRE_HAS_ANSWERS,
+        raise conflict(
+            EproCodes.QUESTIONNAIRE_HAS_ANSWERS,
             Message("Subjects answered this questionnaire: it cannot be deleted."),
-            details={"answers": answered},
+            answers=answered,
         )
     for occurrence in planned:
         for message in occurrence.messages:

@@ -17,6 +17,7 @@ from datacapt.toolkit import (
     StatusTransitionMixin,
     Study,
     StudyCenter,
+    StudyScopedMixin,
     TenantModel,
     db,
     request_study,
@@ -84,7 +85,7 @@ class SubjectPersonalData(TenantModel, BaseModel, Audited):
         return participation.audit_context() if participation else super().audit_context()
 
 
-class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
+class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin, Audited):
     """A subject's participation in one study, under a study-specific id, at a center."""
 
     __tablename__ = "subjects_in_studies"
@@ -92,8 +93,8 @@ class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
         sa.UniqueConstraint("study_id", "study_subject_id"),
         sa.UniqueConstraint("study_id", "subject_id"),
     )
+    study_center = "center_id"
 
-    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), index=True)
     subject_id: Mapped[int] = mapped_column(sa.ForeignKey(Subject.id), index=True)
     subject: Mapped[Subject] = relationship(lazy="joined")
     center_id: Mapped[int] = mapped_column(sa.ForeignKey(StudyCenter.id), index=True)
@@ -119,16 +120,15 @@ class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, Audited):
     def audit_context(self) -> AuditContext:
         """Its study, center and itself: what every record of the subject's data names."""
         # By id: in a flush, a new row's relationships are not loaded yet.
-        study = db.session.get(Study, self.study_id)
         center = db.session.get(StudyCenter, self.center_id)
         return AuditContext(
-            study=str(study.uuid) if study else None,
+            study=self.audit_study_id(),
             center=str(center.uuid) if center else None,
             subject=str(self.uuid),
         )
 
 
-class StudySubjectSettings(TenantModel, Audited):
+class StudySubjectSettings(TenantModel, StudyScopedMixin, Audited):
     """How a study names its subjects: a pattern with {center}, {seq} and {study}."""
 
     __tablename__ = "study_subject_settings"
@@ -138,7 +138,7 @@ class StudySubjectSettings(TenantModel, Audited):
     id_pattern: Mapped[str] = mapped_column(sa.String(100), default="{center}-{seq:03}")
 
 
-class SubjectCounter(TenantModel):
+class SubjectCounter(TenantModel, StudyScopedMixin):
     """The last sequence number given, per study and (when the pattern has one) center."""
 
     __tablename__ = "subject_counters"

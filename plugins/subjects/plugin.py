@@ -6,6 +6,7 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
 from plugins.subjects import __version__, demo, permissions, routes, services
+from plugins.subjects.errors import SubjectCodes
 from plugins.subjects.models import (
     StudySubjectSettings,
     Subject,
@@ -23,12 +24,18 @@ def datacapt_manifest() -> PluginManifest:
         title="Subjects",
         description="Subjects of the tenant, their personal data kept apart, and their studies.",
         core_version=">=0.1",
+        error_codes=range(7020, 7040),
     )
 
 
 @hookimpl
 def datacapt_models():
     return [Subject, SubjectPersonalData, SubjectInStudy, StudySubjectSettings, SubjectCounter]
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [SubjectCodes]
 
 
 @hookimpl

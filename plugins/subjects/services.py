@@ -11,22 +11,25 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from datacapt.toolkit import (
-    DatacaptException,
-    ErrorCode,
     InternalCodes,
     Message,
     Study,
     StudyCenter,
     centers_of_study,
+    conflict,
     contains_text,
     current_reason,
     db,
+    forbidden,
+    get_in_study,
     get_tenant_settings,
+    invalid,
     reason_required,
     record_event,
-    restrict_to_visible_centers,
+    study_query,
     visible_center_ids,
 )
+from plugins.subjects.errors import SubjectCodes
 from plugins.subjects.models import (
     ENDED_WITH_REASON,
     StudySubjectSettings,
@@ -39,15 +42,6 @@ from plugins.subjects.models import (
 from plugins.subjects.signals import participation_changed
 
 DEFAULT_PATTERN = "{center}-{seq:03}"
-
-
-def _invalid(field: str, message: Message) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.VALIDATION_ERROR,
-        InternalCodes.VALIDATION_FAILED,
-        message,
-        fields={field: [message]},
-    )
 
 
 def id_pattern(study: Study) -> str:
@@ -65,11 +59,17 @@ def set_id_pattern(study: Study, pattern: str) -> str:
             raise ValueError("field too wide")
         pattern.format(center="C01", seq=1, study="S")
     except (KeyError, IndexError, ValueError):
-        raise _invalid(
-            "id_pattern", Message("Use only {{center}}, {{seq}} and {{study}} in the pattern.")
+        raise invalid(
+            InternalCodes.VALIDATION_FAILED,
+            Message("Use only {{center}}, {{seq}} and {{study}} in the pattern."),
+            field="id_pattern",
         ) from None
     if "{seq" not in pattern:
-        raise _invalid("id_pattern", Message("The pattern needs {{seq}} to tell subjects apart."))
+        raise invalid(
+            InternalCodes.VALIDATION_FAILED,
+            Message("The pattern needs {{seq}} to tell subjects apart."),
+            field="id_pattern",
+        )
     settings = db.session.execute(
         sa.select(StudySubjectSettings).where(StudySubjectSettings.study_id == study.id)
     ).scalar_one_or_none()
@@ -101,12 +101,7 @@ def _center_for_new_subject(study: Study, center_uuid: Any) -> StudyCenter:
     (center,) = centers_of_study(study, [center_uuid], field="center")
     visible = visible_center_ids()
     if visible is not None and center.id not in visible:
-        raise DatacaptException(
-            ErrorCode.FORBIDDEN,
-            InternalCodes.PERMISSION_DENIED,
-            Message("You are not allowed to do this"),
-            details={"center": str(center.uuid)},
-        )
+        raise forbidden(center=str(center.uuid))
     return center
 
 
@@ -125,11 +120,7 @@ def list_subjects(
     study: Study, status: str | None = None, center: Any = None, search: str | None = None
 ) -> sa.Select:
     """The study's subjects at the centers the caller may see."""
-    statement = (
-        sa.select(SubjectInStudy)
-        .where(SubjectInStudy.study_id == study.id)
-        .order_by(SubjectInStudy.study_subject_id)
-    )
+    statement = study_query(SubjectInStudy, study).order_by(SubjectInStudy.study_subject_id)
     if status:
         statement = statement.where(SubjectInStudy.status == status)
     if center is not None:
@@ -138,22 +129,12 @@ def list_subjects(
         )
     if search:
         statement = statement.where(contains_text(search, SubjectInStudy.study_subject_id))
-    return restrict_to_visible_centers(statement, SubjectInStudy.center_id)
+    return statement
 
 
 def get_subject(study: Study, subject_uuid: Any) -> SubjectInStudy:
     """One subject of the study; a center the caller may not see answers as absent."""
-    statement = sa.select(SubjectInStudy).where(
-        SubjectInStudy.study_id == study.id, SubjectInStudy.uuid == subject_uuid
-    )
-    found = db.session.execute(
-        restrict_to_visible_centers(statement, SubjectInStudy.center_id)
-    ).scalar_one_or_none()
-    if found is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such subject.")
-        )
-    return found
+    return get_in_study(SubjectInStudy, subject_uuid, Message("No such subject."), study=study)
 
 
 def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> SubjectInStudy:
@@ -178,21 +159,13 @@ def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> 
     return participation
 
 
-def _ended(participation: SubjectInStudy, message: Message) -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.CONFLICT,
-        InternalCodes.SUBJECT_PARTICIPATION_ENDED,
-        message,
-        details={"status": participation.status},
-    )
-
-
 def refuse_if_ended(participation: SubjectInStudy) -> None:
     """Nothing more is entered for an excluded or withdrawn subject until reopened."""
     if participation.status in ENDED_WITH_REASON:
-        raise _ended(
-            participation,
+        raise conflict(
+            SubjectCodes.SUBJECT_PARTICIPATION_ENDED,
             Message("The subject was excluded or withdrawn: reopen them, with a reason, first."),
+            status=participation.status,
         )
 
 
@@ -208,24 +181,33 @@ def change_status(participation: SubjectInStudy, changes: Mapping[str, Any]) -> 
     participation changes only by reopen()."""
     status = changes.get("status", participation.status)
     if participation.status in ENDED_WITH_REASON and status != participation.status:
-        raise _ended(
-            participation,
+        raise conflict(
+            SubjectCodes.SUBJECT_PARTICIPATION_ENDED,
             Message(
                 "An excluded or withdrawn subject comes back only by reopening, with a reason."
             ),
+            status=participation.status,
         )
     if (
         status == SubjectStatus.INCLUDED
         and status != participation.status
         and not changes.get("inclusion_date")
     ):
-        raise _invalid("inclusion_date", Message("An inclusion needs its date."))
+        raise invalid(
+            InternalCodes.VALIDATION_FAILED,
+            Message("An inclusion needs its date."),
+            field="inclusion_date",
+        )
     if (
         status in ENDED_WITH_REASON
         and status != participation.status
         and not changes.get("end_reason")
     ):
-        raise _invalid("end_reason", Message("An exclusion or withdrawal needs its reason."))
+        raise invalid(
+            InternalCodes.VALIDATION_FAILED,
+            Message("An exclusion or withdrawal needs its reason."),
+            field="end_reason",
+        )
     participation.transition_to(status)
     for name in ("inclusion_date", "end_reason"):
         if name in changes:
@@ -240,8 +222,10 @@ def reopen(participation: SubjectInStudy) -> SubjectInStudy:
     else screening), so data can be entered again; the Reason-For-Change is required and
     kept in the audit record."""
     if participation.status not in ENDED_WITH_REASON:
-        raise _ended(
-            participation, Message("Only an excluded or withdrawn subject can be reopened.")
+        raise conflict(
+            SubjectCodes.SUBJECT_PARTICIPATION_ENDED,
+            Message("Only an excluded or withdrawn subject can be reopened."),
+            status=participation.status,
         )
     if current_reason() is None:
         raise reason_required({SubjectInStudy.__tablename__})

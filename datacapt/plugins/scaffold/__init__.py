@@ -26,6 +26,8 @@ def template_values(name: str) -> dict[str, str]:
         "url_name": name.replace("_", "-"),
         "title": name.replace("_", " ").capitalize(),
         "Model": f"{camel}Record",
+        "Codes": f"{camel}Codes",
+        "CODE_PREFIX": name.upper(),
         "core_version": f">={major_minor}",
     }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from datacapt.toolkit import CronEntry, PluginManifest, hookimpl
 
 from datacapt_hello import __version__, jobs, permissions, routes
+from datacapt_hello.errors import HelloCodes
 from datacapt_hello.models import HelloRecord
 from datacapt_hello.schemas import SettingsSchema
 
@@ -23,7 +24,13 @@ def datacapt_manifest() -> PluginManifest:
         description="Records with a default text, a job and a periodic tick.",
         requires=(),
         core_version=">=0.1",
+        error_codes=range(9000, 9020),
     )
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [HelloCodes]
 
 
 @hookimpl

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from datacapt.toolkit import current_settings, db
+from datacapt.toolkit import current_settings, db, invalid
 
+from datacapt_hello.errors import HelloCodes
 from datacapt_hello.models import HelloRecord
 
 
@@ -14,6 +15,10 @@ def list_records() -> list[HelloRecord]:
 
 def add_record(text: str | None = None) -> HelloRecord:
     """Store a record; without a text, the tenant's ``default_text`` setting."""
+    if text is not None and not text.strip():
+        raise invalid(
+            HelloCodes.HELLO_TEXT_BLANK, "A record needs a text that is not blank.", field="text"
+        )
     record = HelloRecord(text=text or current_settings("hello")["default_text"])
     db.session.add(record)
     db.session.flush()

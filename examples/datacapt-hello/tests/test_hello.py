@@ -32,6 +32,17 @@ def test_only_the_enabled_tenant_answers(enable_plugins, client_as, tenant, othe
     assert response.json["error"]["internal_name"] == "MODULE_NOT_ENABLED"
 
 
+def test_its_error_code_reaches_the_client(enable_plugins, client_as, tenant):
+    enable_plugins(tenant, "hello")
+    client = client_as(tenant)
+    response = client.post(URL, json={"text": "   "})
+    assert response.status_code == 422
+    error = response.json["error"]
+    assert (error["internal_code"], error["internal_name"]) == (9000, "HELLO_TEXT_BLANK")
+    assert error["fields"] == {"text": ["A record needs a text that is not blank."]}
+    assert texts(client) == []
+
+
 def test_its_permissions_are_checked(enable_plugins, client_as, client_for, tenant):
     enable_plugins(tenant, "hello")
     assert client_for(tenant).get(URL).status_code == 401
