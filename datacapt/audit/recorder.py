@@ -33,7 +33,7 @@ from sqlalchemy import event, orm
 
 from datacapt.api.inputs import has_refused_characters, refused_characters
 from datacapt.audit.chain import payload, timestamp
-from datacapt.database import db, utcnow
+from datacapt.database import TrackingMixin, db, utcnow
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -83,7 +83,7 @@ def request_study() -> Study | None:
     return g.get("study") if has_request_context() else None
 
 
-class Audited:
+class Audited(TrackingMixin):
     """Opt-in mixin: the model's every insert, update and delete is audited."""
 
     audit_reason: ClassVar[ReasonPolicy] = ReasonPolicy.NEVER
