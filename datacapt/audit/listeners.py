@@ -26,7 +26,7 @@ def _dispatch(session: ScopedSchemaSession) -> None:
     if not listeners:
         return
     # The session is finishing its commit: read the toggles on a connection of its own.
-    with session.get_bind().connect() as connection:
+    with session.get_bind().engine.connect() as connection:
         enabled = enabled_plugins(tenant.id, connection)
     for name in listeners:
         if name not in enabled:

@@ -86,6 +86,9 @@ def request_study() -> Study | None:
 class Audited(TrackingMixin):
     """Opt-in mixin: the model's every insert, update and delete is audited."""
 
+    if TYPE_CHECKING:
+        __tablename__: str  # every audited class is a mapped table
+
     audit_reason: ClassVar[ReasonPolicy] = ReasonPolicy.NEVER
     audit_exclude: ClassVar[frozenset[str]] = frozenset()
     # Fields whose values only holders of a permission may read in the trail.
@@ -386,6 +389,8 @@ def record_event(action: str, obj: Audited, changes: dict | None = None) -> None
     current tenant's trail, in the current transaction, as the current actor; it belongs
     where ``obj`` does."""
     session = db.session()
+    # The extension's sessions are ScopedSchemaSessions; an audited row lives in a tenant.
+    assert isinstance(session, ScopedSchemaSession) and session.tenant_schema is not None
     record = record_fields(
         action,
         type(obj).__tablename__,

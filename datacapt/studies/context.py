@@ -58,7 +58,7 @@ def _not_member() -> DatacaptException:
     )
 
 
-def _study_query(key: sa.ColumnElement) -> sa.Select:
+def _study_query(key: sa.SQLColumnExpression[Any]) -> sa.Select:
     """The study (by ``key``), and the caller's membership with its role's grants."""
     return (
         sa.select(
@@ -148,7 +148,9 @@ def membership_center_ids(membership: Membership) -> set[int] | None:
     return membership.center_ids
 
 
-def restrict_to_visible_centers(statement: sa.Select, center_column: sa.ColumnElement) -> sa.Select:
+def restrict_to_visible_centers(
+    statement: sa.Select, center_column: sa.SQLColumnExpression[int]
+) -> sa.Select:
     """Filter a query of study records by their center to what the caller may see."""
     visible = visible_center_ids()
     if visible is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 
@@ -23,3 +24,10 @@ class TenantClient(FlaskClient):
         if self.token and "Authorization" not in headers:
             headers["Authorization"] = f"Bearer {self.token}"
         return super().open(*args, headers=headers, **kwargs)
+
+
+def tenant_client(app: Flask) -> TenantClient:
+    """``app.test_client()``, typed: the test apps' ``test_client_class`` is TenantClient."""
+    client = app.test_client()
+    assert isinstance(client, TenantClient)
+    return client
