@@ -130,5 +130,6 @@ def create_app(
         # Behind N proxies, the client's address, scheme and host are what they forwarded
         # (audit records, rate limits and tenant resolution need the real ones).
         hops = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask documents wrapping wsgi_app in middleware; its type says it is a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app

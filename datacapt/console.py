@@ -56,7 +56,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except DatacaptException as exc:
-            raise click.ClickException(exc.message) from exc
+            raise click.ClickException(str(exc.message)) from exc
 
     return wrapper  # type: ignore[return-value]
 

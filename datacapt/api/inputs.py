@@ -133,9 +133,10 @@ def _documented_inputs(method: Callable[..., Any]) -> tuple[frozenset[str] | Non
         parameters.append(doc["pagination"]["parameters"])
     reads_json = any(p.get("in") == "json" for p in parameters)
     names = [_field_names(p["schema"]) for p in parameters if p.get("in") == "query"]
-    if any(found is None for found in names):
+    known = [found for found in names if found is not None]
+    if len(known) < len(names):
         return None, reads_json
-    return frozenset().union(*names), reads_json
+    return frozenset[str]().union(*known), reads_json
 
 
 def _check_query(known: frozenset[str] | None) -> None:

@@ -11,7 +11,12 @@ class ErrorSchema(ma.Schema):
     internal_code = ma.fields.Integer(metadata={"description": "Stable code (docs/api.md)"})
     internal_name = ma.fields.String(metadata={"description": "Name of the internal code"})
     message = ma.fields.String(metadata={"description": "Human-readable message"})
-    fields = ma.fields.Dict(metadata={"description": "Field name to list of messages"})
+    # Named apart from Schema.fields (the schema's own field map); the key stays "fields".
+    field_messages = ma.fields.Dict(
+        attribute="fields",
+        data_key="fields",
+        metadata={"description": "Field name to list of messages"},
+    )
     details = ma.fields.Dict(metadata={"description": "Extra machine-readable context"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 
-def contains_text(search: str, *columns: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+def contains_text(search: str, *columns: sa.SQLColumnExpression[str]) -> sa.ColumnElement[bool]:
     """True where any column contains ``search``, whatever the case (LIKE wildcards escaped)."""
     escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -29,3 +30,6 @@ class ApiKey(TenantModel, BaseModel, Audited):
     revoked_at: Mapped[dt.datetime | None]
     last_used_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey(User.id))
+
+    if TYPE_CHECKING:
+        secret: str  # not a column: set on a new key for its one response, never stored

@@ -31,7 +31,7 @@ def _dispatch(session: ScopedSchemaSession) -> None:
     if not records or tenant is None:
         return
     public = [{k: v for k, v in record.items() if k != "payload"} for record in records]
-    _LISTENER.get()(tenant, public, session.get_bind())
+    _LISTENER.get()(tenant, public, session.get_bind().engine)
 
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")

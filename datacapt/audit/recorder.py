@@ -295,6 +295,8 @@ def record_event(action: str, obj: Audited, changes: dict | None = None) -> None
     current tenant's trail, in the current transaction, as the current actor; it belongs
     where ``obj`` does."""
     session = db.session()
+    # The extension's sessions are ScopedSchemaSessions; an audited row lives in a tenant.
+    assert isinstance(session, ScopedSchemaSession) and session.tenant_schema is not None
     record = record_fields(
         action,
         type(obj).__tablename__,

@@ -9,9 +9,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import g, has_request_context
+
+from datacapt.database.mixins import TrackingMixin
 
 
 class ReasonPolicy(enum.StrEnum):
@@ -46,8 +48,11 @@ def request_study() -> Any:
     return g.get("study") if has_request_context() else None
 
 
-class Audited:
+class Audited(TrackingMixin):
     """Opt-in mixin: the model's every insert, update and delete is audited."""
+
+    if TYPE_CHECKING:
+        __tablename__: str  # every audited class is a mapped table
 
     audit_reason: ClassVar[ReasonPolicy] = ReasonPolicy.NEVER
     audit_exclude: ClassVar[frozenset[str]] = frozenset()

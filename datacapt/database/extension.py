@@ -7,6 +7,7 @@ import decimal
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -32,7 +33,7 @@ NAMING_CONVENTION = {
 }
 
 # Timestamps are always timezone-aware; money is Numeric, never float.
-TYPE_ANNOTATION_MAP = {
+TYPE_ANNOTATION_MAP: dict[Any, type[sa.types.TypeEngine[Any]] | sa.types.TypeEngine[Any]] = {
     dt.datetime: sa.DateTime(timezone=True),
     uuid.UUID: sa.Uuid(),
     decimal.Decimal: sa.Numeric(18, 4),
@@ -62,7 +63,15 @@ db = SQLAlchemy(
     session_options={"class_": ScopedSchemaSession, "scopefunc": session_scope_key},
 )
 
-TenantModel = db.Model
+if TYPE_CHECKING:
+    # ``db.Model`` is built at run time from TenantBase's body and Flask-SQLAlchemy's Model;
+    # mypy cannot subclass a variable, so it is told the class that results.
+    from flask_sqlalchemy.model import Model
+
+    class TenantModel(Model, TenantBase):
+        __abstract__ = True
+else:
+    TenantModel = db.Model
 
 
 @contextmanager

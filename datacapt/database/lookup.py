@@ -13,7 +13,7 @@ from datacapt.i18n import Message
 T = TypeVar("T")
 
 
-def one_or_404(statement: sa.Select[tuple[T]], message: str | Message | None = None) -> T:
+def one_or_404(statement: sa.Select[T], message: str | Message | None = None) -> T:
     """The one row ``statement`` selects; 404 (OBJECT_NOT_FOUND, ``message``) if none."""
     found = db.session.execute(statement).scalar_one_or_none()
     if found is None:

@@ -53,7 +53,8 @@ def current_schema() -> str | None:
 
 def session_scope_key() -> Hashable:
     """One scoped session per application context and schema scope."""
-    return (id(app_ctx._get_current_object()), _scope.get().token)
+    # Flask types its proxies as the object they stand for, without the proxy's methods.
+    return (id(app_ctx._get_current_object()), _scope.get().token)  # type: ignore[attr-defined]
 
 
 def translated_engine(engine: sa.Engine, schema: str) -> sa.Engine:
@@ -73,7 +74,13 @@ class ScopedSchemaSession(flask_sqlalchemy.session.Session):
         super().__init__(db, **kwargs)
         self.tenant_schema = current_schema()
 
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):  # type: ignore[override]
+    def get_bind(
+        self,
+        mapper: Any | None = None,
+        clause: Any | None = None,
+        bind: sa.Engine | sa.Connection | None = None,
+        **kwargs: Any,
+    ) -> sa.Engine | sa.Connection:
         engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
         if bind is not None or not isinstance(engine, sa.Engine):
             return engine

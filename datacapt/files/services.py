@@ -157,4 +157,4 @@ def exists(file_uuid: str) -> bool:
     """Whether this tenant has the upload (``file_uuid`` in canonical form)."""
     return db.session.execute(
         sa.select(sa.exists().where(StoredFile.uuid == uuid.UUID(file_uuid)))
-    ).scalar()
+    ).scalar_one()

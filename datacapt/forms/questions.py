@@ -126,7 +126,8 @@ def clean_answer(question: Question, value: Any) -> Any:
         if not number.is_finite():
             raise AnswerError(Message("a number"))
         precision = question.options.get("precision")
-        if precision is not None and -number.as_tuple().exponent > precision:
+        exponent = number.as_tuple().exponent  # an int: the number is finite
+        if precision is not None and isinstance(exponent, int) and -exponent > precision:
             raise AnswerError(Message("at most {precision} decimals", precision=precision))
         _bounded(question, number)
         step = question.options.get("step")

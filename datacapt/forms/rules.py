@@ -68,10 +68,18 @@ def _compare(op: Callable[[Any, Any], bool]) -> Callable[..., bool]:
     return compare
 
 
+def _numbers(values: Iterable[Any]) -> list[float | int] | None:
+    """The values as numbers, or None when any is no number (or there are none)."""
+    numbers = [_number(v) for v in values]
+    if not numbers or None in numbers:
+        return None
+    return [n for n in numbers if n is not None]
+
+
 def _arithmetic(op: Callable[[float, float], float]) -> Callable[..., Any]:
     def apply(*values: Any) -> Any:
-        numbers = [_number(v) for v in values]
-        if not numbers or any(n is None for n in numbers):
+        numbers = _numbers(values)
+        if numbers is None:
             return None
         result = numbers[0]
         for n in numbers[1:]:
@@ -140,16 +148,8 @@ OPERATORS: dict[str, tuple[Callable[..., Any], int, int | None]] = {
     "-": (_arithmetic(lambda a, b: a - b), 1, None),
     "*": (_arithmetic(lambda a, b: a * b), 1, None),
     "/": (_arithmetic(lambda a, b: a / b), 2, 2),
-    "min": (
-        lambda *v: None if any(_number(x) is None for x in v) else min(_number(x) for x in v),
-        1,
-        None,
-    ),
-    "max": (
-        lambda *v: None if any(_number(x) is None for x in v) else max(_number(x) for x in v),
-        1,
-        None,
-    ),
+    "min": (lambda *v: None if (n := _numbers(v)) is None else min(n), 1, None),
+    "max": (lambda *v: None if (n := _numbers(v)) is None else max(n), 1, None),
     "round": (_round, 1, 2),
     "empty": (_empty, 1, 1),
     "days_between": (_days_between, 2, 2),

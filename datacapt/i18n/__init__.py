@@ -32,7 +32,11 @@ def _catalog(language: str) -> dict[str, str]:
         return {}
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return {
+        m.id: m.string
+        for m in catalog
+        if isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy
+    }
 
 
 def negotiate(header: str | None) -> str:

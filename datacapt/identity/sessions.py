@@ -127,6 +127,7 @@ def _update_token(token_id: int, **values) -> None:
 
 
 def close_session(principal: Principal) -> None:
+    assert principal.session_id is not None  # callers pass a user's principal: a session
     _update_token(principal.session_id, revoked_at=utcnow())
 
 

@@ -82,7 +82,11 @@ def _send(invitation: Invitation, token: str, inviter: str) -> None:
 
 
 def _inviter_name(principal: Principal) -> str:
-    return principal.user.display_name if principal.user else principal.api_key.name
+    user = principal.user
+    if user is not None:
+        return user.display_name
+    assert principal.api_key is not None  # a principal is a user or an API key
+    return principal.api_key.name
 
 
 def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
@@ -108,7 +112,7 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
     platform_role = get_role(data["platform_role"])
     ensure_may_grant(principal.platform_permissions, platform_role.granted)
     study, held = (
-        _study_for_inviter(principal, data["study"]) if data.get("study") else (None, None)
+        _study_for_inviter(principal, data["study"]) if data.get("study") else (None, frozenset())
     )
     if study and not data.get("study_role"):
         raise invalid(

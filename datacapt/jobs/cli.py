@@ -115,11 +115,12 @@ def status_command() -> None:
 def _tenant_and_function(job: Job) -> tuple[str | None, str]:
     """What an RQ job runs: run_job(job_id, schema, path, ...) names its tenant and function;
     a cron tick, run_tick(path, func, ...), is a platform job running ``func``."""
-    if job.func_name.endswith(".run_job"):
+    func_name = job.func_name or ""  # RQ types it optional
+    if func_name.endswith(".run_job"):
         return job.args[1], job.args[2]
-    if job.func_name.endswith(".run_tick"):
+    if func_name.endswith(".run_tick"):
         return None, job.args[1]
-    return None, job.func_name
+    return None, func_name
 
 
 @jobs_cli.command("failed")

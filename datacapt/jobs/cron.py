@@ -98,15 +98,20 @@ def run_tick(path: str, func: str, plugin: str | None, queue: str) -> Any:
     return run_job(uuid.uuid4().hex, None, path, [func, plugin, queue], {})
 
 
-def run_in_process(entries: list[CronEntry], sleep: Any, rounds: int | None = None) -> None:
-    """Without Redis: run each entry when due, here (``rounds`` bounds the loop in tests)."""
+def _next_due(entry: CronEntry, now: float) -> float:
+    """When ``entry`` is next due after ``now`` (seconds since the epoch)."""
     from croniter import croniter
 
+    if entry.cron is not None:
+        return croniter(entry.cron, now).get_next(float)
+    assert entry.interval is not None  # an entry has exactly one of the two
+    return now + entry.interval
+
+
+def run_in_process(entries: list[CronEntry], sleep: Any, rounds: int | None = None) -> None:
+    """Without Redis: run each entry when due, here (``rounds`` bounds the loop in tests)."""
     now = time.time()
-    due = {
-        entry.name: (croniter(entry.cron, now).get_next(float) if entry.cron else now)
-        for entry in entries
-    }
+    due = {entry.name: (_next_due(entry, now) if entry.cron else now) for entry in entries}
     done = 0
     while rounds is None or done < rounds:
         now = time.time()
@@ -117,10 +122,6 @@ def run_in_process(entries: list[CronEntry], sleep: Any, rounds: int | None = No
                 except Exception:
                     # As on Redis, where each tick is a job: one failure stops no other.
                     log.exception("Periodic job %s failed", entry.name)
-                due[entry.name] = (
-                    croniter(entry.cron, now).get_next(float)
-                    if entry.cron
-                    else now + entry.interval
-                )
+                due[entry.name] = _next_due(entry, now)
         done += 1
         sleep(max(0.0, min(due.values(), default=now + 60) - time.time()))

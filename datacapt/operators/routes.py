@@ -27,4 +27,6 @@ class OperatorLogin(MethodView):
 class OperatorLogout(MethodView):
     @operator_blp.response(204)
     def post(self):
-        close_operator_session(bearer_token())
+        token = bearer_token()
+        assert token is not None  # require_operator refused the request without one
+        close_operator_session(token)

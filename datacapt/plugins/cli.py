@@ -35,7 +35,7 @@ def list_command(schema: str | None) -> None:
         click.echo("No plugins are installed.")
         return
     headers: tuple[str, ...] = ("NAME", "VERSION", "TITLE", "REQUIRES")
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (p.name, p.manifest.version, p.manifest.title, ",".join(p.manifest.requires) or "-")
         for p in plugins.values()
     ]

@@ -59,8 +59,8 @@ class PluginState:
 
 def enabled_plugins(tenant_id: int, session: orm.Session | sa.Connection | None = None) -> set[str]:
     """Names of the loaded plugins a tenant has enabled (read with ``session`` if given)."""
-    session = session or db.session
-    names = session.execute(
+    reader = session or db.session
+    names = reader.execute(
         sa.select(TenantPlugin.plugin).where(
             TenantPlugin.tenant_id == tenant_id, TenantPlugin.enabled.is_(True)
         )

@@ -58,7 +58,7 @@ def _study_uuid(value: Any) -> uuid.UUID:
         ) from None
 
 
-def _study_query(key: sa.ColumnElement) -> sa.Select:
+def _study_query(key: sa.SQLColumnExpression[Any]) -> sa.Select:
     """The study (by ``key``), and the caller's membership with its role's grants."""
     return (
         sa.select(
@@ -145,7 +145,9 @@ def membership_center_ids(membership: Membership) -> set[int] | None:
     return membership.center_ids
 
 
-def restrict_to_visible_centers(statement: sa.Select, center_column: sa.ColumnElement) -> sa.Select:
+def restrict_to_visible_centers(
+    statement: sa.Select, center_column: sa.SQLColumnExpression[int]
+) -> sa.Select:
     """Filter a query of study records by their center to what the caller may see."""
     visible = visible_center_ids()
     if visible is None:
@@ -153,7 +155,7 @@ def restrict_to_visible_centers(statement: sa.Select, center_column: sa.ColumnEl
     return statement.where(center_column.in_(visible))
 
 
-def study_query(model: type[M], study: Study | None = None) -> sa.Select[tuple[M]]:
+def study_query(model: type[M], study: Study | None = None) -> sa.Select[M]:
     """A select of ``model``'s rows in ``study`` (default: the request's) at the centers the
     caller sees there (``model.study_center``)."""
     request_study = g.get("study")

@@ -75,12 +75,13 @@ def create_study(principal: Principal, reference: str, name: str, description: s
     study = Study(reference=reference, name=name, description=description, status=StudyStatus.DRAFT)
     db.session.add(study)
     db.session.flush()
-    if principal.user_id is not None:
+    user = principal.user
+    if user is not None:
         db.session.add(
             StudyUser(
                 study_id=study.id,
-                user_id=principal.user_id,
-                role_id=principal.user.platform_role_id,
+                user_id=user.id,
+                role_id=user.platform_role_id,
                 all_centers=True,
             )
         )

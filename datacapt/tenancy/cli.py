@@ -126,6 +126,7 @@ def migrate_command(schema: str | None, parallel: int) -> None:
 def archive_command(schema: str) -> None:
     """Stop serving a tenant. Its schema and every row are kept."""
     tenant = archive_tenant(schema)
+    assert tenant.archived_at is not None  # set with the archived status, and only then
     click.echo(
         f"Tenant {tenant.schema_name} archived since"
         f" {tenant.archived_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC:"

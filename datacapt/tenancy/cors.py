@@ -71,14 +71,14 @@ def _tenant_origins(app: Flask) -> tuple[str, ...]:
             tenant = tenant_for_host(request.host)
         except DatacaptException:
             return ()
-    cache: HostCache = app.extensions[_EXTENSION_KEY]
+    cache: HostCache[tuple[str, ...]] = app.extensions[_EXTENSION_KEY]
     origins = cache.get(tenant.schema_name)
     if origins is MISSING:
         # A session of its own: the request's may be failing, or not exist (a preflight).
         with tenant_context(tenant):
             origins = tuple(get_tenant_settings().cors_origins or ())
         cache.put(tenant.schema_name, origins)
-    return origins  # type: ignore[return-value]
+    return origins
 
 
 @tenant_settings_changed.connect
@@ -91,7 +91,7 @@ def _forget_tenant_origins(_settings: Any, changed: set[str]) -> None:
 
 def init_cors(app: Flask, deployment_origins: tuple[str, ...], cache_seconds: float) -> None:
     """Register before tenant resolution, so that preflights skip it."""
-    app.extensions[_EXTENSION_KEY] = HostCache(cache_seconds)
+    app.extensions[_EXTENSION_KEY] = HostCache[tuple[str, ...]](cache_seconds)
 
     @app.before_request
     def answer_preflight() -> Response | None:

@@ -124,7 +124,8 @@ def create_tenant(
         for lineage in lineages:
             upgrade(connection, lineage, schema_name)
     host_cache().clear()
-    tenant_created.send(current_app._get_current_object(), tenant=to_ref(tenant))
+    # Flask types its proxies as the object they stand for, without the proxy's methods.
+    tenant_created.send(current_app._get_current_object(), tenant=to_ref(tenant))  # type: ignore[attr-defined]
     return tenant
 
 

@@ -34,10 +34,16 @@ def tenant_host(app: Flask, tenant: TenantRef) -> str:
     from datacapt.tenancy.models import Domain
 
     with app.app_context():
-        return (
-            db.session.execute(
-                db.select(Domain.domain).where(Domain.tenant_id == tenant.id).order_by(Domain.id)
-            )
-            .scalars()
-            .first()
-        )
+        return db.session.execute(
+            db.select(Domain.domain)
+            .where(Domain.tenant_id == tenant.id)
+            .order_by(Domain.id)
+            .limit(1)
+        ).scalar_one()
+
+
+def tenant_client(app: Flask) -> TenantClient:
+    """``app.test_client()``, typed: the test apps' ``test_client_class`` is TenantClient."""
+    client = app.test_client()
+    assert isinstance(client, TenantClient)
+    return client

@@ -61,4 +61,4 @@ def drop_tenant(engine: sa.Engine, schema_name: str) -> None:
             for fk in table.foreign_keys:
                 if fk.column is tenants.c.id:
                     connection.execute(table.delete().where(fk.parent.in_(tenant_ids)))
-        connection.execute(tenants.delete().where(tenants.c.schema_name == schema_name))
+        connection.execute(sa.delete(Tenant).where(Tenant.schema_name == schema_name))

@@ -6,10 +6,11 @@ import uuid
 
 import factory
 
+from datacapt.tenancy.context import TenantRef
 from datacapt.tenancy.services import create_tenant, to_ref
 
 
-class TenantFactory(factory.Factory):
+class TenantFactory(factory.Factory[TenantRef]):
     """Creates a real tenant (schema, tables, domains); needs an application context."""
 
     class Meta:

@@ -41,7 +41,7 @@ from datacapt.operators.services import create_operator
 from datacapt.plugins.services import enable_plugin
 from datacapt.studies.models import Study, StudyCenter, StudyUser
 from datacapt.tenancy.context import TenantRef, tenant_context
-from datacapt.testing.client import TenantClient, tenant_host
+from datacapt.testing.client import TenantClient, tenant_client, tenant_host
 from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
 from datacapt.testing.factories import TenantFactory
 from datacapt.testing.sms import SmsProvider, serving_sms_provider
@@ -102,7 +102,7 @@ def tenant_factory(app: Flask) -> Iterator[Callable[..., TenantRef]]:
 
     def make(**fields: Any) -> TenantRef:
         with app.app_context():
-            tenant = TenantFactory(**fields)
+            tenant = TenantFactory.create(**fields)
         created.append(tenant.schema_name)
         return tenant
 
@@ -124,13 +124,13 @@ def other_tenant(tenant_factory: Callable[..., TenantRef]) -> TenantRef:
 
 @pytest.fixture
 def client(app: Flask) -> TenantClient:
-    return app.test_client()
+    return tenant_client(app)
 
 
 @pytest.fixture
 def client_for(app: Flask) -> Callable[[TenantRef], TenantClient]:
     def make(tenant: TenantRef) -> TenantClient:
-        return app.test_client().for_host(tenant_host(app, tenant))
+        return tenant_client(app).for_host(tenant_host(app, tenant))
 
     return make
 
@@ -229,8 +229,8 @@ def client_as(app: Flask, user_factory: Callable[..., TestUser]) -> Callable[...
         tenant: TenantRef, role: str = "administrator", on_app: Flask | None = None, **fields: Any
     ) -> TenantClient:
         user = user_factory(tenant, role, **fields)
-        client = (on_app or app).test_client().for_host(tenant_host(app, tenant))
-        response = client.post(
+        client = tenant_client(on_app or app).for_host(tenant_host(app, tenant))
+        response: Any = client.post(  # Werkzeug types a response's json as optional
             "/api/auth/login", json={"email": user.email, "password": user.password}
         )
         assert response.status_code == 200, response.json
@@ -254,12 +254,15 @@ def make_study() -> Callable[..., TestStudy]:
     through the API by ``client`` (who becomes its study manager)."""
 
     def make(client: TenantClient, *center_codes: str, reference: str = "TEST-1") -> TestStudy:
-        created = client.post("/api/studies/", json={"reference": reference, "name": reference})
+        # Werkzeug types a response's json as optional; these answer JSON.
+        created: Any = client.post(
+            "/api/studies/", json={"reference": reference, "name": reference}
+        )
         assert created.status_code == 201, created.json
         headers = {"Study-Uuid": created.json["uuid"]}
         centers = {}
         for code in center_codes:
-            center = client.post(
+            center: Any = client.post(
                 "/api/centers/", json={"code": code, "name": code, "country": "FR"}
             ).json
             added = client.post(
@@ -305,7 +308,7 @@ def join_study(app: Flask, client_as: Callable[..., TenantClient]) -> Callable[.
                     ),
                 )
             )
-        team = manager.get("/api/study-users/", headers=headers)
+        team: Any = manager.get("/api/study-users/", headers=headers)
         assert team.status_code == 200, team.json
         assert str(member.user.uuid) in {m["user"] for m in team.json}, team.json
         return member

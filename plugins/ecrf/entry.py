@@ -157,6 +157,7 @@ def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
     """The section's version, its row locked until commit so that saves of one subject's
     section queue up (the row is created if needed: a no-op update takes the lock)."""
     table = SectionState.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     statement = insert(table).values(
         subject_in_study_id=participation.id,
         section_id=section_id,
@@ -164,11 +165,11 @@ def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
         required=0,
         answered=0,
     )
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[table.c.subject_in_study_id, table.c.section_id],
         set_={"version": table.c.version},
     ).returning(table.c.version)
-    return db.session.execute(statement).scalar_one()
+    return db.session.execute(upsert).scalar_one()
 
 
 def _view(
@@ -226,7 +227,8 @@ def _open_queries(participation: SubjectInStudy) -> list[DataQuery]:
 def _sync_queries(participation: SubjectInStudy, state: FormState) -> list[DataQuery]:
     """Open a query for each new finding, close those whose finding is gone; returns the
     subject's open queries."""
-    findings = {(f.code, f.level, f.message) for f in state.findings}
+    # Keyed as stored: a Level is its str value.
+    findings: set[tuple[str, str, str]] = {(f.code, f.level, f.message) for f in state.findings}
     open_queries = {(q.code, q.level, q.message): q for q in _open_queries(participation)}
     for key in findings - set(open_queries):
         code, level, message = key
@@ -349,8 +351,9 @@ def record_progress(
             }
         )
     table = SectionState.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     statement = insert(table).values(rows)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[table.c.subject_in_study_id, table.c.section_id],
         set_={
             "required": statement.excluded.required,
@@ -358,7 +361,7 @@ def record_progress(
             "version": table.c.version + statement.excluded.version,
         },
     ).returning(table.c.section_id, table.c.version)
-    versions = dict(db.session.execute(statement).all())
+    versions: dict[int, int] = dict(db.session.execute(upsert).all())
     return {
         section_uuid: versions[section_id] for section_uuid, section_id in form.section_ids.items()
     }

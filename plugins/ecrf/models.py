@@ -90,7 +90,7 @@ class Block(TenantModel, BaseModel, Audited):
 
 def _question_context(subject_in_study_id: int, code: str) -> AuditContext:
     """Subject (its study and center), section and question of a data point."""
-    participation = db.session.get(SubjectInStudy, subject_in_study_id)
+    participation = db.session.get_one(SubjectInStudy, subject_in_study_id)
     sections = flush_cached(
         ("ecrf_sections", participation.study_id),
         lambda: dict(

@@ -17,7 +17,7 @@ from plugins.ecrf.models import Section, SectionState
 from plugins.subjects.api import SubjectInStudy
 
 
-def _ratio(answered: int | None, required: int | None) -> float | None:
+def _ratio(answered: int, required: int) -> float | None:
     return round(answered / required, 4) if required else None
 
 

@@ -146,7 +146,8 @@ def save_design(study: Study, document: Mapping[str, Any]) -> dict[str, Any]:
     if ecrf.id is None:  # the first save stores it
         db.session.add(ecrf)
         db.session.flush()
-    existing = {
+    # The rows of the design by kind, each by its uuid.
+    existing: dict[str, dict[Any, Any]] = {
         "section": {
             s.uuid: s
             for s in db.session.execute(

@@ -47,7 +47,7 @@ def compliance(study: Study) -> dict[str, Any]:
             .group_by(Occurrence.questionnaire_id)
         )
     }
-    failed = dict(
+    failed: dict[int, int] = dict(
         db.session.execute(
             sa.select(visible.c.questionnaire_id, sa.func.count())
             .join(EproMessage, EproMessage.occurrence_id == visible.c.id)

@@ -51,8 +51,9 @@ from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
 # A delivery job is retried for about 6 minutes (datacapt.jobs.options): past that, its
 # messages need another.
 STALE_AFTER = dt.timedelta(minutes=15)
-ADDRESS_FIELD = {Channel.EMAIL: "email", Channel.SMS: "phone"}
-NO_ADDRESS = {
+# By a questionnaire's channel as stored (a Channel is its str value).
+ADDRESS_FIELD: dict[str, str] = {Channel.EMAIL: "email", Channel.SMS: "phone"}
+NO_ADDRESS: dict[str, str] = {
     Channel.EMAIL: "The subject has no email address.",
     Channel.SMS: "The subject has no phone number.",
 }
@@ -329,6 +330,7 @@ def deliver_messages(message_ids: list[int]) -> int:
             continue
         recipient = recipients[message.occurrence_id]
         subject, text = _render(message.kind, message.channel, message.language, recipient)
+        error: str | None
         try:
             if message.channel == Channel.EMAIL:
                 send_email_now(recipient.email or "", subject, text)

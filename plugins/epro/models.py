@@ -96,7 +96,7 @@ class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin
 
     def audit_context(self) -> AuditContext:
         """Its subject's, also when the tick (a job, outside any request) changes it."""
-        return db.session.get(SubjectInStudy, self.subject_in_study_id).audit_context()
+        return db.session.get_one(SubjectInStudy, self.subject_in_study_id).audit_context()
 
     status_subject = Message("The questionnaire occurrence")
     allowed_status_transitions = {
@@ -134,7 +134,7 @@ class EproAnswer(TenantModel, BaseModel, Audited):
 
     def audit_context(self) -> AuditContext:
         """The subject's, with the occurrence as its section and the question."""
-        occurrence = db.session.get(Occurrence, self.occurrence_id)
+        occurrence = db.session.get_one(Occurrence, self.occurrence_id)
         return dataclasses.replace(
             occurrence.audit_context(), section=str(occurrence.uuid), question=self.code
         )

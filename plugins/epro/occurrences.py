@@ -71,14 +71,13 @@ def _plan_pair(
     as it is (what was sent or answered is part of the record). A day that closed before
     the questionnaire was activated is not planned: nobody could have answered it."""
     ended = _why_none(questionnaire, participation)
+    inclusion = participation.inclusion_date
     wanted = (
         {}
-        if ended
+        if ended or inclusion is None
         else {
             planned.day: planned
-            for planned in planned_occurrences(
-                questionnaire.schedule, participation.inclusion_date, zone
-            )
+            for planned in planned_occurrences(questionnaire.schedule, inclusion, zone)
             if questionnaire.activated_at is None or planned.closes_at > questionnaire.activated_at
         }
     )

@@ -84,7 +84,7 @@ def test_its_job_runs_only_where_enabled(
         SimpleWorker([queue], connection=redis_queue).work(burst=True)
         assert queue.failed_job_registry.count == 1
         # Refused because the plugin is not enabled there, and recorded so.
-        assert db.session.get(JobRun, refused).status == "refused"
+        assert db.session.get_one(JobRun, refused).status == "refused"
     assert texts(client_as(tenant)) == ["from a job"]
 
 

@@ -116,7 +116,7 @@ def _blocks(design, section: int = 0, subsection: int = 0) -> list:
 
 
 def _deep_rule(levels: int) -> dict:
-    rule: object = {"var": "sex"}
+    rule: dict = {"var": "sex"}
     for _ in range(levels):
         rule = {"!": rule}
     return rule

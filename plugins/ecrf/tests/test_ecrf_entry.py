@@ -320,7 +320,7 @@ def test_changes_after_the_first_entry_need_a_reason_and_hidden_answers_are_clea
     }
 
 
-def _update_reasons(app, tenant) -> list[str]:
+def _update_reasons(app, tenant) -> list[str | None]:
     with app.app_context(), tenant_context(tenant):
         return list(
             db.session.execute(

@@ -64,7 +64,8 @@ class Outbox:
         return len(self.emails()), len(self.sms())
 
     def tokens(self) -> set[str]:
-        texts = [m.get_payload(decode=True).decode() for m in self.emails()]
+        payloads = [m.get_payload(decode=True) for m in self.emails()]  # bytes: not multipart
+        texts = [payload.decode() for payload in payloads if isinstance(payload, bytes)]
         texts += [m["body"] for m in self.sms()]
         return {match for text in texts for match in re.findall(r"/epro/([\w-]+)", text)}
 
@@ -96,7 +97,7 @@ class Trial:
         return self.manager.put(url, json=body, headers={**self.headers, "If-Match": etag})
 
     def occurrences(self, client: TenantClient | None = None) -> list[dict[str, Any]]:
-        response = (client or self.investigator).get(
+        response: Any = (client or self.investigator).get(  # Werkzeug: json is optional
             f"/api/epro/subjects/{self.subject}/occurrences", headers=self.headers
         )
         assert response.status_code == 200, response.json

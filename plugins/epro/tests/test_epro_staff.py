@@ -25,7 +25,9 @@ def writable(questionnaire: dict) -> dict:
 
 def count_questionnaires(app, tenant) -> int:
     with app.app_context(), tenant_context(tenant.schema_name):
-        return db.session.execute(sa.select(sa.func.count()).select_from(Questionnaire)).scalar()
+        return db.session.execute(
+            sa.select(sa.func.count()).select_from(Questionnaire)
+        ).scalar_one()
 
 
 @pytest.mark.parametrize(

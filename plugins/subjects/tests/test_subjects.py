@@ -236,3 +236,21 @@ def test_a_center_with_subjects_stays_in_the_study(study, client_as, tenant):
     assert all(centers["LYO"] not in m["centers"] for m in team.values())
     assert team_member(team, lyon_member)["centers"] == []
     assert lyon_member.get("/api/subjects/", headers=headers).json == []
+
+
+def test_the_pattern_can_be_changed_again_and_the_change_is_audited(app, study, tenant):
+    manager, headers = study["manager"], study["headers"]
+    for pattern in ("{study}/{seq:04}", "{center}.{seq:02}"):
+        response = manager.put(
+            "/api/subject-settings", json={"id_pattern": pattern}, headers=headers
+        )
+        assert response.status_code == 200, response.json
+    assert add(manager, study, "LYO").json["study_subject_id"] == "LYO.01"
+    with app.app_context(), tenant_context(tenant):
+        trail = db.session.execute(
+            sa.select(AuditRecord.action, AuditRecord.changes)
+            .where(AuditRecord.object_type == "study_subject_settings")
+            .order_by(AuditRecord.sequence)
+        ).all()
+    assert [action for action, _ in trail] == ["create", "update"]
+    assert trail[1].changes["id_pattern"] == ["{study}/{seq:04}", "{center}.{seq:02}"]
