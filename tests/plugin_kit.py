@@ -84,6 +84,7 @@ class FakePlugin:
         models: tuple[type, ...] = (),
         fail_on_enable: bool = False,
         default_grants: dict[str, list[str]] | None = None,
+        translations: Path | None = None,
     ) -> None:
         self.name = name
         self.requires = requires
@@ -97,6 +98,7 @@ class FakePlugin:
         self.models = models
         self.fail_on_enable = fail_on_enable
         self.default_grants = default_grants or {}
+        self.translations = translations
 
     @hookimpl
     def datacapt_manifest(self):
@@ -111,6 +113,10 @@ class FakePlugin:
     @hookimpl
     def datacapt_migrations(self):
         return self.migrations
+
+    @hookimpl
+    def datacapt_translations(self):
+        return self.translations
 
     @hookimpl
     def datacapt_models(self):

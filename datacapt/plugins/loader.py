@@ -14,6 +14,7 @@ import pluggy
 from datacapt import __version__
 from datacapt.database.extension import TenantModel
 from datacapt.graphs import DependencyCycle, dependency_order
+from datacapt.i18n import Domain, register_domain
 from datacapt.jobs.cron import CronEntry
 from datacapt.migrating.lineages import Lineage
 from datacapt.permissions import PermissionsRegistry
@@ -41,6 +42,7 @@ class LoadedPlugin:
     cron_entries: list[CronEntry] = field(default_factory=list)
     cli_commands: list[Any] = field(default_factory=list)
     settings_schema: type | None = None
+    translations: Domain | None = None
     permissions: dict[str, frozenset[str]] = field(default_factory=dict)
     default_grants: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -115,6 +117,14 @@ def _collect(
         plugin.cron_entries.append(dataclasses.replace(entry, plugin=name))
     plugin.cli_commands = list(_call(pm, name, "datacapt_cli_commands") or ())
     plugin.settings_schema = _call(pm, name, "datacapt_tenant_settings_schema")
+    locales = _call(pm, name, "datacapt_translations")
+    if locales is not None:
+        if not Path(locales).is_dir():
+            raise PluginError(f"plugin {name!r}: translations {locales} is not a folder")
+        try:
+            plugin.translations = register_domain(name, Path(locales))
+        except ValueError as exc:
+            raise PluginError(f"plugin {name!r}: {exc}") from exc
     plugin.default_grants = {
         role: frozenset(granted)
         for role, granted in (_call(pm, name, "datacapt_default_role_permissions") or {}).items()
