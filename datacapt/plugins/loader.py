@@ -42,6 +42,7 @@ class LoadedPlugin:
     cron_entries: list[CronEntry] = field(default_factory=list)
     cli_commands: list[Any] = field(default_factory=list)
     settings_schema: type | None = None
+    study_settings_schema: type | None = None
     translations: Domain | None = None
     permissions: dict[str, frozenset[str]] = field(default_factory=dict)
     default_grants: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -117,6 +118,7 @@ def _collect(
         plugin.cron_entries.append(dataclasses.replace(entry, plugin=name))
     plugin.cli_commands = list(_call(pm, name, "datacapt_cli_commands") or ())
     plugin.settings_schema = _call(pm, name, "datacapt_tenant_settings_schema")
+    plugin.study_settings_schema = _call(pm, name, "datacapt_study_settings_schema")
     locales = _call(pm, name, "datacapt_translations")
     if locales is not None:
         if not Path(locales).is_dir():

@@ -6,13 +6,8 @@ from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
 from plugins.subjects import __version__, demo, permissions, routes, services
-from plugins.subjects.models import (
-    StudySubjectSettings,
-    Subject,
-    SubjectCounter,
-    SubjectInStudy,
-    SubjectPersonalData,
-)
+from plugins.subjects.models import Subject, SubjectCounter, SubjectInStudy, SubjectPersonalData
+from plugins.subjects.schemas import SubjectStudySettingsSchema
 
 
 @hookimpl
@@ -28,7 +23,7 @@ def datacapt_manifest() -> PluginManifest:
 
 @hookimpl
 def datacapt_models():
-    return [Subject, SubjectPersonalData, SubjectInStudy, StudySubjectSettings, SubjectCounter]
+    return [Subject, SubjectPersonalData, SubjectInStudy, SubjectCounter]
 
 
 @hookimpl
@@ -54,6 +49,11 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return SubjectStudySettingsSchema
 
 
 @hookimpl

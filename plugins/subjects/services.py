@@ -15,6 +15,7 @@ from datacapt.audit.recorder import current_reason, reason_required, record_even
 from datacapt.database import db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
+from datacapt.plugins.study_settings import study_settings
 from datacapt.studies.context import (
     restrict_to_visible_centers,
     visible_center_ids,
@@ -24,7 +25,6 @@ from datacapt.studies.services import centers_of_study
 from datacapt.tenancy.services import get_tenant_settings
 from plugins.subjects.models import (
     ENDED_WITH_REASON,
-    StudySubjectSettings,
     Subject,
     SubjectCounter,
     SubjectInStudy,
@@ -45,35 +45,24 @@ def _invalid(field: str, message: Message) -> DatacaptException:
     )
 
 
-def id_pattern(study: Study) -> str:
-    pattern = db.session.execute(
-        sa.select(StudySubjectSettings.id_pattern).where(StudySubjectSettings.study_id == study.id)
-    ).scalar_one_or_none()
-    return pattern or DEFAULT_PATTERN
-
-
-def set_id_pattern(study: Study, pattern: str) -> str:
-    """A pattern with {seq} (and optionally {center}, {study}); existing ids stay."""
+def id_pattern_problem(pattern: str) -> Message | None:
+    """Why ``pattern`` cannot name subjects (None: it can): {seq} and optionally {center},
+    {study}; ids given before a change keep their form."""
     try:
         # A width of three digits or more would build huge ids (or exhaust memory here).
         if any(re.search(r"\d{3,}", spec or "") for _, _, spec, _ in Formatter().parse(pattern)):
             raise ValueError("field too wide")
         pattern.format(center="C01", seq=1, study="S")
     except (KeyError, IndexError, ValueError):
-        raise _invalid(
-            "id_pattern", Message("Use only {{center}}, {{seq}} and {{study}} in the pattern.")
-        ) from None
+        return Message("Use only {{center}}, {{seq}} and {{study}} in the pattern.")
     if "{seq" not in pattern:
-        raise _invalid("id_pattern", Message("The pattern needs {{seq}} to tell subjects apart."))
-    settings = db.session.execute(
-        sa.select(StudySubjectSettings).where(StudySubjectSettings.study_id == study.id)
-    ).scalar_one_or_none()
-    if settings is None:
-        settings = StudySubjectSettings(study_id=study.id)
-        db.session.add(settings)
-    settings.id_pattern = pattern
-    db.session.flush()
-    return pattern
+        return Message("The pattern needs {{seq}} to tell subjects apart.")
+    return None
+
+
+def id_pattern(study: Study) -> str:
+    """How the study names its subjects (its `id_pattern` study setting)."""
+    return study_settings("subjects", study)["id_pattern"]
 
 
 def _next_subject_id(study: Study, center: StudyCenter) -> str:
