@@ -61,7 +61,7 @@ def test_every_catalog_matches_its_code(app, language):
         catalogs = [core] + [
             p.translations for p in plugin_set().plugins.values() if p.translations
         ]
-    assert {d.name for d in catalogs} >= {CORE_DOMAIN, "subjects", "ecrf", "epro"}
+    assert {d.name for d in catalogs} >= {CORE_DOMAIN, "subjects", "ecrf", "epro", "hello"}
     for domain in catalogs:
         assert catalog_problems(domain, language, core) == [], domain.name
 

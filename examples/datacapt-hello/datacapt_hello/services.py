@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from datacapt.database import db
+from datacapt.i18n import Message
 from datacapt.plugins.services import current_settings
+from datacapt.plugins.study_settings import study_settings
+from datacapt.studies.models import Study
 
 from datacapt_hello.models import HelloRecord
 
@@ -19,3 +22,12 @@ def add_record(text: str | None = None) -> HelloRecord:
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def greeting(study: Study) -> Message:
+    """A welcome in the caller's language (the catalog in locales/), naming the study as
+    its ``greet_by`` setting says."""
+    by_name = study_settings("hello", study)["greet_by"] == "name"
+    return Message(
+        "Welcome to the study {study}.", study=study.name if by_name else study.reference
+    )
