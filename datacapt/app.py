@@ -57,6 +57,7 @@ def create_app(
     from datacapt.database import db
     from datacapt.demo.cli import demo_cli
     from datacapt.health.routes import blp as health_blp
+    from datacapt.i18n.cli import translations_cli
     from datacapt.identity.cli import users_cli
     from datacapt.jobs.cli import jobs_cli
     from datacapt.jobs.connection import init_redis
@@ -123,6 +124,7 @@ def create_app(
         audit_cli,
         demo_cli,
         jobs_cli,
+        translations_cli,
     ):
         app.cli.add_command(group)
     init_plugins(app, api, settings.plugins, extra_plugins)

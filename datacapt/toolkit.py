@@ -95,6 +95,7 @@ from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.plugins.receivers import connect_when_enabled
 from datacapt.plugins.services import current_settings
+from datacapt.plugins.study_settings import study_settings
 from datacapt.sms.backends import SmsBackend
 from datacapt.sms.backends import backend_from_url as sms_backend
 from datacapt.studies.context import (
@@ -112,8 +113,15 @@ from datacapt.tenancy.context import in_tenant
 from datacapt.tenancy.services import frontend_url, get_tenant_settings
 from datacapt.tenancy.signals import tenant_settings_changed
 
-# Plugins: the hook marker, the manifest, a plugin's tenant settings, gated receivers.
-__all__ = ["PluginManifest", "connect_when_enabled", "current_settings", "hookimpl"]
+# Plugins: the hook marker, the manifest, a plugin's tenant and study settings, gated
+# receivers.
+__all__ = [
+    "PluginManifest",
+    "connect_when_enabled",
+    "current_settings",
+    "hookimpl",
+    "study_settings",
+]
 
 # Models and the session: model bases and mixins, the session, the unit of work.
 __all__ += [

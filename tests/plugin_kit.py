@@ -86,6 +86,7 @@ class FakePlugin:
         default_grants: dict[str, list[str]] | None = None,
         error_codes: range | tuple[range, ...] = (),
         codes: tuple[Any, ...] = (),
+        translations: Path | None = None,
     ) -> None:
         self.name = name
         self.requires = requires
@@ -101,6 +102,7 @@ class FakePlugin:
         self.default_grants = default_grants or {}
         self.error_codes = error_codes
         self.codes = codes
+        self.translations = translations
 
     @hookimpl
     def datacapt_manifest(self):
@@ -120,6 +122,10 @@ class FakePlugin:
     @hookimpl
     def datacapt_migrations(self):
         return self.migrations
+
+    @hookimpl
+    def datacapt_translations(self):
+        return self.translations
 
     @hookimpl
     def datacapt_models(self):

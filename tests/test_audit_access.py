@@ -15,8 +15,10 @@ import sqlalchemy as sa
 from datacapt.audit import access
 from datacapt.database import db, unit_of_work
 from datacapt.identity.services import get_role
+from datacapt.migrating.lineages import CORE_TENANT_LINEAGE
 from datacapt.studies.models import Study, StudyUser
 from datacapt.tenancy import tenant_context
+from datacapt.testing.database import downgrade_lineage
 from plugins.ecrf.tests.designs import question, save_design
 
 DESIGN = {
@@ -332,36 +334,13 @@ def test_the_chain_still_verifies_with_context_and_a_forged_center_is_found(
     assert f"BROKEN at record {answer['sequence']}" in forged.output
 
 
-def _core_to(db_engine, schema: str, revision: str) -> None:
-    """Move the tenant's core lineage down to ``revision`` (what a tenant not yet migrated
-    looks like)."""
-    from alembic.runtime.environment import EnvironmentContext
-
-    from datacapt.migrating.lineages import CORE_TENANT_LINEAGE as core
-
-    with db_engine.connect() as connection, connection.begin():
-        translated = connection.execution_options(schema_translate_map={None: schema})
-        translated.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
-        with EnvironmentContext(
-            core.config,
-            core.script,
-            fn=lambda rev, _: core.script._downgrade_revs(revision, rev),
-            destination_rev=revision,
-        ) as environment:
-            environment.configure(
-                connection=translated, version_table=core.version_table, version_table_schema=schema
-            )
-            environment.run_migrations()
-
-
 def test_records_written_before_the_context_columns_verify_after_the_upgrade(
     app, db_engine, client_as, tenant
 ):
-    from datacapt.migrating.lineages import CORE_TENANT_LINEAGE
     from datacapt.migrating.runner import migrate_schema
 
     admin = client_as(tenant)
-    _core_to(db_engine, tenant.schema_name, "0005_tenant")
+    downgrade_lineage(db_engine, tenant.schema_name, CORE_TENANT_LINEAGE, "0005_tenant")
     with db_engine.begin() as connection:  # a record as the previous audit_append wrote it
         connection.exec_driver_sql(
             f'SELECT "{tenant.schema_name}".audit_append(%(records)s::jsonb)',

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +84,10 @@ def test_plugins_are_ordered_by_their_requirements():
             ],
             "permission category 'stock' of 'two' is already registered by 'one'",
         ),
+        (
+            [FakePlugin("words", translations=Path(__file__).parent / "no-locales")],
+            "plugin 'words': translations",
+        ),
     ],
     ids=[
         "missing-dependency",
@@ -95,11 +100,18 @@ def test_plugins_are_ordered_by_their_requirements():
         "foreign-grant",
         "grant-to-unknown-role",
         "permission-clash",
+        "translations",
     ],
 )
 def test_invalid_plugins_stop_start_up_with_a_clear_message(plugins, message):
     with pytest.raises(PluginError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_plugins(allow=[], extra=plugins)
+
+
+def test_a_plugin_claiming_anothers_catalog_stops_start_up():
+    subjects = Path(__file__).parents[1] / "plugins" / "subjects" / "locales"
+    with pytest.raises(PluginError, match=r"plugin 'copycat': .* holds the catalog of 'subjects'"):
+        load_plugins(allow=["subjects"], extra=[FakePlugin("copycat", translations=subjects)])
 
 
 class UnknownHook(FakePlugin):

@@ -39,6 +39,7 @@ def test_new_writes_a_complete_plugin_package(app, tmp_path):
         "datacapt_stock_count/jobs.py",
         "datacapt_stock_count/migrations/script.py.mako",
         "datacapt_stock_count/migrations/versions/0001_initial.py",
+        "datacapt_stock_count/locales/fr/LC_MESSAGES/stock_count.po",
         "tests/test_stock_count.py",
     }
     assert 'stock_count = "datacapt_stock_count.plugin"' in written["pyproject.toml"]

@@ -87,6 +87,17 @@ def datacapt_tenant_settings_schema() -> type[marshmallow.Schema]:
 
 
 @hookspec
+def datacapt_study_settings_schema() -> type[marshmallow.Schema]:
+    """A marshmallow schema of the plugin's settings in each study, with load defaults."""
+
+
+@hookspec
+def datacapt_translations() -> Path:
+    """The plugin's locales folder (``<language>/LC_MESSAGES/<plugin name>.po``): it
+    translates the messages created by the code of the folder that holds it."""
+
+
+@hookspec
 def datacapt_tenant_created(tenant: TenantRef) -> None:
     """A tenant was created (called for every loaded plugin, outside any tenant)."""
 

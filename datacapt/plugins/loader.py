@@ -15,6 +15,7 @@ import pluggy
 from datacapt.database.extension import TenantModel
 from datacapt.errors.codes import CORE_CODE_RANGES
 from datacapt.graphs import DependencyCycle, dependency_order
+from datacapt.i18n import Domain, register_domain
 from datacapt.jobs.cron import CronEntry
 from datacapt.migrating.lineages import Lineage
 from datacapt.permissions import PermissionsRegistry
@@ -43,6 +44,8 @@ class LoadedPlugin:
     cron_entries: list[CronEntry] = field(default_factory=list)
     cli_commands: list[Any] = field(default_factory=list)
     settings_schema: type | None = None
+    study_settings_schema: type | None = None
+    translations: Domain | None = None
     permissions: dict[str, frozenset[str]] = field(default_factory=dict)
     default_grants: dict[str, frozenset[str]] = field(default_factory=dict)
     error_codes: list[type[enum.IntEnum]] = field(default_factory=list)
@@ -118,6 +121,15 @@ def _collect(
         plugin.cron_entries.append(dataclasses.replace(entry, plugin=name))
     plugin.cli_commands = list(_call(pm, name, "datacapt_cli_commands") or ())
     plugin.settings_schema = _call(pm, name, "datacapt_tenant_settings_schema")
+    plugin.study_settings_schema = _call(pm, name, "datacapt_study_settings_schema")
+    locales = _call(pm, name, "datacapt_translations")
+    if locales is not None:
+        if not Path(locales).is_dir():
+            raise PluginError(f"plugin {name!r}: translations {locales} is not a folder")
+        try:
+            plugin.translations = register_domain(name, Path(locales))
+        except ValueError as exc:
+            raise PluginError(f"plugin {name!r}: {exc}") from exc
     plugin.default_grants = {
         role: frozenset(granted)
         for role, granted in (_call(pm, name, "datacapt_default_role_permissions") or {}).items()

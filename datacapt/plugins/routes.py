@@ -1,4 +1,5 @@
-"""GET /api/plugins/ for the current tenant; operator endpoints to toggle any tenant's."""
+"""GET /api/plugins/ for the current tenant, a module's settings in the current study;
+operator endpoints to toggle any tenant's modules and change their settings."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datacapt.api.pagination import Blueprint, paginate
 from datacapt.operators.auth import operator_actor
 from datacapt.operators.blueprint import operator_blp
 from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
+from datacapt.permissions.registry import STUDIES_ACCESS, STUDIES_EDIT
 from datacapt.plugins.schemas import (
     PluginSettingsSchema,
     PluginStateReadSchema,
     PluginToggleWriteSchema,
+    StudySettingsWriteSchema,
     ToggleResultReadSchema,
 )
 from datacapt.plugins.services import (
@@ -21,6 +24,8 @@ from datacapt.plugins.services import (
     plugin_states,
     update_settings,
 )
+from datacapt.plugins.study_settings import get_study_settings, update_study_settings
+from datacapt.studies.context import current_study
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import get_tenant
 
@@ -37,6 +42,25 @@ class TenantPlugins(PermissionsRegistryMixin, MethodView):
     def get(self, pagination_parameters):
         """Every installed module and whether this customer has it enabled."""
         return paginate(plugin_states(current_tenant().id), pagination_parameters)
+
+
+@blp.route("/<name>/study-settings")
+class PluginStudySettings(PermissionsRegistryMixin, MethodView):
+    # A module's settings in a study are part of the study's set-up.
+    permissions_registry = {"GET": STUDIES_ACCESS, "PATCH": STUDIES_EDIT}
+
+    @blp.response(200, description="The settings as a JSON object")
+    def get(self, name: str):
+        """An enabled module's settings in the study (Study-Uuid), defaults included."""
+        return get_study_settings(name, current_study())
+
+    @blp.arguments(StudySettingsWriteSchema)
+    @blp.response(200, description="The settings after the change")
+    def patch(self, data, name: str):
+        """Change some of a module's settings in the study; the module's study settings
+        schema validates the result. Past draft, the change needs a reason."""
+        data.pop("reason_for_change", None)
+        return update_study_settings(name, current_study(), data)
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from datacapt.api.schemas import ReasonForChangeSchema
+
 
 class PluginStateReadSchema(ma.Schema):
     name = ma.fields.String(attribute="plugin.manifest.name")
@@ -32,6 +34,14 @@ class ToggleResultReadSchema(ma.Schema):
 
 class PluginSettingsSchema(ma.Schema):
     """Any keys: the plugin's own settings schema validates them."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+
+class StudySettingsWriteSchema(ReasonForChangeSchema):
+    """Any keys (the plugin's study settings schema validates them), and the reason for
+    change where there is no Reason-For-Change header."""
 
     class Meta:
         unknown = ma.INCLUDE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from datacapt.audit.recorder import Actor, AuditContext, append_records, record_
 from datacapt.database import db, unit_of_work, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
 from datacapt.migrating import Lineage, tenant_lineages, upgrade
 from datacapt.plugins.loader import LoadedPlugin, PluginSet
 from datacapt.plugins.models import TenantPlugin
@@ -170,7 +171,9 @@ def enable_plugin(schema_name: str, name: str, actor: str, with_deps: bool = Fal
                 upgrade(connection, plugin.lineage, schema_name)
             row = _row(session, tenant.id, plugin_name)
             row.enabled, row.enabled_at, row.enabled_by = True, utcnow(), actor
-            row.settings = _validated_settings(plugin, row.settings or {})
+            row.settings = validated_settings(
+                plugin.name, plugin.settings_schema, row.settings or {}
+            )
             _audit(
                 connection, schema_name, "enable", plugin_name, {"enabled": [False, True]}, actor
             )
@@ -214,28 +217,35 @@ def disable_plugin(schema_name: str, name: str, actor: str) -> ToggleResult:
     return ToggleResult([name], [problem] if problem else [])
 
 
-def _validated_settings(plugin: LoadedPlugin, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Stored settings: defaults filled in, validated and serialized by the plugin's schema."""
-    if plugin.settings_schema is None:
-        if values:
+def validated_settings(
+    name: str,
+    schema: type[ma.Schema] | None,
+    values: Mapping[str, Any],
+    unknown: Literal["exclude", "include", "raise"] = ma.RAISE,
+) -> dict[str, Any]:
+    """Settings as stored: defaults filled in, validated and serialized by ``schema`` (one of
+    plugin ``name``'s settings schemas; None: it has no such settings). ``unknown``:
+    ``ma.EXCLUDE`` drops the keys the schema does not have (stored ones it no longer has)."""
+    if schema is None:
+        if values and unknown == ma.RAISE:
             raise DatacaptException(
                 ErrorCode.VALIDATION_ERROR,
                 InternalCodes.VALIDATION_FAILED,
-                f"Plugin {plugin.name!r} has no settings",
-                fields={key: ["Unknown setting."] for key in values},
+                Message("The module '{name}' has no such settings", name=name),
+                fields={key: [Message("Unknown setting.")] for key in values},
             )
         return {}
-    schema = plugin.settings_schema()
+    loader = schema()
     try:
-        loaded = schema.load(dict(values))
+        loaded = loader.load(dict(values), unknown=unknown)
     except ma.ValidationError as exc:
         raise DatacaptException(
             ErrorCode.VALIDATION_ERROR,
             InternalCodes.VALIDATION_FAILED,
-            f"Invalid settings for plugin {plugin.name!r}",
+            Message("Invalid settings for the module '{name}'", name=name),
             fields=exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages},
         ) from exc
-    return schema.dump(loaded)
+    return loader.dump(loaded)
 
 
 def get_settings(schema_name: str, name: str) -> dict[str, Any]:
@@ -246,7 +256,7 @@ def get_settings(schema_name: str, name: str) -> dict[str, Any]:
             TenantPlugin.tenant_id == tenant.id, TenantPlugin.plugin == name
         )
     ).scalar_one_or_none()
-    return _validated_settings(plugin, row.settings if row else {})
+    return validated_settings(plugin.name, plugin.settings_schema, row.settings if row else {})
 
 
 def update_settings(
@@ -258,7 +268,9 @@ def update_settings(
     with locked_transaction(db.engine, schema_name) as (connection, session):
         row = _row(session, tenant.id, name)
         before = dict(row.settings or {})
-        row.settings = _validated_settings(plugin, {**before, **changes})
+        row.settings = validated_settings(
+            plugin.name, plugin.settings_schema, {**before, **changes}
+        )
         changed = {
             key: [before.get(key), value]
             for key, value in row.settings.items()

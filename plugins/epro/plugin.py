@@ -47,6 +47,11 @@ def datacapt_migrations() -> Path:
 
 
 @hookimpl
+def datacapt_translations() -> Path:
+    return Path(__file__).parent / "locales"
+
+
+@hookimpl
 def datacapt_blueprints():
     return [routes.blp, routes.public_blp]
 

@@ -128,16 +128,6 @@ class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedM
         )
 
 
-class StudySubjectSettings(TenantModel, StudyScopedMixin, Audited):
-    """How a study names its subjects: a pattern with {center}, {seq} and {study}."""
-
-    __tablename__ = "study_subject_settings"
-
-    id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
-    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id), unique=True)
-    id_pattern: Mapped[str] = mapped_column(sa.String(100), default="{center}-{seq:03}")
-
-
 class SubjectCounter(TenantModel, StudyScopedMixin):
     """The last sequence number given, per study and (when the pattern has one) center."""
 

@@ -7,13 +7,8 @@ from pathlib import Path
 from datacapt.toolkit import PluginManifest, hookimpl
 from plugins.subjects import __version__, demo, permissions, routes, services
 from plugins.subjects.errors import SubjectCodes
-from plugins.subjects.models import (
-    StudySubjectSettings,
-    Subject,
-    SubjectCounter,
-    SubjectInStudy,
-    SubjectPersonalData,
-)
+from plugins.subjects.models import Subject, SubjectCounter, SubjectInStudy, SubjectPersonalData
+from plugins.subjects.schemas import SubjectStudySettingsSchema
 
 
 @hookimpl
@@ -30,7 +25,7 @@ def datacapt_manifest() -> PluginManifest:
 
 @hookimpl
 def datacapt_models():
-    return [Subject, SubjectPersonalData, SubjectInStudy, StudySubjectSettings, SubjectCounter]
+    return [Subject, SubjectPersonalData, SubjectInStudy, SubjectCounter]
 
 
 @hookimpl
@@ -41,6 +36,11 @@ def datacapt_error_codes():
 @hookimpl
 def datacapt_migrations() -> Path:
     return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_translations() -> Path:
+    return Path(__file__).parent / "locales"
 
 
 @hookimpl
@@ -56,6 +56,11 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return SubjectStudySettingsSchema
 
 
 @hookimpl

@@ -1,5 +1,6 @@
 """Subjects of the study named by the Study-Uuid header; personal data behind its own
-permission; the study's subject id pattern."""
+permission. The study's subject id pattern is a study setting of the module
+(`/api/plugins/subjects/study-settings`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from plugins.subjects.schemas import (
     PersonalDataSchema,
     SubjectReadSchema,
     SubjectSearchSchema,
-    SubjectSettingsSchema,
     SubjectUpdateSchema,
     SubjectWriteSchema,
 )
@@ -79,19 +79,3 @@ class SubjectPersonalData(PermissionsRegistryMixin, MethodView):
         return services.update_personal_data(
             services.get_subject(current_study(), subject_uuid), data
         )
-
-
-@blp.route("/subject-settings")
-class SubjectSettings(PermissionsRegistryMixin, MethodView):
-    permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.EDIT}
-
-    @blp.response(200, SubjectSettingsSchema)
-    def get(self):
-        """How the study names its subjects (default `{center}-{seq:03}`)."""
-        return {"id_pattern": services.id_pattern(current_study())}
-
-    @blp.arguments(SubjectSettingsSchema)
-    @blp.response(200, SubjectSettingsSchema)
-    def put(self, data):
-        """Change the pattern for subjects added from now on ({center}, {seq}, {study})."""
-        return {"id_pattern": services.set_id_pattern(current_study(), data["id_pattern"])}

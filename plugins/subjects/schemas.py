@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from datacapt.toolkit import SUPPORTED_LANGUAGES
 from plugins.subjects.models import SubjectStatus
+from plugins.subjects.services import DEFAULT_PATTERN, id_pattern_problem
 
 
 class SubjectReadSchema(ma.Schema):
@@ -50,5 +51,19 @@ class SubjectUpdateSchema(ma.Schema):
     end_reason = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
 
 
-class SubjectSettingsSchema(ma.Schema):
-    id_pattern = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+def _valid_id_pattern(pattern: str) -> None:
+    problem = id_pattern_problem(pattern)
+    if problem is not None:
+        raise ma.ValidationError([problem])
+
+
+class SubjectStudySettingsSchema(ma.Schema):
+    """The module's settings in each study (`/api/plugins/subjects/study-settings`)."""
+
+    id_pattern = ma.fields.String(
+        load_default=DEFAULT_PATTERN,
+        validate=[ma.validate.Length(min=1, max=100), _valid_id_pattern],
+        metadata={
+            "description": "How subjects added from now on are named: {center}, {seq}, {study}"
+        },
+    )

@@ -27,12 +27,12 @@ from datacapt.toolkit import (
     reason_required,
     record_event,
     study_query,
+    study_settings,
     visible_center_ids,
 )
 from plugins.subjects.errors import SubjectCodes
 from plugins.subjects.models import (
     ENDED_WITH_REASON,
-    StudySubjectSettings,
     Subject,
     SubjectCounter,
     SubjectInStudy,
@@ -44,41 +44,24 @@ from plugins.subjects.signals import participation_changed
 DEFAULT_PATTERN = "{center}-{seq:03}"
 
 
-def id_pattern(study: Study) -> str:
-    pattern = db.session.execute(
-        sa.select(StudySubjectSettings.id_pattern).where(StudySubjectSettings.study_id == study.id)
-    ).scalar_one_or_none()
-    return pattern or DEFAULT_PATTERN
-
-
-def set_id_pattern(study: Study, pattern: str) -> str:
-    """A pattern with {seq} (and optionally {center}, {study}); existing ids stay."""
+def id_pattern_problem(pattern: str) -> Message | None:
+    """Why ``pattern`` cannot name subjects (None: it can): {seq} and optionally {center},
+    {study}; ids given before a change keep their form."""
     try:
         # A width of three digits or more would build huge ids (or exhaust memory here).
         if any(re.search(r"\d{3,}", spec or "") for _, _, spec, _ in Formatter().parse(pattern)):
             raise ValueError("field too wide")
         pattern.format(center="C01", seq=1, study="S")
     except (KeyError, IndexError, ValueError):
-        raise invalid(
-            InternalCodes.VALIDATION_FAILED,
-            Message("Use only {{center}}, {{seq}} and {{study}} in the pattern."),
-            field="id_pattern",
-        ) from None
+        return Message("Use only {{center}}, {{seq}} and {{study}} in the pattern.")
     if "{seq" not in pattern:
-        raise invalid(
-            InternalCodes.VALIDATION_FAILED,
-            Message("The pattern needs {{seq}} to tell subjects apart."),
-            field="id_pattern",
-        )
-    settings = db.session.execute(
-        sa.select(StudySubjectSettings).where(StudySubjectSettings.study_id == study.id)
-    ).scalar_one_or_none()
-    if settings is None:
-        settings = StudySubjectSettings(study_id=study.id)
-        db.session.add(settings)
-    settings.id_pattern = pattern
-    db.session.flush()
-    return pattern
+        return Message("The pattern needs {{seq}} to tell subjects apart.")
+    return None
+
+
+def id_pattern(study: Study) -> str:
+    """How the study names its subjects (its `id_pattern` study setting)."""
+    return study_settings("subjects", study)["id_pattern"]
 
 
 def _next_subject_id(study: Study, center: StudyCenter) -> str:

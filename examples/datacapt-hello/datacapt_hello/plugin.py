@@ -10,7 +10,7 @@ from datacapt.toolkit import CronEntry, PluginManifest, hookimpl
 from datacapt_hello import __version__, jobs, permissions, routes
 from datacapt_hello.errors import HelloCodes
 from datacapt_hello.models import HelloRecord
-from datacapt_hello.schemas import SettingsSchema
+from datacapt_hello.schemas import SettingsSchema, StudySettingsSchema
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def datacapt_manifest() -> PluginManifest:
         name="hello",
         version=__version__,
         title="Hello",
-        description="Records with a default text, a job and a periodic tick.",
+        description="Records with a default text, a job, a periodic tick and a greeting per study.",
         requires=(),
         core_version=">=0.1",
         error_codes=range(9000, 9020),
@@ -41,6 +41,11 @@ def datacapt_models():
 @hookimpl
 def datacapt_migrations() -> Path:
     return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_translations() -> Path:
+    return Path(__file__).parent / "locales"
 
 
 @hookimpl
@@ -66,6 +71,11 @@ def datacapt_cron_entries():
 @hookimpl
 def datacapt_tenant_settings_schema():
     return SettingsSchema
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return StudySettingsSchema
 
 
 @hookimpl

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datacapt.toolkit import Blueprint, PermissionsRegistryMixin, paginate
+from datacapt.toolkit import Blueprint, PermissionsRegistryMixin, current_study, paginate
 from flask.views import MethodView
 
 from datacapt_hello import permissions, services
-from datacapt_hello.schemas import HelloRecordReadSchema, HelloRecordWriteSchema
+from datacapt_hello.schemas import GreetingReadSchema, HelloRecordReadSchema, HelloRecordWriteSchema
 
 blp = Blueprint("hello", __name__, url_prefix="/api/hello", description="Hello")
 
@@ -27,3 +27,13 @@ class HelloRecords(PermissionsRegistryMixin, MethodView):
     def post(self, data):
         """Add a record (its text defaults to the tenant's default_text setting)."""
         return services.add_record(data.get("text"))
+
+
+@blp.route("/greeting")
+class Greeting(PermissionsRegistryMixin, MethodView):
+    permissions_registry = {"GET": permissions.ACCESS}
+
+    @blp.response(200, GreetingReadSchema)
+    def get(self):
+        """A welcome to the study of the Study-Uuid header, in the Language asked for."""
+        return {"text": services.greeting(current_study())}

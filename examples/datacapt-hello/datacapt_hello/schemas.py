@@ -15,9 +15,21 @@ class HelloRecordWriteSchema(ma.Schema):
     text = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
 
 
+class GreetingReadSchema(ma.Schema):
+    text = ma.fields.String()
+
+
 class SettingsSchema(ma.Schema):
     """Per-tenant settings; missing keys take these defaults."""
 
     default_text = ma.fields.String(
         load_default="Hello", validate=ma.validate.Length(min=1, max=200)
+    )
+
+
+class StudySettingsSchema(ma.Schema):
+    """Settings in each study; missing keys take these defaults."""
+
+    greet_by = ma.fields.String(
+        load_default="reference", validate=ma.validate.OneOf(("reference", "name"))
     )

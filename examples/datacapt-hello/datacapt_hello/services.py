@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from datacapt.toolkit import current_settings, db, invalid
+from datacapt.toolkit import Message, Study, current_settings, db, invalid, study_settings
 
 from datacapt_hello.errors import HelloCodes
 from datacapt_hello.models import HelloRecord
@@ -23,3 +23,12 @@ def add_record(text: str | None = None) -> HelloRecord:
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def greeting(study: Study) -> Message:
+    """A welcome in the caller's language (the catalog in locales/), naming the study as
+    its ``greet_by`` setting says."""
+    by_name = study_settings("hello", study)["greet_by"] == "name"
+    return Message(
+        "Welcome to the study {study}.", study=study.name if by_name else study.reference
+    )

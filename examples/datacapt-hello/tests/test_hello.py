@@ -103,3 +103,31 @@ def test_its_periodic_job_runs_only_where_enabled(
     assert texts(client_as(tenant)) == ["tick"]
     enable_plugins(other_tenant, "hello")
     assert texts(client_as(other_tenant)) == []
+
+
+GREETING = "/api/hello/greeting"
+STUDY_SETTINGS = "/api/plugins/hello/study-settings"
+
+
+def test_its_greeting_speaks_french_and_follows_the_study_setting(
+    enable_plugins, client_as, tenant
+):
+    enable_plugins(tenant, "hello")
+    admin = client_as(tenant)  # the study's creator, in its team as administrator
+    created = admin.post("/api/studies/", json={"reference": "GREET-1", "name": "Greetings"})
+    study = {"Study-Uuid": created.json["uuid"]}
+    french = {**study, "Language": "fr"}
+    assert admin.get(GREETING, headers=study).json == {"text": "Welcome to the study GREET-1."}
+    assert admin.get(GREETING, headers=french).json == {"text": "Bienvenue dans l'étude GREET-1."}
+    assert admin.get(STUDY_SETTINGS, headers=study).json == {"greet_by": "reference"}
+    changed = admin.patch(STUDY_SETTINGS, json={"greet_by": "name"}, headers=study)
+    assert changed.json == {"greet_by": "name"}
+    assert admin.get(GREETING, headers=french).json == {"text": "Bienvenue dans l'étude Greetings."}
+    refused = admin.patch(STUDY_SETTINGS, json={"greet_by": "nickname"}, headers=study)
+    assert refused.status_code == 422 and "greet_by" in refused.json["error"]["fields"]
+    assert admin.get(STUDY_SETTINGS, headers=study).json == {"greet_by": "name"}
+
+
+def test_its_catalog_holds_every_message_of_its_code(app):
+    result = app.test_cli_runner().invoke(args=["translations", "check", "hello"])
+    assert result.exit_code == 0, result.output

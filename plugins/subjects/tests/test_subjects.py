@@ -48,23 +48,31 @@ def test_subjects_get_ids_from_the_study_pattern_per_center(study):
     assert all(s["status"] == "screening" and s["platform_id"].startswith("P") for s in listed)
 
 
-def test_the_pattern_is_validated_and_applies_to_new_subjects(study):
+SETTINGS = "/api/plugins/subjects/study-settings"
+
+
+def test_the_pattern_is_a_study_setting_validated_and_applied_to_new_subjects(study):
     manager, headers = study["manager"], study["headers"]
-    for bad in ("{center}", "{patient}-{seq}", "{seq", "{seq:0999999999}"):
-        assert (
-            manager.put(
-                "/api/subject-settings", json={"id_pattern": bad}, headers=headers
-            ).status_code
-            == 422
-        )
-    assert (
-        manager.put(
-            "/api/subject-settings", json={"id_pattern": "{study}/{seq:04}"}, headers=headers
-        ).status_code
-        == 200
+    assert manager.get(SETTINGS, headers=headers).json == {"id_pattern": "{center}-{seq:03}"}
+    for bad in ("{center}", "{patient}-{seq}", "{seq", "{seq:0999999999}", ""):
+        refused = manager.patch(SETTINGS, json={"id_pattern": bad}, headers=headers)
+        assert refused.status_code == 422 and "id_pattern" in refused.json["error"]["fields"]
+    french = manager.patch(
+        SETTINGS, json={"id_pattern": "{center}"}, headers={**headers, "Language": "fr"}
     )
+    assert french.json["error"]["fields"] == {
+        "id_pattern": ["Le modèle doit contenir {seq} pour distinguer les sujets."]
+    }
+    changed = manager.patch(SETTINGS, json={"id_pattern": "{study}/{seq:04}"}, headers=headers)
+    assert changed.json == {"id_pattern": "{study}/{seq:04}"}
     assert add(manager, study, "LYO").json["study_subject_id"] == "SUB-1/0001"
     assert add(manager, study, "PAR").json["study_subject_id"] == "SUB-1/0002"
+
+
+def test_the_old_settings_endpoint_is_gone(study):
+    assert (
+        study["manager"].get("/api/subject-settings", headers=study["headers"]).status_code == 404
+    )
 
 
 def test_concurrent_additions_never_share_an_id(app, study, tenant):
@@ -241,16 +249,17 @@ def test_a_center_with_subjects_stays_in_the_study(study, client_as, tenant):
 def test_the_pattern_can_be_changed_again_and_the_change_is_audited(app, study, tenant):
     manager, headers = study["manager"], study["headers"]
     for pattern in ("{study}/{seq:04}", "{center}.{seq:02}"):
-        response = manager.put(
-            "/api/subject-settings", json={"id_pattern": pattern}, headers=headers
-        )
+        response = manager.patch(SETTINGS, json={"id_pattern": pattern}, headers=headers)
         assert response.status_code == 200, response.json
     assert add(manager, study, "LYO").json["study_subject_id"] == "LYO.01"
     with app.app_context(), tenant_context(tenant):
         trail = db.session.execute(
             sa.select(AuditRecord.action, AuditRecord.changes)
-            .where(AuditRecord.object_type == "study_subject_settings")
+            .where(AuditRecord.object_type == "study_plugin_settings")
             .order_by(AuditRecord.sequence)
         ).all()
     assert [action for action, _ in trail] == ["create", "update"]
-    assert trail[1].changes["id_pattern"] == ["{study}/{seq:04}", "{center}.{seq:02}"]
+    assert trail[1].changes["settings"] == [
+        {"id_pattern": "{study}/{seq:04}"},
+        {"id_pattern": "{center}.{seq:02}"},
+    ]
