@@ -87,6 +87,9 @@ class Audited:
     """Opt-in mixin: the model's every insert, update and delete is audited."""
 
     audit_reason: ClassVar[ReasonPolicy] = ReasonPolicy.NEVER
+    # False for what the platform records of its own accord (security events): the
+    # request's reason for change is not about them.
+    audit_takes_reason: ClassVar[bool] = True
     audit_exclude: ClassVar[frozenset[str]] = frozenset()
     # Fields whose values only holders of a permission may read in the trail.
     audit_sensitive: ClassVar[Mapping[SensitiveFields, frozenset[str]]] = {}
@@ -424,7 +427,8 @@ def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
     entries = _entries(session)
     if not entries:
         return
-    actor, reason = current_actor(), current_reason()
+    takes_reason = any(obj.audit_takes_reason for _, obj, _ in entries)
+    actor, reason = current_actor(), current_reason() if takes_reason else None
     missing = [
         obj for action, obj, _ in entries if _reason_missing(action, obj.audit_reason, reason)
     ]
