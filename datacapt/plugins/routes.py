@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 from datacapt.operators.auth import operator_actor
-from datacapt.operators.blueprint import operator_blp
-from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
+from datacapt.operators.blueprint import OperatorView, operator_blp
+from datacapt.permissions.mixin import AUTHENTICATED
 from datacapt.plugins.schemas import (
     PluginSettingsSchema,
     PluginStateReadSchema,
@@ -24,11 +24,14 @@ from datacapt.plugins.services import (
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import get_tenant
 
+# A module of an archived tenant does not change.
+TENANT_ARCHIVED = {409: "The tenant is archived (TENANT_ARCHIVED)."}
+
 blp = Blueprint("plugins", __name__, url_prefix="/api/plugins", description="Modules")
 
 
 @blp.route("/")
-class TenantPlugins(PermissionsRegistryMixin, MethodView):
+class TenantPlugins(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": AUTHENTICATED}
 
@@ -40,7 +43,7 @@ class TenantPlugins(PermissionsRegistryMixin, MethodView):
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/")
-class OperatorTenantPlugins(MethodView):
+class OperatorTenantPlugins(OperatorView):
     @operator_blp.response(200, PluginStateReadSchema(many=True))
     @operator_blp.paginate()
     def get(self, schema_name: str, pagination_parameters):
@@ -49,8 +52,12 @@ class OperatorTenantPlugins(MethodView):
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/enable")
-class OperatorEnablePlugin(MethodView):
+class OperatorEnablePlugin(OperatorView):
     @operator_blp.arguments(PluginToggleWriteSchema)
+    @operator_blp.errors(
+        {409: "Modules it requires are not enabled (PLUGIN_REQUIREMENTS_NOT_ENABLED)."},
+        TENANT_ARCHIVED,
+    )
     @operator_blp.response(200, ToggleResultReadSchema)
     def post(self, data, schema_name: str, name: str):
         """Enable a module (migrating its tables); with_deps enables what it requires."""
@@ -58,7 +65,10 @@ class OperatorEnablePlugin(MethodView):
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/disable")
-class OperatorDisablePlugin(MethodView):
+class OperatorDisablePlugin(OperatorView):
+    @operator_blp.errors(
+        {409: "An enabled module requires it (PLUGIN_REQUIRED_BY_ENABLED)."}, TENANT_ARCHIVED
+    )
     @operator_blp.response(200, ToggleResultReadSchema)
     def post(self, schema_name: str, name: str):
         """Disable a module; its data is kept. Refused while an enabled module needs it."""
@@ -66,14 +76,15 @@ class OperatorDisablePlugin(MethodView):
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/settings")
-class OperatorPluginSettings(MethodView):
-    @operator_blp.response(200, description="The settings as a JSON object")
+class OperatorPluginSettings(OperatorView):
+    @operator_blp.response(200, PluginSettingsSchema)
     def get(self, schema_name: str, name: str):
         """The module's settings in the tenant, defaults included."""
         return get_settings(schema_name, name)
 
     @operator_blp.arguments(PluginSettingsSchema)
-    @operator_blp.response(200, description="The settings after the change")
+    @operator_blp.errors(TENANT_ARCHIVED)
+    @operator_blp.response(200, PluginSettingsSchema)
     def patch(self, data, schema_name: str, name: str):
         """Change some settings; the module's settings schema validates the result."""
         return update_settings(schema_name, name, data, operator_actor())

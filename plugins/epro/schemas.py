@@ -7,7 +7,7 @@ import marshmallow as ma
 
 from datacapt.api.schemas import ReasonForChangeSchema
 from datacapt.forms.questions import QuestionType
-from datacapt.forms.schemas import BlockSchema
+from datacapt.forms.schemas import BlockSchema, FilledBlockSchema, FormProgressSchema
 from plugins.epro.models import FAILED_STATUSES, Channel, MessageStatus, OccurrenceStatus
 
 _CLOCK = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24 h).")
@@ -222,8 +222,8 @@ class FilledQuestionnaireSchema(ma.Schema):
     due_at = ma.fields.AwareDateTime()
     closes_at = ma.fields.AwareDateTime()
     completed_at = ma.fields.AwareDateTime(allow_none=True)
-    blocks = ma.fields.List(ma.fields.Dict())
-    progress = ma.fields.Dict()
+    blocks = ma.fields.List(ma.fields.Nested(FilledBlockSchema))
+    progress = ma.fields.Nested(FormProgressSchema)
 
 
 class ComplianceRowSchema(ma.Schema):

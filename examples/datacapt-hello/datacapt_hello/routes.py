@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datacapt.api.pagination import Blueprint, paginate
-from datacapt.permissions.mixin import PermissionsRegistryMixin
-from flask.views import MethodView
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 
 from datacapt_hello import permissions, services
 from datacapt_hello.schemas import HelloRecordReadSchema, HelloRecordWriteSchema
@@ -13,7 +13,7 @@ blp = Blueprint("hello", __name__, url_prefix="/api/hello", description="Hello")
 
 
 @blp.route("/records/")
-class HelloRecords(PermissionsRegistryMixin, MethodView):
+class HelloRecords(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.ADD}
 
