@@ -8,6 +8,7 @@ import flask_smorest
 from flask import Flask, Response, g, request
 
 from datacapt import __version__
+from datacapt.api.contract import init_contract_checks
 from datacapt.api.inputs import init_input_checks
 from datacapt.api.operations import CORE_SECURITY_SCHEMES, DEFAULT_SECURITY
 from datacapt.api.pagination import register_pagination_header
@@ -67,4 +68,5 @@ def init_api(app: Flask) -> DatacaptApi:
         api.spec.components.security_scheme(name, dict(scheme))
     api.spec.options["security"] = [{name: []} for name in DEFAULT_SECURITY]
     app.extensions["datacapt.api"] = api
+    init_contract_checks(app)
     return api
