@@ -15,19 +15,21 @@ it. docs/plugins.md ("The toolkit") says what each group below is for.
 
 from __future__ import annotations
 
+from datacapt.api.blueprint import Blueprint
 from datacapt.api.documents import (
     ETAG_HEADER,
-    IF_MATCH_PARAMETER,
     document_etag,
     lock_document,
     require_current,
 )
 from datacapt.api.etags import check_if_match, read_if_match
-from datacapt.api.limits import client_address
+from datacapt.api.headers import IF_MATCH, LANGUAGE, REASON_FOR_CHANGE, STUDY_UUID, Header
+from datacapt.api.limits import RATE_LIMITED, client_address
 from datacapt.api.limits import enforce as enforce_limit
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.pagination import paginate
 from datacapt.api.schemas import ReasonForChangeSchema
 from datacapt.api.search import contains_text
+from datacapt.api.views import ApiView
 from datacapt.audit.models import AuditRecord
 from datacapt.audit.recorder import (
     Actor,
@@ -70,7 +72,7 @@ from datacapt.files.services import FileAttachment
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
 from datacapt.forms.questions import Problem, Question, QuestionType, clean_answers
-from datacapt.forms.schemas import BlockSchema
+from datacapt.forms.schemas import BlockSchema, FilledBlockSchema, FormProgressSchema
 from datacapt.forms.state import (
     FormState,
     asks_for_answer,
@@ -91,7 +93,7 @@ from datacapt.jobs.cron import CronEntry
 from datacapt.mail.services import send_email
 from datacapt.mail.services import send_now as send_email_now
 from datacapt.permissions import Action, build_permission
-from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.permissions.mixin import AUTHENTICATED
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.plugins.receivers import connect_when_enabled
 from datacapt.plugins.services import current_settings
@@ -159,8 +161,8 @@ __all__ += [
     "language_context",
 ]
 
-# Permissions: categories, actions and the view mixin that checks them.
-__all__ += ["Action", "PermissionsRegistryMixin", "build_permission"]
+# Permissions: categories and actions; AUTHENTICATED in a registry admits any signed-in caller.
+__all__ += ["AUTHENTICATED", "Action", "build_permission"]
 
 # The tenant: its context (in_tenant for CLI commands), its settings and their signal.
 __all__ += [
@@ -216,6 +218,8 @@ __all__ += ["SmsBackend", "digest", "send_email", "send_email_now", "sms_backend
 # The form engine shared by eCRF, ePRO and the modules to come.
 __all__ += [
     "BlockSchema",
+    "FilledBlockSchema",
+    "FormProgressSchema",
     "FormState",
     "Problem",
     "Question",
@@ -233,11 +237,18 @@ __all__ += [
 # Files kept by the core, and the attachments a plugin's data gives them.
 __all__ += ["FileAttachment", "file_exists"]
 
-# The API: the pagination Blueprint, ETags and versioned documents, search, rate limits.
+# The API: the documenting Blueprint and the view base checking permissions, the headers a
+# view declares, pagination, ETags and versioned documents, search, rate limits.
 __all__ += [
     "ETAG_HEADER",
-    "IF_MATCH_PARAMETER",
+    "IF_MATCH",
+    "LANGUAGE",
+    "RATE_LIMITED",
+    "REASON_FOR_CHANGE",
+    "STUDY_UUID",
+    "ApiView",
     "Blueprint",
+    "Header",
     "ReasonForChangeSchema",
     "check_if_match",
     "client_address",

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask.views import MethodView
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 from datacapt.database import BaseModel, SoftDeleteMixin, StatusTransitionMixin, TenantModel, db
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.errors.codes import HTTP_DEFAULT_INTERNAL_CODES
@@ -54,8 +55,12 @@ def get_note(note_uuid, include_deleted: bool = False) -> Note:
     return note
 
 
+class NotesView(ApiView):
+    PUBLIC = True  # the kernel's tests call it without logging in
+
+
 @blp.route("/")
-class Notes(MethodView):
+class Notes(NotesView):
     @blp.response(200, NoteSchema(many=True))
     @blp.paginate()
     def get(self, pagination_parameters):
@@ -71,12 +76,13 @@ class Notes(MethodView):
 
 
 @blp.route("/<uuid:note_uuid>")
-class NoteDetail(MethodView):
+class NoteDetail(NotesView):
     @blp.response(200, NoteSchema)
     def get(self, note_uuid):
         return get_note(note_uuid)
 
     @blp.arguments(NoteUpdateSchema)
+    @blp.errors(409)
     @blp.response(200, NoteSchema)
     def patch(self, data, note_uuid):
         note = get_note(note_uuid)
@@ -90,32 +96,42 @@ class NoteDetail(MethodView):
         db.session.flush()
 
 
-@blp.post("/<uuid:note_uuid>/restore")
-@blp.response(200, NoteSchema)
-def restore(note_uuid):
-    note = get_note(note_uuid, include_deleted=True)
-    note.restore()
-    db.session.flush()
-    return note
+@blp.route("/<uuid:note_uuid>/restore")
+class RestoreNote(NotesView):
+    @blp.response(200, NoteSchema)
+    def post(self, note_uuid):
+        note = get_note(note_uuid, include_deleted=True)
+        note.restore()
+        db.session.flush()
+        return note
 
 
-@blp.post("/fail-after-write")
-def fail_after_write():
-    """Writes, flushes, then fails: nothing of it may remain."""
-    db.session.add(Note(text="half-written"))
-    db.session.flush()
-    raise RuntimeError("secret internal detail")
+@blp.route("/fail-after-write")
+class FailAfterWrite(NotesView):
+    @blp.response(200, NoteSchema)
+    def post(self):
+        """Writes, flushes, then fails: nothing of it may remain."""
+        db.session.add(Note(text="half-written"))
+        db.session.flush()
+        raise RuntimeError("secret internal detail")
 
 
-@blp.post("/commit-in-view")
-def commit_in_view():
-    """Commits by itself, which only the request's unit of work may do."""
-    db.session.add(Note(text="committed by the view itself"))
-    db.session.commit()
-    return {}
+@blp.route("/commit-in-view")
+class CommitInView(NotesView):
+    @blp.response(200, NoteSchema)
+    def post(self):
+        """Commits by itself, which only the request's unit of work may do."""
+        note = Note(text="committed by the view itself")
+        db.session.add(note)
+        db.session.commit()
+        return note
 
 
-@blp.get("/raise/<int:status>")
-def raise_status(status: int):
-    code = ErrorCode(status)
-    raise DatacaptException(code, HTTP_DEFAULT_INTERNAL_CODES[code])
+@blp.route("/raise/<int:status>")
+class RaiseStatus(NotesView):
+    @blp.errors(401, 403, 409)
+    @blp.response(200, NoteSchema)
+    def get(self, status: int):
+        """Answers the error of ``status``."""
+        code = ErrorCode(status)
+        raise DatacaptException(code, HTTP_DEFAULT_INTERNAL_CODES[code])

@@ -7,9 +7,9 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask.views import MethodView
 
-from datacapt.api.pagination import Blueprint
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.views import ApiView
 from datacapt.database import db
 from datacapt.jobs.cron import CronEntry
 from datacapt.jobs.options import job
@@ -27,11 +27,19 @@ class SettingsSchema(ma.Schema):
     label = ma.fields.String(load_default="items")
 
 
+class PingSchema(ma.Schema):
+    plugin = ma.fields.String()
+    tenant = ma.fields.String()
+
+
 def ping_blueprint(name: str) -> Blueprint:
     blp = Blueprint(f"{name}_ping", __name__, url_prefix=f"/api/{name}")
 
     @blp.route("/ping")
-    class Ping(MethodView):
+    class Ping(ApiView):
+        PUBLIC = True
+
+        @blp.response(200, PingSchema)
         def get(self):
             return {"plugin": name, "tenant": current_tenant().schema_name}
 

@@ -12,21 +12,18 @@ from __future__ import annotations
 
 from flask import has_request_context
 
-from datacapt.api.etags import IF_MATCH_HEADER, check_if_match
+from datacapt.api.etags import check_if_match
 from datacapt.database import db
 from datacapt.database.locks import advisory_lock
 from datacapt.i18n import Message
 
-# For the API description: the ETag a read or save answers, the If-Match a save needs.
+# For the API description: the ETag a read or save of a versioned thing answers (a save
+# declares the If-Match it reads with ``@blp.reads_headers(IF_MATCH)``).
 ETAG_HEADER = {
-    "ETag": {"description": "The document's version, for If-Match", "schema": {"type": "string"}}
-}
-IF_MATCH_PARAMETER = {
-    "in": "header",
-    "name": IF_MATCH_HEADER,
-    "required": True,
-    "description": "The ETag of the read this save is based on (428 without, 412 if stale)",
-    "schema": {"type": "string"},
+    "ETag": {
+        "description": "The version read, to send back in If-Match",
+        "schema": {"type": "string"},
+    }
 }
 
 

@@ -7,8 +7,10 @@ import uuid
 import flask_smorest
 from flask import Flask, Response, g, request
 
+from datacapt.api.contract import init_contract_checks
 from datacapt.api.errors import register_error_handlers
 from datacapt.api.inputs import init_input_checks
+from datacapt.api.operations import CORE_SECURITY_SCHEMES, DEFAULT_SECURITY
 from datacapt.api.pagination import register_pagination_header
 from datacapt.api.schemas import ErrorEnvelopeSchema
 from datacapt.version import __version__
@@ -60,11 +62,11 @@ def init_api(app: Flask) -> DatacaptApi:
 
     init_input_checks(app)
     api = DatacaptApi(app)
-    # Declared so that the interactive docs offer "Authorize" with either credential.
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    api.spec.components.security_scheme(
-        "api_key", {"type": "apiKey", "in": "header", "name": "Api-Key"}
-    )
-    api.spec.options["security"] = [{"bearer": []}, {"api_key": []}]
+    # Declared so that the interactive docs offer "Authorize" with each credential; an
+    # operation names its own where it takes neither a session nor an API key.
+    for name, scheme in CORE_SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, dict(scheme))
+    api.spec.options["security"] = [{name: []} for name in DEFAULT_SECURITY]
     app.extensions["datacapt.api"] = api
+    init_contract_checks(app)
     return api

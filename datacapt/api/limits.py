@@ -33,6 +33,13 @@ RULES = {
 }
 
 
+# The error answer of an endpoint that enforces a limit, for its API description.
+RATE_LIMITED = {
+    429: "Too many requests of this kind from this client (TOO_MANY_REQUESTS); the "
+    "Retry-After header says when to try again."
+}
+
+
 def client_address() -> str:
     """The client's address (behind DATACAPT_TRUSTED_PROXIES, the forwarded one)."""
     return request.remote_addr or "-"

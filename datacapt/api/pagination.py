@@ -1,7 +1,8 @@
 """The one pagination of every list: `page` and `page_size` in, the `X-Pagination` header out.
 
-Views use this module's ``Blueprint`` (flask-smorest's, whose header always names the page
-asked for, even past the last one) with ``@blp.paginate()`` and return
+Views use ``datacapt.api.blueprint.Blueprint`` (built on this module's
+``PaginatedBlueprint``, flask-smorest's whose header always names the page asked for, even
+past the last one) with ``@blp.paginate()`` and return
 ``paginate(statement_or_sequence, pagination_parameters)``.
 """
 
@@ -55,7 +56,7 @@ def register_pagination_header(spec: APISpec) -> None:
     )
 
 
-class Blueprint(flask_smorest.Blueprint):
+class PaginatedBlueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with the platform's X-Pagination."""
 
     PAGINATION_HEADER_NAME = PAGINATION_HEADER_NAME

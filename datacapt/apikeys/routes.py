@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 from datacapt.apikeys import services
 from datacapt.apikeys.schemas import ApiKeyCreatedSchema, ApiKeyReadSchema, ApiKeyWriteSchema
 from datacapt.identity.principal import current_principal
-from datacapt.identity.routes import session_user
-from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.identity.routes import SESSION_ONLY, session_user
 from datacapt.permissions.registry import API_KEYS_ACCESS, API_KEYS_ADD, API_KEYS_DELETE
+from datacapt.permissions.routes import GRANT_BEYOND_OWN
 
 blp = Blueprint("api_keys", __name__, url_prefix="/api/api-keys", description="API keys")
 
 
 @blp.route("/")
-class ApiKeys(PermissionsRegistryMixin, MethodView):
+class ApiKeys(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": API_KEYS_ACCESS, "POST": API_KEYS_ADD}
 
@@ -27,6 +27,7 @@ class ApiKeys(PermissionsRegistryMixin, MethodView):
         return paginate(services.list_api_keys(), pagination_parameters)
 
     @blp.arguments(ApiKeyWriteSchema)
+    @blp.errors(SESSION_ONLY, GRANT_BEYOND_OWN)
     @blp.response(201, ApiKeyCreatedSchema)
     def post(self, data):
         """A new key; its secret (`key`) is in this response and never again."""
@@ -46,7 +47,7 @@ class ApiKeys(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/<uuid:key_uuid>")
-class ApiKeyDetail(PermissionsRegistryMixin, MethodView):
+class ApiKeyDetail(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"DELETE": API_KEYS_DELETE}
 

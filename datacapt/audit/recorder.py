@@ -335,7 +335,8 @@ def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
     entries = _entries(session)
     if not entries:
         return
-    actor, reason = current_actor(), current_reason()
+    takes_reason = any(obj.audit_takes_reason for _, obj, _ in entries)
+    actor, reason = current_actor(), current_reason() if takes_reason else None
     missing = [
         obj for action, obj, _ in entries if _reason_missing(action, obj.audit_reason, reason)
     ]

@@ -55,6 +55,9 @@ class Audited(TrackingMixin):
         __tablename__: str  # every audited class is a mapped table
 
     audit_reason: ClassVar[ReasonPolicy] = ReasonPolicy.NEVER
+    # False for what the platform records of its own accord (security events): the
+    # request's reason for change is not about them.
+    audit_takes_reason: ClassVar[bool] = True
     audit_exclude: ClassVar[frozenset[str]] = frozenset()
     # Fields whose values only holders of a permission may read in the trail.
     audit_sensitive: ClassVar[Mapping[SensitiveFields, frozenset[str]]] = {}

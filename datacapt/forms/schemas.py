@@ -47,3 +47,31 @@ class BlockSchema(ma.Schema):
     def _question_has_code_and_type(self, data, **_kwargs):
         if data["kind"] == "question" and not (data.get("code") and data.get("type")):
             raise ma.ValidationError("A question needs a code and a type.", "code")
+
+
+class FilledBlockSchema(ma.Schema):
+    """A block as a form shows it to fill in (``filled_blocks``): static content, or a
+    question with its rules, whether it shows and its value."""
+
+    kind = ma.fields.String(metadata={"description": "question or static"})
+    uuid = ma.fields.UUID(allow_none=True)
+    visible_if = ma.fields.Raw(allow_none=True, metadata={"description": "A rule (docs/forms.md)"})
+    content = _translations(metadata={"description": "Static blocks: the text shown"})
+    code = ma.fields.String()
+    type = ma.fields.String(validate=ma.validate.OneOf(list(QuestionType)))
+    label = _translations()
+    help = _translations()
+    required = ma.fields.Boolean()
+    options = ma.fields.Dict()
+    calculation = ma.fields.Raw(allow_none=True, metadata={"description": "A rule, or null"})
+    validations = ma.fields.List(ma.fields.Nested(ValidationSchema))
+    columns = ma.fields.List(ma.fields.Nested(ColumnSchema))
+    visible = ma.fields.Boolean(metadata={"description": "Whether the question shows now"})
+    value = ma.fields.Raw(allow_none=True, metadata={"description": "The answer, or null"})
+
+
+class FormProgressSchema(ma.Schema):
+    """How much of what a form requires now is answered."""
+
+    required = ma.fields.Integer()
+    answered = ma.fields.Integer()

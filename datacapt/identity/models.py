@@ -114,6 +114,7 @@ class SecurityEvent(TenantModel, Audited):
     """Append-only record of authentication events (who, when, from where, what)."""
 
     __tablename__ = "security_events"
+    audit_takes_reason = False
 
     id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

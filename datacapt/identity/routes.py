@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.api.limits import client_address, enforce
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.limits import RATE_LIMITED, client_address, enforce
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import services
@@ -15,6 +15,7 @@ from datacapt.identity.schemas import (
     LoginWriteSchema,
     PasswordChangeWriteSchema,
     PasswordResetConfirmWriteSchema,
+    PasswordResetReadSchema,
     PasswordResetWriteSchema,
     PermissionsReadSchema,
     ProfileUpdateSchema,
@@ -23,10 +24,15 @@ from datacapt.identity.schemas import (
     UserUpdateSchema,
 )
 from datacapt.identity.sessions import session_expiry
-from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
+from datacapt.permissions.mixin import AUTHENTICATED
 from datacapt.permissions.registry import USERS_ACCESS, USERS_EDIT, USERS_UNLOCK
+from datacapt.permissions.routes import GRANT_BEYOND_OWN, OWN_ACCESS
 from datacapt.studies.context import permissions_overview
 from datacapt.tenancy.context import current_tenant
+
+# The refusal of session_user() to an API key.
+SESSION_ONLY = {403: "An API key has no user session (PERMISSION_DENIED)."}
+PASSWORD_POLICY = {422: "The password breaks the policy (PASSWORD_POLICY)."}
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Authentication")
 users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users")
@@ -50,10 +56,14 @@ def session_user():
 
 
 @auth_blp.route("/login")
-class Login(PermissionsRegistryMixin, MethodView):
+class Login(ApiView):
     PUBLIC = True
 
     @auth_blp.arguments(LoginWriteSchema)
+    @auth_blp.errors(
+        {401: "Unknown email, wrong password or locked account (INVALID_CREDENTIALS)."},
+        RATE_LIMITED,
+    )
     @auth_blp.response(200, LoginReadSchema)
     def post(self, data):
         """Exchange email and password for a bearer token (Authorization: Bearer ...)."""
@@ -63,10 +73,11 @@ class Login(PermissionsRegistryMixin, MethodView):
 
 
 @auth_blp.route("/logout")
-class Logout(PermissionsRegistryMixin, MethodView):
+class Logout(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"default": AUTHENTICATED}
 
+    @auth_blp.errors(SESSION_ONLY)
     @auth_blp.response(204)
     def post(self):
         """End this session: its token stops working at once."""
@@ -74,11 +85,12 @@ class Logout(PermissionsRegistryMixin, MethodView):
 
 
 @auth_blp.route("/password-reset")
-class PasswordReset(PermissionsRegistryMixin, MethodView):
+class PasswordReset(ApiView):
     PUBLIC = True
 
     @auth_blp.arguments(PasswordResetWriteSchema)
-    @auth_blp.response(202)
+    @auth_blp.errors(RATE_LIMITED)
+    @auth_blp.response(202, PasswordResetReadSchema)
     def post(self, data):
         """Email a reset link if the account exists; the answer is the same either way."""
         limit_public_auth()
@@ -90,10 +102,15 @@ class PasswordReset(PermissionsRegistryMixin, MethodView):
 
 
 @auth_blp.route("/password-reset/confirm")
-class PasswordResetConfirm(PermissionsRegistryMixin, MethodView):
+class PasswordResetConfirm(ApiView):
     PUBLIC = True
 
     @auth_blp.arguments(PasswordResetConfirmWriteSchema)
+    @auth_blp.errors(
+        {422: "The token is unknown, used or expired (RESET_TOKEN_INVALID)."},
+        PASSWORD_POLICY,
+        RATE_LIMITED,
+    )
     @auth_blp.response(204)
     def post(self, data):
         """Choose a new password with a reset link's token (single use, expiring)."""
@@ -102,16 +119,18 @@ class PasswordResetConfirm(PermissionsRegistryMixin, MethodView):
 
 
 @users_blp.route("/me")
-class Me(PermissionsRegistryMixin, MethodView):
+class Me(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"default": AUTHENTICATED}
 
+    @users_blp.errors(SESSION_ONLY)
     @users_blp.response(200, UserReadSchema)
     def get(self):
         """The logged-in user."""
         return session_user().user
 
     @users_blp.arguments(ProfileUpdateSchema)
+    @users_blp.errors(SESSION_ONLY)
     @users_blp.response(200, UserReadSchema)
     def patch(self, data):
         """Change one's own names or language (nothing else)."""
@@ -119,11 +138,14 @@ class Me(PermissionsRegistryMixin, MethodView):
 
 
 @users_blp.route("/me/password")
-class MyPassword(PermissionsRegistryMixin, MethodView):
+class MyPassword(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"default": AUTHENTICATED}
 
     @users_blp.arguments(PasswordChangeWriteSchema)
+    @users_blp.errors(
+        SESSION_ONLY, {422: "The current password is wrong (WRONG_PASSWORD)."}, PASSWORD_POLICY
+    )
     @users_blp.response(204)
     def post(self, data):
         """Change one's password (the current one is needed); every session ends."""
@@ -133,7 +155,7 @@ class MyPassword(PermissionsRegistryMixin, MethodView):
 
 
 @users_blp.route("/me/permissions")
-class MyPermissions(PermissionsRegistryMixin, MethodView):
+class MyPermissions(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"default": AUTHENTICATED}
 
@@ -144,7 +166,7 @@ class MyPermissions(PermissionsRegistryMixin, MethodView):
 
 
 @users_blp.route("/")
-class Users(PermissionsRegistryMixin, MethodView):
+class Users(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": USERS_ACCESS}
 
@@ -157,7 +179,7 @@ class Users(PermissionsRegistryMixin, MethodView):
 
 
 @users_blp.route("/<uuid:user_uuid>")
-class UserDetail(PermissionsRegistryMixin, MethodView):
+class UserDetail(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": USERS_ACCESS, "PATCH": USERS_EDIT}
 
@@ -166,6 +188,7 @@ class UserDetail(PermissionsRegistryMixin, MethodView):
         return services.get_user(user_uuid)
 
     @users_blp.arguments(UserUpdateSchema)
+    @users_blp.errors(GRANT_BEYOND_OWN, OWN_ACCESS)
     @users_blp.response(200, UserReadSchema)
     def patch(self, data, user_uuid):
         """Change a user's names, language, platform role, or (de)activate the account."""
@@ -173,7 +196,7 @@ class UserDetail(PermissionsRegistryMixin, MethodView):
 
 
 @users_blp.route("/<uuid:user_uuid>/unlock")
-class UnlockUser(PermissionsRegistryMixin, MethodView):
+class UnlockUser(ApiView):
     REQUIRES_STUDY = False
     action = "unlock"
     permissions_registry = {"unlock": USERS_UNLOCK}

@@ -67,6 +67,12 @@ class PasswordResetWriteSchema(ma.Schema):
     email = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=254))
 
 
+class PasswordResetReadSchema(ma.Schema):
+    status = ma.fields.String(
+        metadata={"description": "accepted, whether or not an account has this email"}
+    )
+
+
 class PasswordResetConfirmWriteSchema(ma.Schema):
     token = ma.fields.String(required=True, load_only=True)
     password = ma.fields.String(required=True, load_only=True)

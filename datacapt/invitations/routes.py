@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.limits import RATE_LIMITED
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 from datacapt.identity.principal import current_principal
-from datacapt.identity.routes import limit_public_auth
+from datacapt.identity.routes import PASSWORD_POLICY, limit_public_auth
 from datacapt.identity.schemas import UserReadSchema
 from datacapt.invitations import services
 from datacapt.invitations.schemas import (
@@ -15,13 +16,15 @@ from datacapt.invitations.schemas import (
     InvitationSearchSchema,
     InvitationWriteSchema,
 )
-from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.permissions.registry import (
     INVITATIONS_ACCESS,
     INVITATIONS_ADD,
     INVITATIONS_DELETE,
     INVITATIONS_RESEND,
 )
+from datacapt.permissions.routes import GRANT_BEYOND_OWN
+
+NOT_PENDING = {409: "The invitation is no longer pending (INVITATION_INVALID)."}
 
 blp = Blueprint("invitations", __name__, url_prefix="/api/invitations", description="Invitations")
 accept_blp = Blueprint(
@@ -33,7 +36,7 @@ accept_blp = Blueprint(
 
 
 @blp.route("/")
-class Invitations(PermissionsRegistryMixin, MethodView):
+class Invitations(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": INVITATIONS_ACCESS, "POST": INVITATIONS_ADD}
 
@@ -44,6 +47,13 @@ class Invitations(PermissionsRegistryMixin, MethodView):
         return paginate(services.list_invitations(**filters), pagination_parameters)
 
     @blp.arguments(InvitationWriteSchema)
+    @blp.errors(
+        GRANT_BEYOND_OWN,
+        {403: "The inviter is not in the study (USER_DOES_NOT_BELONG_TO_STUDY)."},
+        {409: "A user with this email exists (USER_ALREADY_EXISTS)."},
+        {409: "An invitation to this email is pending (INVITATION_ALREADY_PENDING)."},
+        {404: "No such study (STUDY_NOT_FOUND)."},
+    )
     @blp.response(201, InvitationReadSchema)
     def post(self, data):
         """Invite a person by email to the tenant, and to a study with a role if given."""
@@ -51,7 +61,7 @@ class Invitations(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/<uuid:invitation_uuid>")
-class InvitationDetail(PermissionsRegistryMixin, MethodView):
+class InvitationDetail(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": INVITATIONS_ACCESS, "DELETE": INVITATIONS_DELETE}
 
@@ -59,6 +69,7 @@ class InvitationDetail(PermissionsRegistryMixin, MethodView):
     def get(self, invitation_uuid):
         return services.get_invitation(invitation_uuid)
 
+    @blp.errors(NOT_PENDING)
     @blp.response(204)
     def delete(self, invitation_uuid):
         """Revoke a pending invitation: its link stops working."""
@@ -66,11 +77,12 @@ class InvitationDetail(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/<uuid:invitation_uuid>/resend")
-class ResendInvitation(PermissionsRegistryMixin, MethodView):
+class ResendInvitation(ApiView):
     REQUIRES_STUDY = False
     action = "resend"
     permissions_registry = {"resend": INVITATIONS_RESEND}
 
+    @blp.errors(NOT_PENDING)
     @blp.response(200, InvitationReadSchema)
     def post(self, invitation_uuid):
         """Send again with a new link (the previous one stops working) and a new expiry."""
@@ -78,10 +90,16 @@ class ResendInvitation(PermissionsRegistryMixin, MethodView):
 
 
 @accept_blp.route("/accept")
-class AcceptInvitation(PermissionsRegistryMixin, MethodView):
+class AcceptInvitation(ApiView):
     PUBLIC = True
 
     @accept_blp.arguments(InvitationAcceptWriteSchema)
+    @accept_blp.errors(
+        {409: "The invitation is no longer pending (INVITATION_INVALID)."},
+        {422: "The token is unknown or expired (INVITATION_INVALID)."},
+        PASSWORD_POLICY,
+        RATE_LIMITED,
+    )
     @accept_blp.response(201, UserReadSchema)
     def post(self, data):
         """Accept with the emailed token and a password meeting the policy."""

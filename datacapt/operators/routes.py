@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
 from datacapt.operators.auth import bearer_token
-from datacapt.operators.blueprint import operator_blp
+from datacapt.operators.blueprint import OperatorView, operator_blp
 from datacapt.operators.schemas import OperatorLoginWriteSchema, OperatorTokenReadSchema
 from datacapt.operators.services import (
     close_operator_session,
@@ -15,8 +13,13 @@ from datacapt.operators.services import (
 
 
 @operator_blp.route("/login")
-class OperatorLogin(MethodView):
+class OperatorLogin(OperatorView):
+    SECURITY = ()
+
     @operator_blp.arguments(OperatorLoginWriteSchema)
+    @operator_blp.errors(
+        {401: "Unknown email, wrong password or locked account (OPERATOR_AUTHENTICATION_REQUIRED)."}
+    )
     @operator_blp.response(200, OperatorTokenReadSchema)
     def post(self, data):
         """Exchange an operator's email and password for a bearer token (8 hours)."""
@@ -24,7 +27,7 @@ class OperatorLogin(MethodView):
 
 
 @operator_blp.route("/logout")
-class OperatorLogout(MethodView):
+class OperatorLogout(OperatorView):
     @operator_blp.response(204)
     def post(self):
         token = bearer_token()

@@ -1,6 +1,8 @@
 """PermissionsRegistryMixin: every API view says which permission each method needs.
 
-    class KitTypes(PermissionsRegistryMixin, MethodView):
+Views derive from ``datacapt.api.views.ApiView``, which adds this to MethodView:
+
+    class KitTypes(ApiView):
         REQUIRES_STUDY = True            # default: the Study-Uuid header names the study
         permissions_registry = {"default": KITS_EDIT, "GET": KITS_ACCESS}
 

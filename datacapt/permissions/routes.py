@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 from datacapt.identity.principal import current_principal
 from datacapt.permissions import services
-from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.permissions.registry import ROLES_ACCESS, ROLES_ADD, ROLES_DELETE, ROLES_EDIT
 from datacapt.permissions.schemas import RoleReadSchema, RoleUpdateSchema, RoleWriteSchema
+
+# Refusals of granting, which every view that gives a role or permissions can answer.
+GRANT_BEYOND_OWN = {
+    403: "What is given includes permissions the caller does not hold there (GRANT_BEYOND_OWN)."
+}
+OWN_ACCESS = {403: "Nobody changes their own role, status or centers (OWN_ACCESS_UNCHANGEABLE)."}
+ROLE_IS_DEFAULT = {409: "Default roles cannot be changed or deleted (ROLE_IS_DEFAULT)."}
+NAME_TAKEN = {409: "A role with this name exists (CONFLICT)."}
 
 blp = Blueprint("roles", __name__, url_prefix="/api/roles", description="Roles")
 
 
 @blp.route("/")
-class Roles(PermissionsRegistryMixin, MethodView):
+class Roles(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": ROLES_ACCESS, "POST": ROLES_ADD}
 
@@ -26,6 +33,7 @@ class Roles(PermissionsRegistryMixin, MethodView):
         return paginate(services.list_roles(), pagination_parameters)
 
     @blp.arguments(RoleWriteSchema)
+    @blp.errors(GRANT_BEYOND_OWN, NAME_TAKEN)
     @blp.response(201, RoleReadSchema)
     def post(self, data):
         """A custom role bundling permissions of the registry."""
@@ -35,7 +43,7 @@ class Roles(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/<uuid:role_uuid>")
-class RoleDetail(PermissionsRegistryMixin, MethodView):
+class RoleDetail(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": ROLES_ACCESS, "PATCH": ROLES_EDIT, "DELETE": ROLES_DELETE}
 
@@ -44,11 +52,13 @@ class RoleDetail(PermissionsRegistryMixin, MethodView):
         return services.get_role_by_uuid(role_uuid)
 
     @blp.arguments(RoleUpdateSchema)
+    @blp.errors(GRANT_BEYOND_OWN, ROLE_IS_DEFAULT, NAME_TAKEN)
     @blp.response(200, RoleReadSchema)
     def patch(self, data, role_uuid):
         """Change a custom role (default roles are read-only)."""
         return services.update_role(current_principal(), services.get_role_by_uuid(role_uuid), data)
 
+    @blp.errors(ROLE_IS_DEFAULT, {409: "Someone holds the role (ROLE_IN_USE)."})
     @blp.response(204)
     def delete(self, role_uuid):
         """Delete a custom role nobody holds."""

@@ -3,12 +3,12 @@ operator endpoints to toggle any tenant's modules and change their settings."""
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 from datacapt.operators.auth import operator_actor
-from datacapt.operators.blueprint import operator_blp
-from datacapt.permissions.mixin import AUTHENTICATED, PermissionsRegistryMixin
+from datacapt.operators.blueprint import OperatorView, operator_blp
+from datacapt.permissions.mixin import AUTHENTICATED
 from datacapt.permissions.registry import STUDIES_ACCESS, STUDIES_EDIT
 from datacapt.plugins.schemas import (
     PluginSettingsSchema,
@@ -29,11 +29,14 @@ from datacapt.studies.context import current_study
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import get_tenant
 
+# A module of an archived tenant does not change.
+TENANT_ARCHIVED = {409: "The tenant is archived (TENANT_ARCHIVED)."}
+
 blp = Blueprint("plugins", __name__, url_prefix="/api/plugins", description="Modules")
 
 
 @blp.route("/")
-class TenantPlugins(PermissionsRegistryMixin, MethodView):
+class TenantPlugins(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": AUTHENTICATED}
 
@@ -45,17 +48,17 @@ class TenantPlugins(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/<name>/study-settings")
-class PluginStudySettings(PermissionsRegistryMixin, MethodView):
+class PluginStudySettings(ApiView):
     # A module's settings in a study are part of the study's set-up.
     permissions_registry = {"GET": STUDIES_ACCESS, "PATCH": STUDIES_EDIT}
 
-    @blp.response(200, description="The settings as a JSON object")
+    @blp.response(200, PluginSettingsSchema)
     def get(self, name: str):
         """An enabled module's settings in the study (Study-Uuid), defaults included."""
         return get_study_settings(name, current_study())
 
     @blp.arguments(StudySettingsWriteSchema)
-    @blp.response(200, description="The settings after the change")
+    @blp.response(200, PluginSettingsSchema)
     def patch(self, data, name: str):
         """Change some of a module's settings in the study; the module's study settings
         schema validates the result. Past draft, the change needs a reason."""
@@ -64,7 +67,7 @@ class PluginStudySettings(PermissionsRegistryMixin, MethodView):
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/")
-class OperatorTenantPlugins(MethodView):
+class OperatorTenantPlugins(OperatorView):
     @operator_blp.response(200, PluginStateReadSchema(many=True))
     @operator_blp.paginate()
     def get(self, schema_name: str, pagination_parameters):
@@ -73,8 +76,12 @@ class OperatorTenantPlugins(MethodView):
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/enable")
-class OperatorEnablePlugin(MethodView):
+class OperatorEnablePlugin(OperatorView):
     @operator_blp.arguments(PluginToggleWriteSchema)
+    @operator_blp.errors(
+        {409: "Modules it requires are not enabled (PLUGIN_REQUIREMENTS_NOT_ENABLED)."},
+        TENANT_ARCHIVED,
+    )
     @operator_blp.response(200, ToggleResultReadSchema)
     def post(self, data, schema_name: str, name: str):
         """Enable a module (migrating its tables); with_deps enables what it requires."""
@@ -82,7 +89,10 @@ class OperatorEnablePlugin(MethodView):
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/disable")
-class OperatorDisablePlugin(MethodView):
+class OperatorDisablePlugin(OperatorView):
+    @operator_blp.errors(
+        {409: "An enabled module requires it (PLUGIN_REQUIRED_BY_ENABLED)."}, TENANT_ARCHIVED
+    )
     @operator_blp.response(200, ToggleResultReadSchema)
     def post(self, schema_name: str, name: str):
         """Disable a module; its data is kept. Refused while an enabled module needs it."""
@@ -90,14 +100,15 @@ class OperatorDisablePlugin(MethodView):
 
 
 @operator_blp.route("/tenants/<schema_name>/plugins/<name>/settings")
-class OperatorPluginSettings(MethodView):
-    @operator_blp.response(200, description="The settings as a JSON object")
+class OperatorPluginSettings(OperatorView):
+    @operator_blp.response(200, PluginSettingsSchema)
     def get(self, schema_name: str, name: str):
         """The module's settings in the tenant, defaults included."""
         return get_settings(schema_name, name)
 
     @operator_blp.arguments(PluginSettingsSchema)
-    @operator_blp.response(200, description="The settings after the change")
+    @operator_blp.errors(TENANT_ARCHIVED)
+    @operator_blp.response(200, PluginSettingsSchema)
     def patch(self, data, schema_name: str, name: str):
         """Change some settings; the module's settings schema validates the result."""
         return update_settings(schema_name, name, data, operator_actor())

@@ -33,10 +33,14 @@ class ToggleResultReadSchema(ma.Schema):
 
 
 class PluginSettingsSchema(ma.Schema):
-    """Any keys: the plugin's own settings schema validates them."""
+    """Any keys: the plugin's own settings schema validates them (and says which)."""
 
     class Meta:
         unknown = ma.INCLUDE
+
+    @ma.post_dump(pass_original=True)
+    def _as_they_are(self, _data: dict, original: dict, **_kwargs: object) -> dict:
+        return dict(original)
 
 
 class StudySettingsWriteSchema(ReasonForChangeSchema):

@@ -3,11 +3,10 @@ team (/api/study-centers/, /api/study-users/, in the study of the Study-Uuid hea
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.api.pagination import Blueprint, paginate
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.pagination import paginate
+from datacapt.api.views import ApiView
 from datacapt.identity.principal import current_principal
-from datacapt.permissions.mixin import PermissionsRegistryMixin
 from datacapt.permissions.registry import (
     CENTERS_ACCESS,
     CENTERS_ADD,
@@ -21,6 +20,7 @@ from datacapt.permissions.registry import (
     STUDY_USERS_DELETE,
     STUDY_USERS_EDIT,
 )
+from datacapt.permissions.routes import GRANT_BEYOND_OWN, OWN_ACCESS
 from datacapt.studies import services
 from datacapt.studies.context import current_study
 from datacapt.studies.schemas import (
@@ -38,6 +38,8 @@ from datacapt.studies.schemas import (
     StudyWriteSchema,
 )
 
+CODE_TAKEN = {409: "A center with this code exists (CONFLICT)."}
+
 studies_blp = Blueprint("studies", __name__, url_prefix="/api/studies", description="Studies")
 centers_blp = Blueprint("centers", __name__, url_prefix="/api/centers", description="Centers")
 study_centers_blp = Blueprint(
@@ -49,7 +51,7 @@ study_users_blp = Blueprint(
 
 
 @studies_blp.route("/")
-class Studies(PermissionsRegistryMixin, MethodView):
+class Studies(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": STUDIES_ACCESS, "POST": STUDIES_ADD}
 
@@ -63,6 +65,7 @@ class Studies(PermissionsRegistryMixin, MethodView):
         )
 
     @studies_blp.arguments(StudyWriteSchema)
+    @studies_blp.errors({409: "A study with this reference exists (CONFLICT)."})
     @studies_blp.response(201, StudyReadSchema)
     def post(self, data):
         """A draft study; its creator joins it with their platform role."""
@@ -72,7 +75,7 @@ class Studies(PermissionsRegistryMixin, MethodView):
 
 
 @studies_blp.route("/<uuid:study_uuid>")
-class StudyDetail(PermissionsRegistryMixin, MethodView):
+class StudyDetail(ApiView):
     STUDY_URL_ARGUMENT = "study_uuid"
     permissions_registry = {"GET": STUDIES_ACCESS, "PATCH": STUDIES_EDIT, "DELETE": STUDIES_DELETE}
 
@@ -81,11 +84,13 @@ class StudyDetail(PermissionsRegistryMixin, MethodView):
         return current_study()
 
     @studies_blp.arguments(StudyUpdateSchema)
+    @studies_blp.errors({409: "The status cannot move there (ILLEGAL_STATUS_TRANSITION)."})
     @studies_blp.response(200, StudyReadSchema)
     def patch(self, data, study_uuid):
         """Rename, describe, or move the status: draft -> live -> ended -> archived."""
         return services.update_study(current_study(), data)
 
+    @studies_blp.errors({409: "The study is not a draft (STUDY_NOT_DELETABLE)."})
     @studies_blp.response(204)
     def delete(self, study_uuid):
         """Delete a draft study (kept, hidden); other statuses refuse."""
@@ -93,7 +98,7 @@ class StudyDetail(PermissionsRegistryMixin, MethodView):
 
 
 @centers_blp.route("/")
-class Centers(PermissionsRegistryMixin, MethodView):
+class Centers(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": CENTERS_ACCESS, "POST": CENTERS_ADD}
 
@@ -105,13 +110,14 @@ class Centers(PermissionsRegistryMixin, MethodView):
         return paginate(services.list_centers(**filters), pagination_parameters)
 
     @centers_blp.arguments(CenterWriteSchema)
+    @centers_blp.errors(CODE_TAKEN)
     @centers_blp.response(201, CenterReadSchema)
     def post(self, data):
         return services.create_center(data["code"], data["name"], data["country"])
 
 
 @centers_blp.route("/<uuid:center_uuid>")
-class CenterDetail(PermissionsRegistryMixin, MethodView):
+class CenterDetail(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": CENTERS_ACCESS, "PATCH": CENTERS_EDIT}
 
@@ -120,13 +126,14 @@ class CenterDetail(PermissionsRegistryMixin, MethodView):
         return services.get_center(center_uuid)
 
     @centers_blp.arguments(CenterUpdateSchema)
+    @centers_blp.errors(CODE_TAKEN)
     @centers_blp.response(200, CenterReadSchema)
     def patch(self, data, center_uuid):
         return services.update_center(services.get_center(center_uuid), data)
 
 
 @study_centers_blp.route("/")
-class StudyCenters(PermissionsRegistryMixin, MethodView):
+class StudyCenters(ApiView):
     permissions_registry = {"GET": CENTERS_ACCESS, "POST": CENTERS_EDIT}
 
     @study_centers_blp.response(200, CenterReadSchema(many=True))
@@ -143,9 +150,10 @@ class StudyCenters(PermissionsRegistryMixin, MethodView):
 
 
 @study_centers_blp.route("/<uuid:center_uuid>")
-class StudyCenterDetail(PermissionsRegistryMixin, MethodView):
+class StudyCenterDetail(ApiView):
     permissions_registry = {"DELETE": CENTERS_EDIT}
 
+    @study_centers_blp.errors({409: "A module keeps records of the study there (CENTER_IN_USE)."})
     @study_centers_blp.response(204)
     def delete(self, center_uuid):
         """Take a center out of the study (and out of every member's center list);
@@ -154,7 +162,7 @@ class StudyCenterDetail(PermissionsRegistryMixin, MethodView):
 
 
 @study_users_blp.route("/")
-class StudyUsers(PermissionsRegistryMixin, MethodView):
+class StudyUsers(ApiView):
     permissions_registry = {"GET": STUDY_USERS_ACCESS, "POST": STUDY_USERS_ADD}
 
     @study_users_blp.response(200, StudyUserReadSchema(many=True))
@@ -164,6 +172,7 @@ class StudyUsers(PermissionsRegistryMixin, MethodView):
         return paginate(services.list_study_users(current_study()), pagination_parameters)
 
     @study_users_blp.arguments(StudyUserWriteSchema)
+    @study_users_blp.errors(GRANT_BEYOND_OWN, {409: "The user is already in the study (CONFLICT)."})
     @study_users_blp.response(201, StudyUserReadSchema)
     def post(self, data):
         """Add a user of the tenant with a study role and the centers they may see."""
@@ -178,7 +187,7 @@ class StudyUsers(PermissionsRegistryMixin, MethodView):
 
 
 @study_users_blp.route("/<uuid:member_uuid>")
-class StudyUserDetail(PermissionsRegistryMixin, MethodView):
+class StudyUserDetail(ApiView):
     permissions_registry = {
         "GET": STUDY_USERS_ACCESS,
         "PATCH": STUDY_USERS_EDIT,
@@ -191,6 +200,7 @@ class StudyUserDetail(PermissionsRegistryMixin, MethodView):
         return services.read_study_user(current_study(), member_uuid)
 
     @study_users_blp.arguments(StudyUserUpdateSchema)
+    @study_users_blp.errors(GRANT_BEYOND_OWN, OWN_ACCESS)
     @study_users_blp.response(200, StudyUserReadSchema)
     def patch(self, data, member_uuid):
         study = current_study()
@@ -198,6 +208,7 @@ class StudyUserDetail(PermissionsRegistryMixin, MethodView):
             current_principal(), study, services.read_study_user(study, member_uuid), data
         )
 
+    @study_users_blp.errors(GRANT_BEYOND_OWN)
     @study_users_blp.response(204)
     def delete(self, member_uuid):
         study = current_study()

@@ -13,6 +13,7 @@ from contextlib import ExitStack
 
 from flask import Flask, Response, g, request
 
+from datacapt.api.operations import TENANT_EXEMPT_BLUEPRINTS
 from datacapt.database import db
 from datacapt.database.session import close_session
 from datacapt.database.unit import commit_unit, kept_on_error, owned_by, rollback_quietly
@@ -20,10 +21,6 @@ from datacapt.tenancy.context import tenant_context
 from datacapt.tenancy.services import tenant_for_host
 
 log = logging.getLogger(__name__)
-
-# Blueprints served without a tenant: liveness probes, the API description, and the
-# operator API (which names the tenant it acts on in its URL).
-TENANT_EXEMPT_BLUEPRINTS = frozenset({"health", "api-docs", "operator"})
 
 
 def init_tenant_resolution(app: Flask) -> None:

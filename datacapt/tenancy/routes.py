@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.api.pagination import Blueprint
-from datacapt.permissions.mixin import PermissionsRegistryMixin
+from datacapt.api.blueprint import Blueprint
+from datacapt.api.views import ApiView
 from datacapt.permissions.registry import TENANT_SETTINGS_ACCESS, TENANT_SETTINGS_EDIT
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.schemas import TenantReadSchema, TenantSettingsSchema
@@ -15,7 +13,7 @@ blp = Blueprint("tenant", __name__, url_prefix="/api/tenant", description="The c
 
 
 @blp.route("/")
-class CurrentTenant(PermissionsRegistryMixin, MethodView):
+class CurrentTenant(ApiView):
     PUBLIC = True
 
     @blp.response(200, TenantReadSchema)
@@ -32,7 +30,7 @@ class CurrentTenant(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/settings")
-class TenantSettings(PermissionsRegistryMixin, MethodView):
+class TenantSettings(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": TENANT_SETTINGS_ACCESS, "PATCH": TENANT_SETTINGS_EDIT}
 

@@ -14,6 +14,9 @@ client_as     client_as(tenant, role="administrator", on_app=None, **fields): a 
 operator      a platform operator (email, password) for guarded commands and the operator API
 enable_plugins  enable_plugins(tenant, "name", ...) enables plugins (with their requirements)
 app_with_plugins  app_with_plugins(plugin, ...) builds an app with in-test plugin objects too
+
+Every test fails when a request read a header, or gave an answer, that the API
+description of its endpoint does not declare (datacapt.api.contract).
 """
 
 from __future__ import annotations
@@ -87,6 +90,19 @@ def _fresh_rate_limits(request: pytest.FixtureRequest) -> None:
     """Each test starts with no rate limit counted (the app outlives tests)."""
     if "app" in request.fixturenames:
         limits.reset(request.getfixturevalue("app"))
+
+
+@pytest.fixture(autouse=True)
+def _api_keeps_its_description() -> Iterator[None]:
+    """Fail a test in which an endpoint read a header, or gave an answer, that its API
+    description does not declare (datacapt.api.contract)."""
+    from datacapt.api.contract import take_breaches
+
+    take_breaches()
+    yield
+    breaches = take_breaches()
+    if breaches:
+        pytest.fail("The API did what its description does not say:\n" + "\n".join(breaches))
 
 
 @pytest.fixture

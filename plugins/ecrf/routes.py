@@ -3,22 +3,16 @@ whole; data entry per subject and section; progress and the study dashboard."""
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.toolkit import (
-    ETAG_HEADER,
-    IF_MATCH_PARAMETER,
-    Blueprint,
-    PermissionsRegistryMixin,
-    current_study,
-    read_if_match,
-)
+from datacapt.toolkit import ETAG_HEADER, IF_MATCH, ApiView, Blueprint, current_study, read_if_match
 from plugins.ecrf import entry, permissions, progress, services
 from plugins.ecrf.schemas import (
+    DashboardReadSchema,
     EcrfReadSchema,
     EcrfWriteSchema,
     SectionAnswersWriteSchema,
+    SectionEntryReadSchema,
     SubjectProgressReadSchema,
+    SubjectSectionsProgressReadSchema,
 )
 from plugins.subjects.api import get_subject
 
@@ -28,7 +22,7 @@ blp = Blueprint(
 
 
 @blp.route("/")
-class EcrfDesign(PermissionsRegistryMixin, MethodView):
+class EcrfDesign(ApiView):
     permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.EDIT}
 
     @blp.response(200, EcrfReadSchema, headers=ETAG_HEADER)
@@ -39,7 +33,12 @@ class EcrfDesign(PermissionsRegistryMixin, MethodView):
         return design, 200, {"ETag": design["etag"]}
 
     @blp.arguments(EcrfWriteSchema)
-    @blp.doc(parameters=[IF_MATCH_PARAMETER])
+    @blp.reads_headers(IF_MATCH)
+    @blp.errors(
+        {409: "The study ended or is archived (ECRF_LOCKED)."},
+        {409: "The change would remove or retype questions with data (ECRF_CHANGE_REFUSED)."},
+        {422: "The design has problems; details.problems lists them (ECRF_DESIGN_INVALID)."},
+    )
     @blp.response(200, EcrfReadSchema, headers=ETAG_HEADER)
     def put(self, data):
         """Save the whole design, based on the revision read (If-Match): create, change,
@@ -50,7 +49,7 @@ class EcrfDesign(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/subjects/")
-class SubjectsProgress(PermissionsRegistryMixin, MethodView):
+class SubjectsProgress(ApiView):
     permissions_registry = {"GET": permissions.DATA_VIEW}
 
     @blp.response(200, SubjectProgressReadSchema(many=True))
@@ -61,10 +60,10 @@ class SubjectsProgress(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/sections/<uuid:section_uuid>")
-class SubjectSection(PermissionsRegistryMixin, MethodView):
+class SubjectSection(ApiView):
     permissions_registry = {"GET": permissions.DATA_VIEW, "PUT": permissions.DATA_EDIT}
 
-    @blp.response(200, description="The section with its questions, answers and findings")
+    @blp.response(200, SectionEntryReadSchema, headers=ETAG_HEADER)
     def get(self, subject_uuid, section_uuid):
         """A subject's section: questions, answers, visibility, calculated values, findings
         (the ETag header is the version to send back in If-Match)."""
@@ -73,7 +72,14 @@ class SubjectSection(PermissionsRegistryMixin, MethodView):
         return view, 200, {"ETag": entry.etag(view["version"])}
 
     @blp.arguments(SectionAnswersWriteSchema)
-    @blp.response(200, description="The section as saved")
+    @blp.reads_headers(IF_MATCH)
+    @blp.errors(
+        {
+            409: "The subject was excluded or withdrawn: nothing is entered until they are "
+            "reopened (SUBJECT_PARTICIPATION_ENDED)."
+        }
+    )
+    @blp.response(200, SectionEntryReadSchema, headers=ETAG_HEADER)
     def put(self, data, subject_uuid, section_uuid):
         """Save some of the section's answers, based on the version read (If-Match); every
         change after the first entry needs a Reason-For-Change."""
@@ -89,19 +95,21 @@ class SubjectSection(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/progress")
-class SubjectProgress(PermissionsRegistryMixin, MethodView):
+class SubjectProgress(ApiView):
     permissions_registry = {"GET": permissions.DATA_VIEW}
 
-    @blp.response(200, description="Completion per section and in total")
+    @blp.response(200, SubjectSectionsProgressReadSchema)
     def get(self, subject_uuid):
+        """The subject's completion, in total and per section."""
         study = current_study()
         return progress.subject_progress(study, get_subject(study, subject_uuid))
 
 
 @blp.route("/dashboard")
-class Dashboard(PermissionsRegistryMixin, MethodView):
+class Dashboard(ApiView):
     permissions_registry = {"GET": permissions.DATA_VIEW}
 
-    @blp.response(200, description="Subjects per status; completion per section and center")
+    @blp.response(200, DashboardReadSchema)
     def get(self):
+        """Subjects per status; completion of the study, per section and per center."""
         return progress.dashboard(current_study())

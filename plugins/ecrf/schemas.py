@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from datacapt.toolkit import BlockSchema, ReasonForChangeSchema
+from datacapt.toolkit import (
+    BlockSchema,
+    FilledBlockSchema,
+    FormProgressSchema,
+    ReasonForChangeSchema,
+)
 
 
 class SubSectionSchema(ma.Schema):
@@ -41,11 +46,75 @@ class SectionAnswersWriteSchema(ReasonForChangeSchema):
     )
 
 
-class SubjectProgressReadSchema(ma.Schema):
+class CompletionSchema(ma.Schema):
+    """What is required now, what of it is answered, and their ratio (null: nothing
+    required)."""
+
+    required = ma.fields.Integer()
+    answered = ma.fields.Integer()
+    completion = ma.fields.Float(allow_none=True)
+
+
+class SubjectProgressReadSchema(CompletionSchema):
+    """A subject of the list with its completion."""
+
     uuid = ma.fields.UUID(attribute="subject.uuid")
     study_subject_id = ma.fields.String(attribute="subject.study_subject_id")
     status = ma.fields.String(attribute="subject.status")
     center_code = ma.fields.String(attribute="subject.center.code")
-    required = ma.fields.Integer()
-    answered = ma.fields.Integer()
-    completion = ma.fields.Float(allow_none=True)
+
+
+class FilledSubSectionSchema(ma.Schema):
+    uuid = ma.fields.UUID()
+    title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    visible_if = ma.fields.Raw(allow_none=True)
+    blocks = ma.fields.List(ma.fields.Nested(FilledBlockSchema))
+
+
+class DataQueryReadSchema(ma.Schema):
+    """An open query on an answer (a finding of a validation rule)."""
+
+    uuid = ma.fields.UUID()
+    code = ma.fields.String(metadata={"description": "The question's code"})
+    level = ma.fields.String()
+    message = ma.fields.String()
+    opened_at = ma.fields.AwareDateTime()
+
+
+class SectionEntryReadSchema(ma.Schema):
+    """A subject's section to fill in: the design's structure with answers, visibility,
+    calculated values, open queries and the section's progress."""
+
+    subject = ma.fields.UUID()
+    section = ma.fields.UUID()
+    title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    version = ma.fields.Integer(metadata={"description": "The version the ETag header names"})
+    subsections = ma.fields.List(ma.fields.Nested(FilledSubSectionSchema))
+    queries = ma.fields.List(ma.fields.Nested(DataQueryReadSchema))
+    progress = ma.fields.Nested(FormProgressSchema)
+
+
+class SectionCompletionSchema(CompletionSchema):
+    section = ma.fields.UUID()
+    title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+class CenterCompletionSchema(CompletionSchema):
+    center = ma.fields.UUID()
+    code = ma.fields.String()
+
+
+class SubjectSectionsProgressReadSchema(CompletionSchema):
+    """One subject's completion, in total and per section."""
+
+    subject = ma.fields.UUID()
+    sections = ma.fields.List(ma.fields.Nested(SectionCompletionSchema))
+
+
+class DashboardReadSchema(ma.Schema):
+    """The study's counts at the centers the caller sees."""
+
+    subjects_per_status = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    study = ma.fields.Nested(CompletionSchema)
+    sections = ma.fields.List(ma.fields.Nested(SectionCompletionSchema))
+    centers = ma.fields.List(ma.fields.Nested(CenterCompletionSchema))

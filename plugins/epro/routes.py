@@ -5,13 +5,13 @@ without a login: the questionnaire their link's token (the Qr-Code header) opens
 from __future__ import annotations
 
 from flask import request
-from flask.views import MethodView
 
 from datacapt.toolkit import (
     ETAG_HEADER,
-    IF_MATCH_PARAMETER,
+    IF_MATCH,
+    ApiView,
     Blueprint,
-    PermissionsRegistryMixin,
+    Header,
     current_study,
     paginate,
 )
@@ -36,6 +36,13 @@ from plugins.epro.schemas import (
 )
 from plugins.subjects.api import get_subject
 
+CODE_TAKEN = {409: "Another questionnaire of the study has this code (CONFLICT)."}
+INVALID_FORM = {
+    422: "The form has problems; details.problems lists them (EPRO_QUESTIONNAIRE_INVALID)."
+}
+NOT_OPEN = {409: "The occurrence is not open, or not sent, for this (EPRO_OCCURRENCE_CLOSED)."}
+SUBMITTED = {409: "The questionnaire was submitted: it is read-only (EPRO_ALREADY_SUBMITTED)."}
+
 blp = Blueprint(
     "epro", __name__, url_prefix="/api/epro", description="ePRO: questionnaires for subjects"
 )
@@ -44,6 +51,13 @@ public_blp = Blueprint(
     __name__,
     url_prefix="/api/epro/public",
     description="ePRO for subjects: the questionnaire a link opens (token in Qr-Code)",
+    security_schemes={
+        "sms_provider": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The secret of SMS_URL, shared with the SMS provider.",
+        }
+    },
 )
 
 
@@ -54,7 +68,7 @@ def _with_etag(
 
 
 @blp.route("/questionnaires/")
-class Questionnaires(PermissionsRegistryMixin, MethodView):
+class Questionnaires(ApiView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.EDIT}
 
     @blp.response(200, QuestionnaireReadSchema(many=True))
@@ -63,6 +77,7 @@ class Questionnaires(PermissionsRegistryMixin, MethodView):
         return paginate(services.list_questionnaires(current_study()), pagination_parameters)
 
     @blp.arguments(QuestionnaireWriteSchema)
+    @blp.errors(CODE_TAKEN, INVALID_FORM)
     @blp.response(201, QuestionnaireReadSchema, headers=ETAG_HEADER)
     def post(self, data):
         """A questionnaire (a form of the engine, see docs/forms.md) with its channels,
@@ -72,7 +87,7 @@ class Questionnaires(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/questionnaires/<uuid:questionnaire_uuid>")
-class QuestionnaireDetail(PermissionsRegistryMixin, MethodView):
+class QuestionnaireDetail(ApiView):
     permissions_registry = {
         "GET": permissions.ACCESS,
         "PUT": permissions.EDIT,
@@ -84,6 +99,7 @@ class QuestionnaireDetail(PermissionsRegistryMixin, MethodView):
         """The questionnaire (the ETag header is the version to send back in If-Match)."""
         return _with_etag(services.get_questionnaire(current_study(), questionnaire_uuid))
 
+    @blp.errors({409: "Subjects answered it (QUESTIONNAIRE_HAS_ANSWERS)."})
     @blp.response(204)
     def delete(self, questionnaire_uuid):
         """Delete one that no subject answered, with its planned occurrences; one with
@@ -93,7 +109,12 @@ class QuestionnaireDetail(PermissionsRegistryMixin, MethodView):
         )
 
     @blp.arguments(QuestionnaireWriteSchema)
-    @blp.doc(parameters=[IF_MATCH_PARAMETER])
+    @blp.reads_headers(IF_MATCH)
+    @blp.errors(
+        CODE_TAKEN,
+        INVALID_FORM,
+        {409: "It would remove or retype questions subjects answered (EPRO_CHANGE_REFUSED)."},
+    )
     @blp.response(200, QuestionnaireReadSchema, headers=ETAG_HEADER)
     def put(self, data, questionnaire_uuid):
         """Replace it whole, based on the version read (If-Match); occurrences not sent yet
@@ -107,7 +128,7 @@ class QuestionnaireDetail(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/occurrences")
-class SubjectOccurrences(PermissionsRegistryMixin, MethodView):
+class SubjectOccurrences(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.response(200, OccurrenceReadSchema(many=True))
@@ -123,7 +144,7 @@ class SubjectOccurrences(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/occurrences/")
-class Occurrences(PermissionsRegistryMixin, MethodView):
+class Occurrences(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.arguments(OccurrenceSearchSchema, location="query")
@@ -138,7 +159,7 @@ class Occurrences(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/occurrences/<uuid:occurrence_uuid>")
-class OccurrenceDetail(PermissionsRegistryMixin, MethodView):
+class OccurrenceDetail(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.response(200, OccurrenceReadSchema)
@@ -147,7 +168,7 @@ class OccurrenceDetail(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/occurrences/<uuid:occurrence_uuid>/answers")
-class OccurrenceAnswers(PermissionsRegistryMixin, MethodView):
+class OccurrenceAnswers(ApiView):
     permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.CORRECT_ANSWERS}
 
     @blp.response(200, FilledQuestionnaireSchema)
@@ -157,6 +178,7 @@ class OccurrenceAnswers(PermissionsRegistryMixin, MethodView):
         return answers.view(occurrence, answers.state_of(occurrence))
 
     @blp.arguments(AnswersCorrectionSchema)
+    @blp.errors(NOT_OPEN)
     @blp.response(200, FilledQuestionnaireSchema)
     def put(self, data, occurrence_uuid):
         """Correct submitted answers: needs a reason (the Reason-For-Change header or
@@ -166,9 +188,10 @@ class OccurrenceAnswers(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/occurrences/<uuid:occurrence_uuid>/resend")
-class OccurrenceResend(PermissionsRegistryMixin, MethodView):
+class OccurrenceResend(ApiView):
     permissions_registry = {"POST": permissions.SEND_MESSAGES}
 
+    @blp.errors(NOT_OPEN)
     @blp.response(202, MessageReadSchema(many=True))
     def post(self, occurrence_uuid):
         """Send the invitation again now (a staff decision: quiet hours do not hold it
@@ -177,9 +200,10 @@ class OccurrenceResend(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/occurrences/<uuid:occurrence_uuid>/link")
-class OccurrenceLink(PermissionsRegistryMixin, MethodView):
+class OccurrenceLink(ApiView):
     permissions_registry = {"POST": permissions.SEND_MESSAGES}
 
+    @blp.errors(NOT_OPEN)
     @blp.response(200, SubjectLinkSchema)
     def post(self, occurrence_uuid):
         """The subject's link, to show as a QR code so they answer at the site (an
@@ -188,10 +212,11 @@ class OccurrenceLink(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/occurrences/<uuid:occurrence_uuid>/cancel")
-class OccurrenceCancel(PermissionsRegistryMixin, MethodView):
+class OccurrenceCancel(ApiView):
     permissions_registry = {"POST": permissions.SEND_MESSAGES}
 
     @blp.arguments(CancelSchema)
+    @blp.errors(NOT_OPEN)
     @blp.response(200, OccurrenceReadSchema)
     def post(self, data, occurrence_uuid):
         """Cancel an open occurrence, saying why: nothing more is sent, its link dies."""
@@ -200,7 +225,7 @@ class OccurrenceCancel(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/messages/")
-class Messages(PermissionsRegistryMixin, MethodView):
+class Messages(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.arguments(MessageSearchSchema, location="query")
@@ -216,7 +241,7 @@ class Messages(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/compliance")
-class Compliance(PermissionsRegistryMixin, MethodView):
+class Compliance(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.response(200, ComplianceSchema)
@@ -227,27 +252,31 @@ class Compliance(PermissionsRegistryMixin, MethodView):
 
 
 # The subject's token, from their link or a QR code shown at the site.
-TOKEN_PARAMETER = {
-    "in": "header",
-    "name": public.TOKEN_HEADER,
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "The token of the subject's questionnaire link",
-}
+QR_CODE = Header(
+    public.TOKEN_HEADER,
+    "The token of the subject's questionnaire link",
+    required=True,
+    errors={
+        401: "The link opens nothing (EPRO_LINK_INVALID).",
+        410: "The questionnaire closed, expired or was cancelled (EPRO_LINK_EXPIRED).",
+        429: "Too many links that opened nothing from this address (EPRO_TOO_MANY_ATTEMPTS).",
+    },
+)
 
 
 @public_blp.route("/questionnaire")
-class SubjectQuestionnaire(PermissionsRegistryMixin, MethodView):
+class SubjectQuestionnaire(ApiView):
     PUBLIC = True
 
-    @public_blp.doc(parameters=[TOKEN_PARAMETER])
+    @public_blp.reads_headers(QR_CODE)
     @public_blp.response(200, FilledQuestionnaireSchema)
     def get(self):
         """The questionnaire the token opens, with the answers saved so far."""
         return public.read(request.headers.get(public.TOKEN_HEADER))
 
-    @public_blp.doc(parameters=[TOKEN_PARAMETER])
+    @public_blp.reads_headers(QR_CODE)
     @public_blp.arguments(AnswersWriteSchema)
+    @public_blp.errors(SUBMITTED)
     @public_blp.response(200, FilledQuestionnaireSchema)
     def put(self, data):
         """Save progress (some answers); the subject can come back to it."""
@@ -255,8 +284,9 @@ class SubjectQuestionnaire(PermissionsRegistryMixin, MethodView):
 
 
 @public_blp.route("/delivery-reports")
-class DeliveryReports(PermissionsRegistryMixin, MethodView):
+class DeliveryReports(ApiView):
     PUBLIC = True  # the SMS provider signs with the secret of SMS_URL instead
+    SECURITY = ("sms_provider",)
 
     @public_blp.arguments(DeliveryReportSchema)
     @public_blp.response(200, MessageReadSchema)
@@ -268,11 +298,15 @@ class DeliveryReports(PermissionsRegistryMixin, MethodView):
 
 
 @public_blp.route("/questionnaire/submit")
-class SubjectQuestionnaireSubmit(PermissionsRegistryMixin, MethodView):
+class SubjectQuestionnaireSubmit(ApiView):
     PUBLIC = True
 
-    @public_blp.doc(parameters=[TOKEN_PARAMETER])
+    @public_blp.reads_headers(QR_CODE)
     @public_blp.arguments(SubmitSchema)
+    @public_blp.errors(
+        SUBMITTED,
+        {422: "Required questions are unanswered; fields names them (EPRO_ANSWERS_INCOMPLETE)."},
+    )
     @public_blp.response(200, FilledQuestionnaireSchema)
     def post(self, data):
         """Submit (with any last answers): every required question answered; read-only

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from datacapt.toolkit import BlockSchema, QuestionType, ReasonForChangeSchema
+from datacapt.toolkit import (
+    BlockSchema,
+    FilledBlockSchema,
+    FormProgressSchema,
+    QuestionType,
+    ReasonForChangeSchema,
+)
 from plugins.epro.models import FAILED_STATUSES, Channel, MessageStatus, OccurrenceStatus
 
 _CLOCK = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24 h).")
@@ -220,8 +226,8 @@ class FilledQuestionnaireSchema(ma.Schema):
     due_at = ma.fields.AwareDateTime()
     closes_at = ma.fields.AwareDateTime()
     completed_at = ma.fields.AwareDateTime(allow_none=True)
-    blocks = ma.fields.List(ma.fields.Dict())
-    progress = ma.fields.Dict()
+    blocks = ma.fields.List(ma.fields.Nested(FilledBlockSchema))
+    progress = ma.fields.Nested(FormProgressSchema)
 
 
 class ComplianceRowSchema(ma.Schema):

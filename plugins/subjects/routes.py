@@ -4,9 +4,7 @@ permission. The study's subject id pattern is a study setting of the module
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from datacapt.toolkit import Blueprint, PermissionsRegistryMixin, current_study, paginate
+from datacapt.toolkit import REASON_FOR_CHANGE, ApiView, Blueprint, current_study, paginate
 from plugins.subjects import permissions, services
 from plugins.subjects.schemas import (
     PersonalDataSchema,
@@ -20,7 +18,7 @@ blp = Blueprint("subjects", __name__, url_prefix="/api", description="Subjects")
 
 
 @blp.route("/subjects/")
-class Subjects(PermissionsRegistryMixin, MethodView):
+class Subjects(ApiView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.ADD}
 
     @blp.arguments(SubjectSearchSchema, location="query")
@@ -38,7 +36,7 @@ class Subjects(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/subjects/<uuid:subject_uuid>")
-class SubjectDetail(PermissionsRegistryMixin, MethodView):
+class SubjectDetail(ApiView):
     permissions_registry = {"GET": permissions.ACCESS, "PATCH": permissions.EDIT}
 
     @blp.response(200, SubjectReadSchema)
@@ -46,6 +44,10 @@ class SubjectDetail(PermissionsRegistryMixin, MethodView):
         return services.get_subject(current_study(), subject_uuid)
 
     @blp.arguments(SubjectUpdateSchema)
+    @blp.errors(
+        {409: "The status cannot move there (ILLEGAL_STATUS_TRANSITION)."},
+        {409: "The participation ended: only reopening changes it (SUBJECT_PARTICIPATION_ENDED)."},
+    )
     @blp.response(200, SubjectReadSchema)
     def patch(self, data, subject_uuid):
         """Status: screening -> included (with its date) -> completed; or excluded or
@@ -54,9 +56,10 @@ class SubjectDetail(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/reopen")
-class SubjectReopen(PermissionsRegistryMixin, MethodView):
+class SubjectReopen(ApiView):
     permissions_registry = {"POST": permissions.EDIT}
 
+    @blp.errors({409: "The subject is not excluded or withdrawn (SUBJECT_PARTICIPATION_ENDED)."})
     @blp.response(200, SubjectReadSchema)
     def post(self, subject_uuid):
         """Bring an excluded or withdrawn subject back (included if they had been, else
@@ -65,9 +68,10 @@ class SubjectReopen(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/personal-data")
-class SubjectPersonalData(PermissionsRegistryMixin, MethodView):
+class SubjectPersonalData(ApiView):
     permissions_registry = {"default": permissions.PERSONAL_DATA}
 
+    @blp.reads_headers(REASON_FOR_CHANGE)  # kept in the audit record of the read
     @blp.response(200, PersonalDataSchema)
     def get(self, subject_uuid):
         """Names and contact details; every read is written to the audit trail."""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datacapt.toolkit import Blueprint, PermissionsRegistryMixin, current_study, paginate
-from flask.views import MethodView
+from datacapt.toolkit import ApiView, Blueprint, current_study, paginate
 
 from datacapt_hello import permissions, services
 from datacapt_hello.schemas import GreetingReadSchema, HelloRecordReadSchema, HelloRecordWriteSchema
@@ -12,7 +11,7 @@ blp = Blueprint("hello", __name__, url_prefix="/api/hello", description="Hello")
 
 
 @blp.route("/records/")
-class HelloRecords(PermissionsRegistryMixin, MethodView):
+class HelloRecords(ApiView):
     REQUIRES_STUDY = False
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.ADD}
 
@@ -30,7 +29,7 @@ class HelloRecords(PermissionsRegistryMixin, MethodView):
 
 
 @blp.route("/greeting")
-class Greeting(PermissionsRegistryMixin, MethodView):
+class Greeting(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.response(200, GreetingReadSchema)
