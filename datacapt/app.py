@@ -57,10 +57,15 @@ def create_app(
     from datacapt.demo.cli import demo_cli
     from datacapt.health.routes import blp as health_blp
     from datacapt.identity.cli import users_cli
+    from datacapt.identity.messages import TEMPLATES as IDENTITY_TEMPLATES
+    from datacapt.invitations.messages import TEMPLATES as INVITATION_TEMPLATES
     from datacapt.jobs.cli import jobs_cli
     from datacapt.jobs.connection import init_redis
     from datacapt.jobs.cron import init_cron, register_cron_entry
     from datacapt.migrating.lineages import init_lineages
+    from datacapt.notifications.cli import notifications_cli
+    from datacapt.notifications.jobs import SWEEP_ENTRY
+    from datacapt.notifications.templates import init_templates
     from datacapt.operators.cli import operators_cli
     from datacapt.plugins.cli import plugins_cli
     from datacapt.plugins.setup import init_plugins
@@ -104,6 +109,8 @@ def create_app(
     init_redis(app, settings.redis_url)
     init_cron(app)
     register_cron_entry(app, HEADS_ENTRY)
+    register_cron_entry(app, SWEEP_ENTRY)
+    init_templates(app, [*IDENTITY_TEMPLATES, *INVITATION_TEMPLATES])
     init_host_cache(app, settings.host_cache_seconds)
     init_limits(app, settings)
 
@@ -121,6 +128,7 @@ def create_app(
         audit_cli,
         demo_cli,
         jobs_cli,
+        notifications_cli,
     ):
         app.cli.add_command(group)
     init_plugins(app, api, settings.plugins, extra_plugins)

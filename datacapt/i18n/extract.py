@@ -1,5 +1,6 @@
-"""The translatable texts of the code: every ``Message("...")`` literal and the email
-templates. `python -m datacapt.i18n.extract` lists them; a test checks each catalog."""
+"""The translatable texts of the code: every ``Message("...")`` literal (message templates
+carry their own texts per language, datacapt.notifications.templates).
+`python -m datacapt.i18n.extract` lists them; a test checks each catalog."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ PLUGINS = PACKAGE.parent / "plugins"
 
 
 def message_ids(roots: tuple[Path, ...] = (PACKAGE, PLUGINS)) -> set[str]:
-    from datacapt.mail.templates import TEMPLATES
-
     found: set[str] = set()
     for path in (p for root in roots for p in root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -25,8 +24,6 @@ def message_ids(roots: tuple[Path, ...] = (PACKAGE, PLUGINS)) -> set[str]:
                 and isinstance(node.args[0].value, str)
             ):
                 found.add(node.args[0].value)
-    for subject, body in TEMPLATES.values():
-        found.update((subject, body))
     return found
 
 

@@ -40,6 +40,7 @@ class LoadedPlugin:
     job_paths: list[str] = field(default_factory=list)
     cron_entries: list[CronEntry] = field(default_factory=list)
     cli_commands: list[Any] = field(default_factory=list)
+    message_templates: list[Any] = field(default_factory=list)
     settings_schema: type | None = None
     permissions: dict[str, frozenset[str]] = field(default_factory=dict)
     default_grants: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -114,6 +115,7 @@ def _collect(
     for entry in _call(pm, name, "datacapt_cron_entries") or ():
         plugin.cron_entries.append(dataclasses.replace(entry, plugin=name))
     plugin.cli_commands = list(_call(pm, name, "datacapt_cli_commands") or ())
+    plugin.message_templates = list(_call(pm, name, "datacapt_message_templates") or ())
     plugin.settings_schema = _call(pm, name, "datacapt_tenant_settings_schema")
     plugin.default_grants = {
         role: frozenset(granted)

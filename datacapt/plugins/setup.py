@@ -10,10 +10,11 @@ from flask import Flask
 from datacapt.api.extension import DatacaptApi
 from datacapt.audit import listeners  # noqa: F401  (registers the audit dispatch)
 from datacapt.jobs.cron import register_cron_entry
+from datacapt.notifications.templates import CORE_OWNER, app_templates
 from datacapt.plugins.gating import init_route_gating
 from datacapt.plugins.loader import PluginError, PluginSet, load_plugins
-from datacapt.plugins.services import init_plugin_set
-from datacapt.tenancy.context import TenantRef
+from datacapt.plugins.services import enabled_plugins, init_plugin_set
+from datacapt.tenancy.context import TenantRef, current_tenant
 from datacapt.tenancy.signals import tenant_created
 
 
@@ -24,6 +25,7 @@ def init_plugins(
     plugins = load_plugins(allow, extra)
     init_plugin_set(app, plugins)
     owners: dict[str, str] = {}
+    templates = app_templates(app)
     for plugin in plugins.plugins.values():
         for blueprint in plugin.blueprints:
             try:
@@ -35,7 +37,16 @@ def init_plugins(
             register_cron_entry(app, entry)
         for command in plugin.cli_commands:
             app.cli.add_command(command)
+        for template in plugin.message_templates:
+            try:
+                templates.register(template, owner=plugin.name)
+            except ValueError as exc:
+                raise PluginError(str(exc)) from exc
     init_route_gating(app, owners)
+    # A disabled plugin's messages are not sent: their delivery would run its code.
+    templates.owner_enabled = lambda owner: (
+        owner == CORE_OWNER or owner in enabled_plugins(current_tenant().id)
+    )
 
     def announce_tenant(_sender: Any, tenant: TenantRef) -> None:
         plugins.manager.hook.datacapt_tenant_created(tenant=tenant)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.tenancy.signals import tenant_settings_changed
-from plugins.epro import __version__, demo, jobs, occurrences, permissions, routes
+from plugins.epro import __version__, demo, jobs, messages, occurrences, permissions, routes
 from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire
 from plugins.subjects.signals import participation_changed
 
@@ -50,6 +50,11 @@ def datacapt_jobs():
 @hookimpl
 def datacapt_cron_entries():
     return [jobs.SEND_DUE]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
 
 
 @hookimpl
