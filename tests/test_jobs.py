@@ -107,6 +107,7 @@ def unreachable_redis() -> Redis:
 def test_with_redis_down_the_write_succeeds_and_its_job_runs_once_redis_is_back(
     app, api_client, tenant, redis_queue
 ):
+    forget_earlier_jobs(app)
     set_redis(app, unreachable_redis())
     with app.app_context(), tenant_context(tenant):
         db.session.add(Note(text="the write"))
