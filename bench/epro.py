@@ -142,9 +142,9 @@ def main() -> None:
     from datacapt.database import db, utcnow
     from datacapt.jobs.cron import tick
     from datacapt.jobs.models import JobRun
+    from datacapt.notifications import Notification
     from datacapt.plugins.services import enable_plugin
     from datacapt.tenancy import tenant_context
-    from plugins.epro.models import EproMessage
 
     shutil.rmtree(OUT, ignore_errors=True)
     mail_url, sms_url = f"file://{OUT / 'mail'}", f"file://{OUT / 'sms'}"
@@ -194,14 +194,16 @@ def main() -> None:
             ).one()
 
         send_first, send_last, send_jobs = span("plugins.epro.delivery.send_due")
-        deliver_first, deliver_last, deliver_jobs = span("plugins.epro.delivery.deliver_messages")
+        deliver_first, deliver_last, deliver_jobs = span(
+            "datacapt.notifications.delivery.deliver_notifications"
+        )
         sent = {channel: 0 for channel in ("email", "sms")}
         for schema in schemas:
             with tenant_context(schema):
                 for channel, count in db.session.execute(
-                    sa.select(EproMessage.channel, sa.func.count())
-                    .where(EproMessage.status == "sent")
-                    .group_by(EproMessage.channel)
+                    sa.select(Notification.channel, sa.func.count())
+                    .where(Notification.state == "sent")
+                    .group_by(Notification.channel)
                 ):
                     sent[channel] += count
     expected = args.tenants * args.due * len(channels)

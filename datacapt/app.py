@@ -59,10 +59,15 @@ def create_app(
     from datacapt.health.routes import blp as health_blp
     from datacapt.i18n.cli import translations_cli
     from datacapt.identity.cli import users_cli
+    from datacapt.identity.messages import TEMPLATES as IDENTITY_TEMPLATES
+    from datacapt.invitations.messages import TEMPLATES as INVITATION_TEMPLATES
     from datacapt.jobs.cli import jobs_cli
     from datacapt.jobs.connection import init_redis
     from datacapt.jobs.cron import init_cron, register_cron_entry
     from datacapt.migrating.lineages import init_lineages
+    from datacapt.notifications.cli import notifications_cli
+    from datacapt.notifications.jobs import SWEEP_ENTRY
+    from datacapt.notifications.templates import init_templates
     from datacapt.operators.cli import operators_cli
     from datacapt.plugins.cli import plugins_cli
     from datacapt.plugins.setup import init_plugins
@@ -107,6 +112,8 @@ def create_app(
     init_redis(app, settings.redis_url)
     init_cron(app)
     register_cron_entry(app, HEADS_ENTRY)
+    register_cron_entry(app, SWEEP_ENTRY)
+    init_templates(app, [*IDENTITY_TEMPLATES, *INVITATION_TEMPLATES])
     init_host_cache(app, settings.host_cache_seconds)
     init_limits(app, settings)
 
@@ -124,6 +131,7 @@ def create_app(
         audit_cli,
         demo_cli,
         jobs_cli,
+        notifications_cli,
         translations_cli,
     ):
         app.cli.add_command(group)

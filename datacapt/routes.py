@@ -6,6 +6,7 @@ from datacapt.files.routes import blp as files_blp
 from datacapt.identity.routes import auth_blp, users_blp
 from datacapt.invitations.routes import accept_blp
 from datacapt.invitations.routes import blp as invitations_blp
+from datacapt.notifications.routes import blp as notifications_blp
 from datacapt.operators import routes as _operator_routes  # noqa: F401  (adds its views)
 from datacapt.operators.blueprint import operator_blp
 from datacapt.permissions.routes import blp as roles_blp
@@ -25,6 +26,7 @@ CORE_BLUEPRINTS = (
     study_centers_blp,
     study_users_blp,
     invitations_blp,
+    notifications_blp,
     audit_blp,
     files_blp,
     plugins_blp,

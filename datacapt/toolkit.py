@@ -87,19 +87,31 @@ from datacapt.i18n import (
     current_language,
     language_context,
 )
-from datacapt.identity.secrets import digest
+from datacapt.identity.secrets import derived_secret, digest
 from datacapt.jobs import commit_job_step, enqueue, job
 from datacapt.jobs.cron import CronEntry
-from datacapt.mail.services import send_email
-from datacapt.mail.services import send_now as send_email_now
+from datacapt.notifications import (
+    FAILED_STATES,
+    Channel,
+    MessageTemplate,
+    MessageText,
+    Notification,
+    NotificationState,
+    QuietHours,
+    Recipient,
+    RecipientKind,
+    UnknownTemplate,
+    notify,
+    record_bounce,
+)
+from datacapt.notifications.schemas import DeliveryReportSchema
+from datacapt.notifications.services import check_provider_signature, record_provider_report
 from datacapt.permissions import Action, build_permission
 from datacapt.permissions.mixin import AUTHENTICATED
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.plugins.receivers import connect_when_enabled
 from datacapt.plugins.services import current_settings
 from datacapt.plugins.study_settings import study_settings
-from datacapt.sms.backends import SmsBackend
-from datacapt.sms.backends import backend_from_url as sms_backend
 from datacapt.studies.context import (
     STUDY_HEADER,
     current_study,
@@ -212,8 +224,27 @@ __all__ += [
 # Jobs and periodic jobs, each run inside the tenant it was enqueued for.
 __all__ += ["CronEntry", "commit_job_step", "enqueue", "job"]
 
-# Email and SMS as sent today, and the digest that stores a secret (a link's token).
-__all__ += ["SmsBackend", "digest", "send_email", "send_email_now", "sms_backend"]
+# Notifications: emails and SMS recorded and delivered by the core from declared templates,
+# a secret derived for a link, and the digest that stores it.
+__all__ += [
+    "FAILED_STATES",
+    "Channel",
+    "DeliveryReportSchema",
+    "MessageTemplate",
+    "MessageText",
+    "Notification",
+    "NotificationState",
+    "QuietHours",
+    "Recipient",
+    "RecipientKind",
+    "UnknownTemplate",
+    "check_provider_signature",
+    "derived_secret",
+    "digest",
+    "notify",
+    "record_bounce",
+    "record_provider_report",
+]
 
 # The form engine shared by eCRF, ePRO and the modules to come.
 __all__ += [

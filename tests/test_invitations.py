@@ -10,14 +10,17 @@ import sqlalchemy as sa
 import time_machine
 
 from datacapt.database import db
-from datacapt.mail.models import EmailMessage
+from datacapt.notifications import Notification
 from datacapt.tenancy import tenant_context
-from datacapt.testing.mail import emails_to
+from datacapt.testing.mail import delivered_body, emails_to
 
 
 def invitation_tokens(app, tenant, email: str) -> list[str]:
     with app.app_context(), tenant_context(tenant):
-        return [re.search(r"token=([\w-]+)", message.body).group(1) for message in emails_to(email)]
+        return [
+            re.search(r"token=([\w-]+)", delivered_body(message)).group(1)
+            for message in emails_to(email)
+        ]
 
 
 @pytest.fixture
@@ -65,8 +68,8 @@ def test_an_invitation_to_a_study_creates_the_account_and_membership_once(
     assert invited.status_code == 201 and invited.json["status"] == "pending"
     (token,) = invitation_tokens(app, tenant, "new.person@example.org")
     with app.app_context(), tenant_context(tenant):
-        email = db.session.execute(sa.select(EmailMessage)).scalars().all()[-1]
-    assert email.status == "sent" and email.language == "fr" and "vous invite" in email.body
+        email = db.session.execute(sa.select(Notification)).scalars().all()[-1]
+    assert email.state == "sent" and email.language == "fr" and "vous invite" in email.body
     anonymous = client_for(tenant)
     accepted = accept(anonymous, token)
     assert accepted.status_code == 201 and accepted.json["status"] == "active"

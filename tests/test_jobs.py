@@ -24,8 +24,7 @@ from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import CronEntry, build_scheduler, run_in_process
 from datacapt.jobs.models import JobRun, OutboxJob
 from datacapt.jobs.queue import relay_pending
-from datacapt.mail.models import EmailMessage
-from datacapt.mail.services import send_email
+from datacapt.notifications import Channel, Notification, Recipient, RecipientKind, notify
 from datacapt.tenancy import tenant_context
 from tests.notes_app import Note
 
@@ -316,14 +315,11 @@ def test_jobs_redis_loses_are_sent_again_and_have_their_effect_once(
     forget_earlier_jobs(app)
     monkeypatch.setitem(app.config, "MAIL_URL", f"file://{tmp_path}")
     with app.test_request_context(), tenant_context(tenant):
-        send_email(
-            "reader@example.org",
+        notify(
             "password_reset",
-            "en",
-            name="Lea",
-            tenant="Acme",
-            minutes=60,
-            link="https://x/reset",
+            Channel.EMAIL,
+            Recipient(RecipientKind.USER, None, "reader@example.org"),
+            {"name": "Lea", "tenant": "Acme", "minutes": 60, "nonce": "n"},
         )
         job_id = enqueue("tests.jobs_kit.write_note", "survives", tenant=tenant)
         db.session.commit()
@@ -348,8 +344,8 @@ def test_jobs_redis_loses_are_sent_again_and_have_their_effect_once(
     assert run_record(app, job_id).attempts == 1
     assert len(list(tmp_path.glob("*.eml"))) == 1
     with app.app_context(), tenant_context(tenant):
-        email = db.session.execute(sa.select(EmailMessage)).scalar_one()
-        assert (email.status, email.attempts) == ("sent", 1)
+        email = db.session.execute(sa.select(Notification)).scalar_one()
+        assert (email.state, email.attempts) == ("sent", 1)
 
 
 @real_redis

@@ -37,6 +37,11 @@ CORE_SECURITY_SCHEMES: Mapping[str, Mapping[str, Any]] = {
         "scheme": "bearer",
         "description": "The token of POST /api/operator/login.",
     },
+    "sms_provider": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The secret of SMS_URL, shared with the SMS provider.",
+    },
 }
 DEFAULT_SECURITY = ("bearer", "api_key")
 # app.extensions key: {endpoint: {method: Operation}} of every documented view.

@@ -33,7 +33,14 @@ from sqlalchemy import event, orm
 from datacapt.api.inputs import has_refused_characters, refused_characters
 from datacapt.audit.chain import payload, timestamp
 from datacapt.database import db, utcnow
-from datacapt.database.audited import Actor, AuditContext, Audited, ReasonPolicy, current_actor
+from datacapt.database.audited import (
+    Actor,
+    AuditContext,
+    Audited,
+    AuditSubject,
+    ReasonPolicy,
+    current_actor,
+)
 
 # Declared below the packages with audited models; named from here by plugins.
 from datacapt.database.audited import SensitiveFields as SensitiveFields
@@ -290,7 +297,7 @@ def append_records(connection: sa.Connection, schema: str, records: list[dict[st
     )
 
 
-def record_event(action: str, obj: Audited, changes: dict | None = None) -> None:
+def record_event(action: str, obj: AuditSubject, changes: dict | None = None) -> None:
     """Write an event about ``obj`` that changes no row (a read, a link handed out) to the
     current tenant's trail, in the current transaction, as the current actor; it belongs
     where ``obj`` does."""

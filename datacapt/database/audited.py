@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from flask import g, has_request_context
 
@@ -46,6 +46,15 @@ class AuditContext:
 def request_study() -> Any:
     """The study (a datacapt.studies.models.Study) the current request works in, if any."""
     return g.get("study") if has_request_context() else None
+
+
+class AuditSubject(Protocol):
+    """What an event is written about: a table's row that says where it belongs (audited
+    rows, and records such as notifications whose changes are not audited row by row)."""
+
+    __tablename__: str
+
+    def audit_context(self) -> AuditContext: ...
 
 
 class Audited(TrackingMixin):

@@ -2,8 +2,9 @@
 against them (`flask translations check | update`).
 
 A domain's texts are the ``Message("...")`` literals of the Python files under its root
-(the core: the `datacapt` package, with the core's email templates; a plugin: the folder
-holding its locales folder), which is also how a message finds its catalog at run time.
+(the core: the `datacapt` package; a plugin: the folder holding its locales folder), which
+is also how a message finds its catalog at run time. Message templates carry their own
+texts per language (datacapt.notifications.templates).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from datacapt.i18n import (
-    CORE_DOMAIN,
     DEFAULT_LANGUAGE,
     SUPPORTED_LANGUAGES,
     Domain,
@@ -42,13 +42,7 @@ def _literal_messages(path: Path) -> list[str]:
 
 def message_ids(domain: Domain) -> set[str]:
     """Every text of ``domain``'s code."""
-    found = {text for path in domain.root.rglob("*.py") for text in _literal_messages(path)}
-    if domain.name == CORE_DOMAIN:
-        from datacapt.mail.templates import TEMPLATES
-
-        for subject, body in TEMPLATES.values():
-            found.update((subject, body))
-    return found
+    return {text for path in domain.root.rglob("*.py") for text in _literal_messages(path)}
 
 
 def _fields(text: str) -> list[str]:

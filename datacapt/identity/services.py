@@ -13,6 +13,7 @@ from datacapt.database import db, get_by_uuid, keep_on_error, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, conflict, invalid
 from datacapt.i18n import Message
 from datacapt.identity import events
+from datacapt.identity.messages import PASSWORD_RESET, reset_token
 from datacapt.identity.models import (
     PasswordHistory,
     PasswordResetToken,
@@ -31,11 +32,12 @@ from datacapt.identity.principal import Principal
 from datacapt.identity.secrets import digest, new_secret
 from datacapt.identity.sessions import close_all_sessions, close_session, open_session
 from datacapt.jobs import enqueue
-from datacapt.mail.services import send_email
+from datacapt.notifications.models import Channel, RecipientKind
+from datacapt.notifications.services import Recipient, notify
 from datacapt.permissions.models import Role
 from datacapt.permissions.services import ensure_may_grant, ensure_not_own
 from datacapt.tenancy.context import current_tenant
-from datacapt.tenancy.services import frontend_url, get_tenant_settings
+from datacapt.tenancy.services import get_tenant_settings
 
 RESET_LIFETIME = dt.timedelta(minutes=60)
 
@@ -216,25 +218,29 @@ def request_password_reset(email: str) -> None:
 
 
 def send_password_reset(email: str) -> None:
-    """Job: email a single-use reset link to an existing, active or locked user."""
+    """Job: email a single-use reset link to an existing, active or locked user (at once:
+    a reset never waits for quiet hours)."""
     user = find_user(email)
     if user is None or user.status not in (UserStatus.ACTIVE, UserStatus.LOCKED):
         return
-    token = new_secret()
+    nonce = new_secret()
     db.session.add(
         PasswordResetToken(
-            token_hash=digest(token), user_id=user.id, expires_at=utcnow() + RESET_LIFETIME
+            token_hash=digest(reset_token(nonce)),
+            user_id=user.id,
+            expires_at=utcnow() + RESET_LIFETIME,
         )
     )
-    link = f"{frontend_url()}/reset-password?token={token}"
-    send_email(
-        user.email,
-        "password_reset",
-        user.language,
-        name=user.display_name,
-        tenant=current_tenant().name,
-        minutes=int(RESET_LIFETIME.total_seconds() // 60),
-        link=link,
+    notify(
+        PASSWORD_RESET,
+        Channel.EMAIL,
+        Recipient(RecipientKind.USER, user.uuid, user.email, user.language),
+        {
+            "name": user.display_name,
+            "tenant": current_tenant().name,
+            "minutes": int(RESET_LIFETIME.total_seconds() // 60),
+            "nonce": nonce,
+        },
     )
 
 

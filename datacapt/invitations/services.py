@@ -21,15 +21,16 @@ from datacapt.identity.services import (
     get_role,
     normalize_email,
 )
+from datacapt.invitations.messages import INVITATION, invitation_token
 from datacapt.invitations.models import Invitation, InvitationStatus
-from datacapt.mail.services import send_email
+from datacapt.notifications.models import Channel, RecipientKind
+from datacapt.notifications.services import Recipient, notify
 from datacapt.permissions.registry import STUDY_USERS_ADD
 from datacapt.permissions.services import ensure_may_grant
 from datacapt.studies.context import resolve_study, study_center_ids
 from datacapt.studies.models import Study, StudyCenter, StudyUser
 from datacapt.studies.services import centers_of_study
 from datacapt.tenancy.context import current_tenant
-from datacapt.tenancy.services import frontend_url
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 
@@ -64,20 +65,23 @@ def _study_for_inviter(principal: Principal, study_uuid) -> tuple[Study, frozens
     return study, held
 
 
-def _send(invitation: Invitation, token: str, inviter: str) -> None:
+def _send(invitation: Invitation, nonce: str, inviter: str) -> None:
+    """Email the invitation with the link of ``nonce`` (sent at once, like every email
+    someone waits for)."""
     invitation.sent_count += 1
-    link = f"{frontend_url()}/accept-invitation?token={token}"
-    study = f" ({invitation.study.reference})" if invitation.study else ""
-    send_email(
-        invitation.email,
-        "invitation",
-        invitation.language,
-        name=invitation.first_name or invitation.email,
-        inviter=inviter,
-        tenant=current_tenant().name,
-        study=study,
-        days=INVITATION_LIFETIME.days,
-        link=link,
+    notify(
+        INVITATION,
+        Channel.EMAIL,
+        Recipient(RecipientKind.INVITEE, invitation.uuid, invitation.email, invitation.language),
+        {
+            "name": invitation.first_name or invitation.email,
+            "inviter": inviter,
+            "tenant": current_tenant().name,
+            "study": f" ({invitation.study.reference})" if invitation.study else "",
+            "days": INVITATION_LIFETIME.days,
+            "nonce": nonce,
+        },
+        study_id=invitation.study_id,
     )
 
 
@@ -126,7 +130,7 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
         if study and not data.get("all_centers", True)
         else []
     )
-    token = new_secret()
+    nonce = new_secret()
     invitation = Invitation(
         email=email,
         first_name=data.get("first_name", ""),
@@ -137,7 +141,7 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
         study_role_id=study_role.id if study_role else None,
         all_centers=data.get("all_centers", True),
         center_ids=[c.id for c in centers],
-        token_hash=digest(token),
+        token_hash=digest(invitation_token(nonce)),
         expires_at=utcnow() + INVITATION_LIFETIME,
         sent_count=0,
         invited_by_id=principal.user_id if principal.user else None,
@@ -145,7 +149,7 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
     )
     db.session.add(invitation)
     db.session.flush()
-    _send(invitation, token, _inviter_name(principal))
+    _send(invitation, nonce, _inviter_name(principal))
     return invitation
 
 
@@ -160,10 +164,10 @@ def _pending(invitation: Invitation) -> Invitation:
 def resend(principal: Principal, invitation: Invitation) -> Invitation:
     """A new token (the old link stops working) and a new expiry, sent again."""
     _pending(invitation)
-    token = new_secret()
-    invitation.token_hash = digest(token)
+    nonce = new_secret()
+    invitation.token_hash = digest(invitation_token(nonce))
     invitation.expires_at = utcnow() + INVITATION_LIFETIME
-    _send(invitation, token, _inviter_name(principal))
+    _send(invitation, nonce, _inviter_name(principal))
     return invitation
 
 

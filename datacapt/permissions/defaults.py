@@ -19,6 +19,8 @@ from datacapt.permissions.registry import (
     INVITATIONS_ADD,
     INVITATIONS_DELETE,
     INVITATIONS_RESEND,
+    NOTIFICATIONS_ACCESS,
+    NOTIFICATIONS_VIEW_CONTENT,
     STUDIES_ACCESS,
     STUDIES_ADD,
     STUDIES_DELETE,
@@ -61,17 +63,38 @@ DEFAULT_ROLES: dict[str, tuple[str, frozenset[str]]] = {
                 USERS_ACCESS,
                 FILES_ACCESS,
                 FILES_ADD,
+                # Whether the study's messages and the team's invitations went (not their text).
+                NOTIFICATIONS_ACCESS,
             }
         ),
     ),
     INVESTIGATOR: (
         "Investigator: enters and signs the data of a site",
-        frozenset({STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS, FILES_ACCESS, FILES_ADD}),
+        frozenset(
+            {
+                STUDIES_ACCESS,
+                CENTERS_ACCESS,
+                STUDY_USERS_ACCESS,
+                FILES_ACCESS,
+                FILES_ADD,
+                # Site staff answer their subjects' delivery problems: what went, and where
+                # (they already read their subjects' contact details).
+                NOTIFICATIONS_ACCESS,
+                NOTIFICATIONS_VIEW_CONTENT,
+            }
+        ),
     ),
     MONITOR: (
         "Monitor (clinical research associate): reviews and verifies data",
         frozenset(
-            {STUDIES_ACCESS, CENTERS_ACCESS, STUDY_USERS_ACCESS, AUDIT_TRAILS_ACCESS, FILES_ACCESS}
+            {
+                STUDIES_ACCESS,
+                CENTERS_ACCESS,
+                STUDY_USERS_ACCESS,
+                AUDIT_TRAILS_ACCESS,
+                FILES_ACCESS,
+                NOTIFICATIONS_ACCESS,
+            }
         ),
     ),
     DATA_MANAGER: (

@@ -35,9 +35,13 @@ class Categories(enum.StrEnum):
     TENANT_SETTINGS = "tenant_settings"
     AUDIT_TRAILS = "audit_trails"
     FILES = "files"
+    NOTIFICATIONS = "notifications"
 
 
-CORE_ACTIONS: dict[Categories, tuple[Action, ...]] = {
+# Read a message's address and text (personal data), beside its delivery state.
+VIEW_CONTENT = "view_content"
+
+CORE_ACTIONS: dict[Categories, tuple[str, ...]] = {
     Categories.USERS: (Action.ACCESS, Action.EDIT, Action.UNLOCK),
     Categories.ROLES: (Action.ACCESS, Action.ADD, Action.EDIT, Action.DELETE),
     Categories.API_KEYS: (Action.ACCESS, Action.ADD, Action.DELETE),
@@ -48,6 +52,7 @@ CORE_ACTIONS: dict[Categories, tuple[Action, ...]] = {
     Categories.TENANT_SETTINGS: (Action.ACCESS, Action.EDIT),
     Categories.AUDIT_TRAILS: (Action.ACCESS, Action.EXPORT),
     Categories.FILES: (Action.ACCESS, Action.ADD),
+    Categories.NOTIFICATIONS: (Action.ACCESS, VIEW_CONTENT),
 }
 
 # Every permission, also those of plugins loaded later: what administrators hold.
@@ -167,3 +172,5 @@ AUDIT_TRAILS_ACCESS = _p(Categories.AUDIT_TRAILS, Action.ACCESS)
 AUDIT_TRAILS_EXPORT = _p(Categories.AUDIT_TRAILS, Action.EXPORT)
 FILES_ACCESS = _p(Categories.FILES, Action.ACCESS)
 FILES_ADD = _p(Categories.FILES, Action.ADD)
+NOTIFICATIONS_ACCESS = _p(Categories.NOTIFICATIONS, Action.ACCESS)
+NOTIFICATIONS_VIEW_CONTENT = build_permission(Categories.NOTIFICATIONS, VIEW_CONTENT)

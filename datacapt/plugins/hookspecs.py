@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from datacapt.files.services import FileAttachment
     from datacapt.jobs.cron import CronEntry
+    from datacapt.notifications.templates import MessageTemplate
     from datacapt.plugins.manifest import PluginManifest
     from datacapt.studies.models import Study, StudyCenter
     from datacapt.tenancy.context import TenantRef
@@ -74,6 +75,12 @@ def datacapt_jobs() -> Iterable[Callable[..., Any]]:
 @hookspec
 def datacapt_cron_entries() -> Iterable[CronEntry]:
     """Periodic jobs, each run for every tenant that enabled the plugin."""
+
+
+@hookspec
+def datacapt_message_templates() -> Iterable[MessageTemplate]:
+    """The plugin's email and SMS templates, each with its texts per language (English
+    required); keys start with the plugin's name and a dot."""
 
 
 @hookspec

@@ -43,6 +43,7 @@ class LoadedPlugin:
     job_paths: list[str] = field(default_factory=list)
     cron_entries: list[CronEntry] = field(default_factory=list)
     cli_commands: list[Any] = field(default_factory=list)
+    message_templates: list[Any] = field(default_factory=list)
     settings_schema: type | None = None
     study_settings_schema: type | None = None
     translations: Domain | None = None
@@ -120,6 +121,7 @@ def _collect(
     for entry in _call(pm, name, "datacapt_cron_entries") or ():
         plugin.cron_entries.append(dataclasses.replace(entry, plugin=name))
     plugin.cli_commands = list(_call(pm, name, "datacapt_cli_commands") or ())
+    plugin.message_templates = list(_call(pm, name, "datacapt_message_templates") or ())
     plugin.settings_schema = _call(pm, name, "datacapt_tenant_settings_schema")
     plugin.study_settings_schema = _call(pm, name, "datacapt_study_settings_schema")
     locales = _call(pm, name, "datacapt_translations")

@@ -14,14 +14,15 @@ from datacapt.audit.listeners import register_record_listener
 from datacapt.files.services import register_attachment_finder
 from datacapt.jobs.cron import register_cron_entry, register_fan_out
 from datacapt.jobs.queue import register_job_guard
+from datacapt.notifications.templates import CORE_OWNER, app_templates
 from datacapt.permissions.registry import init_permissions_registry
 from datacapt.plugins.dispatch import file_attachments, modules_using_center, notify_audit_listeners
 from datacapt.plugins.gating import ensure_job_allowed, init_route_gating
 from datacapt.plugins.jobs import fan_out
 from datacapt.plugins.loader import PluginError, PluginSet, load_plugins
-from datacapt.plugins.services import init_plugin_set, tenant_lineage_plan
+from datacapt.plugins.services import enabled_plugins, init_plugin_set, tenant_lineage_plan
 from datacapt.studies.services import register_center_use
-from datacapt.tenancy.context import TenantRef
+from datacapt.tenancy.context import TenantRef, current_tenant
 from datacapt.tenancy.services import register_lineage_plan
 from datacapt.tenancy.signals import tenant_created
 
@@ -40,6 +41,7 @@ def init_plugins(
     register_attachment_finder(app, file_attachments)
     register_record_listener(app, notify_audit_listeners)
     owners: dict[str, str] = {}
+    templates = app_templates(app)
     for plugin in plugins.plugins.values():
         for blueprint in plugin.blueprints:
             try:
@@ -51,7 +53,16 @@ def init_plugins(
             register_cron_entry(app, entry)
         for command in plugin.cli_commands:
             app.cli.add_command(command)
+        for template in plugin.message_templates:
+            try:
+                templates.register(template, owner=plugin.name)
+            except ValueError as exc:
+                raise PluginError(str(exc)) from exc
     init_route_gating(app, owners)
+    # A disabled plugin's messages are not sent: their delivery would run its code.
+    templates.owner_enabled = lambda owner: (
+        owner == CORE_OWNER or owner in enabled_plugins(current_tenant().id)
+    )
 
     def announce_tenant(_sender: Any, tenant: TenantRef) -> None:
         plugins.manager.hook.datacapt_tenant_created(tenant=tenant)

@@ -26,7 +26,12 @@ ERROR_BODY_CHARS = 200
 
 
 class SmsDeliveryError(Exception):
-    """The provider refused the message, or could not be reached or understood."""
+    """The provider refused the message, or could not be reached or understood.
+    ``permanent``: it refused this message (another attempt would fail the same way)."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class SmsBackend(Protocol):
@@ -87,7 +92,9 @@ class HttpBackend:
                 status, answer = response.status, response.read()
         except urllib.error.HTTPError as error:  # a non-2xx answer
             raise SmsDeliveryError(
-                f"provider answered {error.code}: {_excerpt(error.read())}"
+                f"provider answered {error.code}: {_excerpt(error.read())}",
+                # A 4xx refuses the message itself, except a timeout or a rate limit.
+                permanent=400 <= error.code < 500 and error.code not in (408, 429),
             ) from error
         except urllib.error.URLError as error:  # DNS, refused connection, TLS, connect timeout
             raise SmsDeliveryError(f"provider unreachable: {error.reason}") from error

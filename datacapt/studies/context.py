@@ -146,7 +146,7 @@ def membership_center_ids(membership: Membership) -> set[int] | None:
 
 
 def restrict_to_visible_centers(
-    statement: sa.Select, center_column: sa.SQLColumnExpression[int]
+    statement: sa.Select, center_column: sa.SQLColumnExpression[int | None]
 ) -> sa.Select:
     """Filter a query of study records by their center to what the caller may see."""
     visible = visible_center_ids()

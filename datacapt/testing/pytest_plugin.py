@@ -14,6 +14,7 @@ client_as     client_as(tenant, role="administrator", on_app=None, **fields): a 
 operator      a platform operator (email, password) for guarded commands and the operator API
 enable_plugins  enable_plugins(tenant, "name", ...) enables plugins (with their requirements)
 app_with_plugins  app_with_plugins(plugin, ...) builds an app with in-test plugin objects too
+sweep_notifications  sweep_notifications(at) runs the notification sweep at a UTC time
 
 Every test fails when a request read a header, or gave an answer, that the API
 description of its endpoint does not declare (datacapt.api.contract).
@@ -21,6 +22,7 @@ description of its endpoint does not declare (datacapt.api.contract).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -330,6 +332,22 @@ def join_study(app: Flask, client_as: Callable[..., TenantClient]) -> Callable[.
         return member
 
     return join
+
+
+@pytest.fixture
+def sweep_notifications(app: Flask) -> Callable[[dt.datetime], None]:
+    """``sweep_notifications(at)``: one tick of the notification sweep at ``at`` (UTC): in
+    every tenant, what is due then (quiet hours over, a retry, a stuck message) is sent."""
+    import time_machine
+
+    from datacapt.jobs.cron import job_arguments, run_tick
+    from datacapt.notifications.jobs import SWEEP_ENTRY
+
+    def sweep(at: dt.datetime) -> None:
+        with time_machine.travel(at, tick=False), app.app_context():
+            run_tick(*job_arguments(SWEEP_ENTRY))
+
+    return sweep
 
 
 @pytest.fixture

@@ -9,15 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from datacapt.toolkit import Study, db, study_query
+from datacapt.toolkit import FAILED_STATES, Notification, Study, db, study_query
 from plugins.epro import occurrences
-from plugins.epro.models import (
-    FAILED_STATUSES,
-    EproMessage,
-    Occurrence,
-    OccurrenceStatus,
-    Questionnaire,
-)
+from plugins.epro.models import EproMessage, Occurrence, OccurrenceStatus, Questionnaire
 
 
 def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
@@ -51,7 +45,8 @@ def compliance(study: Study) -> dict[str, Any]:
         db.session.execute(
             sa.select(visible.c.questionnaire_id, sa.func.count())
             .join(EproMessage, EproMessage.occurrence_id == visible.c.id)
-            .where(EproMessage.status.in_(FAILED_STATUSES))
+            .join(Notification, Notification.id == EproMessage.notification_id)
+            .where(Notification.state.in_(FAILED_STATES))
             .group_by(visible.c.questionnaire_id)
         ).all()
     )
@@ -86,16 +81,18 @@ def messages(study: Study, status: str | None, channel: str | None) -> sa.Select
     statement = occurrences.visible(
         sa.select(EproMessage)
         .join(Occurrence, Occurrence.id == EproMessage.occurrence_id)
+        .join(Notification, Notification.id == EproMessage.notification_id)
         .options(
+            contains_eager(EproMessage.notification),
             contains_eager(EproMessage.occurrence).options(
                 contains_eager(Occurrence.participation), joinedload(Occurrence.questionnaire)
-            )
+            ),
         )
         .order_by(EproMessage.id.desc()),
         study,
     )
     if status:
-        statement = statement.where(EproMessage.status == status)
+        statement = statement.where(Notification.state == status)
     if channel:
-        statement = statement.where(EproMessage.channel == channel)
+        statement = statement.where(Notification.channel == channel)
     return statement

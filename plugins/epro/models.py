@@ -17,6 +17,7 @@ from datacapt.toolkit import (
     Audited,
     BaseModel,
     Message,
+    Notification,
     StatusTransitionMixin,
     StudyScopedMixin,
     TenantModel,
@@ -145,34 +146,14 @@ class MessageKind(enum.StrEnum):
     REMINDER = "reminder"
 
 
-class Channel(enum.StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-
-
-class MessageStatus(enum.StrEnum):
-    QUEUED = "queued"
-    SENT = "sent"
-    FAILED = "failed"
-    BOUNCED = "bounced"
-
-
-FAILED_STATUSES = (MessageStatus.FAILED, MessageStatus.BOUNCED)
-
-
 class EproMessage(TenantModel, BaseModel):
-    """One email or SMS about an occurrence, with its delivery state. Its text is rendered
-    at delivery (it carries the link, whose token is never stored)."""
+    """One email or SMS about an occurrence: what kind it is, and the notification that
+    carries it with its delivery state (datacapt.notifications)."""
 
     __tablename__ = "epro_messages"
 
     occurrence_id: Mapped[int] = mapped_column(sa.ForeignKey(Occurrence.id), index=True)
     occurrence: Mapped[Occurrence] = relationship(back_populates="messages")
     kind: Mapped[str] = mapped_column(sa.String(20))
-    channel: Mapped[str] = mapped_column(sa.String(10))
-    language: Mapped[str] = mapped_column(sa.String(8))
-    status: Mapped[str] = mapped_column(sa.String(20), default=MessageStatus.QUEUED)
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    provider_id: Mapped[str | None] = mapped_column(sa.String(200), index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    sent_at: Mapped[dt.datetime | None]
+    notification_id: Mapped[int] = mapped_column(sa.ForeignKey(Notification.id), unique=True)
+    notification: Mapped[Notification] = relationship(lazy="joined")

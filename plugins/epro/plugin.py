@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl, tenant_settings_changed
-from plugins.epro import __version__, demo, jobs, occurrences, permissions, routes
+from plugins.epro import __version__, demo, jobs, messages, occurrences, permissions, routes
 from plugins.epro.errors import EproCodes
 from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire
 from plugins.subjects.api import participation_changed
@@ -64,6 +64,11 @@ def datacapt_jobs():
 @hookimpl
 def datacapt_cron_entries():
     return [jobs.SEND_DUE]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
 
 
 @hookimpl

@@ -11,7 +11,9 @@ from datacapt.toolkit import (
     IF_MATCH,
     ApiView,
     Blueprint,
+    DeliveryReportSchema,
     Header,
+    check_provider_signature,
     current_study,
     paginate,
 )
@@ -22,7 +24,6 @@ from plugins.epro.schemas import (
     AnswersWriteSchema,
     CancelSchema,
     ComplianceSchema,
-    DeliveryReportSchema,
     FilledQuestionnaireSchema,
     LoggedMessageReadSchema,
     MessageReadSchema,
@@ -51,13 +52,6 @@ public_blp = Blueprint(
     __name__,
     url_prefix="/api/epro/public",
     description="ePRO for subjects: the questionnaire a link opens (token in Qr-Code)",
-    security_schemes={
-        "sms_provider": {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "The secret of SMS_URL, shared with the SMS provider.",
-        }
-    },
 )
 
 
@@ -293,7 +287,7 @@ class DeliveryReports(ApiView):
     def post(self, data):
         """The SMS provider reports on a message it accepted (`Authorization: Bearer` with
         the secret of SMS_URL): `failed` or `bounced` marks it bounced, with the reason."""
-        delivery.check_provider_signature(request.headers.get("Authorization"))
+        check_provider_signature(request.headers.get("Authorization"))
         return delivery.record_delivery_report(data["id"], data["status"], data.get("error"))
 
 

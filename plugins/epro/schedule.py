@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from datacapt.toolkit import QuietHours
+
 
 @dataclass(frozen=True)
 class PlannedOccurrence:
@@ -45,25 +47,17 @@ def planned_occurrences(
     return planned
 
 
+def quiet_hours(reminders: Mapping[str, Any]) -> QuietHours | None:
+    """The reminder policy's quiet hours, if it has them."""
+    return QuietHours.between(reminders.get("quiet_start"), reminders.get("quiet_end"))
+
+
 def outside_quiet_hours(
     moment: dt.datetime, reminders: Mapping[str, Any], zone: ZoneInfo
 ) -> dt.datetime:
     """``moment``, or the end of the quiet hours it falls in (no message wakes a subject)."""
-    start, end = reminders.get("quiet_start"), reminders.get("quiet_end")
-    if not start or not end:
-        return moment
-    start_time, end_time = _clock(start), _clock(end)
-    local = moment.astimezone(zone)
-    clock = local.time().replace(tzinfo=None)
-    if start_time <= end_time:
-        quiet = start_time <= clock < end_time
-        end_day = local.date()
-    else:  # the quiet hours span midnight
-        quiet = clock >= start_time or clock < end_time
-        end_day = local.date() + dt.timedelta(days=1 if clock >= start_time else 0)
-    if not quiet:
-        return moment
-    return dt.datetime.combine(end_day, end_time, tzinfo=zone).astimezone(dt.UTC)
+    quiet = quiet_hours(reminders)
+    return quiet.next_allowed(moment, zone) if quiet else moment
 
 
 def reminder_allowed(reminders_sent: int, reminders: Mapping[str, Any]) -> bool:

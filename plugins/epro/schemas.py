@@ -6,13 +6,16 @@ from __future__ import annotations
 import marshmallow as ma
 
 from datacapt.toolkit import (
+    FAILED_STATES,
     BlockSchema,
+    Channel,
     FilledBlockSchema,
     FormProgressSchema,
+    NotificationState,
     QuestionType,
     ReasonForChangeSchema,
 )
-from plugins.epro.models import FAILED_STATUSES, Channel, MessageStatus, OccurrenceStatus
+from plugins.epro.models import OccurrenceStatus
 
 _CLOCK = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24 h).")
 
@@ -125,15 +128,18 @@ class QuestionnaireReadSchema(QuestionnaireWriteSchema):
 
 
 class MessageReadSchema(ma.Schema):
+    """A message about an occurrence, with the delivery state of its notification."""
+
     uuid = ma.fields.UUID()
     kind = ma.fields.String()
-    channel = ma.fields.String()
-    language = ma.fields.String()
-    status = ma.fields.String()
-    error = ma.fields.String(allow_none=True)
-    attempts = ma.fields.Integer()
+    notification = ma.fields.UUID(attribute="notification.uuid")
+    channel = ma.fields.String(attribute="notification.channel")
+    language = ma.fields.String(attribute="notification.language")
+    status = ma.fields.String(attribute="notification.state")
+    error = ma.fields.String(attribute="notification.reason", allow_none=True)
+    attempts = ma.fields.Integer(attribute="notification.attempts")
     created_at = ma.fields.AwareDateTime()
-    sent_at = ma.fields.AwareDateTime(allow_none=True)
+    sent_at = ma.fields.AwareDateTime(attribute="notification.sent_at", allow_none=True)
 
 
 class LoggedMessageReadSchema(MessageReadSchema):
@@ -146,7 +152,7 @@ class LoggedMessageReadSchema(MessageReadSchema):
 
 
 class MessageSearchSchema(ma.Schema):
-    status = ma.fields.String(validate=ma.validate.OneOf(list(MessageStatus)))
+    status = ma.fields.String(validate=ma.validate.OneOf(list(NotificationState)))
     channel = ma.fields.String(validate=ma.validate.OneOf(list(Channel)))
 
 
@@ -171,15 +177,7 @@ class OccurrenceReadSchema(ma.Schema):
     messages = ma.fields.List(ma.fields.Nested(MessageReadSchema))
 
     def _failed(self, occurrence) -> int:
-        return sum(m.status in FAILED_STATUSES for m in occurrence.messages)
-
-
-class DeliveryReportSchema(ma.Schema):
-    id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    status = ma.fields.String(
-        required=True, validate=ma.validate.OneOf(["delivered", "failed", "bounced"])
-    )
-    error = ma.fields.String(load_default=None, validate=ma.validate.Length(max=2000))
+        return sum(m.notification.state in FAILED_STATES for m in occurrence.messages)
 
 
 class OccurrenceSearchSchema(ma.Schema):

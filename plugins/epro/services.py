@@ -126,8 +126,9 @@ def update_questionnaire(
 
 
 def delete_questionnaire(questionnaire: Questionnaire) -> None:
-    """Delete a questionnaire that no subject answered, with its occurrences and the record
-    of their messages (every deletion is audited); one with answers is kept. Its
+    """Delete a questionnaire that no subject answered, with its occurrences and their
+    messages (every deletion is audited; what was sent stays in the study's delivery
+    reports, datacapt.notifications); one with answers is kept. Its
     occurrences are locked first: a subject's save (which locks its occurrence) either
     came before the count or waits and then finds the occurrence gone."""
     planned = (

@@ -45,6 +45,11 @@ def utc(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
+def _in_order(directory: Path, suffix: str) -> list[Path]:
+    """The files a backend wrote, in the order it wrote them (their names are random)."""
+    return sorted(directory.glob(f"*.{suffix}"), key=lambda path: path.stat().st_mtime_ns)
+
+
 @dataclass
 class Outbox:
     """The messages written by the file backends."""
@@ -53,12 +58,10 @@ class Outbox:
     sms_dir: Path
 
     def emails(self) -> list[email.message.Message]:
-        return [
-            email.message_from_bytes(p.read_bytes()) for p in sorted(self.mail_dir.glob("*.eml"))
-        ]
+        return [email.message_from_bytes(p.read_bytes()) for p in _in_order(self.mail_dir, "eml")]
 
     def sms(self) -> list[dict[str, str]]:
-        return [json.loads(p.read_text()) for p in sorted(self.sms_dir.glob("*.json"))]
+        return [json.loads(p.read_text()) for p in _in_order(self.sms_dir, "json")]
 
     def count(self) -> tuple[int, int]:
         return len(self.emails()), len(self.sms())

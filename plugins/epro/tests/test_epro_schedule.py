@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import AuditRecord, db, tenant_context
-from plugins.epro.models import EproMessage, Occurrence
-from plugins.epro.tests.support import DIARY, PARIS_INCLUSION, make_trial
+from datacapt.toolkit import AuditRecord, Notification, db, tenant_context
+from plugins.epro.models import Occurrence
+from plugins.epro.tests.support import DIARY, PARIS_INCLUSION, make_trial, utc
 
 
 def by_day(trial) -> dict[int, dict]:
@@ -225,22 +225,25 @@ def test_a_new_tenant_time_zone_moves_what_was_not_sent(trial, client_as, tenant
     assert occurrences[7]["opens_at"] == "2030-03-11T13:00:00+00:00"
 
 
-def test_a_message_left_queued_is_delivered_by_a_later_tick(app, trial, tick, outbox, tenant):
+def test_a_message_whose_job_was_lost_is_delivered_once_by_the_sweep(
+    app, trial, tick, outbox, tenant, sweep_notifications
+):
     trial.include()
     tick("2030-03-04T08:00:00")
     with app.app_context(), tenant_context(tenant.schema_name):
         # As if the delivery job of the SMS had been lost.
         db.session.execute(
-            sa.update(EproMessage)
-            .where(EproMessage.channel == "sms")
-            .values(status="queued", sent_at=None)
+            sa.update(Notification)
+            .where(Notification.channel == "sms")
+            .values(state="queued", sent_at=None)
         )
         db.session.commit()
     (sms_file,) = outbox.sms_dir.glob("*.json")
     sms_file.unlink()
-    tick("2030-03-04T08:10:00")  # not yet stale
+    sweep_notifications(utc("2030-03-04T08:10:00"))  # its job may still be on its way
     assert outbox.count() == (1, 0)
-    tick("2030-03-04T08:16:00")
+    sweep_notifications(utc("2030-03-04T08:16:00"))
+    sweep_notifications(utc("2030-03-04T08:17:00"))
     assert outbox.count() == (1, 1)
     messages = {m["channel"]: m for m in by_day(trial)[0]["messages"]}
     assert messages["sms"]["status"] == "sent" and messages["sms"]["attempts"] == 2

@@ -225,15 +225,21 @@ def provider(app, monkeypatch, sms_provider):
     return use
 
 
-def test_a_failed_sms_shows_on_the_subject_and_the_study(trial, tick, outbox, provider):
+def test_a_failed_sms_shows_on_the_subject_and_the_study(
+    trial, tick, outbox, provider, sweep_notifications
+):
     provider(503, b"provider down")
     trial.include()
     tick("2030-03-04T08:00:00")
+    sms = next(m for m in trial.occurrences()[0]["messages"] if m["channel"] == "sms")
+    assert sms["status"] == "queued" and "503" in sms["error"]  # tried again soon
+    sweep_notifications(utc("2030-03-04T08:01:00"))
+    sweep_notifications(utc("2030-03-04T08:06:00"))  # the third and last attempt
     occurrence = trial.occurrences()[0]
     by_channel = {m["channel"]: m for m in occurrence["messages"]}
     assert by_channel["email"]["status"] == "sent"
     assert by_channel["sms"]["status"] == "failed"
-    assert "503" in by_channel["sms"]["error"]
+    assert "503" in by_channel["sms"]["error"] and by_channel["sms"]["attempts"] == 3
     assert occurrence["failed_deliveries"] == 1
     failed = trial.investigator.get(
         "/api/epro/messages/", query_string={"status": "failed"}, headers=trial.headers

@@ -1,0 +1,241 @@
+"""Delivering recorded messages: a job per batch, enqueued through the outbox as the
+transaction that recorded them commits; the sweep for what is due later or stuck.
+
+Each attempt locks its message, checks it is due (its time has come and it is outside its
+quiet hours), renders it (with its secrets) and hands it to the backend of its channel;
+the outcome commits with the message before the next one. A failed attempt is retried
+after ``RETRY_AFTER``, up to ``MAX_ATTEMPTS``, unless the failure is final (a recipient
+refused); then the message is failed with the reason.
+
+The sweep (``sweep``, every minute through ``datacapt.notifications.jobs``) is the one way
+anything is sent later: messages whose quiet hours ended or whose next attempt came, and
+messages whose delivery job was enqueued ``STALE_AFTER`` ago and never ran (lost, or
+failed for good before recording anything). Each is enqueued again once: a sweep marks
+what it enqueues, and a second delivery of one message finds it sent and leaves it.
+
+Delivery is at least once, never exactly once: a worker killed after the server took a
+message but before its outcome committed leaves it queued, and it goes again. Every copy
+of an email carries the same Message-ID (``<uuid@the domain of MAIL_FROM>``), so receivers
+can drop duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+
+from datacapt.database import db, utcnow
+from datacapt.database.session import ScopedSchemaSession
+from datacapt.jobs import commit_job_step, enqueue
+from datacapt.mail.services import message_id_for, send_now
+from datacapt.notifications.models import Channel, Notification, NotificationState
+from datacapt.notifications.quiet import QuietHours
+from datacapt.notifications.templates import MessageTemplate, UnknownTemplate, template_registry
+from datacapt.sms.backends import SmsDeliveryError
+from datacapt.sms.backends import backend_from_url as sms_backend
+from datacapt.tenancy.context import current_tenant
+from datacapt.tenancy.services import get_tenant_settings
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+# Before the second and the third attempt.
+RETRY_AFTER = (dt.timedelta(minutes=1), dt.timedelta(minutes=5))
+# A delivery job is retried for about 6 minutes (datacapt.jobs.options): a message still
+# queued this long after its job was enqueued needs another.
+STALE_AFTER = dt.timedelta(minutes=15)
+BATCH = 100  # messages per delivery job
+SWEEP_LIMIT = 1000  # messages a sweep enqueues; more wait for the next minute's
+_PENDING = "datacapt_notifications_pending"
+
+
+def tenant_zone() -> ZoneInfo:
+    return ZoneInfo(get_tenant_settings().time_zone)
+
+
+def scrubbed(reason: str, address: str | None) -> str:
+    """A failure's reason without the recipient's address in it (servers quote it): the
+    reports show reasons to more people than may read addresses."""
+    return reason.replace(address, "[address]") if address else reason
+
+
+def _enqueue(ids: list[int]) -> None:
+    for start in range(0, len(ids), BATCH):
+        enqueue(deliver_notifications, ids[start : start + BATCH], tenant=current_tenant())
+
+
+def dispatch_on_commit(notifications: Iterable[Notification]) -> None:
+    """Deliver these messages by jobs enqueued as the transaction commits: the messages of
+    one transaction share their jobs."""
+    now = utcnow()
+    pending = db.session.info.setdefault(_PENDING, [])
+    for notification in notifications:
+        notification.dispatched_at = now
+        pending.append(notification)
+
+
+@event.listens_for(ScopedSchemaSession, "before_commit")
+def _enqueue_pending(session: ScopedSchemaSession) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.flush()  # their ids
+        _enqueue([notification.id for notification in pending])
+
+
+@event.listens_for(ScopedSchemaSession, "after_rollback")
+def _forget_pending(session: ScopedSchemaSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def permanent_failure(exc: BaseException) -> bool:
+    """Whether another attempt cannot help: the recipient or the message was refused
+    (SMTP 5xx, an SMS provider's 4xx other than 408 and 429)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return isinstance(exc, SmsDeliveryError) and exc.permanent
+
+
+def delivered_text(notification: Notification, template: MessageTemplate) -> tuple[str, str]:
+    """The subject and body the recipient gets: as recorded, or rendered again with the
+    template's secrets."""
+    if notification.context is None:
+        return notification.subject, notification.body
+    params = dict(notification.context)
+    params.update(template.secrets(params) if template.secrets else {})
+    return template.render(notification.language, params)
+
+
+def _send(notification: Notification, subject: str, body: str) -> str | None:
+    """Hand the message to its channel's backend; the provider's id of an SMS."""
+    address = notification.address or ""
+    if notification.channel == Channel.EMAIL:
+        send_now(address, subject, body, message_id_for(notification.uuid))
+        return None
+    config = current_app.config
+    return sms_backend(config["SMS_URL"]).send(address, body, config["SMS_FROM"])
+
+
+def _fail(notification: Notification, reason: str, now: dt.datetime) -> None:
+    notification.state, notification.failed_at = NotificationState.FAILED, now
+    notification.reason = scrubbed(reason, notification.address)
+
+
+def _wait_until(notification: Notification, moment: dt.datetime) -> None:
+    """Leave it queued for the sweep to send at ``moment``."""
+    notification.not_before, notification.dispatched_at = moment, None
+
+
+@dataclass
+class _Batch:
+    """What the messages of one delivery job share, read once: the tenant's zone and
+    whether each template's owner is enabled."""
+
+    zone: ZoneInfo
+    enabled: dict[str, bool] = field(default_factory=dict)
+
+    def owner_enabled(self, owner: str) -> bool:
+        if owner not in self.enabled:
+            self.enabled[owner] = template_registry().owner_enabled(owner)
+        return self.enabled[owner]
+
+
+def _attempt(notification: Notification, now: dt.datetime, batch: _Batch) -> bool:
+    """One delivery attempt, its outcome recorded on the message; True when it went."""
+    if notification.not_before is not None and notification.not_before > now:
+        _wait_until(notification, notification.not_before)  # a job sent again, early
+        return False
+    if notification.quiet_start is not None and notification.quiet_end is not None:
+        allowed = QuietHours(notification.quiet_start, notification.quiet_end).next_allowed(
+            now, batch.zone
+        )
+        if allowed > now:
+            _wait_until(notification, allowed)
+            return False
+    try:
+        template = template_registry().get(notification.template, notification.channel)
+    except UnknownTemplate as exc:
+        _fail(notification, str(exc), now)
+        return False
+    if not batch.owner_enabled(template.owner):
+        _fail(notification, f"The module {template.owner!r} is not enabled.", now)
+        return False
+    notification.attempts += 1
+    notification.last_attempt_at = now
+    try:
+        subject, body = delivered_text(notification, template)
+        notification.provider_id = _send(notification, subject, body)
+    except Exception as exc:  # any failure is the message's outcome
+        reason = f"{type(exc).__name__}: {exc}"
+        if permanent_failure(exc) or notification.attempts >= MAX_ATTEMPTS:
+            _fail(notification, reason, now)
+        else:
+            notification.reason = scrubbed(reason, notification.address)
+            _wait_until(notification, now + RETRY_AFTER[notification.attempts - 1])
+        return False
+    notification.state, notification.sent_at = NotificationState.SENT, now
+    notification.reason = None
+    return True
+
+
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Job: attempt each queued message, each committed with its outcome so that a rerun
+    attempts only what is still queued. Returns how many went."""
+    sent, batch = 0, _Batch(tenant_zone())
+    for notification_id in notification_ids:
+        # Locked one by one: a message another run holds, or no longer queued, is left.
+        notification = db.session.execute(
+            sa.select(Notification)
+            .where(
+                Notification.id == notification_id,
+                Notification.state == NotificationState.QUEUED,
+            )
+            .with_for_update(skip_locked=True)
+        ).scalar_one_or_none()
+        if notification is None:
+            continue
+        sent += _attempt(notification, utcnow(), batch)
+        commit_job_step()  # this message's outcome holds whatever becomes of the next
+    return sent
+
+
+def due(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Queued messages the sweep sends now: their time came and no job of theirs is
+    pending (none enqueued, or one enqueued ``STALE_AFTER`` ago that never delivered)."""
+    return sa.and_(
+        Notification.state == NotificationState.QUEUED,
+        sa.or_(Notification.not_before.is_(None), Notification.not_before <= now),
+        sa.or_(
+            Notification.dispatched_at.is_(None),
+            Notification.dispatched_at <= now - STALE_AFTER,
+        ),
+    )
+
+
+def sweep() -> int:
+    """Job, in one tenant: enqueue delivery for every message due now; returns how many.
+    What another sweep holds is skipped, so two sweeps never enqueue one message twice."""
+    now = utcnow()
+    notifications = list(
+        db.session.execute(
+            sa.select(Notification)
+            .where(due(now))
+            .order_by(Notification.id)
+            .limit(SWEEP_LIMIT)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
+    stale = [n.id for n in notifications if n.dispatched_at is not None]
+    if stale:
+        log.warning("Delivering again %d message(s) whose job never delivered", len(stale))
+    dispatch_on_commit(notifications)
+    return len(notifications)

@@ -1,0 +1,242 @@
+"""Messages to users, subjects and invitees: ``notify`` records one in the current
+transaction, in the recipient's language, and it is delivered by a job once that commits
+(datacapt.notifications.delivery); bounces reported later; the delivery reports.
+
+Who reads what: the reports list each message's state, channel, template, recipient (by
+id), attempts, timestamps and reason (the recipient's address removed from it), to holders
+of ``notifications.access`` (in a study: at the centers they see; the tenant's own messages,
+such as password resets: in the platform role). A message's address and text are personal
+data: only ``notifications.view_content`` reads them, one message at a time, and every such
+read is audited. Secrets (the tokens in links) are never stored, so never read back.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from datacapt.audit.recorder import record_event
+from datacapt.database import db, utcnow
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.i18n import Message
+from datacapt.notifications.delivery import dispatch_on_commit, scrubbed, tenant_zone
+from datacapt.notifications.models import (
+    Channel,
+    Notification,
+    NotificationState,
+    RecipientKind,
+)
+from datacapt.notifications.quiet import QuietHours
+from datacapt.notifications.templates import template_registry
+from datacapt.sms.backends import backend_from_url as sms_backend
+from datacapt.studies.context import restrict_to_visible_centers
+from datacapt.studies.models import Study, StudyCenter
+
+NO_ADDRESS = {
+    Channel.EMAIL: "The {kind} has no email address.",
+    Channel.SMS: "The {kind} has no phone number.",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a message goes to, and where: ``address`` is an email or a phone number (None:
+    none known, the message is recorded as failed at once)."""
+
+    kind: RecipientKind
+    id: uuid.UUID | None
+    address: str | None
+    language: str = "en"
+
+
+def notify(
+    template: str,
+    channel: Channel,
+    recipient: Recipient,
+    params: Mapping[str, Any],
+    *,
+    study_id: int | None = None,
+    center_id: int | None = None,
+    quiet_hours: QuietHours | None = None,
+) -> Notification:
+    """Record a message from a declared template (UnknownTemplate if there is none) and
+    deliver it by a job once the current transaction commits (with it, or not at all).
+
+    ``params`` are JSON values filling the template. With ``quiet_hours`` (in the tenant's
+    time zone) the message waits for their end, now and at each attempt; without, it goes
+    at once (a password reset must not wait). ``study_id`` and ``center_id`` say where the
+    message belongs, for the study's reports.
+    """
+    declared = template_registry().get(template, channel)
+    language = declared.language_for(recipient.language)
+    subject, body = declared.recorded(language, params)
+    notification = Notification(
+        uuid=uuid.uuid4(),  # known at once; the row is written with the caller's next flush
+        recipient_kind=recipient.kind,
+        recipient_id=recipient.id,
+        study_id=study_id,
+        center_id=center_id,
+        channel=channel,
+        template=template,
+        language=language,
+        address=recipient.address or None,
+        subject=subject,
+        body=body,
+        context=dict(params) if declared.secret_params else None,
+        quiet_start=quiet_hours.start if quiet_hours else None,
+        quiet_end=quiet_hours.end if quiet_hours else None,
+        state=NotificationState.QUEUED,
+        attempts=0,
+    )
+    now = utcnow()
+    if notification.address is None:
+        notification.state, notification.failed_at = NotificationState.FAILED, now
+        notification.reason = NO_ADDRESS[channel].format(kind=recipient.kind)
+    elif quiet_hours is not None:
+        allowed = quiet_hours.next_allowed(now, tenant_zone())
+        notification.not_before = allowed if allowed > now else None
+    db.session.add(notification)
+    if notification.state == NotificationState.QUEUED and notification.not_before is None:
+        dispatch_on_commit([notification])
+    return notification
+
+
+def _not_found() -> DatacaptException:
+    return DatacaptException(
+        ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such message.")
+    )
+
+
+def record_bounce(notification: Notification, reason: str) -> Notification:
+    """A sent message was reported undeliverable: bounced, with the reason (audited). A
+    second report of a bounce changes nothing; a message never sent cannot bounce."""
+    if notification.state == NotificationState.BOUNCED:
+        return notification
+    if notification.state != NotificationState.SENT:
+        raise DatacaptException(
+            ErrorCode.CONFLICT,
+            InternalCodes.ILLEGAL_STATUS_TRANSITION,
+            # Only operators reach this (a provider reports on messages it took): English.
+            "Only a sent message can bounce.",
+            details={"state": notification.state},
+        )
+    reason = scrubbed(reason, notification.address)
+    notification.state, notification.reason = NotificationState.BOUNCED, reason
+    notification.bounced_at = utcnow()
+    record_event(
+        "bounce",
+        notification,
+        {"state": [NotificationState.SENT, NotificationState.BOUNCED], "reason": [None, reason]},
+    )
+    db.session.flush()
+    return notification
+
+
+def check_provider_signature(authorization: str | None) -> None:
+    """A delivery report must carry the secret shared with the HTTP SMS provider (the one
+    in SMS_URL); without a configured secret no report is taken."""
+    secret = getattr(sms_backend(current_app.config["SMS_URL"]), "token", None)
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        raise DatacaptException(
+            ErrorCode.UNAUTHORIZED,
+            InternalCodes.AUTHENTICATION_REQUIRED,
+            Message("This report is not signed by the SMS provider."),
+        )
+
+
+def record_provider_report(provider_id: str, status: str, error: str | None) -> Notification:
+    """The SMS provider's later word on a message it accepted: one it could not deliver
+    bounced, with its reason (a delivered one stays sent)."""
+    notification = db.session.execute(
+        sa.select(Notification)
+        .where(Notification.provider_id == provider_id, Notification.channel == Channel.SMS)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if notification is None:
+        raise _not_found()
+    if status != "delivered":
+        record_bounce(notification, error or status)
+    return notification
+
+
+def find_notification(reference: str) -> Notification:
+    """The message a bounce names: its uuid, its email's Message-ID (``<uuid@domain>``, as
+    bounces quote it) or its SMS provider's id; 404 when none is."""
+    local = reference.strip().strip("<>").partition("@")[0]
+    try:
+        condition = Notification.uuid == uuid.UUID(local)
+    except ValueError:
+        condition = Notification.provider_id == reference.strip()
+    found = db.session.execute(
+        sa.select(Notification).where(condition).with_for_update()
+    ).scalar_one_or_none()
+    if found is None:
+        raise _not_found()
+    return found
+
+
+def _filtered(statement: sa.Select, filters: Mapping[str, Any]) -> sa.Select:
+    columns = {
+        "state": Notification.state,
+        "channel": Notification.channel,
+        "template": Notification.template,
+        "recipient": Notification.recipient_id,
+        "recipient_kind": Notification.recipient_kind,
+    }
+    for name, column in columns.items():
+        if filters.get(name) is not None:
+            statement = statement.where(column == filters[name])
+    if filters.get("since") is not None:
+        statement = statement.where(Notification.created_at >= filters["since"])
+    if filters.get("until") is not None:
+        statement = statement.where(Notification.created_at < filters["until"])
+    if filters.get("center") is not None:
+        statement = statement.where(
+            Notification.center_id.in_(
+                sa.select(StudyCenter.id).where(StudyCenter.uuid == filters["center"])
+            )
+        )
+    return statement
+
+
+def study_notifications(study: Study, filters: Mapping[str, Any]) -> sa.Select:
+    """The study's messages at the centers the caller sees, newest first."""
+    statement = sa.select(Notification).where(Notification.study_id == study.id)
+    statement = restrict_to_visible_centers(statement, Notification.center_id)
+    return _filtered(statement, filters).order_by(Notification.id.desc())
+
+
+def tenant_notifications(filters: Mapping[str, Any]) -> sa.Select:
+    """The tenant's own messages, of no study (password resets, invitations to the
+    tenant alone), newest first."""
+    statement = sa.select(Notification).where(Notification.study_id.is_(None))
+    return _filtered(statement, filters).order_by(Notification.id.desc())
+
+
+def counts_by_state(statement: sa.Select) -> dict[str, int]:
+    """How many of the listed messages are in each state, and in all."""
+    listed = statement.order_by(None).subquery()
+    counts = dict.fromkeys(NotificationState, 0) | dict(
+        db.session.execute(
+            sa.select(listed.c.state, sa.func.count()).group_by(listed.c.state)
+        ).all()
+    )
+    return {**{str(state): count for state, count in counts.items()}, "total": sum(counts.values())}
+
+
+def read_content(statement: sa.Select, notification_uuid: uuid.UUID) -> Notification:
+    """One listed message with its address and text: a read of personal data, audited."""
+    found = db.session.execute(
+        statement.where(Notification.uuid == notification_uuid)
+    ).scalar_one_or_none()
+    if found is None:
+        raise _not_found()
+    record_event("read", found)
+    return found
