@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,3 +179,13 @@ def test_the_core_never_imports_the_toolkit():
         and TOOLKIT in {_imported(node, module)[0], *_imported(node, module)[1]}
     ]
     assert importers == []
+
+
+def test_the_plugin_guide_lists_every_name_of_the_toolkit_and_the_test_kit():
+    guide = (ROOT / "docs" / "plugins.md").read_text()
+    section = guide[guide.index("## The toolkit:") :]
+    section = section[: section.index("\n## ", 1)]
+    documented = set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)(?:\([^`]*\))?`", section))
+    for module in ("datacapt.toolkit", "datacapt.testing"):
+        missing = set(importlib.import_module(module).__all__) - documented
+        assert not missing, f"docs/plugins.md does not list {sorted(missing)} of {module}"

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.runtime.environment import EnvironmentContext
@@ -49,7 +50,24 @@ class MigrationReport:
 
 
 def upgrade(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
-    """Bring ``lineage`` to head in ``schema``, inside the caller's open transaction.
+    """Bring ``lineage`` to head in ``schema``, inside the caller's open transaction."""
+    _run_revisions(connection, lineage, schema, "heads", lineage.script._upgrade_revs)
+
+
+def downgrade(connection: sa.Connection, lineage: Lineage, schema: str, revision: str) -> None:
+    """Take ``lineage`` down to ``revision`` in ``schema``, inside the caller's open
+    transaction (tests of a revision on data; operators never go down)."""
+    _run_revisions(connection, lineage, schema, revision, lineage.script._downgrade_revs)
+
+
+def _run_revisions(
+    connection: sa.Connection,
+    lineage: Lineage,
+    schema: str,
+    destination: str,
+    steps: Callable[[str, Any], Any],
+) -> None:
+    """Run the revisions ``steps`` gives from the schema's current ones to ``destination``.
 
     Schema-less tables in revisions land in ``schema`` through the translate map; the
     transaction-local search_path (reset at commit) does the same for raw SQL in revisions.
@@ -57,13 +75,11 @@ def upgrade(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
     translated = connection.execution_options(schema_translate_map={None: schema})
     quoted = connection.dialect.identifier_preparer.quote_schema(schema)
     translated.exec_driver_sql(f"SET LOCAL search_path TO {quoted}")
-    script = lineage.script
-
-    def upgrade_revisions(revision, _context):
-        return script._upgrade_revs("heads", revision)
-
     with EnvironmentContext(
-        lineage.config, script, fn=upgrade_revisions, destination_rev="heads"
+        lineage.config,
+        lineage.script,
+        fn=lambda current, _context: steps(destination, current),
+        destination_rev=destination,
     ) as environment:
         environment.configure(
             connection=translated,

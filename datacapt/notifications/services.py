@@ -23,7 +23,7 @@ from flask import current_app
 
 from datacapt.audit.recorder import record_event
 from datacapt.database import db, utcnow
-from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
+from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, not_found
 from datacapt.i18n import Message
 from datacapt.notifications.delivery import dispatch_on_commit, scrubbed, tenant_zone
 from datacapt.notifications.models import (
@@ -107,10 +107,7 @@ def notify(
     return notification
 
 
-def _not_found() -> DatacaptException:
-    return DatacaptException(
-        ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such message.")
-    )
+NO_SUCH_MESSAGE = Message("No such message.")
 
 
 def record_bounce(notification: Notification, reason: str) -> Notification:
@@ -160,7 +157,7 @@ def record_provider_report(provider_id: str, status: str, error: str | None) -> 
         .with_for_update()
     ).scalar_one_or_none()
     if notification is None:
-        raise _not_found()
+        raise not_found(NO_SUCH_MESSAGE)
     if status != "delivered":
         record_bounce(notification, error or status)
     return notification
@@ -178,7 +175,7 @@ def find_notification(reference: str) -> Notification:
         sa.select(Notification).where(condition).with_for_update()
     ).scalar_one_or_none()
     if found is None:
-        raise _not_found()
+        raise not_found(NO_SUCH_MESSAGE)
     return found
 
 
@@ -237,6 +234,6 @@ def read_content(statement: sa.Select, notification_uuid: uuid.UUID) -> Notifica
         statement.where(Notification.uuid == notification_uuid)
     ).scalar_one_or_none()
     if found is None:
-        raise _not_found()
+        raise not_found(NO_SUCH_MESSAGE)
     record_event("read", found)
     return found

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from datacapt.database import SharedModel
 from datacapt.migrating.lineages import Lineage
+from datacapt.migrating.runner import downgrade
 from datacapt.tenancy.models import Tenant
 
 # Schemas PostgreSQL owns; every other schema in the test database is dropped at start.
@@ -68,21 +69,5 @@ def drop_tenant(engine: sa.Engine, schema_name: str) -> None:
 def downgrade_lineage(engine: sa.Engine, schema: str, lineage: Lineage, revision: str) -> None:
     """Move ``lineage`` down to ``revision`` in ``schema`` (what a tenant not migrated yet
     looks like), to test a revision's upgrade and downgrade on data."""
-    from alembic.runtime.environment import EnvironmentContext
-
     with engine.connect() as connection, connection.begin():
-        translated = connection.execution_options(schema_translate_map={None: schema})
-        quoted = connection.dialect.identifier_preparer.quote_schema(schema)
-        translated.exec_driver_sql(f"SET LOCAL search_path TO {quoted}")
-        with EnvironmentContext(
-            lineage.config,
-            lineage.script,
-            fn=lambda rev, _: lineage.script._downgrade_revs(revision, rev),
-            destination_rev=revision,
-        ) as environment:
-            environment.configure(
-                connection=translated,
-                version_table=lineage.version_table,
-                version_table_schema=schema,
-            )
-            environment.run_migrations()
+        downgrade(connection, lineage, schema, revision)

@@ -13,15 +13,13 @@ import sqlalchemy as sa
 
 from datacapt.toolkit import (
     Channel,
-    DatacaptException,
-    ErrorCode,
-    InternalCodes,
     Message,
     Recipient,
     RecipientKind,
     db,
     digest,
     frontend_url,
+    not_found,
     notify,
     record_event,
     record_provider_report,
@@ -199,7 +197,5 @@ def record_delivery_report(provider_id: str, status: str, error: str | None) -> 
         sa.select(EproMessage).where(EproMessage.notification_id == notification.id)
     ).scalar_one_or_none()
     if message is None:
-        raise DatacaptException(
-            ErrorCode.NOT_FOUND, InternalCodes.OBJECT_NOT_FOUND, Message("No such message.")
-        )
+        raise not_found(Message("No such message."))
     return message
