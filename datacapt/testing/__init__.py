@@ -14,13 +14,13 @@ from datacapt.migrating.runner import migrate_schema
 from datacapt.plugins.services import disable_plugin, plugin_set
 from datacapt.testing.client import TenantClient, tenant_client, tenant_host
 from datacapt.testing.database import downgrade_lineage
-from datacapt.testing.mail import emails_to
+from datacapt.testing.mail import delivered_body, emails_to
 
 # The client and the tenant's host it addresses; a unit of work around a direct service call.
 __all__ = ["TenantClient", "tenant_client", "tenant_host", "unit_of_work"]
 
-# What the tenant recorded: emails, job runs.
-__all__ += ["JobRun", "emails_to"]
+# What the tenant recorded: emails (and the text their recipients got), job runs.
+__all__ += ["JobRun", "delivered_body", "emails_to"]
 
 # Jobs on a test Redis, periodic jobs and their ticks.
 __all__ += ["build_scheduler", "cron_entries", "run_tick", "set_redis"]
