@@ -87,6 +87,7 @@ from datacapt.i18n import (
     current_language,
     language_context,
 )
+from datacapt.identity.principal import acting_user
 from datacapt.identity.secrets import derived_secret, digest
 from datacapt.jobs import commit_job_step, enqueue, job
 from datacapt.jobs.cron import CronEntry
@@ -173,8 +174,9 @@ __all__ += [
     "language_context",
 ]
 
-# Permissions: categories and actions; AUTHENTICATED in a registry admits any signed-in caller.
-__all__ += ["AUTHENTICATED", "Action", "build_permission"]
+# Permissions: categories and actions; AUTHENTICATED in a registry admits any signed-in caller;
+# the user behind the request.
+__all__ += ["AUTHENTICATED", "Action", "acting_user", "build_permission"]
 
 # The tenant: its context (in_tenant for CLI commands), its settings and their signal.
 __all__ += [

@@ -199,8 +199,9 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client):
         "hello": True,
         "subjects": True,
     }
-    assert client.get("/api/hello/records/", headers=headers).status_code == 200
     (study,) = client.get("/api/studies/", headers=headers).json
+    hello = client.get("/api/hello/records/", headers={**headers, "Study-Uuid": study["uuid"]})
+    assert hello.status_code == 200
     centers = client.get(
         "/api/study-centers/", headers={**headers, "Study-Uuid": study["uuid"]}
     ).json

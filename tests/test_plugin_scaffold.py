@@ -35,6 +35,7 @@ def test_new_writes_a_complete_plugin_package(app, tmp_path):
         "datacapt_stock_count/schemas.py",
         "datacapt_stock_count/routes.py",
         "datacapt_stock_count/services.py",
+        "datacapt_stock_count/messages.py",
         "datacapt_stock_count/errors.py",
         "datacapt_stock_count/jobs.py",
         "datacapt_stock_count/migrations/script.py.mako",
@@ -44,10 +45,11 @@ def test_new_writes_a_complete_plugin_package(app, tmp_path):
     }
     assert 'stock_count = "datacapt_stock_count.plugin"' in written["pyproject.toml"]
     assert (
-        "class StockCountRecord(TenantModel, BaseModel):"
+        "class StockCountRecord(TenantModel, BaseModel, StudyScopedMixin, Audited):"
         in written["datacapt_stock_count/models.py"]
     )
     assert '"/api/stock-count/records/"' in written["tests/test_stock_count.py"]
+    assert 'GREETING = "stock_count.greeting"' in written["datacapt_stock_count/messages.py"]
     for name, text in written.items():
         if name.endswith(".py"):
             compile(text, name, "exec")  # every generated module is valid Python

@@ -83,3 +83,8 @@ class Principal:
 
 def current_principal() -> Principal:
     return g.principal
+
+
+def acting_user() -> User:
+    """The user behind the request: the one signed in, or the creator of the API key used."""
+    return db.session.get_one(User, current_principal().acting_user_id)

@@ -32,7 +32,7 @@ from datacapt.identity.principal import Principal
 from datacapt.identity.secrets import digest, new_secret
 from datacapt.identity.sessions import close_all_sessions, close_session, open_session
 from datacapt.jobs import enqueue
-from datacapt.notifications.models import Channel, RecipientKind
+from datacapt.notifications.models import Channel
 from datacapt.notifications.services import Recipient, notify
 from datacapt.permissions.models import Role
 from datacapt.permissions.services import ensure_may_grant, ensure_not_own
@@ -234,7 +234,7 @@ def send_password_reset(email: str) -> None:
     notify(
         PASSWORD_RESET,
         Channel.EMAIL,
-        Recipient(RecipientKind.USER, user.uuid, user.email, user.language),
+        Recipient.of_user(user),
         {
             "name": user.display_name,
             "tenant": current_tenant().name,

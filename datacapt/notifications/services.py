@@ -25,6 +25,7 @@ from datacapt.audit.recorder import record_event
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, not_found
 from datacapt.i18n import Message
+from datacapt.identity.models import User
 from datacapt.notifications.delivery import dispatch_on_commit, scrubbed, tenant_zone
 from datacapt.notifications.models import (
     Channel,
@@ -53,6 +54,11 @@ class Recipient:
     id: uuid.UUID | None
     address: str | None
     language: str = "en"
+
+    @classmethod
+    def of_user(cls, user: User) -> Recipient:
+        """A user, at their email address, in their language."""
+        return cls(RecipientKind.USER, user.uuid, user.email, user.language)
 
 
 def notify(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from datacapt.toolkit import CronEntry, PluginManifest, hookimpl
 
-from datacapt_hello import __version__, jobs, permissions, routes
+from datacapt_hello import __version__, jobs, messages, permissions, routes
 from datacapt_hello.errors import HelloCodes
 from datacapt_hello.models import HelloRecord
 from datacapt_hello.schemas import SettingsSchema, StudySettingsSchema
@@ -21,7 +21,8 @@ def datacapt_manifest() -> PluginManifest:
         name="hello",
         version=__version__,
         title="Hello",
-        description="Records with a default text, a job, a periodic tick and a greeting per study.",
+        description="Records of a study with a default text, a job, a periodic tick and a greeting"
+        " per study, shown and emailed.",
         requires=(),
         core_version=">=0.1",
         error_codes=range(9000, 9020),
@@ -46,6 +47,11 @@ def datacapt_migrations() -> Path:
 @hookimpl
 def datacapt_translations() -> Path:
     return Path(__file__).parent / "locales"
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
 
 
 @hookimpl

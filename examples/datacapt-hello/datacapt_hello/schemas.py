@@ -15,8 +15,20 @@ class HelloRecordWriteSchema(ma.Schema):
     text = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
 
 
+class HelloRecordChangeSchema(ma.Schema):
+    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+
+
 class GreetingReadSchema(ma.Schema):
     text = ma.fields.String()
+
+
+class GreetingSentSchema(ma.Schema):
+    """The email recorded: its id in the delivery reports, and its state (queued: sent
+    once the request commits)."""
+
+    uuid = ma.fields.UUID()
+    state = ma.fields.String()
 
 
 class SettingsSchema(ma.Schema):

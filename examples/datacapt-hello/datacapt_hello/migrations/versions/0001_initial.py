@@ -21,6 +21,9 @@ def upgrade() -> None:
         sa.Column("uuid", sa.Uuid, nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("modified_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "study_id", sa.BigInteger, sa.ForeignKey("studies.id"), nullable=False, index=True
+        ),
         sa.Column("text", sa.String(200), nullable=False),
     )
 
