@@ -72,7 +72,12 @@ from datacapt.files.services import FileAttachment
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
 from datacapt.forms.questions import Problem, Question, QuestionType, clean_answers
-from datacapt.forms.schemas import BlockSchema, FilledBlockSchema, FormProgressSchema
+from datacapt.forms.schemas import (
+    BlockSchema,
+    FilledBlockSchema,
+    FilledBlocksField,
+    FormProgressSchema,
+)
 from datacapt.forms.state import (
     FormState,
     asks_for_answer,
@@ -252,6 +257,7 @@ __all__ += [
 __all__ += [
     "BlockSchema",
     "FilledBlockSchema",
+    "FilledBlocksField",
     "FormProgressSchema",
     "FormState",
     "Problem",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+import marshmallow as ma
 import pytest
 
 from datacapt.forms import rules
+from datacapt.forms.design import block_questions, filled_blocks
 from datacapt.forms.questions import (
     AnswerError,
     Level,
@@ -14,6 +18,7 @@ from datacapt.forms.questions import (
     clean_answer,
     option_problems,
 )
+from datacapt.forms.schemas import BlockSchema, FilledBlockSchema, FilledBlocksField
 from datacapt.forms.state import design_problems, evaluate_form
 from datacapt.graphs import dependency_order
 
@@ -288,3 +293,52 @@ def test_scale_options_of_the_wrong_type_are_design_problems(options):
 )
 def test_rules_on_extreme_answers_give_null_or_false_rather_than_fail(rule, answers):
     assert rules.evaluate(rule, answers) in (None, False)
+
+
+def test_filled_blocks_leave_in_the_shape_their_schema_describes():
+    """FilledBlocksField sends the engine's blocks as built: they must be what
+    FilledBlockSchema would write, for every kind of block a design holds (as stored: the
+    validated design in JSON)."""
+    validated = BlockSchema(many=True).load(
+        [
+            {"kind": "static", "content": {"en": "Vital signs", "fr": "Signes vitaux"}},
+            {
+                "kind": "question",
+                "uuid": "1b0f9a4e-6a57-4c1e-9d0b-1f2a3b4c5d6e",
+                "code": "weight",
+                "type": "decimal",
+                "label": {"en": "Weight"},
+                "required": True,
+                "options": {"precision": 1},
+                "validations": [{"rule": {">": [{"var": "weight"}, 200]}, "level": "warning"}],
+            },
+            {
+                "kind": "question",
+                "code": "note",
+                "type": "long_text",
+                "help": {"en": "Why"},
+                "visible_if": {">": [{"var": "weight"}, 100]},
+            },
+            {
+                "kind": "question",
+                "code": "doses",
+                "type": "repeating_group",
+                "columns": [{"code": "dose", "type": "integer", "label": {"en": "Dose"}}],
+            },
+            {
+                "kind": "question",
+                "code": "double",
+                "type": "calculated",
+                "calculation": {"*": [{"var": "weight"}, 2]},
+            },
+        ]
+    )
+    design = json.loads(json.dumps(validated, default=str))
+    filled = filled_blocks(design, evaluate_form(block_questions(design), {"weight": "120.5"}))
+    assert [block["kind"] for block in filled] == ["static"] + ["question"] * 4
+    assert FilledBlockSchema(many=True).dump(filled) == filled
+    assert FilledSubSectionLike().dump({"blocks": filled}) == {"blocks": filled}
+
+
+class FilledSubSectionLike(ma.Schema):
+    blocks = FilledBlocksField()

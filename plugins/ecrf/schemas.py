@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from datacapt.toolkit import (
     BlockSchema,
-    FilledBlockSchema,
+    FilledBlocksField,
     FormProgressSchema,
     ReasonForChangeSchema,
 )
@@ -68,7 +68,7 @@ class FilledSubSectionSchema(ma.Schema):
     uuid = ma.fields.UUID()
     title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     visible_if = ma.fields.Raw(allow_none=True)
-    blocks = ma.fields.List(ma.fields.Nested(FilledBlockSchema))
+    blocks = FilledBlocksField()
 
 
 class DataQueryReadSchema(ma.Schema):

@@ -9,7 +9,7 @@ from datacapt.toolkit import (
     FAILED_STATES,
     BlockSchema,
     Channel,
-    FilledBlockSchema,
+    FilledBlocksField,
     FormProgressSchema,
     NotificationState,
     QuestionType,
@@ -224,7 +224,7 @@ class FilledQuestionnaireSchema(ma.Schema):
     due_at = ma.fields.AwareDateTime()
     closes_at = ma.fields.AwareDateTime()
     completed_at = ma.fields.AwareDateTime(allow_none=True)
-    blocks = ma.fields.List(ma.fields.Nested(FilledBlockSchema))
+    blocks = FilledBlocksField()
     progress = ma.fields.Nested(FormProgressSchema)
 
 
