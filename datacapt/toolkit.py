@@ -94,6 +94,7 @@ from datacapt.i18n import (
 )
 from datacapt.identity.principal import acting_user
 from datacapt.identity.secrets import derived_secret, digest
+from datacapt.identity.services import confirm_password
 from datacapt.jobs import commit_job_step, enqueue, job
 from datacapt.jobs.cron import CronEntry
 from datacapt.notifications import (
@@ -180,8 +181,8 @@ __all__ += [
 ]
 
 # Permissions: categories and actions; AUTHENTICATED in a registry admits any signed-in caller;
-# the user behind the request.
-__all__ += ["AUTHENTICATED", "Action", "acting_user", "build_permission"]
+# the user behind the request, and their password asked again for an act that binds them.
+__all__ += ["AUTHENTICATED", "Action", "acting_user", "build_permission", "confirm_password"]
 
 # The tenant: its context (in_tenant for CLI commands), its settings and their signal.
 __all__ += [

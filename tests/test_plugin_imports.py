@@ -98,7 +98,7 @@ def distribution_modules(distribution: Path) -> list[PluginModule]:
 
 def test_built_in_plugins_import_only_the_toolkit_and_api_modules():
     modules = built_in_plugin_modules()
-    assert {m.name.split(".")[1] for m in modules} == {"subjects", "ecrf", "epro"}
+    assert {m.name.split(".")[1] for m in modules} == {"subjects", "ecrf", "epro", "monitoring"}
     assert [problem for module in modules for problem in forbidden_imports(module)] == []
 
 

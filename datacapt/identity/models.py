@@ -106,6 +106,8 @@ class SecurityEventKind(enum.StrEnum):
     PASSWORD_RESET_REQUESTED = "password_reset_requested"
     PASSWORD_RESET = "password_reset"
     PASSWORD_CHANGED = "password_changed"
+    PASSWORD_CONFIRMED = "password_confirmed"
+    PASSWORD_CONFIRMATION_FAILED = "password_confirmation_failed"
     API_KEY_CREATED = "api_key_created"
     API_KEY_REVOKED = "api_key_revoked"
 

@@ -137,6 +137,13 @@ def _unlock(user: User, actor: str | None, reason: str) -> None:
     events.record(SecurityEventKind.ACCOUNT_UNLOCKED, user, actor=actor, reason=reason)
 
 
+def _count_failure(user: User) -> None:
+    """One more wrong password for the lockout, whether at login or at a confirmation."""
+    user.failed_login_count += 1
+    if user.failed_login_count >= get_tenant_settings().max_failed_logins:
+        _lock(user, reason=f"{user.failed_login_count} failed logins")
+
+
 def _invalid_login() -> DatacaptException:
     return DatacaptException(
         ErrorCode.UNAUTHORIZED, InternalCodes.INVALID_CREDENTIALS, INVALID_LOGIN
@@ -168,9 +175,7 @@ def login(email: str, password: str) -> tuple[User, str]:
         )
         events.record(SecurityEventKind.LOGIN_FAILED, user, email=email, reason=reason)
         if user is not None and user.status == UserStatus.ACTIVE:
-            user.failed_login_count += 1
-            if user.failed_login_count >= settings.max_failed_logins:
-                _lock(user, reason=f"{user.failed_login_count} failed logins")
+            _count_failure(user)
         keep_on_error()  # the failure counts although the answer is 401
         raise _invalid_login()
     if needs_rehash(user.password_hash or ""):
@@ -181,6 +186,26 @@ def login(email: str, password: str) -> tuple[User, str]:
     events.record(SecurityEventKind.LOGIN_SUCCEEDED, user)
     db.session.flush()
     return user, token
+
+
+def confirm_password(user: User, password: str, purpose: str) -> None:
+    """The user gives their password again for an act that binds them (an electronic
+    signature, an emergency unblinding: 21 CFR 11.200). A wrong one counts towards the
+    lockout as at login, and the failure is kept although the act is refused."""
+    if user.status == UserStatus.ACTIVE and verify_password(user.password_hash, password):
+        user.failed_login_count = 0
+        events.record(SecurityEventKind.PASSWORD_CONFIRMED, user, purpose=purpose)
+        db.session.flush()
+        return
+    events.record(SecurityEventKind.PASSWORD_CONFIRMATION_FAILED, user, purpose=purpose)
+    if user.status == UserStatus.ACTIVE:
+        _count_failure(user)
+    keep_on_error()
+    raise invalid(
+        InternalCodes.WRONG_PASSWORD,
+        Message("The password is wrong, or the account is locked."),
+        field="password",
+    )
 
 
 def logout(principal) -> None:

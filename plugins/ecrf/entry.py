@@ -43,6 +43,7 @@ from datacapt.toolkit import (
 from plugins.ecrf import permissions
 from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, QueryStatus, Section, SectionState
 from plugins.ecrf.services import design, ecrf_of
+from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
 from plugins.subjects.api import SubjectInStudy, SubjectStatus, refuse_if_ended
 
 
@@ -65,6 +66,11 @@ class CompiledForm:
                 if block["kind"] == "question"
             ]
             for section in self.document["sections"]
+        }
+        self.section_of = {
+            code: section_uuid
+            for section_uuid, codes in self.section_codes.items()
+            for code in codes
         }
         self.section_ids: dict[Any, int] = dict(
             db.session.execute(
@@ -173,6 +179,7 @@ def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
 
 
 def _view(
+    study: Study,
     form: CompiledForm,
     section: Mapping[str, Any],
     participation: SubjectInStudy,
@@ -182,6 +189,14 @@ def _view(
 ) -> dict[str, Any]:
     codes = set(form.section_codes[section["uuid"]])
     required, answered = form.completion(state, section["uuid"])
+    annotations: dict[str, Any] = {}
+    for _, added in section_read.send(
+        participation,
+        study=study,
+        section=section["uuid"],
+        codes=form.section_codes[section["uuid"]],
+    ):
+        annotations.update(added or {})
     return {
         "subject": participation.uuid,
         "section": section["uuid"],
@@ -208,6 +223,7 @@ def _view(
             if query.code in codes
         ],
         "progress": {"required": required, "answered": answered},
+        "annotations": annotations,
     }
 
 
@@ -249,7 +265,7 @@ def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any)
     section = form.section(section_uuid)
     state = evaluate_form(form.questions, _answers(participation))
     version = _version(participation, form.section_ids[section_uuid])
-    return _view(form, section, participation, state, version, _open_queries(participation))
+    return _view(study, form, section, participation, state, version, _open_queries(participation))
 
 
 def _names_missing_upload(question: Question, value: Any) -> bool:
@@ -304,6 +320,10 @@ def save_section(
     before = _answers(participation)
     state = evaluate_form(form.questions, {**before, **cleaned})
     changed = {code for code in form.by_code if state.answers.get(code) != before.get(code)}
+    changes = {code: AnswerChange(before.get(code), state.answers.get(code)) for code in changed}
+    if changes:
+        touched = {form.section_of[code] for code in changed}
+        answers_changing.send(participation, study=study, changes=changes, sections=touched)
     rows = {
         row.code: row
         for row in db.session.execute(
@@ -321,9 +341,12 @@ def save_section(
                     subject_in_study_id=participation.id, code=code, value=state.answers.get(code)
                 )
             )
+    if changes:
+        db.session.flush()
+        answers_changed.send(participation, study=study, changes=changes, sections=touched)
     versions = record_progress(form, participation.id, state, changed | {*cleaned}, section_uuid)
     open_queries = _sync_queries(participation, state)
-    view = _view(form, section, participation, state, versions[section_uuid], open_queries)
+    view = _view(study, form, section, participation, state, versions[section_uuid], open_queries)
     db.session.flush()
     return view
 

@@ -145,8 +145,18 @@ class SectionState(TenantModel):
 
 
 class QueryStatus(enum.StrEnum):
+    """open -> answered (by the site) -> closed, or cancelled; a closed query reopens.
+    A draft is a pre-query the site does not see until a reviewer releases it."""
+
+    DRAFT = "draft"
     OPEN = "open"
+    ANSWERED = "answered"
     CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+#: The states of a query that still waits for someone: they hold a lock back.
+UNRESOLVED_QUERY_STATUSES = frozenset({QueryStatus.DRAFT, QueryStatus.OPEN, QueryStatus.ANSWERED})
 
 
 class DataQuery(TenantModel, BaseModel, Audited):

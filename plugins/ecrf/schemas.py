@@ -92,6 +92,14 @@ class SectionEntryReadSchema(ma.Schema):
     subsections = ma.fields.List(ma.fields.Nested(FilledSubSectionSchema))
     queries = ma.fields.List(ma.fields.Nested(DataQueryReadSchema))
     progress = ma.fields.Nested(FormProgressSchema)
+    annotations = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Raw(),
+        metadata={
+            "description": "What enabled modules add to the read, by name (monitoring: "
+            "queries, verification, review, locks, signatures; see its chapter)"
+        },
+    )
 
 
 class SectionCompletionSchema(CompletionSchema):

@@ -1,0 +1,1 @@
+"""Freeze and lock at section, visit, subject, center and study level."""

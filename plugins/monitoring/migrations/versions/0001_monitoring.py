@@ -1,0 +1,19 @@
+"""Monitoring: queries.
+
+Revision ID: 0001_monitoring
+Revises: None
+Create Date: 2026-12-01
+"""
+
+revision = "0001_monitoring"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

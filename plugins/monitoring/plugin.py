@@ -1,0 +1,86 @@
+"""The monitoring plugin's hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datacapt.toolkit import PluginManifest, hookimpl
+from plugins.monitoring import __version__, permissions
+from plugins.monitoring.errors import MonitoringCodes
+from plugins.monitoring.locks import models as lock_models
+from plugins.monitoring.locks import routes as lock_routes
+from plugins.monitoring.queries import models as query_models
+from plugins.monitoring.queries import routes as query_routes
+from plugins.monitoring.review import models as review_models
+from plugins.monitoring.review import routes as review_routes
+from plugins.monitoring.settings import StudySettingsSchema
+from plugins.monitoring.signatures import models as signature_models
+from plugins.monitoring.signatures import routes as signature_routes
+from plugins.monitoring.verification import models as verification_models
+from plugins.monitoring.verification import routes as verification_routes
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="monitoring",
+        version=__version__,
+        title="Monitoring",
+        description="Queries, source data verification, data review, freeze and lock, and"
+        " electronic signatures of the eCRF's data.",
+        requires=("ecrf",),
+        core_version=">=0.1",
+        error_codes=range(7040, 7100),
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return [
+        *query_models.MODELS,
+        *verification_models.MODELS,
+        *review_models.MODELS,
+        *lock_models.MODELS,
+        *signature_models.MODELS,
+    ]
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [MonitoringCodes]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_translations() -> Path:
+    return Path(__file__).parent / "locales"
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [
+        query_routes.blp,
+        verification_routes.blp,
+        review_routes.blp,
+        lock_routes.blp,
+        signature_routes.blp,
+    ]
+
+
+@hookimpl
+def datacapt_permissions():
+    return permissions.CATEGORIES
+
+
+@hookimpl
+def datacapt_default_role_permissions():
+    return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return StudySettingsSchema

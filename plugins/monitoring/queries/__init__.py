@@ -1,0 +1,1 @@
+"""Queries on data points, sections and subjects, with their workflow and thread."""

@@ -1,0 +1,1 @@
+"""Data review by data managers: a subject's section reviewed or not."""

@@ -1,0 +1,12 @@
+"""The review endpoints of the study named by the Study-Uuid header."""
+
+from __future__ import annotations
+
+from datacapt.toolkit import Blueprint
+
+blp = Blueprint(
+    "monitoring_review",
+    __name__,
+    url_prefix="/api/monitoring/review",
+    description="Monitoring: review",
+)

@@ -1,0 +1,5 @@
+"""Models of signatures."""
+
+from __future__ import annotations
+
+MODELS: list[type] = []

@@ -1,0 +1,116 @@
+"""A monitored trial shared by the monitoring tests: a study with two centers, a design of
+two visits, its team (investigators at each center, a monitor, a data manager) and a
+subject at each center with answers entered."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from datacapt.testing import TenantClient
+from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question, save_design
+
+DESIGN = {
+    "sections": [
+        {
+            "title": {"en": "Screening"},
+            "subsections": [
+                {
+                    "title": {"en": "Base"},
+                    "blocks": [
+                        SEX,
+                        question("weight", "decimal", required=True, options={"precision": 1}),
+                        question("height", "decimal", required=True, options={"precision": 2}),
+                        BMI_WITH_WARNING,
+                        question("smoker", "yes_no"),
+                    ],
+                }
+            ],
+        },
+        {
+            "title": {"en": "Week 4"},
+            "subsections": [
+                {
+                    "title": {"en": "Follow-up"},
+                    "blocks": [
+                        question("pain", "scale", options={"min": 0, "max": 10, "step": 1}),
+                        ADVERSE_EVENTS,
+                    ],
+                }
+            ],
+        },
+    ]
+}
+
+SCREENING = {"sex": "F", "weight": "70", "height": "1.70", "smoker": False}
+
+
+@dataclasses.dataclass
+class Trial:
+    headers: dict[str, str]
+    centers: dict[str, str]  # center uuid by code
+    sections: list[str]  # section uuids, in order
+    manager: TenantClient
+    investigator: TenantClient  # at PAR
+    lyon_investigator: TenantClient  # at LYO only
+    monitor: TenantClient
+    data_manager: TenantClient
+    viewer: TenantClient
+    subject: str  # at PAR, Screening answered
+    lyon_subject: str  # at LYO, Screening answered
+
+    def section_url(self, section: int = 0, subject: str | None = None) -> str:
+        return f"/api/ecrf/subjects/{subject or self.subject}/sections/{self.sections[section]}"
+
+    def read(self, client: TenantClient, section: int = 0, subject: str | None = None) -> Any:
+        return client.get(self.section_url(section, subject), headers=self.headers)
+
+    def save(
+        self,
+        client: TenantClient,
+        answers: dict[str, Any],
+        section: int = 0,
+        subject: str | None = None,
+        reason: str | None = "Corrected from source",
+    ) -> Any:
+        """Save answers over the version read now; a reason goes with every save (the
+        first entry needs none, it is not refused)."""
+        etag = self.read(client, section, subject).headers["ETag"]
+        headers = {**self.headers, "If-Match": etag}
+        if reason:
+            headers["Reason-For-Change"] = reason
+        return client.put(
+            self.section_url(section, subject), json={"answers": answers}, headers=headers
+        )
+
+
+def make_trial(client_as, make_study, join_study, tenant) -> Trial:
+    manager = client_as(tenant, "study_manager")
+    study = make_study(manager, "PAR", "LYO", reference="MONITORED")
+    headers, centers = study.headers, study.centers
+    design = save_design(manager, headers, DESIGN)
+    assert design.status_code == 200, design.json
+    investigator = join_study(manager, headers, tenant, "investigator", centers=[centers["PAR"]])
+    lyon = join_study(manager, headers, tenant, "investigator", centers=[centers["LYO"]])
+    subjects = []
+    for client, center in ((investigator, "PAR"), (lyon, "LYO")):
+        added = client.post("/api/subjects/", json={"center": centers[center]}, headers=headers)
+        assert added.status_code == 201, added.json
+        subjects.append(added.json["uuid"])
+    trial = Trial(
+        headers=headers,
+        centers=centers,
+        sections=[s["uuid"] for s in design.json["sections"]],
+        manager=manager,
+        investigator=investigator,
+        lyon_investigator=lyon,
+        monitor=join_study(manager, headers, tenant, "monitor"),
+        data_manager=join_study(manager, headers, tenant, "data_manager"),
+        viewer=join_study(manager, headers, tenant, "viewer"),
+        subject=subjects[0],
+        lyon_subject=subjects[1],
+    )
+    for client, subject in ((investigator, subjects[0]), (lyon, subjects[1])):
+        saved = trial.save(client, SCREENING, subject=subject, reason=None)
+        assert saved.status_code == 200, saved.json
+    return trial

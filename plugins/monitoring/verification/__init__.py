@@ -1,0 +1,1 @@
+"""Source data verification: item-level flags, bulk verification, plans and progress."""
