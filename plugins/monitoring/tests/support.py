@@ -8,7 +8,15 @@ import dataclasses
 from typing import Any
 
 from datacapt.testing import TenantClient
-from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question, save_design
+
+
+def question(code: str, kind: str, **fields: Any) -> dict[str, Any]:
+    return {"kind": "question", "code": code, "type": kind, "label": {"en": code}, **fields}
+
+
+# weight (kg) / height (m) squared, one decimal, with a warning above 40: an automatic query
+BMI = {"round": [{"/": [{"var": "weight"}, {"*": [{"var": "height"}, {"var": "height"}]}]}, 1]}
+BMI_ABOVE_40 = {"rule": {">": [{"var": "bmi"}, 40]}, "level": "warning", "message": "BMI above 40"}
 
 DESIGN = {
     "sections": [
@@ -18,10 +26,15 @@ DESIGN = {
                 {
                     "title": {"en": "Base"},
                     "blocks": [
-                        SEX,
+                        question(
+                            "sex",
+                            "single_choice",
+                            required=True,
+                            options={"choices": [{"value": "F"}, {"value": "M"}]},
+                        ),
                         question("weight", "decimal", required=True, options={"precision": 1}),
                         question("height", "decimal", required=True, options={"precision": 2}),
-                        BMI_WITH_WARNING,
+                        question("bmi", "calculated", calculation=BMI, validations=[BMI_ABOVE_40]),
                         question("smoker", "yes_no"),
                     ],
                 }
@@ -34,7 +47,14 @@ DESIGN = {
                     "title": {"en": "Follow-up"},
                     "blocks": [
                         question("pain", "scale", options={"min": 0, "max": 10, "step": 1}),
-                        ADVERSE_EVENTS,
+                        question(
+                            "ae",
+                            "repeating_group",
+                            columns=[
+                                {"code": "term", "type": "short_text", "required": True},
+                                {"code": "onset", "type": "date"},
+                            ],
+                        ),
                     ],
                 }
             ],
@@ -88,7 +108,8 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO", reference="MONITORED")
     headers, centers = study.headers, study.centers
-    design = save_design(manager, headers, DESIGN)
+    etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
+    design = manager.put("/api/ecrf/", json=DESIGN, headers={**headers, "If-Match": etag})
     assert design.status_code == 200, design.json
     investigator = join_study(manager, headers, tenant, "investigator", centers=[centers["PAR"]])
     lyon = join_study(manager, headers, tenant, "investigator", centers=[centers["LYO"]])
