@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install browser constraints bench clean
+.PHONY: run test lint format install browser client constraints bench clean
 
 # The example third-party plugin is installed too: it is discovered by its entry point,
 # exactly as a customer's plugin would be, and its tests run with the suite.
@@ -40,6 +40,12 @@ browser:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "chromium could not be installed: the browser test will be skipped"
 
+## TypeScript types generated from the API description (clients/typescript), and its usage
+## file type-checked against them; `make test` runs the same check on the test app's description
+client: install
+	$(FLASK) openapi write --format json clients/typescript/openapi.json
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run --silent check
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -66,4 +72,4 @@ constraints: install
 	mv requirements/constraints.new requirements/constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache .mypy_cache clients/typescript/node_modules
