@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install constraints bench clean
+.PHONY: run test lint format install browser client constraints bench clean
 
 # The example third-party plugin is installed too: it is discovered by its entry point,
 # exactly as a customer's plugin would be, and its tests run with the suite.
@@ -30,8 +30,21 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## The whole test suite (DATACAPT_TEST_DATABASE_URL / DATACAPT_TEST_REDIS_URL when set)
-test: install
+test: install browser
 	$(BIN)/pytest
+
+## Headless Chromium (Debian's package) for the interactive docs' browser test, when missing;
+## where it cannot be installed (not root, no apt), that test is skipped and says why
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium could not be installed: the browser test will be skipped"
+
+## TypeScript types generated from the API description (clients/typescript), and its usage
+## file type-checked against them; `make test` runs the same check on the test app's description
+client: install
+	$(FLASK) openapi write --format json clients/typescript/openapi.json
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run --silent check
 
 lint: install
 	$(BIN)/ruff check .
@@ -59,4 +72,4 @@ constraints: install
 	mv requirements/constraints.new requirements/constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache .mypy_cache clients/typescript/node_modules

@@ -1,10 +1,14 @@
 """What every command shares: one unit of work, errors as one clear line and exit 1,
-aligned tables, the prompt for a new password."""
+aligned tables or JSON for scripts, progress on long work, the prompt for a new password."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -66,6 +70,58 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(str(v)) for v in column) for column in zip(headers, *rows, strict=False)]
     for row in (headers, *rows):
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (for scripts) instead of a table."
+)
+
+
+def echo_json(value: Mapping[str, Any] | Sequence[Any]) -> None:
+    """Print ``value`` as JSON on one line (dates and times in ISO 8601)."""
+    click.echo(json.dumps(value, default=_iso, ensure_ascii=False))
+
+
+def _iso(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+@contextmanager
+def progress(label: str, total: int) -> Iterator[Callable[[str], None]]:
+    """Report ``total`` steps of long work on standard error: a bar with the count and the
+    time left on a terminal, a plain line per step otherwise (logs, pipes, CI). Yields
+    ``advance(detail)``, called once each step is done; no steps, no report."""
+    stream = sys.stderr
+    if not total:
+        yield lambda _detail: None
+        return
+    if stream.isatty():
+        with click.progressbar(
+            length=total,
+            label=label,
+            show_pos=True,
+            show_eta=True,
+            item_show_func=lambda detail: detail,
+            file=stream,
+        ) as bar:
+            yield lambda detail: bar.update(1, detail)
+        return
+    started, done = time.monotonic(), 0
+
+    def advance(detail: str) -> None:
+        nonlocal done
+        done += 1
+        elapsed = time.monotonic() - started
+        left = elapsed / done * (total - done)
+        click.echo(
+            f"{label}: {done}/{total} ({done * 100 // total}%) {detail}"
+            f" [{elapsed:.1f} s, about {left:.0f} s left]",
+            err=True,
+        )
+
+    yield advance
 
 
 def prompt_new_password() -> str:

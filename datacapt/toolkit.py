@@ -45,6 +45,7 @@ from datacapt.audit.recorder import (
     record_event,
     request_study,
 )
+from datacapt.console import echo_json, json_option, progress
 from datacapt.database import (
     BaseModel,
     SoftDeleteMixin,
@@ -195,6 +196,9 @@ __all__ += [
     "tenant_context",
     "tenant_settings_changed",
 ]
+
+# Commands: progress on long work (an import), --json output for list and status commands.
+__all__ += ["echo_json", "json_option", "progress"]
 
 # Studies: the request's study, its centers and those the caller sees, the rows of a study.
 __all__ += [

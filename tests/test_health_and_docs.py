@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -56,3 +58,18 @@ def test_interactive_docs_are_served(client):
     response = client.get("/api/docs")
     assert response.status_code == 200
     assert "swagger-ui" in response.get_data(as_text=True)
+
+
+def test_interactive_docs_run_only_the_platforms_own_scripts(client):
+    response = client.get("/api/docs")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    page = response.get_data(as_text=True)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    assert scripts and all('src="/api/docs/' in attrs and not body for attrs, body in scripts)
+    assert "//" not in re.sub(r"<!DOCTYPE[^>]*>", "", page)  # no other origin named
+    for src in re.findall(r'(?:src|href)="([^"]+)"', page):
+        asset = client.get(src)
+        assert asset.status_code == 200, src
+        assert asset.headers["Content-Security-Policy"] == policy
+    assert client.get("/api/docs/assets/../../../setup.cfg").status_code == 404

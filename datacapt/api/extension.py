@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+import flask
 import flask_smorest
 from flask import Flask, Response, g, request
 
 from datacapt.api.contract import init_contract_checks
+from datacapt.api.docs import register_docs_ui
 from datacapt.api.errors import register_error_handlers
 from datacapt.api.inputs import init_input_checks
 from datacapt.api.operations import CORE_SECURITY_SCHEMES, DEFAULT_SECURITY
@@ -24,7 +26,6 @@ API_CONFIG = {
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "/docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
 }
 
 
@@ -38,6 +39,12 @@ class DatacaptApi(flask_smorest.Api):
 
     def _register_pagination_header(self) -> None:
         register_pagination_header(self.spec)
+
+    def _register_swagger_ui_rule(self, blueprint: flask.Blueprint) -> None:
+        # Served from the installed Swagger UI, never from a CDN (datacapt.api.docs).
+        path = self.config.get("OPENAPI_SWAGGER_UI_PATH")
+        if path is not None:
+            register_docs_ui(blueprint, "/" + path.lstrip("/"), self.spec.title)
 
 
 def _valid_request_id(value: str | None) -> str | None:

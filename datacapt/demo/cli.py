@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from datacapt.console import reports_errors
+from datacapt.console import progress, reports_errors
 from datacapt.demo.services import DEMO_DOMAINS, DEMO_PASSWORD, seed_demo
 from datacapt.tenancy.cli import ensure_shared_schema
 
@@ -18,7 +18,7 @@ def seed_command() -> None:
     """Create the demo tenant on localhost and 127.0.0.1: every module, a study with two
     centers and a user per default role (idempotent)."""
     ensure_shared_schema()
-    seeded = seed_demo("demo-seed")
+    seeded = seed_demo("demo-seed", progress=progress)
     if seeded.created:
         click.echo(f"Created the demo tenant at {', '.join(DEMO_DOMAINS)}")
     else:

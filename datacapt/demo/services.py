@@ -12,6 +12,7 @@ from datacapt.database import db, unit_of_work
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.identity.services import create_user, find_user, get_role
 from datacapt.migrating import migrate_tenants
+from datacapt.migrating.runner import Progress, silent
 from datacapt.permissions.defaults import DEFAULT_ROLES, INVESTIGATOR
 from datacapt.plugins.services import enable_plugin, plugin_set, tenant_lineage_plan
 from datacapt.studies.models import Study, StudyCenter, StudyCenterAssociation, StudyUser
@@ -41,32 +42,38 @@ class DemoSeed:
     users: list[str]
 
 
-def seed_demo(actor: str) -> DemoSeed:
-    """Create (or migrate) the demo tenant, enable every plugin, add its study and users."""
-    created = find_tenant(DEMO_SCHEMA) is None
-    if created:
-        create_tenant(DEMO_SCHEMA, DEMO_NAME, DEMO_DOMAINS)
-    else:
-        plan = tenant_lineage_plan([get_tenant(DEMO_SCHEMA)])
-        db.session.remove()
-        report = migrate_tenants(db.engine, plan)
-        if not report.ok:
-            raise DatacaptException(
-                ErrorCode.INTERNAL_ERROR,
-                InternalCodes.INTERNAL_ERROR,
-                f"Migrating the demo tenant failed: {report.failed[0].error}",
-            )
-    enabled: list[str] = []
-    warnings: list[str] = []
-    for name in plugin_set().plugins:
-        result = enable_plugin(DEMO_SCHEMA, name, actor, with_deps=True)
-        enabled.extend(result.changed)
-        warnings.extend(result.warnings)
-    # The demo data is the tenant's own transaction, apart from the command's.
-    with tenant_context(DEMO_SCHEMA), unit_of_work():
-        study, users = _seed_study_and_users()
-        for name in plugin_set().plugins:
-            plugin_set().call(name, "datacapt_demo_data", study=study)
+def seed_demo(actor: str, progress: Progress = silent) -> DemoSeed:
+    """Create (or migrate) the demo tenant, enable every plugin, add its study and users;
+    each of these is a step of ``progress``."""
+    names = list(plugin_set().plugins)
+    with progress("seeding the demo", len(names) + 2) as advance:
+        created = find_tenant(DEMO_SCHEMA) is None
+        if created:
+            create_tenant(DEMO_SCHEMA, DEMO_NAME, DEMO_DOMAINS)
+        else:
+            plan = tenant_lineage_plan([get_tenant(DEMO_SCHEMA)])
+            db.session.remove()
+            report = migrate_tenants(db.engine, plan)
+            if not report.ok:
+                raise DatacaptException(
+                    ErrorCode.INTERNAL_ERROR,
+                    InternalCodes.INTERNAL_ERROR,
+                    f"Migrating the demo tenant failed: {report.failed[0].error}",
+                )
+        advance("tenant created" if created else "tenant at head")
+        enabled: list[str] = []
+        warnings: list[str] = []
+        for name in names:
+            result = enable_plugin(DEMO_SCHEMA, name, actor, with_deps=True)
+            enabled.extend(result.changed)
+            warnings.extend(result.warnings)
+            advance(f"module {name}")
+        # The demo data is the tenant's own transaction, apart from the command's.
+        with tenant_context(DEMO_SCHEMA), unit_of_work():
+            study, users = _seed_study_and_users()
+            for name in names:
+                plugin_set().call(name, "datacapt_demo_data", study=study)
+        advance("study, users and data")
     return DemoSeed(created, enabled, warnings, users)
 
 

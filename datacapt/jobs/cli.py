@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from rq import Queue
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 
-from datacapt.console import echo_table, reports_errors
+from datacapt.console import echo_json, echo_table, json_option, reports_errors
 from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.jobs.connection import redis_connection
@@ -86,21 +87,21 @@ def relay_command() -> None:
 
 
 @jobs_cli.command("status")
-def status_command() -> None:
+@json_option
+def status_command(as_json: bool) -> None:
     """Each queue's waiting, running, scheduled and failed jobs, and the outbox backlog."""
     connection = _require_redis()
-    rows = []
-    for queue in Queue.all(connection=connection) or [Queue(DEFAULT_QUEUE, connection=connection)]:
-        rows.append(
-            (
-                queue.name,
-                str(queue.count),
-                str(queue.started_job_registry.count),
-                str(queue.scheduled_job_registry.count),
-                str(queue.failed_job_registry.count),
-            )
-        )
-    echo_table(("QUEUE", "WAITING", "RUNNING", "SCHEDULED", "FAILED"), rows)
+    queues = [
+        {
+            "queue": queue.name,
+            "waiting": queue.count,
+            "running": queue.started_job_registry.count,
+            "scheduled": queue.scheduled_job_registry.count,
+            "failed": queue.failed_job_registry.count,
+        }
+        for queue in Queue.all(connection=connection)
+        or [Queue(DEFAULT_QUEUE, connection=connection)]
+    ]
     waiting, in_flight = db.session.execute(
         sa.select(
             sa.func.count().filter(OutboxJob.dispatched_at.is_(None)),
@@ -109,6 +110,13 @@ def status_command() -> None:
             ),
         )
     ).one()
+    if as_json:
+        echo_json({"queues": queues, "outbox": {"waiting": waiting, "in_flight": in_flight}})
+        return
+    echo_table(
+        ("QUEUE", "WAITING", "RUNNING", "SCHEDULED", "FAILED"),
+        [tuple(str(v) for v in q.values()) for q in queues],
+    )
     click.echo(f"outbox: {waiting} job(s) not yet sent to Redis, {in_flight} sent and not yet run")
 
 
@@ -125,10 +133,11 @@ def _tenant_and_function(job: Job) -> tuple[str | None, str]:
 
 @jobs_cli.command("failed")
 @click.option("--tenant", "schema", help="Only this tenant's jobs.")
-def failed_command(schema: str | None) -> None:
+@json_option
+def failed_command(schema: str | None, as_json: bool) -> None:
     """Failed jobs with their tenant and last error line."""
     connection = _require_redis()
-    rows = []
+    failed: list[dict[str, Any]] = []
     for queue in Queue.all(connection=connection):
         for job_id in queue.failed_job_registry.get_job_ids():
             job = queue.fetch_job(job_id)
@@ -143,17 +152,26 @@ def failed_command(schema: str | None) -> None:
                 if result and result.exc_string
                 else ""
             )
-            rows.append(
-                (
-                    job.id,
-                    queue.name,
-                    tenant or "platform",
-                    function,
-                    error[:120],
-                )
+            failed.append(
+                {
+                    "job": job.id,
+                    "queue": queue.name,
+                    "tenant": tenant,
+                    "function": function,
+                    "error": error,
+                    "ended_at": job.ended_at,
+                }
             )
-    if rows:
-        echo_table(("JOB", "QUEUE", "TENANT", "FUNCTION", "ERROR"), rows)
+    if as_json:
+        echo_json(failed)
+    elif failed:
+        echo_table(
+            ("JOB", "QUEUE", "TENANT", "FUNCTION", "ERROR"),
+            [
+                (f["job"], f["queue"], f["tenant"] or "platform", f["function"], f["error"][:120])
+                for f in failed
+            ],
+        )
     else:
         click.echo("No failed jobs.")
 

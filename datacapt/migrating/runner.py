@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,24 +178,48 @@ def _migrate_in_child(schema: str, lineages: Sequence[Lineage]) -> SchemaOutcome
     return migrate_schema(_child_engine, schema, lineages)
 
 
-def migrate_tenants(engine: sa.Engine, plan: MigrationPlan, parallel: int = 1) -> MigrationReport:
+# How long work reports its steps: ``progress(label, total)`` gives ``advance(detail)``
+# (datacapt.console.progress for a command).
+Advance = Callable[[str], None]
+Progress = Callable[[str, int], AbstractContextManager[Advance]]
+
+
+@contextmanager
+def silent(_label: str, _total: int) -> Iterator[Advance]:
+    """A progress that reports nothing."""
+    yield lambda _detail: None
+
+
+def migrate_tenants(
+    engine: sa.Engine, plan: MigrationPlan, parallel: int = 1, progress: Progress = silent
+) -> MigrationReport:
     """Upgrade each tenant schema of the plan independently; one failure never stops others.
 
     With ``parallel`` > 1 the schemas that are behind are migrated by that many worker
-    processes (Alembic's operation proxies are process-global, so not threads).
+    processes (Alembic's operation proxies are process-global, so not threads). Each
+    schema that was behind is a step of ``progress``.
     """
     states = lineage_states(engine, plan)
     behind = [schema for schema in plan if states[schema]]
     report = MigrationReport([SchemaOutcome(s, "at_head") for s in plan if not states[s]])
-    if parallel <= 1 or len(behind) <= 1:
-        report.outcomes.extend(migrate_schema(engine, schema, plan[schema]) for schema in behind)
-        return report
-    url = engine.url.render_as_string(hide_password=False)
-    with ProcessPoolExecutor(
-        max_workers=min(parallel, len(behind)),
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_child,
-        initargs=(url,),
-    ) as pool:
-        report.outcomes.extend(pool.map(_migrate_in_child, behind, [plan[s] for s in behind]))
+    with progress("migrating tenants", len(behind)) as advance:
+        if parallel <= 1 or len(behind) <= 1:
+            _collect(report, (migrate_schema(engine, s, plan[s]) for s in behind), advance)
+            return report
+        url = engine.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(
+            max_workers=min(parallel, len(behind)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_child,
+            initargs=(url,),
+        ) as pool:
+            _collect(
+                report, pool.map(_migrate_in_child, behind, [plan[s] for s in behind]), advance
+            )
     return report
+
+
+def _collect(report: MigrationReport, outcomes: Iterable[SchemaOutcome], advance: Advance) -> None:
+    for outcome in outcomes:
+        report.outcomes.append(outcome)
+        advance(f"{outcome.schema} {outcome.status}")

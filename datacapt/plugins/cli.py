@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from datacapt.console import echo_table, reports_errors
+from datacapt.console import echo_json, echo_table, json_option, progress, reports_errors
+from datacapt.errors import DatacaptException
 from datacapt.operators.cli import authenticate_operator, operator_option, operator_required
 from datacapt.plugins.scaffold import scaffold_plugin
 from datacapt.plugins.services import (
@@ -20,17 +22,23 @@ from datacapt.plugins.services import (
     plugin_states,
     update_settings,
 )
-from datacapt.tenancy.services import get_tenant
+from datacapt.tenancy.models import TenantStatus
+from datacapt.tenancy.services import get_tenant, list_tenants
 
 plugins_cli = AppGroup("plugins", help="Installed modules and their state per tenant.")
 
 
 @plugins_cli.command("list")
 @click.option("--tenant", "schema", help="Also show each plugin's state in this tenant.")
+@json_option
 @reports_errors
-def list_command(schema: str | None) -> None:
+def list_command(schema: str | None, as_json: bool) -> None:
     """Name, version, title and requirements of each plugin (and its state in a tenant)."""
     plugins = plugin_set().plugins
+    states = {s.plugin.name: s for s in plugin_states(get_tenant(schema).id)} if schema else {}
+    if as_json:
+        echo_json([_plugin_json(p, states.get(p.name)) for p in plugins.values()])
+        return
     if not plugins:
         click.echo("No plugins are installed.")
         return
@@ -40,10 +48,28 @@ def list_command(schema: str | None) -> None:
         for p in plugins.values()
     ]
     if schema:
-        states = {s.plugin.name: s for s in plugin_states(get_tenant(schema).id)}
         headers = (*headers, "STATE")
         rows = [(*row, _state(states[row[0]])) for row in rows]
     echo_table(headers, rows)
+
+
+def _plugin_json(plugin, state) -> dict[str, object]:
+    described: dict[str, object] = {
+        "name": plugin.name,
+        "version": plugin.manifest.version,
+        "title": plugin.manifest.title,
+        "requires": list(plugin.manifest.requires),
+    }
+    if state is not None:
+        row = state.row
+        described |= {
+            "enabled": state.enabled,
+            "enabled_at": row.enabled_at if row else None,
+            "enabled_by": row.enabled_by if row else None,
+            "disabled_at": row.disabled_at if row else None,
+            "disabled_by": row.disabled_by if row else None,
+        }
+    return described
 
 
 def _state(state) -> str:
@@ -54,36 +80,78 @@ def _state(state) -> str:
     return "disabled"
 
 
-def _echo_result(result: ToggleResult, done: str, schema: str, name: str) -> None:
-    if result.changed:
-        click.echo(f"{done} in {schema}: {', '.join(result.changed)}")
-    else:
-        click.echo(f"{name} was already {done.lower()} in {schema}")
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if result.warnings:
+def _targets(schemas: tuple[str, ...], all_tenants: bool) -> list[str]:
+    if all_tenants == bool(schemas):
+        raise click.UsageError("Name the tenants (SCHEMA ... NAME) or use --all-tenants, not both")
+    if all_tenants:
+        return [t.schema_name for t in list_tenants() if t.status == TenantStatus.ACTIVE]
+    return list(schemas)
+
+
+def _toggle_each(
+    schemas: list[str], name: str, done: str, toggle: Callable[[str], ToggleResult]
+) -> None:
+    """Toggle ``name`` in each tenant, each in its own transaction: a tenant that fails is
+    named and the others keep their change; exit 1 if any failed or warned."""
+    problems = 0
+    steps = len(schemas) if len(schemas) > 1 else 0  # one tenant says it all in its line
+    with progress(f"{done.lower()} {name}", steps) as advance:
+        for schema in schemas:
+            try:
+                result = toggle(schema)
+            except DatacaptException as exc:
+                if len(schemas) == 1:
+                    raise  # one tenant: its error is the command's
+                problems += 1
+                click.echo(f"{schema}: FAILED: {exc.message}", err=True)
+                advance(f"{schema} failed")
+                continue
+            if result.changed:
+                click.echo(f"{done} in {schema}: {', '.join(result.changed)}")
+            else:
+                click.echo(f"{name} was already {done.lower()} in {schema}")
+            for warning in result.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            problems += bool(result.warnings)
+            advance(schema)
+    if problems:
         raise click.exceptions.Exit(1)
 
 
+tenants_argument = click.argument("schemas", metavar="[SCHEMA]...", nargs=-1)
+all_tenants_option = click.option(
+    "--all-tenants", is_flag=True, help="Every active tenant instead of the named ones."
+)
+
+
 @plugins_cli.command("enable")
-@click.argument("schema")
+@tenants_argument
 @click.argument("name")
+@all_tenants_option
 @click.option("--with-deps", is_flag=True, help="Also enable the plugins it requires.")
 @operator_required
 @reports_errors
-def enable_command(schema: str, name: str, with_deps: bool, actor: str) -> None:
-    """Enable a plugin for a tenant: migrate its tables, then call its enabled hook."""
-    _echo_result(enable_plugin(schema, name, actor, with_deps=with_deps), "Enabled", schema, name)
+def enable_command(
+    schemas: tuple[str, ...], name: str, all_tenants: bool, with_deps: bool, actor: str
+) -> None:
+    """Enable a plugin for tenants: migrate its tables, then call its enabled hook."""
+    targets = _targets(schemas, all_tenants)
+    _toggle_each(
+        targets, name, "Enabled", lambda s: enable_plugin(s, name, actor, with_deps=with_deps)
+    )
 
 
 @plugins_cli.command("disable")
-@click.argument("schema")
+@tenants_argument
 @click.argument("name")
+@all_tenants_option
 @operator_required
 @reports_errors
-def disable_command(schema: str, name: str, actor: str) -> None:
-    """Disable a plugin for a tenant. Its data is kept; enabling again brings it back."""
-    _echo_result(disable_plugin(schema, name, actor), "Disabled", schema, name)
+def disable_command(schemas: tuple[str, ...], name: str, all_tenants: bool, actor: str) -> None:
+    """Disable a plugin for tenants. Its data is kept; enabling again brings it back."""
+    _toggle_each(
+        _targets(schemas, all_tenants), name, "Disabled", lambda s: disable_plugin(s, name, actor)
+    )
 
 
 def _parse_assignment(_ctx, _param, values: tuple[str, ...]) -> dict[str, str]:

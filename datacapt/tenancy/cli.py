@@ -8,7 +8,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from datacapt.console import echo_table, reports_errors
+from datacapt.console import echo_json, echo_table, json_option, progress, reports_errors
 from datacapt.database import db
 from datacapt.migrating import migrate_shared, migrate_tenants
 from datacapt.migrating.runner import MigrationReport, lineage_states
@@ -60,15 +60,32 @@ def _migration_states(tenants: list[TenantRef]) -> dict[str, str]:
 
 
 @tenants_cli.command("list")
-def list_command() -> None:
+@json_option
+def list_command(as_json: bool) -> None:
     """Schema, name, domains, status and migration state of every tenant."""
     tenants = list_tenants()
+    states = _migration_states([to_ref(t) for t in tenants]) if tenants else {}
+    if as_json:
+        echo_json(
+            [
+                {
+                    "schema": t.schema_name,
+                    "name": t.name,
+                    "domains": [d.domain for d in t.domains],
+                    "status": t.status,
+                    "migrations": states[t.schema_name],
+                    "created_at": t.created_at,
+                    "archived_at": t.archived_at,
+                }
+                for t in tenants
+            ]
+        )
+        return
     if not tenants:
         click.echo(
             "No tenants. Create one with: flask tenants create SCHEMA --name NAME --domain HOST"
         )
         return
-    states = _migration_states([to_ref(t) for t in tenants])
     rows = [
         (
             t.schema_name,
@@ -111,7 +128,7 @@ def migrate_command(schema: str | None, parallel: int) -> None:
     tenants = tenant_refs(schema)
     plan = lineage_plan(tenants)
     db.session.remove()  # worker processes must not inherit an open transaction
-    report = migrate_tenants(db.engine, plan, parallel=parallel)
+    report = migrate_tenants(db.engine, plan, parallel=parallel, progress=progress)
     _echo_report(report, time.perf_counter() - started)
     if not report.ok:
         raise click.ClickException(

@@ -1,0 +1,17 @@
+// Starts Swagger UI on the page's #swagger-ui element. A file of its own, not an inline
+// script: the page's Content-Security-Policy runs only scripts served by the platform.
+window.addEventListener("load", function () {
+  var root = document.getElementById("swagger-ui");
+  window.ui = SwaggerUIBundle({
+    url: root.dataset.specUrl,
+    domNode: root,
+    deepLinking: true,
+    // A bearer token or an API key typed into "Authorize" stays in this page only.
+    persistAuthorization: false,
+    displayRequestDuration: true,
+    // Only the platform's own API: no call to the validator service of swagger.io.
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+  });
+});
