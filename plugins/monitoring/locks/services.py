@@ -236,7 +236,8 @@ def _wait_for_saves(study: Study, target: Target) -> None:
     """Lock the versions of the sections the target covers, the rows a save locks before
     it asks whether it may write: saves under way commit first (so what is checked next
     sees their answers and queries), and later ones wait for this hold to commit, then
-    see it."""
+    see it. A subject's rows exist from their first save on: that first save is the one
+    not waited for."""
     statement = (
         sa.select(SectionState.id)
         .join(SubjectInStudy, SubjectInStudy.id == SectionState.subject_in_study_id)
