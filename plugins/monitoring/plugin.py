@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
+from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
+from plugins.ecrf.api import answers_changing, section_read
 from plugins.monitoring import __version__, permissions
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks import models as lock_models
 from plugins.monitoring.locks import routes as lock_routes
+from plugins.monitoring.locks import services as lock_services
 from plugins.monitoring.queries import models as query_models
 from plugins.monitoring.queries import routes as query_routes
 from plugins.monitoring.review import models as review_models
@@ -18,6 +20,10 @@ from plugins.monitoring.signatures import models as signature_models
 from plugins.monitoring.signatures import routes as signature_routes
 from plugins.monitoring.verification import models as verification_models
 from plugins.monitoring.verification import routes as verification_routes
+
+# Signals reach every tenant: monitoring follows the eCRF's data only where it is enabled.
+connect_when_enabled(answers_changing, "monitoring", lock_services.refuse_changes)
+connect_when_enabled(section_read, "monitoring", lock_services.section_locks)
 
 
 @hookimpl
