@@ -135,3 +135,43 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
         saved = trial.save(client, SCREENING, subject=subject, reason=None)
         assert saved.status_code == 200, saved.json
     return trial
+
+
+def audit_of(client: TenantClient, trial: Trial, object_type: str, **filters: str) -> list[Any]:
+    """The study's audit records of one kind of object, oldest first, as ``client`` (who
+    reads the audit trail) sees them."""
+    query = {"study": trial.headers["Study-Uuid"], "object_type": object_type, "limit": "500"}
+    found: Any = client.get("/api/audit-trails/", query_string={**query, **filters})
+    assert found.status_code == 200, found.json
+    return found.json["records"]
+
+
+def add_subjects(trial: Trial, client: TenantClient, center: str, count: int) -> list[str]:
+    """``count`` new subjects at ``center`` (a code), added by ``client``, in order."""
+    added = []
+    for _ in range(count):
+        subject: Any = client.post(
+            "/api/subjects/", json={"center": trial.centers[center]}, headers=trial.headers
+        )
+        assert subject.status_code == 201, subject.json
+        added.append(subject.json["uuid"])
+    return added
+
+
+def outsider_with_a_study(
+    enable_plugins: Any, client_as: Any, other_tenant: Any
+) -> tuple[TenantClient, dict[str, str]]:
+    """An administrator of another tenant with monitoring, and the headers of a study of
+    their own."""
+    enable_plugins(other_tenant, "monitoring")
+    outsider = client_as(other_tenant, "administrator")
+    created: Any = outsider.post("/api/studies/", json={"reference": "O", "name": "O"})
+    assert created.status_code == 201, created.json
+    return outsider, {"Study-Uuid": created.json["uuid"]}
+
+
+def assert_unknown_study(*responses: Any) -> None:
+    """Each answered as for a study that does not exist."""
+    for response in responses:
+        assert response.status_code == 404, response.json
+        assert response.json["error"]["internal_name"] == "STUDY_NOT_FOUND"

@@ -1,0 +1,268 @@
+"""Item-level verification: one item (a subject's answer to a source-data question) at a
+time or in bulk (a subject's section, a visit across the study's subjects, a subject),
+always one row per item; lost, audited with its cause, when the answer changes.
+
+Verifying locks the answers it verifies until the transaction ends, so a save of one of
+them waits for it and then finds, and removes, the verification: a verification never
+outlives a change of its answer, however the two requests meet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from datacapt.toolkit import (
+    Message,
+    QuestionType,
+    Study,
+    acting_user,
+    conflict,
+    current_reason,
+    db,
+    not_found,
+    reason_for_change,
+    utcnow,
+    visible_center_ids,
+)
+from plugins.ecrf.api import Answer, AnswerChange, Block, Ecrf, compiled_form
+from plugins.monitoring.errors import MonitoringCodes
+from plugins.monitoring.verification.models import Verification
+from plugins.monitoring.verification.plans import requirement_of, source_codes
+from plugins.monitoring.verification.schemas import SectionVerificationSchema
+from plugins.subjects.api import SubjectInStudy
+
+# The audit trail's limit of a reason.
+_REASON_LIMIT = 1000
+# What the form engine counts as unanswered (is_answered), as stored.
+_EMPTY_VALUES = [sa.cast(sa.literal(text), JSONB) for text in ("null", '""', "[]")]
+
+
+def answered(value: sa.SQLColumnExpression[Any]) -> sa.ColumnElement[bool]:
+    """Whether a stored answer counts as answered."""
+    return sa.and_(value.is_not(None), value.not_in(_EMPTY_VALUES))
+
+
+def signed_now() -> tuple[Any, str, dt.datetime]:
+    """Who acts (the user behind the request), as named now, and when."""
+    user = acting_user()
+    return user.uuid, user.display_name, utcnow()
+
+
+def lost_because(cause: str) -> str:
+    """The reason recorded when a change takes a verification or a review back: the cause,
+    then the change's own reason."""
+    reason = current_reason()
+    return f"{cause}: {reason}"[:_REASON_LIMIT] if reason else cause
+
+
+def _source_item(study: Study, code: str) -> None:
+    """404 for a code that is no question of the eCRF; 409 for a calculated one."""
+    question = compiled_form(study).by_code.get(code)
+    if question is None:
+        raise not_found(Message("No such question."))
+    if question.type == QuestionType.CALCULATED:
+        raise conflict(
+            MonitoringCodes.NOT_SOURCE_DATA,
+            Message("A calculated question is derived from others, not verified against source."),
+        )
+
+
+def _lock_answered(*criteria: sa.ColumnElement[bool]) -> list[tuple[int, str]]:
+    """The answered items meeting ``criteria`` (over answers and their subjects), their
+    answers locked until commit, in the order saves lock them (by id)."""
+    rows = db.session.execute(
+        sa.select(Answer.subject_in_study_id, Answer.code)
+        .join(SubjectInStudy, SubjectInStudy.id == Answer.subject_in_study_id)
+        .where(answered(Answer.value), *criteria)
+        .order_by(Answer.id)
+        .with_for_update(of=Answer)
+    )
+    return [(subject, code) for subject, code in rows]
+
+
+def _verify(items: list[tuple[int, str]]) -> int:
+    """Verify the locked items not verified yet, one row each; returns how many."""
+    subjects = {subject for subject, _ in items}
+    done = {
+        (subject, code)
+        for subject, code in db.session.execute(
+            sa.select(Verification.subject_in_study_id, Verification.code).where(
+                Verification.subject_in_study_id.in_(subjects),
+                Verification.code.in_({code for _, code in items}),
+            )
+        )
+    }
+    # Loaded at once, and held through the flush, for the audit records' context.
+    participations = list(
+        db.session.execute(
+            sa.select(SubjectInStudy).where(SubjectInStudy.id.in_(subjects))
+        ).scalars()
+    )
+    by, name, at = signed_now()
+    new = [
+        Verification(
+            subject_in_study_id=subject,
+            code=code,
+            verified_by=by,
+            verified_by_name=name,
+            verified_at=at,
+        )
+        for subject, code in items
+        if (subject, code) not in done
+    ]
+    db.session.add_all(new)
+    db.session.flush()
+    del participations  # kept until here: the flush's records read them
+    return len(new)
+
+
+def _bulk(items: list[tuple[int, str]]) -> dict[str, int]:
+    verified = _verify(items)
+    return {"verified": verified, "already_verified": len(items) - verified}
+
+
+def verify_item(study: Study, participation: SubjectInStudy, code: str) -> Verification:
+    """Verify one answered item; 409 when unanswered or verified already."""
+    _source_item(study, code)
+    if not _lock_answered(Answer.subject_in_study_id == participation.id, Answer.code == code):
+        raise conflict(
+            MonitoringCodes.ITEM_NOT_ANSWERED, Message("Only an answered item can be verified.")
+        )
+    if not _verify([(participation.id, code)]):
+        raise conflict(
+            MonitoringCodes.ITEM_ALREADY_VERIFIED, Message("The item is verified already.")
+        )
+    return _verification(participation, code)
+
+
+def _verification(participation: SubjectInStudy, code: str) -> Verification:
+    found = db.session.execute(
+        sa.select(Verification).where(
+            Verification.subject_in_study_id == participation.id, Verification.code == code
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise conflict(MonitoringCodes.ITEM_NOT_VERIFIED, Message("The item is not verified."))
+    return found
+
+
+def unverify_item(study: Study, participation: SubjectInStudy, code: str) -> None:
+    """Take a verification back; the Reason-For-Change is required (audited)."""
+    _source_item(study, code)
+    db.session.delete(_verification(participation, code))
+    db.session.flush()
+
+
+def verify_section(study: Study, participation: SubjectInStudy, section: Any) -> dict[str, int]:
+    """Every answered item of a subject's section."""
+    compiled_form(study).section(section)
+    return _bulk(
+        _lock_answered(
+            Answer.subject_in_study_id == participation.id,
+            Answer.code.in_(source_codes(study)[section]),
+        )
+    )
+
+
+def verify_subject(study: Study, participation: SubjectInStudy) -> dict[str, int]:
+    """Every answered item of a subject."""
+    codes = [code for section in source_codes(study).values() for code in section]
+    return _bulk(
+        _lock_answered(Answer.subject_in_study_id == participation.id, Answer.code.in_(codes))
+    )
+
+
+def verify_visit(study: Study, section: Any) -> dict[str, int]:
+    """Every answered item of a section (visit) of the study's subjects the caller sees."""
+    compiled_form(study).section(section)
+    criteria = [SubjectInStudy.study_id == study.id, Answer.code.in_(source_codes(study)[section])]
+    visible = visible_center_ids()
+    if visible is not None:
+        criteria.append(SubjectInStudy.center_id.in_(visible))
+    return _bulk(_lock_answered(*criteria))
+
+
+def on_answers_changed(
+    participation: SubjectInStudy, changes: Mapping[str, AnswerChange], **_kwargs: Any
+) -> None:
+    """A changed answer loses its verification (eCRF's ``answers_changed``), audited with
+    the change as its cause."""
+    lost = list(
+        db.session.execute(
+            sa.select(Verification).where(
+                Verification.subject_in_study_id == participation.id,
+                Verification.code.in_(changes),
+            )
+        ).scalars()
+    )
+    if not lost:
+        return
+    with reason_for_change(lost_because("The answer changed")):
+        for verification in lost:
+            db.session.delete(verification)
+        db.session.flush()
+
+
+def _item_state(verification: Verification | None, required: bool) -> dict[str, Any]:
+    return {
+        "verified": verification is not None,
+        "verified_by": verification.verified_by if verification else None,
+        "verified_by_name": verification.verified_by_name if verification else None,
+        "verified_at": verification.verified_at if verification else None,
+        "required": required,
+    }
+
+
+def section_items(
+    study: Study, participation: SubjectInStudy, codes: Collection[str]
+) -> dict[str, Any]:
+    """Each source-data item of ``codes`` (a section's questions), in their order:
+    verified (by whom, when), and whether the subject's plan requires it; the subject's
+    plan and whether it selected them. Two statements."""
+    requirement = requirement_of(study, participation)
+    rows = db.session.execute(
+        sa.select(Block.code, Verification)
+        .join(Ecrf, Ecrf.id == Block.ecrf_id)
+        .outerjoin(
+            Verification,
+            sa.and_(
+                Verification.subject_in_study_id == participation.id,
+                Verification.code == Block.code,
+            ),
+        )
+        .where(
+            Ecrf.study_id == study.id,
+            Block.code.in_(codes),
+            Block.type != QuestionType.CALCULATED,
+        )
+    )
+    verified: dict[Any, Verification | None] = dict(rows.all())
+    items = {
+        code: _item_state(verified[code], requirement.requires(code))
+        for code in codes
+        if code in verified
+    }
+    return {"plan": requirement.plan, "selected": requirement.selected, "items": items}
+
+
+def section_verification(
+    study: Study, participation: SubjectInStudy, section: Any
+) -> dict[str, Any]:
+    """``section_items`` of a subject's section (404 for a section the eCRF lacks)."""
+    form = compiled_form(study)
+    form.section(section)
+    return section_items(study, participation, form.section_codes[section])
+
+
+def on_section_read(
+    participation: SubjectInStudy, study: Study, codes: Collection[str], **_kwargs: Any
+) -> dict[str, Any]:
+    """The ``verification`` annotation of a data-entry read (eCRF's ``section_read``)."""
+    return {
+        "verification": SectionVerificationSchema().dump(section_items(study, participation, codes))
+    }
