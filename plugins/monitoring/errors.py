@@ -26,3 +26,7 @@ class MonitoringCodes(enum.IntEnum):
     LOCK_ALL_CENTERS_REQUIRED = 7068
     LOCK_TRANSITION_REFUSED = 7069
     SIGNATURE_REFUSED = 7080
+
+
+#: How a view that changes monitoring's records declares a lock's refusal.
+LOCKED = {409: "A lock holds the data: nothing about it changes (DATA_LOCKED)."}

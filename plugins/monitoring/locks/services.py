@@ -120,33 +120,26 @@ def _visible_center(study: Study, center_uuid: uuid.UUID) -> StudyCenter:
 
 def _covering(
     study_id: int,
-    participation_id: int | None,
-    center_id: int | None,
+    participation_ids: Collection[int],
+    center_ids: Collection[int],
     sections: Collection[uuid.UUID],
     statuses: Collection[str],
 ) -> sa.Select[DataLock]:
-    """The holds in ``statuses`` over the subject's ``sections``, or over what the other
-    arguments name (no subject: a visit, a center, the study), strongest first."""
+    """The holds in ``statuses`` over the subjects' ``sections``, or over what the other
+    arguments name (no subject: a visit, a center, the study), strongest first. With
+    several subjects and sections, a subject's hold on one of the sections counts for all
+    of them: callers name several of only one."""
     reach = [DataLock.level == Level.STUDY]
-    if center_id is not None:
-        reach.append(sa.and_(DataLock.level == Level.CENTER, DataLock.center_id == center_id))
-    if participation_id is not None:
-        reach.append(
-            sa.and_(
-                DataLock.level == Level.SUBJECT, DataLock.subject_in_study_id == participation_id
-            )
-        )
+    if center_ids:
+        reach.append(sa.and_(DataLock.level == Level.CENTER, DataLock.center_id.in_(center_ids)))
+    in_subjects = DataLock.subject_in_study_id.in_(participation_ids)
+    if participation_ids:
+        reach.append(sa.and_(DataLock.level == Level.SUBJECT, in_subjects))
     if sections:
         in_sections = DataLock.section_uuid.in_(list(sections))
         reach.append(sa.and_(DataLock.level == Level.VISIT, in_sections))
-        if participation_id is not None:
-            reach.append(
-                sa.and_(
-                    DataLock.level == Level.SECTION,
-                    DataLock.subject_in_study_id == participation_id,
-                    in_sections,
-                )
-            )
+        if participation_ids:
+            reach.append(sa.and_(DataLock.level == Level.SECTION, in_subjects, in_sections))
     return (
         sa.select(DataLock)
         .where(DataLock.study_id == study_id, DataLock.status.in_(statuses), sa.or_(*reach))
@@ -154,19 +147,28 @@ def _covering(
     )
 
 
-def _over_subject(
-    participation: SubjectInStudy, sections: Collection[uuid.UUID], statuses: Collection[str]
+def _over_subjects(
+    participations: Collection[SubjectInStudy],
+    sections: Collection[uuid.UUID],
+    statuses: Collection[str],
 ) -> sa.Select[DataLock]:
+    (study_id,) = {participation.study_id for participation in participations}
     return _covering(
-        participation.study_id, participation.id, participation.center_id, sections, statuses
+        study_id,
+        [participation.id for participation in participations],
+        {participation.center_id for participation in participations},
+        sections,
+        statuses,
     )
 
 
 def _strongest_over(
-    participation: SubjectInStudy, sections: Collection[uuid.UUID], statuses: Collection[str]
+    participations: Collection[SubjectInStudy],
+    sections: Collection[uuid.UUID],
+    statuses: Collection[str],
 ) -> DataLock | None:
     return db.session.execute(
-        _over_subject(participation, sections, statuses).limit(1)
+        _over_subjects(participations, sections, statuses).limit(1)
     ).scalar_one_or_none()
 
 
@@ -188,12 +190,15 @@ def refusal(hold: DataLock) -> DatacaptException:
 
 
 def refuse_if_locked(
-    participation: SubjectInStudy, section_ids: Collection[uuid.UUID] = ()
+    participations: Collection[SubjectInStudy], section_ids: Collection[uuid.UUID] = ()
 ) -> None:
-    """409 DATA_LOCKED when a lock holds the subject's sections named by ``section_ids``
-    (their uuids), or the whole subject (no sections: only a lock of the subject, its
-    center or the study counts): what monitoring does on locked data is refused."""
-    hold = _strongest_over(participation, section_ids, {LockStatus.LOCKED})
+    """409 DATA_LOCKED when a lock holds the subjects' sections named by ``section_ids``
+    (their uuids), or the whole subjects (no sections: only a lock of a subject, its
+    center or the study counts): what monitoring does on locked data is refused. One
+    statement whatever the number of subjects."""
+    if not participations:
+        return
+    hold = _strongest_over(participations, section_ids, {LockStatus.LOCKED})
     if hold is not None:
         raise refusal(hold)
 
@@ -204,7 +209,7 @@ def refuse_changes(
     """Before a save writes (the eCRF's ``answers_changing``): 409 DATA_FROZEN or
     DATA_LOCKED when a hold covers the subject and any section whose answers would
     change. One statement, paid by every save that changes answers."""
-    hold = _strongest_over(participation, sections, HOLDING)
+    hold = _strongest_over([participation], sections, HOLDING)
     if hold is not None:
         raise refusal(hold)
 
@@ -212,7 +217,7 @@ def refuse_changes(
 def section_locks(participation: SubjectInStudy, *, section: uuid.UUID, **_: Any) -> dict:
     """The ``locks`` annotation of a subject's section read (the eCRF's ``section_read``):
     its status (open, frozen, locked), the level holding it, every hold over it."""
-    holds = db.session.execute(_over_subject(participation, [section], HOLDING)).scalars().all()
+    holds = db.session.execute(_over_subjects([participation], [section], HOLDING)).scalars().all()
     strongest = holds[0] if holds else None
     annotation = {
         "status": strongest.status if strongest is not None else OPEN,
@@ -335,8 +340,8 @@ def freeze(study: Study, target: Target) -> DataLock:
     locked = db.session.execute(
         _covering(
             study.id,
-            target.participation.id if target.participation is not None else None,
-            target.center_id,
+            [target.participation.id] if target.participation is not None else [],
+            [target.center_id] if target.center_id is not None else [],
             [target.section] if target.section is not None else [],
             {LockStatus.LOCKED},
         ).limit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datacapt.toolkit import ApiView, Blueprint, current_study
 from plugins.monitoring import permissions
+from plugins.monitoring.errors import LOCKED
 from plugins.monitoring.review import services
 from plugins.monitoring.review.schemas import (
     SectionReviewReadSchema,
@@ -31,6 +32,7 @@ class SubjectSection(ApiView):
         {409: "Nothing is entered in the section (SECTION_WITHOUT_DATA)."},
         {409: "The section is reviewed already (SECTION_ALREADY_REVIEWED)."},
         {409: "Someone reviewed it at the same time (CONFLICT)."},
+        LOCKED,
     )
     @blp.response(201, SectionReviewReadSchema)
     def post(self, subject_uuid, section_uuid):
@@ -38,7 +40,7 @@ class SubjectSection(ApiView):
         study = current_study()
         return services.review_section(study, get_subject(study, subject_uuid), section_uuid)
 
-    @blp.errors({409: "The section is not reviewed (SECTION_NOT_REVIEWED)."})
+    @blp.errors({409: "The section is not reviewed (SECTION_NOT_REVIEWED)."}, LOCKED)
     @blp.response(204)
     def delete(self, subject_uuid, section_uuid):
         """Take the review back; needs a Reason-For-Change."""

@@ -24,6 +24,7 @@ from datacapt.toolkit import (
 )
 from plugins.ecrf.api import Answer, Section, SectionState, compiled_form
 from plugins.monitoring.errors import MonitoringCodes
+from plugins.monitoring.locks.services import refuse_if_locked
 from plugins.monitoring.review.models import SectionReview
 from plugins.monitoring.review.schemas import SectionReviewStateSchema
 from plugins.monitoring.verification.progress import subject_fields, subjects_page
@@ -60,9 +61,10 @@ def _section_id(study: Study, section: Any) -> int:
 
 
 def review_section(study: Study, participation: SubjectInStudy, section: Any) -> SectionReview:
-    """Mark the subject's section reviewed; 409 when nothing is entered in it, or when it
-    is reviewed already."""
+    """Mark the subject's section reviewed; 409 when nothing is entered in it, when it is
+    reviewed already, or when it is locked."""
     section_id = _section_id(study, section)
+    refuse_if_locked([participation], [section])
     _lock_sections(participation, [section_id])
     entered = db.session.execute(
         sa.select(
@@ -96,8 +98,10 @@ def review_section(study: Study, participation: SubjectInStudy, section: Any) ->
 
 
 def unreview_section(study: Study, participation: SubjectInStudy, section: Any) -> None:
-    """Take the review back; the Reason-For-Change is required (audited)."""
+    """Take the review back (not on locked data); the Reason-For-Change is required
+    (audited)."""
     review = _review(participation, _section_id(study, section))
+    refuse_if_locked([participation], [section])
     if review is None:
         raise conflict(
             MonitoringCodes.SECTION_NOT_REVIEWED, Message("The section is not reviewed.")

@@ -385,18 +385,21 @@ def test_refuse_if_locked_refuses_only_what_a_lock_holds(app, trial, tenant):
         paris = get_subject(study, trial.subject)
         lyon = get_subject(study, trial.lyon_subject)
         # Frozen is not locked: monitoring goes on there.
-        refuse_if_locked(paris, [screening])
-        refuse_if_locked(paris)
-        refuse_if_locked(lyon)  # the whole subject: a lock of one section is not it
+        refuse_if_locked([paris], [screening])
+        refuse_if_locked([paris])
+        refuse_if_locked([lyon])  # the whole subject: a lock of one section is not it
         for participation, sections, level in (
             (paris, [week_4], "visit"),
             (paris, [screening, week_4], "visit"),
             (lyon, [screening], "section"),
         ):
             with pytest.raises(DatacaptException) as raised:
-                refuse_if_locked(participation, sections)
+                refuse_if_locked([participation], sections)
             assert raised.value.internal_code.name == "DATA_LOCKED"
             assert raised.value.details is not None and raised.value.details["level"] == level
+        with pytest.raises(DatacaptException) as raised:  # one of several subjects is enough
+            refuse_if_locked([paris, lyon], [screening])
+        assert raised.value.details is not None and raised.value.details["level"] == "section"
 
 
 @pytest.fixture
@@ -483,3 +486,31 @@ def test_a_lock_waits_for_a_save_under_way_and_sees_its_queries(trial, db_engine
     answer = outcome["answer"]
     assert answer.status_code == 409, answer.json
     assert answer.json["error"]["internal_name"] == "LOCK_QUERIES_UNRESOLVED"
+
+
+def test_on_frozen_data_verification_and_review_go_on_and_on_locked_data_nothing_changes(trial):
+    sdv, review = "/api/monitoring/verification", "/api/monitoring/review"
+    item = f"{sdv}/subjects/{trial.subject}/items"
+    section = f"{trial.subject}/sections/{trial.sections[0]}"
+    reason = {**trial.headers, "Reason-For-Change": "Verified the wrong line"}
+    assert act(trial, trial.data_manager, "freeze", target(trial, "subject")).status_code == 201
+    assert trial.monitor.post(f"{item}/weight", headers=trial.headers).status_code == 201
+    assert (
+        trial.data_manager.post(f"{review}/subjects/{section}", headers=trial.headers).status_code
+        == 201
+    )
+    assert act(trial, trial.data_manager, "lock", target(trial, "subject")).status_code == 200
+    for response in (
+        trial.monitor.post(f"{item}/height", headers=trial.headers),
+        trial.monitor.delete(f"{item}/weight", headers=reason),
+        trial.monitor.post(f"{sdv}/subjects/{section}", headers=trial.headers),
+        trial.monitor.post(f"{sdv}/subjects/{trial.subject}", headers=trial.headers),
+        trial.monitor.post(f"{sdv}/sections/{trial.sections[0]}", headers=trial.headers),
+        trial.data_manager.delete(f"{review}/subjects/{section}", headers=reason),
+    ):
+        refused(response, "DATA_LOCKED", "subject")
+    # Another subject's data is not held; what was verified before the lock stays.
+    lyon = f"{sdv}/subjects/{trial.lyon_subject}/items/height"
+    assert trial.monitor.post(lyon, headers=trial.headers).status_code == 201
+    figures = trial.monitor.get(f"{sdv}/progress", headers=trial.headers).json
+    assert figures["study"]["verified_not_required"] == 2, figures  # no plan: none required

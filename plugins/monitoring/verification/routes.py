@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datacapt.toolkit import ApiView, Blueprint, current_study, paginate
 from plugins.monitoring import permissions
+from plugins.monitoring.errors import LOCKED
 from plugins.monitoring.verification import plans, progress, services
 from plugins.monitoring.verification.schemas import (
     BulkVerificationSchema,
@@ -39,6 +40,7 @@ class Item(ApiView):
         {409: "The item is verified already (ITEM_ALREADY_VERIFIED)."},
         {409: "The question is calculated: not source data (NOT_SOURCE_DATA)."},
         SAME_TIME,
+        LOCKED,
     )
     @blp.response(201, VerificationReadSchema)
     def post(self, subject_uuid, code):
@@ -50,6 +52,7 @@ class Item(ApiView):
     @blp.errors(
         {409: "The item is not verified (ITEM_NOT_VERIFIED)."},
         {409: "The question is calculated: not source data (NOT_SOURCE_DATA)."},
+        LOCKED,
     )
     @blp.response(204)
     def delete(self, subject_uuid, code):
@@ -69,7 +72,7 @@ class SubjectSection(ApiView):
         study = current_study()
         return services.section_verification(study, get_subject(study, subject_uuid), section_uuid)
 
-    @blp.errors(SAME_TIME)
+    @blp.errors(SAME_TIME, LOCKED)
     @blp.response(200, BulkVerificationSchema)
     def post(self, subject_uuid, section_uuid):
         """Verify every answered item of the subject's section (one row per item)."""
@@ -88,7 +91,7 @@ class Subject(ApiView):
         study = current_study()
         return progress.subject_progress(study, get_subject(study, subject_uuid))
 
-    @blp.errors(SAME_TIME)
+    @blp.errors(SAME_TIME, LOCKED)
     @blp.response(200, BulkVerificationSchema)
     def post(self, subject_uuid):
         """Verify every answered item of the subject (one row per item)."""
@@ -100,7 +103,7 @@ class Subject(ApiView):
 class Visit(ApiView):
     permissions_registry = {"POST": permissions.VERIFY}
 
-    @blp.errors(SAME_TIME)
+    @blp.errors(SAME_TIME, LOCKED)
     @blp.response(200, BulkVerificationSchema)
     def post(self, section_uuid):
         """Verify every answered item of this section (visit) of every subject the

@@ -31,6 +31,7 @@ from datacapt.toolkit import (
 )
 from plugins.ecrf.api import Answer, AnswerChange, Block, Ecrf, compiled_form
 from plugins.monitoring.errors import MonitoringCodes
+from plugins.monitoring.locks.services import refuse_if_locked
 from plugins.monitoring.verification.models import Verification
 from plugins.monitoring.verification.plans import requirement_of, source_codes
 from plugins.monitoring.verification.schemas import SectionVerificationSchema
@@ -85,8 +86,9 @@ def _lock_answered(*criteria: sa.ColumnElement[bool]) -> list[tuple[int, str]]:
     return [(subject, code) for subject, code in rows]
 
 
-def _verify(items: list[tuple[int, str]]) -> int:
-    """Verify the locked items not verified yet, one row each; returns how many."""
+def _verify(study: Study, items: list[tuple[int, str]]) -> int:
+    """Verify the locked items not verified yet, one row each; returns how many. Refused
+    when a lock holds any of them (locked data is not verified either)."""
     subjects = {subject for subject, _ in items}
     done = {
         (subject, code)
@@ -103,6 +105,8 @@ def _verify(items: list[tuple[int, str]]) -> int:
             sa.select(SubjectInStudy).where(SubjectInStudy.id.in_(subjects))
         ).scalars()
     )
+    section_of = compiled_form(study).section_of
+    refuse_if_locked(participations, {section_of[code] for _, code in items})
     by, name, at = signed_now()
     new = [
         Verification(
@@ -121,8 +125,8 @@ def _verify(items: list[tuple[int, str]]) -> int:
     return len(new)
 
 
-def _bulk(items: list[tuple[int, str]]) -> dict[str, int]:
-    verified = _verify(items)
+def _bulk(study: Study, items: list[tuple[int, str]]) -> dict[str, int]:
+    verified = _verify(study, items)
     return {"verified": verified, "already_verified": len(items) - verified}
 
 
@@ -133,7 +137,7 @@ def verify_item(study: Study, participation: SubjectInStudy, code: str) -> Verif
         raise conflict(
             MonitoringCodes.ITEM_NOT_ANSWERED, Message("Only an answered item can be verified.")
         )
-    if not _verify([(participation.id, code)]):
+    if not _verify(study, [(participation.id, code)]):
         raise conflict(
             MonitoringCodes.ITEM_ALREADY_VERIFIED, Message("The item is verified already.")
         )
@@ -154,6 +158,7 @@ def _verification(participation: SubjectInStudy, code: str) -> Verification:
 def unverify_item(study: Study, participation: SubjectInStudy, code: str) -> None:
     """Take a verification back; the Reason-For-Change is required (audited)."""
     _source_item(study, code)
+    refuse_if_locked([participation], [compiled_form(study).section_of[code]])
     db.session.delete(_verification(participation, code))
     db.session.flush()
 
@@ -162,10 +167,11 @@ def verify_section(study: Study, participation: SubjectInStudy, section: Any) ->
     """Every answered item of a subject's section."""
     compiled_form(study).section(section)
     return _bulk(
+        study,
         _lock_answered(
             Answer.subject_in_study_id == participation.id,
             Answer.code.in_(source_codes(study)[section]),
-        )
+        ),
     )
 
 
@@ -173,7 +179,8 @@ def verify_subject(study: Study, participation: SubjectInStudy) -> dict[str, int
     """Every answered item of a subject."""
     codes = [code for section in source_codes(study).values() for code in section]
     return _bulk(
-        _lock_answered(Answer.subject_in_study_id == participation.id, Answer.code.in_(codes))
+        study,
+        _lock_answered(Answer.subject_in_study_id == participation.id, Answer.code.in_(codes)),
     )
 
 
@@ -184,7 +191,7 @@ def verify_visit(study: Study, section: Any) -> dict[str, int]:
     visible = visible_center_ids()
     if visible is not None:
         criteria.append(SubjectInStudy.center_id.in_(visible))
-    return _bulk(_lock_answered(*criteria))
+    return _bulk(study, _lock_answered(*criteria))
 
 
 def on_answers_changed(
