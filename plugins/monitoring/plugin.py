@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
+from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
+from plugins.ecrf.api import answers_changed, answers_changing, section_read
 from plugins.monitoring import __version__, permissions
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks import models as lock_models
@@ -14,10 +15,18 @@ from plugins.monitoring.queries import routes as query_routes
 from plugins.monitoring.review import models as review_models
 from plugins.monitoring.review import routes as review_routes
 from plugins.monitoring.settings import StudySettingsSchema
+from plugins.monitoring.signatures import jobs as signature_jobs
+from plugins.monitoring.signatures import messages as signature_messages
 from plugins.monitoring.signatures import models as signature_models
+from plugins.monitoring.signatures import receivers as signature_receivers
 from plugins.monitoring.signatures import routes as signature_routes
 from plugins.monitoring.verification import models as verification_models
 from plugins.monitoring.verification import routes as verification_routes
+
+# Signals reach every tenant: monitoring follows them only where it is enabled.
+connect_when_enabled(answers_changing, "monitoring", signature_receivers.on_answers_changing)
+connect_when_enabled(answers_changed, "monitoring", signature_receivers.on_answers_changed)
+connect_when_enabled(section_read, "monitoring", signature_receivers.on_section_read)
 
 
 @hookimpl
@@ -69,6 +78,16 @@ def datacapt_blueprints():
         lock_routes.blp,
         signature_routes.blp,
     ]
+
+
+@hookimpl
+def datacapt_jobs():
+    return [*signature_jobs.JOBS]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return [*signature_messages.TEMPLATES]
 
 
 @hookimpl
