@@ -110,6 +110,6 @@ class SigningDetail(ApiView):
 
     @blp.response(200, SigningReadSchema)
     def get(self, signing_uuid):
-        """A signing and how far it got: records signed, those skipped because their data
-        changed after the request."""
+        """The caller's signing and how far it got: records signed, those skipped because
+        their data changed after the request (another's signing is not found)."""
         return services.get_signing(current_study(), signing_uuid)

@@ -41,6 +41,7 @@ from datacapt.toolkit import (
     forbidden,
     get_in_study,
     notify,
+    one_or_404,
     reason_for_change,
     study_query,
     utcnow,
@@ -247,8 +248,8 @@ def _signed_records(*criteria: sa.ColumnElement[bool]) -> set[tuple[int, uuid.UU
 
 def lock_subjects(participation_ids: Iterable[int]) -> None:
     """Take each subject's signature lock until commit: a signing takes it before it reads
-    what it signs, a save when it announces its changes (``answers_changing``, before it
-    writes), each before its first audited write. So a save either commits before the
+    what it signs, a withdrawal before it writes, a save when it announces its changes
+    (``answers_changing``, before it writes), each before its first audited write. So a save either commits before the
     signing reads, or waits for the signatures to commit and then breaks those it changes;
     and as every transaction takes these locks before the audit trail's, in one order, none
     waits for another in a circle. The schema is part of the key: the lock space is the
@@ -399,7 +400,14 @@ def run_signing(signing: Signing) -> int:
 
 
 def get_signing(study: Study, signing_uuid: Any) -> Signing:
-    return get_in_study(Signing, signing_uuid, Message("No such signing."), study=study)
+    """The caller's own signing (its skipped records may lie at centers others do not
+    see): another's is absent, as one that does not exist."""
+    return one_or_404(
+        study_query(Signing, study).where(
+            Signing.uuid == signing_uuid, Signing.signer_id == acting_user().id
+        ),
+        Message("No such signing."),
+    )
 
 
 # Signatures broken, read, verified, withdrawn
@@ -510,6 +518,15 @@ def check(study: Study, signature: Signature) -> Check:
     return Check(signature, computed, changes)
 
 
+def _withdrawn(signature: Signature) -> DatacaptException:
+    withdrawn_at = signature.withdrawn_at
+    return conflict(
+        MonitoringCodes.SIGNATURE_WITHDRAWN,
+        Message("This signature was withdrawn already."),
+        withdrawn_at=withdrawn_at.isoformat() if withdrawn_at else None,
+    )
+
+
 def withdraw(signature: Signature, reason: str) -> Signature:
     """Only the signer withdraws their signature (403 for anyone else, whatever their
     role), once (409), with a reason kept on it and in its audit record."""
@@ -518,12 +535,10 @@ def withdraw(signature: Signature, reason: str) -> Signature:
             MonitoringCodes.SIGNATURE_NOT_SIGNERS,
             Message("Only the signer may withdraw a signature."),
         )
+    lock_subjects([signature.subject_in_study_id])  # before writing (a save may break it)
+    db.session.refresh(signature)  # as it is once the lock is ours
     if signature.state == SignatureState.WITHDRAWN:
-        raise conflict(
-            MonitoringCodes.SIGNATURE_WITHDRAWN,
-            Message("This signature was withdrawn already."),
-            withdrawn_at=signature.withdrawn_at.isoformat() if signature.withdrawn_at else None,
-        )
+        raise _withdrawn(signature)
     with reason_for_change(reason):
         signature.state = SignatureState.WITHDRAWN
         signature.withdrawn_at, signature.withdrawal_reason = utcnow(), reason

@@ -378,8 +378,9 @@ def test_a_large_signing_is_a_job_the_caller_follows(app, tenant, trial, redis_q
     # Week 4 changes before the job runs: what covers it is not signed.
     assert trial.save(trial.investigator, {"pain": 6}, section=1).status_code == 200
     _work(app, redis_queue)
-    done = trial.monitor.get(follow, headers=trial.headers)
+    done = trial.investigator.get(follow, headers=trial.headers)
     assert done.status_code == 200, done.json
+    assert trial.monitor.get(follow, headers=trial.headers).status_code == 404  # not theirs
     assert (done.json["state"], done.json["signed"]) == ("done", 1)
     assert done.json["finished_at"]
     assert {(s["subject"], s["section"], s["reason"]) for s in done.json["skipped"]} == {
