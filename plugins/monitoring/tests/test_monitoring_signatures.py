@@ -488,26 +488,32 @@ def test_another_tenant_sees_nothing(trial, other_tenant, client_as, make_study,
     assert trial.investigator.get(SIGNATURES, headers=study.headers).status_code == 404
 
 
+def _screening(trial: Trial) -> list[dict[str, str]]:
+    return [section(trial)]
+
+
+def _screening_twice(trial: Trial) -> list[dict[str, str]]:
+    return [section(trial), section(trial)]
+
+
 @pytest.mark.parametrize(
-    "body",
+    ("targets", "body"),
     [
-        {},
-        {"targets": [], "meaning": "approval", "password": "x"},
-        {"targets": [{"subject": "nope"}], "meaning": "approval", "password": "x"},
-        {"targets": "all", "meaning": "approval", "password": "x"},
-        {"meaning": "approval", "password": "x"},
-        {"targets": "SUBJECT", "meaning": "agreement", "password": "x"},
-        {"targets": "SUBJECT", "meaning": "approval"},
-        {"targets": "SUBJECT", "meaning": "approval", "password": ""},
-        {"targets": "SUBJECT", "meaning": "approval", "password": "x", "extra": 1},
-        {"targets": "TWICE", "meaning": "approval", "password": "x"},
+        (None, {}),
+        (None, {"targets": [], "meaning": "approval", "password": "x"}),
+        (None, {"targets": [{"subject": "nope"}], "meaning": "approval", "password": "x"}),
+        (None, {"targets": "all", "meaning": "approval", "password": "x"}),
+        (None, {"meaning": "approval", "password": "x"}),
+        (_screening, {"meaning": "agreement", "password": "x"}),
+        (_screening, {"meaning": "approval"}),
+        (_screening, {"meaning": "approval", "password": ""}),
+        (_screening, {"meaning": "approval", "password": "x", "extra": 1}),
+        (_screening_twice, {"meaning": "approval", "password": "x"}),
     ],
 )
-def test_bad_input_is_refused_and_writes_nothing(app, tenant, trial, body):
-    if body.get("targets") == "SUBJECT":
-        body = {**body, "targets": [section(trial)]}
-    elif body.get("targets") == "TWICE":
-        body = {**body, "targets": [section(trial), section(trial)]}
+def test_bad_input_is_refused_and_writes_nothing(app, tenant, trial, targets, body):
+    if targets is not None:
+        body = {**body, "targets": targets(trial)}
     answer = trial.investigator.post(SIGNATURES, json=body, headers=trial.headers)
     assert error(answer) == (422, "VALIDATION_FAILED"), answer.json
     _nothing_written(app, tenant, trial)
