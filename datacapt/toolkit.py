@@ -93,6 +93,7 @@ from datacapt.i18n import (
     current_language,
     language_context,
 )
+from datacapt.identity.models import User
 from datacapt.identity.principal import acting_user
 from datacapt.identity.secrets import derived_secret, digest
 from datacapt.identity.services import confirm_password
@@ -182,8 +183,16 @@ __all__ += [
 ]
 
 # Permissions: categories and actions; AUTHENTICATED in a registry admits any signed-in caller;
-# the user behind the request, and their password asked again for an act that binds them.
-__all__ += ["AUTHENTICATED", "Action", "acting_user", "build_permission", "confirm_password"]
+# the user behind the request (a User), and their password asked again for an act that binds
+# them.
+__all__ += [
+    "AUTHENTICATED",
+    "Action",
+    "User",
+    "acting_user",
+    "build_permission",
+    "confirm_password",
+]
 
 # The tenant: its context (in_tenant for CLI commands), its settings and their signal.
 __all__ += [

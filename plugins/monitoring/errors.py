@@ -25,7 +25,10 @@ class MonitoringCodes(enum.IntEnum):
     LOCK_QUERIES_UNRESOLVED = 7067
     LOCK_ALL_CENTERS_REQUIRED = 7068
     LOCK_TRANSITION_REFUSED = 7069
+    LOCK_SIGNATURES_MISSING = 7070
     SIGNATURE_REFUSED = 7080
+    SIGNATURE_NOT_SIGNERS = 7081
+    SIGNATURE_WITHDRAWN = 7082
 
 
 #: How a view that changes monitoring's records declares a lock's refusal.

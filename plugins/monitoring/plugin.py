@@ -8,16 +8,19 @@ from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.ecrf.api import answers_changed, answers_changing, section_read
 from plugins.monitoring import __version__, permissions
 from plugins.monitoring.errors import MonitoringCodes
+from plugins.monitoring.locks import holds as lock_holds
 from plugins.monitoring.locks import models as lock_models
 from plugins.monitoring.locks import routes as lock_routes
-from plugins.monitoring.locks import services as lock_services
 from plugins.monitoring.queries import models as query_models
 from plugins.monitoring.queries import routes as query_routes
 from plugins.monitoring.review import models as review_models
 from plugins.monitoring.review import routes as review_routes
 from plugins.monitoring.review import services as review_services
 from plugins.monitoring.settings import StudySettingsSchema
+from plugins.monitoring.signatures import jobs as signature_jobs
+from plugins.monitoring.signatures import messages as signature_messages
 from plugins.monitoring.signatures import models as signature_models
+from plugins.monitoring.signatures import receivers as signature_receivers
 from plugins.monitoring.signatures import routes as signature_routes
 from plugins.monitoring.verification import models as verification_models
 from plugins.monitoring.verification import routes as verification_routes
@@ -25,13 +28,16 @@ from plugins.monitoring.verification import services as verification_services
 
 # Signals reach every tenant: monitoring follows the eCRF's data only where it is enabled.
 # A freeze or lock refuses a save before it writes; a change then costs the answers their
-# verification and their section its review.
-connect_when_enabled(answers_changing, "monitoring", lock_services.refuse_changes)
+# verification, their section its review and the signatures over them their validity.
+connect_when_enabled(answers_changing, "monitoring", lock_holds.refuse_changes)
+connect_when_enabled(answers_changing, "monitoring", signature_receivers.on_answers_changing)
 connect_when_enabled(answers_changed, "monitoring", verification_services.on_answers_changed)
 connect_when_enabled(answers_changed, "monitoring", review_services.on_answers_changed)
+connect_when_enabled(answers_changed, "monitoring", signature_receivers.on_answers_changed)
 connect_when_enabled(section_read, "monitoring", verification_services.on_section_read)
 connect_when_enabled(section_read, "monitoring", review_services.on_section_read)
-connect_when_enabled(section_read, "monitoring", lock_services.section_locks)
+connect_when_enabled(section_read, "monitoring", lock_holds.section_locks)
+connect_when_enabled(section_read, "monitoring", signature_receivers.on_section_read)
 
 
 @hookimpl
@@ -83,6 +89,16 @@ def datacapt_blueprints():
         lock_routes.blp,
         signature_routes.blp,
     ]
+
+
+@hookimpl
+def datacapt_jobs():
+    return [*signature_jobs.JOBS]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return [*signature_messages.TEMPLATES]
 
 
 @hookimpl

@@ -1,19 +1,17 @@
-"""Freezing and locking a study's data, and the refusals they hold it with.
+"""Freezing and locking a study's data (what holds it is in ``holds``).
 
 A hold is placed on a target: a subject's section, a visit (that section for every
 subject), a subject, a center or the study. Frozen, no answer changes while queries,
-verification and signatures go on; locked, nothing about the data changes. Data entry
-asks before every save that would change answers (``refuse_changes``, one statement);
-the other monitoring activities call ``refuse_if_locked``. Frozen data can be locked;
-locked data cannot be frozen, only unlocked. Locking waits for the conditions of
-``LOCK_CONDITIONS``; unfreezing and unlocking need a reason for change.
+verification and signatures go on; locked, nothing about the data changes. Frozen data
+can be locked; locked data cannot be frozen, only unlocked. Locking waits for the
+conditions of ``LOCK_CONDITIONS``; unfreezing and unlocking need a reason for change.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,6 +38,7 @@ from datacapt.toolkit import (
 )
 from plugins.ecrf.api import UNRESOLVED_QUERY_STATUSES, DataQuery, SectionState, compiled_form
 from plugins.monitoring.errors import MonitoringCodes
+from plugins.monitoring.locks.holds import OPEN, covering, refusal
 from plugins.monitoring.locks.models import (
     HOLDING,
     STUDY_WIDE_LEVELS,
@@ -47,29 +46,9 @@ from plugins.monitoring.locks.models import (
     Level,
     LockStatus,
 )
-from plugins.monitoring.locks.schemas import DataLockReadSchema, LocksAnnotationSchema
+from plugins.monitoring.settings import monitoring_settings
+from plugins.monitoring.signatures.services import unsigned
 from plugins.subjects.api import SubjectInStudy, get_subject
-
-#: The status of what no freeze or lock holds.
-OPEN = "open"
-
-LEVEL_NAMES = {
-    Level.SECTION: Message("the subject's section"),
-    Level.VISIT: Message("the visit"),
-    Level.SUBJECT: Message("the subject"),
-    Level.CENTER: Message("the center"),
-    Level.STUDY: Message("the study"),
-}
-
-# Where several holds cover the same data, the one named is a lock before a freeze, and
-# the broadest first: releasing a narrower one would not free the data.
-_STRONGEST_FIRST = (
-    sa.case({LockStatus.LOCKED.value: 0}, value=DataLock.status, else_=1),
-    sa.case(
-        {level.value: rank for rank, level in enumerate(reversed(Level))}, value=DataLock.level
-    ),
-    DataLock.id,
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,115 +95,6 @@ def _visible_center(study: Study, center_uuid: uuid.UUID) -> StudyCenter:
         if center.uuid == center_uuid:
             return center
     raise not_found(Message("No such center."))
-
-
-def _covering(
-    study_id: int,
-    participation_ids: Collection[int],
-    center_ids: Collection[int],
-    sections: Collection[uuid.UUID],
-    statuses: Collection[str],
-) -> sa.Select[DataLock]:
-    """The holds in ``statuses`` over the subjects' ``sections``, or over what the other
-    arguments name (no subject: a visit, a center, the study), strongest first. With
-    several subjects and sections, a subject's hold on one of the sections counts for all
-    of them: callers name several of only one."""
-    reach = [DataLock.level == Level.STUDY]
-    if center_ids:
-        reach.append(sa.and_(DataLock.level == Level.CENTER, DataLock.center_id.in_(center_ids)))
-    in_subjects = DataLock.subject_in_study_id.in_(participation_ids)
-    if participation_ids:
-        reach.append(sa.and_(DataLock.level == Level.SUBJECT, in_subjects))
-    if sections:
-        in_sections = DataLock.section_uuid.in_(list(sections))
-        reach.append(sa.and_(DataLock.level == Level.VISIT, in_sections))
-        if participation_ids:
-            reach.append(sa.and_(DataLock.level == Level.SECTION, in_subjects, in_sections))
-    return (
-        sa.select(DataLock)
-        .where(DataLock.study_id == study_id, DataLock.status.in_(statuses), sa.or_(*reach))
-        .order_by(*_STRONGEST_FIRST)
-    )
-
-
-def _over_subjects(
-    participations: Collection[SubjectInStudy],
-    sections: Collection[uuid.UUID],
-    statuses: Collection[str],
-) -> sa.Select[DataLock]:
-    (study_id,) = {participation.study_id for participation in participations}
-    return _covering(
-        study_id,
-        [participation.id for participation in participations],
-        {participation.center_id for participation in participations},
-        sections,
-        statuses,
-    )
-
-
-def _strongest_over(
-    participations: Collection[SubjectInStudy],
-    sections: Collection[uuid.UUID],
-    statuses: Collection[str],
-) -> DataLock | None:
-    return db.session.execute(
-        _over_subjects(participations, sections, statuses).limit(1)
-    ).scalar_one_or_none()
-
-
-def refusal(hold: DataLock) -> DatacaptException:
-    """409 naming the level holding the data: ``details.level``, and ``details.lock`` the
-    hold as read (what it is on, who placed it and when)."""
-    level = LEVEL_NAMES[Level(hold.level)]
-    if hold.status == LockStatus.LOCKED:
-        code = MonitoringCodes.DATA_LOCKED
-        message = Message(
-            "This data is locked at the level of {level}: nothing about it changes.", level=level
-        )
-    else:
-        code = MonitoringCodes.DATA_FROZEN
-        message = Message(
-            "This data is frozen at the level of {level}: its answers do not change.", level=level
-        )
-    return conflict(code, message, level=hold.level, lock=DataLockReadSchema().dump(hold))
-
-
-def refuse_if_locked(
-    participations: Collection[SubjectInStudy], section_ids: Collection[uuid.UUID] = ()
-) -> None:
-    """409 DATA_LOCKED when a lock holds the subjects' sections named by ``section_ids``
-    (their uuids), or the whole subjects (no sections: only a lock of a subject, its
-    center or the study counts): what monitoring does on locked data is refused. One
-    statement whatever the number of subjects."""
-    if not participations:
-        return
-    hold = _strongest_over(participations, section_ids, {LockStatus.LOCKED})
-    if hold is not None:
-        raise refusal(hold)
-
-
-def refuse_changes(
-    participation: SubjectInStudy, *, sections: Collection[uuid.UUID], **_: Any
-) -> None:
-    """Before a save writes (the eCRF's ``answers_changing``): 409 DATA_FROZEN or
-    DATA_LOCKED when a hold covers the subject and any section whose answers would
-    change. One statement, paid by every save that changes answers."""
-    hold = _strongest_over([participation], sections, HOLDING)
-    if hold is not None:
-        raise refusal(hold)
-
-
-def section_locks(participation: SubjectInStudy, *, section: uuid.UUID, **_: Any) -> dict:
-    """The ``locks`` annotation of a subject's section read (the eCRF's ``section_read``):
-    its status (open, frozen, locked), the level holding it, every hold over it."""
-    holds = db.session.execute(_over_subjects([participation], [section], HOLDING)).scalars().all()
-    strongest = holds[0] if holds else None
-    annotation = {
-        "status": strongest.status if strongest is not None else OPEN,
-        "level": strongest.level if strongest is not None else None,
-        "holds": holds,
-    }
-    return {"locks": LocksAnnotationSchema().dump(annotation)}
 
 
 def _subjects_of(study: Study, target: Target) -> sa.ColumnElement[bool]:
@@ -279,9 +149,42 @@ def refuse_unresolved_queries(study: Study, target: Target) -> None:
         )
 
 
+def refuse_unsigned(study: Study, target: Target) -> None:
+    """Where the study's ``signatures_before_lock`` setting asks it: 409
+    LOCK_SIGNATURES_MISSING while a subject's section of the target holds answers that no
+    valid signature covers; ``details.unsigned`` counts them, ``details.first`` names the
+    first few (subject and section uuids)."""
+    if not monitoring_settings(study)["signatures_before_lock"]:
+        return
+    form = compiled_form(study)
+    subjects = dict(
+        db.session.execute(
+            sa.select(SubjectInStudy.id, SubjectInStudy.uuid).where(_subjects_of(study, target))
+        ).all()
+    )
+    sections = [form.section_ids[target.section]] if target.section is not None else None
+    missing = unsigned(study, list(subjects), sections)
+    if missing:
+        section_uuids = {section_id: uuid for uuid, section_id in form.section_ids.items()}
+        raise conflict(
+            MonitoringCodes.LOCK_SIGNATURES_MISSING,
+            Message(
+                "Data to lock is not signed ({count}): sign it before locking.", count=len(missing)
+            ),
+            unsigned=len(missing),
+            first=[
+                {"subject": str(subjects[pid]), "section": str(section_uuids[sid])}
+                for pid, sid in missing[:20]
+            ],
+        )
+
+
 #: What must hold before a target is locked: each is called with the study and the target
 #: and raises its refusal. Every condition of a lock belongs here.
-LOCK_CONDITIONS: tuple[Callable[[Study, Target], None], ...] = (refuse_unresolved_queries,)
+LOCK_CONDITIONS: tuple[Callable[[Study, Target], None], ...] = (
+    refuse_unresolved_queries,
+    refuse_unsigned,
+)
 
 
 def _one_at_a_time(study: Study) -> None:
@@ -338,7 +241,7 @@ def freeze(study: Study, target: Target) -> DataLock:
     frozen), LOCK_TRANSITION_REFUSED when it is frozen already."""
     _one_at_a_time(study)
     locked = db.session.execute(
-        _covering(
+        covering(
             study.id,
             [target.participation.id] if target.participation is not None else [],
             [target.center_id] if target.center_id is not None else [],

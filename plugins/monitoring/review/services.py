@@ -24,7 +24,7 @@ from datacapt.toolkit import (
 )
 from plugins.ecrf.api import Answer, Section, SectionState, compiled_form
 from plugins.monitoring.errors import MonitoringCodes
-from plugins.monitoring.locks.services import refuse_if_locked
+from plugins.monitoring.locks.holds import refuse_if_locked
 from plugins.monitoring.review.models import SectionReview
 from plugins.monitoring.review.schemas import SectionReviewStateSchema
 from plugins.monitoring.verification.progress import subject_fields, subjects_page

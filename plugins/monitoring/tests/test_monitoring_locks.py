@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from datacapt.testing import TenantClient
 from datacapt.toolkit import AuditRecord, DatacaptException, Study, db, tenant_context
-from plugins.monitoring.locks.services import refuse_if_locked
+from plugins.monitoring.locks.holds import refuse_if_locked
 from plugins.monitoring.tests.support import SCREENING, Trial
 from plugins.subjects.api import get_subject
 

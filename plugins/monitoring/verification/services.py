@@ -31,7 +31,7 @@ from datacapt.toolkit import (
 )
 from plugins.ecrf.api import Answer, AnswerChange, Block, Ecrf, compiled_form
 from plugins.monitoring.errors import MonitoringCodes
-from plugins.monitoring.locks.services import refuse_if_locked
+from plugins.monitoring.locks.holds import refuse_if_locked
 from plugins.monitoring.verification.models import Verification
 from plugins.monitoring.verification.plans import requirement_of, source_codes
 from plugins.monitoring.verification.schemas import SectionVerificationSchema
