@@ -71,7 +71,7 @@ from datacapt.errors import (
 from datacapt.files.services import FileAttachment
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
-from datacapt.forms.questions import Problem, Question, QuestionType, clean_answers
+from datacapt.forms.questions import Level, Problem, Question, QuestionType, clean_answers
 from datacapt.forms.schemas import (
     BlockSchema,
     FilledBlockSchema,
@@ -115,6 +115,7 @@ from datacapt.notifications.schemas import DeliveryReportSchema
 from datacapt.notifications.services import check_provider_signature, record_provider_report
 from datacapt.permissions import Action, build_permission
 from datacapt.permissions.mixin import AUTHENTICATED
+from datacapt.permissions.models import Role
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.plugins.receivers import connect_when_enabled
 from datacapt.plugins.services import current_settings
@@ -124,6 +125,7 @@ from datacapt.studies.context import (
     current_study,
     get_in_study,
     restrict_to_visible_centers,
+    study_permissions,
     study_query,
     visible_center_ids,
 )
@@ -181,8 +183,16 @@ __all__ += [
 ]
 
 # Permissions: categories and actions; AUTHENTICATED in a registry admits any signed-in caller;
-# the user behind the request, and their password asked again for an act that binds them.
-__all__ += ["AUTHENTICATED", "Action", "acting_user", "build_permission", "confirm_password"]
+# the user behind the request, and their password asked again for an act that binds them;
+# the tenant's roles (default and custom).
+__all__ += [
+    "AUTHENTICATED",
+    "Action",
+    "Role",
+    "acting_user",
+    "build_permission",
+    "confirm_password",
+]
 
 # The tenant: its context (in_tenant for CLI commands), its settings and their signal.
 __all__ += [
@@ -196,7 +206,8 @@ __all__ += [
     "tenant_settings_changed",
 ]
 
-# Studies: the request's study, its centers and those the caller sees, the rows of a study.
+# Studies: the request's study, its centers and those the caller sees, what the caller may
+# do there, the rows of a study.
 __all__ += [
     "STUDY_HEADER",
     "Study",
@@ -208,6 +219,7 @@ __all__ += [
     "get_in_study",
     "restrict_to_visible_centers",
     "study_centers",
+    "study_permissions",
     "study_query",
     "visible_center_ids",
 ]
@@ -261,6 +273,7 @@ __all__ += [
     "FilledBlocksField",
     "FormProgressSchema",
     "FormState",
+    "Level",
     "Problem",
     "Question",
     "QuestionType",

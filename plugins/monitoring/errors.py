@@ -11,6 +11,7 @@ class MonitoringCodes(enum.IntEnum):
     review, 7065-7079 freeze and lock, 7080-7099 signatures."""
 
     QUERY_TRANSITION_REFUSED = 7040
+    QUERY_TARGET_INVALID = 7041
     DATA_FROZEN = 7065
     DATA_LOCKED = 7066
     SIGNATURE_REFUSED = 7080

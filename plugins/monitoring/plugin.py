@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
+from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
+from plugins.ecrf.api import answers_changed, section_read
 from plugins.monitoring import __version__, permissions
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks import models as lock_models
 from plugins.monitoring.locks import routes as lock_routes
 from plugins.monitoring.queries import models as query_models
 from plugins.monitoring.queries import routes as query_routes
+from plugins.monitoring.queries import services as query_services
 from plugins.monitoring.review import models as review_models
 from plugins.monitoring.review import routes as review_routes
 from plugins.monitoring.settings import StudySettingsSchema
@@ -18,6 +20,10 @@ from plugins.monitoring.signatures import models as signature_models
 from plugins.monitoring.signatures import routes as signature_routes
 from plugins.monitoring.verification import models as verification_models
 from plugins.monitoring.verification import routes as verification_routes
+
+# The eCRF's signals reach every tenant: monitoring follows them only where it is enabled.
+connect_when_enabled(answers_changed, "monitoring", query_services.on_answers_changed)
+connect_when_enabled(section_read, "monitoring", query_services.on_section_read)
 
 
 @hookimpl

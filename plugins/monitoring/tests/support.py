@@ -114,3 +114,21 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
         saved = trial.save(client, SCREENING, subject=subject, reason=None)
         assert saved.status_code == 200, saved.json
     return trial
+
+
+QUERIES = "/api/monitoring/queries/"
+
+
+def raise_query(trial: Trial, client: TenantClient | None = None, **fields: Any) -> Any:
+    """A query raised by hand, by the monitor unless ``client``, on the subject at PAR
+    unless ``fields`` say otherwise."""
+    body = {"subject": trial.subject, "level": "warning", "message": "Check the source.", **fields}
+    return (client or trial.monitor).post(QUERIES, json=body, headers=trial.headers)
+
+
+def act_on_query(
+    trial: Trial, client: TenantClient, query: str, action: str, text: str | None = "Done."
+) -> Any:
+    """One action of the query workflow (release, answer, close, cancel, reopen, messages)."""
+    body = {} if text is None else {"text": text}
+    return client.post(f"{QUERIES}{query}/{action}", json=body, headers=trial.headers)
