@@ -258,10 +258,8 @@ def _sync_queries(participation: SubjectInStudy, state: FormState, changed: set[
     ones whose finding is gone, saying why in their thread (the data no longer raises it,
     or its question is hidden). A finding whose query a person closed or cancelled raises a
     new one only in a save that changes its question's answer."""
-    # Keyed as stored: a Level is its str value.
-    findings: set[tuple[str | None, str, str]] = {
-        (f.code, f.level, f.message) for f in state.findings
-    }
+    # Keyed as stored (a Level is its str value), in the design's order.
+    findings = dict.fromkeys((f.code, f.level, f.message) for f in state.findings)
     latest: dict[tuple[str | None, str, str], DataQuery] = {}
     # Locked: a person acting on one of them meanwhile goes first, or after this save.
     for query in db.session.execute(
@@ -292,9 +290,8 @@ def _sync_queries(participation: SubjectInStudy, state: FormState, changed: set[
         ):
             continue
         code, level, message = key
-        query = DataQuery(
-            study_id=participation.study_id,
-            subject_in_study_id=participation.id,
+        query = DataQuery.of_subject(
+            participation,
             code=code,
             level=level,
             message=message,

@@ -203,12 +203,21 @@ class DataQuery(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin,
     hidden) or by hand (the monitoring module's workflow), with its thread of messages."""
 
     __tablename__ = "ecrf_queries"
-    # The study's list, newest first, and its counts by state and level.
+    # The study's list, newest first; its counts by state and level; its filters by
+    # question and by section (few queries are on a section as a whole).
     __table_args__ = (
         sa.Index("ecrf_queries_study_id_created_at_idx", "study_id", "created_at"),
         sa.Index("ecrf_queries_study_id_status_level_idx", "study_id", "status", "level"),
+        sa.Index("ecrf_queries_study_id_code_idx", "study_id", "code"),
+        sa.Index("ecrf_queries_study_id_center_id_idx", "study_id", "center_id"),
+        sa.Index(
+            "ecrf_queries_study_id_section_uuid_idx",
+            "study_id",
+            "section_uuid",
+            postgresql_where=sa.text("section_uuid IS NOT NULL"),
+        ),
     )
-    study_center = "participation.center_id"
+    study_center = "center_id"
     status_subject = Message("The query")
     allowed_status_transitions = {
         QueryStatus.DRAFT: {QueryStatus.OPEN, QueryStatus.CANCELLED},
@@ -220,7 +229,9 @@ class DataQuery(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin,
     # Indexed with the list's columns above.
     study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id))
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
-    participation: Mapped[SubjectInStudy] = relationship()
+    # The subject's center (which does not change), kept here so that the study's list
+    # reads who may see a query from its own row.
+    center_id: Mapped[int] = mapped_column(sa.ForeignKey(StudyCenter.id))
     target: Mapped[str] = mapped_column(sa.String(20), default=QueryTarget.DATA_POINT)
     # The question (data points and cells); a cell is a row (from 0) and a column's code.
     code: Mapped[str | None] = mapped_column(sa.String(40))
@@ -238,7 +249,6 @@ class DataQuery(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin,
     # Who is to act: a study role, at a center or (None) wherever it sees the subject.
     assignee_role: Mapped[str] = mapped_column(sa.String(60), default="investigator")
     assignee_center_id: Mapped[int | None] = mapped_column(sa.ForeignKey(StudyCenter.id))
-    assignee_center: Mapped[StudyCenter | None] = relationship()
     # The data it concerns changed after it was closed.
     closed_modified: Mapped[bool] = mapped_column(default=False)
     # Closed by the eCRF (its finding gone), not by a person.
@@ -250,6 +260,16 @@ class DataQuery(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin,
     messages: Mapped[list[DataQueryMessage]] = relationship(
         order_by="DataQueryMessage.id", back_populates="data_query"
     )
+
+    @classmethod
+    def of_subject(cls, participation: SubjectInStudy, **fields: Any) -> DataQuery:
+        """A new query on the subject's data, in its study and at its center."""
+        return cls(
+            study_id=participation.study_id,
+            subject_in_study_id=participation.id,
+            center_id=participation.center_id,
+            **fields,
+        )
 
     def audit_context(self) -> AuditContext:
         context = _question_context(self.subject_in_study_id, self.code)

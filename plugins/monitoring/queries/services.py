@@ -35,7 +35,6 @@ from datacapt.toolkit import (
     forbidden,
     get_tenant_settings,
     invalid,
-    not_found,
     one_or_404,
     paginate,
     reason_for_change,
@@ -163,9 +162,8 @@ def raise_query(study: Study, data: Mapping[str, Any]) -> QueryRow:
     assignee = _assignee(study, participation, data)
     draft = monitoring_settings(study)["pre_query_review"]
     author = _author()
-    query = DataQuery(
-        study_id=study.id,
-        subject_in_study_id=participation.id,
+    query = DataQuery.of_subject(
+        participation,
         origin=QueryOrigin.MANUAL,
         level=data["level"],
         message=data["message"],
@@ -238,8 +236,8 @@ TRANSITIONS: dict[str, Transition] = {
 def _locked(study: Study, query_uuid: Any) -> DataQuery:
     """The query as the caller sees it, locked until commit: two people acting on it at
     once act one after the other, each on what the other left."""
-    statement = study_query(DataQuery, study).where(DataQuery.uuid == query_uuid)
-    return one_or_404(_as_seen(statement).with_for_update(of=DataQuery), NO_SUCH_QUERY)
+    statement = _seen(study).where(DataQuery.uuid == query_uuid)
+    return one_or_404(statement.with_for_update(of=DataQuery), NO_SUCH_QUERY)
 
 
 def act(study: Study, query_uuid: Any, name: str, text: str | None) -> QueryRow:
@@ -274,29 +272,35 @@ def act(study: Study, query_uuid: Any, name: str, text: str | None) -> QueryRow:
     return read_query(study, query.uuid)
 
 
-def _rows(study: Study) -> sa.Select:
-    """The study's queries the caller sees, with their subject and centers."""
+def _seen(study: Study) -> sa.Select:
+    """The study's queries the caller sees (centers, drafts)."""
+    return _as_seen(study_query(DataQuery, study))
+
+
+def _described(study: Study, queries: list[DataQuery]) -> list[QueryRow]:
+    """The queries with their subject, centers and section, read in one statement."""
     assignee = orm.aliased(StudyCenter)
-    statement = (
-        study_query(DataQuery, study)
-        .join(SubjectInStudy, SubjectInStudy.id == DataQuery.subject_in_study_id)
-        .join(StudyCenter, StudyCenter.id == SubjectInStudy.center_id)
-        .outerjoin(assignee, assignee.id == DataQuery.assignee_center_id)
-        .add_columns(
-            SubjectInStudy.uuid,
-            SubjectInStudy.study_subject_id,
-            StudyCenter.uuid,
-            StudyCenter.code,
-            assignee.uuid,
+    places: dict[int, Any] = {
+        query_id: rest
+        for query_id, *rest in db.session.execute(
+            sa.select(
+                DataQuery.id,
+                SubjectInStudy.uuid,
+                SubjectInStudy.study_subject_id,
+                StudyCenter.uuid,
+                StudyCenter.code,
+                assignee.uuid,
+            )
+            .join(SubjectInStudy, SubjectInStudy.id == DataQuery.subject_in_study_id)
+            .join(StudyCenter, StudyCenter.id == DataQuery.center_id)
+            .outerjoin(assignee, assignee.id == DataQuery.assignee_center_id)
+            .where(DataQuery.id.in_([query.id for query in queries]))
         )
-    )
-    return _as_seen(statement)
-
-
-def _described(study: Study, rows: list[Any]) -> list[QueryRow]:
+    }
     section_of = compiled_form(study).section_of
     described = []
-    for query, subject, subject_id, center, center_code, assignee_center in rows:
+    for query in queries:
+        subject, subject_id, center, center_code, assignee_center = places[query.id]
         section = query.section_uuid or section_of.get(query.code or "")
         described.append(
             QueryRow(query, subject, subject_id, center, center_code, assignee_center, section)
@@ -306,11 +310,9 @@ def _described(study: Study, rows: list[Any]) -> list[QueryRow]:
 
 def read_query(study: Study, query_uuid: Any) -> QueryRow:
     """One query as the caller sees it (404 otherwise), its thread loaded."""
-    statement = _rows(study).where(DataQuery.uuid == query_uuid)
-    row = db.session.execute(statement.options(orm.selectinload(DataQuery.messages))).one_or_none()
-    if row is None:
-        raise not_found(NO_SUCH_QUERY)
-    return _described(study, [row])[0]
+    statement = _seen(study).where(DataQuery.uuid == query_uuid)
+    query = one_or_404(statement.options(orm.selectinload(DataQuery.messages)), NO_SUCH_QUERY)
+    return _described(study, [query])[0]
 
 
 def _filtered(study: Study, statement: sa.Select, filters: Mapping[str, Any]) -> sa.Select:
@@ -337,9 +339,7 @@ def _filtered(study: Study, statement: sa.Select, filters: Mapping[str, Any]) ->
         )
     if "center" in filters:
         (center,) = centers_of_study(study, [filters["center"]], field="center")
-        statement = statement.where(
-            DataQuery.participation.has(SubjectInStudy.center_id == center.id)
-        )
+        statement = statement.where(DataQuery.center_id == center.id)
     if "subject" in filters:
         participation = db.session.execute(
             study_query(SubjectInStudy, study).where(SubjectInStudy.uuid == filters["subject"])
@@ -363,15 +363,15 @@ def _filtered(study: Study, statement: sa.Select, filters: Mapping[str, Any]) ->
 
 def query_page(study: Study, filters: Mapping[str, Any], pagination_parameters: Any) -> list:
     """A page of the study's queries, newest first."""
-    statement = _filtered(study, _rows(study), filters).order_by(
+    statement = _filtered(study, _seen(study), filters).order_by(
         DataQuery.created_at.desc(), DataQuery.id.desc()
     )
-    return _described(study, paginate(statement, pagination_parameters, rows=True))
+    return _described(study, paginate(statement, pagination_parameters))
 
 
 def query_counts(study: Study, filters: Mapping[str, Any]) -> dict[str, Any]:
     """How many of the filtered queries are in each state and at each level."""
-    statement = _filtered(study, _as_seen(study_query(DataQuery, study)), filters)
+    statement = _filtered(study, _seen(study), filters)
     grouped = statement.with_only_columns(
         DataQuery.status, DataQuery.level, sa.func.count()
     ).group_by(DataQuery.status, DataQuery.level)

@@ -1,4 +1,4 @@
-"""Queries with a workflow: their study, target (data point, cell, section, subject),
+"""Queries with a workflow: their study and center, target (data point, cell, section, subject),
 origin, who raised them, assignee, closed-modified flag, times; and their thread.
 
 Queries kept so far were all opened by validation rules on data points and closed only by
@@ -21,23 +21,21 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("ecrf_queries", sa.Column("study_id", sa.BigInteger, nullable=True))
-    op.add_column("ecrf_queries", sa.Column("assignee_center_id", sa.BigInteger, nullable=True))
+    for name in ("study_id", "center_id", "assignee_center_id"):
+        op.add_column("ecrf_queries", sa.Column(name, sa.BigInteger, nullable=True))
     op.execute(
-        "UPDATE ecrf_queries SET study_id = s.study_id, assignee_center_id = s.center_id"
+        "UPDATE ecrf_queries SET study_id = s.study_id, center_id = s.center_id,"
+        " assignee_center_id = s.center_id"
         " FROM subjects_in_studies s WHERE s.id = ecrf_queries.subject_in_study_id"
     )
-    op.alter_column("ecrf_queries", "study_id", nullable=False)
-    op.create_foreign_key(
-        "ecrf_queries_study_id_fkey", "ecrf_queries", "studies", ["study_id"], ["id"]
-    )
-    op.create_foreign_key(
-        "ecrf_queries_assignee_center_id_fkey",
-        "ecrf_queries",
-        "study_centers",
-        ["assignee_center_id"],
-        ["id"],
-    )
+    for name, table in (
+        ("study_id", "studies"),
+        ("center_id", "study_centers"),
+        ("assignee_center_id", "study_centers"),
+    ):
+        if name != "assignee_center_id":
+            op.alter_column("ecrf_queries", name, nullable=False)
+        op.create_foreign_key(f"ecrf_queries_{name}_fkey", "ecrf_queries", table, [name], ["id"])
     op.alter_column("ecrf_queries", "code", nullable=True)
     for column in (
         sa.Column("target", sa.String(20), nullable=False, server_default="data_point"),
@@ -64,6 +62,16 @@ def upgrade() -> None:
     )
     op.create_index(
         "ecrf_queries_study_id_status_level_idx", "ecrf_queries", ["study_id", "status", "level"]
+    )
+    op.create_index("ecrf_queries_study_id_code_idx", "ecrf_queries", ["study_id", "code"])
+    op.create_index(
+        "ecrf_queries_study_id_center_id_idx", "ecrf_queries", ["study_id", "center_id"]
+    )
+    op.create_index(
+        "ecrf_queries_study_id_section_uuid_idx",
+        "ecrf_queries",
+        ["study_id", "section_uuid"],
+        postgresql_where=sa.text("section_uuid IS NOT NULL"),
     )
     op.create_table(
         "ecrf_query_messages",
@@ -99,6 +107,9 @@ def downgrade() -> None:
             f"{kept} queries on sections or subjects have no place before revision 0006_ecrf"
         )
     op.drop_table("ecrf_query_messages")
+    op.drop_index("ecrf_queries_study_id_section_uuid_idx", "ecrf_queries")
+    op.drop_index("ecrf_queries_study_id_center_id_idx", "ecrf_queries")
+    op.drop_index("ecrf_queries_study_id_code_idx", "ecrf_queries")
     op.drop_index("ecrf_queries_study_id_status_level_idx", "ecrf_queries")
     op.drop_index("ecrf_queries_study_id_created_at_idx", "ecrf_queries")
     for name in (
@@ -114,6 +125,7 @@ def downgrade() -> None:
         "closed_automatically",
         "opened_at",
         "assignee_center_id",
+        "center_id",
         "study_id",
     ):
         op.drop_column("ecrf_queries", name)
