@@ -318,6 +318,7 @@ def test_automatic_queries_close_themselves_saying_why_in_their_thread(trial):
     trial.save(trial.investigator, {"weight": "131"})
     again = _automatic(trial, "bmi")
     assert [q["status"] for q in again] == ["closed", "open"]  # a new query, the old one kept
+    assert again[0]["closed_modified"] is False  # the rule, not a person, had closed it
 
 
 def test_an_automatic_query_a_person_closed_comes_back_only_when_its_answer_changes(trial):
@@ -447,11 +448,20 @@ def test_a_center_limited_investigator_sees_only_their_centers_queries(trial):
     assert listed(trial, trial.lyon_investigator, center=trial.centers["PAR"]) == []
 
 
-def test_another_tenant_sees_none_of_the_queries(trial, other_tenant, client_as, make_study):
+def test_another_tenant_sees_none_of_the_queries(
+    trial, other_tenant, client_as, make_study, enable_plugins
+):
     from_trial = raised(trial, code="weight")["uuid"]
+    enable_plugins(other_tenant, "monitoring")
     outsider = client_as(other_tenant)
-    assert outsider.get(f"{QUERIES}{from_trial}", headers=trial.headers).status_code == 404
+    own = make_study(outsider, "PAR", reference="ELSEWHERE")
+    for headers in (own.headers, trial.headers):
+        assert outsider.get(f"{QUERIES}{from_trial}", headers=headers).status_code == 404
+        closing = outsider.post(f"{QUERIES}{from_trial}/close", json={}, headers=headers)
+        assert closing.status_code == 404
+    assert outsider.get(QUERIES, headers=own.headers).json == []
     assert outsider.get(QUERIES, headers=trial.headers).status_code == 404
+    assert query_of(trial, trial.data_manager, from_trial).json["status"] == "open"
 
 
 def test_another_study_sees_none_of_the_queries(trial, make_study):
