@@ -72,7 +72,7 @@ from datacapt.errors import (
 from datacapt.files.services import FileAttachment
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
-from datacapt.forms.questions import Problem, Question, QuestionType, clean_answers
+from datacapt.forms.questions import Level, Problem, Question, QuestionType, clean_answers
 from datacapt.forms.schemas import (
     BlockSchema,
     FilledBlockSchema,
@@ -117,6 +117,7 @@ from datacapt.notifications.schemas import DeliveryReportSchema
 from datacapt.notifications.services import check_provider_signature, record_provider_report
 from datacapt.permissions import Action, build_permission
 from datacapt.permissions.mixin import AUTHENTICATED
+from datacapt.permissions.models import Role
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.plugins.receivers import connect_when_enabled
 from datacapt.plugins.services import current_settings
@@ -126,6 +127,7 @@ from datacapt.studies.context import (
     current_study,
     get_in_study,
     restrict_to_visible_centers,
+    study_permissions,
     study_query,
     visible_center_ids,
 )
@@ -184,10 +186,11 @@ __all__ += [
 
 # Permissions: categories and actions; AUTHENTICATED in a registry admits any signed-in caller;
 # the user behind the request (a User), and their password asked again for an act that binds
-# them.
+# them; the tenant's roles (default and custom).
 __all__ += [
     "AUTHENTICATED",
     "Action",
+    "Role",
     "User",
     "acting_user",
     "build_permission",
@@ -209,7 +212,8 @@ __all__ += [
 # Commands: progress on long work (an import), --json output for list and status commands.
 __all__ += ["echo_json", "json_option", "progress"]
 
-# Studies: the request's study, its centers and those the caller sees, the rows of a study.
+# Studies: the request's study, its centers and those the caller sees, what the caller may
+# do there, the rows of a study.
 __all__ += [
     "STUDY_HEADER",
     "Study",
@@ -221,6 +225,7 @@ __all__ += [
     "get_in_study",
     "restrict_to_visible_centers",
     "study_centers",
+    "study_permissions",
     "study_query",
     "visible_center_ids",
 ]
@@ -274,6 +279,7 @@ __all__ += [
     "FilledBlocksField",
     "FormProgressSchema",
     "FormState",
+    "Level",
     "Problem",
     "Question",
     "QuestionType",

@@ -1,15 +1,21 @@
 """What other plugins may use of the eCRF plugin (the rest is internal): a subject's
 answers, whole or of one section (randomization strata, monitoring's source data), the
-answers and data queries monitoring reads, and the signals that follow a subject's data."""
+answers and data queries (with their threads) monitoring works on, and the signals that
+follow a subject's data."""
 
 from plugins.ecrf.entry import compiled_form, subject_answers
 from plugins.ecrf.models import (
+    SITE_QUERY_STATUSES,
     UNRESOLVED_QUERY_STATUSES,
     Answer,
     Block,
     DataQuery,
+    DataQueryMessage,
     Ecrf,
+    QueryAction,
+    QueryOrigin,
     QueryStatus,
+    QueryTarget,
     Section,
     SectionState,
     SubSection,
@@ -17,13 +23,18 @@ from plugins.ecrf.models import (
 from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
 
 __all__ = [
+    "SITE_QUERY_STATUSES",
     "UNRESOLVED_QUERY_STATUSES",
     "Answer",
     "AnswerChange",
     "Block",
     "DataQuery",
+    "DataQueryMessage",
     "Ecrf",
+    "QueryAction",
+    "QueryOrigin",
     "QueryStatus",
+    "QueryTarget",
     "Section",
     "SectionState",
     "SubSection",

@@ -41,7 +41,18 @@ from datacapt.toolkit import (
     utcnow,
 )
 from plugins.ecrf import permissions
-from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, QueryStatus, Section, SectionState
+from plugins.ecrf.models import (
+    SITE_QUERY_STATUSES,
+    Answer,
+    Block,
+    DataQuery,
+    Ecrf,
+    QueryAction,
+    QueryOrigin,
+    QueryStatus,
+    Section,
+    SectionState,
+)
 from plugins.ecrf.services import design, ecrf_of
 from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
 from plugins.subjects.api import SubjectInStudy, SubjectStatus, refuse_if_ended
@@ -185,7 +196,7 @@ def _view(
     participation: SubjectInStudy,
     state: FormState,
     version: int,
-    open_queries: list[DataQuery],
+    site_queries: list[DataQuery],
 ) -> dict[str, Any]:
     codes = set(form.section_codes[section["uuid"]])
     required, answered = form.completion(state, section["uuid"])
@@ -212,52 +223,84 @@ def _view(
             for sub in section["subsections"]
         ],
         "queries": [
-            {
-                "uuid": query.uuid,
-                "code": query.code,
-                "level": query.level,
-                "message": query.message,
-                "opened_at": query.created_at,
-            }
-            for query in open_queries
-            if query.code in codes
+            query
+            for query in site_queries
+            if query.code in codes or query.section_uuid == section["uuid"]
         ],
         "progress": {"required": required, "answered": answered},
         "annotations": annotations,
     }
 
 
-def _open_queries(participation: SubjectInStudy) -> list[DataQuery]:
+def _site_queries(participation: SubjectInStudy) -> list[DataQuery]:
+    """The subject's queries the site sees: open and answered, never a draft."""
     return list(
         db.session.execute(
             sa.select(DataQuery)
             .where(
                 DataQuery.subject_in_study_id == participation.id,
-                DataQuery.status == QueryStatus.OPEN,
+                DataQuery.status.in_(SITE_QUERY_STATUSES),
             )
             .order_by(DataQuery.id)
         ).scalars()
     )
 
 
-def _sync_queries(participation: SubjectInStudy, state: FormState) -> list[DataQuery]:
-    """Open a query for each new finding, close those whose finding is gone; returns the
-    subject's open queries."""
-    # Keyed as stored: a Level is its str value.
-    findings: set[tuple[str, str, str]] = {(f.code, f.level, f.message) for f in state.findings}
-    open_queries = {(q.code, q.level, q.message): q for q in _open_queries(participation)}
-    for key in findings - set(open_queries):
-        code, level, message = key
-        open_queries[key] = DataQuery(
-            subject_in_study_id=participation.id, code=code, level=level, message=message
+# The thread's words when a validation rule's query closes itself.
+_AUTO_CLOSED = {
+    QueryAction.RESOLVED: "Closed automatically: the data no longer raises it.",
+    QueryAction.HIDDEN: "Closed automatically: its question is hidden.",
+}
+
+
+def _sync_queries(participation: SubjectInStudy, state: FormState, changed: set[str]) -> None:
+    """Open a query for each new finding of a validation rule, and close the automatic
+    ones whose finding is gone, saying why in their thread (the data no longer raises it,
+    or its question is hidden). A finding whose query a person closed or cancelled raises a
+    new one only in a save that changes its question's answer."""
+    # Keyed as stored (a Level is its str value), in the design's order.
+    findings = dict.fromkeys((f.code, f.level, f.message) for f in state.findings)
+    latest: dict[tuple[str | None, str, str], DataQuery] = {}
+    # Locked: a person acting on one of them meanwhile goes first, or after this save.
+    for query in db.session.execute(
+        sa.select(DataQuery)
+        .where(
+            DataQuery.subject_in_study_id == participation.id,
+            DataQuery.origin == QueryOrigin.AUTOMATIC,
         )
-        db.session.add(open_queries[key])
-    for key, query in list(open_queries.items()):
-        if key not in findings:
-            query.status, query.closed_at = QueryStatus.CLOSED, utcnow()
-            del open_queries[key]
+        .order_by(DataQuery.id)
+        .with_for_update()
+    ).scalars():
+        latest[(query.code, query.level, query.message)] = query
+    now = utcnow()
+    for key, query in latest.items():
+        if query.status in SITE_QUERY_STATUSES and key not in findings:
+            query.status, query.closed_at, query.closed_automatically = (
+                QueryStatus.CLOSED,
+                now,
+                True,
+            )
+            action = QueryAction.RESOLVED if query.code in state.visible else QueryAction.HIDDEN
+            query.add_message(action, _AUTO_CLOSED[action])
+    for key in findings:
+        known = latest.get(key)
+        if known is not None and (
+            known.status in SITE_QUERY_STATUSES
+            or (not known.closed_automatically and known.code not in changed)
+        ):
+            continue
+        code, level, message = key
+        query = DataQuery.of_subject(
+            participation,
+            code=code,
+            level=level,
+            message=message,
+            assignee_center_id=participation.center_id,
+            opened_at=now,
+        )
+        query.add_message(QueryAction.OPENED, message)
+        db.session.add(query)
     db.session.flush()
-    return sorted(open_queries.values(), key=lambda query: query.id)
 
 
 def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any) -> dict[str, Any]:
@@ -265,7 +308,7 @@ def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any)
     section = form.section(section_uuid)
     state = evaluate_form(form.questions, _answers(participation))
     version = _version(participation, form.section_ids[section_uuid])
-    return _view(study, form, section, participation, state, version, _open_queries(participation))
+    return _view(study, form, section, participation, state, version, _site_queries(participation))
 
 
 def _names_missing_upload(question: Question, value: Any) -> bool:
@@ -345,8 +388,16 @@ def save_section(
         db.session.flush()
         answers_changed.send(participation, study=study, changes=changes, sections=touched)
     versions = record_progress(form, participation.id, state, changed | {*cleaned}, section_uuid)
-    open_queries = _sync_queries(participation, state)
-    view = _view(study, form, section, participation, state, versions[section_uuid], open_queries)
+    _sync_queries(participation, state, changed)
+    view = _view(
+        study,
+        form,
+        section,
+        participation,
+        state,
+        versions[section_uuid],
+        _site_queries(participation),
+    )
     db.session.flush()
     return view
 

@@ -6,18 +6,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.toolkit import (
     AuditContext,
     Audited,
     BaseModel,
+    Message,
     ReasonPolicy,
+    StatusTransitionMixin,
     Study,
+    StudyCenter,
     StudyScopedMixin,
     TenantModel,
     db,
@@ -88,7 +92,7 @@ class Block(TenantModel, BaseModel, Audited):
     content: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict)
 
 
-def _question_context(subject_in_study_id: int, code: str) -> AuditContext:
+def _question_context(subject_in_study_id: int, code: str | None) -> AuditContext:
     """Subject (its study and center), section and question of a data point."""
     participation = db.session.get_one(SubjectInStudy, subject_in_study_id)
     sections = flush_cached(
@@ -158,20 +162,148 @@ class QueryStatus(enum.StrEnum):
 #: The states of a query that still waits for someone: they hold a lock back.
 UNRESOLVED_QUERY_STATUSES = frozenset({QueryStatus.DRAFT, QueryStatus.OPEN, QueryStatus.ANSWERED})
 
+#: What the site sees of a subject's queries: never a draft, nor what is over.
+SITE_QUERY_STATUSES = frozenset({QueryStatus.OPEN, QueryStatus.ANSWERED})
 
-class DataQuery(TenantModel, BaseModel, Audited):
-    """A question raised on a data point by a validation rule: opened when the rule holds
-    after a save, closed automatically when it no longer does (the monitoring module
-    answers and closes them by hand)."""
+
+class QueryOrigin(enum.StrEnum):
+    AUTOMATIC = "automatic"  # opened by a validation rule of the design
+    MANUAL = "manual"  # raised by a person
+
+
+class QueryTarget(enum.StrEnum):
+    """What a query is about: a data point (a question's answer), one cell of a repeating
+    group's answer (its row and column), a section of the subject, or the subject."""
+
+    DATA_POINT = "data_point"
+    CELL = "cell"
+    SECTION = "section"
+    SUBJECT = "subject"
+
+
+class QueryAction(enum.StrEnum):
+    """What a message of a query's thread came with."""
+
+    OPENED = "opened"  # by a validation rule: its message
+    RAISED = "raised"
+    RELEASED = "released"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    REOPENED = "reopened"
+    COMMENTED = "commented"
+    # Closed automatically: the data no longer raises it, or its question is hidden.
+    RESOLVED = "resolved"
+    HIDDEN = "hidden"
+
+
+class DataQuery(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin, Audited):
+    """A question on a subject's data: raised by a validation rule (opened when the rule
+    holds after a save, closed automatically when it no longer does or its question is
+    hidden) or by hand (the monitoring module's workflow), with its thread of messages."""
 
     __tablename__ = "ecrf_queries"
+    # The study's list, newest first; its counts by state and level; its filters by
+    # question and by section (few queries are on a section as a whole).
+    __table_args__ = (
+        sa.Index("ecrf_queries_study_id_created_at_idx", "study_id", "created_at"),
+        sa.Index("ecrf_queries_study_id_status_level_idx", "study_id", "status", "level"),
+        sa.Index("ecrf_queries_study_id_code_idx", "study_id", "code"),
+        sa.Index("ecrf_queries_study_id_center_id_idx", "study_id", "center_id"),
+        sa.Index(
+            "ecrf_queries_study_id_section_uuid_idx",
+            "study_id",
+            "section_uuid",
+            postgresql_where=sa.text("section_uuid IS NOT NULL"),
+        ),
+    )
+    study_center = "center_id"
+    status_subject = Message("The query")
+    allowed_status_transitions = {
+        QueryStatus.DRAFT: {QueryStatus.OPEN, QueryStatus.CANCELLED},
+        QueryStatus.OPEN: {QueryStatus.ANSWERED, QueryStatus.CLOSED, QueryStatus.CANCELLED},
+        QueryStatus.ANSWERED: {QueryStatus.CLOSED, QueryStatus.CANCELLED},
+        QueryStatus.CLOSED: {QueryStatus.OPEN},
+    }
 
+    # Indexed with the list's columns above.
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey(Study.id))
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
-    code: Mapped[str] = mapped_column(sa.String(40))
+    # The subject's center (which does not change), kept here so that the study's list
+    # reads who may see a query from its own row.
+    center_id: Mapped[int] = mapped_column(sa.ForeignKey(StudyCenter.id))
+    target: Mapped[str] = mapped_column(sa.String(20), default=QueryTarget.DATA_POINT)
+    # The question (data points and cells); a cell is a row (from 0) and a column's code.
+    code: Mapped[str | None] = mapped_column(sa.String(40))
+    cell_row: Mapped[int | None]
+    cell_column: Mapped[str | None] = mapped_column(sa.String(40))
+    # A section's queries name it (a data point's section is its question's, as designed now).
+    section_uuid: Mapped[uuid.UUID | None]
+    origin: Mapped[str] = mapped_column(sa.String(20), default=QueryOrigin.AUTOMATIC)
     level: Mapped[str] = mapped_column(sa.String(20))
     message: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(20), default=QueryStatus.OPEN)
+    # Who raised it by hand (None: a validation rule), and their name then.
+    raised_by_uuid: Mapped[uuid.UUID | None]
+    raised_by_name: Mapped[str | None] = mapped_column(sa.String(254))
+    # Who is to act: a study role, at a center or (None) wherever it sees the subject.
+    assignee_role: Mapped[str] = mapped_column(sa.String(60), default="investigator")
+    assignee_center_id: Mapped[int | None] = mapped_column(sa.ForeignKey(StudyCenter.id))
+    # The data it concerns changed after it was closed.
+    closed_modified: Mapped[bool] = mapped_column(default=False)
+    # Closed by the eCRF (its finding gone), not by a person.
+    closed_automatically: Mapped[bool] = mapped_column(default=False)
+    # When the site could first see it (a draft: not yet); when it was closed or cancelled.
+    opened_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
 
+    messages: Mapped[list[DataQueryMessage]] = relationship(
+        order_by="DataQueryMessage.id", back_populates="data_query"
+    )
+
+    @classmethod
+    def of_subject(cls, participation: SubjectInStudy, **fields: Any) -> DataQuery:
+        """A new query on the subject's data, in its study and at its center."""
+        return cls(
+            study_id=participation.study_id,
+            subject_in_study_id=participation.id,
+            center_id=participation.center_id,
+            **fields,
+        )
+
     def audit_context(self) -> AuditContext:
-        return _question_context(self.subject_in_study_id, self.code)
+        context = _question_context(self.subject_in_study_id, self.code)
+        if self.section_uuid is None:
+            return context
+        return dataclasses.replace(context, section=str(self.section_uuid))
+
+    def add_message(
+        self, action: QueryAction, text: str | None, author: tuple[uuid.UUID, str] | None = None
+    ) -> DataQueryMessage:
+        """Append a message to the thread; ``author`` (uuid, name) None: the platform."""
+        message = DataQueryMessage(
+            action=action,
+            text=text,
+            author_uuid=author[0] if author else None,
+            author_name=author[1] if author else None,
+        )
+        self.messages.append(message)
+        return message
+
+
+class DataQueryMessage(TenantModel, BaseModel, Audited):
+    """One message of a query's thread, written once: who (None: the platform), when, what,
+    and the action it came with."""
+
+    __tablename__ = "ecrf_query_messages"
+
+    data_query_id: Mapped[int] = mapped_column(sa.ForeignKey(DataQuery.id), index=True)
+    data_query: Mapped[DataQuery] = relationship(back_populates="messages")
+    action: Mapped[str] = mapped_column(sa.String(20))
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    author_uuid: Mapped[uuid.UUID | None]
+    author_name: Mapped[str | None] = mapped_column(sa.String(254))
+
+    def audit_context(self) -> AuditContext:
+        # By id: in a flush, a new row's relationships are not loaded yet.
+        return db.session.get_one(DataQuery, self.data_query_id).audit_context()

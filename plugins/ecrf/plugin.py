@@ -7,7 +7,16 @@ from pathlib import Path
 from datacapt.toolkit import PluginManifest, hookimpl
 from plugins.ecrf import __version__, demo, entry, jobs, permissions, routes
 from plugins.ecrf.errors import EcrfCodes
-from plugins.ecrf.models import Answer, Block, DataQuery, Ecrf, Section, SectionState, SubSection
+from plugins.ecrf.models import (
+    Answer,
+    Block,
+    DataQuery,
+    DataQueryMessage,
+    Ecrf,
+    Section,
+    SectionState,
+    SubSection,
+)
 
 
 @hookimpl
@@ -26,7 +35,7 @@ def datacapt_manifest() -> PluginManifest:
 
 @hookimpl
 def datacapt_models():
-    return [Ecrf, Section, SubSection, Block, Answer, SectionState, DataQuery]
+    return [Ecrf, Section, SubSection, Block, Answer, SectionState, DataQuery, DataQueryMessage]
 
 
 @hookimpl

@@ -71,26 +71,36 @@ class FilledSubSectionSchema(ma.Schema):
     blocks = FilledBlocksField()
 
 
-class DataQueryReadSchema(ma.Schema):
-    """An open query on an answer (a finding of a validation rule)."""
+class DataQuerySimpleSchema(ma.Schema):
+    """A query the site sees on the section (open or answered): on one of its questions'
+    answers, a cell of one, or the section itself."""
 
     uuid = ma.fields.UUID()
-    code = ma.fields.String(metadata={"description": "The question's code"})
-    level = ma.fields.String()
+    target = ma.fields.String(metadata={"description": "data_point, cell or section"})
+    code = ma.fields.String(allow_none=True, metadata={"description": "The question's code"})
+    row = ma.fields.Integer(
+        attribute="cell_row", allow_none=True, metadata={"description": "A cell's row, from 0"}
+    )
+    column = ma.fields.String(
+        attribute="cell_column", allow_none=True, metadata={"description": "A cell's column"}
+    )
+    origin = ma.fields.String(metadata={"description": "automatic (a validation rule) or manual"})
+    level = ma.fields.String(metadata={"description": "information, warning or exclusion"})
+    status = ma.fields.String(metadata={"description": "open or answered"})
     message = ma.fields.String()
     opened_at = ma.fields.AwareDateTime()
 
 
 class SectionEntryReadSchema(ma.Schema):
     """A subject's section to fill in: the design's structure with answers, visibility,
-    calculated values, open queries and the section's progress."""
+    calculated values, the queries the site sees on it and the section's progress."""
 
     subject = ma.fields.UUID()
     section = ma.fields.UUID()
     title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     version = ma.fields.Integer(metadata={"description": "The version the ETag header names"})
     subsections = ma.fields.List(ma.fields.Nested(FilledSubSectionSchema))
-    queries = ma.fields.List(ma.fields.Nested(DataQueryReadSchema))
+    queries = ma.fields.List(ma.fields.Nested(DataQuerySimpleSchema))
     progress = ma.fields.Nested(FormProgressSchema)
     annotations = ma.fields.Dict(
         keys=ma.fields.String(),

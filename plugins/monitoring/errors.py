@@ -11,6 +11,7 @@ class MonitoringCodes(enum.IntEnum):
     review, 7065-7079 freeze and lock, 7080-7099 signatures."""
 
     QUERY_TRANSITION_REFUSED = 7040
+    QUERY_TARGET_INVALID = 7041
     ITEM_NOT_ANSWERED = 7055
     ITEM_ALREADY_VERIFIED = 7056
     ITEM_NOT_VERIFIED = 7057

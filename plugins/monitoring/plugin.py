@@ -13,6 +13,7 @@ from plugins.monitoring.locks import models as lock_models
 from plugins.monitoring.locks import routes as lock_routes
 from plugins.monitoring.queries import models as query_models
 from plugins.monitoring.queries import routes as query_routes
+from plugins.monitoring.queries import services as query_services
 from plugins.monitoring.review import models as review_models
 from plugins.monitoring.review import routes as review_routes
 from plugins.monitoring.review import services as review_services
@@ -28,12 +29,15 @@ from plugins.monitoring.verification import services as verification_services
 
 # Signals reach every tenant: monitoring follows the eCRF's data only where it is enabled.
 # A freeze or lock refuses a save before it writes; a change then costs the answers their
-# verification, their section its review and the signatures over them their validity.
+# verification, their section its review, the signatures over them their validity, and
+# closed queries on them are flagged closed-modified.
 connect_when_enabled(answers_changing, "monitoring", lock_holds.refuse_changes)
 connect_when_enabled(answers_changing, "monitoring", signature_receivers.on_answers_changing)
+connect_when_enabled(answers_changed, "monitoring", query_services.on_answers_changed)
 connect_when_enabled(answers_changed, "monitoring", verification_services.on_answers_changed)
 connect_when_enabled(answers_changed, "monitoring", review_services.on_answers_changed)
 connect_when_enabled(answers_changed, "monitoring", signature_receivers.on_answers_changed)
+connect_when_enabled(section_read, "monitoring", query_services.on_section_read)
 connect_when_enabled(section_read, "monitoring", verification_services.on_section_read)
 connect_when_enabled(section_read, "monitoring", review_services.on_section_read)
 connect_when_enabled(section_read, "monitoring", lock_holds.section_locks)

@@ -371,6 +371,42 @@ def test_validation_rules_open_queries_that_close_when_the_data_is_corrected(tri
     assert corrected["queries"] == []
 
 
+def test_an_automatic_query_closes_saying_whether_the_data_or_its_hiding_ended_it(
+    trial, tenant, join_study
+):
+    """Without monitoring too: the thread, seen here in the audit trail, says why."""
+    design = trial["manager"].get("/api/ecrf/", headers=trial["headers"]).json
+    (pregnant,) = [
+        b for b in design["sections"][0]["subsections"][0]["blocks"] if b.get("code") == "pregnant"
+    ]
+    pregnant["validations"] = [
+        {"rule": {"==": [{"var": "pregnant"}, True]}, "level": "exclusion", "message": "Pregnant"}
+    ]
+    assert save_design(trial["manager"], trial["headers"], design).status_code == 200
+    investigator = trial["investigator"]
+    opened = save(
+        investigator, trial, {"sex": "F", "pregnant": True, "weight": "130", "height": "1.75"}
+    )
+    assert {(q["code"], q["status"], q["origin"]) for q in opened.json["queries"]} == {
+        ("bmi", "open", "automatic"),
+        ("pregnant", "open", "automatic"),
+    }
+    save(investigator, trial, {"weight": "70"}, reason="Typo")
+    hidden = save(investigator, trial, {"sex": "M"}, reason="Wrong sex entered").json
+    assert hidden["queries"] == []
+    monitor = join_study(trial["manager"], trial["headers"], tenant, "monitor")
+    records = monitor.get(
+        "/api/audit-trails/",
+        query_string={"object_type": "ecrf_query_messages", "subject": trial["subject"]},
+    ).json["records"]
+    assert [(r["question"], r["changes"]["text"][1]) for r in records] == [
+        ("pregnant", "Pregnant"),
+        ("bmi", "BMI above 40"),
+        ("bmi", "Closed automatically: the data no longer raises it."),
+        ("pregnant", "Closed automatically: its question is hidden."),
+    ]
+
+
 def test_repeating_groups_are_saved_row_by_row(trial):
     saved = save(
         trial["investigator"],

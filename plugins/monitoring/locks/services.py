@@ -135,7 +135,9 @@ def refuse_unresolved_queries(study: Study, target: Target) -> None:
     )
     if target.section is not None:
         codes = compiled_form(study).section_codes[target.section]
-        statement = statement.where(DataQuery.code.in_(codes))
+        statement = statement.where(
+            sa.or_(DataQuery.code.in_(codes), DataQuery.section_uuid == target.section)
+        )
     count = db.session.execute(statement).scalar_one()
     if count:
         raise conflict(

@@ -65,6 +65,12 @@ DESIGN = {
 SCREENING = {"sex": "F", "weight": "70", "height": "1.70", "smoker": False}
 
 
+def save_design(client: TenantClient, headers: dict[str, str], document: dict[str, Any]) -> Any:
+    """Save a design over the one ``client`` reads now (its ETag in If-Match)."""
+    etag = client.get("/api/ecrf/", headers=headers).headers["ETag"]
+    return client.put("/api/ecrf/", json=document, headers={**headers, "If-Match": etag})
+
+
 @dataclasses.dataclass
 class Trial:
     headers: dict[str, str]
@@ -108,8 +114,7 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO", reference="MONITORED")
     headers, centers = study.headers, study.centers
-    etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
-    design = manager.put("/api/ecrf/", json=DESIGN, headers={**headers, "If-Match": etag})
+    design = save_design(manager, headers, DESIGN)
     assert design.status_code == 200, design.json
     investigator = join_study(manager, headers, tenant, "investigator", centers=[centers["PAR"]])
     lyon = join_study(manager, headers, tenant, "investigator", centers=[centers["LYO"]])
@@ -175,3 +180,21 @@ def assert_unknown_study(*responses: Any) -> None:
     for response in responses:
         assert response.status_code == 404, response.json
         assert response.json["error"]["internal_name"] == "STUDY_NOT_FOUND"
+
+
+QUERIES = "/api/monitoring/queries/"
+
+
+def raise_query(trial: Trial, client: TenantClient | None = None, **fields: Any) -> Any:
+    """A query raised by hand, by the monitor unless ``client``, on the subject at PAR
+    unless ``fields`` say otherwise."""
+    body = {"subject": trial.subject, "level": "warning", "message": "Check the source.", **fields}
+    return (client or trial.monitor).post(QUERIES, json=body, headers=trial.headers)
+
+
+def act_on_query(
+    trial: Trial, client: TenantClient, query: str, action: str, text: str | None = "Done."
+) -> Any:
+    """One action of the query workflow (release, answer, close, cancel, reopen, messages)."""
+    body = {} if text is None else {"text": text}
+    return client.post(f"{QUERIES}{query}/{action}", json=body, headers=trial.headers)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from datacapt.testing import TenantClient
 from datacapt.toolkit import AuditRecord, DatacaptException, Study, db, tenant_context
 from plugins.monitoring.locks.holds import refuse_if_locked
-from plugins.monitoring.tests.support import SCREENING, Trial
+from plugins.monitoring.tests.support import SCREENING, Trial, act_on_query, raise_query
 from plugins.subjects.api import get_subject
 
 LOCKS = "/api/monitoring/locks"
@@ -475,8 +475,12 @@ def test_a_lock_waits_for_a_save_under_way_and_sees_its_queries(trial, db_engine
         save.execute(
             sa.text(
                 f'INSERT INTO "{schema}".ecrf_queries (uuid, created_at, modified_at,'
-                " subject_in_study_id, code, level, message, status)"
-                " SELECT :uuid, now(), now(), id, 'bmi', 'warning', 'BMI above 40', 'open'"
+                " subject_in_study_id, study_id, center_id, target, origin, assignee_role,"
+                " closed_modified, closed_automatically, opened_at, code, level, message,"
+                " status)"
+                " SELECT :uuid, now(), now(), id, study_id, center_id, 'data_point',"
+                " 'automatic', 'investigator', false, false, now(), 'bmi', 'warning',"
+                " 'BMI above 40', 'open'"
                 f' FROM "{schema}".subjects_in_studies WHERE uuid = :subject'
             ),
             {"uuid": uuid.uuid4(), "subject": trial.subject},
@@ -514,3 +518,29 @@ def test_on_frozen_data_verification_and_review_go_on_and_on_locked_data_nothing
     assert trial.monitor.post(lyon, headers=trial.headers).status_code == 201
     figures = trial.monitor.get(f"{sdv}/progress", headers=trial.headers).json
     assert figures["study"]["verified_not_required"] == 2, figures  # no plan: none required
+
+
+def test_queries_go_on_over_frozen_data_and_stop_over_locked_data(trial):
+    raised = raise_query(trial, code="weight")
+    assert raised.status_code == 201, raised.json
+    query = raised.json["uuid"]
+    # A query on the section itself holds back the section's lock as one on its answers.
+    on_section = raise_query(trial, section=trial.sections[0])
+    assert on_section.status_code == 201, on_section.json
+    assert act(trial, trial.data_manager, "freeze", target(trial, "section")).status_code == 201
+    assert act_on_query(trial, trial.investigator, query, "answer").status_code == 200
+    assert act_on_query(trial, trial.data_manager, query, "close").status_code == 200
+    held_back = act(trial, trial.data_manager, "lock", target(trial, "section"))
+    assert held_back.status_code == 409, held_back.json
+    assert held_back.json["error"]["details"]["queries"] == 1  # the section's own query
+    cancelled = act_on_query(trial, trial.data_manager, on_section.json["uuid"], "cancel")
+    assert cancelled.status_code == 200, cancelled.json
+    assert act(trial, trial.data_manager, "lock", target(trial, "section")).status_code == 200
+    for response in (
+        raise_query(trial, code="height"),
+        raise_query(trial, section=trial.sections[0]),
+        act_on_query(trial, trial.data_manager, query, "reopen"),
+    ):
+        refused(response, "DATA_LOCKED", "section")
+    # Week 4 of the same subject is not locked: a query there goes on.
+    assert raise_query(trial, code="pain").status_code == 201

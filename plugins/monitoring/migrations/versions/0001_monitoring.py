@@ -1,4 +1,5 @@
-"""Monitoring: queries.
+"""Monitoring: queries. They keep no table of their own: their records are the eCRF's
+(ecrf_queries and their threads, ecrf_query_messages, revision 0006_ecrf).
 
 Revision ID: 0001_monitoring
 Revises: None
