@@ -170,6 +170,19 @@ def _version(participation: SubjectInStudy, section_id: int) -> int:
     )
 
 
+def _one_save_of_the_subject_at_a_time(participation: SubjectInStudy) -> None:
+    """Lock the subject's row until commit. A save reads every section (logic crosses
+    them) and updates every section's counters: two saves of different sections at once
+    would each compute from what the other is changing, and each hold one section's row
+    while waiting for the other's. No key is updated, so rows referring to the subject
+    are still written meanwhile."""
+    db.session.execute(
+        sa.select(SubjectInStudy.id)
+        .where(SubjectInStudy.id == participation.id)
+        .with_for_update(key_share=True)
+    )
+
+
 def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
     """The section's version, its row locked until commit so that saves of one subject's
     section queue up (the row is created if needed: a no-op update takes the lock)."""
@@ -353,6 +366,7 @@ def save_section(
     form = compiled_form(study)
     section = form.section(section_uuid)
     cleaned = _cleaned(form, section_uuid, given)
+    _one_save_of_the_subject_at_a_time(participation)
     version = _locked_version(participation, form.section_ids[section_uuid])
     check_if_match(
         etag(version),

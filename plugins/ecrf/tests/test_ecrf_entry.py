@@ -3,7 +3,10 @@ saves refused, hidden answers cleared, every change audited with its reason, pro
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +19,7 @@ from datacapt.toolkit import (
     db,
     tenant_context,
 )
-from plugins.ecrf.api import subject_answers
+from plugins.ecrf.api import answers_changing, subject_answers
 from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question, save_design
 from plugins.subjects.api import get_subject
 
@@ -666,3 +669,40 @@ def test_another_plugin_reads_a_subject_s_answers_whole_or_of_one_section(app, t
         with pytest.raises(DatacaptException) as unknown:
             subject_answers(study, participation, uuid.uuid4())
         assert unknown.value.internal_code == InternalCodes.OBJECT_NOT_FOUND
+
+
+def test_saves_of_two_sections_of_one_subject_run_one_after_the_other(trial):
+    """A save updates every section's counters of its subject: two saves of different
+    sections at once would each hold one section and wait for the other's."""
+    entered, release = threading.Event(), threading.Event()
+    answers: dict[str, Any] = {}
+
+    def pause_the_first(sender, **kwargs):
+        if not entered.is_set():
+            entered.set()
+            release.wait(10)
+
+    def saving(name: str, given: dict, section: int) -> threading.Thread:
+        thread = threading.Thread(
+            target=lambda: answers.__setitem__(
+                name, save(trial["investigator"], trial, given, section)
+            )
+        )
+        thread.start()
+        return thread
+
+    answers_changing.connect(pause_the_first)
+    try:
+        first = saving("screening", {"weight": "70"}, 0)
+        assert entered.wait(10)
+        second = saving("week_4", {"ae": [{"term": "Headache"}]}, 1)
+        time.sleep(0.5)  # the second save is under way too, as far as it may go
+        release.set()
+        first.join(20)
+        second.join(20)
+    finally:
+        answers_changing.disconnect(pause_the_first)
+    assert {name: answer.status_code for name, answer in answers.items()} == {
+        "screening": 200,
+        "week_4": 200,
+    }
