@@ -197,6 +197,7 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client):
         "ecrf": True,
         "epro": True,
         "hello": True,
+        "randomizations": True,
         "subjects": True,
     }
     (study,) = client.get("/api/studies/", headers=headers).json
