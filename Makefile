@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/jobs.py --no-fork
 	$(BIN)/python bench/epro.py
+	$(BIN)/python bench/randomization.py
 
 constraints: install
 	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^datacapt'; } > requirements/constraints.new

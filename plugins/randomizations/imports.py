@@ -26,6 +26,7 @@ from plugins.randomizations.models import (
 from plugins.randomizations.services import draft_only
 
 LIST, KEY = "list", "key"
+MAX_CODE = 40  # a sequence's or treatment code's length, as stored
 MAX_PROBLEMS = 100  # listed in the refusal; ``details.count`` says how many there were
 
 
@@ -118,6 +119,10 @@ def _list_problems(
             row.get("stratum", ""),
             row.get(value_column, ""),
         )
+        if len(sequence) > MAX_CODE or len(value) > MAX_CODE:
+            problems.append(
+                _problem(number, None, Message("A sequence or code has at most 40 characters."))
+            )
         if not sequence:
             problems.append(_problem(number, "sequence", Message("The sequence is missing.")))
         elif sequence in sequences:

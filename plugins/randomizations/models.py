@@ -132,7 +132,7 @@ class Stratum(TenantModel):
 
     id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
     list_id: Mapped[int] = mapped_column(sa.ForeignKey(RandomizationList.id, ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(sa.String(500))
+    key: Mapped[str] = mapped_column(sa.Text)
     levels: Mapped[dict[str, str]] = mapped_column(JSONB)
     number: Mapped[int]
     used: Mapped[int] = mapped_column(default=0)

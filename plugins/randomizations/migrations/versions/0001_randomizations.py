@@ -82,7 +82,7 @@ def upgrade() -> None:
             sa.ForeignKey("randomization_lists.id", ondelete="CASCADE"),
             nullable=False,
         ),
-        sa.Column("key", sa.String(500), nullable=False),
+        sa.Column("key", sa.Text, nullable=False),
         sa.Column("levels", JSONB, nullable=False),
         sa.Column("number", sa.Integer, nullable=False),
         sa.Column("used", sa.Integer, nullable=False),
