@@ -78,6 +78,11 @@ class SimulationWriteSchema(ma.Schema):
         },
     )
 
+    seed = ma.fields.String(
+        validate=ma.validate.Regexp(r"^[0-9a-f]{64}$", error="64 lower-case hexadecimal digits."),
+        metadata={"description": "To run an earlier simulation again; a fresh one by default"},
+    )
+
     @ma.validates_schema
     def _bounded(self, data: dict[str, Any], **_: Any) -> None:
         if data["trials"] * data["subjects"] > 2_000_000:
@@ -86,6 +91,7 @@ class SimulationWriteSchema(ma.Schema):
 
 class SimulationReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
+    seed = ma.fields.String()
     revision = ma.fields.Integer(metadata={"description": "The version's revision simulated"})
     status = ma.fields.String(metadata={"enum": list(SimulationStatus)})
     trials = ma.fields.Integer()

@@ -116,7 +116,7 @@ def start(
         revision=version.revision,
         trials=data["trials"],
         subjects=data["subjects"],
-        seed=new_seed(),
+        seed=data.get("seed") or new_seed(),
         population=data["population"],
         requested_by_id=requested_by_id,
     )

@@ -142,9 +142,10 @@ class Trial:
         return f"{DESIGNS}{design}/versions/{number}"
 
     def simulate(self, design: str, number: int = 1, trials: int = 20, subjects: int = 40) -> Any:
+        """A simulation with a fixed seed, so that what it finds is the same every run."""
         return self.manager.post(
             f"{self.version_url(design, number)}/simulations/",
-            json={"trials": trials, "subjects": subjects},
+            json={"trials": trials, "subjects": subjects, "seed": "0a" * 32},
             headers=self.headers,
         )
 

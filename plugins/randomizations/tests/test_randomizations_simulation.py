@@ -17,13 +17,12 @@ from plugins.randomizations.tests.support import (
 )
 
 
-def test_minimization_balances_every_factor_and_replays_from_its_seed(trial: Trial):
-    design = trial.live_design(minimization(random_first=0, probability=1.0), "minimization")
+def test_minimization_through_the_api_follows_its_rule_and_replays_from_its_seed(trial: Trial):
+    config = {**minimization(random_first=0, probability=1.0), "factors": [CENTER, SEX]}
+    design = trial.live_design(config, "minimization")
     arms = []
     for index in range(8):
-        subject = trial.subject(
-            "PAR", {"sex": "FM"[index % 2], "smoker": False, "age": 30 + index * 6}
-        )
+        subject = trial.subject("PAR", {"sex": "F", "smoker": False, "age": 30 + index * 6})
         randomized: Any = trial.randomize(subject, design)
         assert randomized.status_code == 201, randomized.json
         assert randomized.json["number"] == f"{index + 1:04d}" and randomized.json["arm"] is None
@@ -31,28 +30,46 @@ def test_minimization_balances_every_factor_and_replays_from_its_seed(trial: Tri
             f"/api/randomizations/assignments/{randomized.json['uuid']}", headers=trial.headers
         )
         arms.append(shown.json["arm"])
-    # Always following the minimization keeps the arms within one of each other.
-    assert abs(arms.count("ZORBLAX") - arms.count("QUIMBLE")) <= 1
+        # Every subject shares both levels: always minimizing keeps the arms within one.
+        assert abs(arms.count("ZORBLAX") - arms.count("QUIMBLE")) <= 1
     check = trial.verification(design)
     assert check["consistent"] is True and check["lists"][0]["assignments_checked"] == 8
     (paris_women, *_) = [
-        s
-        for s in trial.strata(design, trial.statistician).json
-        if s["key"].startswith("center=PAR;sex=F")
+        s for s in trial.strata(design, trial.statistician).json if s["key"] == "center=PAR;sex=F"
     ]
     assert paris_women["capacity"] is None and paris_women["remaining"] is None
+    assert paris_women["used"] == 8 and sum(paris_women["per_arm"].values()) == 8
+
+
+SEED = "5eed" * 16
 
 
 def test_a_small_simulation_answers_at_once_with_imbalance_and_predictability(trial: Trial):
-    design = trial.create(blocks(factors=[CENTER, SEX], capacity=30)).json["uuid"]
+    design = trial.create(blocks(factors=[CENTER, SEX], capacity=20)).json["uuid"]
     simulated: Any = trial.manager.post(
         f"{trial.version_url(design)}/simulations/",
-        json={"trials": 50, "subjects": 60, "population": {"center": {"PAR": 3, "LYO": 1}}},
+        json={
+            "trials": 50,
+            "subjects": 60,
+            "population": {"center": {"PAR": 3, "LYO": 1}},
+            "seed": SEED,
+        },
         headers=trial.headers,
     )
     assert simulated.status_code == 201, simulated.json
     body = simulated.json
     assert body["status"] == "done" and body["progress"] == 50 and body["revision"] == 1
+    again: Any = trial.manager.post(
+        f"{trial.version_url(design)}/simulations/",
+        json={
+            "trials": 50,
+            "subjects": 60,
+            "population": {"center": {"PAR": 3, "LYO": 1}},
+            "seed": SEED,
+        },
+        headers=trial.headers,
+    )
+    assert again.json["result"] == body["result"]  # the same seed runs the same trials
     result = body["result"]
     overall = result["imbalance"]["overall"]
     assert overall["max"] <= 4 * 2  # at most half a block of 4 open in each of 4 strata
@@ -73,10 +90,10 @@ def test_a_small_simulation_answers_at_once_with_imbalance_and_predictability(tr
     assert predictability["chance"] == 0.5
     # Small blocks are guessed more often than chance by counting what each stratum had.
     assert 0.5 < predictability["correct_guesses"] < 0.9
-    # 60 subjects, 3/4 at Paris: a stratum of 30 slots runs out in some trials.
+    # 60 subjects, 3/4 at Paris: its strata of 20 slots run out in most trials.
     assert result["unplaced"]["subjects"] > 0
     read: Any = trial.manager.get(trial.version_url(design), headers=trial.headers)
-    assert read.json["simulation"]["uuid"] == body["uuid"]
+    assert read.json["simulation"]["uuid"] == again.json["uuid"]  # the newest
     bad: Any = trial.manager.post(
         f"{trial.version_url(design)}/simulations/",
         json={"trials": 1, "subjects": 1, "population": {"center": {"NICE": 1}}},
