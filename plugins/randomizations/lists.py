@@ -15,6 +15,7 @@ from plugins.randomizations.methods.blocks import BlockPlan, block
 from plugins.randomizations.methods.stream import ALGORITHM, new_seed
 from plugins.randomizations.models import (
     IMPORTED_METHODS,
+    Assignment,
     Design,
     DesignVersion,
     Environment,
@@ -189,27 +190,46 @@ def capacity(
     ).scalar_one()
 
 
+def _next_slot(design: Design, rlist: RandomizationList, stratum: Stratum) -> Slot | None:
+    """A generated list's slot after the last taken; an imported list's first slot not
+    taken of a part that counts (a part of a version that never went live is skipped)."""
+    if design.method == Method.BLOCKS:
+        return db.session.execute(
+            sa.select(Slot).where(Slot.stratum_id == stratum.id, Slot.position == stratum.used + 1)
+        ).scalar_one_or_none()
+    return db.session.execute(
+        sa.select(Slot)
+        .join(DesignVersion, DesignVersion.id == Slot.version_id)
+        .where(
+            Slot.stratum_id == stratum.id,
+            _usable_since(rlist.environment).is_not(None),
+            ~sa.exists().where(Assignment.slot_id == Slot.id),
+        )
+        .order_by(Slot.position)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def take_slot(
     design: Design, version: DesignVersion, rlist: RandomizationList, stratum: Stratum
 ) -> Slot:
     """The stratum's next slot (its row is locked): 409 when the list has none left."""
-    position = stratum.used + 1
-    if position <= capacity(design, version, rlist, stratum):
-        if design.method == Method.BLOCKS and position > _last_position(stratum):
+    slot = None
+    if stratum.used < capacity(design, version, rlist, stratum):
+        if design.method == Method.BLOCKS and stratum.used + 1 > _last_position(stratum):
             generate_block(rlist, stratum, version)
-        slot = db.session.execute(
-            sa.select(Slot).where(Slot.stratum_id == stratum.id, Slot.position == position)
-        ).scalar_one()
-        stratum.used = position
-        return slot
-    raise conflict(
-        RandomizationCodes.RANDOMIZATION_LIST_EXHAUSTED,
-        Message(
-            "The list has no slot left in stratum {stratum}: a new version of the design must"
-            " add some.",
-            stratum=stratum.key or "-",
-        ),
-        stratum=stratum.key,
-        environment=rlist.environment,
-        used=stratum.used,
-    )
+        slot = _next_slot(design, rlist, stratum)
+    if slot is None:
+        raise conflict(
+            RandomizationCodes.RANDOMIZATION_LIST_EXHAUSTED,
+            Message(
+                "The list has no slot left in stratum {stratum}: a new version of the design"
+                " must add some.",
+                stratum=stratum.key or "-",
+            ),
+            stratum=stratum.key,
+            environment=rlist.environment,
+            used=stratum.used,
+        )
+    stratum.used += 1
+    return slot

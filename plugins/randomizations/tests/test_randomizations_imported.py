@@ -215,3 +215,23 @@ def test_generated_designs_take_no_import(trial: Trial):
     design = trial.create(blocks()).json["uuid"]
     refused: Any = _upload(trial.manager, trial, design, _csv("sequence,stratum,arm"))
     assert refused.json["error"]["internal_name"] == "LIST_IMPORT_REFUSED"
+
+
+def test_a_part_of_a_version_that_never_went_live_is_skipped(trial: Trial):
+    design = trial.create({**CONFIG, "factors": []}, "imported").json["uuid"]
+    header = "sequence,stratum,arm"
+    assert _upload(trial.manager, trial, design, _csv(header, "A1,,ZORBLAX")).status_code == 201
+    test_list = _csv(header, "T1,,ZORBLAX", "T2,,QUIMBLE", "T3,,QUIMBLE")
+    assert _upload(trial.manager, trial, design, test_list, environment="test").status_code == 201
+    trial.release(design)
+    reason = {**trial.headers, "Reason-For-Change": "A part"}
+    for number, sequence in ((2, "B1"), (3, "C1")):
+        assert trial.manager.post(f"{DESIGNS}{design}/versions/", headers=reason).status_code == 201
+        part = _csv(header, f"{sequence},,QUIMBLE")
+        assert _upload(trial.manager, trial, design, part, number=number).status_code == 201
+        assert trial.simulate(design, number).status_code == 201
+        assert trial.approve(design, number).status_code == 200
+    # Version 2 was approved, never put live: version 3 goes live, and retires it.
+    assert trial.go_live(design, 3).status_code == 200
+    numbers = [trial.randomize(trial.subject(), design).json.get("number") for _ in range(3)]
+    assert numbers == ["A1", "C1", None]
