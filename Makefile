@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python bench/monitoring_sdv.py
 	$(BIN)/python bench/monitoring_signatures.py
 	$(BIN)/python bench/monitoring_queries.py
+	$(BIN)/python bench/randomization.py
 
 constraints: install
 	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^datacapt'; } > requirements/constraints.new

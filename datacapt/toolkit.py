@@ -45,6 +45,8 @@ from datacapt.audit.recorder import (
     record_event,
     request_study,
 )
+from datacapt.blinding import BlindedValue, Blinding, may_see
+from datacapt.blinding.schemas import BlindingSchema, blinded
 from datacapt.console import echo_json, json_option, progress
 from datacapt.database import (
     BaseModel,
@@ -132,7 +134,7 @@ from datacapt.studies.context import (
     visible_center_ids,
 )
 from datacapt.studies.models import Study, StudyCenter, StudyScopedMixin, StudyStatus
-from datacapt.studies.services import centers_of_study, study_centers
+from datacapt.studies.services import centers_of_study, study_centers, study_members
 from datacapt.tenancy import TenantRef, current_tenant, current_tenant_or_none, tenant_context
 from datacapt.tenancy.context import in_tenant
 from datacapt.tenancy.services import frontend_url, get_tenant_settings
@@ -213,7 +215,7 @@ __all__ += [
 __all__ += ["echo_json", "json_option", "progress"]
 
 # Studies: the request's study, its centers and those the caller sees, what the caller may
-# do there, the rows of a study.
+# do there, the rows of a study, its team's members (whom to tell of something).
 __all__ += [
     "STUDY_HEADER",
     "Study",
@@ -225,6 +227,7 @@ __all__ += [
     "get_in_study",
     "restrict_to_visible_centers",
     "study_centers",
+    "study_members",
     "study_permissions",
     "study_query",
     "visible_center_ids",
@@ -246,6 +249,10 @@ __all__ += [
     "record_event",
     "request_study",
 ]
+
+# Blinding: kinds of blinded data, who may see them, blinded fields of response schemas,
+# blinded values in texts and error details (audit reads redact them as sensitive fields).
+__all__ += ["BlindedValue", "Blinding", "BlindingSchema", "blinded", "may_see"]
 
 # Jobs and periodic jobs, each run inside the tenant it was enqueued for.
 __all__ += ["CronEntry", "commit_job_step", "enqueue", "job"]

@@ -116,7 +116,13 @@ def test_core_codes_are_listed_in_the_api_docs_and_only_they():
 
 def test_each_built_in_plugins_codes_are_listed_under_it_and_only_they():
     built_in = [p for p in load_plugins().plugins.values() if p.obj.__name__.startswith("plugins.")]
-    assert {p.name for p in built_in} == {"subjects", "ecrf", "epro", "monitoring"}
+    assert {p.name for p in built_in} == {
+        "subjects",
+        "ecrf",
+        "epro",
+        "monitoring",
+        "randomizations",
+    }
     for plugin in built_in:
         ranges = ", ".join(
             f"{r.start}" if len(r) == 1 else f"{r.start}-{r.stop - 1}"

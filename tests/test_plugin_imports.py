@@ -98,7 +98,13 @@ def distribution_modules(distribution: Path) -> list[PluginModule]:
 
 def test_built_in_plugins_import_only_the_toolkit_and_api_modules():
     modules = built_in_plugin_modules()
-    assert {m.name.split(".")[1] for m in modules} == {"subjects", "ecrf", "epro", "monitoring"}
+    assert {m.name.split(".")[1] for m in modules} == {
+        "subjects",
+        "ecrf",
+        "epro",
+        "monitoring",
+        "randomizations",
+    }
     assert [problem for module in modules for problem in forbidden_imports(module)] == []
 
 
@@ -157,7 +163,14 @@ def test_the_checker_reports_each_import_past_the_public_surfaces(tmp_path):
 
 
 def test_each_plugin_api_and_the_toolkit_export_what_they_list():
-    for name in (TOOLKIT, TESTING, "plugins.subjects.api", "plugins.ecrf.api", "plugins.epro.api"):
+    for name in (
+        TOOLKIT,
+        TESTING,
+        "plugins.subjects.api",
+        "plugins.ecrf.api",
+        "plugins.epro.api",
+        "plugins.randomizations.api",
+    ):
         module = importlib.import_module(name)
         assert module.__all__, name
         assert len(set(module.__all__)) == len(module.__all__), name

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+import sqlalchemy as sa
+
+from datacapt.database import db
+from datacapt.studies.models import Study, StudyCenter
+from datacapt.studies.services import study_members
+from datacapt.tenancy import tenant_context
 
 
 @pytest.fixture
@@ -187,3 +195,37 @@ def test_a_user_is_in_a_study_once(study):
     admin = study["admin"]
     body = {"user": str(admin.user.uuid), "role": "viewer"}
     assert admin.post("/api/study-users/", json=body, headers=study["headers"]).status_code == 409
+
+
+def test_study_members_are_the_active_team_by_role_and_center(study, client_as, tenant, app):
+    """Whom a module tells of something: whoever asks, the active members with those roles
+    who see that center (members limited to other centers are left out)."""
+    paris, lyon = (center["uuid"] for center in study["centers"])
+    at_paris = join(study, client_as, tenant, "investigator", [paris])
+    at_lyon = join(study, client_as, tenant, "investigator", [lyon])
+    monitor = join(study, client_as, tenant, "monitor")
+    gone = join(study, client_as, tenant, "monitor")
+    admin = study["admin"]
+    assert (
+        admin.patch(f"/api/users/{gone.user.uuid}", json={"status": "deactivated"}).status_code
+        == 200
+    )
+    with app.app_context(), tenant_context(tenant):
+        found = db.session.execute(
+            sa.select(Study).where(Study.uuid == uuid.UUID(study["study"]["uuid"]))
+        ).scalar_one()
+        paris_center = db.session.execute(
+            sa.select(StudyCenter).where(StudyCenter.uuid == uuid.UUID(paris))
+        ).scalar_one()
+
+        def emails(**filters) -> set[str]:
+            return {user.email for user in study_members(found, **filters)}
+
+        everyone = emails()
+        assert {at_paris.user.email, at_lyon.user.email, monitor.user.email} <= everyone
+        assert gone.user.email not in everyone
+        assert emails(roles=["investigator"]) == {at_paris.user.email, at_lyon.user.email}
+        assert emails(roles=["investigator", "monitor"], center=paris_center) == {
+            at_paris.user.email,
+            monitor.user.email,
+        }

@@ -1,4 +1,5 @@
-"""JSON encoding of the API: ISO 8601 timestamps; UUIDs, Decimals and Messages as strings."""
+"""JSON encoding of the API: ISO 8601 timestamps; UUIDs, Decimals and Messages as strings;
+a value that renders itself for the caller (``__json__``, a blinded value) as it says."""
 
 from __future__ import annotations
 
@@ -22,4 +23,7 @@ class DatacaptJSONProvider(DefaultJSONProvider):
             return o.isoformat()
         if isinstance(o, uuid.UUID | decimal.Decimal | Message):
             return str(o)
+        render = getattr(o, "__json__", None)
+        if callable(render):
+            return render()
         return DefaultJSONProvider.default(o)

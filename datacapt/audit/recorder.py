@@ -205,11 +205,13 @@ def _values(
     return values
 
 
-def _sensitive(obj: Audited, changes: Mapping[str, Any]) -> dict[str, list[str]] | None:
-    """{permission: [field, ...]} of the record's sensitive fields, None when it has none."""
+def _sensitive(obj: Any, changes: Mapping[str, Any]) -> dict[str, list[str]] | None:
+    """{permission: [field, ...]} of the record's sensitive fields, None when it has none
+    (or ``obj`` declares none: an event about a row that is not audited)."""
+    declared: Mapping[SensitiveFields, frozenset[str]] = getattr(obj, "audit_sensitive", {})
     sensitive = {
         kind.permission: sorted(fields & set(changes))
-        for kind, fields in obj.audit_sensitive.items()
+        for kind, fields in declared.items()
         if fields & set(changes)
     }
     return sensitive or None
@@ -300,18 +302,21 @@ def append_records(connection: sa.Connection, schema: str, records: list[dict[st
 def record_event(action: str, obj: AuditSubject, changes: dict | None = None) -> None:
     """Write an event about ``obj`` that changes no row (a read, a link handed out) to the
     current tenant's trail, in the current transaction, as the current actor; it belongs
-    where ``obj`` does."""
+    where ``obj`` does, and its ``changes`` in fields ``obj`` marks sensitive (a blinded
+    value) are read as those of its rows."""
     session = db.session()
     # The extension's sessions are ScopedSchemaSessions; an audited row lives in a tenant.
     assert isinstance(session, ScopedSchemaSession) and session.tenant_schema is not None
+    changes = changes or {}
     record = record_fields(
         action,
         type(obj).__tablename__,
         _object_id(obj),
-        changes or {},
+        changes,
         obj.audit_context(),
         current_actor(),
         current_reason(),
+        _sensitive(obj, changes),
     )
     append_records(session.connection(), session.tenant_schema, [record])
 

@@ -13,8 +13,10 @@ from datacapt.api.search import contains_text
 from datacapt.database import db, get_by_uuid
 from datacapt.errors import InternalCodes, conflict, invalid, not_found
 from datacapt.i18n import Message
+from datacapt.identity.models import User, UserStatus
 from datacapt.identity.principal import Principal
 from datacapt.identity.services import get_role, get_user
+from datacapt.permissions.models import Role
 from datacapt.permissions.services import ensure_may_grant, ensure_not_own
 from datacapt.slots import Slot
 from datacapt.studies.context import (
@@ -250,6 +252,26 @@ def list_study_users(study: Study) -> list[StudyUser]:
         .options(orm.selectinload(StudyUser.centers))
         .order_by(StudyUser.id)
     )
+    return list(db.session.execute(statement).scalars())
+
+
+def study_members(
+    study: Study, *, roles: Iterable[str] | None = None, center: StudyCenter | None = None
+) -> list[User]:
+    """The active users of the study's team, whoever asks (whom to tell of something):
+    with one of ``roles`` (role names) if given, and seeing ``center`` if given."""
+    statement = (
+        sa.select(User)
+        .join(StudyUser, StudyUser.user_id == User.id)
+        .where(StudyUser.study_id == study.id, User.status == UserStatus.ACTIVE)
+        .order_by(User.id)
+    )
+    if roles is not None:
+        statement = statement.join(Role, Role.id == StudyUser.role_id).where(
+            Role.name.in_(sorted(roles))
+        )
+    if center is not None:
+        statement = statement.where(StudyUser.at_centers([center.id]))
     return list(db.session.execute(statement).scalars())
 
 
