@@ -77,7 +77,11 @@ class SubjectSection(ApiView):
         {
             409: "The subject was excluded or withdrawn: nothing is entered until they are "
             "reopened (SUBJECT_PARTICIPATION_ENDED)."
-        }
+        },
+        {
+            409: "Where monitoring is enabled: a freeze or a lock holds answers the save would "
+            "change; details.level names it (DATA_FROZEN, DATA_LOCKED)."
+        },
     )
     @blp.response(200, SectionEntryReadSchema, headers=ETAG_HEADER)
     def put(self, data, subject_uuid, section_uuid):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.ecrf.api import answers_changed, answers_changing, section_read
-from plugins.monitoring import __version__, permissions
+from plugins.monitoring import __version__, demo, permissions
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks import holds as lock_holds
 from plugins.monitoring.locks import models as lock_models
@@ -118,3 +118,8 @@ def datacapt_default_role_permissions():
 @hookimpl
 def datacapt_study_settings_schema():
     return StudySettingsSchema
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_plans(study)

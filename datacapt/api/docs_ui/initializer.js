@@ -13,5 +13,10 @@ window.addEventListener("load", function () {
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
+    // Each module's operations open from its tag: Swagger UI renders an OpenAPI 3.1
+    // operation slowly, and halts with more than about a hundred open at once. The
+    // schemas show within each operation, not as a list of their own.
+    docExpansion: "none",
+    defaultModelsExpandDepth: -1,
   });
 });
