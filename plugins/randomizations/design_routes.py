@@ -35,7 +35,7 @@ from plugins.randomizations.schemas import (
     SimulationWriteSchema,
     SlotReadSchema,
     StratumReadSchema,
-    VerificationReadSchema,
+    ListVerificationReadSchema,
     VersionReadSchema,
     VersionWriteSchema,
 )
@@ -292,7 +292,7 @@ class Verification(ApiView):
     permissions_registry = {"GET": permissions.VIEW_ARMS}
 
     @blp.arguments(RequiredEnvironmentSchema, location="query")
-    @blp.response(200, VerificationReadSchema)
+    @blp.response(200, ListVerificationReadSchema)
     def get(self, filters, design_uuid):
         """Every list of the environment regenerated from its seed (minimization replayed)
         and every assignment compared with it (unblinded callers only)."""

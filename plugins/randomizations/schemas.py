@@ -171,7 +171,9 @@ class ListCheckSchema(ma.Schema):
     mismatches = ma.fields.List(ma.fields.Dict())
 
 
-class VerificationReadSchema(ma.Schema):
+class ListVerificationReadSchema(ma.Schema):
+    """The regenerated lists and replayed assignments of an environment, compared."""
+
     environment = ma.fields.String()
     consistent = ma.fields.Boolean()
     lists = ma.fields.List(ma.fields.Nested(ListCheckSchema))
