@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.files.services import FileAttachment
-from datacapt.plugins.services import enabled_plugins, plugin_set
+from datacapt.plugins.services import enabled_in_transaction, enabled_plugins, plugin_set
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy.context import TenantRef, current_tenant
 
@@ -31,7 +31,7 @@ def _enabled_implementers(hook: str) -> list[str]:
     names = _implementers(hook)
     if not names:
         return []
-    enabled = enabled_plugins(current_tenant().id)
+    enabled = enabled_in_transaction(current_tenant().id)
     return [name for name in names if name in enabled]
 
 

@@ -7,7 +7,7 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
-from datacapt.plugins.services import enabled_plugins, plugin_set
+from datacapt.plugins.services import enabled_in_transaction, enabled_plugins, plugin_set
 from datacapt.tenancy.context import TenantRef, current_tenant
 
 _BLUEPRINT_OWNERS_KEY = "datacapt.plugin_blueprints"
@@ -28,7 +28,7 @@ def init_route_gating(app: Flask, blueprint_owners: dict[str, str]) -> None:
     @app.before_request
     def refuse_disabled_module() -> None:
         owner = blueprint_owners.get(_requested_blueprint(app) or "")
-        if owner is not None and owner not in enabled_plugins(current_tenant().id):
+        if owner is not None and owner not in enabled_in_transaction(current_tenant().id):
             raise module_not_enabled(owner)
 
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, overload
 
 from blinker import Signal
 
-from datacapt.plugins.services import enabled_plugins
+from datacapt.plugins.services import enabled_in_transaction
 from datacapt.tenancy.context import current_tenant_or_none
 
 Receiver = TypeVar("Receiver", bound=Callable[..., Any])
@@ -41,7 +41,7 @@ def connect_when_enabled(
     @functools.wraps(receiver)
     def when_enabled(sender: Any, **kwargs: Any) -> Any:
         tenant = current_tenant_or_none()
-        if tenant is None or plugin not in enabled_plugins(tenant.id):
+        if tenant is None or plugin not in enabled_in_transaction(tenant.id):
             return None
         return receiver(sender, **kwargs)
 

@@ -20,7 +20,7 @@ from datacapt.plugins.dispatch import file_attachments, modules_using_center, no
 from datacapt.plugins.gating import ensure_job_allowed, init_route_gating
 from datacapt.plugins.jobs import fan_out
 from datacapt.plugins.loader import PluginError, PluginSet, load_plugins
-from datacapt.plugins.services import enabled_plugins, init_plugin_set, tenant_lineage_plan
+from datacapt.plugins.services import enabled_in_transaction, init_plugin_set, tenant_lineage_plan
 from datacapt.studies.services import register_center_use
 from datacapt.tenancy.context import TenantRef, current_tenant
 from datacapt.tenancy.services import register_lineage_plan
@@ -61,7 +61,7 @@ def init_plugins(
     init_route_gating(app, owners)
     # A disabled plugin's messages are not sent: their delivery would run its code.
     templates.owner_enabled = lambda owner: (
-        owner == CORE_OWNER or owner in enabled_plugins(current_tenant().id)
+        owner == CORE_OWNER or owner in enabled_in_transaction(current_tenant().id)
     )
 
     def announce_tenant(_sender: Any, tenant: TenantRef) -> None:

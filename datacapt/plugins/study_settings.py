@@ -16,7 +16,7 @@ from datacapt.database import db
 from datacapt.plugins.gating import module_not_enabled
 from datacapt.plugins.loader import LoadedPlugin
 from datacapt.plugins.models import StudyPluginSettings
-from datacapt.plugins.services import enabled_plugins, get_plugin, validated_settings
+from datacapt.plugins.services import enabled_in_transaction, get_plugin, validated_settings
 from datacapt.studies.models import Study, StudyStatus
 from datacapt.tenancy.context import current_tenant
 
@@ -43,7 +43,7 @@ def study_settings(name: str, study: Study) -> dict[str, Any]:
 
 def _enabled_plugin(name: str) -> LoadedPlugin:
     plugin = get_plugin(name)
-    if name not in enabled_plugins(current_tenant().id):
+    if name not in enabled_in_transaction(current_tenant().id):
         raise module_not_enabled(name)
     return plugin
 
