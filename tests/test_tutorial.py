@@ -113,7 +113,7 @@ def test_the_tutorial_parses_into_requests_each_with_its_answer():
 @pytest.fixture
 def tutorial_tenant(app, tenant_factory, user_factory, enable_plugins):
     tenant = tenant_factory(name="Tutorial")
-    enable_plugins(tenant, "ecrf", "epro")
+    enable_plugins(tenant, "ecrf", "epro", "monitoring")
     user_factory(
         tenant, "administrator", email="admin@example.org", first_name="Ada", password=PASSWORD
     )
