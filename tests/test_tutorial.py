@@ -7,7 +7,7 @@ The format (the tutorial's first section says it to readers too):
 - the next fenced ``http`` block starting with ``HTTP/1.1 <status>`` is its answer: header
   lines, a blank line, a JSON body that the real one must match: objects by the keys
   shown (others may follow), lists whole unless their last item is ``"..."``, and
-  ``"..."`` for any value;
+  ``"..."`` for any value but null;
 - ``{{name}}`` in an answer captures the value the first time and must equal it after; in a
   request it is replaced by it;
 - a fenced ``email`` block (``To:`` and ``Capture: name = regex``) reads the last email to
@@ -60,6 +60,7 @@ class Run:
                 return
             expected = self.values[name]
         if expected == ANY:
+            assert actual is not None, f"{where}: null"
             return
         if isinstance(expected, dict):
             assert isinstance(actual, dict), f"{where}: {actual!r} is no object"
@@ -113,7 +114,7 @@ def test_the_tutorial_parses_into_requests_each_with_its_answer():
 @pytest.fixture
 def tutorial_tenant(app, tenant_factory, user_factory, enable_plugins):
     tenant = tenant_factory(name="Tutorial")
-    enable_plugins(tenant, "ecrf", "epro", "monitoring")
+    enable_plugins(tenant, "ecrf", "epro", "randomizations", "monitoring")
     user_factory(
         tenant, "administrator", email="admin@example.org", first_name="Ada", password=PASSWORD
     )
