@@ -60,6 +60,7 @@ from datacapt.database import (
     keep_on_error,
     one_or_404,
     separate_unit,
+    transaction_cached,
     utcnow,
 )
 from datacapt.errors import (
@@ -150,7 +151,8 @@ __all__ = [
     "study_settings",
 ]
 
-# Models and the session: model bases and mixins, the session, the unit of work.
+# Models and the session: model bases and mixins, the session, the unit of work, a lookup
+# kept for the rest of the transaction.
 __all__ += [
     "BaseModel",
     "SoftDeleteMixin",
@@ -163,6 +165,7 @@ __all__ += [
     "keep_on_error",
     "one_or_404",
     "separate_unit",
+    "transaction_cached",
     "utcnow",
 ]
 

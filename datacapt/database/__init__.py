@@ -1,6 +1,7 @@
 """Database access: the extension, model bases and mixins, schema-scoped sessions, the
 unit of work."""
 
+from datacapt.database.cache import transaction_cached
 from datacapt.database.extension import SHARED_SCHEMA, SharedModel, TenantModel, db, schema_scope
 from datacapt.database.lookup import get_by_uuid, one_or_404
 from datacapt.database.mixins import (
@@ -34,6 +35,7 @@ __all__ = [
     "one_or_404",
     "schema_scope",
     "separate_unit",
+    "transaction_cached",
     "unit_of_work",
     "utcnow",
 ]

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from sqlalchemy import orm
 
 from datacapt.audit.recorder import Actor, AuditContext, append_records, record_fields
-from datacapt.database import db, unit_of_work, utcnow
+from datacapt.database import db, transaction_cached, unit_of_work, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -70,23 +70,11 @@ def enabled_plugins(tenant_id: int, session: orm.Session | sa.Connection | None 
     return {name for name in names if name in loaded}
 
 
-_ENABLED_IN_TRANSACTION = "datacapt.enabled_plugins"
-
-
 def enabled_in_transaction(tenant_id: int) -> set[str]:
     """``enabled_plugins`` read once per transaction of the session: a request's gate and
     every signal receiver of a save ask, and one answer serves them all (a change of the
     tenant's plugins commits in a transaction of its own)."""
-    cache = db.session().info.setdefault(_ENABLED_IN_TRANSACTION, {})
-    if tenant_id not in cache:
-        cache[tenant_id] = enabled_plugins(tenant_id)
-    return cache[tenant_id]
-
-
-@sa.event.listens_for(orm.Session, "after_transaction_end")
-def _forget_enabled_plugins(session: orm.Session, transaction: orm.SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_ENABLED_IN_TRANSACTION, None)
+    return transaction_cached(("enabled_plugins", tenant_id), lambda: enabled_plugins(tenant_id))
 
 
 def plugin_states(tenant_id: int) -> list[PluginState]:

@@ -28,6 +28,7 @@ from datacapt.toolkit import (
     lock_document,
     require_current,
     study_query,
+    transaction_cached,
 )
 from plugins.ecrf.errors import EcrfCodes
 from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
@@ -50,9 +51,14 @@ STATIC_FIELDS = ("content",)
 
 def ecrf_of(study: Study) -> Ecrf:
     """The study's eCRF; before its first design save, an empty one that is not stored
-    (a read writes nothing)."""
-    ecrf = db.session.execute(study_query(Ecrf, study)).scalar_one_or_none()
-    return ecrf if ecrf is not None else Ecrf(study_id=study.id, version=1, revision=1)
+    (a read writes nothing). Read once per transaction: every reader of a save's design
+    asks, and a design save changes this very row (its revision), or stores this one."""
+
+    def read() -> Ecrf:
+        ecrf = db.session.execute(study_query(Ecrf, study)).scalar_one_or_none()
+        return ecrf if ecrf is not None else Ecrf(study_id=study.id, version=1, revision=1)
+
+    return transaction_cached(("ecrf_of", study.id), read)
 
 
 def design_etag(study: Study, revision: int) -> str:
