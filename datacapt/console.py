@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 from flask.cli import AppGroup, with_appcontext
 
+from datacapt.api.json import DatacaptJSONProvider
 from datacapt.database.unit import unit_of_work
 from datacapt.errors.exceptions import DatacaptException
 
@@ -78,14 +79,9 @@ json_option = click.option(
 
 
 def echo_json(value: Mapping[str, Any] | Sequence[Any]) -> None:
-    """Print ``value`` as JSON on one line (dates and times in ISO 8601)."""
-    click.echo(json.dumps(value, default=_iso, ensure_ascii=False))
-
-
-def _iso(value: Any) -> str:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
+    """Print ``value`` as JSON on one line, encoded as the API encodes it (dates and times
+    in ISO 8601; uuids, decimals and messages as strings)."""
+    click.echo(json.dumps(value, default=DatacaptJSONProvider.default, ensure_ascii=False))
 
 
 @contextmanager

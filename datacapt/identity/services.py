@@ -191,7 +191,11 @@ def login(email: str, password: str) -> tuple[User, str]:
 def confirm_password(user: User, password: str, purpose: str) -> None:
     """The user gives their password again for an act that binds them (an electronic
     signature, an emergency unblinding: 21 CFR 11.200). A wrong one counts towards the
-    lockout as at login, and the failure is kept although the act is refused."""
+    lockout as at login, and the failure is kept although the act is refused. The user's
+    row is locked while the attempt is checked, as at login: concurrent attempts are
+    counted one after the other."""
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    db.session.refresh(user)  # as it is once the lock is ours
     if user.status == UserStatus.ACTIVE and verify_password(user.password_hash, password):
         user.failed_login_count = 0
         events.record(SecurityEventKind.PASSWORD_CONFIRMED, user, purpose=purpose)

@@ -3,7 +3,7 @@ answers, whole or of one section (randomization strata, monitoring's source data
 answers and data queries (with their threads) monitoring works on, and the signals that
 follow a subject's data."""
 
-from plugins.ecrf.entry import compiled_form, subject_answers
+from plugins.ecrf.entry import compiled_form, lock_subjects, subject_answers
 from plugins.ecrf.models import (
     SITE_QUERY_STATUSES,
     UNRESOLVED_QUERY_STATUSES,
@@ -41,6 +41,7 @@ __all__ = [
     "answers_changed",
     "answers_changing",
     "compiled_form",
+    "lock_subjects",
     "section_read",
     "subject_answers",
 ]

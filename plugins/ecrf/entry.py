@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -170,17 +170,21 @@ def _version(participation: SubjectInStudy, section_id: int) -> int:
     )
 
 
-def _one_save_of_the_subject_at_a_time(participation: SubjectInStudy) -> None:
-    """Lock the subject's row until commit. A save reads every section (logic crosses
-    them) and updates every section's counters: two saves of different sections at once
-    would each compute from what the other is changing, and each hold one section's row
-    while waiting for the other's. No key is updated, so rows referring to the subject
-    are still written meanwhile."""
-    db.session.execute(
-        sa.select(SubjectInStudy.id)
-        .where(SubjectInStudy.id == participation.id)
-        .with_for_update(key_share=True)
-    )
+def lock_subjects(subject_in_study_ids: Iterable[int]) -> None:
+    """Lock the subjects' rows until commit, in id order. A save takes its subject's first:
+    it reads every section (logic crosses them) and updates every section's counters, so
+    two saves of one subject go one after the other. Whoever else writes about a
+    subject's data (a freeze or lock, a query, a verification, a review, a signature)
+    takes them first too, so no two writers wait on each other in a circle. No key is
+    updated: rows that merely refer to a subject are still written meanwhile."""
+    ids = sorted(set(subject_in_study_ids))
+    if ids:
+        db.session.execute(
+            sa.select(SubjectInStudy.id)
+            .where(SubjectInStudy.id.in_(ids))
+            .order_by(SubjectInStudy.id)
+            .with_for_update(key_share=True)
+        )
 
 
 def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
@@ -366,7 +370,7 @@ def save_section(
     form = compiled_form(study)
     section = form.section(section_uuid)
     cleaned = _cleaned(form, section_uuid, given)
-    _one_save_of_the_subject_at_a_time(participation)
+    lock_subjects([participation.id])
     version = _locked_version(participation, form.section_ids[section_uuid])
     check_if_match(
         etag(version),

@@ -32,7 +32,6 @@ from plugins.monitoring.verification import services as verification_services
 # verification, their section its review, the signatures over them their validity, and
 # closed queries on them are flagged closed-modified.
 connect_when_enabled(answers_changing, "monitoring", lock_holds.refuse_changes)
-connect_when_enabled(answers_changing, "monitoring", signature_receivers.on_answers_changing)
 connect_when_enabled(answers_changed, "monitoring", query_services.on_answers_changed)
 connect_when_enabled(answers_changed, "monitoring", verification_services.on_answers_changed)
 connect_when_enabled(answers_changed, "monitoring", review_services.on_answers_changed)

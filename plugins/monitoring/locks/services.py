@@ -36,7 +36,7 @@ from datacapt.toolkit import (
     utcnow,
     visible_center_ids,
 )
-from plugins.ecrf.api import UNRESOLVED_QUERY_STATUSES, DataQuery, SectionState, compiled_form
+from plugins.ecrf.api import UNRESOLVED_QUERY_STATUSES, DataQuery, compiled_form, lock_subjects
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks.holds import OPEN, covering, refusal
 from plugins.monitoring.locks.models import (
@@ -108,20 +108,14 @@ def _subjects_of(study: Study, target: Target) -> sa.ColumnElement[bool]:
 
 
 def _wait_for_saves(study: Study, target: Target) -> None:
-    """Lock the versions of the sections the target covers, the rows a save locks before
-    it asks whether it may write: saves under way commit first (so what is checked next
-    sees their answers and queries), and later ones wait for this hold to commit, then
-    see it. A subject's rows exist from their first save on: that first save is the one
-    not waited for."""
-    statement = (
-        sa.select(SectionState.id)
-        .join(SubjectInStudy, SubjectInStudy.id == SectionState.subject_in_study_id)
-        .where(_subjects_of(study, target))
+    """Lock the subjects the target covers, as a save locks its subject before it asks
+    whether it may write: saves under way commit first (so what is checked next sees
+    their answers and queries), and later ones wait for this hold to commit, then see it."""
+    lock_subjects(
+        db.session.execute(
+            sa.select(SubjectInStudy.id).where(_subjects_of(study, target))
+        ).scalars()
     )
-    if target.section is not None:
-        section_id = compiled_form(study).section_ids[target.section]
-        statement = statement.where(SectionState.section_id == section_id)
-    db.session.execute(statement.order_by(SectionState.id).with_for_update(of=SectionState))
 
 
 def refuse_unresolved_queries(study: Study, target: Target) -> None:

@@ -51,6 +51,7 @@ from plugins.ecrf.api import (
     QueryStatus,
     QueryTarget,
     compiled_form,
+    lock_subjects,
     subject_answers,
 )
 from plugins.monitoring import permissions
@@ -170,6 +171,7 @@ def raise_query(study: Study, data: Mapping[str, Any]) -> QueryRow:
     not see until it is released."""
     participation = get_subject(study, data["subject"])
     target = _target(study, participation, data)
+    lock_subjects([participation.id])  # a lock under way commits first, and is seen
     _refuse_if_locked(study, participation, target.get("code"), target.get("section_uuid"))
     assignee = _assignee(study, participation, data)
     draft = monitoring_settings(study)["pre_query_review"]
@@ -246,10 +248,13 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 def _locked(study: Study, query_uuid: Any) -> DataQuery:
-    """The query as the caller sees it, locked until commit: two people acting on it at
-    once act one after the other, each on what the other left."""
-    statement = _seen(study).where(DataQuery.uuid == query_uuid)
-    return one_or_404(statement.with_for_update(of=DataQuery), NO_SUCH_QUERY)
+    """The query as the caller sees it, its subject locked until commit (as a save locks
+    it before it opens or closes queries): two people acting on it at once act one after
+    the other, each on what the other left."""
+    query = one_or_404(_seen(study).where(DataQuery.uuid == query_uuid), NO_SUCH_QUERY)
+    lock_subjects([query.subject_in_study_id])
+    db.session.refresh(query)
+    return query
 
 
 def act(study: Study, query_uuid: Any, name: str, text: str | None) -> QueryRow:

@@ -20,9 +20,11 @@ from datacapt.toolkit import (
     db,
     reason_for_change,
     study_centers,
+    study_permissions,
     visible_center_ids,
 )
-from plugins.ecrf.api import Answer, Section, SectionState, compiled_form
+from plugins.ecrf.api import Answer, Section, compiled_form, lock_subjects
+from plugins.monitoring import permissions
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks.holds import refuse_if_locked
 from plugins.monitoring.review.models import SectionReview
@@ -30,18 +32,6 @@ from plugins.monitoring.review.schemas import SectionReviewStateSchema
 from plugins.monitoring.verification.progress import subject_fields, subjects_page
 from plugins.monitoring.verification.services import answered, lost_because, signed_now
 from plugins.subjects.api import SubjectInStudy
-
-
-def _lock_sections(participation: SubjectInStudy, section_ids: Collection[int]) -> None:
-    db.session.execute(
-        sa.select(SectionState.id)
-        .where(
-            SectionState.subject_in_study_id == participation.id,
-            SectionState.section_id.in_(section_ids),
-        )
-        .order_by(SectionState.id)
-        .with_for_update()
-    )
 
 
 def _review(participation: SubjectInStudy, section_id: int) -> SectionReview | None:
@@ -64,8 +54,8 @@ def review_section(study: Study, participation: SubjectInStudy, section: Any) ->
     """Mark the subject's section reviewed; 409 when nothing is entered in it, when it is
     reviewed already, or when it is locked."""
     section_id = _section_id(study, section)
+    lock_subjects([participation.id])  # a save or a lock under way commits first
     refuse_if_locked([participation], [section])
-    _lock_sections(participation, [section_id])
     entered = db.session.execute(
         sa.select(
             sa.exists().where(
@@ -100,8 +90,10 @@ def review_section(study: Study, participation: SubjectInStudy, section: Any) ->
 def unreview_section(study: Study, participation: SubjectInStudy, section: Any) -> None:
     """Take the review back (not on locked data); the Reason-For-Change is required
     (audited)."""
-    review = _review(participation, _section_id(study, section))
+    section_id = _section_id(study, section)
+    lock_subjects([participation.id])
     refuse_if_locked([participation], [section])
+    review = _review(participation, section_id)
     if review is None:
         raise conflict(
             MonitoringCodes.SECTION_NOT_REVIEWED, Message("The section is not reviewed.")
@@ -116,8 +108,7 @@ def on_answers_changed(
     """A section whose answers changed loses its review (eCRF's ``answers_changed``),
     audited with the change as its cause."""
     section_ids = [compiled_form(study).section_ids[section] for section in sections]
-    # A review under way commits first, and is then found here.
-    _lock_sections(participation, section_ids)
+    # The save holds its subject's lock: a review under way committed first, and is found.
     lost = list(
         db.session.execute(
             sa.select(SectionReview).where(
@@ -153,8 +144,13 @@ def _state(review: SectionReview | None) -> dict[str, Any]:
     }
 
 
-def on_section_read(participation: SubjectInStudy, section: Any, **_kwargs: Any) -> dict[str, Any]:
-    """The ``review`` annotation of a data-entry read (eCRF's ``section_read``)."""
+def on_section_read(
+    participation: SubjectInStudy, section: Any, **_kwargs: Any
+) -> dict[str, Any] | None:
+    """The ``review`` annotation of a data-entry read (eCRF's ``section_read``), for those
+    who see reviews."""
+    if permissions.REVIEW_ACCESS not in study_permissions():
+        return None
     return {"review": SectionReviewStateSchema().dump(section_review(participation, section))}
 
 

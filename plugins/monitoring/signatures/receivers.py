@@ -1,6 +1,6 @@
-"""The eCRF's signals, followed: a save that changes signed data waits for a signing of
-the subject in progress, then breaks the signatures covering what it changed; a section
-read shows the manifestation of the valid ones (21 CFR 11.50)."""
+"""The eCRF's signals, followed: a save that changes signed data (having waited, on its
+subject's lock, for a signing in progress) breaks the signatures covering what it changed;
+a section read shows the manifestation of the valid ones (21 CFR 11.50)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from typing import Any
 from plugins.monitoring.signatures import services
 from plugins.monitoring.signatures.schemas import ManifestationSchema
 from plugins.subjects.api import SubjectInStudy
-
-
-def on_answers_changing(participation: SubjectInStudy, **_: Any) -> None:
-    services.lock_subjects([participation.id])
 
 
 def on_answers_changed(

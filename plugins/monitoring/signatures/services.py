@@ -13,9 +13,8 @@ whose data changed after the request (its section's version moved).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -46,7 +45,7 @@ from datacapt.toolkit import (
     study_query,
     utcnow,
 )
-from plugins.ecrf.api import Answer, SectionState, compiled_form
+from plugins.ecrf.api import Answer, SectionState, compiled_form, lock_subjects
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks.holds import refuse_if_locked
 from plugins.monitoring.settings import monitoring_settings
@@ -67,8 +66,6 @@ IN_REQUEST_LIMIT = 50
 #: Records a job signs (and commits) at a time.
 CHUNK = 100
 PURPOSE = "electronic signature"
-# pg_advisory_xact_lock's first key of a subject's signature lock (below).
-_LOCK_NAMESPACE = 7080
 
 
 class Form(Protocol):
@@ -119,14 +116,15 @@ def sign(study: Study, targets: Sequence[Mapping[str, Any]], meaning: str, passw
     records, by a job."""
     user, form = acting_user(), compiled_form(study)
     resolved = _resolve(study, form, targets)
+    # Before anything is written (the password's confirmation is): a save or a lock of
+    # these subjects commits first, or waits for the signatures and then sees them.
+    lock_subjects(t.participation.id for t in resolved)
     # Locked data is not signed. Over several subjects and sections, a subject's lock of
     # one of them refuses the whole signing: never too little.
     refuse_if_locked(
         [target.participation for target in resolved],
         {uuid.UUID(section) for target in resolved for section in target.versions},
     )
-    # Before anything is written (the password's confirmation is): see lock_subjects.
-    lock_subjects(t.participation.id for t in resolved)
     _refuse_unsignable(form, resolved, user.id, meaning)
     confirm_password(user, password, PURPOSE)
     signing = Signing(
@@ -251,32 +249,6 @@ def _signed_records(*criteria: sa.ColumnElement[bool]) -> set[tuple[int, uuid.UU
         sa.select(Signature.subject_in_study_id, Signature.section_uuid).where(*criteria)
     )
     return {(pid, section) for pid, section in rows}
-
-
-def lock_subjects(participation_ids: Iterable[int]) -> None:
-    """Take each subject's signature lock until commit: a signing takes it before it reads
-    what it signs, a withdrawal before it writes, a save when it announces its changes
-    (``answers_changing``, before it writes), each before its first audited write. So a save either commits before the
-    signing reads, or waits for the signatures to commit and then breaks those it changes;
-    and as every transaction takes these locks before the audit trail's, in one order, none
-    waits for another in a circle. The schema is part of the key: the lock space is the
-    database's, shared by the tenants."""
-    schema = current_tenant().schema_name
-    keys = sorted(
-        {
-            int.from_bytes(
-                hashlib.sha256(f"{schema}:{pid}".encode()).digest()[:4], "big", signed=True
-            )
-            for pid in participation_ids
-        }
-    )
-    db.session.execute(
-        sa.text(
-            "SELECT count(pg_advisory_xact_lock(:namespace, key))"
-            " FROM unnest(CAST(:keys AS int[])) AS key"
-        ),
-        {"namespace": _LOCK_NAMESPACE, "keys": keys},
-    )
 
 
 def sign_targets(
@@ -547,8 +519,8 @@ def withdraw(study: Study, signature: Signature, reason: str) -> Signature:
     sections = (
         [signature.section_uuid] if signature.section_uuid else compiled_form(study).section_codes
     )
-    refuse_if_locked([participation], list(sections))
     lock_subjects([signature.subject_in_study_id])  # before writing (a save may break it)
+    refuse_if_locked([participation], list(sections))
     db.session.refresh(signature)  # as it is once the lock is ours
     if signature.state == SignatureState.WITHDRAWN:
         raise _withdrawn(signature)

@@ -455,13 +455,11 @@ def test_a_lock_waits_for_a_save_under_way_and_sees_its_queries(trial, db_engine
         outcome["answer"] = act(trial, trial.data_manager, "lock", target(trial, "subject"))
 
     with db_engine.connect() as save, db_engine.connect() as observer:
-        # A save under way holds its section's version, as data entry does, until it commits.
+        # A save under way holds its subject, as data entry does, until it commits.
         save.execute(
             sa.text(
-                f'SELECT state.id FROM "{schema}".ecrf_section_states state'
-                f' JOIN "{schema}".subjects_in_studies subject'
-                " ON subject.id = state.subject_in_study_id"
-                " WHERE subject.uuid = :subject FOR UPDATE OF state"
+                f'SELECT id FROM "{schema}".subjects_in_studies'
+                " WHERE uuid = :subject FOR NO KEY UPDATE"
             ),
             {"subject": trial.subject},
         )

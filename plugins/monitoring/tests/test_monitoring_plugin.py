@@ -15,7 +15,13 @@ from plugins.monitoring.demo import add_demo_plans
 def test_a_monitored_trial_reads_its_sections_with_annotations(trial):
     view = trial.read(trial.investigator)
     assert view.status_code == 200, view.json
-    assert isinstance(view.json["annotations"], dict)
+    assert set(view.json["annotations"]) == {
+        "queries",
+        "verification",
+        "review",
+        "locks",
+        "signatures",
+    }
 
 
 def test_the_default_roles_get_monitoring_permissions(trial, client_as, tenant):

@@ -26,10 +26,12 @@ from datacapt.toolkit import (
     db,
     not_found,
     reason_for_change,
+    study_permissions,
     utcnow,
     visible_center_ids,
 )
-from plugins.ecrf.api import Answer, AnswerChange, Block, Ecrf, compiled_form
+from plugins.ecrf.api import Answer, AnswerChange, Block, Ecrf, compiled_form, lock_subjects
+from plugins.monitoring import permissions
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks.holds import refuse_if_locked
 from plugins.monitoring.verification.models import Verification
@@ -74,16 +76,18 @@ def _source_item(study: Study, code: str) -> None:
 
 
 def _lock_answered(*criteria: sa.ColumnElement[bool]) -> list[tuple[int, str]]:
-    """The answered items meeting ``criteria`` (over answers and their subjects), their
-    answers locked until commit, in the order saves lock them (by id)."""
-    rows = db.session.execute(
+    """The answered items meeting ``criteria`` (over answers and their subjects), read once
+    their subjects are locked until commit (as a save locks its subject before it writes):
+    a verification never outlives a change to its answer, whichever commits first."""
+    items = (
         sa.select(Answer.subject_in_study_id, Answer.code)
         .join(SubjectInStudy, SubjectInStudy.id == Answer.subject_in_study_id)
         .where(answered(Answer.value), *criteria)
-        .order_by(Answer.id)
-        .with_for_update(of=Answer)
     )
-    return [(subject, code) for subject, code in rows]
+    lock_subjects(
+        db.session.execute(items.with_only_columns(Answer.subject_in_study_id).distinct()).scalars()
+    )
+    return [(subject, code) for subject, code in db.session.execute(items.order_by(Answer.id))]
 
 
 def _verify(study: Study, items: list[tuple[int, str]]) -> int:
@@ -158,6 +162,7 @@ def _verification(participation: SubjectInStudy, code: str) -> Verification:
 def unverify_item(study: Study, participation: SubjectInStudy, code: str) -> None:
     """Take a verification back; the Reason-For-Change is required (audited)."""
     _source_item(study, code)
+    lock_subjects([participation.id])
     refuse_if_locked([participation], [compiled_form(study).section_of[code]])
     db.session.delete(_verification(participation, code))
     db.session.flush()
@@ -268,8 +273,11 @@ def section_verification(
 
 def on_section_read(
     participation: SubjectInStudy, study: Study, codes: Collection[str], **_kwargs: Any
-) -> dict[str, Any]:
-    """The ``verification`` annotation of a data-entry read (eCRF's ``section_read``)."""
+) -> dict[str, Any] | None:
+    """The ``verification`` annotation of a data-entry read (eCRF's ``section_read``), for
+    those who see verification."""
+    if permissions.VERIFICATION_ACCESS not in study_permissions():
+        return None
     return {
         "verification": SectionVerificationSchema().dump(section_items(study, participation, codes))
     }

@@ -86,6 +86,8 @@ def read_table(content: bytes) -> Table:
             continue
         if len(found) == MAX_ROWS:
             raise TableUnreadable(Message("A list has at most {limit} rows.", limit=MAX_ROWS))
+        # A short row's missing cells are empty, as a spreadsheet shows them.
+        cells += [""] * (len(columns) - len(cells))
         found.append((number, dict(zip(columns, cells, strict=False))))
     if columns is None:
         raise TableUnreadable(Message("The file is empty."))

@@ -79,6 +79,13 @@ def test_an_imported_list_is_checked_whole_and_nothing_of_a_bad_file_is_kept(tri
     ):
         unreadable: Any = _upload(trial.manager, trial, design, content, name=name)
         assert unreadable.status_code == 422, unreadable.json
+    # A short row's missing cells are empty, as in a design without strata, where an
+    # empty stratum is the only one.
+    unstratified = trial.create({**CONFIG, "factors": []}, "imported", code="FLAT").json["uuid"]
+    short: Any = _upload(
+        trial.manager, trial, unstratified, _csv("sequence,arm,stratum", "R1,ZORBLAX")
+    )
+    assert short.status_code == 201, short.json
     missing: Any = _upload(trial.manager, trial, design, _csv("sequence,arm", "R1,ZORBLAX"))
     assert missing.json["error"]["details"]["problems"][0]["column"] == "stratum"
     assert [s["capacity"] for s in trial.strata(design).json] == [0, 0]
