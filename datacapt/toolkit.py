@@ -136,6 +136,15 @@ from datacapt.studies.context import (
 )
 from datacapt.studies.models import Study, StudyCenter, StudyScopedMixin, StudyStatus
 from datacapt.studies.services import centers_of_study, study_centers, study_members
+from datacapt.tables import (
+    Table,
+    TableProblem,
+    TableUnreadable,
+    read_table,
+    refuse_table,
+    required_table,
+)
+from datacapt.tables import problem as table_problem
 from datacapt.tenancy import TenantRef, current_tenant, current_tenant_or_none, tenant_context
 from datacapt.tenancy.context import in_tenant
 from datacapt.tenancy.services import frontend_url, get_tenant_settings
@@ -305,6 +314,17 @@ __all__ += [
 
 # Files kept by the core, and the attachments a plugin's data gives them.
 __all__ += ["FileAttachment", "file_exists"]
+
+# Tables imported from CSV or XLSX files: read, and refused with every problem at once.
+__all__ += [
+    "Table",
+    "TableProblem",
+    "TableUnreadable",
+    "read_table",
+    "refuse_table",
+    "required_table",
+    "table_problem",
+]
 
 # The API: the documenting Blueprint and the view base checking permissions, the headers a
 # view declares, pagination, ETags and versioned documents, search, rate limits.

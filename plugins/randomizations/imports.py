@@ -10,10 +10,21 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import DatacaptException, Message, Study, conflict, db, invalid, study_centers
+from datacapt.toolkit import (
+    DatacaptException,
+    Message,
+    Study,
+    Table,
+    TableProblem,
+    conflict,
+    db,
+    refuse_table,
+    required_table,
+    study_centers,
+    table_problem,
+)
 from plugins.randomizations import lists, strata
 from plugins.randomizations.errors import RandomizationCodes
-from plugins.randomizations.methods.imported import Table, TableUnreadable, read_table
 from plugins.randomizations.models import (
     Design,
     DesignVersion,
@@ -27,37 +38,14 @@ from plugins.randomizations.services import draft_only
 
 LIST, KEY = "list", "key"
 MAX_CODE = 40  # a sequence's or treatment code's length, as stored
-MAX_PROBLEMS = 100  # listed in the refusal; ``details.count`` says how many there were
 
 
-def _problem(row: int | None, column: str | None, message: Message) -> dict[str, Any]:
-    return {"row": row, "column": column, "message": message}
-
-
-def _refusal(problems: list[dict[str, Any]]) -> DatacaptException:
-    return invalid(
-        RandomizationCodes.RANDOMIZATION_LIST_INVALID,
-        Message("The file has problems; details.problems lists them."),
-        problems=problems[:MAX_PROBLEMS],
-        count=len(problems),
-    )
+def _refusal(problems: list[TableProblem]) -> DatacaptException:
+    return refuse_table(RandomizationCodes.RANDOMIZATION_LIST_INVALID, problems)
 
 
 def _table(content: bytes, columns: Iterable[str]) -> Table:
-    try:
-        table = read_table(content)
-    except TableUnreadable as exc:
-        raise _refusal([_problem(None, None, exc.message)]) from exc
-    problems = [
-        _problem(1, column, Message("The file has no such column."))
-        for column in columns
-        if column not in table.columns
-    ]
-    if not table.rows:
-        problems.append(_problem(None, None, Message("The file has no rows.")))
-    if problems:
-        raise _refusal(problems)
-    return table
+    return required_table(content, columns, RandomizationCodes.RANDOMIZATION_LIST_INVALID)
 
 
 def _taken(column: sa.SQLColumnExpression[Any], rlist: RandomizationList) -> set[str]:
@@ -107,10 +95,10 @@ def _list_problems(
     allowed: set[str] | None,
     strata_keys: Mapping[str, Any],
     rlist: RandomizationList,
-) -> list[dict[str, Any]]:
+) -> list[TableProblem]:
     """Each row needs a new sequence, a known stratum and a known arm (or, double-blind, a
     new treatment code)."""
-    problems: list[dict[str, Any]] = []
+    problems: list[TableProblem] = []
     sequences = _taken(Slot.sequence, rlist)
     codes = _taken(Slot.treatment_code, rlist) if allowed is None else set()
     for number, row in table.rows:
@@ -121,24 +109,30 @@ def _list_problems(
         )
         if len(sequence) > MAX_CODE or len(value) > MAX_CODE:
             problems.append(
-                _problem(number, None, Message("A sequence or code has at most 40 characters."))
+                table_problem(
+                    number, None, Message("A sequence or code has at most 40 characters.")
+                )
             )
         if not sequence:
-            problems.append(_problem(number, "sequence", Message("The sequence is missing.")))
+            problems.append(table_problem(number, "sequence", Message("The sequence is missing.")))
         elif sequence in sequences:
             problems.append(
-                _problem(number, "sequence", Message("This sequence is already in the list."))
+                table_problem(number, "sequence", Message("This sequence is already in the list."))
             )
         sequences.add(sequence)
         if stratum not in strata_keys:
-            problems.append(_problem(number, "stratum", Message("The design has no such stratum.")))
+            problems.append(
+                table_problem(number, "stratum", Message("The design has no such stratum."))
+            )
         if not value:
-            problems.append(_problem(number, value_column, Message("The value is missing.")))
+            problems.append(table_problem(number, value_column, Message("The value is missing.")))
         elif allowed is not None and value not in allowed:
-            problems.append(_problem(number, value_column, Message("The design has no such arm.")))
+            problems.append(
+                table_problem(number, value_column, Message("The design has no such arm."))
+            )
         elif allowed is None and value in codes:
             problems.append(
-                _problem(
+                table_problem(
                     number, value_column, Message("This treatment code is already in the list.")
                 )
             )
@@ -213,17 +207,19 @@ def import_key(
         code, arm = row.get("treatment_code", ""), row.get("arm", "")
         if code not in codes:
             problems.append(
-                _problem(number, "treatment_code", Message("The list has no such treatment code."))
+                table_problem(
+                    number, "treatment_code", Message("The list has no such treatment code.")
+                )
             )
         elif code in keyed:
             problems.append(
-                _problem(
+                table_problem(
                     number, "treatment_code", Message("This treatment code already has its arm.")
                 )
             )
         keyed.add(code)
         if arm not in arms:
-            problems.append(_problem(number, "arm", Message("The design has no such arm.")))
+            problems.append(table_problem(number, "arm", Message("The design has no such arm.")))
     if problems:
         raise _refusal(problems)
     for _, row in table.rows:

@@ -1,4 +1,4 @@
-"""Reading an imported list or key: a CSV file (UTF-8, comma or semicolon) or the first
+"""Reading an imported table: a CSV file (UTF-8, comma or semicolon) or the first
 sheet of an XLSX workbook, whose first row names the columns. Cells are read as text
 (a number ``12`` as ``"12"``), stripped; blank rows are skipped."""
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 
-from datacapt.toolkit import Message
+from datacapt.i18n import Message
 
 MAX_ROWS = 100_000
 _XLSX_SIGNATURE = b"PK\x03\x04"
@@ -85,7 +85,7 @@ def read_table(content: bytes) -> Table:
             columns = [cell.lower() for cell in cells]
             continue
         if len(found) == MAX_ROWS:
-            raise TableUnreadable(Message("A list has at most {limit} rows.", limit=MAX_ROWS))
+            raise TableUnreadable(Message("A file has at most {limit} rows.", limit=MAX_ROWS))
         # A short row's missing cells are empty, as a spreadsheet shows them.
         cells += [""] * (len(columns) - len(cells))
         found.append((number, dict(zip(columns, cells, strict=False))))
