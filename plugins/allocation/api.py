@@ -1,0 +1,3 @@
+"""What other plugins may use of the allocation plugin (the rest is internal): nothing yet."""
+
+__all__: list[str] = []

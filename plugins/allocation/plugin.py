@@ -1,0 +1,63 @@
+"""The allocation plugin's hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datacapt.toolkit import PluginManifest, hookimpl
+from plugins.allocation import __version__, permissions
+from plugins.allocation.errors import AllocationCodes
+from plugins.allocation.models import MODELS
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="allocation",
+        version=__version__,
+        title="Kit allocation",
+        description="Kit types, kits in dummy and production inventories, dispensing to"
+        " randomized subjects, returns, batch traceability and the supply of the centers.",
+        requires=("product_database", "randomizations"),
+        core_version=">=0.1",
+        error_codes=range(7170, 7220),
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return MODELS
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [AllocationCodes]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_translations() -> Path:
+    return Path(__file__).parent / "locales"
+
+
+@hookimpl
+def datacapt_blueprints():
+    return []
+
+
+@hookimpl
+def datacapt_permissions():
+    return {
+        permissions.KITS: permissions.KIT_ACTIONS,
+        permissions.DISPENSING: permissions.DISPENSING_ACTIONS,
+        permissions.SUPPLY: permissions.SUPPLY_ACTIONS,
+    }
+
+
+@hookimpl
+def datacapt_default_role_permissions():
+    return permissions.DEFAULT_ROLE_PERMISSIONS

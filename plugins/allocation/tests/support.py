@@ -1,0 +1,233 @@
+"""A randomized trial shared by the allocation tests: a blinded study at Paris and Lyon
+whose eCRF has a screening section (the sex the randomization is stratified by) and two
+dosing visits, a live permuted-block design of two arms, the study's two products under
+blinding codes with a released batch each, and its team: a study manager, investigators at
+each center, a monitor and an unblinded pharmacist of a custom role."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from flask import Flask
+
+from datacapt.testing import TenantClient
+from datacapt.toolkit import Study, TenantRef, db, tenant_context
+from plugins.product_database.api import Batch, BatchStatus, Product, ProductKind, StudyProduct
+
+PHARMACIST = "unblinded_pharmacist"
+PHARMACIST_PERMISSIONS = [
+    "randomizations.access",
+    "randomizations.view_arms",
+    "products.access",
+    "products.view_blinded",
+    "batches.access",
+    "kits.access",
+    "kits.manage",
+    "dispensing.access",
+    "supply.access",
+    "supply.manage",
+    "supply.ship",
+    "audit_trails.access",
+]
+ARMS = [
+    {"code": "ACTIVE", "name": "Zorblax 10 mg", "ratio": 1},
+    {"code": "PLACEBO", "name": "Zorblax placebo", "ratio": 1},
+]
+#: What reveals the arm or the product: blinded roles never see any of it.
+UNBLINDED_TEXTS = ("ACTIVE", "PLACEBO", "Zorblax 10 mg", "Zorblax placebo", "Zorblax")
+
+
+def _section(title: str, *codes: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
+    blocks = [
+        {"kind": "question", "code": code, "type": kind, "label": {"en": code}, "options": opts}
+        for code, kind, opts in codes
+    ]
+    return {"title": {"en": title}, "subsections": [{"title": {"en": title}, "blocks": blocks}]}
+
+
+ECRF = {
+    "sections": [
+        _section(
+            "Screening", ("sex", "single_choice", {"choices": [{"value": "F"}, {"value": "M"}]})
+        ),
+        _section("Day 1", ("dose_taken", "yes_no", {})),
+        _section("Day 28", ("doses_missed", "integer", {"min": 0, "max": 28})),
+    ]
+}
+DESIGN = {
+    "code": "MAIN",
+    "name": "Main randomization",
+    "method": "blocks",
+    "config": {
+        "arms": ARMS,
+        "factors": [{"code": "center", "source": "center"}],
+        "block_sizes": [2, 4],
+        "capacity": 40,
+        "warning_threshold": 3,
+    },
+}
+
+
+@dataclasses.dataclass
+class Trial:
+    app: Flask
+    tenant: TenantRef
+    headers: dict[str, str]
+    study: str  # uuid
+    centers: dict[str, str]  # code -> uuid
+    sections: dict[str, str]  # title -> uuid
+    design: str  # the live randomization design's uuid
+    products: dict[str, str]  # arm -> the study product's uuid
+    batches: dict[str, str]  # arm -> its batch's uuid
+    manager: TenantClient
+    investigator: TenantClient  # at PAR
+    lyon_investigator: TenantClient  # at LYO only
+    monitor: TenantClient
+    pharmacist: TenantClient  # unblinded
+
+    def site_client(self, center: str) -> TenantClient:
+        return self.investigator if center == "PAR" else self.lyon_investigator
+
+    def subject(self, center: str = "PAR", sex: str = "F") -> str:
+        """An included subject at ``center`` with its screening answered: its uuid."""
+        client = self.site_client(center)
+        added: Any = client.post(
+            "/api/subjects/", json={"center": self.centers[center]}, headers=self.headers
+        )
+        assert added.status_code == 201, added.json
+        subject = added.json["uuid"]
+        url = f"/api/ecrf/subjects/{subject}/sections/{self.sections['Screening']}"
+        etag = client.get(url, headers=self.headers).headers["ETag"]
+        saved: Any = client.put(
+            url, json={"answers": {"sex": sex}}, headers={**self.headers, "If-Match": etag}
+        )
+        assert saved.status_code == 200, saved.json
+        included: Any = client.patch(
+            f"/api/subjects/{subject}",
+            json={"status": "included", "inclusion_date": dt.date.today().isoformat()},
+            headers=self.headers,
+        )
+        assert included.status_code == 200, included.json
+        return subject
+
+    def randomize(self, subject: str, center: str = "PAR", environment: str = "production") -> Any:
+        """The subject randomized in ``environment``: the answer (number, never the arm)."""
+        answer: Any = self.site_client(center).post(
+            f"/api/randomizations/subjects/{subject}/randomize",
+            json={"design": self.design, "environment": environment},
+            headers=self.headers,
+        )
+        assert answer.status_code == 201, answer.json
+        return answer.json
+
+    def randomized_subject(
+        self, center: str = "PAR", environment: str = "production"
+    ) -> tuple[str, str]:
+        """A new subject randomized at ``center``: its uuid and its arm (as the unblinded
+        pharmacist reads it)."""
+        subject = self.subject(center)
+        self.randomize(subject, center, environment)
+        return subject, self.arm_of(subject, environment)
+
+    def arm_of(self, subject: str, environment: str = "production") -> str:
+        read: Any = self.pharmacist.get(
+            "/api/randomizations/assignments/",
+            query_string={"subject": subject, "environment": environment},
+            headers=self.headers,
+        )
+        assert read.status_code == 200, read.json
+        (assignment,) = read.json
+        return assignment["arm"]
+
+    def batch(
+        self, arm: str, number: str, status: str = BatchStatus.RELEASED, **fields: Any
+    ) -> str:
+        """Another batch of the product of ``arm``: its uuid."""
+        with self.app.app_context(), tenant_context(self.tenant):
+            study_product = db.session.scalars(
+                db.select(StudyProduct).filter_by(uuid=self.products[arm])
+            ).one()
+            batch = Batch(
+                product_id=study_product.product_id, number=number, status=status, **fields
+            )
+            db.session.add(batch)
+            db.session.commit()
+            return str(batch.uuid)
+
+
+def _products(
+    app: Flask, tenant: TenantRef, study_uuid: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The study's two products, coded, with a released batch each.
+
+    The product database's own API creates them once it is there; until then its models
+    are the precondition."""
+    products, batches = {}, {}
+    with app.app_context(), tenant_context(tenant):
+        study = db.session.scalars(db.select(Study).filter_by(uuid=study_uuid)).one()
+        for arm, name, kind, code in (
+            ("ACTIVE", "Zorblax 10 mg", ProductKind.INVESTIGATIONAL_PRODUCT, "PRD-A"),
+            ("PLACEBO", "Zorblax placebo", ProductKind.PLACEBO, "PRD-B"),
+        ):
+            product = Product(name=name, kind=kind)
+            db.session.add(product)
+            db.session.flush()
+            study_product = StudyProduct(
+                study_id=study.id, product_id=product.id, blinding_code=code
+            )
+            batch = Batch(
+                product_id=product.id,
+                number=f"LOT-{code}",
+                expiry_date=dt.date.today() + dt.timedelta(days=730),
+                status=BatchStatus.RELEASED,
+            )
+            db.session.add_all([study_product, batch])
+            db.session.flush()
+            products[arm], batches[arm] = str(study_product.uuid), str(batch.uuid)
+        db.session.commit()
+    return products, batches
+
+
+def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef) -> Trial:
+    admin = client_as(tenant)
+    role = admin.post(
+        "/api/roles/", json={"name": PHARMACIST, "permissions": PHARMACIST_PERMISSIONS}
+    )
+    assert role.status_code == 201, role.json
+    manager = client_as(tenant, "study_manager")
+    study = make_study(manager, "PAR", "LYO", reference="KITS-1")
+    headers = study.headers
+    etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
+    ecrf: Any = manager.put("/api/ecrf/", json=ECRF, headers={**headers, "If-Match": etag})
+    assert ecrf.status_code == 200, ecrf.json
+    design: Any = manager.post("/api/randomizations/designs/", json=DESIGN, headers=headers)
+    assert design.status_code == 201, design.json
+    version = f"/api/randomizations/designs/{design.json['uuid']}/versions/1"
+    for step, body in (
+        ("simulations/", {"trials": 5, "subjects": 20, "seed": "0a" * 32}),
+        ("approve", {"password": manager.user.password}),
+        ("go-live", None),
+    ):
+        done: Any = manager.post(f"{version}/{step}", json=body, headers=headers)
+        assert done.status_code in (200, 201), (step, done.json)
+    products, batches = _products(app, tenant, headers["Study-Uuid"])
+    return Trial(
+        app=app,
+        tenant=tenant,
+        headers=headers,
+        study=headers["Study-Uuid"],
+        centers=study.centers,
+        sections={section["title"]["en"]: section["uuid"] for section in ecrf.json["sections"]},
+        design=design.json["uuid"],
+        products=products,
+        batches=batches,
+        manager=manager,
+        investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
+        lyon_investigator=join_study(
+            manager, headers, tenant, "investigator", [study.centers["LYO"]]
+        ),
+        monitor=join_study(manager, headers, tenant, "monitor"),
+        pharmacist=join_study(manager, headers, tenant, PHARMACIST),
+    )

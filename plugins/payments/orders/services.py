@@ -1,0 +1,37 @@
+"""Placing payment orders. A service: it flushes, the request or job that calls it commits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from datacapt.toolkit import db
+from plugins.ecrf.api import Section
+from plugins.payments.orders.models import OrderKind, PaymentOrder
+from plugins.payments.plans.models import PlanVersion
+from plugins.subjects.api import SubjectInStudy
+
+
+def place_order(
+    participation: SubjectInStudy,
+    version: PlanVersion,
+    kind: OrderKind,
+    occurrence: str,
+    amount: Decimal,
+    section: Section | None = None,
+) -> PaymentOrder:
+    """A pending order of ``amount`` in the plan's currency, for ``occurrence``."""
+    order = PaymentOrder(
+        study_id=participation.study_id,
+        subject_in_study_id=participation.id,
+        participation=participation,
+        plan_version_id=version.id,
+        kind=kind,
+        occurrence=occurrence,
+        section_id=section.id if section is not None else None,
+        currency=version.currency,
+        planned_amount=amount,
+        amount=amount,
+    )
+    db.session.add(order)
+    db.session.flush()
+    return order

@@ -1,0 +1,59 @@
+"""The payments plugin's hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datacapt.toolkit import PluginManifest, hookimpl
+from plugins.payments import __version__, permissions
+from plugins.payments.errors import PaymentCodes
+from plugins.payments.models import MODELS
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="payments",
+        version=__version__,
+        title="Payments",
+        description="Compensation of participants per visit or per study: plans, orders,"
+        " finance validation, SEPA credit transfer and CSV files, bank reports.",
+        requires=("subjects", "ecrf"),
+        core_version=">=0.1",
+        error_codes=range(7220, 7260),
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return MODELS
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [PaymentCodes]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_translations() -> Path:
+    return Path(__file__).parent / "locales"
+
+
+@hookimpl
+def datacapt_blueprints():
+    return []
+
+
+@hookimpl
+def datacapt_permissions():
+    return {permissions.CATEGORY: permissions.ACTIONS}
+
+
+@hookimpl
+def datacapt_default_role_permissions():
+    return permissions.DEFAULT_ROLE_PERMISSIONS

@@ -1,0 +1,121 @@
+"""A study that pays its participants, shared by the payments tests: centers at Paris and
+Lyon, an eCRF of a screening section and two visits (each complete once its one required
+question is answered), and its team: a study manager who writes the plans, investigators
+at each center, a monitor, and two people of a custom finance role (four eyes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from flask import Flask
+
+from datacapt.testing import TenantClient
+from datacapt.toolkit import TenantRef
+
+FINANCE = "finance"
+FINANCE_PERMISSIONS = [
+    "payments.access",
+    "payments.view_payees",
+    "payments.validate",
+    "payments.export",
+    "payments.mark_paid",
+    "audit_trails.access",
+]
+
+
+def _section(title: str, code: str) -> dict[str, Any]:
+    block = {"kind": "question", "code": code, "type": "yes_no", "label": {"en": code}}
+    return {
+        "title": {"en": title},
+        "subsections": [{"title": {"en": title}, "blocks": [{**block, "required": True}]}],
+    }
+
+
+ECRF = {
+    "sections": [
+        _section("Screening", "eligible"),
+        _section("Visit 1", "visit1_done"),
+        _section("Visit 2", "visit2_done"),
+    ]
+}
+#: The one required question of each section.
+QUESTIONS = {"Screening": "eligible", "Visit 1": "visit1_done", "Visit 2": "visit2_done"}
+
+
+@dataclasses.dataclass
+class Trial:
+    app: Flask
+    tenant: TenantRef
+    headers: dict[str, str]
+    study: str  # uuid
+    centers: dict[str, str]  # code -> uuid
+    sections: dict[str, str]  # title -> uuid
+    manager: TenantClient
+    investigator: TenantClient  # at PAR
+    lyon_investigator: TenantClient  # at LYO only
+    monitor: TenantClient
+    finance: TenantClient
+    second_finance: TenantClient
+
+    def site_client(self, center: str) -> TenantClient:
+        return self.investigator if center == "PAR" else self.lyon_investigator
+
+    def subject(self, center: str = "PAR", include: bool = True) -> str:
+        """A subject at ``center`` (included unless not): its uuid."""
+        client = self.site_client(center)
+        added: Any = client.post(
+            "/api/subjects/", json={"center": self.centers[center]}, headers=self.headers
+        )
+        assert added.status_code == 201, added.json
+        if include:
+            included: Any = client.patch(
+                f"/api/subjects/{added.json['uuid']}",
+                json={"status": "included", "inclusion_date": dt.date.today().isoformat()},
+                headers=self.headers,
+            )
+            assert included.status_code == 200, included.json
+        return added.json["uuid"]
+
+    def answer(self, subject: str, section: str, value: bool | None, center: str = "PAR") -> Any:
+        """Save the one question of ``section`` (its title): True or False completes the
+        section, None leaves it incomplete. The save's answer."""
+        client = self.site_client(center)
+        url = f"/api/ecrf/subjects/{subject}/sections/{self.sections[section]}"
+        etag = client.get(url, headers=self.headers).headers["ETag"]
+        saved: Any = client.put(
+            url,
+            json={"answers": {QUESTIONS[section]: value}},
+            headers={**self.headers, "If-Match": etag, "Reason-For-Change": "correction"},
+        )
+        assert saved.status_code == 200, saved.json
+        return saved.json
+
+
+def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef) -> Trial:
+    admin = client_as(tenant)
+    role = admin.post("/api/roles/", json={"name": FINANCE, "permissions": FINANCE_PERMISSIONS})
+    assert role.status_code == 201, role.json
+    manager = client_as(tenant, "study_manager")
+    study = make_study(manager, "PAR", "LYO", reference="PAID-1")
+    headers = study.headers
+    etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
+    ecrf: Any = manager.put("/api/ecrf/", json=ECRF, headers={**headers, "If-Match": etag})
+    assert ecrf.status_code == 200, ecrf.json
+    return Trial(
+        app=app,
+        tenant=tenant,
+        headers=headers,
+        study=headers["Study-Uuid"],
+        centers=study.centers,
+        sections={section["title"]["en"]: section["uuid"] for section in ecrf.json["sections"]},
+        manager=manager,
+        investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
+        lyon_investigator=join_study(
+            manager, headers, tenant, "investigator", [study.centers["LYO"]]
+        ),
+        monitor=join_study(manager, headers, tenant, "monitor"),
+        finance=join_study(manager, headers, tenant, FINANCE),
+        second_finance=join_study(manager, headers, tenant, FINANCE),
+    )
