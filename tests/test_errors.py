@@ -122,6 +122,9 @@ def test_each_built_in_plugins_codes_are_listed_under_it_and_only_they():
         "epro",
         "monitoring",
         "randomizations",
+        "product_database",
+        "allocation",
+        "payments",
     }
     for plugin in built_in:
         ranges = ", ".join(
