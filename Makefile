@@ -29,9 +29,10 @@ run: install
 	$(FLASK) jobs cron & cron=$$!; trap 'kill $$cron 2>/dev/null; wait $$cron' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## The whole test suite (DATACAPT_TEST_DATABASE_URL / DATACAPT_TEST_REDIS_URL when set)
+## The whole test suite (DATACAPT_TEST_DATABASE_URL / DATACAPT_TEST_REDIS_URL when set), one
+## worker per core (at most 4), each on a database of its own, test files kept whole per worker
 test: install browser
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadfile
 
 ## Headless Chromium (Debian's package) for the interactive docs' browser test, when missing;
 ## where it cannot be installed (not root, no apt), that test is skipped and says why

@@ -1,12 +1,15 @@
-"""The test database: DATACAPT_TEST_DATABASE_URL, else a private embedded server under var/."""
+"""The test database: DATACAPT_TEST_DATABASE_URL, else a private embedded server under var/.
+Under pytest-xdist each worker has a database of its own beside the named one."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 
+from datacapt.config.settings import psycopg2_url
 from datacapt.database import SharedModel
 from datacapt.migrating.lineages import Lineage
 from datacapt.migrating.runner import downgrade
@@ -18,12 +21,43 @@ _SYSTEM_SCHEMAS = ("information_schema",)
 
 def database_url_for_tests(var_dir: Path) -> str:
     url = os.environ.get("DATACAPT_TEST_DATABASE_URL")
-    if url:
-        return url
-    # Only without a test database URL: the embedded server's package is heavy to load.
-    from datacapt.database.embedded import embedded_database_url
+    if not url:
+        # Only without a test database URL: the embedded server's package is heavy to load.
+        from datacapt.database.embedded import embedded_database_url
 
-    return embedded_database_url(var_dir, "pgdata-test")
+        url = embedded_database_url(var_dir, "pgdata-test")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """The database ``<name>_<worker>`` on the server of ``url``, created when missing."""
+    named = sa.engine.make_url(url)
+    database = f"{named.database}_{worker}"
+    engine = sa.create_engine(psycopg2_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+            ).scalar()
+            if not exists:
+                quote = engine.dialect.identifier_preparer.quote
+                connection.exec_driver_sql(f"CREATE DATABASE {quote(database)}")
+    finally:
+        engine.dispose()
+    return named.set(database=database).render_as_string(hide_password=False)
+
+
+def redis_url_for_tests() -> str | None:
+    """DATACAPT_TEST_REDIS_URL; under pytest-xdist, one database number per worker,
+    counting down from the named one (Redis has 16)."""
+    url = os.environ.get("DATACAPT_TEST_REDIS_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{number % 16}"))
 
 
 def reset_database(engine: sa.Engine) -> None:

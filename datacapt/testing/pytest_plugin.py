@@ -47,7 +47,12 @@ from datacapt.plugins.services import enable_plugin
 from datacapt.studies.models import Study, StudyCenter, StudyUser
 from datacapt.tenancy.context import TenantRef, tenant_context
 from datacapt.testing.client import TenantClient, tenant_client, tenant_host
-from datacapt.testing.database import database_url_for_tests, drop_tenant, reset_database
+from datacapt.testing.database import (
+    database_url_for_tests,
+    drop_tenant,
+    redis_url_for_tests,
+    reset_database,
+)
 from datacapt.testing.factories import TenantFactory
 from datacapt.testing.sms import SmsProvider, serving_sms_provider
 
@@ -165,7 +170,7 @@ def redis_queue(app: Flask) -> Iterator[Any]:
     The jobs the test left waiting go with the flushed Redis: their outbox rows are
     deleted too, or a later test's relay would find them lost and send them again.
     """
-    url = os.environ.get("DATACAPT_TEST_REDIS_URL")
+    url = redis_url_for_tests()
     if url:
         from redis import Redis
 
