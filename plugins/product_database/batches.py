@@ -5,6 +5,7 @@ step is in the batch's history and its audit trail."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -52,6 +53,7 @@ DETAIL_FIELDS = (
 #: Changes that take a batch out of use, and so need a reason when a person makes them.
 WITHDRAWING = frozenset({BatchStatus.QUARANTINE, BatchStatus.RECALLED})
 EXPIRY_REASON = "Past its expiry date"
+QUANTITY_PLACES = decimal.Decimal("0.001")
 
 
 def today() -> dt.date:
@@ -134,6 +136,14 @@ def _record(batch: Batch, previous: str | None, reason: str | None) -> None:
     )
 
 
+def _stored(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The details as the table keeps them (a quantity to 3 decimal places, as read back)."""
+    stored = {name: values.get(name) for name in DETAIL_FIELDS}
+    if stored["quantity"] is not None:
+        stored["quantity"] = decimal.Decimal(stored["quantity"]).quantize(QUANTITY_PLACES)
+    return stored
+
+
 def create_batch(product: Product, data: Mapping[str, Any]) -> Batch:
     """A new batch of the product, in quarantine until released."""
     _check(product, data)
@@ -153,7 +163,7 @@ def create_batch(product: Product, data: Mapping[str, Any]) -> Batch:
         product=product,
         formula_version=formula,
         status=BatchStatus.QUARANTINE,
-        **{name: data.get(name) for name in DETAIL_FIELDS},
+        **_stored(data),
     )
     db.session.add(batch)
     _record(batch, None, current_reason())
@@ -167,8 +177,8 @@ def update_batch(batch: Batch, data: Mapping[str, Any]) -> Batch:
         raise reason_required([Batch.__tablename__])
     values = {name: data.get(name, getattr(batch, name)) for name in DETAIL_FIELDS}
     _check(batch.product, values, batch)
-    for name in DETAIL_FIELDS:
-        setattr(batch, name, values[name])
+    for name, value in _stored(values).items():
+        setattr(batch, name, value)
     db.session.flush()
     return batch
 

@@ -37,6 +37,7 @@ HUNDRED = decimal.Decimal(100)
 #: How far from 100 % an approved formula without q.s. may add up (rounding of the sheet).
 TOLERANCE = decimal.Decimal("0.01")
 PLACES = 4  # percentages are kept to 4 decimal places
+STORED_PLACES = decimal.Decimal("0.0001")
 
 
 def total(ingredients: Sequence[Any]) -> decimal.Decimal:
@@ -136,11 +137,16 @@ def _set_ingredients(version: FormulaVersion, ingredients: Sequence[Mapping[str,
             position=position,
             inci_name=item["inci_name"].strip(),
             cas_number=item.get("cas_number") or None,
-            percentage=None if item.get("quantum_satis") else item.get("percentage"),
+            percentage=_stored(None if item.get("quantum_satis") else item.get("percentage")),
             quantum_satis=bool(item.get("quantum_satis")),
         )
         for position, item in enumerate(ingredients, start=1)
     ]
+
+
+def _stored(percentage: decimal.Decimal | None) -> decimal.Decimal | None:
+    """A percentage as the table keeps it (4 decimal places, as read back)."""
+    return None if percentage is None else percentage.quantize(STORED_PLACES)
 
 
 def _copied(version: FormulaVersion) -> list[dict[str, Any]]:

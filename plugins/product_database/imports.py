@@ -27,6 +27,11 @@ from plugins.product_database.models import Batch, Product, ProductKind
 
 PRODUCT_COLUMNS = ("code", "name", "kind")
 BATCH_COLUMNS = ("product", "number")
+# The cells each consistency check of a batch's details compares (batches.detail_problems).
+COMPARED = {
+    "expiry_date": {"expiry_date", "manufacture_date"},
+    "unit": {"quantity", "unit"},
+}
 # The longest text each column holds, as stored.
 LENGTHS = {
     "code": 60,
@@ -182,8 +187,10 @@ def _batch_values(row: _Row, products: dict[str, Product], seen: set[tuple[int, 
             row.problem(
                 "formula_version", Message("The product has no approved formula of this number.")
             )
+    failed = {problem["column"] for problem in row.problems if problem["row"] == row.number}
     for column, message in batches.detail_problems(values).items():
-        row.problem(column, message)
+        if not failed & COMPARED[column]:  # a cell that could not be read is reported once
+            row.problem(column, message)
     return values
 
 

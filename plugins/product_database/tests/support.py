@@ -49,6 +49,13 @@ def xlsx_file(rows: list[list[Any]]) -> bytes:
     return buffer.getvalue()
 
 
+def read(client: TenantClient, url: str, **options: Any) -> Any:
+    """The JSON of a successful read."""
+    answer: Any = client.get(url, **options)
+    assert answer.status_code == 200, answer.json
+    return answer.json
+
+
 def upload(client: TenantClient, url: str, content: bytes, name: str = "table.csv") -> Any:
     return client.post(
         url, data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from plugins.product_database.tests.support import PRODUCTS, Catalogue
+from plugins.product_database.tests.support import PRODUCTS, Catalogue, read
 
 
 def _upload_pdf(client) -> str:
@@ -44,10 +44,11 @@ def test_a_product_is_added_found_and_changed(catalogue: Catalogue):
 def test_a_code_names_one_product_and_bad_input_is_refused(catalogue: Catalogue):
     made = catalogue.product("ZRB-10")
     other = catalogue.product("ZRB-20")
-    for answer in (
+    answers: tuple[Any, ...] = (
         catalogue.manager.post(PRODUCTS, json={"code": "zrb-10", "name": "Again", "kind": "other"}),
         catalogue.manager.patch(f"{PRODUCTS}{other['uuid']}", json={"code": "ZRB-10"}),
-    ):
+    )
+    for answer in answers:
         assert answer.status_code == 409, answer.json
         assert answer.json["error"]["internal_name"] == "PRODUCT_CODE_TAKEN"
     for body in (
@@ -61,7 +62,7 @@ def test_a_code_names_one_product_and_bad_input_is_refused(catalogue: Catalogue)
         assert refused.status_code == 422, (body, refused.json)
     listed: Any = catalogue.manager.get(PRODUCTS)
     assert sorted(p["code"] for p in listed.json) == ["ZRB-10", "ZRB-20"]
-    assert catalogue.manager.get(f"{PRODUCTS}{made['uuid']}").json["code"] == "ZRB-10"
+    assert read(catalogue.manager, f"{PRODUCTS}{made['uuid']}")["code"] == "ZRB-10"
 
 
 def test_documents_are_uploads_of_the_tenant(catalogue: Catalogue):
@@ -97,11 +98,12 @@ def test_another_tenant_sees_nothing(catalogue: Catalogue, other_tenant, client_
     enable_plugins(other_tenant, "product_database")
     stranger = client_as(other_tenant)
     assert stranger.get(PRODUCTS).json == []
-    for answer in (
+    answers: tuple[Any, ...] = (
         stranger.get(f"{PRODUCTS}{made['uuid']}"),
         stranger.patch(f"{PRODUCTS}{made['uuid']}", json={"name": "Mine"}),
         stranger.get(f"{PRODUCTS}{made['uuid']}/formulas/"),
-    ):
+    )
+    for answer in answers:
         assert answer.status_code == 404, answer.json
 
 
