@@ -12,6 +12,7 @@ from datacapt.toolkit import (
     Message,
     conflict,
     contains_text,
+    current_tenant,
     db,
     file_exists,
     get_by_uuid,
@@ -22,6 +23,7 @@ from plugins.product_database.models import Product, ProductDocument
 
 NO_SUCH_PRODUCT = Message("No such product.")
 PRODUCT_FIELDS = ("code", "name", "kind", "manufacturer", "description")
+CODES_LOCK = 71_400_001  # the advisory lock of a tenant's product codes, with the tenant
 
 
 def get_product(product_uuid: Any, lock: bool = False) -> Product:
@@ -61,7 +63,15 @@ def taken_codes(codes: set[str]) -> set[str]:
     return {code.lower() for code in found if code}
 
 
+def lock_codes() -> None:
+    """Serialize, until the transaction ends, whatever gives products their codes: two
+    requests never both find a code free and then both take it."""
+    tenant = sa.func.hashtext(current_tenant().schema_name)  # advisory locks span schemas
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(CODES_LOCK, tenant)))
+
+
 def _check_code(code: str, product: Product | None = None) -> None:
+    lock_codes()
     statement = sa.select(Product.id).where(sa.func.lower(Product.code) == code.lower())
     if product is not None:
         statement = statement.where(Product.id != product.id)

@@ -111,6 +111,7 @@ def import_products(content: bytes) -> list[Product]:
     """One new product per row: code, name, kind, and manufacturer, description if given."""
     table = _table(content, PRODUCT_COLUMNS)
     problems: list[TableProblem] = []
+    catalogue.lock_codes()
     taken = catalogue.taken_codes({row.get("code", "") for _, row in table.rows} - {""})
     seen: set[str] = set()
     values = []
@@ -147,7 +148,10 @@ def _products_by_code(codes: set[str]) -> dict[str, Product]:
     if not codes:
         return {}
     found = db.session.execute(
-        sa.select(Product).where(sa.func.lower(Product.code).in_({c.lower() for c in codes}))
+        sa.select(Product)
+        .where(sa.func.lower(Product.code).in_({c.lower() for c in codes}))
+        .order_by(Product.id)
+        .with_for_update()  # their batch numbers stay free until this import commits
     ).scalars()
     return {product.code.lower(): product for product in found if product.code}
 

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from datacapt.testing import run_tick
-from plugins.product_database.api import batch_usable_on, batch_withdrawn
+from plugins.product_database.api import Batch, BatchStatus, batch_usable_on, batch_withdrawn
 from plugins.product_database.tests.support import BATCHES, PRODUCTS, WATER, Catalogue, read
 
 
@@ -182,9 +182,7 @@ def test_the_expiry_job_expires_batches_past_their_date(app, catalogue: Catalogu
     assert catalogue.status(soon["uuid"], "recalled", "Complaint").status_code == 200
 
 
-def test_a_batch_is_usable_released_and_through_its_expiry_date(catalogue: Catalogue):
-    from plugins.product_database.models import Batch, BatchStatus
-
+def test_a_batch_is_usable_released_and_through_its_expiry_date():
     batch = Batch(number="X", status=BatchStatus.RELEASED, expiry_date=dt.date(2030, 1, 31))
     assert batch_usable_on(batch, dt.date(2030, 1, 31))
     assert not batch_usable_on(batch, dt.date(2030, 2, 1))
