@@ -19,7 +19,9 @@ from datacapt.toolkit import (
     Message,
     conflict,
     db,
+    document_etag,
     one_or_404,
+    require_current,
     utcnow,
 )
 from plugins.product_database.acting import actor_id
@@ -38,6 +40,7 @@ HUNDRED = decimal.Decimal(100)
 TOLERANCE = decimal.Decimal("0.01")
 PLACES = 4  # percentages are kept to 4 decimal places
 STORED_PLACES = decimal.Decimal("0.0001")
+DOCUMENT = "formula_version"
 
 
 def total(ingredients: Sequence[Any]) -> decimal.Decimal:
@@ -199,11 +202,19 @@ def _draft_only(version: FormulaVersion) -> None:
         )
 
 
+def etag(version: FormulaVersion) -> str:
+    return document_etag(DOCUMENT, version.uuid, version.revision)
+
+
 def save_draft(version: FormulaVersion, data: Mapping[str, Any]) -> FormulaVersion:
+    """The draft replaced whole, based on the revision read (If-Match; the caller locked
+    the product)."""
+    require_current(etag(version))
     _draft_only(version)
     if "notes" in data:
         version.notes = data["notes"]
     _set_ingredients(version, data["ingredients"])
+    version.revision += 1
     db.session.flush()
     return version
 
@@ -227,8 +238,9 @@ def _approval_problems(version: FormulaVersion) -> list[Message]:
 
 
 def approve(product: Product, version: FormulaVersion) -> FormulaVersion:
-    """Approve the draft: immutable from now, and the product's formula (the version
-    approved before retires)."""
+    """Approve the draft as read (If-Match; the caller locked the product): immutable from
+    now, and the product's formula (the version approved before retires)."""
+    require_current(etag(version))
     _draft_only(version)
     problems = _approval_problems(version)
     if problems:

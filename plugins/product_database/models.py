@@ -111,6 +111,8 @@ class FormulaVersion(CatalogueRow, TenantModel, BaseModel, StatusTransitionMixin
     product: Mapped[Product] = relationship()
     number: Mapped[int]
     status: Mapped[str] = mapped_column(sa.String(20), default=FormulaStatus.DRAFT)
+    # Counts the draft's saves: its ETag, so that a save or an approval is of what was read.
+    revision: Mapped[int] = mapped_column(default=1)
     notes: Mapped[str | None] = mapped_column(sa.Text)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey(User.id))
     approved_by: Mapped[User | None] = relationship()

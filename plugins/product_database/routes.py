@@ -5,11 +5,23 @@ never says which study uses a product under which blinding code: that is a study
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 
-from datacapt.toolkit import REASON_FOR_CHANGE, ApiView, Blueprint, Message, invalid, paginate
+from datacapt.toolkit import (
+    ETAG_HEADER,
+    IF_MATCH,
+    REASON_FOR_CHANGE,
+    ApiView,
+    Blueprint,
+    Message,
+    invalid,
+    paginate,
+)
 from plugins.product_database import batches, catalogue, formulas, imports, permissions
 from plugins.product_database.errors import ProductCodes
+from plugins.product_database.models import FormulaVersion
 from plugins.product_database.schemas import (
     AttachmentReadSchema,
     AttachmentWriteSchema,
@@ -63,6 +75,10 @@ def _upload() -> bytes:
             field="file",
         )
     return upload.read()
+
+
+def _with_etag(version: FormulaVersion, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return version, status, {"ETag": formulas.etag(version)}
 
 
 class CatalogueView(ApiView):
@@ -147,33 +163,38 @@ class Formulas(CatalogueView):
             " (FORMULA_NOT_APPLICABLE)."
         },
     )
-    @blp.response(201, FormulaReadSchema)
+    @blp.response(201, FormulaReadSchema, headers=ETAG_HEADER)
     def post(self, data, product_uuid):
         """A new draft version: the ingredients given, else those of the latest version."""
-        return formulas.create_draft(catalogue.get_product(product_uuid, lock=True), data)
+        product = catalogue.get_product(product_uuid, lock=True)
+        return _with_etag(formulas.create_draft(product, data), 201)
 
 
 @blp.route("/<uuid:product_uuid>/formulas/<int:number>")
 class FormulaDetail(CatalogueView):
     permissions_registry = {"GET": permissions.ACCESS, "PUT": permissions.MANAGE}
 
-    @blp.response(200, FormulaReadSchema)
+    @blp.response(200, FormulaReadSchema, headers=ETAG_HEADER)
     def get(self, product_uuid, number):
-        return formulas.get_version(catalogue.get_product(product_uuid), number)
+        """A version, with its ETag (what a save or an approval sends back in If-Match)."""
+        return _with_etag(formulas.get_version(catalogue.get_product(product_uuid), number))
 
     @blp.arguments(FormulaWriteSchema)
+    @blp.reads_headers(IF_MATCH)
     @blp.errors(NOT_DRAFT, FORMULA_INVALID)
-    @blp.response(200, FormulaReadSchema)
+    @blp.response(200, FormulaReadSchema, headers=ETAG_HEADER)
     def put(self, data, product_uuid, number):
-        """Save the draft whole (its ingredients in their order)."""
+        """Save the draft whole (its ingredients in their order), based on the revision
+        read (If-Match)."""
         product = catalogue.get_product(product_uuid, lock=True)
-        return formulas.save_draft(formulas.get_version(product, number), data)
+        return _with_etag(formulas.save_draft(formulas.get_version(product, number), data))
 
 
 @blp.route("/<uuid:product_uuid>/formulas/<int:number>/approve")
 class FormulaApproval(CatalogueView):
     permissions_registry = {"POST": permissions.APPROVE_FORMULAS}
 
+    @blp.reads_headers(IF_MATCH)
     @blp.errors(
         NOT_DRAFT,
         {
@@ -181,11 +202,12 @@ class FormulaApproval(CatalogueView):
             " to 100 % and no q.s. ingredient (FORMULA_NOT_APPROVABLE)."
         },
     )
-    @blp.response(200, FormulaReadSchema)
+    @blp.response(200, FormulaReadSchema, headers=ETAG_HEADER)
     def post(self, product_uuid, number):
-        """Approve the draft (immutable from now); the version approved before retires."""
+        """Approve the draft as read (If-Match): immutable from now; the version approved
+        before retires."""
         product = catalogue.get_product(product_uuid, lock=True)
-        return formulas.approve(product, formulas.get_version(product, number))
+        return _with_etag(formulas.approve(product, formulas.get_version(product, number)))
 
 
 @blp.route("/<uuid:product_uuid>/formulas/<int:number>/retire")

@@ -56,6 +56,13 @@ def read(client: TenantClient, url: str, **options: Any) -> Any:
     return answer.json
 
 
+def as_read(client: TenantClient, url: str) -> dict[str, str]:
+    """The If-Match header of a save based on what ``client`` reads at ``url`` now."""
+    answer: Any = client.get(url)
+    assert answer.status_code == 200, answer.json
+    return {"If-Match": answer.headers["ETag"]}
+
+
 def upload(client: TenantClient, url: str, content: bytes, name: str = "table.csv") -> Any:
     return client.post(
         url, data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data"

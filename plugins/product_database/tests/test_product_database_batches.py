@@ -13,7 +13,14 @@ import time_machine
 
 from datacapt.testing import run_tick
 from plugins.product_database.api import Batch, BatchStatus, batch_usable_on, batch_withdrawn
-from plugins.product_database.tests.support import BATCHES, PRODUCTS, WATER, Catalogue, read
+from plugins.product_database.tests.support import (
+    BATCHES,
+    PRODUCTS,
+    WATER,
+    Catalogue,
+    as_read,
+    read,
+)
 
 
 @pytest.fixture
@@ -123,7 +130,10 @@ def test_details_are_checked_and_corrected_with_a_reason(catalogue: Catalogue):
     )
     assert of_draft.json["error"]["internal_name"] == "BATCH_INVALID"
     assert (
-        catalogue.pharmacist.post(f"{PRODUCTS}{cream['uuid']}/formulas/1/approve").status_code
+        catalogue.pharmacist.post(
+            f"{PRODUCTS}{cream['uuid']}/formulas/1/approve",
+            headers=as_read(catalogue.pharmacist, f"{PRODUCTS}{cream['uuid']}/formulas/1"),
+        ).status_code
         == 200
     )
     made = catalogue.batch(cream["uuid"], "C1", formula_version=1)

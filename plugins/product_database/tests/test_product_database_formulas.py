@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from plugins.product_database.cas import is_cas_number
-from plugins.product_database.tests.support import GLYCERIN, PRODUCTS, WATER, Catalogue, read
+from plugins.product_database.tests.support import (
+    GLYCERIN,
+    PRODUCTS,
+    WATER,
+    Catalogue,
+    as_read,
+    read,
+)
 
 
 def _url(product: dict, number: int | None = None) -> str:
@@ -89,21 +96,40 @@ def test_a_draft_is_approved_once_whole_and_then_immutable(catalogue: Catalogue)
     second: Any = catalogue.manager.post(_url(cream), json={"ingredients": []})
     assert second.json["error"]["internal_name"] == "FORMULA_DRAFT_EXISTS"
     # A part of the formula: not approvable, and the study manager may not approve anyway.
-    assert catalogue.manager.post(f"{_url(cream, 1)}/approve").status_code == 403
-    partial: Any = catalogue.pharmacist.post(f"{_url(cream, 1)}/approve")
+    assert (
+        catalogue.manager.post(
+            f"{_url(cream, 1)}/approve", headers=as_read(catalogue.manager, _url(cream, 1))
+        ).status_code
+        == 403
+    )
+    partial: Any = catalogue.pharmacist.post(
+        f"{_url(cream, 1)}/approve", headers=as_read(catalogue.pharmacist, _url(cream, 1))
+    )
     assert partial.status_code == 409, partial.json
     assert partial.json["error"]["internal_name"] == "FORMULA_NOT_APPROVABLE"
-    saved: Any = catalogue.manager.put(_url(cream, 1), json={"ingredients": [GLYCERIN, WATER]})
+    saved: Any = catalogue.manager.put(
+        _url(cream, 1),
+        json={"ingredients": [GLYCERIN, WATER]},
+        headers=as_read(catalogue.manager, _url(cream, 1)),
+    )
     assert saved.status_code == 200, saved.json
     assert saved.json["quantum_satis_percentage"] == "94.5000"
-    approved: Any = catalogue.pharmacist.post(f"{_url(cream, 1)}/approve")
+    approved: Any = catalogue.pharmacist.post(
+        f"{_url(cream, 1)}/approve", headers=as_read(catalogue.pharmacist, _url(cream, 1))
+    )
     assert approved.status_code == 200, approved.json
     assert approved.json["status"] == "approved"
     assert approved.json["approved_by"] == catalogue.pharmacist.user.email
     assert approved.json["approved_at"]
     answers: tuple[Any, ...] = (
-        catalogue.manager.put(_url(cream, 1), json={"ingredients": [WATER]}),
-        catalogue.pharmacist.post(f"{_url(cream, 1)}/approve"),
+        catalogue.manager.put(
+            _url(cream, 1),
+            json={"ingredients": [WATER]},
+            headers=as_read(catalogue.manager, _url(cream, 1)),
+        ),
+        catalogue.pharmacist.post(
+            f"{_url(cream, 1)}/approve", headers=as_read(catalogue.pharmacist, _url(cream, 1))
+        ),
     )
     for answer in answers:
         assert answer.status_code == 409, answer.json
@@ -114,7 +140,12 @@ def test_a_draft_is_approved_once_whole_and_then_immutable(catalogue: Catalogue)
     new: Any = catalogue.manager.post(_url(cream), json={})
     assert (new.json["number"], new.json["status"]) == (2, "draft")
     assert new.json["ingredients"] == kept.json["ingredients"]
-    assert catalogue.pharmacist.post(f"{_url(cream, 2)}/approve").status_code == 200
+    assert (
+        catalogue.pharmacist.post(
+            f"{_url(cream, 2)}/approve", headers=as_read(catalogue.pharmacist, _url(cream, 2))
+        ).status_code
+        == 200
+    )
     versions: Any = catalogue.investigator.get(_url(cream))
     assert [(v["number"], v["status"]) for v in versions.json] == [(2, "approved"), (1, "retired")]
     assert versions.json[1]["retired_at"]
@@ -124,11 +155,15 @@ def test_without_qs_approval_requires_100_within_the_tolerance(catalogue: Catalo
     cream = catalogue.product("CRM", kind="cosmetic_formula")
     near = [_ingredient("Aqua", "94.495"), _ingredient("Glycerin", "5.5")]
     assert catalogue.manager.post(_url(cream), json={"ingredients": near}).status_code == 201
-    approved: Any = catalogue.pharmacist.post(f"{_url(cream, 1)}/approve")
+    approved: Any = catalogue.pharmacist.post(
+        f"{_url(cream, 1)}/approve", headers=as_read(catalogue.pharmacist, _url(cream, 1))
+    )
     assert approved.status_code == 200, approved.json
     filled = [_ingredient("Glycerin", "100"), WATER]
     catalogue.manager.post(_url(cream), json={"ingredients": filled})
-    empty_qs: Any = catalogue.pharmacist.post(f"{_url(cream, 2)}/approve")
+    empty_qs: Any = catalogue.pharmacist.post(
+        f"{_url(cream, 2)}/approve", headers=as_read(catalogue.pharmacist, _url(cream, 2))
+    )
     assert empty_qs.json["error"]["internal_name"] == "FORMULA_NOT_APPROVABLE"
     retired: Any = catalogue.pharmacist.post(f"{_url(cream, 2)}/retire")
     assert retired.status_code == 409, retired.json
@@ -141,3 +176,18 @@ def test_a_device_has_no_formula_and_unknown_versions_are_404(catalogue: Catalog
     cream = catalogue.product("CRM", kind="cosmetic_formula")
     assert catalogue.manager.get(_url(cream, 9)).status_code == 404
     assert catalogue.investigator.post(_url(cream), json={}).status_code == 403
+
+
+def test_a_save_and_an_approval_are_of_the_revision_read(catalogue: Catalogue):
+    cream = catalogue.product("CRM", kind="cosmetic_formula")
+    created: Any = catalogue.manager.post(_url(cream), json={"ingredients": [GLYCERIN]})
+    first = {"If-Match": created.headers["ETag"]}
+    body = {"ingredients": [GLYCERIN, WATER]}
+    missing: Any = catalogue.manager.put(_url(cream, 1), json=body)
+    assert missing.status_code == 428, missing.json
+    assert catalogue.manager.put(_url(cream, 1), json=body, headers=first).status_code == 200
+    stale: Any = catalogue.manager.put(_url(cream, 1), json={"ingredients": []}, headers=first)
+    assert stale.status_code == 412, stale.json
+    approving_stale: Any = catalogue.pharmacist.post(f"{_url(cream, 1)}/approve", headers=first)
+    assert approving_stale.status_code == 412, approving_stale.json
+    assert read(catalogue.manager, _url(cream, 1))["status"] == "draft"

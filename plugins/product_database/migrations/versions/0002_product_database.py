@@ -48,6 +48,7 @@ def upgrade() -> None:
         reference("product_id", "products", index=True),
         sa.Column("number", sa.Integer, nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("revision", sa.Integer, nullable=False),
         sa.Column("notes", sa.Text),
         reference("approved_by_id", "users", nullable=True),
         sa.Column("approved_at", sa.DateTime(timezone=True)),
