@@ -41,6 +41,8 @@ from plugins.product_database.schemas import (
     ProductWriteSchema,
 )
 
+# A list without filters still reads the page parameters (datacapt's paginate).
+PAGE_REFUSED = {422: "The page parameters are refused (VALIDATION_FAILED)."}
 CODE_TAKEN = {409: "Another product has the code (PRODUCT_CODE_TAKEN)."}
 ATTACHMENT = {
     422: "No upload has this id (ATTACHMENT_INVALID).",
@@ -148,6 +150,7 @@ class ProductImports(CatalogueView):
 class Formulas(CatalogueView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.MANAGE}
 
+    @blp.errors(PAGE_REFUSED)
     @blp.response(200, FormulaReadSchema(many=True))
     @blp.paginate()
     def get(self, pagination_parameters, product_uuid):

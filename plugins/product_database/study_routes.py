@@ -29,6 +29,7 @@ blp = Blueprint(
 class StudyProducts(ApiView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.MANAGE}
 
+    @blp.errors({422: "The page parameters are refused (VALIDATION_FAILED)."})
     @blp.response(200, StudyProductReadSchema(many=True))
     @blp.paginate()
     def get(self, pagination_parameters):
