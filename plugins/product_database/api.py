@@ -1,6 +1,11 @@
 """What other plugins may use of the product database (the rest is internal): the models
-kits, side-by-side designs and traceability refer to, the statuses a batch may be used in,
-and the blinded kind of a study's product."""
+kits, side-by-side designs and traceability refer to, the statuses a batch may be used in
+and whether it may be used on a day, the signal sent when a batch is taken out of use, and
+the blinded kind of a study's product."""
+
+from __future__ import annotations
+
+import datetime as dt
 
 from plugins.product_database.models import (
     DISPENSABLE_BATCH_STATUSES,
@@ -11,6 +16,14 @@ from plugins.product_database.models import (
     StudyProduct,
 )
 from plugins.product_database.permissions import PRODUCT
+from plugins.product_database.signals import batch_withdrawn
+
+
+def batch_usable_on(batch: Batch, day: dt.date) -> bool:
+    """Whether a kit of ``batch`` may be given to a subject on ``day``: released, and not
+    past its expiry date (a study's own expiry buffer is the caller's to add)."""
+    return batch.usable_on(day)
+
 
 __all__ = [
     "DISPENSABLE_BATCH_STATUSES",
@@ -20,4 +33,6 @@ __all__ = [
     "Product",
     "ProductKind",
     "StudyProduct",
+    "batch_usable_on",
+    "batch_withdrawn",
 ]

@@ -13,7 +13,7 @@ BATCH_ACTIONS = (Action.ACCESS, "manage", "release")
 
 ACCESS = build_permission(PRODUCTS, Action.ACCESS)
 #: Add and change products, their documents and draft formula versions; declare a
-#: study's products and their codes.
+#: study's products (writing their blinding codes needs view_blinded too).
 MANAGE = build_permission(PRODUCTS, "manage")
 APPROVE_FORMULAS = build_permission(PRODUCTS, "approve_formulas")
 VIEW_BLINDED = build_permission(PRODUCTS, "view_blinded")
@@ -26,11 +26,13 @@ RELEASE_BATCHES = build_permission(BATCHES, "release")
 PRODUCT = Blinding("blinded_product", VIEW_BLINDED)
 
 # The catalogue is kept by study managers; everyone else in a study sees its products by
-# their codes. A pharmacist or a quality person is a custom role (view_blinded, release).
+# their codes. A batch's number names its product (and a kit shows its batch), so batches
+# are read only by those who keep them. A pharmacist or a quality person is a custom role
+# (view_blinded, release).
 DEFAULT_ROLE_PERMISSIONS = {
     "study_manager": [ACCESS, MANAGE, BATCHES_ACCESS, MANAGE_BATCHES],
     "investigator": [ACCESS],
-    "monitor": [ACCESS, BATCHES_ACCESS],
-    "data_manager": [ACCESS, BATCHES_ACCESS],
+    "monitor": [ACCESS],
+    "data_manager": [ACCESS],
     "viewer": [ACCESS],
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.product_database import __version__, permissions
+from plugins.product_database import __version__, demo, jobs, permissions, routes, study_routes
 from plugins.product_database.errors import ProductCodes
 from plugins.product_database.models import MODELS
 
@@ -45,7 +45,7 @@ def datacapt_translations() -> Path:
 
 @hookimpl
 def datacapt_blueprints():
-    return []
+    return [routes.blp, study_routes.blp]
 
 
 @hookimpl
@@ -59,3 +59,18 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_jobs():
+    return jobs.JOBS
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [jobs.EXPIRE_BATCHES]
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_catalogue(study)
