@@ -25,6 +25,7 @@ def place_order(
         subject_in_study_id=participation.id,
         participation=participation,
         plan_version_id=version.id,
+        plan_id=version.plan_id,
         kind=kind,
         occurrence=occurrence,
         section_id=section.id if section is not None else None,
