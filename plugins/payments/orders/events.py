@@ -39,6 +39,7 @@ def _standing(participation: SubjectInStudy) -> dict[tuple[int, str], PaymentOrd
     orders = db.session.execute(
         sa.select(PaymentOrder)
         .where(PaymentOrder.subject_in_study_id == participation.id, STANDING)
+        .order_by(PaymentOrder.id)
         .with_for_update()
     ).scalars()
     return {(order.plan_id, order.occurrence): order for order in orders}

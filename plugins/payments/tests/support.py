@@ -157,6 +157,7 @@ class Trial:
             ).scalar_one()
             for status in statuses:
                 row.transition_to(status)
+                db.session.flush()
             db.session.commit()
 
 
