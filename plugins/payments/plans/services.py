@@ -66,7 +66,7 @@ def create_plan(study: Study, data: Mapping[str, Any]) -> PaymentPlan:
     plan = PaymentPlan(study_id=study.id, code=data["code"], name=data["name"])
     db.session.add(plan)
     db.session.flush()
-    _add_version(study, plan, 1, data["version"])
+    _add_version(study, plan, 1, data["version"], at="version.")
     return plan
 
 
@@ -77,7 +77,7 @@ def rename_plan(plan: PaymentPlan, name: str) -> PaymentPlan:
 
 
 def _add_version(
-    study: Study, plan: PaymentPlan, number: int, data: Mapping[str, Any]
+    study: Study, plan: PaymentPlan, number: int, data: Mapping[str, Any], at: str = ""
 ) -> PlanVersion:
     version = PlanVersion(
         study_id=study.id,
@@ -85,7 +85,7 @@ def _add_version(
         number=number,
         kind=data["kind"],
         currency=data["currency"],
-        terms=terms.checked(study, data["kind"], data["currency"], data["terms"]),
+        terms=terms.checked(study, data["kind"], data["currency"], data["terms"], at),
         status=VersionStatus.DRAFT,
     )
     db.session.add(version)

@@ -18,8 +18,11 @@ from plugins.payments.plans.models import PlanKind, PlanVersion
 Problems = dict[str, list[str | Message]]
 
 
-def checked(study: Study, kind: str, currency: str, terms: Mapping[str, Any]) -> dict[str, Any]:
-    """The terms as stored; 422 PLAN_TERMS_INVALID naming every field at fault."""
+def checked(
+    study: Study, kind: str, currency: str, terms: Mapping[str, Any], at: str = ""
+) -> dict[str, Any]:
+    """The terms as stored; 422 PLAN_TERMS_INVALID naming every field at fault (under
+    ``at``: where the version is in the request)."""
     problems: Problems = {}
     if not is_currency(currency):
         problems["currency"] = [Message("Not an ISO 4217 currency code.")]
@@ -34,7 +37,7 @@ def checked(study: Study, kind: str, currency: str, terms: Mapping[str, Any]) ->
             ErrorCode.VALIDATION_ERROR,
             PaymentCodes.PLAN_TERMS_INVALID,
             Message("The plan's terms have problems: see each field."),
-            fields=problems,
+            fields={f"{at}{field}": messages for field, messages in problems.items()},
         )
     return stored
 
