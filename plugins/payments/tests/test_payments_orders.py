@@ -4,6 +4,8 @@ by a reversal once it passed finance; per-study completion and pro rata shares."
 
 from __future__ import annotations
 
+from typing import Any
+
 from plugins.payments.tests.support import Trial
 
 
@@ -122,7 +124,7 @@ def test_a_draft_pays_nothing_and_a_new_version_pays_what_happens_after_its_appr
         "visits": trial.visits({"Visit 1": "60.00", "Visit 2": "80.00"}),
         "completion_bonus": "100.00",
     }
-    second = trial.manager.post(
+    second: Any = trial.manager.post(
         f"/api/payments/plans/{plan['uuid']}/versions/",
         json={"kind": "per_visit", "currency": "EUR", "terms": terms},
         headers=trial.headers,
@@ -196,20 +198,20 @@ def test_where_visits_are_confirmed_an_order_waits_for_the_confirmation(trial: T
     _visit_plan(trial)
     subject = trial.subject()
     url = f"/api/payments/subjects/{subject}/visits/{trial.sections['Visit 2']}/confirmation"
-    early = trial.monitor.post(url, headers=trial.headers)
+    early: Any = trial.monitor.post(url, headers=trial.headers)
     assert early.status_code == 409 and early.json["error"]["internal_name"] == "VISIT_NOT_DONE"
     trial.answer(subject, "Visit 2", True)
     assert trial.orders(subject) == []
     assert trial.investigator.post(url, headers=trial.headers).status_code == 403
     assert trial.monitor.post(url, headers=trial.headers).status_code == 201
-    twice = trial.monitor.post(url, headers=trial.headers)
+    twice: Any = trial.monitor.post(url, headers=trial.headers)
     assert twice.json["error"]["internal_name"] == "VISIT_ALREADY_CONFIRMED"
     (order,) = trial.orders(subject)
     assert order["status"] == "pending"
     # The section incomplete again: the confirmation is lost and the order undone.
     trial.answer(subject, "Visit 2", None)
     assert trial.orders(subject)[0]["status"] == "rejected"
-    lost = trial.monitor.delete(url, headers={**trial.headers, "Reason-For-Change": "Wrong"})
+    lost: Any = trial.monitor.delete(url, headers={**trial.headers, "Reason-For-Change": "Wrong"})
     assert lost.json["error"]["internal_name"] == "VISIT_NOT_CONFIRMED"
     trial.answer(subject, "Visit 2", True)
     assert trial.orders(subject)[0]["status"] == "rejected"  # not confirmed again yet
@@ -227,6 +229,6 @@ def test_where_visits_are_confirmed_an_order_waits_for_the_confirmation(trial: T
 def test_confirmations_are_refused_where_complete_visits_are_paid(trial: Trial):
     subject = trial.subject()
     url = f"/api/payments/subjects/{subject}/visits/{trial.sections['Visit 1']}/confirmation"
-    refused = trial.monitor.post(url, headers=trial.headers)
+    refused: Any = trial.monitor.post(url, headers=trial.headers)
     assert refused.status_code == 409
     assert refused.json["error"]["internal_name"] == "VISITS_NOT_CONFIRMED_IN_STUDY"

@@ -5,6 +5,7 @@ at the centers the caller sees; the database itself refuses a second standing or
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -43,7 +44,7 @@ def test_the_study_overview_adds_up_by_status_visit_and_plan(trial: Trial):
     assert trial.end(paris, "completed").status_code == 200
     visit_1 = trial.orders(paris)[0]
     trial.move_order(visit_1["uuid"], "validated", "exported", "paid")
-    overview = trial.finance.get("/api/payments/overview", headers=trial.headers).json
+    overview: Any = trial.finance.get("/api/payments/overview", headers=trial.headers).json
     assert overview["totals"] == [
         {"currency": "EUR", "status": "paid", "count": 1, "amount": "50.00"},
         {"currency": "EUR", "status": "pending", "count": 5, "amount": "179.80"},
@@ -69,7 +70,7 @@ def test_the_study_overview_adds_up_by_status_visit_and_plan(trial: Trial):
         },
         {"currency": "JPY", "earned": "3000", "pending": "3000", "validated": "0", "paid": "0"},
     ]
-    pending = trial.finance.get(
+    pending: Any = trial.finance.get(
         "/api/payments/orders/",
         query_string={"status": "pending", "kind": "travel"},
         headers=trial.headers,
@@ -79,12 +80,14 @@ def test_the_study_overview_adds_up_by_status_visit_and_plan(trial: Trial):
         (trial.statement(lyon, trial.finance)["study_subject_id"], "9.90"),
     ]
     # The Lyon investigator sees Lyon's orders only, and no Paris subject at all.
-    lyon_view = trial.lyon_investigator.get("/api/payments/overview", headers=trial.headers).json
+    lyon_view: Any = trial.lyon_investigator.get(
+        "/api/payments/overview", headers=trial.headers
+    ).json
     assert lyon_view["totals"] == [
         {"currency": "EUR", "status": "pending", "count": 2, "amount": "79.90"}
     ]
     assert [plan["participants"] for plan in lyon_view["budget"]] == [1, 1]
-    listed = trial.lyon_investigator.get("/api/payments/orders/", headers=trial.headers).json
+    listed: Any = trial.lyon_investigator.get("/api/payments/orders/", headers=trial.headers).json
     assert {order["subject"] for order in listed} == {lyon}
     hidden = trial.lyon_investigator.get(
         f"/api/payments/subjects/{paris}/statement", headers=trial.headers

@@ -42,14 +42,16 @@ def test_bank_details_are_read_and_written_with_their_permissions_every_read_aud
     assert trial.finance.get(url, headers=trial.headers).status_code == 404
     for client in (trial.monitor, trial.manager, trial.finance):
         assert client.put(url, json=DETAILS, headers=trial.headers).status_code == 403
-    saved = trial.investigator.put(url, json=DETAILS, headers=trial.headers)
+    saved: Any = trial.investigator.put(url, json=DETAILS, headers=trial.headers)
     assert saved.status_code == 200, saved.json
     assert (saved.json["iban"], saved.json["bic"]) == ("FR7630006000011234567890189", "AGRIFRPP")
     for client in (trial.monitor, trial.manager):
         assert client.get(url, headers=trial.headers).status_code == 403
-    read = trial.finance.get(url, headers={**trial.headers, "Reason-For-Change": "Payment run"})
+    read: Any = trial.finance.get(
+        url, headers={**trial.headers, "Reason-For-Change": "Payment run"}
+    )
     assert read.status_code == 200 and read.json["holder_name"] == "Ada Martin"
-    moved = trial.investigator.put(
+    moved: Any = trial.investigator.put(
         url, json={**DETAILS, "town_name": "Lyon", "bic": None}, headers=trial.headers
     )
     assert moved.json["town_name"] == "Lyon" and moved.json["bic"] is None

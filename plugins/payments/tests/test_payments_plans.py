@@ -38,9 +38,9 @@ def test_a_draft_changes_until_approved_then_never(trial: Trial):
     }
     url = f"{PLANS}{plan['uuid']}/versions/1"
     per_study = _version("per_study", {"amount": "300.00"})
-    changed = trial.manager.put(url, json=per_study, headers=trial.headers)
+    changed: Any = trial.manager.put(url, json=per_study, headers=trial.headers)
     assert changed.status_code == 200 and changed.json["kind"] == "per_study"
-    again = trial.manager.post(
+    again: Any = trial.manager.post(
         f"{PLANS}{plan['uuid']}/versions/", json=per_study, headers=trial.headers
     )
     assert again.status_code == 409
@@ -54,6 +54,7 @@ def test_a_draft_changes_until_approved_then_never(trial: Trial):
     approved = trial.approve(plan["uuid"], 1)
     assert approved["status"] == "approved" and approved["approval_reference"] == "CPP-2026-17"
     assert approved["approval_date"] == "2026-11-02" and approved["approved_at"]
+    refused: Any
     for refused in (
         trial.manager.put(url, json=per_study, headers=trial.headers),
         trial.manager.delete(url, headers=trial.headers),
@@ -65,7 +66,7 @@ def test_a_draft_changes_until_approved_then_never(trial: Trial):
     ):
         assert refused.status_code == 409
         assert refused.json["error"]["internal_name"] == "PLAN_VERSION_NOT_DRAFT"
-    second = trial.manager.post(
+    second: Any = trial.manager.post(
         f"{PLANS}{plan['uuid']}/versions/", json=per_study, headers=trial.headers
     )
     assert second.status_code == 201 and second.json["number"] == 2
@@ -73,7 +74,7 @@ def test_a_draft_changes_until_approved_then_never(trial: Trial):
         trial.manager.delete(f"{PLANS}{plan['uuid']}/versions/2", headers=trial.headers).status_code
         == 204
     )
-    shown = trial.finance.get(f"{PLANS}{plan['uuid']}", headers=trial.headers).json
+    shown: Any = trial.finance.get(f"{PLANS}{plan['uuid']}", headers=trial.headers).json
     assert [version["number"] for version in shown["versions"]] == [1]
     taken = _create(trial, per_study, code="vol")
     assert taken.status_code == 409 and "code" in taken.json["error"]["fields"]
@@ -124,7 +125,8 @@ def test_only_who_manages_plans_writes_them_and_another_tenant_sees_none(
     for client in (trial.investigator, trial.monitor, trial.finance):
         assert _create(trial, version, client).status_code == 403
     plan = trial.plan("per_study", {"amount": "300.00"}, approve=False)
-    assert trial.investigator.get(PLANS, headers=trial.headers).json[0]["uuid"] == plan["uuid"]
+    listed: Any = trial.investigator.get(PLANS, headers=trial.headers)
+    assert listed.json[0]["uuid"] == plan["uuid"]
     approval = {"approval_reference": "CPP", "approval_date": "2026-11-02"}
     refused = trial.finance.post(
         f"{PLANS}{plan['uuid']}/versions/1/approval", json=approval, headers=trial.headers
