@@ -98,7 +98,9 @@ def confirm_visit(
             Message("The visit's section is not complete: it cannot be confirmed."),
         )
     if _confirmation(participation, section_id) is not None:
-        raise conflict(PaymentCodes.VISIT_ALREADY_CONFIRMED, Message("The visit is confirmed."))
+        raise conflict(
+            PaymentCodes.VISIT_ALREADY_CONFIRMED, Message("The visit is confirmed already.")
+        )
     confirmation = VisitConfirmation(
         study_id=study.id,
         subject_in_study_id=participation.id,
