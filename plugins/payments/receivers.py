@@ -4,18 +4,28 @@ participation (completed, withdrawn, reopened)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from datacapt.toolkit import Study, db
-from plugins.payments.orders.events import settle_participation, settle_visits
-from plugins.payments.visits.services import done_visits
+from plugins.ecrf.api import AnswerChange
+from plugins.payments.orders.events import settle_participation
+from plugins.payments.plans.services import current_versions
+from plugins.payments.visits.services import done_visits, settle_after_save
 from plugins.subjects.api import SubjectInStudy
 
 
-def on_answers_changed(participation: SubjectInStudy, study: Study, **_kwargs: Any) -> None:
-    settle_visits(study, participation, done_visits(study, participation))
+def on_answers_changed(
+    participation: SubjectInStudy,
+    study: Study,
+    changes: Mapping[str, AnswerChange],
+    **_kwargs: Any,
+) -> None:
+    settle_after_save(study, participation, changes)
 
 
 def on_participation_changed(participation: SubjectInStudy, **_kwargs: Any) -> None:
     study = db.session.get_one(Study, participation.study_id)
-    settle_participation(study, participation, done_visits(study, participation))
+    versions = current_versions(study)
+    if versions:
+        settle_participation(participation, done_visits(study, participation), versions)

@@ -16,13 +16,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import Study, db, reason_for_change, utcnow
+from datacapt.toolkit import db, reason_for_change, utcnow
 from plugins.ecrf.api import Section
 from plugins.payments.money import rounded
 from plugins.payments.orders.models import STANDING, OrderKind, OrderStatus, PaymentOrder
 from plugins.payments.orders.services import place_order
 from plugins.payments.plans.models import PlanKind, PlanVersion
-from plugins.payments.plans.services import current_versions
 from plugins.payments.plans.terms import completion_amount, planned_visits, visit_terms
 from plugins.subjects.api import SubjectInStudy, SubjectStatus
 
@@ -109,23 +108,25 @@ def _sections(uuids: Iterable[str]) -> dict[str, Section]:
     }
 
 
-def settle_visits(study: Study, participation: SubjectInStudy, done: set[str]) -> None:
-    """Pay the visits in ``done`` (section uuids as text) under each plan's current
-    version, and undo the visit orders of those no longer done."""
+def settle_visits(
+    participation: SubjectInStudy, done: set[str], completed: set[str], versions: list[PlanVersion]
+) -> None:
+    """Undo the visit orders of the visits not in ``done`` (section uuids as text), and
+    pay those just ``completed`` under the plans' current ``versions``: a version pays
+    what happens after its approval, not a visit done before it and corrected since."""
     standing = _standing(participation)
     for (_plan, occurrence), order in list(standing.items()):
         kind, _, section = occurrence.partition(":")
         if f"{kind}:" in _VISIT_PREFIXES and section not in done:
             _undo(order)
-    versions = [
-        version for version in current_versions(study) if version.kind == PlanKind.PER_VISIT
-    ]
+    versions = [version for version in versions if version.kind == PlanKind.PER_VISIT]
+    completed = completed & done
     sections = _sections(
-        {section for version in versions for section in visit_terms(version)} & done
+        {section for version in versions for section in visit_terms(version)} & completed
     )
     for version in versions:
         for section, terms in visit_terms(version).items():
-            if section not in done or section not in sections:
+            if section not in sections:
                 continue
             _pay(
                 standing,
@@ -148,18 +149,21 @@ def settle_visits(study: Study, participation: SubjectInStudy, done: set[str]) -
                 )
 
 
-def settle_participation(study: Study, participation: SubjectInStudy, done: set[str]) -> None:
-    """A completed participation earns each plan's completion amount (a per-visit plan's
-    bonus); a withdrawn one a per-study plan's pro rata share, by the planned visits
-    done (``done``); a reopened one loses its pro rata share (its orders undone)."""
+def settle_participation(
+    participation: SubjectInStudy, done: set[str], versions: list[PlanVersion]
+) -> None:
+    """Under the plans' current ``versions``: a completed participation earns each plan's
+    completion amount (a per-visit plan's bonus); a withdrawn one a per-study plan's pro
+    rata share, by the planned visits done (``done``); a reopened one loses its pro rata
+    share (its orders undone)."""
     standing = _standing(participation)
     if participation.status == SubjectStatus.COMPLETED:
-        for version in current_versions(study):
+        for version in versions:
             amount = completion_amount(version)
             if amount is not None:
                 _pay(standing, participation, version, OrderKind.COMPLETION, "completion", amount)
     elif participation.status == SubjectStatus.WITHDRAWN:
-        for version in current_versions(study):
+        for version in versions:
             planned = planned_visits(version)
             if planned:
                 share = Decimal(version.terms["amount"]) * len(done & set(planned)) / len(planned)

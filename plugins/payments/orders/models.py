@@ -78,7 +78,7 @@ class PaymentOrder(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMix
     kind: Mapped[str] = mapped_column(sa.String(20))
     # What it pays for, once per participation and plan ("visit:<section uuid>", ...).
     occurrence: Mapped[str] = mapped_column(sa.String(80))
-    section_id: Mapped[int | None] = mapped_column(sa.ForeignKey(Section.id))
+    section_id: Mapped[int | None] = mapped_column(sa.ForeignKey(Section.id, ondelete="SET NULL"))
     section: Mapped[Section | None] = relationship()
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment_orders.id"))
     reverses: Mapped[PaymentOrder | None] = relationship(remote_side="PaymentOrder.id")

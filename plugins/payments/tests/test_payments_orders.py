@@ -106,7 +106,7 @@ def test_an_order_finance_rejected_is_not_placed_again(trial: Trial):
     ]
 
 
-def test_a_draft_pays_nothing_and_a_new_version_pays_what_happens_after_its_approval(
+def test_a_version_pays_what_happens_after_its_approval_and_orders_keep_theirs(
     trial: Trial,
 ):
     plan = trial.plan(
@@ -116,8 +116,9 @@ def test_a_draft_pays_nothing_and_a_new_version_pays_what_happens_after_its_appr
     )
     subject = trial.subject()
     trial.answer(subject, "Visit 1", True)
-    assert trial.orders(subject) == []
+    assert trial.orders(subject) == []  # a draft pays nothing
     trial.answer(subject, "Visit 1", None)
+    trial.answer(subject, "Visit 2", True)  # done before any version pays for it
     trial.approve(plan["uuid"], 1)
     trial.answer(subject, "Visit 1", True)
     terms = {
@@ -131,15 +132,17 @@ def test_a_draft_pays_nothing_and_a_new_version_pays_what_happens_after_its_appr
     )
     assert second.status_code == 201 and second.json["status"] == "draft"
     trial.approve(plan["uuid"], 2)
-    trial.answer(subject, "Visit 2", True)
+    trial.answer(subject, "Visit 2", False)  # corrected, but done before version 2
     trial.answer(subject, "Visit 1", False)  # still done: its order keeps version 1
     assert trial.end(subject, "completed").status_code == 200
     orders = trial.orders(subject)
     assert [(o["kind"], o["amount"], o["plan_version"]) for o in orders] == [
         ("visit", "50.00", 1),
-        ("visit", "80.00", 2),
         ("completion", "100.00", 2),
     ]
+    later = trial.subject()
+    trial.answer(later, "Visit 2", True)
+    assert [(o["amount"], o["plan_version"]) for o in trial.orders(later)] == [("80.00", 2)]
 
 
 def test_a_per_study_plan_pays_completion_once_in_yen(trial: Trial):

@@ -32,7 +32,7 @@ class VisitConfirmation(TenantModel, BaseModel, StudyScopedMixin, Audited):
 
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
     participation: Mapped[SubjectInStudy] = relationship()
-    section_id: Mapped[int] = mapped_column(sa.ForeignKey(Section.id))
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey(Section.id, ondelete="CASCADE"))
     confirmed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     confirmed_at: Mapped[dt.datetime]
 

@@ -4,6 +4,7 @@ asks for answered, and at least one), or, where the study's ``visit_done`` setti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,9 +19,10 @@ from datacapt.toolkit import (
     reason_for_change,
     utcnow,
 )
-from plugins.ecrf.api import Section, compiled_form, lock_subjects, subject_answers
+from plugins.ecrf.api import AnswerChange, Section, compiled_form, lock_subjects, subject_answers
 from plugins.payments.errors import PaymentCodes
 from plugins.payments.orders.events import settle_visits
+from plugins.payments.plans.services import current_versions
 from plugins.payments.settings import VisitDone, visit_done
 from plugins.payments.visits.models import VisitConfirmation
 from plugins.subjects.api import SubjectInStudy
@@ -28,11 +30,10 @@ from plugins.subjects.api import SubjectInStudy
 INCOMPLETE = "The visit's section is no longer complete"
 
 
-def complete_sections(study: Study, participation: SubjectInStudy) -> set[str]:
-    """The uuids (as text) of the subject's complete sections, from their answers as
-    stored now (a save's receivers run before the eCRF recounts its own progress)."""
+def complete_sections(study: Study, answers: Mapping[str, Any]) -> set[str]:
+    """The uuids (as text) of the sections complete with these answers of a subject."""
     form = compiled_form(study)
-    state = evaluate_form(form.questions, subject_answers(study, participation))
+    state = evaluate_form(form.questions, dict(answers))
     complete = set()
     for section_uuid in form.section_codes:
         required, answered = form.completion(state, section_uuid)
@@ -53,10 +54,11 @@ def _confirmations(participation: SubjectInStudy) -> list[tuple[VisitConfirmatio
 
 
 def done_visits(study: Study, participation: SubjectInStudy) -> set[str]:
-    """The sections (uuids as text) that count as done visits for the subject now; where
-    visits are confirmed, a confirmation whose section is no longer complete is lost
-    (deleted, audited with the cause)."""
-    complete = complete_sections(study, participation)
+    """The sections (uuids as text) that count as done visits for the subject now, from
+    their answers as stored (a save's receivers run before the eCRF recounts its own
+    progress); where visits are confirmed, a confirmation whose section is no longer
+    complete is lost (deleted, audited with the cause)."""
+    complete = complete_sections(study, subject_answers(study, participation))
     if visit_done(study) == VisitDone.COMPLETE:
         return complete
     done = set()
@@ -64,10 +66,29 @@ def done_visits(study: Study, participation: SubjectInStudy) -> set[str]:
         if section in complete:
             done.add(section)
         else:
-            with reason_for_change(INCOMPLETE):
+            with reason_for_change(INCOMPLETE):  # read by the audit when it flushes
                 db.session.delete(confirmation)
-    db.session.flush()
+                db.session.flush()
     return done
+
+
+def settle_after_save(
+    study: Study, participation: SubjectInStudy, changes: Mapping[str, AnswerChange]
+) -> None:
+    """A save's effect on what is paid: the visits it completed are paid (where complete
+    visits are; elsewhere a confirmation does it), those no longer done are undone."""
+    versions = current_versions(study)
+    confirmed = visit_done(study) == VisitDone.CONFIRMED
+    if not versions and not confirmed:
+        return  # no approved plan: nothing to place, nothing placed to undo
+    done = done_visits(study, participation)
+    completed: set[str] = set()
+    if not confirmed:
+        before = dict(subject_answers(study, participation))
+        for code, change in changes.items():
+            before[code] = change.before
+        completed = done - complete_sections(study, before)
+    settle_visits(participation, done, completed, versions)
 
 
 def _section_id(study: Study, section_uuid: Any) -> int:
@@ -92,7 +113,7 @@ def confirm_visit(
     _confirmed_visits_only(study)
     section_id = _section_id(study, section_uuid)
     lock_subjects([participation.id])
-    if str(section_uuid) not in complete_sections(study, participation):
+    if str(section_uuid) not in complete_sections(study, subject_answers(study, participation)):
         raise conflict(
             PaymentCodes.VISIT_NOT_DONE,
             Message("The visit's section is not complete: it cannot be confirmed."),
@@ -110,7 +131,12 @@ def confirm_visit(
     )
     db.session.add(confirmation)
     db.session.flush()
-    settle_visits(study, participation, done_visits(study, participation))
+    settle_visits(
+        participation,
+        done_visits(study, participation),
+        {str(section_uuid)},
+        current_versions(study),
+    )
     return confirmation
 
 
@@ -125,7 +151,7 @@ def take_back_confirmation(study: Study, participation: SubjectInStudy, section_
         raise conflict(PaymentCodes.VISIT_NOT_CONFIRMED, Message("The visit is not confirmed."))
     db.session.delete(confirmation)
     db.session.flush()
-    settle_visits(study, participation, done_visits(study, participation))
+    settle_visits(participation, done_visits(study, participation), set(), current_versions(study))
 
 
 def _confirmation(participation: SubjectInStudy, section_id: int) -> VisitConfirmation | None:

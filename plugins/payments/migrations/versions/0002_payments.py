@@ -49,6 +49,16 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("reverses_id IS NOT NULL"),
     )
+    # A section removed from a draft eCRF leaves its orders (their occurrence still names it).
+    op.drop_constraint("payment_orders_section_id_fkey", "payment_orders", type_="foreignkey")
+    op.create_foreign_key(
+        "payment_orders_section_id_fkey",
+        "payment_orders",
+        "ecrf_sections",
+        ["section_id"],
+        ["id"],
+        ondelete="SET NULL",
+    )
     op.create_table(
         "payment_visit_confirmations",
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
@@ -65,7 +75,12 @@ def upgrade() -> None:
             nullable=False,
             index=True,
         ),
-        sa.Column("section_id", sa.BigInteger, sa.ForeignKey("ecrf_sections.id"), nullable=False),
+        sa.Column(
+            "section_id",
+            sa.BigInteger,
+            sa.ForeignKey("ecrf_sections.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("confirmed_by_id", sa.BigInteger, sa.ForeignKey("users.id"), nullable=False),
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("subject_in_study_id", "section_id"),
@@ -74,6 +89,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("payment_visit_confirmations")
+    op.drop_constraint("payment_orders_section_id_fkey", "payment_orders", type_="foreignkey")
+    op.create_foreign_key(
+        "payment_orders_section_id_fkey", "payment_orders", "ecrf_sections", ["section_id"], ["id"]
+    )
     op.drop_index("payment_orders_reversed_once", "payment_orders")
     op.drop_index("payment_orders_once", "payment_orders")
     op.drop_column("payment_orders", "undone_at")
