@@ -6,7 +6,7 @@ import enum
 
 import marshmallow as ma
 
-from datacapt.toolkit import Study, study_settings
+from datacapt.toolkit import Study, study_settings, transaction_cached
 
 
 class VisitDone(enum.StrEnum):
@@ -30,4 +30,8 @@ class StudySettingsSchema(ma.Schema):
 
 
 def visit_done(study: Study) -> VisitDone:
-    return VisitDone(study_settings("payments", study)["visit_done"])
+    """The study's setting, read once per transaction (every eCRF save asks)."""
+    return transaction_cached(
+        ("payments.visit_done", study.id),
+        lambda: VisitDone(study_settings("payments", study)["visit_done"]),
+    )

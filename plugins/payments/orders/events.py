@@ -11,16 +11,15 @@ thing if it is done again); a returned one (nothing was paid) is only marked und
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import db, reason_for_change, utcnow
-from plugins.ecrf.api import Section
+from datacapt.toolkit import Study, db, reason_for_change, utcnow
+from plugins.ecrf.api import compiled_form
 from plugins.payments.money import rounded
 from plugins.payments.orders.models import STANDING, OrderKind, OrderStatus, PaymentOrder
-from plugins.payments.orders.services import place_order
+from plugins.payments.orders.services import new_order
 from plugins.payments.plans.models import PlanKind, PlanVersion
 from plugins.payments.plans.terms import completion_amount, planned_visits, visit_terms
 from plugins.subjects.api import SubjectInStudy, SubjectStatus
@@ -51,15 +50,16 @@ def _pay(
     kind: OrderKind,
     occurrence: str,
     amount: Decimal,
-    section: Section | None = None,
+    section_id: int | None = None,
 ) -> None:
-    """The order of ``occurrence`` under ``version`` unless one stands: an order the
-    platform rejected when it was undone stands again, as it was."""
+    """The order of ``occurrence`` under ``version`` unless one stands (a new one is
+    flushed by the caller, with the others of the change): an order the platform
+    rejected when it was undone stands again, as it was."""
     order = standing.get((version.plan_id, occurrence))
     if order is None:
         if amount > 0:
-            standing[(version.plan_id, occurrence)] = place_order(
-                participation, version, kind, occurrence, amount, section
+            standing[(version.plan_id, occurrence)] = new_order(
+                participation, version, kind, occurrence, amount, section_id
             )
         return
     if order.status == OrderStatus.REJECTED and order.undone_at is not None:
@@ -99,17 +99,12 @@ def _undo(order: PaymentOrder) -> None:
         db.session.flush()
 
 
-def _sections(uuids: Iterable[str]) -> dict[str, Section]:
-    return {
-        str(section.uuid): section
-        for section in db.session.execute(
-            sa.select(Section).where(Section.uuid.in_(list(uuids)))
-        ).scalars()
-    }
-
-
 def settle_visits(
-    participation: SubjectInStudy, done: set[str], completed: set[str], versions: list[PlanVersion]
+    study: Study,
+    participation: SubjectInStudy,
+    done: set[str],
+    completed: set[str],
+    versions: list[PlanVersion],
 ) -> None:
     """Undo the visit orders of the visits not in ``done`` (section uuids as text), and
     pay those just ``completed`` under the plans' current ``versions``: a version pays
@@ -120,13 +115,11 @@ def settle_visits(
         if f"{kind}:" in _VISIT_PREFIXES and section not in done:
             _undo(order)
     versions = [version for version in versions if version.kind == PlanKind.PER_VISIT]
-    completed = completed & done
-    sections = _sections(
-        {section for version in versions for section in visit_terms(version)} & completed
-    )
+    # Sections of the study's eCRF only (a version may name one removed since).
+    sections = {str(uuid): id_ for uuid, id_ in compiled_form(study).section_ids.items()}
     for version in versions:
         for section, terms in visit_terms(version).items():
-            if section not in sections:
+            if section not in completed or section not in done or section not in sections:
                 continue
             _pay(
                 standing,
@@ -147,6 +140,7 @@ def settle_visits(
                     terms.travel,
                     sections[section],
                 )
+    db.session.flush()
 
 
 def settle_participation(
@@ -179,3 +173,4 @@ def settle_participation(
         for (_plan, occurrence), order in standing.items():
             if occurrence == "pro_rata":
                 _undo(order)
+    db.session.flush()

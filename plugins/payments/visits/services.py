@@ -53,12 +53,16 @@ def _confirmations(participation: SubjectInStudy) -> list[tuple[VisitConfirmatio
     ]
 
 
-def done_visits(study: Study, participation: SubjectInStudy) -> set[str]:
+def done_visits(
+    study: Study, participation: SubjectInStudy, answers: Mapping[str, Any] | None = None
+) -> set[str]:
     """The sections (uuids as text) that count as done visits for the subject now, from
-    their answers as stored (a save's receivers run before the eCRF recounts its own
-    progress); where visits are confirmed, a confirmation whose section is no longer
-    complete is lost (deleted, audited with the cause)."""
-    complete = complete_sections(study, subject_answers(study, participation))
+    their ``answers`` as stored (read if not given; a save's receivers run before the
+    eCRF recounts its own progress); where visits are confirmed, a confirmation whose
+    section is no longer complete is lost (deleted, audited with the cause)."""
+    if answers is None:
+        answers = subject_answers(study, participation)
+    complete = complete_sections(study, answers)
     if visit_done(study) == VisitDone.COMPLETE:
         return complete
     done = set()
@@ -81,14 +85,13 @@ def settle_after_save(
     confirmed = visit_done(study) == VisitDone.CONFIRMED
     if not versions and not confirmed:
         return  # no approved plan: nothing to place, nothing placed to undo
-    done = done_visits(study, participation)
+    answers = subject_answers(study, participation)
+    done = done_visits(study, participation, answers)
     completed: set[str] = set()
     if not confirmed:
-        before = dict(subject_answers(study, participation))
-        for code, change in changes.items():
-            before[code] = change.before
+        before = {**answers, **{code: change.before for code, change in changes.items()}}
         completed = done - complete_sections(study, before)
-    settle_visits(participation, done, completed, versions)
+    settle_visits(study, participation, done, completed, versions)
 
 
 def _section_id(study: Study, section_uuid: Any) -> int:
@@ -131,12 +134,8 @@ def confirm_visit(
     )
     db.session.add(confirmation)
     db.session.flush()
-    settle_visits(
-        participation,
-        done_visits(study, participation),
-        {str(section_uuid)},
-        current_versions(study),
-    )
+    done = done_visits(study, participation)
+    settle_visits(study, participation, done, {str(section_uuid)}, current_versions(study))
     return confirmation
 
 
@@ -151,7 +150,8 @@ def take_back_confirmation(study: Study, participation: SubjectInStudy, section_
         raise conflict(PaymentCodes.VISIT_NOT_CONFIRMED, Message("The visit is not confirmed."))
     db.session.delete(confirmation)
     db.session.flush()
-    settle_visits(participation, done_visits(study, participation), set(), current_versions(study))
+    done = done_visits(study, participation)
+    settle_visits(study, participation, done, set(), current_versions(study))
 
 
 def _confirmation(participation: SubjectInStudy, section_id: int) -> VisitConfirmation | None:
