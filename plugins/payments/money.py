@@ -24,10 +24,16 @@ def minor_units(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
+#: Orders keep amounts in NUMERIC(18, 3): a plan names less than this.
+LARGEST = Decimal(10) ** 12
+
+
 def amount_problem(amount: Decimal, currency: str) -> Message | None:
     """Why ``amount`` is no amount of ``currency`` a plan may name, or None."""
     if not amount.is_finite() or amount < 0:
         return Message("An amount is a positive number or zero.")
+    if amount >= LARGEST:
+        return Message("An amount is less than 1,000,000,000,000.")
     places = minor_units(currency)
     if amount != amount.quantize(Decimal(1).scaleb(-places)):
         return Message(

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
+from datacapt.toolkit import AuditRecord, db, tenant_context
 from plugins.payments.tests.support import Trial
 
 
@@ -33,6 +36,31 @@ def test_a_done_visit_places_its_orders_once(trial: Trial):
     assert orders[0]["plan_version"] == 1 and orders[0]["currency"] == "EUR"
     trial.answer(subject, "Visit 1", False)  # a re-save: still done
     assert len(trial.orders(subject)) == 2
+    with trial.app.app_context(), tenant_context(trial.tenant):
+        trail = db.session.execute(
+            sa.select(AuditRecord.action, AuditRecord.object_id)
+            .where(AuditRecord.object_type == "payment_orders")
+            .order_by(AuditRecord.sequence)
+        ).all()
+    assert trail == [("create", orders[0]["uuid"]), ("create", orders[1]["uuid"])]
+
+
+def test_a_returned_order_undone_is_only_marked_and_a_new_one_pays_the_visit_again(
+    trial: Trial,
+):
+    _visit_plan(trial)
+    subject = trial.subject()
+    trial.answer(subject, "Visit 2", True)
+    (order,) = trial.orders(subject)
+    trial.move_order(order["uuid"], "validated", "exported", "returned")
+    trial.answer(subject, "Visit 2", None)
+    (undone,) = trial.orders(subject)
+    assert undone["status"] == "returned" and undone["undone_at"]
+    trial.answer(subject, "Visit 2", True)
+    assert [(o["kind"], o["status"]) for o in trial.orders(subject)] == [
+        ("visit", "returned"),
+        ("visit", "pending"),
+    ]
 
 
 def test_a_visit_undone_while_pending_is_rejected_and_stands_again_when_done_again(
@@ -235,3 +263,14 @@ def test_confirmations_are_refused_where_complete_visits_are_paid(trial: Trial):
     refused: Any = trial.monitor.post(url, headers=trial.headers)
     assert refused.status_code == 409
     assert refused.json["error"]["internal_name"] == "VISITS_NOT_CONFIRMED_IN_STUDY"
+    trial.manager.patch(
+        "/api/plugins/payments/study-settings",
+        json={"visit_done": "confirmed"},
+        headers=trial.headers,
+    )
+    unknown = f"/api/payments/subjects/{subject}/visits/{trial.study}/confirmation"
+    assert trial.monitor.post(unknown, headers=trial.headers).status_code == 404
+    setting: Any = trial.manager.patch(
+        "/api/plugins/payments/study-settings", json={"visit_done": "later"}, headers=trial.headers
+    )
+    assert setting.status_code == 422 and "visit_done" in setting.json["error"]["fields"]

@@ -87,7 +87,7 @@ def test_amounts_have_the_currency_minor_units_and_sections_are_the_study_s(tria
             {"section": "00000000-0000-4000-8000-000000000000", "amount": "5.00"},
             {"section": trial.sections["Visit 1"], "amount": "-1.00", "travel": "1.555"},
         ],
-        "completion_bonus": "0.005",
+        "completion_bonus": "1E+12",
     }
     fields = _fields(_create(trial, _version("per_visit", euros)))
     assert set(fields) == {
@@ -99,6 +99,7 @@ def test_amounts_have_the_currency_minor_units_and_sections_are_the_study_s(tria
         "version.terms.completion_bonus",
     }
     assert fields["version.terms.visits.0.amount"] == ["An amount in EUR has at most 2 decimals."]
+    assert fields["version.terms.completion_bonus"] == ["An amount is less than 1,000,000,000,000."]
     yen = {"amount": "1.5", "pro_rata": True}
     fields = _fields(_create(trial, _version("per_study", yen, "JPY")))
     assert set(fields) == {"version.terms.amount", "version.terms.visits"}
