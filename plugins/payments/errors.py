@@ -8,3 +8,12 @@ import enum
 class PaymentCodes(enum.IntEnum):
     """Append only: a number never changes. 7220-7239 plans, orders and payees, 7240-7259
     validation, batches, files and bank reports."""
+
+    PLAN_TERMS_INVALID = 7220
+    PLAN_VERSION_NOT_DRAFT = 7221
+    DRAFT_PLAN_VERSION_EXISTS = 7222
+    BANK_DETAILS_INVALID = 7223
+    VISIT_NOT_DONE = 7224
+    VISIT_ALREADY_CONFIRMED = 7225
+    VISIT_NOT_CONFIRMED = 7226
+    VISITS_NOT_CONFIRMED_IN_STUDY = 7227

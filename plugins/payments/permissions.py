@@ -11,6 +11,7 @@ ACTIONS = (
     "manage_plans",
     "view_payees",
     "manage_payees",
+    "confirm_visits",
     "validate",
     "export",
     "mark_paid",
@@ -21,6 +22,8 @@ ACCESS = build_permission(CATEGORY, Action.ACCESS)
 MANAGE_PLANS = build_permission(CATEGORY, "manage_plans")
 VIEW_PAYEES = build_permission(CATEGORY, "view_payees")
 MANAGE_PAYEES = build_permission(CATEGORY, "manage_payees")
+#: Confirm a subject's visit as done, where the study pays only confirmed visits.
+CONFIRM_VISITS = build_permission(CATEGORY, "confirm_visits")
 #: Finance: validate or reject orders.
 VALIDATE = build_permission(CATEGORY, "validate")
 #: Finance: group validated orders in batches and export their files.
@@ -36,7 +39,7 @@ BANK_DETAILS = SensitiveFields("bank_details", VIEW_PAYEES)
 DEFAULT_ROLE_PERMISSIONS = {
     "study_manager": [ACCESS, MANAGE_PLANS],
     "investigator": [ACCESS, VIEW_PAYEES, MANAGE_PAYEES],
-    "monitor": [ACCESS],
+    "monitor": [ACCESS, CONFIRM_VISITS],
     "data_manager": [ACCESS],
     "viewer": [ACCESS],
 }

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.payments import __version__, permissions
+from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
+from plugins.ecrf.api import answers_changed
+from plugins.payments import __version__, permissions, receivers
 from plugins.payments.errors import PaymentCodes
 from plugins.payments.models import MODELS
+from plugins.payments.overview import routes as overview_routes
+from plugins.payments.payees import routes as payee_routes
+from plugins.payments.plans import routes as plan_routes
+from plugins.payments.settings import StudySettingsSchema
+from plugins.payments.visits import routes as visit_routes
+from plugins.subjects.api import participation_changed
+
+# Orders are placed by what happened, in the transaction of the change: a visit done or
+# undone (a subject's answers), a participation completed, withdrawn or reopened.
+connect_when_enabled(answers_changed, "payments", receivers.on_answers_changed)
+connect_when_enabled(participation_changed, "payments", receivers.on_participation_changed)
 
 
 @hookimpl
@@ -46,7 +58,7 @@ def datacapt_translations() -> Path:
 
 @hookimpl
 def datacapt_blueprints():
-    return []
+    return [plan_routes.blp, overview_routes.blp, payee_routes.blp, visit_routes.blp]
 
 
 @hookimpl
@@ -57,3 +69,8 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return StudySettingsSchema

@@ -6,9 +6,37 @@ from decimal import Decimal
 
 from datacapt.toolkit import db
 from plugins.ecrf.api import Section
-from plugins.payments.orders.models import OrderKind, PaymentOrder
+from plugins.payments.orders.models import OrderKind, OrderStatus, PaymentOrder
 from plugins.payments.plans.models import PlanVersion
 from plugins.subjects.api import SubjectInStudy
+
+
+def new_order(
+    participation: SubjectInStudy,
+    version: PlanVersion,
+    kind: OrderKind,
+    occurrence: str,
+    amount: Decimal,
+    section_id: int | None = None,
+) -> PaymentOrder:
+    """A pending order of ``amount`` in the plan's currency, for ``occurrence``, added to
+    the session (flushed by the caller, with the others of the same change)."""
+    order = PaymentOrder(
+        study_id=participation.study_id,
+        subject_in_study_id=participation.id,
+        participation=participation,
+        plan_version_id=version.id,
+        plan_id=version.plan_id,
+        kind=kind,
+        occurrence=occurrence,
+        section_id=section_id,
+        currency=version.currency,
+        planned_amount=amount,
+        amount=amount,
+        status=OrderStatus.PENDING,
+    )
+    db.session.add(order)
+    return order
 
 
 def place_order(
@@ -20,18 +48,8 @@ def place_order(
     section: Section | None = None,
 ) -> PaymentOrder:
     """A pending order of ``amount`` in the plan's currency, for ``occurrence``."""
-    order = PaymentOrder(
-        study_id=participation.study_id,
-        subject_in_study_id=participation.id,
-        participation=participation,
-        plan_version_id=version.id,
-        kind=kind,
-        occurrence=occurrence,
-        section_id=section.id if section is not None else None,
-        currency=version.currency,
-        planned_amount=amount,
-        amount=amount,
+    order = new_order(
+        participation, version, kind, occurrence, amount, section.id if section else None
     )
-    db.session.add(order)
     db.session.flush()
     return order

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datacapt.toolkit import Audited, BaseModel, TenantModel
+from datacapt.toolkit import AuditContext, Audited, BaseModel, TenantModel, db, request_study
 from plugins.payments.permissions import BANK_DETAILS
-from plugins.subjects.api import Subject
+from plugins.subjects.api import Subject, SubjectInStudy
 
 _DETAILS = frozenset(
     {
@@ -40,6 +40,22 @@ class Payee(TenantModel, BaseModel, Audited):
     country: Mapped[str] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2
 
     audit_sensitive = {BANK_DETAILS: _DETAILS}
+
+    def audit_context(self) -> AuditContext:
+        """The subject's participation in the study the change or read is made in (a
+        person's payee belongs to each of their studies' centers)."""
+        study = request_study()
+        participation = (
+            db.session.execute(
+                sa.select(SubjectInStudy).where(
+                    SubjectInStudy.subject_id == self.subject_id,
+                    SubjectInStudy.study_id == study.id,
+                )
+            ).scalar_one_or_none()
+            if study is not None
+            else None
+        )
+        return participation.audit_context() if participation else super().audit_context()
 
 
 MODELS: list[type] = [Payee]

@@ -19,6 +19,13 @@ class PlanKind(enum.StrEnum):
     PER_STUDY = "per_study"
 
 
+class VersionStatus(enum.StrEnum):
+    """A draft changes freely; an approved version never changes again."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
 class PaymentPlan(TenantModel, BaseModel, StudyScopedMixin, Audited):
     __tablename__ = "payment_plans"
     __table_args__ = (sa.UniqueConstraint("study_id", "code"),)
@@ -44,7 +51,11 @@ class PlanVersion(TenantModel, BaseModel, StudyScopedMixin, Audited):
     # The amounts: per visit (eCRF section), a completion bonus, travel lines, pro rata.
     terms: Mapped[dict[str, Any]] = mapped_column(JSONB)
     approval_reference: Mapped[str | None] = mapped_column(sa.String(200))
-    approval_date: Mapped[dt.date | None]
+    approval_date: Mapped[dt.date | None]  # the approving body's date (the ethics committee's)
+    status: Mapped[str] = mapped_column(sa.String(20), default=VersionStatus.DRAFT)
+    # From this moment on, what happens is paid under this version.
+    approved_at: Mapped[dt.datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
 
 MODELS: list[type] = [PaymentPlan, PlanVersion]

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from datacapt.testing import TenantClient
-from datacapt.toolkit import TenantRef
+from datacapt.toolkit import TenantRef, db, tenant_context
 
 FINANCE = "finance"
 FINANCE_PERMISSIONS = [
@@ -42,6 +42,7 @@ ECRF = {
 }
 #: The one required question of each section.
 QUESTIONS = {"Screening": "eligible", "Visit 1": "visit1_done", "Visit 2": "visit2_done"}
+PLANS = "/api/payments/plans/"
 
 
 @dataclasses.dataclass
@@ -91,6 +92,73 @@ class Trial:
         )
         assert saved.status_code == 200, saved.json
         return saved.json
+
+    def visits(self, amounts: dict[str, str], travel: dict[str, str] | None = None) -> list:
+        """Per-visit terms' visits: an amount (and travel line) by section title."""
+        return [
+            {"section": self.sections[title], "amount": amount, "travel": (travel or {}).get(title)}
+            for title, amount in amounts.items()
+        ]
+
+    def plan(
+        self,
+        kind: str,
+        terms: dict[str, Any],
+        currency: str = "EUR",
+        code: str = "PAY",
+        approve: bool = True,
+    ) -> Any:
+        """A plan whose first version has these terms, approved unless told: its answer."""
+        version = {"kind": kind, "currency": currency, "terms": terms}
+        created: Any = self.manager.post(
+            PLANS, json={"code": code, "name": code, "version": version}, headers=self.headers
+        )
+        assert created.status_code == 201, created.json
+        if approve:
+            self.approve(created.json["uuid"], 1)
+        return created.json
+
+    def approve(self, plan: str, number: int) -> Any:
+        approved: Any = self.manager.post(
+            f"{PLANS}{plan}/versions/{number}/approval",
+            json={"approval_reference": "CPP-2026-17", "approval_date": "2026-11-02"},
+            headers=self.headers,
+        )
+        assert approved.status_code == 200, approved.json
+        return approved.json
+
+    def statement(self, subject: str, client: TenantClient | None = None) -> Any:
+        answer: Any = (client or self.manager).get(
+            f"/api/payments/subjects/{subject}/statement", headers=self.headers
+        )
+        assert answer.status_code == 200, answer.json
+        return answer.json
+
+    def orders(self, subject: str) -> list[dict[str, Any]]:
+        return self.statement(subject)["orders"]
+
+    def end(self, subject: str, status: str, center: str = "PAR") -> Any:
+        """Complete or withdraw the subject's participation: the change's answer."""
+        change = {"status": status}
+        if status == "withdrawn":
+            change["end_reason"] = "Moved away"
+        return self.site_client(center).patch(
+            f"/api/subjects/{subject}", json=change, headers=self.headers
+        )
+
+    def move_order(self, order: str, *statuses: str) -> None:
+        """Move an order along its statuses as finance would (its API belongs to the
+        finance part of the plugin): through the model's transitions, committed."""
+        from plugins.payments.orders.models import PaymentOrder
+
+        with self.app.app_context(), tenant_context(self.tenant):
+            row = db.session.execute(
+                db.select(PaymentOrder).where(PaymentOrder.uuid == order)
+            ).scalar_one()
+            for status in statuses:
+                row.transition_to(status)
+                db.session.flush()
+            db.session.commit()
 
 
 def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef) -> Trial:
