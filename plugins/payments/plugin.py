@@ -6,8 +6,12 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
 from plugins.payments import __version__, permissions
+from plugins.payments.batches import files
+from plugins.payments.batches import routes as batch_routes
 from plugins.payments.errors import PaymentCodes
+from plugins.payments.finance import routes as finance_routes
 from plugins.payments.models import MODELS
+from plugins.payments.tenant_settings import TenantSettingsSchema
 
 
 @hookimpl
@@ -46,7 +50,7 @@ def datacapt_translations() -> Path:
 
 @hookimpl
 def datacapt_blueprints():
-    return []
+    return [finance_routes.blp, batch_routes.blp]
 
 
 @hookimpl
@@ -57,3 +61,13 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_tenant_settings_schema():
+    return TenantSettingsSchema
+
+
+@hookimpl
+def datacapt_file_attachments(file_uuid):
+    return files.file_attachments(file_uuid)
