@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from datacapt.toolkit import (
+    REASON_FOR_CHANGE,
     Blueprint,
     Message,
     invalid,
@@ -59,6 +60,7 @@ class DebtorAccounts(FinanceView):
         {409: "Another account has the name (DEBTOR_ACCOUNT_NAME_TAKEN)."},
         {422: "The IBAN or BIC is not valid; fields names it (DEBTOR_ACCOUNT_INVALID)."},
     )
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(201, DebtorAccountReadSchema)
     def post(self, data):
         finance_scope(permissions.EXPORT)
@@ -74,6 +76,7 @@ class DebtorAccountDetail(FinanceView):
         {409: "Another account has the name (DEBTOR_ACCOUNT_NAME_TAKEN)."},
         {422: "The IBAN or BIC is not valid; fields names it (DEBTOR_ACCOUNT_INVALID)."},
     )
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(200, DebtorAccountReadSchema)
     def patch(self, data, account_uuid):
         """Change an account (batches exported keep their files as made); `active: false`
@@ -105,6 +108,7 @@ class Batches(FinanceView):
         {422: "No order to pay, or the execution date is past (BATCH_ORDERS_REFUSED)."},
         UNPAYABLE,
     )
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(201, BatchReadSchema)
     def post(self, data):
         """Group validated orders of one currency in an open batch paid from a debtor
@@ -124,6 +128,7 @@ class BatchDetail(FinanceView):
         return services.get_batch(finance_scope(permissions.EXPORT), batch_uuid)
 
     @blp.errors(NO_PERMISSION, NO_BATCH, NOT_OPEN)
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(204)
     def delete(self, batch_uuid):
         """Undo an open batch: its orders are validated and in no batch again."""
@@ -135,6 +140,7 @@ class BatchDetail(FinanceView):
 @blp.route("/batches/<uuid:batch_uuid>/export")
 class ExportBatch(FinanceView):
     @blp.errors(NO_PERMISSION, NO_BATCH, NOT_OPEN, UNPAYABLE)
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(200, BatchReadSchema)
     def post(self, batch_uuid):
         """Export the batch once: its orders get their end-to-end ids and are exported; its
@@ -152,6 +158,7 @@ class BatchFileContent(FinanceView):
         {404: "No such batch among the caller's, or no such file of it (OBJECT_NOT_FOUND)."},
         {409: "The stored file is not the one hashed when made (BATCH_FILE_ALTERED)."},
     )
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(
         200,
         {"type": "string", "format": "binary"},
@@ -188,6 +195,7 @@ class BankReports(FinanceView):
             " transaction (BANK_REPORT_UNREADABLE)."
         },
     )
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(201, BankReportReadSchema)
     def post(self):
         """Import the bank's report (multipart field `file`: pain.002, camt.054 or CSV with

@@ -85,6 +85,7 @@ class ValidateOrder(FinanceView):
         TRANSITION,
         {409: "The caller changed the order's amount (FOUR_EYES_REFUSED)."},
     )
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(200, FinanceOrderReadSchema)
     def post(self, order_uuid):
         """Validate a pending order for payment (payments.validate)."""
@@ -96,6 +97,7 @@ class ValidateOrder(FinanceView):
 class RejectOrder(FinanceView):
     @blp.arguments(RejectionSchema)
     @blp.errors(NO_PERMISSION, NO_ORDER, TRANSITION)
+    @blp.reads_headers(REASON_FOR_CHANGE)
     @blp.response(200, FinanceOrderReadSchema)
     def post(self, data, order_uuid):
         """Reject a pending order, with the reason (payments.validate)."""
