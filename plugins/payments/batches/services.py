@@ -249,7 +249,10 @@ def _what_it_pays(order: PaymentOrder, sections: dict[int, str]) -> str:
     return str(order.kind)
 
 
-def _content(batch: PaymentBatch, orders: Sequence[PaymentOrder], now: dt.datetime) -> BatchContent:
+def batch_content(
+    batch: PaymentBatch, orders: Sequence[PaymentOrder], now: dt.datetime
+) -> BatchContent:
+    """What the batch's files say; 422 when a payee can no longer be paid."""
     payees = refuse_unpayable(orders)
     studies = dict(
         db.session.execute(
@@ -322,7 +325,7 @@ def export_batch(batch: PaymentBatch) -> PaymentBatch:
         # The order's public id, in the 32 characters SEPA allows: unique, never reused.
         order.end_to_end_id = order.uuid.hex.upper()
         order.transition_to(OrderStatus.EXPORTED)
-    content = _content(batch, orders, now)
+    content = batch_content(batch, orders, now)
     if batch.currency == SEPA_CURRENCY:
         _store(batch, FileFormat.SEPA, sepa_file(content))
     _store(batch, FileFormat.CSV, csv_file(content))

@@ -13,7 +13,7 @@ from plugins.payments.finance.schemas import (
     FinanceOrderSearchSchema,
     RejectionSchema,
     SettlementSchema,
-    TotalSchema,
+    TotalsSchema,
 )
 from plugins.payments.finance.scope import FinanceView, finance_scope, order_in_scope
 from plugins.payments.orders.models import OrderStatus
@@ -47,10 +47,10 @@ class FinanceOrders(FinanceView):
 class FinanceTotals(FinanceView):
     @blp.arguments(FinanceOrderSearchSchema, location="query")
     @blp.errors(NO_PERMISSION)
-    @blp.response(200, TotalSchema(many=True))
+    @blp.response(200, TotalsSchema)
     def get(self, filters):
         """Count and sum of those orders by study, currency and status."""
-        return views.totals(finance_scope(permissions.VALIDATE), filters)
+        return {"totals": views.totals(finance_scope(permissions.VALIDATE), filters)}
 
 
 @blp.route("/orders/<uuid:order_uuid>")

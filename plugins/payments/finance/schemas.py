@@ -107,3 +107,7 @@ class TotalSchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": list(OrderStatus)})
     count = ma.fields.Integer()
     total = ma.fields.Function(lambda row: money(row["total"], row["currency"]), metadata=AMOUNT)
+
+
+class TotalsSchema(ma.Schema):
+    totals = ma.fields.List(ma.fields.Nested(TotalSchema))

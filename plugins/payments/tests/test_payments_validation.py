@@ -166,7 +166,7 @@ def test_finance_sees_only_its_studies_centers_and_tenant(
 
     totals: Any = trial.finance.get("/api/payments/finance/totals")
     assert totals.status_code == 200
-    assert totals.json == [
+    assert totals.json["totals"] == [
         {
             "study": trial.study,
             "study_reference": "PAID-1",
