@@ -1,7 +1,7 @@
 """A batch of ``--orders`` validated payment orders to a SEPA credit transfer file, in
 process (the app's test client), one study, one payee per subject:
 
-1. The export through the API (end-to-end ids, the orders exported and audited, the
+1. The export through the API, by its job run in process (end-to-end ids, the orders exported and audited, the
    pain.001.001.09 file made by sepaxml and checked against the XSD, the CSV, both stored
    with their hashes): seconds.
 2. The SEPA file alone from the batch's content (made and XSD-checked) and the same rows
@@ -181,7 +181,10 @@ def main() -> None:
     exported = client.post(f"/api/payments/batches/{batch.json['uuid']}/export", headers=auth)
     export_seconds = time.perf_counter() - started
     assert exported.status_code == 200, exported.json
-    sepa_size = next(f["size"] for f in exported.json["files"] if f["format"] == "sepa")
+    # Over 1,000 orders a job exports; without Redis it ran in process after the request.
+    done = client.get(f"/api/payments/batches/{batch.json['uuid']}", headers=auth).json
+    assert done["status"] == "exported", done
+    sepa_size = next(f["size"] for f in done["files"] if f["format"] == "sepa")
 
     with app.app_context(), tenant_context(SCHEMA):
         started = time.perf_counter()
@@ -204,7 +207,7 @@ def main() -> None:
     emit(
         {
             "orders": args.orders,
-            "export_through_api_seconds": round(export_seconds, 2),
+            "export_request_and_job_seconds": round(export_seconds, 2),
             "sepa_file_bytes": sepa_size,
             "sepa_make_and_validate_seconds": round(sepa_seconds, 2),
             "sepa_peak_memory_mib": round(sepa_peak, 1),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.payments import __version__, permissions
+from plugins.payments import __version__, jobs, permissions
 from plugins.payments.batches import files
 from plugins.payments.batches import routes as batch_routes
 from plugins.payments.errors import PaymentCodes
@@ -71,3 +71,8 @@ def datacapt_tenant_settings_schema():
 @hookimpl
 def datacapt_file_attachments(file_uuid):
     return files.file_attachments(file_uuid)
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.export_batch]

@@ -20,6 +20,7 @@ STORED_FILES_UUID = "stored_files.uuid"  # the core file storage keeps the bytes
 
 class BatchStatus(enum.StrEnum):
     OPEN = "open"
+    EXPORTING = "exporting"  # a large batch's export, queued for a job
     EXPORTED = "exported"
     CLOSED = "closed"  # every order of it paid or returned
 
@@ -59,6 +60,8 @@ class PaymentBatch(TenantModel, BaseModel, Audited):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey(USERS_ID))
     exported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey(USERS_ID))
     exported_at: Mapped[dt.datetime | None]
+    # Why the last export job left the batch open (its error's message and details).
+    export_failure: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     files: Mapped[list[BatchFile]] = relationship(
         back_populates="batch", order_by="BatchFile.format"
     )

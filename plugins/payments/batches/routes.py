@@ -30,7 +30,7 @@ from plugins.payments.finance.scope import FinanceView, finance_scope
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 NO_PERMISSION = {403: "No study grants the caller the permission (PERMISSION_DENIED)."}
 NO_BATCH = {404: "No such batch among the caller's (OBJECT_NOT_FOUND)."}
-NOT_OPEN = {409: "The batch is exported already (BATCH_NOT_OPEN)."}
+NOT_OPEN = {409: "The batch is exported, or being exported, already (BATCH_NOT_OPEN)."}
 UNPAYABLE = {
     422: "Orders' payees have no valid bank details; details.orders lists them"
     " (PAYEE_BANK_DETAILS_MISSING)."
@@ -145,10 +145,11 @@ class ExportBatch(FinanceView):
     def post(self, batch_uuid):
         """Export the batch once: its orders get their end-to-end ids and are exported; its
         files are made and stored with their SHA-256 (the CSV, and for a batch in euro the
-        SEPA pain.001.001.09 file). Reads the payees' bank details: payments.export and
+        SEPA pain.001.001.09 file). Over 1,000 orders a job does it: the batch answers
+        `exporting` until then. Reads the payees' bank details: payments.export and
         payments.view_payees in each order's study."""
         scope = finance_scope(permissions.EXPORT, permissions.VIEW_PAYEES)
-        return services.export_batch(services.get_batch(scope, batch_uuid, lock=True))
+        return services.request_export(services.get_batch(scope, batch_uuid, lock=True))
 
 
 @blp.route("/batches/<uuid:batch_uuid>/files/<file_format>")

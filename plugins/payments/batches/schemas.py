@@ -98,6 +98,13 @@ class BatchReadSchema(ma.Schema):
     created_by = ma.fields.Function(lambda batch: user_uuid(batch.created_by_id))
     exported_by = ma.fields.Function(lambda batch: user_uuid(batch.exported_by_id))
     exported_at = ma.fields.AwareDateTime(allow_none=True)
+    export_failure = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "Why the last export job left the batch open: internal_name and"
+            " details of the refusal"
+        },
+    )
     orders = ma.fields.Method(
         "_orders",
         metadata={

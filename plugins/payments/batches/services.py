@@ -14,11 +14,14 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from datacapt.toolkit import (
+    DatacaptException,
     Message,
     Study,
     acting_user,
     conflict,
+    current_tenant,
     db,
+    enqueue,
     invalid,
     not_found,
     store_document,
@@ -43,6 +46,8 @@ from plugins.payments.payees.models import Payee
 
 NO_SUCH_BATCH = Message("No such payment batch.")
 SETTLED = {OrderStatus.PAID, OrderStatus.RETURNED}
+# Up to this many orders a batch is exported in the request; a larger one by a job.
+INLINE_EXPORT_LIMIT = 1000
 
 
 def list_batches(scope: FinanceScope, status: str | None = None) -> sa.Select[PaymentBatch]:
@@ -213,7 +218,7 @@ def _refuse_unless_open(batch: PaymentBatch) -> None:
     if batch.status != BatchStatus.OPEN:
         raise conflict(
             PaymentCodes.BATCH_NOT_OPEN,
-            Message("The batch is exported: it no longer changes."),
+            Message("The batch is exported, or being exported: it no longer changes."),
             status=batch.status,
         )
 
@@ -315,11 +320,26 @@ def _store(batch: PaymentBatch, file_format: FileFormat, content: bytes) -> Batc
     return batch_file
 
 
-def export_batch(batch: PaymentBatch) -> PaymentBatch:
-    """The batch's orders exported, each with its end-to-end id, and its files made once
-    and stored: the CSV always, the SEPA pain.001 file for a batch in euro."""
+def request_export(batch: PaymentBatch) -> PaymentBatch:
+    """Export the batch for the caller: in the request up to ``INLINE_EXPORT_LIMIT``
+    orders, else queued for a job (the batch is ``exporting`` until it ran). Payees that
+    cannot be paid are refused now either way."""
     _refuse_unless_open(batch)
     orders = batch_orders(batch, lock=True)
+    batch.exported_by_id = acting_user().id
+    if len(orders) <= INLINE_EXPORT_LIMIT:
+        return export_batch(batch, orders)
+    refuse_unpayable(orders)
+    batch.status = BatchStatus.EXPORTING
+    batch.export_failure = None
+    db.session.flush()
+    enqueue("plugins.payments.jobs.export_batch", str(batch.uuid), tenant=current_tenant())
+    return batch
+
+
+def export_batch(batch: PaymentBatch, orders: Sequence[PaymentOrder]) -> PaymentBatch:
+    """The batch's orders exported, each with its end-to-end id, and its files made once
+    and stored: the CSV always, the SEPA pain.001 file for a batch in euro."""
     now = utcnow()
     for order in orders:
         # The order's public id, in the 32 characters SEPA allows: unique, never reused.
@@ -331,9 +351,27 @@ def export_batch(batch: PaymentBatch) -> PaymentBatch:
     _store(batch, FileFormat.CSV, csv_file(content))
     batch.status = BatchStatus.EXPORTED
     batch.exported_at = now
-    batch.exported_by_id = acting_user().id
     db.session.flush()
     return batch
+
+
+def export_in_job(batch: PaymentBatch) -> None:
+    """The job's part: the export, or (a payee changed since it was queued) the batch open
+    again with the reason kept in ``export_failure``."""
+    if batch.status != BatchStatus.EXPORTING:
+        return  # a second delivery of the job
+    # A savepoint, not a commit (the job commits): what the export did is undone on refusal.
+    savepoint = db.session.begin_nested()
+    try:
+        export_batch(batch, batch_orders(batch, lock=True))
+    except DatacaptException as refused:
+        savepoint.rollback()
+        batch.status = BatchStatus.OPEN
+        batch.export_failure = {
+            "internal_name": refused.internal_code.name,
+            "details": refused.details,
+        }
+        db.session.flush()
 
 
 def close_settled(batch_ids: Iterable[int]) -> None:

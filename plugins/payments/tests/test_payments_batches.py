@@ -15,8 +15,10 @@ import sepaxml
 import sqlalchemy as sa
 import xmlschema
 
-from datacapt.toolkit import db, tenant_context
+from datacapt.toolkit import db, invalid, tenant_context
+from plugins.payments.batches import services
 from plugins.payments.batches.models import BatchFile
+from plugins.payments.errors import PaymentCodes
 from plugins.payments.tests.finance_support import (
     debtor_account,
     finance_url,
@@ -130,6 +132,40 @@ def test_a_stored_file_altered_on_disk_is_refused_and_the_finding_audited(trial)
         "/api/audit-trails/", query_string={"object_type": "payment_batch_files", "limit": 50}
     )
     assert [r["action"] for r in trail.json["records"]].count("file_altered") == 1
+
+
+def test_a_large_batch_is_exported_by_a_job(trial, monkeypatch):
+    monkeypatch.setattr(services, "INLINE_EXPORT_LIMIT", 1)
+    validated(trial, "25.00", "30.00")
+    created: Any = _batch(trial, debtor_account(trial.finance))
+    queued: Any = trial.finance.post(f"/api/payments/batches/{created.json['uuid']}/export")
+    assert queued.status_code == 200, queued.json
+    assert (queued.json["status"], queued.json["files"]) == ("exporting", [])
+    # Without Redis the job ran in process once the request committed: read it again.
+    done: Any = trial.finance.get(f"/api/payments/batches/{created.json['uuid']}")
+    assert done.json["status"] == "exported" and done.json["export_failure"] is None
+    assert {made["format"] for made in done.json["files"]} == {"sepa", "csv"}
+    assert done.json["orders"]["by_status"] == {"exported": 2}
+
+
+def test_an_export_job_refused_leaves_the_batch_open_with_the_reason(trial, monkeypatch):
+    monkeypatch.setattr(services, "INLINE_EXPORT_LIMIT", 1)
+    orders = validated(trial, "25.00", "30.00")
+
+    def payee_gone(*_: Any) -> Any:  # a payee's details changed after the export was queued
+        raise invalid(PaymentCodes.PAYEE_BANK_DETAILS_MISSING, "gone", orders=[orders[0]])
+
+    monkeypatch.setattr(services, "batch_content", payee_gone)
+    created: Any = _batch(trial, debtor_account(trial.finance))
+    trial.finance.post(f"/api/payments/batches/{created.json['uuid']}/export")
+    failed: Any = trial.finance.get(f"/api/payments/batches/{created.json['uuid']}")
+    assert (failed.json["status"], failed.json["files"]) == ("open", [])
+    assert failed.json["export_failure"] == {
+        "internal_name": "PAYEE_BANK_DETAILS_MISSING",
+        "details": {"orders": [orders[0]]},
+    }
+    shown: Any = trial.finance.get(finance_url(orders[0]))
+    assert (shown.json["status"], shown.json["end_to_end_id"]) == ("validated", None)
 
 
 def test_a_batch_in_another_currency_exports_csv_only(trial):

@@ -61,6 +61,7 @@ def upgrade() -> None:
     op.add_column(
         "payment_batches", sa.Column("exported_at", sa.DateTime(timezone=True), nullable=True)
     )
+    op.add_column("payment_batches", sa.Column("export_failure", JSONB, nullable=True))
     op.create_table(
         "payment_batch_files",
         *base_columns(),
@@ -94,6 +95,7 @@ def downgrade() -> None:
     op.drop_table("payment_bank_reports")
     op.drop_table("payment_batch_files")
     for column in (
+        "export_failure",
         "exported_at",
         "exported_by_id",
         "created_by_id",
