@@ -72,7 +72,7 @@ from datacapt.errors import (
     invalid,
     not_found,
 )
-from datacapt.files.services import FileAttachment
+from datacapt.files.services import FileAttachment, document_content, store_document
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
 from datacapt.forms.questions import Level, Problem, Question, QuestionType, clean_answers
@@ -130,6 +130,7 @@ from datacapt.studies.context import (
     current_study,
     get_in_study,
     restrict_to_visible_centers,
+    studies_granting,
     study_permissions,
     study_query,
     visible_center_ids,
@@ -238,6 +239,7 @@ __all__ += [
     "current_study",
     "get_in_study",
     "restrict_to_visible_centers",
+    "studies_granting",
     "study_centers",
     "study_members",
     "study_permissions",
@@ -312,8 +314,9 @@ __all__ += [
     "is_answered",
 ]
 
-# Files kept by the core, and the attachments a plugin's data gives them.
-__all__ += ["FileAttachment", "file_exists"]
+# Files kept by the core (uploads, and the documents of record a plugin generates), and the
+# attachments a plugin's data gives them.
+__all__ += ["FileAttachment", "document_content", "file_exists", "store_document"]
 
 # Tables imported from CSV or XLSX files: read, and refused with every problem at once.
 __all__ += [

@@ -106,6 +106,38 @@ def store(upload: FileStorage | None) -> StoredFile:
             os.unlink(temporary)
 
 
+def store_document(name: str, content_type: str, content: bytes) -> StoredFile:
+    """A document of record the platform generated (a payment file, a bank's report kept
+    as received): stored as is, with its SHA-256, and never replaced. The plugin that makes
+    it names it in ``datacapt_file_attachments`` so that only its readers download it."""
+    directory = _directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = StoredFile(
+        name=Path(name).name[:255],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    db.session.add(stored)
+    db.session.flush()
+    handle, temporary = tempfile.mkstemp(dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, directory / str(stored.uuid))
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return stored
+
+
+def document_content(file_uuid: Any) -> tuple[bytes, str]:
+    """The stored bytes of an upload or document and the SHA-256 recorded when it was
+    stored: a caller compares them to detect a file altered on disk."""
+    stored = get_file(file_uuid)
+    return path_of(stored).read_bytes(), stored.sha256
+
+
 NO_SUCH_FILE = Message("No such file.")
 
 

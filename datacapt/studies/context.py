@@ -14,7 +14,7 @@ from sqlalchemy import orm
 from datacapt.database import db, one_or_404
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, forbidden, not_found
 from datacapt.i18n import Message
-from datacapt.identity.principal import Principal
+from datacapt.identity.principal import Principal, current_principal
 from datacapt.permissions.models import Role, granted_by
 from datacapt.permissions.registry import permissions_registry
 from datacapt.studies.models import (
@@ -143,6 +143,38 @@ def membership_center_ids(membership: Membership) -> set[int] | None:
             ).scalars()
         )
     return membership.center_ids
+
+
+def studies_granting(permission: str) -> dict[int, set[int] | None]:
+    """The studies (by id) where the request's caller holds ``permission``, each with the
+    centers the caller sees there (None: all): for views that work across studies, such as
+    finance's. Reached as ``resolve_study`` reaches one: membership, role, an API key's
+    scope and permissions."""
+    principal = current_principal()
+    rows = db.session.execute(
+        sa.select(
+            Study.id,
+            Study.uuid,
+            StudyUser.id,
+            StudyUser.all_centers,
+            Role.name,
+            Role.is_default,
+            Role.permissions,
+        )
+        .join(StudyUser, StudyUser.study_id == Study.id)
+        .join(Role, Role.id == StudyUser.role_id)
+        .where(StudyUser.user_id == principal.acting_user_id)
+    )
+    registry = permissions_registry()
+    key = registry.expand(principal.api_key.permissions) if principal.api_key else None
+    found: dict[int, set[int] | None] = {}
+    for study_id, study_uuid, member_id, all_centers, name, default, granted_names in rows:
+        granted = registry.expand(granted_by(name, default, granted_names))
+        if key is not None:
+            granted &= key
+        if permission in granted and principal.reaches_study(study_uuid):
+            found[study_id] = membership_center_ids(Membership(member_id, all_centers))
+    return found
 
 
 def restrict_to_visible_centers(

@@ -6,13 +6,17 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.ecrf.api import answers_changed
-from plugins.payments import __version__, permissions, receivers
+from plugins.payments import __version__, jobs, permissions, receivers
+from plugins.payments.batches import files
+from plugins.payments.batches import routes as batch_routes
 from plugins.payments.errors import PaymentCodes
+from plugins.payments.finance import routes as finance_routes
 from plugins.payments.models import MODELS
 from plugins.payments.overview import routes as overview_routes
 from plugins.payments.payees import routes as payee_routes
 from plugins.payments.plans import routes as plan_routes
 from plugins.payments.settings import StudySettingsSchema
+from plugins.payments.tenant_settings import TenantSettingsSchema
 from plugins.payments.visits import routes as visit_routes
 from plugins.subjects.api import participation_changed
 
@@ -58,7 +62,14 @@ def datacapt_translations() -> Path:
 
 @hookimpl
 def datacapt_blueprints():
-    return [plan_routes.blp, overview_routes.blp, payee_routes.blp, visit_routes.blp]
+    return [
+        plan_routes.blp,
+        overview_routes.blp,
+        payee_routes.blp,
+        visit_routes.blp,
+        finance_routes.blp,
+        batch_routes.blp,
+    ]
 
 
 @hookimpl
@@ -74,3 +85,18 @@ def datacapt_default_role_permissions():
 @hookimpl
 def datacapt_study_settings_schema():
     return StudySettingsSchema
+
+
+@hookimpl
+def datacapt_tenant_settings_schema():
+    return TenantSettingsSchema
+
+
+@hookimpl
+def datacapt_file_attachments(file_uuid):
+    return files.file_attachments(file_uuid)
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.export_batch]

@@ -1,0 +1,59 @@
+"""A batch as CSV, one row per transfer: for banks and tools that take no pain.001, and for
+batches in another currency than the euro."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from plugins.payments.batches.transfers import BatchContent
+from plugins.payments.finance.amounts import quantized
+
+COLUMNS = (
+    "batch",
+    "end_to_end_id",
+    "execution_date",
+    "amount",
+    "currency",
+    "creditor_name",
+    "creditor_iban",
+    "creditor_bic",
+    "street_name",
+    "building_number",
+    "postal_code",
+    "town_name",
+    "country",
+    "remittance",
+    "debtor_name",
+    "debtor_iban",
+)
+
+
+def csv_file(content: BatchContent) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    debtor = content.debtor
+    for line in content.transfers:
+        creditor, address = line.creditor, line.creditor.address
+        writer.writerow(
+            (
+                content.reference,
+                line.end_to_end_id,
+                content.execution_date.isoformat(),
+                str(quantized(line.amount, content.currency)),
+                content.currency,
+                creditor.name,
+                creditor.iban,
+                creditor.bic or "",
+                address.street_name or "",
+                address.building_number or "",
+                address.postal_code or "",
+                address.town_name,
+                address.country,
+                line.remittance,
+                debtor.name,
+                debtor.iban,
+            )
+        )
+    return out.getvalue().encode("utf-8")
