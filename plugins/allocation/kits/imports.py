@@ -115,29 +115,27 @@ class _Row:
         elif len(kit_number) > MAX_NUMBER:
             self._problem(number, "number", Message("A kit number has at most 40 characters."))
         elif kit_number in found.numbers:
-            self._problem(number, "number", Message("This kit number is already in the inventory."))
+            self._problem(
+                number,
+                "number",
+                Message("This kit number is already in the inventory or earlier in the file."),
+            )
         found.numbers.add(kit_number)
+        number_refused = bool(self.problems)
         kit_type = found.kit_types.get(row.get("kit_type", ""))
         if kit_type is None:
             self._problem(number, "kit_type", Message("The study has no such kit type."))
         batch = self._batch(number, row, kit_type, found)
         expiry = self._expiry(number, row, batch)
-        if inventory == Inventory.PRODUCTION and (batch is None or expiry is None):
+        missing_dates = batch is None or expiry is None
+        if inventory == Inventory.PRODUCTION and kit_type is not None and missing_dates:
             self._problem(
                 number, None, Message("A production kit needs its batch and an expiry date.")
             )
         center_id, depot_id = self._place(number, row, found)
         sequence = _sequence(row)
-        if sequence is None:
-            self._problem(
-                number,
-                "sequence",
-                Message("Give the sequence (a whole number): the kit number ends in no digits."),
-            )
-        elif sequence in found.sequences:
-            self._problem(number, "sequence", Message("This sequence is already in the inventory."))
-        if sequence is not None:
-            found.sequences.add(sequence)
+        if not number_refused:  # a refused number's rank says nothing more
+            self._check_sequence(number, sequence, found)
         if not self.problems:
             assert kit_type is not None
             self.values = {
@@ -149,6 +147,22 @@ class _Row:
                 "center_id": center_id,
                 "depot_id": depot_id,
             }
+
+    def _check_sequence(self, number: int, sequence: int | None, found: _Lookups) -> None:
+        if sequence is None:
+            self._problem(
+                number,
+                "sequence",
+                Message("Give the sequence (a whole number): the kit number ends in no digits."),
+            )
+        elif sequence in found.sequences:
+            self._problem(
+                number,
+                "sequence",
+                Message("This sequence is already in the inventory or earlier in the file."),
+            )
+        else:
+            found.sequences.add(sequence)
 
     def _problem(self, number: int, column: str | None, message: Message) -> None:
         self.problems.append(table_problem(number, column, message))
