@@ -46,10 +46,15 @@ BASE = "/api/allocation"
 KIT_TYPES = {"ACTIVE": "KT-A", "PLACEBO": "KT-P"}
 
 
-def _section(title: str, *codes: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
+def _section(title: str, *codes: tuple[str, str, dict[str, Any]], **more: Any) -> dict[str, Any]:
+    """A section of one subsection asking ``codes`` (code, type, options) and, by keyword,
+    questions with fields of their own (a repeating group's columns)."""
     blocks = [
         {"kind": "question", "code": code, "type": kind, "label": {"en": code}, "options": opts}
         for code, kind, opts in codes
+    ] + [
+        {"kind": "question", "code": code, "label": {"en": code}, **fields}
+        for code, fields in more.items()
     ]
     return {"title": {"en": title}, "subsections": [{"title": {"en": title}, "blocks": blocks}]}
 
@@ -60,7 +65,18 @@ ECRF = {
             "Screening", ("sex", "single_choice", {"choices": [{"value": "F"}, {"value": "M"}]})
         ),
         _section("Day 1", ("dose_taken", "yes_no", {})),
-        _section("Day 28", ("doses_missed", "integer", {"min": 0, "max": 28})),
+        _section(
+            "Day 28",
+            ("doses_missed", "integer", {"min": 0, "max": 28}),
+            # The adverse events, one row each: what traceability reports.
+            ae={
+                "type": "repeating_group",
+                "columns": [
+                    {"code": "term", "type": "short_text", "required": True},
+                    {"code": "onset", "type": "date"},
+                ],
+            },
+        ),
     ]
 }
 DESIGN = {
@@ -173,6 +189,16 @@ class Trial:
     def site_client(self, center: str) -> TenantClient:
         return self.investigator if center == "PAR" else self.lyon_investigator
 
+    def answer(self, subject: str, section: str, answers: dict[str, Any], center: str = "PAR"):
+        """The subject's answers in ``section`` saved by its center's investigator."""
+        client = self.site_client(center)
+        url = f"/api/ecrf/subjects/{subject}/sections/{self.sections[section]}"
+        etag = client.get(url, headers=self.headers).headers["ETag"]
+        saved: Any = client.put(
+            url, json={"answers": answers}, headers={**self.headers, "If-Match": etag}
+        )
+        assert saved.status_code == 200, saved.json
+
     def subject(self, center: str = "PAR", sex: str = "F") -> str:
         """An included subject at ``center`` with its screening answered: its uuid."""
         client = self.site_client(center)
@@ -181,12 +207,7 @@ class Trial:
         )
         assert added.status_code == 201, added.json
         subject = added.json["uuid"]
-        url = f"/api/ecrf/subjects/{subject}/sections/{self.sections['Screening']}"
-        etag = client.get(url, headers=self.headers).headers["ETag"]
-        saved: Any = client.put(
-            url, json={"answers": {"sex": sex}}, headers={**self.headers, "If-Match": etag}
-        )
-        assert saved.status_code == 200, saved.json
+        self.answer(subject, "Screening", {"sex": sex}, center)
         included: Any = client.patch(
             f"/api/subjects/{subject}",
             json={"status": "included", "inclusion_date": dt.date.today().isoformat()},
