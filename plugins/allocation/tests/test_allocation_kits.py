@@ -140,7 +140,8 @@ def test_an_import_with_bad_rows_is_refused_whole(trial: Trial, tenant):
 def test_a_kit_in_stock_is_declared_invalid_with_a_reason(trial: Trial):
     trial.kit_type("PLACEBO")
     trial.stock("dummy", "PLACEBO", "PAR", range(1, 3))
-    (kit, _) = trial.manager.get(f"{BASE}/kits/", headers=trial.headers).json
+    listed: Any = trial.manager.get(f"{BASE}/kits/", headers=trial.headers)
+    (kit, _) = listed.json
     url = f"{BASE}/kits/{kit['uuid']}/invalidate"
     without: Any = trial.manager.post(url, json={}, headers=trial.headers)
     assert without.json["error"]["internal_name"] == "REASON_FOR_CHANGE_REQUIRED"

@@ -18,9 +18,9 @@ def test_a_batch_leads_to_its_subjects_and_their_adverse_events_and_back(trial: 
     assert settings.status_code == 200, settings.json
     trial.configure()
     trial.configure(section="Day 28")
-    for arm, first in (("ACTIVE", 1), ("PLACEBO", 51)):
-        trial.stock("dummy", arm, "PAR", range(first, first + 4))
-        trial.stock("dummy", arm, "LYO", range(first + 10, first + 12))
+    for arm, start in (("ACTIVE", 1), ("PLACEBO", 51)):
+        trial.stock("dummy", arm, "PAR", range(start, start + 4))
+        trial.stock("dummy", arm, "LYO", range(start + 10, start + 12))
     subjects = [trial.randomized_subject(environment="test") for _ in range(3)]
     lyon = trial.randomized_subject("LYO", environment="test")
     for subject, _ in subjects:
