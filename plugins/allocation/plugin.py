@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.allocation import __version__, demo, permissions
+from plugins.allocation import __version__, demo, jobs, permissions
 from plugins.allocation.configuration import routes as configuration_routes
 from plugins.allocation.dispensing import routes as dispensing_routes
 from plugins.allocation.errors import AllocationCodes
@@ -87,3 +87,8 @@ def datacapt_demo_data(study):
 @hookimpl
 def datacapt_center_in_use(study, center) -> bool:
     return kit_services.has_kits_at(study, center)
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.write_kit_import]

@@ -209,15 +209,18 @@ def would_dispense(
     for _, rule in rules:
         needed = rule.kits - sum(1 for d in given if d.kit_type_id == rule.kit_type_id)
         due += max(needed, 0)
-        available = db.session.execute(
-            sa.select(sa.func.count())
-            .select_from(Kit)
+        # Counted up to what is needed: a center's whole stock need not be read.
+        enough = (
+            sa.select(Kit.id)
             .where(
                 dispensable(study, inventory),
                 Kit.kit_type_id == rule.kit_type_id,
                 Kit.center_id == participation.center_id,
             )
-        ).scalar_one()
+            .limit(max(needed, 0))
+            .subquery()
+        )
+        available = db.session.execute(sa.select(sa.func.count()).select_from(enough)).scalar_one()
         if available < needed:
             return {
                 "kits_due": due,

@@ -1,7 +1,7 @@
 """Kits imported from a file (CSV or XLSX) into one inventory, checked whole before
 anything is written: every problem comes back at once, with its row, and nothing is kept
-of a file that has one. The kits of a checked file are written in bulk (a list of 100,000
-kits takes seconds); the import's own audited record (file name, SHA-256, count, first
+of a file that has one. The kits of a checked file are written in bulk, by a job for a
+large file; the import's own audited record (the file kept with its SHA-256, count, first
 and last number) is their creation's record, and each later change of a kit is audited
 on the kit.
 
@@ -22,11 +22,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.toolkit import (
+    DatacaptException,
     Message,
     Study,
     Table,
     TableProblem,
+    current_tenant,
     db,
+    enqueue,
+    get_in_study,
     refuse_table,
     required_table,
     study_centers,
@@ -34,7 +38,14 @@ from datacapt.toolkit import (
     utcnow,
 )
 from plugins.allocation.errors import AllocationCodes
-from plugins.allocation.kits.models import Inventory, Kit, KitImport, KitStatus, KitType
+from plugins.allocation.kits.models import (
+    ImportStatus,
+    Inventory,
+    Kit,
+    KitImport,
+    KitStatus,
+    KitType,
+)
 from plugins.allocation.supply.models import Depot
 from plugins.product_database.api import Batch, StudyProduct
 
@@ -43,6 +54,8 @@ MAX_NUMBER = 40
 _TRAILING_DIGITS = re.compile(r"(\d+)\D*$")
 # Rows per INSERT statement: large enough to be fast, small enough for the driver.
 _CHUNK = 5000
+# A larger file is checked in its request and written by a job.
+IN_REQUEST_LIMIT = 10_000
 
 
 class _Lookups:
@@ -211,46 +224,94 @@ def _table(content: bytes) -> Table:
     return required_table(content, COLUMNS, AllocationCodes.KIT_IMPORT_INVALID)
 
 
-def import_kits(study: Study, inventory: str, name: str, content: bytes) -> KitImport:
-    """The file's kits, added to ``inventory`` as available stock; refused whole (422,
-    every problem listed) when one row has a problem."""
+def _checked(study: Study, inventory: str, content: bytes) -> list[_Row]:
+    """The file's rows, each checked against the inventory and the others, under the
+    study's lock (imports of one study's kits go one at a time: numbers and sequences
+    stay unique); the problems all at once."""
     table = _table(content)
-    # Imports of one study's kits go one at a time: numbers and sequences stay unique.
     db.session.execute(sa.select(Study.id).where(Study.id == study.id).with_for_update())
     found = _Lookups(study, inventory)
     rows = [_Row(number, row, inventory, found) for number, row in table.rows]
     problems = [problem for row in rows for problem in row.problems]
     if problems:
         raise refuse_table(AllocationCodes.KIT_IMPORT_INVALID, problems)
-    record = KitImport(
-        study_id=study.id,
-        inventory=inventory,
-        file_name=name[:255],
-        sha256=hashlib.sha256(content).hexdigest(),
-        rows=len(rows),
-        first_number=rows[0].values["number"],
-        last_number=rows[-1].values["number"],
-    )
-    db.session.add(record)
-    db.session.flush()
+    return rows
+
+
+def _write(record: KitImport, rows: list[_Row]) -> None:
+    """The kits of the import, in bulk: one statement per chunk of rows."""
     now = utcnow()
     common = {
-        "study_id": study.id,
-        "inventory": inventory,
+        "study_id": record.study_id,
+        "inventory": record.inventory,
         "status": KitStatus.AVAILABLE,
         "import_id": record.id,
         "created_at": now,
         "modified_at": now,
     }
-    table_ = Kit.__table__
-    assert isinstance(table_, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    table = Kit.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         db.session.execute(
-            sa.insert(table_),
-            [{**common, **row.values, "uuid": uuid.uuid4()} for row in chunk],
+            sa.insert(table), [{**common, **row.values, "uuid": uuid.uuid4()} for row in chunk]
+        )
+    record.status = ImportStatus.DONE
+    record.finished_at = utcnow()
+    db.session.flush()
+
+
+def import_kits(study: Study, inventory: str, name: str, content: bytes) -> KitImport:
+    """The file's kits, added to ``inventory`` as available stock; refused whole (422,
+    every problem listed) when one row has a problem. A file of more than
+    ``IN_REQUEST_LIMIT`` kits is checked here and written by a job (the import is
+    ``queued`` until it is done)."""
+    rows = _checked(study, inventory, content)
+    record = KitImport(
+        study_id=study.id,
+        inventory=inventory,
+        file_name=name[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        rows=len(rows),
+        first_number=rows[0].values["number"],
+        last_number=rows[-1].values["number"],
+        status=ImportStatus.QUEUED,
+    )
+    db.session.add(record)
+    db.session.flush()
+    if len(rows) <= IN_REQUEST_LIMIT:
+        _write(record, rows)
+    else:
+        enqueue(
+            "plugins.allocation.jobs.write_kit_import", str(record.uuid), tenant=current_tenant()
         )
     return record
+
+
+def write_queued(record: KitImport) -> None:
+    """A queued import's kits (its job): checked again, as other imports may have taken its
+    numbers meanwhile; a file that no longer fits fails whole, with its problems kept."""
+    if record.status != ImportStatus.QUEUED:
+        return  # written already: the job ran before
+    study = db.session.get_one(Study, record.study_id)
+    try:
+        rows = _checked(study, record.inventory, record.content)
+    except DatacaptException as refusal:
+        details = refusal.details or {}
+        record.status = ImportStatus.FAILED
+        record.problems = [
+            {"row": p["row"], "column": p["column"], "message": str(p["message"])}
+            for p in details.get("problems", [])
+        ]
+        record.finished_at = utcnow()
+        db.session.flush()
+        return
+    _write(record, rows)
+
+
+def get_import(study: Study, import_uuid: Any) -> KitImport:
+    return get_in_study(KitImport, import_uuid, Message("No such kit import."), study=study)
 
 
 def list_imports(study: Study, inventory: str) -> sa.Select:

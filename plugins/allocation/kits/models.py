@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.toolkit import (
@@ -59,18 +61,32 @@ class KitType(TenantModel, BaseModel, StudyScopedMixin, Audited):
     audit_sensitive = {PRODUCT: frozenset({"study_product_id", "name"})}
 
 
+class ImportStatus(enum.StrEnum):
+    QUEUED = "queued"  # checked; its kits are written by a job
+    DONE = "done"
+    FAILED = "failed"  # the job found the file no longer fits (numbers taken meanwhile)
+
+
 class KitImport(TenantModel, BaseModel, StudyScopedMixin, Audited):
-    """A file of kits imported into one inventory: the kits it created point to it, and
-    its audit record (file name, SHA-256, count, first and last number) is theirs."""
+    """A file of kits imported into one inventory, kept as it came (with its SHA-256):
+    the kits it created point to it, and its audit records (file name, SHA-256, count,
+    first and last number, then its status) are theirs."""
 
     __tablename__ = "allocation_kit_imports"
 
     inventory: Mapped[str] = mapped_column(sa.String(20))
     file_name: Mapped[str] = mapped_column(sa.String(255))
     sha256: Mapped[str] = mapped_column(sa.String(64))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     rows: Mapped[int]
     first_number: Mapped[str] = mapped_column(sa.String(40))
     last_number: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(20), default=ImportStatus.DONE)
+    # What the job found wrong, as a refusal lists it (row, column, message).
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    finished_at: Mapped[dt.datetime | None]
+
+    audit_exclude = frozenset({"content"})  # the SHA-256 stands for it
 
 
 class Kit(TenantModel, BaseModel, StudyScopedMixin, Audited):

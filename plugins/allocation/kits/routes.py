@@ -156,10 +156,21 @@ class KitImports(ApiView):
     def post(self, inventory: str) -> Any:
         """Import kits (multipart field ``file``, CSV or XLSX: number, kit_type, batch,
         expiry_date, center or depot, sequence) into the inventory, as available stock:
-        checked whole, nothing is kept of a file with a problem."""
+        checked whole, nothing is kept of a file with a problem. A large file's kits are
+        written by a job: the import is ``queued`` until then (follow it below)."""
         inventory = _inventory(inventory)
         name, content = _upload()
         return imports.import_kits(current_study(), inventory, name, content)
+
+
+@blp.route("/imports/<uuid:import_uuid>")
+class KitImportDetail(ApiView):
+    permissions_registry = {"GET": permissions.KITS_ACCESS}
+
+    @blp.response(200, KitImportReadSchema)
+    def get(self, import_uuid):
+        """One import: queued, done, or failed with its problems."""
+        return imports.get_import(current_study(), import_uuid)
 
 
 @blp.route("/inventories/production/check")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from datacapt.toolkit import BlindingSchema, ReasonForChangeSchema, blinded
-from plugins.allocation.kits.models import Inventory, KitStatus
+from plugins.allocation.kits.models import ImportStatus, Inventory, KitStatus
 from plugins.product_database.api import PRODUCT
 from plugins.randomizations.api import ARM
 
@@ -96,7 +96,16 @@ class KitImportReadSchema(ma.Schema):
     rows = ma.fields.Integer(metadata={"description": "Kits added"})
     first_number = ma.fields.String()
     last_number = ma.fields.String()
+    status = ma.fields.String(
+        metadata={"enum": list(ImportStatus), "description": "queued: a job writes its kits"}
+    )
+    problems = ma.fields.List(
+        ma.fields.Dict(),
+        allow_none=True,
+        metadata={"description": "Failed: what the job found (row, column, message)"},
+    )
     created_at = ma.fields.AwareDateTime()
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
 
 
 class InventoryReadSchema(ma.Schema):

@@ -8,7 +8,9 @@ import io
 from typing import Any
 
 import openpyxl
+from rq import Queue, SimpleWorker
 
+from plugins.allocation.kits import imports
 from plugins.allocation.tests.support import BASE, Trial
 
 
@@ -169,3 +171,43 @@ def test_a_kit_in_stock_is_declared_invalid_with_a_reason(trial: Trial):
         },
         {"inventory": "production", "in_use": False, "started_at": None, "kits": {}},
     ]
+
+
+def _work(app, connection) -> None:
+    with app.app_context():
+        SimpleWorker([Queue("default", connection=connection)], connection=connection).work(
+            burst=True
+        )
+
+
+def test_a_large_import_is_written_by_a_job_and_fails_whole_if_overtaken(
+    app, trial: Trial, redis_queue, monkeypatch
+):
+    monkeypatch.setattr(imports, "IN_REQUEST_LIMIT", 2)
+    trial.kit_type("ACTIVE")
+    rows = [{"number": f"K{n:05d}", "kit_type": "KT-A", "center": "PAR"} for n in range(1, 4)]
+    queued = trial.import_kits("dummy", rows)
+    assert queued.status_code == 201, queued.json
+    assert (queued.json["status"], queued.json["rows"]) == ("queued", 3)
+    follow = f"{BASE}/imports/{queued.json['uuid']}"
+    listed: Any = trial.manager.get(f"{BASE}/kits/", headers=trial.headers)
+    assert listed.json == []
+    _work(app, redis_queue)
+    done: Any = trial.manager.get(follow, headers=trial.headers)
+    assert (done.json["status"], done.json["problems"]) == ("done", None)
+    assert done.json["finished_at"]
+    listed = trial.manager.get(f"{BASE}/kits/", headers=trial.headers)
+    assert [kit["number"] for kit in listed.json] == ["K00001", "K00002", "K00003"]
+    # A queued file whose number another import took meanwhile fails whole.
+    later = [{"number": f"K{n:05d}", "kit_type": "KT-A", "center": "PAR"} for n in range(4, 7)]
+    overtaking = trial.import_kits("dummy", later)
+    assert overtaking.json["status"] == "queued"
+    assert trial.import_kits("dummy", [later[1]]).json["status"] == "done"
+    _work(app, redis_queue)
+    failed: Any = trial.manager.get(
+        f"{BASE}/imports/{overtaking.json['uuid']}", headers=trial.headers
+    )
+    assert failed.json["status"] == "failed"
+    assert [(p["row"], p["column"]) for p in failed.json["problems"]] == [(3, "number")]
+    listed = trial.manager.get(f"{BASE}/kits/", headers=trial.headers)
+    assert [kit["number"] for kit in listed.json] == ["K00001", "K00002", "K00003", "K00005"]

@@ -8,6 +8,7 @@ Create Date: 2026-12-01
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0002_allocation"
 down_revision = "0001_allocation"
@@ -41,6 +42,10 @@ def upgrade() -> None:
         sa.Column("rows", sa.Integer, nullable=False),
         sa.Column("first_number", sa.String(40), nullable=False),
         sa.Column("last_number", sa.String(40), nullable=False),
+        sa.Column("content", sa.LargeBinary, nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("problems", postgresql.JSONB),
+        sa.Column("finished_at", sa.DateTime(timezone=True)),
     )
     op.add_column(
         "allocation_kits", reference("import_id", "allocation_kit_imports", nullable=True)
