@@ -1,8 +1,8 @@
 """Dispensing's cost, over HTTP on loopback (gunicorn, 2 workers):
 
-1. The import of an inventory of 100,000 production kits (a CSV file, checked whole and
-   written in bulk), in process, and going live over it (its check counts every center's
-   stock).
+1. The import of an inventory of 100,000 production kits (a CSV file checked whole in
+   its request, then written in bulk by its job), in process, and going live over it (its
+   check counts every center's stock).
 2. Dispensing at concurrent clients, each on randomized subjects of its own (the lowest
    available kit of the arm's kit type at the subject's center, its row taken with SKIP
    LOCKED, the subject's row locked), against randomizing by as many clients in the same
@@ -41,9 +41,9 @@ EMAIL = "admin@allocation.bench"
 PORT = 5823
 
 
-def prepare(url: str, kits: int, pool: int, visits: int) -> float:
-    """The trial with ``pool`` included subjects; returns the seconds ``kits`` production
-    kits took to import."""
+def prepare(url: str, kits: int, pool: int, visits: int) -> tuple[float, float]:
+    """The trial with ``pool`` included subjects; returns the seconds the import of
+    ``kits`` production kits took to check (its request) and to write (its job)."""
     from sqlalchemy.dialects.postgresql import insert
 
     from datacapt.database import db
@@ -75,10 +75,13 @@ def prepare(url: str, kits: int, pool: int, visits: int) -> float:
             content = kits_file(trial, kits)
             started = time.perf_counter()
             imported = import_kits(study, "production", "kits.csv", content)
+            checked = time.perf_counter()
+            # Without Redis the job runs here, once the request's transaction commits.
             db.session.commit()
-            elapsed = time.perf_counter() - started
-            assert imported.rows == kits
-    return round(elapsed, 2)
+            written = time.perf_counter()
+            db.session.refresh(imported)
+            assert (imported.rows, imported.status) == (kits, "done"), imported.status
+    return round(checked - started, 2), round(written - checked, 2)
 
 
 def main() -> None:
@@ -91,7 +94,7 @@ def main() -> None:
     args = parser.parse_args()
 
     url = bench_database_url()
-    import_seconds = prepare(url, args.kits, args.pool, args.visits)
+    check_seconds, write_seconds = prepare(url, args.kits, args.pool, args.visits)
     with serving(bench_env(url, SCHEMA), ("wsgi:app", PORT)):
         auth, _ = login(PORT, HOST, EMAIL)
         status, data = request(PORT, "GET", "/api/studies/", auth)
@@ -151,7 +154,8 @@ def main() -> None:
     emit(
         {
             "kits": args.kits,
-            "kit_import_seconds": import_seconds,
+            "kit_import_check_seconds": check_seconds,
+            "kit_import_job_seconds": write_seconds,
             "go_live_seconds": go_live_seconds,
             "dispensings_per_second": round(statistics.mean(dispense_rates), 1),
             "dispense_p50_ms": percentile_ms(dispense_timings, 0.5),
