@@ -72,6 +72,7 @@ def prepare(url: str, per_arm: int) -> None:
             count = per_arm * len(ARMS)
             # Enough kits for everyone's visits, at their centers, of their arm's type.
             import_kits(study, "production", "kits.csv", kits_file(trial, count * VISITS * 2))
+            db.session.commit()  # a large import's job runs here, without Redis
             admin = db.session.scalars(sa.select(User).where(User.email == EMAIL)).one()
             version = db.session.scalars(
                 sa.select(DesignVersion).where(DesignVersion.design_id == trial.design.id)

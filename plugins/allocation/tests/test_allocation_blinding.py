@@ -44,7 +44,9 @@ def dispensed(trial: Trial) -> dict[str, Any]:
     assert replaced.status_code == 200, replaced.json
     kits: Any = trial.manager.get(f"{BASE}/kits/", headers=trial.headers)
     rules: Any = trial.manager.get(f"{BASE}/configuration/", headers=trial.headers)
+    imported: Any = trial.manager.get(f"{BASE}/inventories/dummy/imports", headers=trial.headers)
     return {
+        "import_uuid": imported.json[0]["uuid"],
         "subject_uuid": subject,
         "dispensing_uuid": replaced.json["uuid"],
         "kit_uuid": kits.json[0]["uuid"],
