@@ -18,21 +18,6 @@ class KitCountSchema(ma.Schema):
     count = ma.fields.Integer()
 
 
-class TracedSubjectSchema(ma.Schema):
-    uuid = ma.fields.UUID()
-    study_subject_id = ma.fields.String()
-    center = ma.fields.String()
-    kits = ma.fields.List(
-        ma.fields.Dict(),
-        metadata={
-            "description": "Each kit of the batch given: kit, inventory, status, dispensed_at"
-        },
-    )
-    adverse_events = ma.fields.List(
-        ma.fields.Dict(), metadata={"description": "The rows of the adverse-event group"}
-    )
-
-
 class BatchTraceSchema(ma.Schema):
     batch = ma.fields.Nested(BatchSchema)
     product = ma.fields.String()
@@ -40,7 +25,15 @@ class BatchTraceSchema(ma.Schema):
         allow_none=True, metadata={"description": "The study setting read (none: not set)"}
     )
     kits = ma.fields.List(ma.fields.Nested(KitCountSchema))
-    subjects = ma.fields.List(ma.fields.Nested(TracedSubjectSchema))
+    # Built by the database as it leaves (thousands of subjects for a recall).
+    subjects = ma.fields.List(
+        ma.fields.Raw(),
+        metadata={
+            "description": "Each subject given a kit of the batch: uuid, study_subject_id,"
+            " center (code), kits (each kit, inventory, status, dispensed_at) and"
+            " adverse_events (the rows of the adverse-event group)"
+        },
+    )
 
 
 class SubjectKitSchema(ma.Schema):

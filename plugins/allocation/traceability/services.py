@@ -90,33 +90,41 @@ def batch_trace(study: Study, batch: Batch) -> dict[str, Any]:
         .group_by(Dispensing.subject_in_study_id)
         .subquery()
     )
+    events = sa.case(
+        (sa.func.jsonb_typeof(Answer.value) == "array", Answer.value),
+        else_=sa.text("'[]'::jsonb"),
+    )
+    # Built whole by the database: one row, whatever the number of subjects.
+    subject = sa.func.jsonb_build_object(
+        "uuid",
+        SubjectInStudy.uuid,
+        "study_subject_id",
+        SubjectInStudy.study_subject_id,
+        "center",
+        StudyCenter.code,
+        "kits",
+        given.c.kits,
+        "adverse_events",
+        events,
+    )
     statement = (
         sa.select(
-            SubjectInStudy.uuid,
-            SubjectInStudy.study_subject_id,
-            StudyCenter.code,
-            given.c.kits,
-            Answer.value,
+            sa.func.coalesce(
+                sa.func.jsonb_agg(aggregate_order_by(subject, SubjectInStudy.study_subject_id)),
+                sa.text("'[]'::jsonb"),
+            )
         )
+        .select_from(SubjectInStudy)
         .join(given, given.c.participation == SubjectInStudy.id)
         .join(StudyCenter, StudyCenter.id == SubjectInStudy.center_id)
         .outerjoin(
             Answer,
             sa.and_(Answer.subject_in_study_id == SubjectInStudy.id, Answer.code == ae_code),
         )
-        .order_by(SubjectInStudy.study_subject_id)
     )
-    statement = restrict_to_visible_centers(statement, SubjectInStudy.center_id)
-    subjects = [
-        {
-            "uuid": subject_uuid,
-            "study_subject_id": label,
-            "center": center,
-            "kits": kit_list,
-            "adverse_events": events if isinstance(events, list) else [],
-        }
-        for subject_uuid, label, center, kit_list, events in db.session.execute(statement)
-    ]
+    subjects = db.session.execute(
+        restrict_to_visible_centers(statement, SubjectInStudy.center_id)
+    ).scalar_one()
     return {
         "batch": batch,
         "product": db.session.get_one(Product, batch.product_id).name,
