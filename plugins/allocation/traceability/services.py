@@ -1,7 +1,7 @@
 """Traceability, for a recall within the hour: from a batch to its kits, the subjects who
 received them and their adverse events (the study's configured repeating group of the
-eCRF); from a subject back to every batch they received. Each is one query, whatever the
-number of subjects.
+eCRF); from a subject back to every batch they received. Neither costs more queries for
+more subjects.
 
 Both reveal which subjects share a product, so only callers who see arms and products
 read them."""
@@ -69,9 +69,9 @@ def batch_trace(study: Study, batch: Batch) -> dict[str, Any]:
     given = (
         sa.select(
             Dispensing.subject_in_study_id.label("participation"),
-            sa.func.jsonb_agg(
+            sa.func.json_agg(
                 aggregate_order_by(
-                    sa.func.jsonb_build_object(
+                    sa.func.json_build_object(
                         "kit",
                         Kit.number,
                         "inventory",
@@ -94,8 +94,9 @@ def batch_trace(study: Study, batch: Batch) -> dict[str, Any]:
         (sa.func.jsonb_typeof(Answer.value) == "array", Answer.value),
         else_=sa.text("'[]'::jsonb"),
     )
+    # json, not jsonb: built once and sent, never queried, so no binary form is needed.
     # Built whole by the database: one row, whatever the number of subjects.
-    subject = sa.func.jsonb_build_object(
+    subject = sa.func.json_build_object(
         "uuid",
         SubjectInStudy.uuid,
         "study_subject_id",
@@ -110,8 +111,8 @@ def batch_trace(study: Study, batch: Batch) -> dict[str, Any]:
     statement = (
         sa.select(
             sa.func.coalesce(
-                sa.func.jsonb_agg(aggregate_order_by(subject, SubjectInStudy.study_subject_id)),
-                sa.text("'[]'::jsonb"),
+                sa.func.json_agg(aggregate_order_by(subject, SubjectInStudy.study_subject_id)),
+                sa.text("'[]'::json"),
             )
         )
         .select_from(SubjectInStudy)
