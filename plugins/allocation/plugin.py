@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.allocation import __version__, permissions
+from plugins.allocation import __version__, demo, jobs, permissions
+from plugins.allocation.configuration import routes as configuration_routes
+from plugins.allocation.dispensing import routes as dispensing_routes
 from plugins.allocation.errors import AllocationCodes
+from plugins.allocation.kits import routes as kit_routes
+from plugins.allocation.kits import services as kit_services
 from plugins.allocation.models import MODELS
+from plugins.allocation.settings import StudySettingsSchema
+from plugins.allocation.traceability import routes as traceability_routes
 
 
 @hookimpl
@@ -46,7 +52,12 @@ def datacapt_translations() -> Path:
 
 @hookimpl
 def datacapt_blueprints():
-    return []
+    return [
+        kit_routes.blp,
+        configuration_routes.blp,
+        dispensing_routes.blp,
+        traceability_routes.blp,
+    ]
 
 
 @hookimpl
@@ -61,3 +72,23 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return StudySettingsSchema
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_kits(study)
+
+
+@hookimpl
+def datacapt_center_in_use(study, center) -> bool:
+    return kit_services.has_kits_at(study, center)
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.write_kit_import]

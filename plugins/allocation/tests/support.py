@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 from typing import Any
 
 from flask import Flask
@@ -26,6 +27,7 @@ PHARMACIST_PERMISSIONS = [
     "kits.access",
     "kits.manage",
     "dispensing.access",
+    "dispensing.correct",
     "supply.access",
     "supply.manage",
     "supply.ship",
@@ -39,10 +41,20 @@ ARMS = [
 UNBLINDED_TEXTS = ("ACTIVE", "PLACEBO", "Zorblax 10 mg", "Zorblax placebo", "Zorblax")
 
 
-def _section(title: str, *codes: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
+BASE = "/api/allocation"
+#: The kit type of each arm: a blister of 28 tablets of its product.
+KIT_TYPES = {"ACTIVE": "KT-A", "PLACEBO": "KT-P"}
+
+
+def _section(title: str, *codes: tuple[str, str, dict[str, Any]], **more: Any) -> dict[str, Any]:
+    """A section of one subsection asking ``codes`` (code, type, options) and, by keyword,
+    questions with fields of their own (a repeating group's columns)."""
     blocks = [
         {"kind": "question", "code": code, "type": kind, "label": {"en": code}, "options": opts}
         for code, kind, opts in codes
+    ] + [
+        {"kind": "question", "code": code, "label": {"en": code}, **fields}
+        for code, fields in more.items()
     ]
     return {"title": {"en": title}, "subsections": [{"title": {"en": title}, "blocks": blocks}]}
 
@@ -53,7 +65,18 @@ ECRF = {
             "Screening", ("sex", "single_choice", {"choices": [{"value": "F"}, {"value": "M"}]})
         ),
         _section("Day 1", ("dose_taken", "yes_no", {})),
-        _section("Day 28", ("doses_missed", "integer", {"min": 0, "max": 28})),
+        _section(
+            "Day 28",
+            ("doses_missed", "integer", {"min": 0, "max": 28}),
+            # The adverse events, one row each: what traceability reports.
+            ae={
+                "type": "repeating_group",
+                "columns": [
+                    {"code": "term", "type": "short_text", "required": True},
+                    {"code": "onset", "type": "date"},
+                ],
+            },
+        ),
     ]
 }
 DESIGN = {
@@ -86,9 +109,95 @@ class Trial:
     lyon_investigator: TenantClient  # at LYO only
     monitor: TenantClient
     pharmacist: TenantClient  # unblinded
+    kit_types: dict[str, str] = dataclasses.field(default_factory=dict)  # code -> uuid
+
+    def kit_type(self, arm: str, code: str | None = None, quantity: str = "28") -> str:
+        """A kit type of the product of ``arm``: its uuid."""
+        made: Any = self.manager.post(
+            f"{BASE}/kit-types/",
+            json={
+                "code": code or KIT_TYPES[arm],
+                "name": f"Blister of {quantity} tablets ({code or KIT_TYPES[arm]})",
+                "study_product": self.products[arm],
+                "quantity": quantity,
+                "unit": "tablets",
+            },
+            headers=self.headers,
+        )
+        assert made.status_code == 201, made.json
+        return made.json["uuid"]
+
+    def import_kits(self, inventory: str, rows: list[dict[str, str]]) -> Any:
+        """Kits imported from a CSV file of ``rows`` (its columns: the first row's keys)."""
+        columns = list(rows[0])
+        lines = [",".join(columns)] + [",".join(row.get(c, "") for c in columns) for row in rows]
+        return self.manager.post(
+            f"{BASE}/inventories/{inventory}/imports",
+            data={"file": (io.BytesIO("\n".join(lines).encode()), "kits.csv")},
+            headers=self.headers,
+            content_type="multipart/form-data",
+        )
+
+    def stock(self, inventory: str, arm: str, center: str, numbers: range, **columns: str) -> None:
+        """Kits of ``arm``'s kit type and batch at ``center``, numbered K<n>."""
+        batch = columns.pop("batch", f"LOT-{'PRD-A' if arm == 'ACTIVE' else 'PRD-B'}")
+        rows = [
+            {"number": f"K{n:05d}", "kit_type": KIT_TYPES[arm], "batch": batch, "center": center}
+            | columns
+            for n in numbers
+        ]
+        imported = self.import_kits(inventory, rows)
+        assert imported.status_code == 201, imported.json
+
+    def configure(self, section: str = "Day 1", kits: int = 1) -> dict[str, str]:
+        """Each arm gets its kit type at ``section``: {arm: the rule's uuid}."""
+        rules = {}
+        for arm, code in KIT_TYPES.items():
+            kit_type = self.kit_types.get(code) or self.kit_type(arm)
+            self.kit_types[code] = kit_type
+            made: Any = self.manager.post(
+                f"{BASE}/configuration/",
+                json={
+                    "design": self.design,
+                    "arm": arm,
+                    "section": self.sections[section],
+                    "kit_type": kit_type,
+                    "kits": kits,
+                },
+                headers=self.headers,
+            )
+            assert made.status_code == 201, made.json
+            rules[arm] = made.json["uuid"]
+        return rules
+
+    def go_live(self) -> Any:
+        return self.manager.post(f"{BASE}/inventories/production/go-live", headers=self.headers)
+
+    def dispense(
+        self,
+        subject: str,
+        section: str = "Day 1",
+        environment: str = "production",
+        center: str = "PAR",
+    ) -> Any:
+        return self.site_client(center).post(
+            f"{BASE}/subjects/{subject}/dispensings",
+            json={"section": self.sections[section], "environment": environment},
+            headers=self.headers,
+        )
 
     def site_client(self, center: str) -> TenantClient:
         return self.investigator if center == "PAR" else self.lyon_investigator
+
+    def answer(self, subject: str, section: str, answers: dict[str, Any], center: str = "PAR"):
+        """The subject's answers in ``section`` saved by its center's investigator."""
+        client = self.site_client(center)
+        url = f"/api/ecrf/subjects/{subject}/sections/{self.sections[section]}"
+        etag = client.get(url, headers=self.headers).headers["ETag"]
+        saved: Any = client.put(
+            url, json={"answers": answers}, headers={**self.headers, "If-Match": etag}
+        )
+        assert saved.status_code == 200, saved.json
 
     def subject(self, center: str = "PAR", sex: str = "F") -> str:
         """An included subject at ``center`` with its screening answered: its uuid."""
@@ -98,12 +207,7 @@ class Trial:
         )
         assert added.status_code == 201, added.json
         subject = added.json["uuid"]
-        url = f"/api/ecrf/subjects/{subject}/sections/{self.sections['Screening']}"
-        etag = client.get(url, headers=self.headers).headers["ETag"]
-        saved: Any = client.put(
-            url, json={"answers": {"sex": sex}}, headers={**self.headers, "If-Match": etag}
-        )
-        assert saved.status_code == 200, saved.json
+        self.answer(subject, "Screening", {"sex": sex}, center)
         included: Any = client.patch(
             f"/api/subjects/{subject}",
             json={"status": "included", "inclusion_date": dt.date.today().isoformat()},
