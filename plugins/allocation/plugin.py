@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
+from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.allocation import __version__, permissions
 from plugins.allocation.errors import AllocationCodes
 from plugins.allocation.models import MODELS
+from plugins.allocation.signals import center_stock_changed
+from plugins.allocation.supply import jobs as supply_jobs
+from plugins.allocation.supply import messages as supply_messages
+from plugins.allocation.supply import receivers as supply_receivers
+from plugins.allocation.supply import routes as supply_routes
+
+# A center whose stock changed is checked for a resupply and a warning at once.
+connect_when_enabled(center_stock_changed, "allocation", supply_receivers.on_center_stock_changed)
 
 
 @hookimpl
@@ -46,7 +54,22 @@ def datacapt_translations() -> Path:
 
 @hookimpl
 def datacapt_blueprints():
-    return []
+    return [supply_routes.blp]
+
+
+@hookimpl
+def datacapt_jobs():
+    return supply_jobs.JOBS
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [supply_jobs.CHECK_SUPPLY]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return supply_messages.TEMPLATES
 
 
 @hookimpl
