@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from datacapt.toolkit import (
     BlindedValue,
+    InternalCodes,
     Message,
     Study,
     acting_user,
@@ -60,11 +61,18 @@ def get_shipment(study: Study, shipment_uuid: Any) -> Shipment:
     return get_in_study(Shipment, shipment_uuid, NOT_FOUND, study=study)
 
 
-def _locked(shipment: Shipment) -> Shipment:
-    """The shipment, its row locked until the transaction ends and read again."""
+def _move(shipment: Shipment, status: str) -> None:
+    """The shipment, locked until the transaction ends and read again, moved to ``status``
+    (409 from any status but the one that step starts from, itself included)."""
     db.session.execute(sa.select(Shipment.id).where(Shipment.id == shipment.id).with_for_update())
     db.session.refresh(shipment)
-    return shipment
+    if shipment.status == status:
+        raise conflict(
+            InternalCodes.ILLEGAL_STATUS_TRANSITION,
+            Message("The shipment is {status} already.", status=status),
+            status=status,
+        )
+    shipment.transition_to(status)
 
 
 def request(study: Study, data: Mapping[str, Any]) -> Shipment:
@@ -139,7 +147,7 @@ def _picked(study: Study, shipment: Shipment, depot_id: int) -> list[Kit]:
 def ship(study: Study, shipment: Shipment, data: Mapping[str, Any]) -> Shipment:
     """The shipment sent from a depot: its kits chosen and put in transit."""
     depot = depot_in_body(study, data["depot"])
-    _locked(shipment).transition_to(ShipmentStatus.SHIPPED)
+    _move(shipment, ShipmentStatus.SHIPPED)
     for kit in _picked(study, shipment, depot.id):
         kit.status = KitStatus.IN_TRANSIT
         kit.depot_id = None
@@ -189,7 +197,7 @@ def receive(study: Study, shipment: Shipment, data: Mapping[str, Any]) -> Shipme
     """The shipment counted in at its center: received kits join its stock, damaged ones
     stay there as invalid, missing ones are invalid and nowhere; kits it did not carry are
     recorded. The center's stock is checked again."""
-    _locked(shipment).transition_to(ShipmentStatus.RECEIVED)
+    _move(shipment, ShipmentStatus.RECEIVED)
     carried = _numbers(shipment, data["kits"])
     for confirmation in data["kits"]:
         entry = carried[confirmation["number"]]
@@ -228,7 +236,7 @@ def receive(study: Study, shipment: Shipment, data: Mapping[str, Any]) -> Shipme
 def cancel(study: Study, shipment: Shipment, reason: str) -> Shipment:
     """A request that will not be shipped. The next check asks again if the center is
     still below its minimum: lower its levels to stop that."""
-    _locked(shipment).transition_to(ShipmentStatus.CANCELLED)
+    _move(shipment, ShipmentStatus.CANCELLED)
     shipment.cancelled_at = utcnow()
     shipment.cancel_reason = reason
     db.session.flush()
