@@ -86,7 +86,7 @@ def request(study: Study, data: Mapping[str, Any]) -> Shipment:
         raise conflict(
             AllocationCodes.SHIPMENT_ALREADY_REQUESTED,
             Message(
-                "Shipment {number} of this center and inventory waits to be shipped: change"
+                "Shipment {number} of this center and inventory waits to be shipped: ship"
                 " or cancel it first.",
                 number=waiting.number,
             ),
