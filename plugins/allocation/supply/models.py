@@ -133,6 +133,12 @@ class Shipment(TenantModel, BaseModel, StudyScopedMixin, StatusTransitionMixin, 
     }
 
     @property
+    def carried(self) -> list[ShipmentKit]:
+        """Its kits by number: the order they were picked in (kit type by kit type) would
+        show which go together."""
+        return sorted(self.kits, key=lambda entry: entry.kit.sequence)
+
+    @property
     def quantity(self) -> int:
         """How many kits it asks for, in all."""
         return sum(line.quantity for line in self.lines)
@@ -142,7 +148,7 @@ class Shipment(TenantModel, BaseModel, StudyScopedMixin, StatusTransitionMixin, 
         """What its center reported: kits damaged or missing, kits it did not carry."""
         found: list[dict[str, str | None]] = [
             {"kind": entry.condition, "number": entry.kit.number, "note": entry.note}
-            for entry in self.kits
+            for entry in self.carried
             if entry.condition in (KitCondition.DAMAGED, KitCondition.MISSING)
         ]
         found += [

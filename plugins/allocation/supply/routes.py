@@ -4,7 +4,7 @@ or cancelled. A blinded caller sees kit numbers and totals, never counts per kit
 
 from __future__ import annotations
 
-from datacapt.toolkit import ApiView, Blueprint, current_study, paginate, study_centers
+from datacapt.toolkit import ApiView, Blueprint, current_study, may_see, paginate, study_centers
 from plugins.allocation import permissions
 from plugins.allocation.supply import depots, levels, resupply, shipments, stock
 from plugins.allocation.supply.schemas import (
@@ -27,6 +27,7 @@ from plugins.allocation.supply.schemas import (
     StockWarningSearchSchema,
     SupplyInventorySchema,
 )
+from plugins.randomizations.api import ARM
 
 CODE_TAKEN = {409: "Another depot of the study has this code (CONFLICT)."}
 CENTER_UNKNOWN = {
@@ -87,12 +88,12 @@ class DepotStock(ApiView):
     @blp.paginate()
     def get(self, query, pagination_parameters, depot_uuid):
         """The kits available at the depot in an inventory (production by default), by kit
-        type and expiry date, soonest first."""
+        type (for the unblinded: by expiry date only for others) and expiry date, soonest
+        first."""
         study = current_study()
         depot = depots.get_depot(study, depot_uuid)
-        return paginate(
-            stock.depot_stock(study, depot.id, query["inventory"]), pagination_parameters
-        )
+        found = stock.depot_stock(study, depot.id, query["inventory"], by_kit_type=may_see(ARM))
+        return paginate(found, pagination_parameters)
 
 
 @blp.route("/levels/")

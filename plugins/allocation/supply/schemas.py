@@ -65,7 +65,10 @@ class SupplyInventorySchema(ma.Schema):
 
 
 class DepotStockReadSchema(BlindingSchema):
-    kit_type = blinded(ma.fields.Nested(SupplyKitTypeSchema), ARM)
+    kit_type = blinded(
+        ma.fields.Nested(SupplyKitTypeSchema),
+        ARM,
+    )
     expiry_date = ma.fields.Date(allow_none=True)
     available = ma.fields.Integer()
     usable = ma.fields.Integer(
@@ -267,7 +270,8 @@ class ShipmentReadSchema(BlindingSchema):
     lines = blinded(ma.fields.List(ma.fields.Nested(ShipmentLineReadSchema)), ARM)
     kits = ma.fields.List(
         ma.fields.Nested(ShipmentKitReadSchema),
-        metadata={"description": "The kits shipped (none before shipping)"},
+        attribute="carried",
+        metadata={"description": "The kits shipped, by number (none before shipping)"},
     )
     discrepancies = ma.fields.List(
         ma.fields.Nested(ShipmentDiscrepancySchema),

@@ -211,24 +211,21 @@ def center_stock(
 
 @dataclasses.dataclass
 class DepotStock:
-    """The kits of one type and expiry date available at a depot."""
+    """The kits of one type (None: of every type) and expiry date available at a depot."""
 
-    kit_type: KitType
+    kit_type: KitType | None
     expiry_date: dt.date | None
     available: int
     usable: int
 
 
-def depot_stock(study: Study, depot_id: int, inventory: str) -> list[DepotStock]:
-    """A depot's available kits in ``inventory`` by kit type and expiry date (soonest
-    first, as they ship)."""
+def depot_stock(
+    study: Study, depot_id: int, inventory: str, by_kit_type: bool = True
+) -> list[DepotStock]:
+    """A depot's available kits in ``inventory`` by kit type (or all types together) and
+    expiry date, soonest first, as they ship."""
     query = (
-        sa.select(
-            KitType,
-            Kit.expiry_date,
-            sa.func.count(),
-            sa.func.count().filter(usable(study)),
-        )
+        sa.select(KitType, Kit.expiry_date, sa.func.count(), sa.func.count().filter(usable(study)))
         .join(KitType, KitType.id == Kit.kit_type_id)
         .where(
             Kit.study_id == study.id,
@@ -239,7 +236,15 @@ def depot_stock(study: Study, depot_id: int, inventory: str) -> list[DepotStock]
         .group_by(KitType.id, Kit.expiry_date)
         .order_by(KitType.code, Kit.expiry_date.asc().nulls_last())
     )
-    return [
+    rows = [
         DepotStock(kit_type, expiry, int(available), int(usable_kits))
         for kit_type, expiry, available, usable_kits in db.session.execute(query)
     ]
+    if by_kit_type:
+        return rows
+    merged: dict[dt.date | None, DepotStock] = {}
+    for row in rows:
+        total = merged.setdefault(row.expiry_date, DepotStock(None, row.expiry_date, 0, 0))
+        total.available += row.available
+        total.usable += row.usable
+    return sorted(merged.values(), key=lambda row: (row.expiry_date is None, row.expiry_date))

@@ -79,6 +79,8 @@ def test_blinded_roles_see_kit_numbers_and_totals_never_kit_types(trial):
         assert (paris["kit_types"], paris["available"], paris["state"]) == (None, 6, "ok")
         levels: Any = member.get(f"{SUPPLY}/levels/", headers=trial.headers)
         assert {level["kit_type"]["name"] for level in levels.json} == {None}
+        depot: Any = member.get(f"{SUPPLY}/depots/{ids['depot']}/stock", headers=trial.headers)
+        assert [(row["kit_type"], row["available"]) for row in depot.json] == [(None, 5)]
 
     # What the shipment carried is redacted in the audit trail for the blinded too.
     audit: Any = trial.monitor.get(
@@ -91,6 +93,11 @@ def test_blinded_roles_see_kit_numbers_and_totals_never_kit_types(trial):
         assert "KT-" not in shown_changes(record), record
         assert record["changes"]["quantity"][1] == "[redacted]", record
 
+    depot = trial.pharmacist.get(f"{SUPPLY}/depots/{ids['depot']}/stock", headers=trial.headers)
+    assert [(row["kit_type"]["code"], row["available"]) for row in depot.json] == [
+        ("KT-1", 2),
+        ("KT-2", 3),
+    ]
     unblinded: Any = trial.pharmacist.get(
         f"{SUPPLY}/shipments/{ids['shipment']}", headers=trial.headers
     )
