@@ -142,14 +142,14 @@ def main() -> None:
     with app.app_context(), tenant_context(SCHEMA):
         # Every center dispenses 4 kits of its first kit type: below its minimum of 5.
         first_type = db.session.scalar(sa.select(sa.func.min(Kit.kit_type_id)))
-        taken = (
-            sa.select(Kit.id)
-            .where(Kit.kit_type_id == first_type)
-            .order_by(Kit.center_id, Kit.sequence)
-            .distinct(Kit.center_id)
+        rank = (
+            sa.func.row_number()
+            .over(partition_by=Kit.center_id, order_by=Kit.sequence)
+            .label("rank")
         )
-        for _ in range(4):
-            db.session.execute(sa.update(Kit).where(Kit.id.in_(taken)).values(status="dispensed"))
+        ranked = sa.select(Kit.id, rank).where(Kit.kit_type_id == first_type).subquery()
+        taken = sa.select(ranked.c.id).where(ranked.c.rank <= 4)
+        db.session.execute(sa.update(Kit).where(Kit.id.in_(taken)).values(status="dispensed"))
         db.session.commit()
         started = time.perf_counter()
         changed = check_supply()

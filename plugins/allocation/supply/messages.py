@@ -14,9 +14,11 @@ from datacapt.toolkit import (
     Role,
     Study,
     StudyCenter,
+    User,
     db,
     notify,
     study_members,
+    transaction_cached,
 )
 from plugins.allocation.permissions import MANAGE_SUPPLY
 
@@ -46,13 +48,18 @@ TEMPLATES = [
 ]
 
 
-def supply_people(study: Study, center: StudyCenter) -> list:
-    """The members of the study who manage its supply and see ``center``."""
-    roles = [
+def _supply_roles() -> list[str]:
+    return [
         role.name
         for role in db.session.execute(sa.select(Role)).scalars()
         if MANAGE_SUPPLY in role.granted
     ]
+
+
+def supply_people(study: Study, center: StudyCenter) -> list[User]:
+    """The members of the study who manage its supply and see ``center``."""
+    # Read once per transaction: the periodic check may tell many centers at once.
+    roles = transaction_cached("allocation.supply_roles", _supply_roles)
     return study_members(study, roles=roles, center=center) if roles else []
 
 

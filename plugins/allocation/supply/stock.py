@@ -130,23 +130,24 @@ def center_stock(
     """The stock of ``centers`` in ``inventory``, in the order given."""
     center_ids = [center.id for center in centers]
     counts: dict[tuple[int | None, int], dict[str, int]] = defaultdict(dict)
-    queries = {
-        "available": sa.select(Kit.center_id, Kit.kit_type_id, sa.func.count())
+    at_centers = (
+        sa.select(
+            Kit.center_id,
+            Kit.kit_type_id,
+            sa.func.count(),
+            sa.func.count().filter(usable(study)),
+        )
         .where(
             Kit.study_id == study.id,
             Kit.inventory == inventory,
             Kit.status == KitStatus.AVAILABLE,
             Kit.center_id.in_(center_ids),
         )
-        .group_by(Kit.center_id, Kit.kit_type_id),
-        "usable": sa.select(Kit.center_id, Kit.kit_type_id, sa.func.count())
-        .where(
-            Kit.study_id == study.id,
-            Kit.inventory == inventory,
-            Kit.center_id.in_(center_ids),
-            usable(study),
-        )
-        .group_by(Kit.center_id, Kit.kit_type_id),
+        .group_by(Kit.center_id, Kit.kit_type_id)
+    )
+    for center_id, kit_type_id, available, usable_kits in db.session.execute(at_centers):
+        counts[center_id, kit_type_id].update(available=available, usable=usable_kits)
+    queries = {
         "in_transit": sa.select(Shipment.center_id, Kit.kit_type_id, sa.func.count())
         .join(ShipmentKit, ShipmentKit.shipment_id == Shipment.id)
         .join(Kit, Kit.id == ShipmentKit.kit_id)
