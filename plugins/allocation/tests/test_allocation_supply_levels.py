@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from datacapt.testing import emails_to
+from datacapt.testing import delivered_body, emails_to
 from datacapt.toolkit import db, tenant_context
 from plugins.allocation.tests.supply_support import add_kits, check_supply, dispense
-from plugins.allocation.tests.support import Trial
+from plugins.allocation.tests.support import UNBLINDED_TEXTS, Trial
 
 SUPPLY = "/api/allocation/supply"
 
@@ -43,11 +43,20 @@ def _stock(trial: Trial, client=None) -> dict[str, dict]:
     return {center["center_code"]: center for center in read.json}
 
 
-def _warned(trial: Trial, client) -> int:
+def _warnings_to(trial: Trial, client) -> list[str]:
+    """The texts of the low-stock emails ``client``'s user got."""
     with trial.app.app_context(), tenant_context(trial.tenant):
-        found = [e for e in emails_to(client.user.email) if e.template == "allocation.stock_low"]
+        found = [
+            f"{email.subject}\n{delivered_body(email)}"
+            for email in emails_to(client.user.email)
+            if email.template == "allocation.stock_low"
+        ]
         db.session.rollback()
-        return len(found)
+        return found
+
+
+def _warned(trial: Trial, client) -> int:
+    return len(_warnings_to(trial, client))
 
 
 def test_levels_are_validated_and_nothing_is_written_on_bad_input(trial):
@@ -128,6 +137,9 @@ def test_a_center_below_its_minimum_is_resupplied_once_and_warned_once(trial):
     assert _warned(trial, trial.manager) == 1
     assert _warned(trial, trial.pharmacist) == 1
     assert _warned(trial, trial.investigator) == 0
+    (email,) = _warnings_to(trial, trial.manager)
+    assert "PAR" in email and "5 usable kits" in email, email
+    assert "KT-" not in email and not [t for t in UNBLINDED_TEXTS if t in email], email
 
     dispense(trial, kits[2])  # none left, but the 3 asked for cover the minimum
     (shipment,) = _shipments(trial)
