@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
+from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.allocation import __version__, demo, jobs, permissions
 from plugins.allocation.configuration import routes as configuration_routes
 from plugins.allocation.dispensing import routes as dispensing_routes
@@ -13,7 +13,16 @@ from plugins.allocation.kits import routes as kit_routes
 from plugins.allocation.kits import services as kit_services
 from plugins.allocation.models import MODELS
 from plugins.allocation.settings import StudySettingsSchema
+from plugins.allocation.signals import center_stock_changed
+from plugins.allocation.supply import jobs as supply_jobs
+from plugins.allocation.supply import messages as supply_messages
+from plugins.allocation.supply import receivers as supply_receivers
+from plugins.allocation.supply import routes as supply_routes
+from plugins.allocation.supply import shipments
 from plugins.allocation.traceability import routes as traceability_routes
+
+# A center whose stock changed is checked for a resupply and a warning at once.
+connect_when_enabled(center_stock_changed, "allocation", supply_receivers.on_center_stock_changed)
 
 
 @hookimpl
@@ -57,7 +66,23 @@ def datacapt_blueprints():
         configuration_routes.blp,
         dispensing_routes.blp,
         traceability_routes.blp,
+        supply_routes.blp,
     ]
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.write_kit_import, *supply_jobs.JOBS]
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [supply_jobs.CHECK_SUPPLY]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return supply_messages.TEMPLATES
 
 
 @hookimpl
@@ -86,9 +111,4 @@ def datacapt_demo_data(study):
 
 @hookimpl
 def datacapt_center_in_use(study, center) -> bool:
-    return kit_services.has_kits_at(study, center)
-
-
-@hookimpl
-def datacapt_jobs():
-    return [jobs.write_kit_import]
+    return kit_services.has_kits_at(study, center) or shipments.has_shipments_to(study, center)

@@ -18,10 +18,10 @@ def usable_after(study: Study) -> dt.date:
     return utcnow().date() + dt.timedelta(days=allocation_settings(study)["expiry_buffer_days"])
 
 
-def dispensable(study: Study, inventory: str) -> sa.ColumnElement[bool]:
-    """The condition a kit of ``inventory`` must meet to be given today (with its
-    center and kit type added by the caller). A recalled or quarantined batch is read at
-    the moment of dispensing, so a recall stops its kits at once."""
+def usable(study: Study) -> sa.ColumnElement[bool]:
+    """The condition a kit must meet to be given today, wherever it is: what dispensing
+    takes and what counts against a center's minimum. A recalled or quarantined batch is
+    read at the moment of asking, so a recall stops its kits at once."""
     after = usable_after(study)
     batch_ok = sa.exists().where(
         Batch.id == Kit.batch_id,
@@ -29,12 +29,16 @@ def dispensable(study: Study, inventory: str) -> sa.ColumnElement[bool]:
         sa.or_(Batch.expiry_date.is_(None), Batch.expiry_date > after),
     )
     return sa.and_(
-        Kit.study_id == study.id,
-        Kit.inventory == inventory,
         Kit.status == KitStatus.AVAILABLE,
         sa.or_(Kit.expiry_date.is_(None), Kit.expiry_date > after),
         sa.or_(Kit.batch_id.is_(None), batch_ok),
     )
+
+
+def dispensable(study: Study, inventory: str) -> sa.ColumnElement[bool]:
+    """A usable kit of the study's ``inventory`` (its center and kit type added by the
+    caller)."""
+    return sa.and_(Kit.study_id == study.id, Kit.inventory == inventory, usable(study))
 
 
 def stock_counts(study: Study, inventory: str) -> dict[tuple[int, int], int]:

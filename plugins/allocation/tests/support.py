@@ -14,14 +14,15 @@ from typing import Any
 from flask import Flask
 
 from datacapt.testing import TenantClient
-from datacapt.toolkit import Study, TenantRef, db, tenant_context
-from plugins.product_database.api import Batch, BatchStatus, Product, ProductKind, StudyProduct
+from datacapt.toolkit import TenantRef
+from plugins.product_database.api import BatchStatus, ProductKind
 
 PHARMACIST = "unblinded_pharmacist"
 PHARMACIST_PERMISSIONS = [
     "randomizations.access",
     "randomizations.view_arms",
     "products.access",
+    "products.manage",
     "products.view_blinded",
     "batches.access",
     "kits.access",
@@ -104,6 +105,7 @@ class Trial:
     design: str  # the live randomization design's uuid
     products: dict[str, str]  # arm -> the study product's uuid
     batches: dict[str, str]  # arm -> its batch's uuid
+    admin: TenantClient  # keeps the tenant's catalogue of products
     manager: TenantClient
     investigator: TenantClient  # at PAR
     lyon_investigator: TenantClient  # at LYO only
@@ -245,52 +247,60 @@ class Trial:
         (assignment,) = read.json
         return assignment["arm"]
 
-    def batch(
-        self, arm: str, number: str, status: str = BatchStatus.RELEASED, **fields: Any
-    ) -> str:
-        """Another batch of the product of ``arm``: its uuid."""
-        with self.app.app_context(), tenant_context(self.tenant):
-            study_product = db.session.scalars(
-                db.select(StudyProduct).filter_by(uuid=self.products[arm])
-            ).one()
-            batch = Batch(
-                product_id=study_product.product_id, number=number, status=status, **fields
-            )
-            db.session.add(batch)
-            db.session.commit()
-            return str(batch.uuid)
+    def batch(self, arm: str, number: str, status: str = BatchStatus.RELEASED) -> str:
+        """Another batch of the product of ``arm`` (released unless ``status`` says
+        quarantine), added by the product database's API: its uuid."""
+        read: Any = self.pharmacist.get(
+            f"{STUDY_PRODUCTS}{self.products[arm]}", headers=self.headers
+        )
+        assert read.status_code == 200, read.json
+        return _batch(self.admin, read.json["product"]["uuid"], number, status)
+
+    def recall(self, batch: str) -> None:
+        recalled: Any = self.admin.post(
+            f"{BATCHES}{batch}/status",
+            json={"status": BatchStatus.RECALLED, "reason_for_change": "Contamination found"},
+        )
+        assert recalled.status_code == 200, recalled.json
+
+
+STUDY_PRODUCTS = "/api/product-database/study-products/"
+BATCHES = "/api/products/batches/"
+
+
+def _batch(admin: TenantClient, product: str, number: str, status: str) -> str:
+    expiry = (dt.date.today() + dt.timedelta(days=730)).isoformat()
+    made: Any = admin.post(
+        BATCHES, json={"product": product, "number": number, "expiry_date": expiry}
+    )
+    assert made.status_code == 201, made.json
+    if status != BatchStatus.QUARANTINE:
+        released: Any = admin.post(f"{BATCHES}{made.json['uuid']}/status", json={"status": status})
+        assert released.status_code == 200, released.json
+    return made.json["uuid"]
 
 
 def _products(
-    app: Flask, tenant: TenantRef, study_uuid: str
+    admin: TenantClient, pharmacist: TenantClient, headers: dict[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """The study's two products, coded, with a released batch each.
-
-    The product database's own API creates them once it is there; until then its models
-    are the precondition."""
+    """The study's two products, coded, with a released batch each, through the product
+    database's API (the unblinded pharmacist writes the codes): ``{arm: study product
+    uuid}`` and ``{arm: batch uuid}``."""
     products, batches = {}, {}
-    with app.app_context(), tenant_context(tenant):
-        study = db.session.scalars(db.select(Study).filter_by(uuid=study_uuid)).one()
-        for arm, name, kind, code in (
-            ("ACTIVE", "Zorblax 10 mg", ProductKind.INVESTIGATIONAL_PRODUCT, "PRD-A"),
-            ("PLACEBO", "Zorblax placebo", ProductKind.PLACEBO, "PRD-B"),
-        ):
-            product = Product(name=name, kind=kind)
-            db.session.add(product)
-            db.session.flush()
-            study_product = StudyProduct(
-                study_id=study.id, product_id=product.id, blinding_code=code
-            )
-            batch = Batch(
-                product_id=product.id,
-                number=f"LOT-{code}",
-                expiry_date=dt.date.today() + dt.timedelta(days=730),
-                status=BatchStatus.RELEASED,
-            )
-            db.session.add_all([study_product, batch])
-            db.session.flush()
-            products[arm], batches[arm] = str(study_product.uuid), str(batch.uuid)
-        db.session.commit()
+    for arm, name, kind, code in (
+        ("ACTIVE", "Zorblax 10 mg", ProductKind.INVESTIGATIONAL_PRODUCT, "PRD-A"),
+        ("PLACEBO", "Zorblax placebo", ProductKind.PLACEBO, "PRD-B"),
+    ):
+        product: Any = admin.post("/api/products/", json={"code": code, "name": name, "kind": kind})
+        assert product.status_code == 201, product.json
+        declared: Any = pharmacist.post(
+            STUDY_PRODUCTS,
+            json={"product": product.json["uuid"], "blinding_code": code},
+            headers=headers,
+        )
+        assert declared.status_code == 201, declared.json
+        products[arm] = declared.json["uuid"]
+        batches[arm] = _batch(admin, product.json["uuid"], f"LOT-{code}", BatchStatus.RELEASED)
     return products, batches
 
 
@@ -316,7 +326,8 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
     ):
         done: Any = manager.post(f"{version}/{step}", json=body, headers=headers)
         assert done.status_code in (200, 201), (step, done.json)
-    products, batches = _products(app, tenant, headers["Study-Uuid"])
+    pharmacist = join_study(manager, headers, tenant, PHARMACIST)
+    products, batches = _products(admin, pharmacist, headers)
     return Trial(
         app=app,
         tenant=tenant,
@@ -327,11 +338,12 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
         design=design.json["uuid"],
         products=products,
         batches=batches,
+        admin=admin,
         manager=manager,
         investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
         lyon_investigator=join_study(
             manager, headers, tenant, "investigator", [study.centers["LYO"]]
         ),
         monitor=join_study(manager, headers, tenant, "monitor"),
-        pharmacist=join_study(manager, headers, tenant, PHARMACIST),
+        pharmacist=pharmacist,
     )

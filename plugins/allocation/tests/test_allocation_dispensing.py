@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from datacapt.toolkit import db, tenant_context
 from plugins.allocation.tests.support import BASE, KIT_TYPES, Trial
-from plugins.product_database.api import Batch, BatchStatus
+from plugins.product_database.api import BatchStatus
 
 TODAY = dt.date.today()
 
@@ -82,10 +81,7 @@ def test_expired_buffered_quarantined_and_recalled_kits_are_skipped(trial: Trial
     ]
     assert trial.import_kits("dummy", filled).status_code == 201
     # The batch is recalled after its kits reached the center: read when dispensing.
-    with trial.app.app_context(), tenant_context(trial.tenant):
-        batch = db.session.scalars(db.select(Batch).filter_by(uuid=recalled)).one()
-        batch.status = BatchStatus.RECALLED
-        db.session.commit()
+    trial.recall(recalled)
     view: Any = trial.investigator.get(
         f"{BASE}/subjects/{subject}/dispensing",
         query_string={"environment": "test"},
