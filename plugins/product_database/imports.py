@@ -27,6 +27,7 @@ from plugins.product_database.models import Batch, Product, ProductKind
 
 PRODUCT_COLUMNS = ("code", "name", "kind")
 BATCH_COLUMNS = ("product", "number")
+MAX_COUNT = 36_500  # a hundred years of days; as the API's schema bounds it
 # The cells each consistency check of a batch's details compares (batches.detail_problems).
 COMPARED = {
     "expiry_date": {"expiry_date", "manufacture_date"},
@@ -92,8 +93,9 @@ def _date(text: str) -> dt.date:
 
 
 def _count(text: str) -> int:
+    """A whole number, as a column of days or a version number holds (at most 36,500)."""
     value = int(text)
-    if value < 0:
+    if not 0 <= value <= MAX_COUNT:
         raise ValueError(text)
     return value
 

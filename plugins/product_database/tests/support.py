@@ -1,17 +1,19 @@
 """The catalogue shared by the product database tests: a tenant with the plugin, its
 administrator, a study manager who keeps the catalogue, an unblinded pharmacist (a custom
 role that reveals products and releases batches), and a blinded study at Paris with an
-investigator and a monitor; helpers to add products, formulas and batches."""
+investigator (tests add the members they need besides); helpers to add products, formulas and batches."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Callable
 from typing import Any
 
 import openpyxl
 
 from datacapt.testing import TenantClient
+from datacapt.toolkit import TenantRef
 
 PHARMACIST = "unblinded_pharmacist"
 PHARMACIST_PERMISSIONS = [
@@ -75,8 +77,12 @@ class Catalogue:
     manager: TenantClient  # keeps the catalogue, blinded in studies
     pharmacist: TenantClient  # unblinded
     investigator: TenantClient  # blinded, at PAR
-    monitor: TenantClient  # blinded
     headers: dict[str, str]  # the blinded study's
+    join: Callable[..., TenantClient]  # the join_study fixture
+
+    def member(self, tenant: TenantRef, role: str) -> TenantClient:
+        """A new member of the blinded study, of ``role``, at every center."""
+        return self.join(self.manager, self.headers, tenant, role)
 
     def product(
         self, code: str = "ZRB-10", kind: str = "investigational_product", **fields: Any
@@ -120,6 +126,6 @@ def make_catalogue(client_as, make_study, join_study, tenant) -> Catalogue:
         manager=manager,
         pharmacist=join_study(manager, headers, tenant, PHARMACIST),
         investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
-        monitor=join_study(manager, headers, tenant, "monitor"),
         headers=headers,
+        join=join_study,
     )

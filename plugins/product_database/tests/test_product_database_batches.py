@@ -237,7 +237,11 @@ def test_who_may_read_and_change_batches(
     batch = catalogue.batch(product["uuid"])
     url = f"{BATCHES}{batch['uuid']}"
     # A batch's number names its product: blinded staff do not read batches.
-    for client in (catalogue.investigator, catalogue.monitor, client_as(tenant, "data_manager")):
+    for client in (
+        catalogue.investigator,
+        catalogue.member(tenant, "monitor"),
+        catalogue.member(tenant, "data_manager"),
+    ):
         assert client.get(BATCHES).status_code == 403
         assert client.get(url).status_code == 403
     # The study manager keeps batches but does not release them.

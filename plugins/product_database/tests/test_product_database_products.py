@@ -86,7 +86,7 @@ def test_who_reads_and_changes_the_catalogue(catalogue: Catalogue, client_as, te
     made = catalogue.product()
     viewer = client_as(tenant, "viewer")
     assert viewer.get(PRODUCTS).status_code == 200
-    for client in (viewer, catalogue.investigator, catalogue.monitor):
+    for client in (viewer, catalogue.investigator, catalogue.member(tenant, "monitor")):
         refused: Any = client.post(PRODUCTS, json={"code": "N", "name": "N", "kind": "other"})
         assert refused.status_code == 403, refused.json
         assert client.patch(f"{PRODUCTS}{made['uuid']}", json={"name": "N"}).status_code == 403

@@ -44,13 +44,15 @@ def _leaks(answer: Any, secrets: list[str]) -> list[str]:
     return [secret for secret in secrets if secret in text]
 
 
-def test_blinded_roles_see_the_codes_never_the_products(catalogue: Catalogue, blinded_study):
+def test_blinded_roles_see_the_codes_never_the_products(
+    catalogue: Catalogue, blinded_study, tenant
+):
     secrets = blinded_study["secrets"]
     first = blinded_study["declared"]["A"]
     assert first["product"]["code"] == "ZRB-10"  # the pharmacist who wrote the key
     assert [b["number"] for b in first["batches"]] == ["LOT-ZRB-1"]
     headers = catalogue.headers
-    for client in (catalogue.investigator, catalogue.monitor, catalogue.manager):
+    for client in (catalogue.investigator, catalogue.member(tenant, "monitor"), catalogue.manager):
         listed = read(client, STUDY_PRODUCTS, headers=headers)
         assert [(p["blinding_code"], p["blinded"], p["product"]) for p in listed] == [
             ("A", True, None),
