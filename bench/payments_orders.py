@@ -85,10 +85,12 @@ def _approved_plan(client, headers: dict[str, str], section: str) -> None:
         headers=headers,
     )
     assert plan.status_code == 201, plan.json
+    version = f"/api/payments/plans/{plan.json['uuid']}/versions/1"
+    etag = client.get(version, headers=headers).headers["ETag"]
     approved = client.post(
-        f"/api/payments/plans/{plan.json['uuid']}/versions/1/approval",
+        f"{version}/approval",
         json={"approval_reference": "CPP-2026", "approval_date": "2026-11-02"},
-        headers=headers,
+        headers={**headers, "If-Match": etag},
     )
     assert approved.status_code == 200, approved.json
 

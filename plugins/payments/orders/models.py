@@ -45,8 +45,9 @@ class OrderStatus(enum.StrEnum):
     RETURNED = "returned"
 
 
-#: Among the orders that stand (not reversal lines, not undone and balanced), one per
-#: participation, plan and occurrence: what happened is paid once, whoever races to pay it.
+#: The orders that stand: not reversal lines, and not undone, but for the pending ones the
+#: platform rejected when undone (they stand again if done again). One per participation,
+#: plan and occurrence: what happened is paid once, whoever races to pay it.
 STANDING = sa.text("reverses_id IS NULL AND (undone_at IS NULL OR status = 'rejected')")
 
 

@@ -53,6 +53,8 @@ class PlanVersion(TenantModel, BaseModel, StudyScopedMixin, Audited):
     approval_reference: Mapped[str | None] = mapped_column(sa.String(200))
     approval_date: Mapped[dt.date | None]  # the approving body's date (the ethics committee's)
     status: Mapped[str] = mapped_column(sa.String(20), default=VersionStatus.DRAFT)
+    # Each save and the approval move it on: the ETag an edit or approval must name.
+    revision: Mapped[int] = mapped_column(default=1)
     # From this moment on, what happens is paid under this version.
     approved_at: Mapped[dt.datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from datacapt.toolkit import ApiView, Blueprint, current_study, paginate
+from datacapt.toolkit import ETAG_HEADER, IF_MATCH, ApiView, Blueprint, current_study, paginate
 from plugins.payments import permissions
 from plugins.payments.plans import services
 from plugins.payments.plans.models import PaymentPlan, PlanVersion
@@ -35,6 +35,10 @@ def _plan(plan_uuid: Any) -> PaymentPlan:
 
 def _version(plan_uuid: Any, number: int) -> PlanVersion:
     return services.get_version(_plan(plan_uuid), number)
+
+
+def _with_etag(version: PlanVersion, status: int = 200) -> tuple[PlanVersion, int, dict]:
+    return version, status, {"ETag": services.version_etag(version)}
 
 
 @blp.route("/")
@@ -78,10 +82,10 @@ class Versions(ApiView):
     @blp.errors(
         {409: "A draft version exists: change it (DRAFT_PLAN_VERSION_EXISTS)."}, INVALID_TERMS
     )
-    @blp.response(201, PlanVersionReadSchema)
+    @blp.response(201, PlanVersionReadSchema, headers=ETAG_HEADER)
     def post(self, data, plan_uuid):
         """The plan's next version, a draft, once the newest one is approved."""
-        return services.new_version(current_study(), _plan(plan_uuid), data)
+        return _with_etag(services.new_version(current_study(), _plan(plan_uuid), data), 201)
 
 
 @blp.route("/<uuid:plan_uuid>/versions/<int:number>")
@@ -92,16 +96,20 @@ class VersionDetail(ApiView):
         "DELETE": permissions.MANAGE_PLANS,
     }
 
-    @blp.response(200, PlanVersionReadSchema)
+    @blp.response(200, PlanVersionReadSchema, headers=ETAG_HEADER)
     def get(self, plan_uuid, number):
-        return _version(plan_uuid, number)
+        """The version (its ETag: the revision to send back in If-Match)."""
+        return _with_etag(_version(plan_uuid, number))
 
     @blp.arguments(PlanVersionWriteSchema)
+    @blp.reads_headers(IF_MATCH)
     @blp.errors(NOT_DRAFT, INVALID_TERMS)
-    @blp.response(200, PlanVersionReadSchema)
+    @blp.response(200, PlanVersionReadSchema, headers=ETAG_HEADER)
     def put(self, data, plan_uuid, number):
-        """Replace a draft's kind, currency and terms whole."""
-        return services.save_version(current_study(), _version(plan_uuid, number), data)
+        """Replace a draft's kind, currency and terms whole, based on the revision read
+        (If-Match)."""
+        version = _version(plan_uuid, number)
+        return _with_etag(services.save_version(current_study(), version, data))
 
     @blp.errors(NOT_DRAFT)
     @blp.response(204)
@@ -115,9 +123,11 @@ class VersionApproval(ApiView):
     permissions_registry = {"POST": permissions.MANAGE_PLANS}
 
     @blp.arguments(PlanApprovalSchema)
+    @blp.reads_headers(IF_MATCH)
     @blp.errors(NOT_DRAFT)
-    @blp.response(200, PlanVersionReadSchema)
+    @blp.response(200, PlanVersionReadSchema, headers=ETAG_HEADER)
     def post(self, data, plan_uuid, number):
-        """Record the draft's approval (reference and date): it never changes again, and
-        what happens from now on is paid under it."""
-        return services.approve_version(_version(plan_uuid, number), data)
+        """Record the draft's approval (reference and date) of the revision read
+        (If-Match): it never changes again, and what happens from now on is paid under
+        it."""
+        return _with_etag(services.approve_version(_version(plan_uuid, number), data))

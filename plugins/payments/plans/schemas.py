@@ -117,6 +117,7 @@ class PlanVersionReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
     number = ma.fields.Integer()
     status = ma.fields.String(metadata={"enum": list(VersionStatus)})
+    revision = ma.fields.Integer(metadata={"description": "Moves on at each save (the ETag)"})
     kind = ma.fields.String(metadata={"enum": list(PlanKind)})
     currency = ma.fields.String()
     terms = ma.fields.Dict()

@@ -17,10 +17,12 @@ from datacapt.toolkit import (
     acting_user,
     conflict,
     db,
+    document_etag,
     get_in_study,
     invalid,
     lock_document,
     not_found,
+    require_current,
     study_query,
     utcnow,
 )
@@ -29,6 +31,11 @@ from plugins.payments.plans import terms
 from plugins.payments.plans.models import PaymentPlan, PlanVersion, VersionStatus
 
 PLAN_DOCUMENT = "payment_plan"
+VERSION_DOCUMENT = "payment_plan_version"
+
+
+def version_etag(version: PlanVersion) -> str:
+    return document_etag(VERSION_DOCUMENT, version.uuid, version.revision)
 
 
 def list_plans(study: Study) -> sa.Select:
@@ -125,13 +132,16 @@ def new_version(study: Study, plan: PaymentPlan, data: Mapping[str, Any]) -> Pla
 
 
 def save_version(study: Study, version: PlanVersion, data: Mapping[str, Any]) -> PlanVersion:
-    """A draft's kind, currency and terms, replaced whole."""
+    """A draft's kind, currency and terms, replaced whole, based on the revision read
+    (If-Match)."""
     lock_document(PLAN_DOCUMENT, version.plan.uuid)
     db.session.refresh(version)
+    require_current(version_etag(version))
     _draft_only(version)
     version.kind = data["kind"]
     version.currency = data["currency"]
     version.terms = terms.checked(study, data["kind"], data["currency"], data["terms"])
+    version.revision += 1
     db.session.flush()
     return version
 
@@ -150,10 +160,12 @@ def delete_version(version: PlanVersion) -> None:
 
 
 def approve_version(version: PlanVersion, data: Mapping[str, Any]) -> PlanVersion:
-    """The draft as approved (by the ethics committee, on a date not in the future): it
-    never changes again, and pays what happens from now on."""
+    """The draft as approved (by the ethics committee, on a date not in the future), as
+    the approver read it (If-Match): it never changes again, and pays what happens from
+    now on."""
     lock_document(PLAN_DOCUMENT, version.plan.uuid)
     db.session.refresh(version)
+    require_current(version_etag(version))
     _draft_only(version)
     if data["approval_date"] > dt.datetime.now(dt.UTC).date():
         raise invalid(
@@ -166,6 +178,7 @@ def approve_version(version: PlanVersion, data: Mapping[str, Any]) -> PlanVersio
     version.approved_at = utcnow()
     version.approved_by_id = acting_user().id
     version.status = VersionStatus.APPROVED
+    version.revision += 1
     db.session.flush()
     return version
 

@@ -118,11 +118,17 @@ class Trial:
             self.approve(created.json["uuid"], 1)
         return created.json
 
+    def etag(self, plan: str, number: int) -> str:
+        """The If-Match of a plan version as read now."""
+        return self.manager.get(f"{PLANS}{plan}/versions/{number}", headers=self.headers).headers[
+            "ETag"
+        ]
+
     def approve(self, plan: str, number: int) -> Any:
         approved: Any = self.manager.post(
             f"{PLANS}{plan}/versions/{number}/approval",
             json={"approval_reference": "CPP-2026-17", "approval_date": "2026-11-02"},
-            headers=self.headers,
+            headers={**self.headers, "If-Match": self.etag(plan, number)},
         )
         assert approved.status_code == 200, approved.json
         return approved.json

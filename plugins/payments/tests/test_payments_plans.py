@@ -38,8 +38,20 @@ def test_a_draft_changes_until_approved_then_never(trial: Trial):
     }
     url = f"{PLANS}{plan['uuid']}/versions/1"
     per_study = _version("per_study", {"amount": "300.00"})
-    changed: Any = trial.manager.put(url, json=per_study, headers=trial.headers)
+    read = trial.etag(plan["uuid"], 1)
+    unread: Any = trial.manager.put(url, json=per_study, headers=trial.headers)
+    assert unread.status_code == 428
+    changed: Any = trial.manager.put(
+        url, json=per_study, headers={**trial.headers, "If-Match": read}
+    )
     assert changed.status_code == 200 and changed.json["kind"] == "per_study"
+    assert changed.json["revision"] == 2 and changed.headers["ETag"] != read
+    stale: Any = trial.manager.post(
+        f"{url}/approval",
+        json={"approval_reference": "CPP", "approval_date": "2026-11-02"},
+        headers={**trial.headers, "If-Match": read},
+    )
+    assert stale.status_code == 412  # the approver read another revision than the one saved
     again: Any = trial.manager.post(
         f"{PLANS}{plan['uuid']}/versions/", json=per_study, headers=trial.headers
     )
@@ -48,20 +60,21 @@ def test_a_draft_changes_until_approved_then_never(trial: Trial):
     future = trial.manager.post(
         f"{url}/approval",
         json={"approval_reference": "CPP", "approval_date": "2999-01-01"},
-        headers=trial.headers,
+        headers={**trial.headers, "If-Match": changed.headers["ETag"]},
     )
     assert "approval_date" in _fields(future)
     approved = trial.approve(plan["uuid"], 1)
     assert approved["status"] == "approved" and approved["approval_reference"] == "CPP-2026-17"
     assert approved["approval_date"] == "2026-11-02" and approved["approved_at"]
     refused: Any
+    current = {**trial.headers, "If-Match": trial.etag(plan["uuid"], 1)}
     for refused in (
-        trial.manager.put(url, json=per_study, headers=trial.headers),
+        trial.manager.put(url, json=per_study, headers=current),
         trial.manager.delete(url, headers=trial.headers),
         trial.manager.post(
             f"{url}/approval",
             json={"approval_reference": "X", "approval_date": "2026-11-02"},
-            headers=trial.headers,
+            headers=current,
         ),
     ):
         assert refused.status_code == 409
@@ -106,7 +119,11 @@ def test_amounts_have_the_currency_minor_units_and_sections_are_the_study_s(tria
     assert fields["version.terms.amount"] == ["An amount in JPY has at most 0 decimals."]
     plan = trial.plan("per_study", {"amount": "100.00"}, approve=False)
     draft = f"{PLANS}{plan['uuid']}/versions/1"
-    edited = trial.manager.put(draft, json=_version("per_study", yen, "JPY"), headers=trial.headers)
+    edited = trial.manager.put(
+        draft,
+        json=_version("per_study", yen, "JPY"),
+        headers={**trial.headers, "If-Match": trial.etag(plan["uuid"], 1)},
+    )
     assert set(_fields(edited)) == {"terms.amount", "terms.visits"}
     dinars = _create(trial, _version("per_study", {"amount": "10.125"}, "KWD"), code="KWD")
     assert dinars.status_code == 201, dinars.json
@@ -130,7 +147,9 @@ def test_only_who_manages_plans_writes_them_and_another_tenant_sees_none(
     assert listed.json[0]["uuid"] == plan["uuid"]
     approval = {"approval_reference": "CPP", "approval_date": "2026-11-02"}
     refused = trial.finance.post(
-        f"{PLANS}{plan['uuid']}/versions/1/approval", json=approval, headers=trial.headers
+        f"{PLANS}{plan['uuid']}/versions/1/approval",
+        json=approval,
+        headers={**trial.headers, "If-Match": trial.etag(plan["uuid"], 1)},
     )
     assert refused.status_code == 403
     outsider = client_as(other_tenant)

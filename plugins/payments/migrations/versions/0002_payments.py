@@ -21,6 +21,11 @@ def upgrade() -> None:
         sa.Column("status", sa.String(20), nullable=False, server_default="draft"),
     )
     op.alter_column("payment_plan_versions", "status", server_default=None)
+    op.add_column(
+        "payment_plan_versions",
+        sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
+    )
+    op.alter_column("payment_plan_versions", "revision", server_default=None)
     op.add_column("payment_plan_versions", sa.Column("approved_at", sa.DateTime(timezone=True)))
     op.add_column(
         "payment_plan_versions",
@@ -100,4 +105,5 @@ def downgrade() -> None:
     op.drop_column("payment_orders", "plan_id")
     op.drop_column("payment_plan_versions", "approved_by_id")
     op.drop_column("payment_plan_versions", "approved_at")
+    op.drop_column("payment_plan_versions", "revision")
     op.drop_column("payment_plan_versions", "status")
