@@ -71,6 +71,11 @@ bench: install
 	$(BIN)/python bench/monitoring_signatures.py
 	$(BIN)/python bench/monitoring_queries.py
 	$(BIN)/python bench/randomization.py
+	$(BIN)/python bench/allocation_dispensing.py
+	$(BIN)/python bench/allocation_traceability.py
+	$(BIN)/python bench/allocation_supply.py
+	$(BIN)/python bench/payments_orders.py
+	$(BIN)/python bench/payments_sepa.py
 
 constraints: install
 	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^datacapt'; } > requirements/constraints.new
