@@ -4,10 +4,12 @@ a visit done, a visit undone, a participation completed, withdrawn or reopened.
 Once per participation, plan and occurrence (``visit:<section>``, ``travel:<section>``,
 ``completion``, ``pro_rata``): a save that changes nothing done places nothing, and the
 unique index ``payment_orders_once`` refuses a second standing order whatever races.
-What is undone: a pending order is rejected by the platform (and stands again, the same
-order, if the thing is done again); a validated, exported or paid one is balanced by a
-reversal line of the opposite amount, pending for finance (and a new order pays the
-thing if it is done again); a returned one (nothing was paid) is only marked undone."""
+What is undone: a pending or validated order (no money has left: a validated one waits
+for a batch, or sits in an open one, which it leaves) is rejected by the platform, and
+stands again, the same order pending finance anew, if the thing is done again; an exported
+or paid one is balanced by a reversal line of the opposite amount, pending for finance (and
+a new order pays the thing if it is done again); a returned one (nothing was paid) is only
+marked undone."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ UNDONE = "What it pays for was undone"
 DONE_AGAIN = "What it pays for is done again"
 #: Orders of a visit: what undoing the visit undoes.
 _VISIT_PREFIXES = ("visit:", "travel:")
-_PAID_FOR = frozenset({OrderStatus.VALIDATED, OrderStatus.EXPORTED, OrderStatus.PAID})
+_PAID_FOR = frozenset({OrderStatus.EXPORTED, OrderStatus.PAID})
 
 
 def _standing(participation: SubjectInStudy) -> dict[tuple[int, str], PaymentOrder]:
@@ -75,6 +77,10 @@ def _undo(order: PaymentOrder) -> None:
         return  # undone already, or finance refused it: nothing is owed
     with reason_for_change(UNDONE):
         order.undone_at = utcnow()
+        if order.status == OrderStatus.VALIDATED:
+            order.transition_to(OrderStatus.PENDING)
+            order.batch_id = None
+            db.session.flush()  # each step checked and audited on its own
         if order.status == OrderStatus.PENDING:
             order.transition_to(OrderStatus.REJECTED)
             order.rejection_reason = UNDONE

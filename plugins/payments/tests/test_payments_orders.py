@@ -84,17 +84,17 @@ def test_a_visit_undone_while_pending_is_rejected_and_stands_again_when_done_aga
     )
 
 
-def test_a_visit_undone_after_validation_gets_a_reversal_line(trial: Trial):
+def test_a_visit_undone_after_export_gets_a_reversal_line(trial: Trial):
     _visit_plan(trial)
     subject = trial.subject()
     trial.answer(subject, "Visit 1", True)
     visit, travel = trial.orders(subject)
-    trial.move_order(visit["uuid"], "validated")
+    trial.move_order(visit["uuid"], "validated", "exported")
     trial.move_order(travel["uuid"], "validated", "exported", "paid")
     trial.answer(subject, "Visit 1", None)
     orders = trial.orders(subject)
     assert [(order["kind"], order["amount"], order["status"]) for order in orders] == [
-        ("visit", "50.00", "validated"),
+        ("visit", "50.00", "exported"),
         ("travel", "12.30", "paid"),
         ("reversal", "-50.00", "pending"),
         ("reversal", "-12.30", "pending"),
@@ -118,6 +118,28 @@ def test_a_visit_undone_after_validation_gets_a_reversal_line(trial: Trial):
             "validated": "62.30",
             "paid": "12.30",
         }
+    ]
+
+
+def test_a_validated_visit_undone_before_export_is_rejected_and_stands_again(trial: Trial):
+    """No money has left for a validated order: it is rejected rather than balanced, and
+    done again it waits for finance anew (who validates it again)."""
+    _visit_plan(trial)
+    subject = trial.subject()
+    trial.answer(subject, "Visit 1", True)
+    visit, travel = trial.orders(subject)
+    trial.move_order(visit["uuid"], "validated")
+    trial.answer(subject, "Visit 1", None)
+    orders = trial.orders(subject)
+    assert [(order["kind"], order["status"]) for order in orders] == [
+        ("visit", "rejected"),
+        ("travel", "rejected"),
+    ]
+    assert all(order["undone_at"] for order in orders)
+    trial.answer(subject, "Visit 1", True)
+    assert [(order["uuid"], order["status"]) for order in trial.orders(subject)] == [
+        (visit["uuid"], "pending"),
+        (travel["uuid"], "pending"),
     ]
 
 
