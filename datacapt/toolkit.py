@@ -63,6 +63,8 @@ from datacapt.database import (
     transaction_cached,
     utcnow,
 )
+from datacapt.documents import RenderedDocument, render_document, render_html, render_pdf
+from datacapt.documents import sha256 as document_sha256
 from datacapt.errors import (
     DatacaptException,
     ErrorCode,
@@ -314,6 +316,9 @@ __all__ += [
 
 # Files kept by the core, and the attachments a plugin's data gives them.
 __all__ += ["FileAttachment", "file_exists"]
+
+# Documents of record: a template rendered to HTML, printed to PDF/A, and their SHA-256.
+__all__ += ["RenderedDocument", "document_sha256", "render_document", "render_html", "render_pdf"]
 
 # Tables imported from CSV or XLSX files: read, and refused with every problem at once.
 __all__ += [
