@@ -10,7 +10,7 @@ RUN useradd --create-home --uid 10001 datacapt
 
 # Pango and a font for the documents printed to PDF (WeasyPrint, datacapt.documents).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -44,14 +44,12 @@ def render_html(template: str, **context: Any) -> str:
 def render_pdf(html: str) -> bytes:
     """The PDF/A-3b print of an HTML page (its styles inline: nothing is fetched)."""
     # Imported here: WeasyPrint loads Pango and its fonts, which only documents need.
-    from weasyprint import HTML
+    from weasyprint import HTML, URLFetcher
 
-    # Nothing outside the page is read: a template cannot make the printer fetch a URL or a
-    # file of the server.
-    def refuse(url: str, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(f"a document reads nothing outside itself: {url}")
-
-    pdf = HTML(string=html, url_fetcher=refuse).write_pdf(pdf_variant=PDF_VARIANT)
+    # Nothing outside the page is read (data: URLs are inside it): a template cannot make the
+    # printer fetch a URL or read a file of the server.
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
     assert pdf is not None  # write_pdf without a target answers the bytes
     return pdf
 

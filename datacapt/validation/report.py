@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -33,6 +34,12 @@ class Verdict(enum.StrEnum):
 class ProofResult:
     node_id: str
     outcome: Outcome
+
+    @property
+    def parts(self) -> list[str]:
+        """The node id cut after each "::": where a long one may wrap (a break allowed
+        anywhere would make laying the report out many times slower)."""
+        return re.findall(r".+?(?:::|$)", self.node_id)
 
 
 @dataclass(frozen=True)
