@@ -11,12 +11,14 @@ REQUIREMENTS_DIR = Path("docs/requirements")
 
 
 class Status(enum.StrEnum):
-    """Who meets a requirement, and how far."""
+    """Who meets a requirement, and how far: the platform (tests prove it), the platform in
+    part (tests prove that part, the note says what is left), not yet (the note says when),
+    or the customer's procedures (training, SOPs: the note says how)."""
 
-    MET = "met"  # the platform meets it: tests prove it
-    PARTLY_MET = "partly-met"  # the platform meets part of it (tests prove that part), the note says what is left
-    NOT_YET_MET = "not-yet-met"  # the platform does not meet it yet; the note says when it will
-    CUSTOMER = "customer"  # the customer's procedures meet it (training, SOPs); the note says how
+    MET = "met"
+    PARTLY_MET = "partly-met"
+    NOT_YET_MET = "not-yet-met"
+    CUSTOMER = "customer"
 
     @property
     def needs_tests(self) -> bool:
