@@ -8,6 +8,11 @@ ENV DATACAPT_ENV=production \
 
 RUN useradd --create-home --uid 10001 datacapt
 
+# Pango and a font for the documents printed to PDF (WeasyPrint, datacapt.documents).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 
 COPY requirements/constraints.txt requirements/constraints.txt

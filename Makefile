@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Where `make test` writes the run's JUnit XML and the qualification report.
+REPORT_DIR ?= var/validation
 
-.PHONY: run test lint format install browser client constraints bench clean
+.PHONY: run test validation-report lint format install browser documents client constraints bench clean
 
 # The example third-party plugin is installed too: it is discovered by its entry point,
 # exactly as a customer's plugin would be, and its tests run with the suite.
@@ -23,16 +25,28 @@ install: $(STAMP)
 ## Embedded PostgreSQL, migrations, the demo tenant, then the API on http://$(HOST):$(PORT)
 ## (without REDIS_URL, jobs run in the web process and the periodic jobs beside it);
 ## when it stops, the periodic jobs stop with it and the last of them stops the embedded server
-run: install
+run: install documents
 	$(FLASK) tenants migrate
 	$(FLASK) demo seed
 	$(FLASK) jobs cron & cron=$$!; trap 'kill $$cron 2>/dev/null; wait $$cron' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## The whole test suite (DATACAPT_TEST_DATABASE_URL / DATACAPT_TEST_REDIS_URL when set), one
-## worker per core (at most 4), each on a database of its own, test files kept whole per worker
-test: install browser
-	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadfile
+## worker per core (at most 4), each on a database of its own, test files kept whole per worker;
+## then the qualification report of the run (docs/validation.md). The report fails the run only
+## when requirements and tests no longer trace to one another; failed tests fail it already.
+test: install browser documents
+	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadfile --junitxml=$(REPORT_DIR)/junit.xml; \
+	status=$$?; $(BIN)/python -m datacapt.validation report $(REPORT_DIR)/junit.xml --out $(REPORT_DIR) \
+	  || status=1; exit $$status
+
+## The qualification report: of the JUnit XML of a run with JUNIT=path, else of a run of the suite
+ifdef JUNIT
+validation-report: install documents
+	$(BIN)/python -m datacapt.validation report $(JUNIT) --out $(REPORT_DIR)
+else
+validation-report: test
+endif
 
 ## Headless Chromium (Debian's package) for the interactive docs' browser test, when missing;
 ## where it cannot be installed (not root, no apt), that test is skipped and says why
@@ -40,6 +54,15 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "chromium could not be installed: the browser test will be skipped"
+
+## Pango, HarfBuzz's subsetter and a font for the documents printed to PDF (WeasyPrint), when
+## missing and the user is root with apt (Debian's packages, as the Dockerfile installs them)
+documents:
+	@ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset && fc-list | grep -q DejaVu \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	     libharfbuzz-subset0 fonts-dejavu-core >/dev/null; } \
+	  || echo "Pango or a font could not be installed: documents cannot be printed to PDF"
 
 ## TypeScript types generated from the API description (clients/typescript), and its usage
 ## file type-checked against them; `make test` runs the same check on the test app's description

@@ -63,6 +63,8 @@ from datacapt.database import (
     transaction_cached,
     utcnow,
 )
+from datacapt.documents import RenderedDocument, render_document, render_html, render_pdf
+from datacapt.documents import sha256 as document_sha256
 from datacapt.errors import (
     DatacaptException,
     ErrorCode,
@@ -317,6 +319,9 @@ __all__ += [
 # Files kept by the core (uploads, and the documents of record a plugin generates), and the
 # attachments a plugin's data gives them.
 __all__ += ["FileAttachment", "document_content", "file_exists", "store_document"]
+
+# Documents of record: a template rendered to HTML, printed to PDF/A, and their SHA-256.
+__all__ += ["RenderedDocument", "document_sha256", "render_document", "render_html", "render_pdf"]
 
 # Tables imported from CSV or XLSX files: read, and refused with every problem at once.
 __all__ += [

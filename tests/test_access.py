@@ -29,6 +29,7 @@ def documented_public_endpoints() -> set[str]:
     }
 
 
+@pytest.mark.requirement("P11-11.10d", "A11-12")
 def test_every_api_view_has_a_registry_entry_or_is_a_documented_public_endpoint(app_with_plugins):
     product = app_with_plugins()  # the real URL map: core and installed plugins
     public, unguarded = set(), []
@@ -140,6 +141,7 @@ MATRIX = [
 ]
 
 
+@pytest.mark.requirement("P11-11.10d", "P11-11.10g", "A11-12", "GDPR-32")
 def test_permission_matrix_of_every_endpoint(team, client_for, tenant):
     anonymous = client_for(tenant)
     for method, template, scoped, body, allowed in MATRIX:
@@ -175,6 +177,7 @@ def test_my_permissions_show_platform_and_study_roles(team):
     assert "hello.access" in admin["platform"]  # administrators hold plugin permissions too
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_custom_roles_bundle_permissions_default_roles_stay_fixed(team):
     admin = team["clients"]["administrator"]
     created = admin.post(
@@ -217,6 +220,7 @@ def test_users_cannot_set_protected_fields_on_themselves(team, field):
     assert me["platform_role"]["name"] == "viewer" and me["status"] == "active"
 
 
+@pytest.mark.requirement("P11-11.10d", "E6-4.3.7")
 def test_administrators_deactivate_accounts_which_ends_their_sessions(team):
     admin, viewer = team["clients"]["administrator"], team["clients"]["viewer"]
     assert (

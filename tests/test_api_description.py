@@ -94,6 +94,7 @@ def probed(app, app_with_plugins, tenant):
     return built, built.test_client().for_host(tenant_host(app, tenant))
 
 
+@pytest.mark.requirement("P11-11.10k")
 def test_the_description_of_every_operation_of_every_module_is_complete(app_with_plugins):
     product = app_with_plugins()  # the core and every installed plugin
     assert description_problems(product) == []

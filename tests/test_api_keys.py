@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -26,6 +27,7 @@ def with_key(client_for, tenant, key: str, **headers):
     )
 
 
+@pytest.mark.requirement("GDPR-32")
 def test_a_key_is_shown_once_and_stored_hashed(app, client_as, tenant):
     admin = client_as(tenant)
     created = new_key(admin)
@@ -37,6 +39,7 @@ def test_a_key_is_shown_once_and_stored_hashed(app, client_as, tenant):
     assert created["key"] not in (stored.key_hash, stored.prefix)
 
 
+@pytest.mark.requirement("P11-11.10d")
 def test_a_key_acts_with_its_own_permissions_only(client_as, client_for, tenant):
     admin = client_as(tenant)
     key = new_key(admin)["key"]
@@ -67,6 +70,7 @@ def test_a_key_reaches_only_the_studies_it_is_scoped_to(client_as, client_for, t
     assert [s["reference"] for s in everywhere("GET", "/api/studies/").json] == ["K-1", "K-2"]
 
 
+@pytest.mark.requirement("P11-11.10d", "P11-11.300")
 def test_revoked_and_expired_keys_stop_working(client_as, client_for, tenant):
     admin = client_as(tenant)
     revoked = new_key(admin)
@@ -111,6 +115,7 @@ def test_a_key_of_one_tenant_is_unknown_to_another(client_as, client_for, tenant
     assert with_key(client_for, other_tenant, key)("GET", "/api/centers/").status_code == 401
 
 
+@pytest.mark.requirement("E6-4.3.7")
 def test_a_key_stops_with_its_creator(app, client_as, client_for, tenant):
     admin = client_as(tenant)
     creator = client_as(tenant)

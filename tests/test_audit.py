@@ -28,6 +28,7 @@ def records(app, tenant, **filters) -> list[AuditRecord]:
         return found
 
 
+@pytest.mark.requirement("P11-11.10e", "A11-9", "A11-12", "E6-4.2.2")
 def test_every_tracked_change_is_recorded_with_who_when_what_and_values(app, client_as, tenant):
     admin = client_as(tenant)
     study = admin.post("/api/studies/", json={"reference": "AUD-1", "name": "Before"}).json
@@ -46,6 +47,7 @@ def test_every_tracked_change_is_recorded_with_who_when_what_and_values(app, cli
     assert deleted.changes["deleted_at"][0] is None and deleted.changes["deleted_at"][1]
 
 
+@pytest.mark.requirement("A11-12", "GDPR-32")
 def test_secrets_are_redacted_and_access_events_are_audited(app, client_as, client_for, tenant):
     user = client_as(tenant, "viewer")
     user.post(
@@ -73,6 +75,7 @@ def test_secrets_are_redacted_and_access_events_are_audited(app, client_as, clie
     assert failed.actor_type == "anonymous"
 
 
+@pytest.mark.requirement("A11-10", "A11-12")
 def test_role_settings_and_module_changes_are_audited(app, client_as, operator, tenant):
     admin = client_as(tenant)
     admin.post("/api/roles/", json={"name": "auditor", "permissions": ["audit_trails.access"]})
@@ -98,6 +101,7 @@ def test_role_settings_and_module_changes_are_audited(app, client_as, operator, 
     )
 
 
+@pytest.mark.requirement("P11-11.10e", "A11-9", "E6-4.2.4")
 def test_a_change_that_needs_a_reason_is_refused_without_one_and_writes_nothing(
     app, client_as, tenant, monkeypatch
 ):
@@ -124,6 +128,7 @@ def test_a_change_that_needs_a_reason_is_refused_without_one_and_writes_nothing(
 @pytest.mark.parametrize(
     "statement", ["UPDATE {t} SET reason = 'x'", "DELETE FROM {t}", "TRUNCATE {t}"]
 )
+@pytest.mark.requirement("P11-11.10c", "P11-11.10e", "E6-4.2.7")
 def test_the_database_refuses_to_change_or_remove_audit_records(
     db_engine, client_as, tenant, statement
 ):
@@ -141,6 +146,7 @@ def tamper(db_engine, tenant, sql: str) -> None:
         connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
+@pytest.mark.requirement("P11-11.10a", "P11-11.10e", "A11-7", "GDPR-32")
 def test_verify_names_the_first_altered_record(app, db_engine, client_as, tenant):
     admin = client_as(tenant)
     for i in range(3):
@@ -159,6 +165,7 @@ def test_verify_names_the_first_altered_record(app, db_engine, client_as, tenant
     assert f"BROKEN at record {target}: its content does not match its hash" in result.output
 
 
+@pytest.mark.requirement("P11-11.10e", "A11-7")
 def test_replacing_the_whole_table_is_found_through_the_recorded_heads(
     app, db_engine, client_as, tenant
 ):
@@ -173,6 +180,7 @@ def test_replacing_the_whole_table_is_found_through_the_recorded_heads(
     assert not report.ok and "recorded outside the tenant" in report.problem
 
 
+@pytest.mark.requirement("P11-11.10e")
 def test_concurrent_writers_keep_one_valid_chain(app, db_engine, tenant):
     from datacapt.studies.models import StudyCenter
 
@@ -193,6 +201,7 @@ def test_concurrent_writers_keep_one_valid_chain(app, db_engine, tenant):
     assert [r.sequence for r in records(app, tenant)] == list(range(1, report.records + 1))
 
 
+@pytest.mark.requirement("P11-11.10b", "A11-8", "A11-9", "E6-4.2.3", "E6-4.2.7")
 def test_the_trail_is_filtered_paged_by_cursor_and_exported(client_as, tenant):
     admin = client_as(tenant)
     for i in range(5):
@@ -218,6 +227,7 @@ def test_the_trail_is_filtered_paged_by_cursor_and_exported(client_as, tenant):
     assert [row["action"] for row in rows] == ["create"] * 5 and '"P4"' in rows[-1]["changes"]
 
 
+@pytest.mark.requirement("P11-11.10d")
 def test_reading_the_trail_needs_its_permission(client_as, tenant):
     assert client_as(tenant, "viewer").get("/api/audit-trails/").status_code == 403
     assert client_as(tenant, "monitor").get("/api/audit-trails/").status_code == 200

@@ -127,6 +127,7 @@ def personal_records(records: list[dict]) -> list[dict]:
     return [r for r in records if r["object_type"] == "subject_personal_data" and r["changes"]]
 
 
+@pytest.mark.requirement("GDPR-25")
 def test_personal_data_in_the_trail_needs_the_personal_data_permission(trial):
     study = trial["study"].uuid
     for reader in (trial["member"]("monitor"), trial["member"]("data_manager")):
@@ -147,6 +148,7 @@ def test_personal_data_in_the_trail_needs_the_personal_data_permission(trial):
         assert {r["changes"]["birth_date"][1] for r in shown} == {"1980-05-17"}
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_a_study_s_trail_is_read_only_by_its_members_with_the_permission(trial, client_as, tenant):
     study = trial["study"].uuid
     for outsider in (client_as(tenant, "monitor"), client_as(tenant, "data_manager")):
@@ -257,6 +259,7 @@ def test_an_api_key_reads_the_trail_within_its_creator_s_current_rights(
     assert other.uuid not in {r["study_id"] for r in trail(robot)}
 
 
+@pytest.mark.requirement("P11-11.10b", "E6-4.2.2", "GDPR-15")
 def test_a_subject_s_whole_data_history_names_subject_section_and_question(trial):
     study, subject = trial["study"], trial["subjects"]["PAR"]
     history = trail(trial["member"]("pd_auditor"), subject=subject)
@@ -334,6 +337,7 @@ def test_the_chain_still_verifies_with_context_and_a_forged_center_is_found(
     assert f"BROKEN at record {answer['sequence']}" in forged.output
 
 
+@pytest.mark.requirement("A11-17", "E6-4.2.5")
 def test_records_written_before_the_context_columns_verify_after_the_upgrade(
     app, db_engine, client_as, tenant
 ):

@@ -42,6 +42,7 @@ def settings(app, tenant, **changes) -> None:
         update_tenant_settings(changes)
 
 
+@pytest.mark.requirement("P11-11.10d")
 def test_login_gives_a_token_that_identifies_the_user(app, api_client, user_factory, tenant):
     user = user_factory(tenant, "investigator")
     response = login(api_client, user.email.upper(), user.password)
@@ -54,6 +55,7 @@ def test_login_gives_a_token_that_identifies_the_user(app, api_client, user_fact
     assert event_kinds(app, tenant, user.email) == ["login_succeeded"]
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_failed_logins_never_reveal_whether_the_email_exists(app, api_client, user_factory, tenant):
     user = user_factory(tenant)
     wrong_password = login(api_client, user.email, "not the password at all")
@@ -64,6 +66,7 @@ def test_failed_logins_never_reveal_whether_the_email_exists(app, api_client, us
     assert event_kinds(app, tenant, "nobody@example.org") == ["login_failed"]
 
 
+@pytest.mark.requirement("P11-11.10d", "A11-12", "E6-4.3.3")
 def test_requests_without_credentials_are_401(api_client):
     response = api_client.get("/api/users/me")
     assert response.status_code == 401
@@ -72,6 +75,7 @@ def test_requests_without_credentials_are_401(api_client):
     assert bogus.json["error"]["internal_name"] == "INVALID_TOKEN"
 
 
+@pytest.mark.requirement("P11-11.10d")
 def test_logout_revokes_the_token(app, client_as, tenant):
     client = client_as(tenant)
     assert client.post("/api/auth/logout").status_code == 204
@@ -79,6 +83,7 @@ def test_logout_revokes_the_token(app, client_as, tenant):
     assert event_kinds(app, tenant, client.user.email)[-1] == "logged_out"
 
 
+@pytest.mark.requirement("P11-11.10h", "E6-4.3.3")
 def test_a_token_is_useless_on_another_tenants_host(
     app, client_as, client_for, tenant, other_tenant
 ):
@@ -89,6 +94,7 @@ def test_a_token_is_useless_on_another_tenants_host(
     assert client.get("/api/users/me").status_code == 200
 
 
+@pytest.mark.requirement("P11-11.10d", "E6-4.3.3")
 def test_idle_sessions_expire(app, client_as, tenant):
     with time_machine.travel(dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
         client = client_as(tenant)
@@ -102,6 +108,7 @@ def test_idle_sessions_expire(app, client_as, tenant):
     assert "session_expired" in event_kinds(app, tenant, client.user.email)
 
 
+@pytest.mark.requirement("E6-4.3.3")
 def test_sessions_end_at_their_absolute_lifetime_even_when_active(app, client_as, tenant):
     settings(app, tenant, session_lifetime_hours=2, session_idle_minutes=60)
     with time_machine.travel(dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
@@ -113,6 +120,7 @@ def test_sessions_end_at_their_absolute_lifetime_even_when_active(app, client_as
         assert client.get("/api/users/me").json["error"]["internal_name"] == "SESSION_EXPIRED"
 
 
+@pytest.mark.requirement("P11-11.300", "E6-4.3.3")
 def test_five_failures_lock_the_account_until_an_administrator_unlocks_it(
     app, api_client, client_as, user_factory, tenant
 ):
@@ -132,6 +140,7 @@ def test_five_failures_lock_the_account_until_an_administrator_unlocks_it(
     assert "account_locked" in kinds and "account_unlocked" in kinds
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_a_lock_ends_by_itself_after_the_configured_delay(app, api_client, user_factory, tenant):
     settings(app, tenant, lockout_minutes=15, max_failed_logins=3)
     user = user_factory(tenant, "viewer")
@@ -144,6 +153,7 @@ def test_a_lock_ends_by_itself_after_the_configured_delay(app, api_client, user_
         assert login(api_client, user.email, user.password).status_code == 200
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_locking_ends_open_sessions(app, api_client, client_as, tenant):
     settings(app, tenant, max_failed_logins=2)
     victim = client_as(tenant, "viewer")
@@ -162,6 +172,7 @@ def test_locking_ends_open_sessions(app, api_client, client_as, tenant):
         ("Ada-Lovelace-Rocks-1815", "your name or email"),
     ],
 )
+@pytest.mark.requirement("P11-11.300", "GDPR-32")
 def test_the_password_policy_refuses_weak_passwords(client_as, tenant, password, reason):
     client = client_as(tenant, first_name="Ada", last_name="Lovelace")
     response = client.post(
@@ -173,6 +184,7 @@ def test_the_password_policy_refuses_weak_passwords(client_as, tenant, password,
     assert any(reason in message for message in response.json["error"]["fields"]["password"])
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_none_of_the_last_five_passwords_is_reused(client_as, tenant):
     client = client_as(tenant)
     passwords = [client.user.password] + [f"Fresh-Mountain-River-{i}-x" for i in range(5)]
@@ -202,6 +214,7 @@ def test_none_of_the_last_five_passwords_is_reused(client_as, tenant):
     assert oldest.status_code == 204  # six changes ago: allowed again
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_changing_the_password_needs_the_current_one_and_ends_sessions(client_as, tenant):
     client = client_as(tenant)
     wrong = client.post(
@@ -227,6 +240,7 @@ def reset_token(app, tenant, email: str) -> str:
         return re.search(r"token=([\w-]+)", delivered_body(message)).group(1)
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_password_reset_by_single_use_emailed_token(
     app, api_client, client_as, user_factory, tenant
 ):
@@ -264,6 +278,7 @@ def test_password_reset_answers_the_same_for_unknown_emails(app, api_client, ten
         )
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_reset_tokens_expire(app, api_client, user_factory, tenant):
     user = user_factory(tenant)
     with time_machine.travel(dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
@@ -349,6 +364,7 @@ def test_a_reset_request_does_the_same_work_for_known_and_unknown_emails(
         assert emails_to(user.email) == []
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_concurrent_wrong_passwords_check_no_more_guesses_than_the_limit(
     app, client_for, user_factory, tenant
 ):
@@ -373,6 +389,7 @@ def test_concurrent_wrong_passwords_check_no_more_guesses_than_the_limit(
     assert login(client_for(tenant), user.email, user.password).status_code == 401  # locked
 
 
+@pytest.mark.requirement("P11-11.300", "E6-4.3.3")
 def test_logins_resets_and_acceptances_are_rate_limited(app_with_plugins, tenant, user_factory):
     limited = app_with_plugins(
         auth_rate_limit="3 per minute", password_reset_rate_limit="2 per hour"

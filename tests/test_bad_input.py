@@ -52,6 +52,7 @@ BODIES = [
 ]
 
 
+@pytest.mark.requirement("E6-4.2.1")
 @pytest.mark.parametrize(("method", "url", "body", "field"), BODIES)
 def test_refused_characters_in_a_json_body_are_422_naming_the_field(
     manager, method, url, body, field

@@ -8,6 +8,7 @@ import json
 from types import SimpleNamespace
 
 import marshmallow as ma
+import pytest
 import sqlalchemy as sa
 from flask import g
 
@@ -43,6 +44,7 @@ def _kit(number: str, arm: str, **more: object) -> SimpleNamespace:
     return SimpleNamespace(number=number, arm=arm, **more)
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_blinded_fields_are_null_to_callers_without_the_permission(app):
     parcel = SimpleNamespace(label="P1", kits=[_kit("K1", "A"), _kit("K2", "B")], counts={"A": 1})
     with app.test_request_context():
@@ -90,6 +92,7 @@ def test_the_platform_role_decides_outside_a_study(app):
         assert not may_see(ARM)
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_blinded_values_in_texts_and_error_details_render_for_the_caller(app):
     message = Message("Kit {kit} holds {arm}.", kit="K1", arm=BlindedValue(ARM, "A"))
     details = {"arm": BlindedValue(ARM, "A"), "kit": "K1"}
@@ -104,6 +107,7 @@ def test_blinded_values_in_texts_and_error_details_render_for_the_caller(app):
         assert json.loads(app.json.dumps(details)) == {"arm": "A", "kit": "K1"}
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_an_event_on_a_sensitive_field_keeps_its_permission(
     app, tenant, enable_plugins, client_as, make_study
 ):

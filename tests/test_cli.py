@@ -155,6 +155,7 @@ def test_migrate_refuses_unknown_tenant_and_bad_parallel(cli):
     assert cli("tenants", "migrate", "--parallel", "0").exit_code == 2
 
 
+@pytest.mark.requirement("P11-11.10c", "A11-17", "E6-4.2.7")
 def test_archive_stops_serving_keeps_data_and_is_one_way(cli, client_for, tenant, db_engine):
     client = client_for(tenant)
     client.post("/api/notes/", json={"text": "evidence"})

@@ -110,10 +110,12 @@ def _rows(section: str) -> set[tuple[int, str]]:
     return {(int(n), name) for n, name in re.findall(r"^\| (\d+) \| `(\w+)` \|", section, re.M)}
 
 
+@pytest.mark.requirement("P11-11.10k")
 def test_core_codes_are_listed_in_the_api_docs_and_only_they():
     assert _rows(_codes_section("Core")) == {(code.value, code.name) for code in InternalCodes}
 
 
+@pytest.mark.requirement("P11-11.10k")
 def test_each_built_in_plugins_codes_are_listed_under_it_and_only_they():
     built_in = [p for p in load_plugins().plugins.values() if p.obj.__name__.startswith("plugins.")]
     assert {p.name for p in built_in} == {

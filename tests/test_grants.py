@@ -59,6 +59,7 @@ def test_nobody_changes_their_own_study_role_or_centers(manager_study):
     )
 
 
+@pytest.mark.requirement("P11-11.10g", "E6-4.3.7")
 def test_study_roles_are_given_within_the_givers(manager_study, client_as, tenant, app):
     manager, study = manager_study
     other = client_as(tenant, "viewer")
@@ -89,6 +90,7 @@ def test_an_administrator_gives_any_study_role(client_as, tenant, make_study):
     assert admin.post("/api/study-users/", json=body, headers=study.headers).status_code == 201
 
 
+@pytest.mark.requirement("P11-11.10g", "E6-4.3.7")
 def test_platform_roles_are_given_within_the_givers_and_never_to_oneself(
     client_as, user_factory, tenant
 ):
@@ -143,6 +145,7 @@ def test_custom_roles_bundle_only_what_their_author_holds(client_as, tenant):
     assert refused_as_beyond(author.patch(f"/api/roles/{wide['uuid']}", json={"name": "wider"}))
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_keys_get_no_permission_beyond_their_creators(client_as, tenant):
     manager = client_as(tenant, "study_manager")
     body = {"name": "robot", "permissions": ["users.edit"]}
@@ -159,6 +162,7 @@ def test_keys_get_no_permission_beyond_their_creators(client_as, tenant):
     assert maker.post("/api/api-keys/", json=body).status_code == 201
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_nobody_changes_or_removes_someone_whose_role_holds_more(
     client_as, user_factory, tenant, make_study
 ):

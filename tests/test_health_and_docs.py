@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -27,6 +28,7 @@ def test_ready_without_redis_reports_in_process_jobs(client):
     assert response.json["checks"]["redis"].startswith("not configured")
 
 
+@pytest.mark.requirement("A11-16")
 def test_ready_is_503_naming_what_failed(app, client):
     unreachable = redis.Redis(
         host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
@@ -42,6 +44,7 @@ def test_ready_is_503_naming_what_failed(app, client):
     assert set(error["details"]) == {"redis"}
 
 
+@pytest.mark.requirement("P11-11.10k")
 def test_openapi_is_3_1_and_documents_the_error_envelope(client):
     spec = client.get("/api/openapi.json").json
     assert spec["openapi"].startswith("3.1")

@@ -53,6 +53,7 @@ def accept(client, token: str, password: str = "Quiet-Harbour-Lanterns-58"):
     return client.post("/api/auth/invitations/accept", json={"token": token, "password": password})
 
 
+@pytest.mark.requirement("A11-12", "E6-4.3.7")
 def test_an_invitation_to_a_study_creates_the_account_and_membership_once(
     app, study, client_for, tenant
 ):
@@ -85,6 +86,7 @@ def test_an_invitation_to_a_study_creates_the_account_and_membership_once(
     assert manager.get("/api/invitations/").json[0]["status"] == "accepted"
 
 
+@pytest.mark.requirement("P11-11.300")
 def test_accepting_applies_the_password_policy(app, study, client_for, tenant):
     invite(study["manager"])
     (token,) = invitation_tokens(app, tenant, "new.person@example.org")
@@ -116,6 +118,7 @@ def test_invitations_expire(app, client_as, client_for, tenant):
         assert invite(client_as(tenant, "study_manager")).status_code == 201
 
 
+@pytest.mark.requirement("P11-11.100")
 def test_duplicates_and_existing_users_are_refused(study, user_factory, tenant):
     manager = study["manager"]
     assert invite(manager).status_code == 201
@@ -131,6 +134,7 @@ def test_duplicates_and_existing_users_are_refused(study, user_factory, tenant):
     )
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_only_a_study_s_managers_invite_into_it(study, client_as, tenant):
     outsider = client_as(tenant, "study_manager")
     refused = invite(outsider, study=study["uuid"], study_role="investigator")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from datacapt.database import db
@@ -17,6 +18,7 @@ def _texts(client) -> list[str]:
     return [note["text"] for note in response.json]
 
 
+@pytest.mark.requirement("A11-7", "E6-4.3.3", "GDPR-32")
 def test_same_primary_key_in_two_tenants_never_crosses(app, client_for, tenant, other_tenant):
     a, b = client_for(tenant), client_for(other_tenant)
     note_a = a.post("/api/notes/", json={"text": "from A"}).json
@@ -36,6 +38,7 @@ def test_same_primary_key_in_two_tenants_never_crosses(app, client_for, tenant, 
     assert _texts(b) == ["from B"]
 
 
+@pytest.mark.requirement("E6-4.3.3")
 def test_isolation_holds_after_commit_and_across_requests(client_for, tenant, other_tenant):
     a, b = client_for(tenant), client_for(other_tenant)
     for i in range(3):
@@ -60,6 +63,7 @@ def test_session_keeps_its_tenant_after_commit_and_rollback(app, tenant, other_t
         assert db.session.execute(sa.select(sa.func.count()).select_from(Note)).scalar() == 0
 
 
+@pytest.mark.requirement("A11-7", "E6-4.3.5")
 def test_exception_mid_request_leaves_nothing_and_next_request_is_clean(client_for, tenant):
     a = client_for(tenant)
     response = a.post("/api/notes/fail-after-write")
@@ -85,6 +89,7 @@ def test_nested_tenant_contexts_use_separate_sessions(app, tenant, other_tenant)
         assert db.session.execute(sa.select(sa.func.count()).select_from(Note)).scalar() == 0
 
 
+@pytest.mark.requirement("GDPR-32")
 def test_tenant_table_without_tenant_fails_instead_of_falling_back(app):
     with app.app_context():
         try:

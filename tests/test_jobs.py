@@ -104,6 +104,7 @@ def unreachable_redis() -> Redis:
     )
 
 
+@pytest.mark.requirement("A11-16")
 def test_with_redis_down_the_write_succeeds_and_its_job_runs_once_redis_is_back(
     app, api_client, tenant, redis_queue, monkeypatch
 ):
@@ -152,6 +153,7 @@ def test_a_job_delivered_twice_has_its_effect_once(app, tenant, redis_queue):
     assert run_record(app, job_id).attempts == 1
 
 
+@pytest.mark.requirement("A11-16", "E6-4.3.5")
 def test_a_failing_job_is_retried_and_succeeds_once(app, tenant, tmp_path, redis_queue):
     with app.app_context():
         job_id = enqueue(

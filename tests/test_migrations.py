@@ -39,6 +39,7 @@ def three_tenants(tenant_factory):
     return [tenant_factory().schema_name for _ in range(3)]
 
 
+@pytest.mark.requirement("A11-10")
 def test_fresh_lineage_reaches_every_tenant_then_costs_nothing(
     db_engine, lineages, three_tenants, monkeypatch
 ):
@@ -55,6 +56,7 @@ def test_fresh_lineage_reaches_every_tenant_then_costs_nothing(
     assert [o.status for o in again.outcomes] == ["at_head"] * 3
 
 
+@pytest.mark.requirement("A11-10", "E6-4.2.5")
 def test_failed_tenant_is_reported_others_migrate_and_a_rerun_resumes(
     db_engine, lineages, three_tenants, monkeypatch
 ):

@@ -75,6 +75,7 @@ def host(tenant) -> dict[str, str]:
     return {"Host": f"{tenant.schema_name.replace('_', '-')}.test"}
 
 
+@pytest.mark.requirement("P11-11.10c", "A11-10")
 def test_disabling_keeps_the_data_and_enabling_again_brings_it_back(
     cli, plugin_app, tenant, db_engine
 ):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 
+
+@pytest.mark.requirement("A11-10", "E6-4.3.3")
 def test_administrators_change_the_session_and_lockout_policy(client_as, tenant):
     admin = client_as(tenant)
     assert admin.get("/api/tenant/settings").json == {

@@ -70,6 +70,7 @@ def test_a_view_that_commits_fails_and_nothing_of_it_stays(api_client, app, tena
     assert notes(app, tenant) == []
 
 
+@pytest.mark.requirement("A11-7", "E6-4.3.5")
 def test_a_request_commits_after_its_view_and_an_error_answer_rolls_back(api_client, app, tenant):
     assert api_client.post("/api/notes/", json={"text": "kept"}).status_code == 201
     assert api_client.post("/api/notes/fail-after-write").status_code == 500
@@ -100,6 +101,7 @@ def _subject_ids(app, tenant) -> list[str]:
         return list(db.session.execute(sa.select(SubjectInStudy.study_subject_id)).scalars())
 
 
+@pytest.mark.requirement("A11-16", "E6-4.3.5")
 def test_a_retried_job_that_reuses_a_service_has_its_effect_once_in_process(
     app, tenant, subjects_study, tmp_path
 ):
@@ -220,6 +222,7 @@ def _unavailable(answer) -> bool:
     [("execute", "INSERT INTO"), ("commit", ""), ("execute", "JOIN public.domains")],
     ids=["during the view", "at the commit", "resolving the tenant"],
 )
+@pytest.mark.requirement("A11-16", "E6-4.3.5")
 def test_a_database_outage_answers_503_and_the_next_request_succeeds(
     api_client, app, tenant, cut_database, moment, statement
 ):

@@ -16,6 +16,9 @@ enable_plugins  enable_plugins(tenant, "name", ...) enables plugins (with their 
 app_with_plugins  app_with_plugins(plugin, ...) builds an app with in-test plugin objects too
 sweep_notifications  sweep_notifications(at) runs the notification sweep at a UTC time
 
+The ``requirement("<id>", ...)`` marker names the regulatory requirements a test proves
+(docs/validation.md).
+
 Every test fails when a request read a header, or gave an answer, that the API
 description of its endpoint does not declare (datacapt.api.contract).
 """
@@ -72,6 +75,14 @@ def settings_for_tests(**overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "requirement(*ids): the regulatory requirements this test proves, by their ids in"
+        " docs/requirements/ (docs/validation.md)",
+    )
 
 
 @pytest.fixture(scope="session")

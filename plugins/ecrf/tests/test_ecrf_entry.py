@@ -137,6 +137,7 @@ def values(view) -> dict:
     return {b["code"]: b["value"] for b in blocks(view) if b["kind"] == "question"}
 
 
+@pytest.mark.requirement("P11-11.10b", "GDPR-25")
 def test_a_section_reads_with_visibility_values_and_no_personal_data(trial):
     view = read(trial["investigator"], trial)
     assert view.status_code == 200 and view.headers["ETag"] == '"0"'
@@ -162,6 +163,7 @@ def test_a_section_read_keeps_the_design_structure_and_rules(trial):
     assert by_code["bmi"]["validations"] == BMI_WITH_WARNING["validations"]
 
 
+@pytest.mark.requirement("E6-4.2.1")
 def test_saving_computes_checks_and_counts(trial):
     investigator = trial["investigator"]
     saved = save(
@@ -217,6 +219,7 @@ def test_saving_computes_checks_and_counts(trial):
         ({"ae": [{"onset": "2026-01-01"}]}, "ae"),
     ],
 )
+@pytest.mark.requirement("E6-4.2.1")
 def test_bad_answers_get_field_errors_and_write_nothing(trial, answers, field):
     response = save(trial["investigator"], trial, answers, section=1 if "ae" in answers else 0)
     assert response.status_code == 422 and field in response.json["error"]["fields"]
@@ -242,6 +245,7 @@ def test_field_errors_speak_the_language_of_the_request(trial):
     assert french.json["error"]["fields"] == {"ae": ["ligne 1, onset : une date (AAAA-MM-JJ)"]}
 
 
+@pytest.mark.requirement("E6-4.2.1")
 def test_a_repeating_group_reports_every_problem_of_its_rows(trial):
     refused = save(
         trial["investigator"],
@@ -271,6 +275,7 @@ def test_a_nul_in_a_repeating_group_cell_is_refused_naming_the_cell(trial):
     assert list(refused.json["error"]["fields"]) == ["answers.ae.1.term"]
 
 
+@pytest.mark.requirement("P11-11.10f")
 def test_a_save_must_name_and_match_the_version_it_read(trial):
     investigator = trial["investigator"]
     assert save(investigator, trial, {"sex": "M"}, etag=None).status_code == 428
@@ -296,6 +301,7 @@ def test_an_if_match_that_is_no_etag_is_400_saying_what_is_wrong(trial, header, 
     assert save(trial["investigator"], trial, {"sex": "M"}, etag='"5", "0"').status_code == 200
 
 
+@pytest.mark.requirement("P11-11.10e", "A11-9", "E6-4.2.4")
 def test_changes_after_the_first_entry_need_a_reason_and_hidden_answers_are_cleared(
     app, tenant, trial
 ):
@@ -362,6 +368,7 @@ def test_a_reason_too_long_or_not_utf8_is_422_and_writes_nothing(app, tenant, tr
     assert _update_reasons(app, tenant) == []
 
 
+@pytest.mark.requirement("E6-4.2.1", "E6-4.2.4")
 def test_validation_rules_open_queries_that_close_when_the_data_is_corrected(trial):
     investigator = trial["investigator"]
     opened = save(investigator, trial, {"sex": "M", "weight": "130", "height": "1.75"}).json
@@ -420,6 +427,7 @@ def test_repeating_groups_are_saved_row_by_row(trial):
     assert values(saved.json)["ae"] == [{"term": "Headache", "onset": "2026-03-02"}]
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_center_restriction_and_permissions_hold(join_study, trial, client_as, tenant):
     headers = trial["headers"]
     lyon_only = join_study(
@@ -431,6 +439,7 @@ def test_center_restriction_and_permissions_hold(join_study, trial, client_as, t
     assert save(viewer, trial, {"sex": "M"}).status_code == 403
 
 
+@pytest.mark.requirement("E6-4.3.3")
 def test_another_tenant_reaches_none_of_it(trial, enable_plugins, client_as, other_tenant):
     save(trial["investigator"], trial, {"sex": "F", "pregnant": False})
     enable_plugins(other_tenant, "ecrf")
@@ -601,6 +610,7 @@ def _status(trial, client, **changes):
     return client.patch(f"/api/subjects/{trial['subject']}", json=changes, headers=trial["headers"])
 
 
+@pytest.mark.requirement("P11-11.10f")
 @pytest.mark.parametrize("ended", ["excluded", "withdrawn"])
 def test_no_data_is_entered_for_an_ended_subject_until_reopened_with_a_reason(
     app, trial, tenant, ended, join_study
@@ -641,6 +651,7 @@ def test_no_data_is_entered_for_an_ended_subject_until_reopened_with_a_reason(
     assert record.changes["status"] == [ended, back]
 
 
+@pytest.mark.requirement("E6-4.2.4")
 def test_after_completion_every_save_is_a_correction_with_a_reason(trial):
     investigator = trial["investigator"]
     _status(trial, investigator, status="included", inclusion_date="2026-11-02")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 
 from plugins.epro.tests.support import utc
@@ -21,6 +22,7 @@ def test_a_questionnaire_without_answers_is_deleted_with_its_occurrences(trial, 
     assert trial.occurrences() == []
 
 
+@pytest.mark.requirement("P11-11.10c")
 def test_a_questionnaire_with_answers_is_kept(trial, tick, outbox, api_client):
     trial.include()
     tick("2030-03-04T08:00:00")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import sqlalchemy as sa
 import time_machine
 
@@ -32,6 +33,7 @@ def at(moment: str = OPEN_TIME):
     return time_machine.travel(utc(moment), tick=False)
 
 
+@pytest.mark.requirement("P11-11.10f")
 def test_the_subject_saves_progress_then_submits_and_it_becomes_read_only(
     trial, tick, outbox, api_client
 ):
@@ -70,6 +72,7 @@ def test_the_subject_saves_progress_then_submits_and_it_becomes_read_only(
         assert read_only.status_code == 200 and read_only.json["blocks"][1]["value"] == 4
 
 
+@pytest.mark.requirement("E6-4.2.1")
 def test_answers_are_checked_against_their_questions(trial, tick, outbox, api_client):
     token = sent(trial, tick, outbox)
     with at():
@@ -95,6 +98,7 @@ def test_an_answer_with_a_nul_character_is_refused_naming_it(trial, tick, outbox
     assert trial.occurrences()[0]["status"] == "sent"  # nothing written
 
 
+@pytest.mark.requirement("P11-11.10e", "A11-12")
 def test_subject_answers_are_audited_with_the_subject_as_actor(
     app, trial, tick, outbox, api_client, tenant
 ):
@@ -122,6 +126,7 @@ def test_subject_answers_are_audited_with_the_subject_as_actor(
     assert {r.study_id for r in records} == {trial.headers["Study-Uuid"]}
 
 
+@pytest.mark.requirement("E6-4.2.2")
 def test_a_subject_s_trail_names_the_occurrence_and_question_of_each_answer(
     trial, tick, outbox, api_client, join_study, tenant
 ):
@@ -143,6 +148,7 @@ def test_a_subject_s_trail_names_the_occurrence_and_question_of_each_answer(
     assert sent_by_tick and all(r["subject_id"] == trial.subject for r in sent_by_tick)
 
 
+@pytest.mark.requirement("P11-11.10h")
 def test_the_token_reaches_nothing_else(trial, tick, outbox, api_client):
     token = sent(trial, tick, outbox)
     with at():
@@ -157,6 +163,7 @@ def test_the_token_reaches_nothing_else(trial, tick, outbox, api_client):
                 assert refused.status_code == 401, (path, headers)
 
 
+@pytest.mark.requirement("P11-11.10h", "E6-4.3.3")
 def test_a_token_of_another_tenant_opens_nothing(
     trial, tick, outbox, enable_plugins, client_for, other_tenant
 ):
@@ -167,6 +174,7 @@ def test_a_token_of_another_tenant_opens_nothing(
     assert refused.status_code == 401 and refused.json["error"]["internal_code"] == 8001
 
 
+@pytest.mark.requirement("P11-11.10h")
 def test_an_expired_or_cancelled_link_is_refused(trial, tick, outbox, api_client):
     token = sent(trial, tick, outbox)
     with at("2030-03-06T07:59:00"):
@@ -187,6 +195,7 @@ def test_an_expired_or_cancelled_link_is_refused(trial, tick, outbox, api_client
         assert api_client.get(URL, headers={"Qr-Code": second_token}).status_code == 410
 
 
+@pytest.mark.requirement("E6-4.3.3")
 def test_guessing_tokens_is_rate_limited_and_never_blocks_a_valid_link(
     trial, tick, outbox, api_client
 ):

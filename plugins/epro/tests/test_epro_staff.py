@@ -97,6 +97,7 @@ def test_a_form_with_problems_or_a_taken_code_is_refused(app, trial, tenant):
     assert count_questionnaires(app, tenant) == 1
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_who_may_do_what(join_study, trial, client_as, tenant, tick, outbox):
     trial.include()
     tick("2030-03-04T08:00:00")
@@ -166,6 +167,7 @@ def test_resend_uses_the_same_link_and_only_while_open(trial, tick, outbox):
     assert len(messages) == 4 and {m["status"] for m in messages} == {"sent"}
 
 
+@pytest.mark.requirement("A11-9", "E6-4.2.4")
 def test_staff_correct_submitted_answers_only_with_a_reason(
     app, trial, tick, outbox, api_client, tenant
 ):
@@ -308,6 +310,7 @@ def test_the_http_provider_gets_the_message(trial, tick, outbox, provider):
     assert "/epro/" in received[0]["body"] and received[0]["body"].startswith("Votre")
 
 
+@pytest.mark.requirement("P11-11.10h")
 def test_the_provider_reports_a_bounce_signed_with_its_secret(
     trial, tick, outbox, api_client, provider
 ):

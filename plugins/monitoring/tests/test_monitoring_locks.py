@@ -74,6 +74,7 @@ def refused(response: Any, code: str, level: str) -> dict:
         ("study", True, True),
     ],
 )
+@pytest.mark.requirement("P11-11.10f", "E6-4.2.6")
 def test_a_hold_at_each_level_refuses_the_writes_it_covers_and_lets_the_rest_through(
     trial, action, level, week_4_held, lyon_held
 ):
@@ -109,6 +110,7 @@ def test_a_hold_at_each_level_refuses_the_writes_it_covers_and_lets_the_rest_thr
     assert open_view["annotations"]["locks"]["status"] == expected
 
 
+@pytest.mark.requirement("P11-11.10f", "E6-4.2.6")
 def test_frozen_data_can_be_locked_and_locked_data_cannot_be_frozen(trial):
     manager = trial.data_manager
     subject = target(trial, "subject")
@@ -157,6 +159,7 @@ def _audit(app, tenant, lock_uuid: str) -> list[AuditRecord]:
         )
 
 
+@pytest.mark.requirement("P11-11.10g", "E6-4.2.6")
 def test_releases_need_their_own_permission_and_a_reason_and_all_is_audited(
     app, trial, client_as, join_study, tenant
 ):
@@ -205,6 +208,7 @@ def test_releases_need_their_own_permission_and_a_reason_and_all_is_audited(
     assert (record.subject_id, record.section_id) == (trial.subject, trial.sections[0])
 
 
+@pytest.mark.requirement("E6-4.2.6")
 def test_locking_waits_for_the_queries_on_what_it_locks(trial):
     manager = trial.data_manager
     # A BMI over 40 is a finding: the save opens an automatic query on the Paris subject.

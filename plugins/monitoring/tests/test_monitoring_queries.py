@@ -70,6 +70,7 @@ def all_queries(app, tenant) -> list[str]:
         return [str(q.uuid) for q in db.session.execute(sa.select(DataQuery)).scalars()]
 
 
+@pytest.mark.requirement("E6-4.2.3")
 def test_a_monitor_queries_an_answer_and_the_site_answers_it_in_the_thread(trial):
     query = raised(trial, code="weight", level="warning", message="70 kg? Source says 75.")
     assert (query["status"], query["target"], query["code"], query["origin"]) == (
@@ -140,6 +141,7 @@ def test_queries_go_on_sections_subjects_and_cells_of_repeating_groups(trial):
         ("viewer", set()),
     ],
 )
+@pytest.mark.requirement("P11-11.10g")
 def test_each_action_needs_its_own_permission(trial, role, allowed):
     client = getattr(trial, role)
     assert raise_query(trial, client).status_code == (201 if "raise" in allowed else 403)
@@ -170,6 +172,7 @@ def test_each_action_needs_its_own_permission(trial, role, allowed):
         (("cancel",), "messages", "cancelled"),
     ],
 )
+@pytest.mark.requirement("P11-11.10f")
 def test_an_action_out_of_its_states_is_409_and_changes_nothing(trial, steps, action, status):
     query = raised(trial)["uuid"]
     clients = {"answer": trial.investigator}
@@ -186,6 +189,7 @@ def test_an_action_out_of_its_states_is_409_and_changes_nothing(trial, steps, ac
     assert query_of(trial, trial.data_manager, query).json == before
 
 
+@pytest.mark.requirement("A11-9")
 def test_a_closed_query_reopens_and_a_cancellation_keeps_its_reason_in_the_audit_trail(trial):
     query = raised(trial, code="height")["uuid"]
     acted(trial, trial.data_manager, query, "close", "Fine.")

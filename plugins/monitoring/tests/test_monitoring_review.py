@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from datacapt.testing import TenantClient
 from plugins.monitoring.tests.support import (
     Trial,
@@ -30,6 +32,7 @@ def reviewed(trial: Trial, section: int = 0, subject: str | None = None) -> Any:
     return read.json["annotations"]["review"]
 
 
+@pytest.mark.requirement("E6-4.2.3")
 def test_a_data_manager_reviews_a_section_and_every_read_shows_who_and_when(trial):
     done = review(trial.data_manager, trial)
     assert done.status_code == 201, done.json
@@ -73,6 +76,7 @@ def test_any_change_of_the_section_s_answers_loses_its_review_audited_with_the_c
     assert review(trial.data_manager, trial).status_code == 201
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_only_data_managers_review_and_taking_a_review_back_needs_a_reason(trial):
     for client in (trial.monitor, trial.investigator, trial.viewer, trial.manager):
         refused = review(client, trial)

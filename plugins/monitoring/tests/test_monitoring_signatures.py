@@ -89,6 +89,7 @@ def error(answer: Any) -> tuple[int, str]:
     return answer.status_code, answer.json["error"]["internal_name"]
 
 
+@pytest.mark.requirement("P11-11.50", "A11-14")
 def test_an_investigator_signs_a_section_and_every_read_shows_it(app, tenant, trial):
     answer = sign(trial, trial.investigator, section(trial))
     assert answer.status_code == 201, answer.json
@@ -171,6 +172,7 @@ def test_a_casebook_signature_covers_every_section(trial):
     assert annotated(trial, trial.viewer, subject=trial.lyon_subject) == []
 
 
+@pytest.mark.requirement("P11-11.50")
 def test_the_study_declaration_is_stored_with_each_signature(trial):
     declaration = "I approve these data as principal investigator."
     changed = trial.manager.patch(
@@ -189,6 +191,7 @@ def _user(app, tenant, client: TenantClient) -> tuple[str, int]:
         return user.status, user.failed_login_count
 
 
+@pytest.mark.requirement("P11-11.200", "P11-11.300")
 def test_a_wrong_password_is_refused_counted_and_locks_the_account(app, tenant, trial, client_as):
     admin = client_as(tenant)
     policy = admin.patch("/api/tenant/settings", json={"max_failed_logins": 3})
@@ -218,6 +221,7 @@ def test_a_wrong_password_is_refused_counted_and_locks_the_account(app, tenant, 
     assert len(listed(trial, trial.monitor)) == 1
 
 
+@pytest.mark.requirement("P11-11.70", "A11-8", "A11-14")
 def test_a_data_change_breaks_the_signature_and_its_read_shows_what_changed(app, tenant, trial):
     assert trial.save(trial.investigator, {"pain": 2}, section=1, reason=None).status_code == 200
     screening, week4 = signed(trial, trial.investigator, section(trial), section(trial, 1))
@@ -267,6 +271,7 @@ def test_a_data_change_breaks_the_signature_and_its_read_shows_what_changed(app,
     assert read(trial, trial.viewer, fresh["uuid"], "/verification").json["holds"] is True
 
 
+@pytest.mark.requirement("P11-11.70", "A11-14")
 def test_a_signature_does_not_verify_on_another_record(app, tenant, trial):
     # Both subjects have the same Screening answers: only the record tells them apart.
     (paris,) = signed(trial, trial.investigator, section(trial))
@@ -294,6 +299,7 @@ def test_a_signature_does_not_verify_on_another_record(app, tenant, trial):
     assert moved_check["holds"] is False and moved_check["snapshot_intact"] is True
 
 
+@pytest.mark.requirement("P11-11.100")
 def test_only_the_signer_withdraws_with_a_reason(app, tenant, trial, join_study):
     (signature,) = signed(trial, trial.investigator, section(trial))
     colleague = join_study(
@@ -407,6 +413,7 @@ def _work(app, connection) -> None:
         )
 
 
+@pytest.mark.requirement("E6-4.3.5")
 def test_a_failed_job_keeps_what_it_signed_and_goes_on_when_run_again(
     app, tenant, trial, redis_queue, monkeypatch
 ):
@@ -444,6 +451,7 @@ def test_a_failed_job_keeps_what_it_signed_and_goes_on_when_run_again(
     )
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_who_may_sign_and_see_signatures(trial):
     for client in (trial.monitor, trial.data_manager, trial.viewer, trial.manager):
         assert error(sign(trial, client, section(trial))) == (403, "PERMISSION_DENIED")
@@ -602,6 +610,7 @@ def test_which_sections_are_unsigned_for_a_lock(app, tenant, trial):
     }
 
 
+@pytest.mark.requirement("E6-4.2.6")
 def test_a_study_may_require_signatures_before_a_lock_and_locked_data_is_neither_signed_nor_unsigned(
     trial,
 ):

@@ -78,6 +78,7 @@ def selected(client: TenantClient, trial: Trial, center: str) -> set[str]:
     return {subject for subject, row in rows.items() if row["selected"]}
 
 
+@pytest.mark.requirement("E6-4.2.3")
 def test_a_monitor_verifies_an_item_and_every_read_shows_who_and_when(trial):
     verified = verify(trial.monitor, trial, "weight")
     assert verified.status_code == 201, verified.json
@@ -107,6 +108,7 @@ def test_a_monitor_verifies_an_item_and_every_read_shows_who_and_when(trial):
     )
 
 
+@pytest.mark.requirement("E6-4.2.3")
 def test_a_changed_answer_loses_its_verification_audited_with_the_change_as_cause(trial):
     for code in ("weight", "sex"):
         assert verify(trial.monitor, trial, code).status_code == 201
@@ -127,6 +129,7 @@ def test_a_changed_answer_loses_its_verification_audited_with_the_change_as_caus
     assert again.status_code == 201  # the new value is verified afresh
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_only_monitors_verify_and_taking_a_verification_back_needs_a_reason(trial):
     for client in (trial.investigator, trial.data_manager, trial.viewer, trial.manager):
         refused = verify(client, trial, "weight")
@@ -239,6 +242,7 @@ def _drawn(seed: str, subjects: list[str], percentage: int) -> set[str]:
     return set(ranked[: -(-len(subjects) * percentage // 100)])
 
 
+@pytest.mark.requirement("E6-4.2.3")
 def test_a_random_plan_draws_a_share_of_each_center_replayable_from_its_seed(trial):
     paris = [trial.subject, *add_subjects(trial, trial.investigator, "PAR", 20)]
     lyon = [trial.lyon_subject, *add_subjects(trial, trial.lyon_investigator, "LYO", 3)]

@@ -90,6 +90,7 @@ def _get_rules(app) -> list[str]:
     )
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_every_read_of_the_plugin_hides_the_arm_from_blinded_roles(
     app, trial: Trial, blinded_trial, join_study, tenant
 ):
@@ -124,6 +125,7 @@ def test_every_read_of_the_plugin_hides_the_arm_from_blinded_roles(
     assert unblinded.json["arm"] in ("ZORBLAX", "QUIMBLE")
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_refusals_and_emails_name_no_arm(app, tenant, trial: Trial, blinded_trial):
     design = blinded_trial["design"]
     answers: list[Any] = [
@@ -155,6 +157,7 @@ def test_refusals_and_emails_name_no_arm(app, tenant, trial: Trial, blinded_tria
     assert not any(arm in body for body in bodies for arm in ARM_TEXTS)
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_unblinded_readers_see_the_arms_in_the_audit_trail(trial: Trial, blinded_trial):
     trail: Any = trial.statistician.get(
         "/api/audit-trails/",

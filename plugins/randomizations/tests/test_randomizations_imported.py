@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import openpyxl
+import pytest
 
 from plugins.randomizations.tests.support import ARMS, BASE, CENTER, DESIGNS, Trial
 
@@ -46,6 +47,7 @@ def _upload(
     )
 
 
+@pytest.mark.requirement("E6-4.2.5")
 def test_an_imported_list_is_checked_whole_and_nothing_of_a_bad_file_is_kept(trial: Trial):
     design = trial.create(CONFIG, "imported").json["uuid"]
     bad: Any = _upload(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from datacapt.toolkit import connect_when_enabled
 from plugins.randomizations.api import subject_randomized
 from plugins.randomizations.tests.support import BASE, DESIGNS, Trial, blocks, mail_bodies
@@ -29,6 +31,7 @@ def _unblind(trial: Trial, assignment: dict[str, Any], password: str | None = No
     )
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_an_emergency_unblinding_reveals_the_arm_to_its_requester_at_once(
     app, tenant, trial: Trial
 ):
@@ -63,6 +66,7 @@ def test_an_emergency_unblinding_reveals_the_arm_to_its_requester_at_once(
     assert event["subject_id"] == assignment["subject"]
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_with_approval_a_second_person_approves_and_the_requester_never_does(
     app, tenant, trial: Trial, join_study
 ):
@@ -120,6 +124,7 @@ def test_a_refused_unblinding_reveals_nothing(trial: Trial, tenant, join_study):
     assert unrevealed.json["arm"] is None
 
 
+@pytest.mark.requirement("E6-4.2.4")
 def test_a_mistaken_assignment_is_voided_with_a_reason_and_the_subject_randomized_again(
     trial: Trial,
 ):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from plugins.randomizations.tests.support import AGE, CENTER, DESIGNS, SEX, Trial, blocks
 
 
@@ -76,6 +78,7 @@ def test_a_draft_is_saved_whole_with_if_match_and_a_live_one_never(trial: Trial)
     assert frozen.json["error"]["internal_name"] == "DESIGN_VERSION_NOT_DRAFT"
 
 
+@pytest.mark.requirement("A11-10")
 def test_a_live_design_changes_by_a_new_version_and_assignments_keep_theirs(trial: Trial):
     design = trial.live_design(blocks())
     first: Any = trial.randomize(trial.subject(), design)
@@ -131,6 +134,7 @@ def test_new_block_sizes_start_a_new_list_with_a_new_seed(trial: Trial):
     assert first["seed"] != second["seed"]
 
 
+@pytest.mark.requirement("A11-10")
 def test_the_test_environment_is_apart_from_production(trial: Trial):
     created: Any = trial.create(blocks(factors=[], capacity=2, warning_threshold=0))
     design = created.json["uuid"]

@@ -39,6 +39,7 @@ def add(client, study, center: str, **personal):
     )
 
 
+@pytest.mark.requirement("GDPR-25")
 def test_subjects_get_ids_from_the_study_pattern_per_center(study):
     manager = study["manager"]
     ids = [add(manager, study, code).json["study_subject_id"] for code in ("PAR", "PAR", "LYO")]
@@ -100,6 +101,7 @@ def test_concurrent_additions_never_share_an_id(app, study, tenant):
     assert sorted(results) == [f"PAR-{n:03d}" for n in range(1, 21)]
 
 
+@pytest.mark.requirement("P11-11.10f")
 def test_status_changes_need_their_date_or_reason(study):
     manager, headers = study["manager"], study["headers"]
     subject = add(manager, study, "PAR").json
@@ -119,6 +121,7 @@ def test_status_changes_need_their_date_or_reason(study):
     assert withdrawn["end_reason"] == "Moved abroad"
 
 
+@pytest.mark.requirement("P11-11.10g")
 def test_a_member_limited_to_a_center_sees_and_adds_only_there(study):
     manager, headers = study["manager"], study["headers"]
     lyon = add(manager, study, "LYO").json
@@ -132,6 +135,7 @@ def test_a_member_limited_to_a_center_sees_and_adds_only_there(study):
     assert add(investigator, study, "PAR").status_code == 201
 
 
+@pytest.mark.requirement("GDPR-15", "GDPR-25")
 def test_personal_data_needs_its_permission_and_every_read_is_audited(app, study, tenant):
     manager, headers = study["manager"], study["headers"]
     subject = add(
@@ -161,6 +165,7 @@ def test_personal_data_needs_its_permission_and_every_read_is_audited(app, study
     assert trail[1].actor_id == str(investigator.user.uuid)
 
 
+@pytest.mark.requirement("P11-11.10d", "E6-4.3.3")
 def test_other_tenants_and_roles_without_the_module_get_nothing(study, client_as, other_tenant):
     outsider = client_as(other_tenant)
     response = outsider.get("/api/subjects/", headers={"Study-Uuid": study["uuid"]})
@@ -185,6 +190,7 @@ def test_a_subject_is_written_to_in_the_tenant_language_unless_told(study, clien
     assert refused.status_code == 422 and "personal_data" in refused.json["error"]["fields"]
 
 
+@pytest.mark.requirement("P11-11.10f")
 def test_an_illegal_status_change_is_named_and_translated(study):
     manager, headers = study["manager"], study["headers"]
     subject = add(manager, study, "PAR").json
@@ -210,6 +216,7 @@ def team_member(team: dict, client) -> dict:
     return member
 
 
+@pytest.mark.requirement("P11-11.10c")
 def test_a_center_with_subjects_stays_in_the_study(study, client_as, tenant):
     manager, headers, centers = study["manager"], study["headers"], study["centers"]
     investigator = study["member"]("investigator", only="PAR")
