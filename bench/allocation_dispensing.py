@@ -149,7 +149,7 @@ def main() -> None:
             dispense_rates.append(rate)
             dispense_timings.extend(timings)
         status, data = request(PORT, "GET", "/api/allocation/inventories/", headers)
-        production = json.loads(data)[1]["kits"]
+        production = json.loads(data)["production"]["kits"]
 
     emit(
         {

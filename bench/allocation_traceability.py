@@ -198,7 +198,7 @@ def main() -> None:
         path = f"/api/allocation/traceability/subjects/{subject}"
         status, data = request(PORT, "GET", path, headers)
         assert status == 200, data
-        batch = json.loads(data)[0]["batch"]["uuid"]  # it reaches every subject of the arm
+        batch = json.loads(data)["kits"][0]["batch"]["uuid"]  # it reaches every subject of the arm
         traced_subjects = 0
 
         def trace() -> bool:

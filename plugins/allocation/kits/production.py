@@ -34,7 +34,7 @@ def production_start(study: Study) -> ProductionStart | None:
     ).scalar_one_or_none()
 
 
-def inventories(study: Study) -> list[dict[str, Any]]:
+def inventories(study: Study) -> dict[str, dict[str, Any]]:
     """Both inventories: whether each is in use, since when, and its kits by status."""
     start = production_start(study)
     counts: dict[str, dict[str, int]] = {inventory: {} for inventory in Inventory}
@@ -44,20 +44,20 @@ def inventories(study: Study) -> list[dict[str, Any]]:
         .group_by(Kit.inventory, Kit.status)
     ):
         counts[inventory][status] = count
-    return [
-        {
+    return {
+        Inventory.DUMMY: {
             "inventory": Inventory.DUMMY,
             "in_use": True,
             "started_at": None,
             "kits": counts[Inventory.DUMMY],
         },
-        {
+        Inventory.PRODUCTION: {
             "inventory": Inventory.PRODUCTION,
             "in_use": start is not None,
             "started_at": start.created_at if start is not None else None,
             "kits": counts[Inventory.PRODUCTION],
         },
-    ]
+    }
 
 
 def _live_designs(study: Study) -> list[Design]:

@@ -23,7 +23,7 @@ from plugins.allocation.kits import imports, production, services
 from plugins.allocation.kits.models import Inventory
 from plugins.allocation.kits.schemas import (
     InvalidateSchema,
-    InventoryReadSchema,
+    InventoriesSchema,
     KitImportReadSchema,
     KitReadSchema,
     KitSearchSchema,
@@ -134,7 +134,7 @@ def _upload() -> tuple[str, bytes]:
 class Inventories(ApiView):
     permissions_registry = {"GET": permissions.KITS_ACCESS}
 
-    @blp.response(200, InventoryReadSchema(many=True))
+    @blp.response(200, InventoriesSchema)
     def get(self):
         """Both inventories: in use or not, and their kits by status."""
         return production.inventories(current_study())

@@ -119,6 +119,11 @@ class InventoryReadSchema(ma.Schema):
     )
 
 
+class InventoriesSchema(ma.Schema):
+    dummy = ma.fields.Nested(InventoryReadSchema)
+    production = ma.fields.Nested(InventoryReadSchema)
+
+
 class ProductionCheckSchema(ma.Schema):
     ready = ma.fields.Boolean()
     stocked = ma.fields.Integer(

@@ -113,7 +113,7 @@ def test_going_live_needs_every_arms_kits_and_keeps_the_dummy_inventory(trial: T
     assert started.json["checked"] == 4
     assert trial.go_live().json["error"]["internal_name"] == "GO_LIVE_REFUSED"
     inventories: Any = trial.manager.get(f"{BASE}/inventories/", headers=trial.headers)
-    assert [(i["inventory"], i["in_use"], i["kits"]) for i in inventories.json] == [
+    assert [(i["inventory"], i["in_use"], i["kits"]) for i in inventories.json.values()] == [
         ("dummy", True, {"available": 4}),
         ("production", True, {"available": 7}),
     ]

@@ -35,7 +35,7 @@ def test_the_demo_kits_are_added_once_and_ready_to_go_live(app, trial: Trial, te
     }
     inventories: Any = trial.manager.get(f"{BASE}/inventories/", headers=trial.headers)
     expected = {"available": 2 * 2 * KITS_PER_CENTER}  # two kit types at two centers
-    assert [i["kits"] for i in inventories.json] == [expected, expected]
+    assert [i["kits"] for i in inventories.json.values()] == [expected, expected]
     assert trial.go_live().status_code == 201
     subject, _ = trial.randomized_subject()
     assert trial.dispense(subject).status_code == 201

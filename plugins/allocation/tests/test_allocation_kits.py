@@ -162,15 +162,15 @@ def test_a_kit_in_stock_is_declared_invalid_with_a_reason(trial: Trial):
     )
     assert elsewhere.status_code == 404
     inventories: Any = trial.monitor.get(f"{BASE}/inventories/", headers=trial.headers)
-    assert inventories.json == [
-        {
+    assert inventories.json == {
+        "dummy": {
             "inventory": "dummy",
             "in_use": True,
             "started_at": None,
             "kits": {"available": 1, "invalid": 1},
         },
-        {"inventory": "production", "in_use": False, "started_at": None, "kits": {}},
-    ]
+        "production": {"inventory": "production", "in_use": False, "started_at": None, "kits": {}},
+    }
 
 
 def _work(app, connection) -> None:

@@ -52,8 +52,10 @@ def test_a_batch_leads_to_its_subjects_and_their_adverse_events_and_back(trial: 
     assert counts["dummy", "dispensed"] == given
     back: Any = trial.pharmacist.get(f"{BASE}/traceability/subjects/{first}", headers=trial.headers)
     assert back.status_code == 200, back.json
-    assert [entry["batch"]["uuid"] for entry in back.json] == [batch, batch]
-    assert {entry["kit_type"] for entry in back.json} == {"KT-A" if arm == "ACTIVE" else "KT-P"}
+    assert back.json["subject"] == first
+    assert [entry["batch"]["uuid"] for entry in back.json["kits"]] == [batch, batch]
+    kit_types = {entry["kit_type"] for entry in back.json["kits"]}
+    assert kit_types == {"KT-A" if arm == "ACTIVE" else "KT-P"}
     # Blinded roles are refused; a batch of another study's product is absent.
     for client in (trial.investigator, trial.monitor, trial.manager):
         refused: Any = client.get(f"{BASE}/traceability/batches/{batch}", headers=trial.headers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datacapt.toolkit import ApiView, Blueprint, current_study
 from plugins.allocation import permissions
 from plugins.allocation.traceability import services
-from plugins.allocation.traceability.schemas import BatchTraceSchema, SubjectKitSchema
+from plugins.allocation.traceability.schemas import BatchTraceSchema, SubjectTraceSchema
 from plugins.subjects.api import get_subject
 
 blp = Blueprint(
@@ -39,7 +39,7 @@ class SubjectTrace(ApiView):
     permissions_registry = {"GET": permissions.DISPENSING_ACCESS}
 
     @blp.errors(BLINDED)
-    @blp.response(200, SubjectKitSchema(many=True))
+    @blp.response(200, SubjectTraceSchema)
     def get(self, subject_uuid):
         """Every kit the subject received, with its batch."""
         services.refuse_if_blinded()

@@ -44,3 +44,10 @@ class SubjectKitSchema(ma.Schema):
     returned = ma.fields.Boolean()
     dispensed_at = ma.fields.AwareDateTime()
     batch = ma.fields.Nested(BatchSchema, allow_none=True)
+
+
+class SubjectTraceSchema(ma.Schema):
+    subject = ma.fields.UUID()
+    kits = ma.fields.List(
+        ma.fields.Nested(SubjectKitSchema), metadata={"description": "Oldest first"}
+    )

@@ -138,7 +138,7 @@ def batch_trace(study: Study, batch: Batch) -> dict[str, Any]:
     }
 
 
-def subject_trace(study: Study, participation: SubjectInStudy) -> list[dict[str, Any]]:
+def subject_trace(study: Study, participation: SubjectInStudy) -> dict[str, Any]:
     """Every kit the subject received, oldest first, with its batch (none for a kit without)."""
     rows = db.session.execute(
         sa.select(Dispensing, Kit, KitType, Batch)
@@ -148,7 +148,7 @@ def subject_trace(study: Study, participation: SubjectInStudy) -> list[dict[str,
         .where(Dispensing.study_id == study.id, Dispensing.subject_in_study_id == participation.id)
         .order_by(Dispensing.id)
     ).all()
-    return [
+    kits = [
         {
             "dispensing": dispensing.uuid,
             "kit": kit.number,
@@ -160,3 +160,4 @@ def subject_trace(study: Study, participation: SubjectInStudy) -> list[dict[str,
         }
         for dispensing, kit, kit_type, batch in rows
     ]
+    return {"subject": participation.uuid, "kits": kits}
