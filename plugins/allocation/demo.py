@@ -20,7 +20,7 @@ from plugins.product_database.api import Batch, BatchStatus, Product, ProductKin
 from plugins.randomizations.api import Design
 
 KITS_PER_CENTER = 20
-# The product of the design's first arm, then of every other (the demo's: active, placebo).
+# Where the study declares no product for an arm: the first arm's, then every other's.
 PRODUCTS = (
     ("Demo active 10 mg", ProductKind.INVESTIGATIONAL_PRODUCT, "DEMO-1"),
     ("Demo placebo", ProductKind.PLACEBO, "DEMO-2"),
@@ -28,27 +28,37 @@ PRODUCTS = (
 
 
 def _study_product(study: Study, index: int) -> tuple[StudyProduct, Batch]:
-    """The demo product of the design's ``index``-th arm in the study, with its batch
-    (added when missing)."""
-    name, kind, code = PRODUCTS[min(index, len(PRODUCTS) - 1)]
-    study_product = db.session.execute(
-        sa.select(StudyProduct).where(
-            StudyProduct.study_id == study.id, StudyProduct.blinding_code == code
+    """The product of the design's ``index``-th arm: the study's ``index``-th declared
+    product (the product database's demo declares them), else a demo product added, with
+    a released batch of it (added when it has none)."""
+    declared = (
+        db.session.execute(
+            sa.select(StudyProduct)
+            .where(StudyProduct.study_id == study.id)
+            .order_by(StudyProduct.id)
         )
-    ).scalar_one_or_none()
-    if study_product is None:
+        .scalars()
+        .all()
+    )
+    if index < len(declared):
+        study_product = declared[index]
+    else:
+        name, kind, code = PRODUCTS[min(index, len(PRODUCTS) - 1)]
         product = Product(name=name, kind=kind)
         db.session.add(product)
         db.session.flush()
         study_product = StudyProduct(study_id=study.id, product_id=product.id, blinding_code=code)
         db.session.add(study_product)
     batch = db.session.execute(
-        sa.select(Batch).where(Batch.product_id == study_product.product_id)
+        sa.select(Batch)
+        .where(Batch.product_id == study_product.product_id, Batch.status == BatchStatus.RELEASED)
+        .order_by(Batch.id)
+        .limit(1)
     ).scalar_one_or_none()
     if batch is None:
         batch = Batch(
             product_id=study_product.product_id,
-            number=f"LOT-{code}",
+            number=f"LOT-{study_product.blinding_code or index + 1}",
             expiry_date=utcnow().date() + dt.timedelta(days=730),
             status=BatchStatus.RELEASED,
         )

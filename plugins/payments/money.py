@@ -49,6 +49,20 @@ def rounded(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
 
 
-def in_minor_units(amount: Decimal, currency: str) -> Decimal:
-    """``amount`` written with exactly the currency's decimals (what the API shows)."""
+def quantized(amount: Decimal, currency: str) -> Decimal:
+    """``amount`` written with exactly the currency's decimals (12.3 EUR -> 12.30): what
+    the API and the files show."""
     return amount.quantize(Decimal(1).scaleb(-minor_units(currency)))
+
+
+def fits_currency(amount: Decimal, currency: str) -> bool:
+    """Whether ``amount`` is finite and has no more decimals than the currency's."""
+    if not amount.is_finite():
+        return False
+    exponent = amount.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and -exponent <= minor_units(currency)
+
+
+def minor_unit_count(amount: Decimal, currency: str) -> int:
+    """``amount`` counted in the currency's smallest unit (EUR 12.30 -> 1230)."""
+    return int(amount.scaleb(minor_units(currency)).to_integral_exact())

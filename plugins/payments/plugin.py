@@ -6,7 +6,7 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.ecrf.api import answers_changed
-from plugins.payments import __version__, jobs, permissions, receivers
+from plugins.payments import __version__, demo, jobs, permissions, receivers
 from plugins.payments.batches import files
 from plugins.payments.batches import routes as batch_routes
 from plugins.payments.errors import PaymentCodes
@@ -100,3 +100,8 @@ def datacapt_file_attachments(file_uuid):
 @hookimpl
 def datacapt_jobs():
     return [jobs.export_batch]
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_payments(study)

@@ -1,5 +1,6 @@
-"""The demo study's kits: added once, with a kit type per arm, one kit at each later visit
-and stock in both inventories, enough for the production check to pass."""
+"""The demo study's kits: added once, with a kit type per arm of the study's declared
+products, one kit at each later visit and stock in both inventories, enough for the
+production check to pass."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ def test_the_demo_kits_are_added_once_and_ready_to_go_live(app, trial: Trial, te
                 sa.select(Study).where(Study.uuid == study_uuid)
             ).scalar_one()
             add_demo_kits(study)
+    # Each arm's kits hold the study's product of that rank, as the study declared them.
     kit_types: Any = trial.pharmacist.get(f"{BASE}/kit-types/", headers=trial.headers)
-    assert [(k["code"], k["study_product"]["blinding_code"]) for k in kit_types.json] == [
-        ("KT-1", "DEMO-1"),
-        ("KT-2", "DEMO-2"),
+    assert [(k["code"], k["study_product"]["uuid"]) for k in kit_types.json] == [
+        ("KT-1", trial.products["ACTIVE"]),
+        ("KT-2", trial.products["PLACEBO"]),
     ]
     rules: Any = trial.pharmacist.get(f"{BASE}/configuration/", headers=trial.headers)
     assert {(r["arm"], r["kit_type"], r["section"]) for r in rules.json} == {

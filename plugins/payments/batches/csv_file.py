@@ -7,7 +7,7 @@ import csv
 import io
 
 from plugins.payments.batches.transfers import BatchContent
-from plugins.payments.finance.amounts import quantized
+from plugins.payments.money import quantized
 
 COLUMNS = (
     "batch",

@@ -8,7 +8,7 @@ from typing import Any
 from sepaxml import SepaTransfer
 
 from plugins.payments.batches.transfers import BatchContent, Party
-from plugins.payments.finance.amounts import in_minor_units
+from plugins.payments.money import minor_unit_count
 
 SCHEMA = "pain.001.001.09"
 SEPA_CURRENCY = "EUR"  # SEPA credit transfers are in euro; other batches export CSV only
@@ -43,7 +43,7 @@ def sepa_file(content: BatchContent) -> bytes:
         transfer.add_payment(
             {
                 **_account(line.creditor),
-                "amount": in_minor_units(line.amount, SEPA_CURRENCY),
+                "amount": minor_unit_count(line.amount, SEPA_CURRENCY),
                 "execution_date": content.execution_date,
                 "description": line.remittance,
                 "endtoend_id": line.end_to_end_id,

@@ -10,7 +10,7 @@ import marshmallow as ma
 
 from datacapt.toolkit import Study, User, db
 from plugins.payments.batches.models import PaymentBatch
-from plugins.payments.finance.amounts import quantized
+from plugins.payments.money import quantized
 from plugins.payments.orders.models import OrderKind, OrderStatus, PaymentOrder
 
 AMOUNT = {"description": "A decimal string, in the currency's minor units"}

@@ -19,7 +19,7 @@ from datacapt.toolkit import (
     utcnow,
 )
 from plugins.payments.errors import PaymentCodes
-from plugins.payments.finance.amounts import fits_currency
+from plugins.payments.money import fits_currency
 from plugins.payments.orders.models import OrderStatus, PaymentOrder
 from plugins.payments.tenant_settings import four_eyes
 

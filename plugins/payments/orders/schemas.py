@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from plugins.payments.money import in_minor_units
+from plugins.payments.money import quantized
 from plugins.payments.orders.models import OrderKind, OrderStatus, PaymentOrder
 
 
@@ -18,7 +18,7 @@ class AmountField(ma.fields.Field):
         if value is None:
             return None
         currency = obj["currency"] if isinstance(obj, dict) else obj.currency
-        return str(in_minor_units(value, currency))
+        return str(quantized(value, currency))
 
 
 def _uuid_of(name: str):
