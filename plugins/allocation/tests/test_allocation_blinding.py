@@ -61,6 +61,7 @@ def _url(rule: str, values: dict[str, Any]) -> str:
     return re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule)
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_every_answer_hides_the_arm_from_blinded_roles(
     app, trial: Trial, dispensed, join_study, tenant
 ):

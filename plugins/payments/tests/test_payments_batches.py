@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sepaxml
 import sqlalchemy as sa
 import xmlschema
@@ -119,6 +120,7 @@ def test_a_batch_exports_a_sepa_file_that_the_xsd_accepts_and_that_sums_the_batc
     assert trial.finance.delete(f"/api/payments/batches/{batch['uuid']}").status_code == 409
 
 
+@pytest.mark.requirement("A11-7")
 def test_a_stored_file_altered_on_disk_is_refused_and_the_finding_audited(trial):
     validated(trial, "25.00")
     created: Any = _batch(trial, debtor_account(trial.finance))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from datacapt.toolkit import AuditRecord, db, tenant_context
@@ -105,6 +106,7 @@ def test_iban_bic_and_address_are_checked_each_under_its_field(trial: Trial):
     assert trial.finance.get(url, headers=trial.headers).status_code == 404  # nothing written
 
 
+@pytest.mark.requirement("GDPR-25")
 def test_bank_details_never_reach_the_audit_trail_or_its_export_without_view_payees(
     trial: Trial, join_study, tenant
 ):

@@ -44,6 +44,7 @@ def _leaks(answer: Any, secrets: list[str]) -> list[str]:
     return [secret for secret in secrets if secret in text]
 
 
+@pytest.mark.requirement("E6-4.1")
 def test_blinded_roles_see_the_codes_never_the_products(
     catalogue: Catalogue, blinded_study, tenant
 ):
