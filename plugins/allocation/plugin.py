@@ -20,9 +20,12 @@ from plugins.allocation.supply import receivers as supply_receivers
 from plugins.allocation.supply import routes as supply_routes
 from plugins.allocation.supply import shipments
 from plugins.allocation.traceability import routes as traceability_routes
+from plugins.product_database.api import batch_withdrawn
 
-# A center whose stock changed is checked for a resupply and a warning at once.
+# A center whose stock changed, or that holds kits of a withdrawn batch, is checked for a
+# resupply and a warning at once.
 connect_when_enabled(center_stock_changed, "allocation", supply_receivers.on_center_stock_changed)
+connect_when_enabled(batch_withdrawn, "allocation", supply_receivers.on_batch_withdrawn)
 
 
 @hookimpl

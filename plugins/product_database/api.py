@@ -5,8 +5,6 @@ the blinded kind of a study's product."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from plugins.product_database.models import (
     DISPENSABLE_BATCH_STATUSES,
     Batch,
@@ -18,13 +16,6 @@ from plugins.product_database.models import (
 from plugins.product_database.permissions import PRODUCT
 from plugins.product_database.signals import batch_withdrawn
 
-
-def batch_usable_on(batch: Batch, day: dt.date) -> bool:
-    """Whether a kit of ``batch`` may be given to a subject on ``day``: released, and not
-    past its expiry date (a study's own expiry buffer is the caller's to add)."""
-    return batch.usable_on(day)
-
-
 __all__ = [
     "DISPENSABLE_BATCH_STATUSES",
     "PRODUCT",
@@ -33,6 +24,5 @@ __all__ = [
     "Product",
     "ProductKind",
     "StudyProduct",
-    "batch_usable_on",
     "batch_withdrawn",
 ]

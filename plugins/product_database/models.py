@@ -183,12 +183,6 @@ class Batch(CatalogueRow, TenantModel, BaseModel, StatusTransitionMixin, Audited
         BatchStatus.EXPIRED: {BatchStatus.RECALLED},
     }
 
-    def usable_on(self, day: dt.date) -> bool:
-        """Whether a kit of this batch may be given to a subject on ``day``."""
-        if self.status not in DISPENSABLE_BATCH_STATUSES:
-            return False
-        return self.expiry_date is None or day <= self.expiry_date
-
 
 class BatchCertificate(CatalogueRow, TenantModel, BaseModel, Audited):
     """A certificate of the batch (analysis, conformity, release) in the core storage."""

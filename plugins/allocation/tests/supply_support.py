@@ -4,8 +4,8 @@ a dispensing, the periodic check, and reading an answer as it leaves.
 Kit types and kits are placed through the kits module's models, a precondition cheaper than
 an import for the many placements (depots, centers, expiries) these tests need; the
 dispensing below changes a kit as dispensing does (dispensed, and ``center_stock_changed``
-sent in the same transaction). test_allocation_resupply_on_dispensing.py goes through the
-kits and dispensing APIs instead."""
+sent in the same transaction). test_allocation_resupply.py goes through the kits,
+dispensing and product database APIs instead."""
 
 from __future__ import annotations
 

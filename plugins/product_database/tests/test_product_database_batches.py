@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from datacapt.testing import run_tick
-from plugins.product_database.api import Batch, BatchStatus, batch_usable_on, batch_withdrawn
+from plugins.product_database.api import batch_withdrawn
 from plugins.product_database.tests.support import (
     BATCHES,
     PRODUCTS,
@@ -190,14 +190,6 @@ def test_the_expiry_job_expires_batches_past_their_date(app, catalogue: Catalogu
     late: Any = catalogue.status(later["uuid"], "released")
     assert late.status_code == 409, late.json
     assert catalogue.status(soon["uuid"], "recalled", "Complaint").status_code == 200
-
-
-def test_a_batch_is_usable_released_and_through_its_expiry_date():
-    batch = Batch(number="X", status=BatchStatus.RELEASED, expiry_date=dt.date(2030, 1, 31))
-    assert batch_usable_on(batch, dt.date(2030, 1, 31))
-    assert not batch_usable_on(batch, dt.date(2030, 2, 1))
-    batch.status = BatchStatus.QUARANTINE
-    assert not batch_usable_on(batch, dt.date(2029, 1, 1))
 
 
 def test_the_batch_record_names_its_studies_and_certificates(catalogue: Catalogue, make_study):

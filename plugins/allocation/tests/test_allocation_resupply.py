@@ -1,6 +1,7 @@
-"""Dispensing and supply together: a kit given through the dispensing API takes the center
-below its minimum, and the resupply request is raised in the same transaction, showing its
-kit type to the unblinded pharmacist only."""
+"""Dispensing, recalls and supply together: a kit given through the dispensing API, or a
+batch recalled through the product database's, takes the center below its minimum, and
+the resupply request is raised in the same transaction, showing its kit types to the
+unblinded pharmacist only."""
 
 from __future__ import annotations
 
@@ -64,3 +65,35 @@ def test_a_dispensing_below_the_minimum_raises_one_resupply_request(trial: Trial
     (waiting,) = _shipments(trial.pharmacist, trial)
     assert waiting["uuid"] == shipment["uuid"]
     assert {line["kit_type"]["code"]: line["quantity"] for line in waiting["lines"]} == lines
+
+
+def test_a_recalled_batch_raises_a_resupply_request_at_once(trial: Trial):
+    """Kits of a recalled batch no longer count: the centers holding them are checked in
+    the recall's transaction, not at the next hourly check."""
+    trial.configure()
+    trial.stock("production", "ACTIVE", "PAR", range(1, 4))
+    trial.stock("production", "PLACEBO", "PAR", range(11, 14))
+    levels = [
+        {
+            "center": trial.centers["PAR"],
+            "kit_type": trial.kit_types[code],
+            "minimum": 2,
+            "target": 4,
+        }
+        for code in KIT_TYPES.values()
+    ]
+    saved: Any = trial.manager.put(
+        f"{SUPPLY}/levels/", json={"levels": levels}, headers=trial.headers
+    )
+    assert saved.status_code == 200, saved.json
+    assert _shipments(trial.pharmacist, trial) == []
+
+    trial.recall(trial.batches["ACTIVE"])
+    (shipment,) = _shipments(trial.pharmacist, trial)
+    assert (shipment["status"], shipment["trigger"], shipment["center_code"]) == (
+        "requested",
+        "resupply",
+        "PAR",
+    )
+    lines = {line["kit_type"]["code"]: line["quantity"] for line in shipment["lines"]}
+    assert lines == {KIT_TYPES["ACTIVE"]: 4, KIT_TYPES["PLACEBO"]: 1}, lines
