@@ -23,9 +23,8 @@ from datacapt.database import db
 from datacapt.errors import InternalCodes, forbidden
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal
-from datacapt.permissions.models import Role, granted_by
-from datacapt.permissions.registry import permissions_registry
-from datacapt.studies.models import Study, StudyCenter, StudyUser, study_user_centers
+from datacapt.studies.context import caller_memberships
+from datacapt.studies.models import StudyCenter, study_user_centers
 
 # What a reader sees of a record, in this order (the CSV export's columns).
 PUBLIC_FIELDS = (
@@ -122,26 +121,9 @@ class AuditReader:
 
 def reader_for(principal: Principal, permission: str) -> AuditReader:
     """What ``principal`` may read of the trail with ``permission``."""
-    registry = permissions_registry()
-    key = principal.api_key
     # Deleted studies stay in reach: their trail is evidence like any other.
-    memberships = db.session.execute(
-        sa.select(
-            Study.uuid,
-            StudyUser.id,
-            StudyUser.all_centers,
-            Role.name,
-            Role.is_default,
-            Role.permissions,
-        )
-        .join(Study, Study.id == StudyUser.study_id)
-        .join(Role, Role.id == StudyUser.role_id)
-        .where(StudyUser.user_id == principal.acting_user_id)
-        .execution_options(include_deleted=True)
-    ).all()
-    # A key reads within its creator's memberships, in the studies it reaches.
-    memberships = [row for row in memberships if principal.reaches_study(row.uuid)]
-    restricted = [row.id for row in memberships if not row.all_centers]
+    memberships = caller_memberships(principal, include_deleted=True)
+    restricted = [row.member_id for row in memberships if not row.all_centers]
     centers: dict[int, set[str]] = {member: set() for member in restricted}
     if restricted:
         for member, center in db.session.execute(
@@ -150,14 +132,12 @@ def reader_for(principal: Principal, permission: str) -> AuditReader:
             .where(study_user_centers.c.study_user_id.in_(restricted))
         ):
             centers[member].add(str(center))
-    key_grants = registry.expand(key.permissions) if key is not None else None
-    studies = {}
-    for row in memberships:
-        granted = registry.expand(granted_by(row.name, row.is_default, row.permissions))
-        studies[str(row.uuid)] = StudyAccess(
-            granted & key_grants if key_grants is not None else granted,
-            None if row.all_centers else frozenset(centers[row.id]),
+    studies = {
+        str(row.study_uuid): StudyAccess(
+            row.granted, None if row.all_centers else frozenset(centers[row.member_id])
         )
+        for row in memberships
+    }
     # A key limited to some studies reads no tenant-level record.
     platform = principal.platform_permissions if principal.study_scope is None else frozenset()
     return AuditReader(permission, platform, studies)

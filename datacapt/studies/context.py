@@ -145,12 +145,22 @@ def membership_center_ids(membership: Membership) -> set[int] | None:
     return membership.center_ids
 
 
-def studies_granting(permission: str) -> dict[int, set[int] | None]:
-    """The studies (by id) where the request's caller holds ``permission``, each with the
-    centers the caller sees there (None: all): for views that work across studies, such as
-    finance's. Reached as ``resolve_study`` reaches one: membership, role, an API key's
-    scope and permissions."""
-    principal = current_principal()
+@dataclass(frozen=True)
+class CallerMembership:
+    """A membership of the caller in a study it reaches, with what it grants there."""
+
+    study_id: int
+    study_uuid: uuid.UUID
+    member_id: int
+    all_centers: bool
+    granted: frozenset[str]  # the role's permissions, within an API key's own
+
+
+def caller_memberships(
+    principal: Principal, include_deleted: bool = False
+) -> list[CallerMembership]:
+    """The caller's memberships, in the studies it reaches (a key: those of its scope),
+    each with its role's permissions expanded and kept within an API key's."""
     rows = db.session.execute(
         sa.select(
             Study.id,
@@ -164,17 +174,39 @@ def studies_granting(permission: str) -> dict[int, set[int] | None]:
         .join(StudyUser, StudyUser.study_id == Study.id)
         .join(Role, Role.id == StudyUser.role_id)
         .where(StudyUser.user_id == principal.acting_user_id)
+        .execution_options(include_deleted=include_deleted)
     )
     registry = permissions_registry()
     key = registry.expand(principal.api_key.permissions) if principal.api_key else None
-    found: dict[int, set[int] | None] = {}
+    found = []
     for study_id, study_uuid, member_id, all_centers, name, default, granted_names in rows:
+        if not principal.reaches_study(study_uuid):
+            continue
         granted = registry.expand(granted_by(name, default, granted_names))
-        if key is not None:
-            granted &= key
-        if permission in granted and principal.reaches_study(study_uuid):
-            found[study_id] = membership_center_ids(Membership(member_id, all_centers))
+        found.append(
+            CallerMembership(
+                study_id,
+                study_uuid,
+                member_id,
+                all_centers,
+                frozenset(granted & key if key is not None else granted),
+            )
+        )
     return found
+
+
+def studies_granting(permission: str) -> dict[int, set[int] | None]:
+    """The studies (by id) where the request's caller holds ``permission``, each with the
+    centers the caller sees there (None: all): for views that work across studies, such as
+    finance's. Reached as ``resolve_study`` reaches one: membership, role, an API key's
+    scope and permissions."""
+    return {
+        membership.study_id: membership_center_ids(
+            Membership(membership.member_id, membership.all_centers)
+        )
+        for membership in caller_memberships(current_principal())
+        if permission in membership.granted
+    }
 
 
 def restrict_to_visible_centers(
