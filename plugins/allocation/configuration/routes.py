@@ -22,6 +22,7 @@ blp = Blueprint(
 BAD_RULE = {
     422: "No such design, arm, visit or kit type in the study (ALLOCATION_RULE_INVALID).",
 }
+BLINDED = {403: "The caller does not see the arms (CONFIGURATION_BLINDED)."}
 
 
 @blp.route("/")
@@ -42,6 +43,7 @@ class Rules(ApiView):
             " (ALLOCATION_RULE_INVALID)."
         },
         BAD_RULE,
+        BLINDED,
     )
     @blp.response(201, RuleReadSchema)
     def post(self, data):
@@ -60,7 +62,7 @@ class RuleDetail(ApiView):
 
     @blp.arguments(RuleUpdateSchema)
     @blp.reads_headers(REASON_FOR_CHANGE)
-    @blp.errors(BAD_RULE)
+    @blp.errors(BAD_RULE, BLINDED)
     @blp.response(200, RuleReadSchema)
     def patch(self, data, rule_uuid):
         """Another kit type or number of kits, with a reason; kits given stay given."""

@@ -14,8 +14,10 @@ from datacapt.toolkit import (
     Study,
     conflict,
     db,
+    forbidden,
     get_in_study,
     invalid,
+    may_see,
     study_query,
 )
 from plugins.allocation.configuration.models import AllocationRule
@@ -85,9 +87,23 @@ def _kit_type(study: Study, kit_type_uuid: Any) -> KitType:
     return kit_type
 
 
+def refuse_unless_unblinded() -> None:
+    """A rule maps an arm to a kit type: whoever writes it knows every dispensing's arm by
+    its kit, so only who sees the arms writes the configuration."""
+    if not may_see(ARM):
+        raise forbidden(
+            AllocationCodes.CONFIGURATION_BLINDED,
+            Message(
+                "The allocation configuration maps arms to kit types: writing it needs the"
+                " unblinded view of arms."
+            ),
+        )
+
+
 def create_rule(study: Study, data: dict[str, Any]) -> AllocationRule:
     """Arm and visit -> kit type; refused before the study has a randomization design,
-    for a design without an approved version, an arm it lacks or a visit mapped already."""
+    for a design without an approved version, an arm it lacks or a visit mapped already,
+    and (first said once the randomization is there) for a caller blinded to the arms."""
     design = _design(study, data["design"])
     arms = design_arms(design)
     if arms is None:
@@ -99,6 +115,7 @@ def create_rule(study: Study, data: dict[str, Any]) -> AllocationRule:
                 design=design.code,
             ),
         )
+    refuse_unless_unblinded()
     if data["arm"] not in arms:
         raise invalid(
             AllocationCodes.ALLOCATION_RULE_INVALID,
@@ -136,6 +153,7 @@ def create_rule(study: Study, data: dict[str, Any]) -> AllocationRule:
 
 def update_rule(study: Study, rule: AllocationRule, data: dict[str, Any]) -> AllocationRule:
     """Another kit type or number of kits for the rule's arm and visit (kits given stay)."""
+    refuse_unless_unblinded()
     if "kit_type" in data:
         rule.kit_type_id = _kit_type(study, data["kit_type"]).id
     if "kits" in data:

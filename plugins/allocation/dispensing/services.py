@@ -26,6 +26,7 @@ from datacapt.toolkit import (
     db,
     get_in_study,
     invalid,
+    may_see,
     reason_required,
     utcnow,
 )
@@ -179,7 +180,8 @@ def dispense(
     given = _current(participation, section.id, inventory)
     dispensings = []
     for assignment, rule in rules:
-        held = sum(1 for d in given if d.kit_type_id == rule.kit_type_id)
+        # Whatever kit type the visit's kits are of (the rule may have changed since).
+        held = sum(1 for d in given if d.assignment_id == assignment.id)
         for _ in range(rule.kits - held):
             dispensings.append(
                 _give(study, participation, assignment, section.id, rule.kit_type_id, inventory)
@@ -194,6 +196,21 @@ def dispense(
     return dispensings
 
 
+def _in_stock(study: Study, inventory: str, center_id: int, kit_type_id: int, needed: int) -> bool:
+    """Whether the center has ``needed`` usable kits of the type (counted no further)."""
+    enough = (
+        sa.select(Kit.id)
+        .where(
+            dispensable(study, inventory),
+            Kit.kit_type_id == kit_type_id,
+            Kit.center_id == center_id,
+        )
+        .limit(needed)
+        .subquery()
+    )
+    return db.session.execute(sa.select(sa.func.count()).select_from(enough)).scalar_one() >= needed
+
+
 def would_dispense(
     study: Study, participation: SubjectInStudy, section: Section, environment: str
 ) -> dict[str, Any]:
@@ -206,22 +223,20 @@ def would_dispense(
         return {"kits_due": 0, "possible": False, "problem": exc.internal_code.name}
     given = _current(participation, section.id, inventory)
     due = 0
-    for _, rule in rules:
-        needed = rule.kits - sum(1 for d in given if d.kit_type_id == rule.kit_type_id)
+    for assignment, rule in rules:
+        needed = rule.kits - sum(1 for d in given if d.assignment_id == assignment.id)
         due += max(needed, 0)
-        # Counted up to what is needed: a center's whole stock need not be read.
-        enough = (
-            sa.select(Kit.id)
-            .where(
-                dispensable(study, inventory),
-                Kit.kit_type_id == rule.kit_type_id,
-                Kit.center_id == participation.center_id,
-            )
-            .limit(max(needed, 0))
-            .subquery()
+        # A blinded caller is told of every arm's kits at once: a warning for this
+        # subject's arm alone would sort the subjects of a center by arm.
+        checked = (
+            [rule]
+            if may_see(ARM)
+            else [r for r in rules_of([rule.design_id], section.id) if r.arm != rule.arm] + [rule]
         )
-        available = db.session.execute(sa.select(sa.func.count()).select_from(enough)).scalar_one()
-        if available < needed:
+        if needed > 0 and not all(
+            _in_stock(study, inventory, participation.center_id, r.kit_type_id, needed)
+            for r in checked
+        ):
             return {
                 "kits_due": due,
                 "possible": False,

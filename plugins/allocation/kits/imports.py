@@ -108,12 +108,20 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+#: What the sequence column (a BIGINT) holds.
+_LARGEST_SEQUENCE = 2**63 - 1
+
+
 def _sequence(row: dict[str, str]) -> int | None:
+    """The row's sequence (its column, else the number's trailing digits), or None when
+    there is none a kit can keep: ASCII digits only, within the column's range."""
     text = row.get("sequence", "")
-    if text:
-        return int(text) if text.isdigit() else None
-    found = _TRAILING_DIGITS.search(row.get("number", ""))
-    return int(found.group(1)) if found else None
+    if not text:
+        found = _TRAILING_DIGITS.search(row.get("number", ""))
+        text = found.group(1) if found else ""
+    if not (text.isascii() and text.isdigit()) or int(text) > _LARGEST_SEQUENCE:
+        return None
+    return int(text)
 
 
 class _Row:
@@ -166,7 +174,10 @@ class _Row:
             self._problem(
                 number,
                 "sequence",
-                Message("Give the sequence (a whole number): the kit number ends in no digits."),
+                Message(
+                    "Give the sequence: a whole number below 2^63 (the kit number ends in no"
+                    " such digits)."
+                ),
             )
         elif sequence in found.sequences:
             self._problem(

@@ -81,11 +81,13 @@ class Kits(ApiView):
     permissions_registry = {"GET": permissions.KITS_ACCESS}
 
     @blp.arguments(KitSearchSchema, location="query")
+    @blp.errors({403: "A kit_type or batch filter from a blinded caller (KIT_FILTER_BLINDED)."})
     @blp.response(200, KitReadSchema(many=True))
     @blp.paginate()
     def get(self, filters, pagination_parameters):
         """The study's kits at the caller's centers, by inventory and sequence; filters:
-        inventory, status, number, kit_type, batch, center, depot."""
+        inventory, status, number, kit_type (for callers who see arms), batch (for those
+        who see products), center, depot."""
         return paginate(services.list_kits(current_study(), filters), pagination_parameters)
 
 

@@ -68,7 +68,8 @@ class KitReadSchema(BlindingSchema):
     sequence = ma.fields.Integer(metadata={"description": "Dispensing takes the lowest first"})
     inventory = ma.fields.String(metadata={"enum": list(Inventory)})
     status = ma.fields.String(metadata={"enum": list(KitStatus)})
-    expiry_date = ma.fields.Date(allow_none=True)
+    # A kit's expiry is its batch's: kits of one date hold one treatment.
+    expiry_date = blinded(ma.fields.Date(allow_none=True), ARM)
     kit_type = blinded(ma.fields.Function(lambda kit: kit.kit_type.code), ARM)
     batch = blinded(
         ma.fields.Function(lambda kit: kit.batch.number if kit.batch is not None else None),

@@ -14,8 +14,10 @@ from datacapt.toolkit import (
     conflict,
     current_reason,
     db,
+    forbidden,
     get_in_study,
     invalid,
+    may_see,
     reason_required,
     study_query,
 )
@@ -23,7 +25,8 @@ from plugins.allocation import signals
 from plugins.allocation.errors import AllocationCodes
 from plugins.allocation.kits.models import Kit, KitStatus, KitType
 from plugins.allocation.supply.models import Depot
-from plugins.product_database.api import Batch, StudyProduct
+from plugins.product_database.api import PRODUCT, Batch, StudyProduct
+from plugins.randomizations.api import ARM
 
 
 def list_kit_types(study: Study) -> sa.Select:
@@ -69,9 +72,26 @@ def create_kit_type(study: Study, data: dict[str, Any]) -> KitType:
     return kit_type
 
 
+def _refuse_blinded_filters(filters: dict[str, Any]) -> None:
+    """Kits listed by kit type or batch would say which kits hold which treatment: those
+    filters are for whoever sees the arm (a kit type) or the product (a batch)."""
+    for name, kind in (("kit_type", ARM), ("batch", PRODUCT)):
+        if filters.get(name) is not None and not may_see(kind):
+            raise forbidden(
+                AllocationCodes.KIT_FILTER_BLINDED,
+                Message(
+                    "Kits listed by {filter} would reveal the treatment they hold: the"
+                    " filter needs the unblinded view.",
+                    filter=name,
+                ),
+                filter=name,
+            )
+
+
 def list_kits(study: Study, filters: dict[str, Any]) -> sa.Select:
     """The study's kits at the centers the caller sees (depots' kits for those who see every
     center), in the order they are dispensed."""
+    _refuse_blinded_filters(filters)
     statement = study_query(Kit, study).order_by(Kit.inventory, Kit.sequence)
     for name, text in (
         ("inventory", Kit.inventory),

@@ -26,6 +26,7 @@ from datacapt.toolkit import (
 )
 from plugins.allocation.errors import AllocationCodes
 from plugins.allocation.kits.models import Kit, KitStatus
+from plugins.allocation.kits.services import locked
 from plugins.allocation.kits.stock import usable
 from plugins.allocation.signals import center_stock_changed
 from plugins.allocation.supply import resupply
@@ -149,7 +150,9 @@ def ship(study: Study, shipment: Shipment, data: Mapping[str, Any]) -> Shipment:
     """The shipment sent from a depot: its kits chosen and put in transit."""
     depot = depot_in_body(study, data["depot"])
     _move(shipment, ShipmentStatus.SHIPPED)
-    for kit in _picked(study, shipment, depot.id):
+    # By number, not kit type by kit type: the audit trail's order of the shipment's kits
+    # must not group them by treatment.
+    for kit in sorted(_picked(study, shipment, depot.id), key=lambda kit: kit.sequence):
         kit.status = KitStatus.IN_TRANSIT
         kit.depot_id = None
         db.session.add(ShipmentKit(study_id=study.id, shipment_id=shipment.id, kit_id=kit.id))
@@ -196,7 +199,8 @@ def _numbers(
 
 def receive(study: Study, shipment: Shipment, data: Mapping[str, Any]) -> Shipment:
     """The shipment counted in at its center: received kits join its stock, damaged ones
-    stay there as invalid, missing ones are invalid and nowhere; kits it did not carry are
+    stay there as invalid, missing ones are invalid and nowhere (a kit declared invalid on
+    its way keeps that status, whatever the receipt says); kits it did not carry are
     recorded. The center's stock is checked again."""
     _move(shipment, ShipmentStatus.RECEIVED)
     carried = _numbers(shipment, data["kits"])
@@ -204,7 +208,9 @@ def receive(study: Study, shipment: Shipment, data: Mapping[str, Any]) -> Shipme
         entry = carried[confirmation["number"]]
         entry.condition = confirmation["condition"]
         entry.note = confirmation.get("note")
-        kit = entry.kit
+        kit = locked(entry.kit)
+        if kit.status != KitStatus.IN_TRANSIT:
+            continue  # declared invalid on its way (lost): the receipt records, never revives
         kit.depot_id = None
         if entry.condition == KitCondition.RECEIVED:
             kit.status, kit.center_id = KitStatus.AVAILABLE, shipment.center_id

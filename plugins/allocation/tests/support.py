@@ -152,12 +152,13 @@ class Trial:
         assert imported.status_code == 201, imported.json
 
     def configure(self, section: str = "Day 1", kits: int = 1) -> dict[str, str]:
-        """Each arm gets its kit type at ``section``: {arm: the rule's uuid}."""
+        """Each arm gets its kit type at ``section``, as the unblinded pharmacist maps
+        them: {arm: the rule's uuid}."""
         rules = {}
         for arm, code in KIT_TYPES.items():
             kit_type = self.kit_types.get(code) or self.kit_type(arm)
             self.kit_types[code] = kit_type
-            made: Any = self.manager.post(
+            made: Any = self.pharmacist.post(
                 f"{BASE}/configuration/",
                 json={
                     "design": self.design,

@@ -17,7 +17,7 @@ def _rule(trial: Trial, **changes: Any) -> Any:
         "kit_type": trial.kit_types["KT-A"],
         "kits": 1,
     } | changes
-    return trial.manager.post(f"{BASE}/configuration/", json=body, headers=trial.headers)
+    return trial.pharmacist.post(f"{BASE}/configuration/", json=body, headers=trial.headers)
 
 
 def test_the_configuration_is_checked_against_the_randomization(trial: Trial, make_study):
@@ -48,12 +48,22 @@ def test_the_configuration_is_checked_against_the_randomization(trial: Trial, ma
         assert refused.json["error"]["internal_name"] == "ALLOCATION_RULE_INVALID"
         assert field in refused.json["error"]["fields"]
     assert _rule(trial, kits=0).status_code == 422
-    # The arm's name stays blinded in the refusal.
-    unknown = _rule(trial, arm="SURGERY")
-    assert "SURGERY" not in unknown.json["error"]["message"]
+    # The study manager is blinded: a rule would tell them every kit's arm.
+    blinded_manager: Any = trial.manager.post(
+        f"{BASE}/configuration/",
+        json={
+            "design": trial.design,
+            "arm": "ACTIVE",
+            "section": trial.sections["Day 1"],
+            "kit_type": trial.kit_types["KT-A"],
+        },
+        headers=trial.headers,
+    )
+    assert blinded_manager.status_code == 403, blinded_manager.json
+    assert blinded_manager.json["error"]["internal_name"] == "CONFIGURATION_BLINDED"
     made = _rule(trial)
     assert made.status_code == 201, made.json
-    assert made.json["arm"] is None and made.json["kit_type"] is None  # a blinded manager
+    assert (made.json["arm"], made.json["kit_type"]) == ("ACTIVE", "KT-A")
     assert _rule(trial).status_code == 409
     assert (
         trial.investigator.post(
@@ -62,9 +72,13 @@ def test_the_configuration_is_checked_against_the_randomization(trial: Trial, ma
         == 403
     )
     url = f"{BASE}/configuration/{made.json['uuid']}"
-    without: Any = trial.manager.patch(url, json={"kits": 2}, headers=trial.headers)
+    refused: Any = trial.manager.patch(
+        url, json={"kits": 2, "reason_for_change": "Two blisters a visit"}, headers=trial.headers
+    )
+    assert refused.json["error"]["internal_name"] == "CONFIGURATION_BLINDED", refused.json
+    without: Any = trial.pharmacist.patch(url, json={"kits": 2}, headers=trial.headers)
     assert without.json["error"]["internal_name"] == "REASON_FOR_CHANGE_REQUIRED"
-    changed: Any = trial.manager.patch(
+    changed: Any = trial.pharmacist.patch(
         url, json={"kits": 2, "reason_for_change": "Two blisters a visit"}, headers=trial.headers
     )
     assert changed.status_code == 200, changed.json
