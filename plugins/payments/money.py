@@ -9,9 +9,10 @@ from babel.numbers import get_currency_precision, list_currencies
 
 from datacapt.toolkit import Message
 
-#: Codes that name no money a participant is paid in (funds, metals, testing).
+#: Codes that name no money a participant is paid in (funds, metals, testing), and units
+#: of account with four decimals, more than an order's amount keeps (NUMERIC(18, 3)).
 _NOT_PAYABLE = frozenset(
-    {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XTS", "XXX"}
+    {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XTS", "XXX", "CLF", "UYW"}
 )
 
 

@@ -72,10 +72,10 @@ def test_the_configuration_is_checked_against_the_randomization(trial: Trial, ma
         == 403
     )
     url = f"{BASE}/configuration/{made.json['uuid']}"
-    refused: Any = trial.manager.patch(
+    unseen: Any = trial.manager.patch(
         url, json={"kits": 2, "reason_for_change": "Two blisters a visit"}, headers=trial.headers
     )
-    assert refused.json["error"]["internal_name"] == "CONFIGURATION_BLINDED", refused.json
+    assert unseen.json["error"]["internal_name"] == "CONFIGURATION_BLINDED", unseen.json
     without: Any = trial.pharmacist.patch(url, json={"kits": 2}, headers=trial.headers)
     assert without.json["error"]["internal_name"] == "REASON_FOR_CHANGE_REQUIRED"
     changed: Any = trial.pharmacist.patch(

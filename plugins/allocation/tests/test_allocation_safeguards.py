@@ -102,9 +102,10 @@ def test_a_kit_declared_lost_on_its_way_stays_invalid_when_the_parcel_arrives(tr
     )
     assert shipped.status_code == 200, shipped.json
     assert numbers[0] in [kit["number"] for kit in shipped.json["kits"]]
-    (lost,) = trial.pharmacist.get(
+    found: Any = trial.pharmacist.get(
         f"{BASE}/kits/", query_string={"number": numbers[0]}, headers=trial.headers
-    ).json
+    )
+    (lost,) = found.json
     declared: Any = trial.manager.post(
         f"{BASE}/kits/{lost['uuid']}/invalidate",
         json={"reason_for_change": "Lost by the carrier"},

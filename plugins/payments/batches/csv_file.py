@@ -29,6 +29,17 @@ COLUMNS = (
 )
 
 
+#: What a spreadsheet takes for the start of a formula in a cell.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str | None) -> str:
+    """A cell of text people typed (names, addresses), never read as a formula when the
+    file is opened in a spreadsheet."""
+    text = value or ""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 def csv_file(content: BatchContent) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -43,16 +54,16 @@ def csv_file(content: BatchContent) -> bytes:
                 content.execution_date.isoformat(),
                 str(quantized(line.amount, content.currency)),
                 content.currency,
-                creditor.name,
+                _text(creditor.name),
                 creditor.iban,
                 creditor.bic or "",
-                address.street_name or "",
-                address.building_number or "",
-                address.postal_code or "",
-                address.town_name,
+                _text(address.street_name),
+                _text(address.building_number),
+                _text(address.postal_code),
+                _text(address.town_name),
                 address.country,
-                line.remittance,
-                debtor.name,
+                _text(line.remittance),
+                _text(debtor.name),
                 debtor.iban,
             )
         )

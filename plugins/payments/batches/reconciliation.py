@@ -47,7 +47,11 @@ def _outcome(line: ReportLine, order: PaymentOrder | None) -> str:
         return "amount_mismatch"
     if order.status == line.status:
         return "already_recorded"
-    if order.status != OrderStatus.EXPORTED:
+    # A return may come after the transfer was booked as paid (an R-transaction).
+    returned_after_payment = (
+        order.status == OrderStatus.PAID and line.status == OrderStatus.RETURNED
+    )
+    if order.status != OrderStatus.EXPORTED and not returned_after_payment:
         return "order_not_exported"
     return str(line.status)
 

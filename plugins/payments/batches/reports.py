@@ -19,11 +19,10 @@ from plugins.payments.batches.models import ReportFormat
 from plugins.payments.errors import PaymentCodes
 from plugins.payments.orders.models import OrderStatus
 
-# pain.002 transaction statuses: accepted and settled (or accepted by the creditor's bank)
-# is paid, rejected is returned; the others (ACTC, ACSP, PDNG...) are not final.
+# pain.002 transaction statuses: accepted and settled is paid, rejected is returned; the
+# others (ACCP, a customer profile check; ACTC, ACSP, PDNG...) are not final.
 PAIN_002_STATUSES = {
     "ACSC": OrderStatus.PAID,
-    "ACCP": OrderStatus.PAID,
     "RJCT": OrderStatus.RETURNED,
 }
 CSV_STATUSES = {"paid": OrderStatus.PAID, "returned": OrderStatus.RETURNED}
@@ -70,10 +69,19 @@ def _all(element: ET.Element, name: str) -> list[ET.Element]:
 def _amount(element: ET.Element | None) -> tuple[Decimal | None, str | None]:
     if element is None or not element.text:
         return None, None
+    amount = _decimal(element.text)
+    if amount is None:
+        raise unreadable(Message("An amount of the report is not a number."))
+    return amount, element.get("Ccy")
+
+
+def _decimal(text: str) -> Decimal | None:
+    """The finite number ``text`` writes, or None (neither NaN nor infinity is an amount)."""
     try:
-        return Decimal(element.text.strip()), element.get("Ccy")
+        amount = Decimal(text.strip())
     except InvalidOperation:
-        raise unreadable(Message("An amount of the report is not a number.")) from None
+        return None
+    return amount if amount.is_finite() else None
 
 
 def _reason(element: ET.Element | None) -> str | None:
@@ -164,9 +172,8 @@ def _csv_line(row: int, cells: dict[str, str], problems: list[TableProblem]) -> 
         problems.append(problem(row, "status", Message("The status is paid or returned.")))
     amount: Decimal | None = None
     if cells.get("amount"):
-        try:
-            amount = Decimal(cells["amount"])
-        except InvalidOperation:
+        amount = _decimal(cells["amount"])
+        if amount is None:
             problems.append(problem(row, "amount", Message("The amount is not a number.")))
     currency = (cells.get("currency") or "").strip().upper() or None
     if currency is not None and not CURRENCY.match(currency):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from sqlalchemy import orm
 
 from datacapt.toolkit import (
     DatacaptException,
+    InternalCodes,
     Message,
     Study,
     acting_user,
@@ -43,6 +46,8 @@ from plugins.payments.errors import PaymentCodes
 from plugins.payments.finance.scope import FinanceScope, outside
 from plugins.payments.orders.models import OrderStatus, PaymentOrder
 from plugins.payments.payees.models import Payee
+
+logger = logging.getLogger(__name__)
 
 NO_SUCH_BATCH = Message("No such payment batch.")
 SETTLED = {OrderStatus.PAID, OrderStatus.RETURNED}
@@ -326,6 +331,12 @@ def request_export(batch: PaymentBatch) -> PaymentBatch:
     cannot be paid are refused now either way."""
     _refuse_unless_open(batch)
     orders = batch_orders(batch, lock=True)
+    if not orders:  # every order left it (its visits undone): a file pays nobody
+        raise conflict(
+            PaymentCodes.BATCH_ORDERS_REFUSED,
+            Message("The batch has no order left to pay: delete it."),
+            orders=[],
+        )
     batch.exported_by_id = acting_user().id
     if len(orders) <= INLINE_EXPORT_LIMIT:
         return export_batch(batch, orders)
@@ -366,12 +377,19 @@ def export_in_job(batch: PaymentBatch) -> None:
         export_batch(batch, batch_orders(batch, lock=True))
     except DatacaptException as refused:
         savepoint.rollback()
-        batch.status = BatchStatus.OPEN
-        batch.export_failure = {
-            "internal_name": refused.internal_code.name,
-            "details": refused.details,
-        }
-        db.session.flush()
+        _reopen(batch, refused.internal_code.name, refused.details)
+    except Exception:
+        # A failure of the file's making or storing: the batch must not stay exporting
+        # with its orders held; the error itself goes to the log.
+        logger.exception("Exporting payment batch %s failed", batch.uuid)
+        savepoint.rollback()
+        _reopen(batch, InternalCodes.INTERNAL_ERROR.name, {})
+
+
+def _reopen(batch: PaymentBatch, internal_name: str, details: Any) -> None:
+    batch.status = BatchStatus.OPEN
+    batch.export_failure = {"internal_name": internal_name, "details": details}
+    db.session.flush()
 
 
 def close_settled(batch_ids: Iterable[int]) -> None:
@@ -398,6 +416,6 @@ def batch_totals(batch: PaymentBatch) -> dict[str, Any]:
     ).all()
     return {
         "count": sum(count for _, count, _ in rows),
-        "total": sum((total for _, _, total in rows), start=0),
+        "total": sum((total for _, _, total in rows), start=Decimal(0)),
         "by_status": {status: count for status, count, _ in rows},
     }

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from datacapt.toolkit import (
     InternalCodes,
     Message,
@@ -19,7 +21,7 @@ from datacapt.toolkit import (
     utcnow,
 )
 from plugins.payments.errors import PaymentCodes
-from plugins.payments.money import fits_currency
+from plugins.payments.money import LARGEST, fits_currency
 from plugins.payments.orders.models import OrderStatus, PaymentOrder
 from plugins.payments.tenant_settings import four_eyes
 
@@ -38,6 +40,12 @@ def change_amount(order: PaymentOrder, amount: Decimal, note: str) -> PaymentOrd
         raise invalid(
             PaymentCodes.ORDER_AMOUNT_INVALID,
             Message("The amount has more decimals than {currency} has.", currency=order.currency),
+            field="amount",
+        )
+    if abs(amount) >= LARGEST:
+        raise invalid(
+            PaymentCodes.ORDER_AMOUNT_INVALID,
+            Message("An amount is less than 1,000,000,000,000."),
             field="amount",
         )
     if amount == 0 or (amount > 0) != (order.planned_amount > 0):
@@ -92,11 +100,36 @@ def reject(order: PaymentOrder, reason: str) -> PaymentOrder:
 
 
 def settle(order: PaymentOrder, status: OrderStatus, bank_reason: str | None) -> PaymentOrder:
-    """An exported order paid, or returned with the bank's reason (its code and text)."""
+    """An exported order paid, or returned with the bank's reason (its code and text): a
+    returned order's reversal, waiting for finance, has nothing left to balance."""
     _move(order, status)
     if status == OrderStatus.PAID:
         order.paid_at = utcnow()
     else:
         order.return_reason = bank_reason
+        _drop_reversals(order)
     db.session.flush()
     return order
+
+
+NOTHING_TO_BALANCE = "What it balanced was returned by the bank"
+
+
+def _drop_reversals(order: PaymentOrder) -> None:
+    reversals = db.session.execute(
+        sa.select(PaymentOrder)
+        .where(
+            PaymentOrder.reverses_id == order.id,
+            PaymentOrder.status.in_([OrderStatus.PENDING, OrderStatus.VALIDATED]),
+        )
+        .with_for_update()
+    ).scalars()
+    with reason_for_change(NOTHING_TO_BALANCE):
+        for reversal in reversals:
+            if reversal.status == OrderStatus.VALIDATED:
+                reversal.transition_to(OrderStatus.PENDING)
+                reversal.batch_id = None
+                db.session.flush()  # each step checked and audited on its own
+            reversal.transition_to(OrderStatus.REJECTED)
+            reversal.rejection_reason = NOTHING_TO_BALANCE
+            db.session.flush()

@@ -56,7 +56,8 @@ def _pay(
 ) -> None:
     """The order of ``occurrence`` under ``version`` unless one stands (a new one is
     flushed by the caller, with the others of the change): an order the platform
-    rejected when it was undone stands again, as it was."""
+    rejected when it was undone stands again, for what it is worth now (a pro rata share
+    after more visits, a newer version's amount)."""
     order = standing.get((version.plan_id, occurrence))
     if order is None:
         if amount > 0:
@@ -64,11 +65,13 @@ def _pay(
                 participation, version, kind, occurrence, amount, section_id
             )
         return
-    if order.status == OrderStatus.REJECTED and order.undone_at is not None:
+    if order.status == OrderStatus.REJECTED and order.undone_at is not None and amount > 0:
         with reason_for_change(DONE_AGAIN):
             order.transition_to(OrderStatus.PENDING)
             order.undone_at = None
             order.rejection_reason = None
+            order.plan_version_id = version.id
+            order.planned_amount = order.amount = amount
             db.session.flush()
 
 

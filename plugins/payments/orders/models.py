@@ -106,6 +106,7 @@ class PaymentOrder(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMix
         OrderStatus.PENDING: {OrderStatus.VALIDATED, OrderStatus.REJECTED},
         OrderStatus.VALIDATED: {OrderStatus.EXPORTED, OrderStatus.PENDING},
         OrderStatus.EXPORTED: {OrderStatus.PAID, OrderStatus.RETURNED},
+        OrderStatus.PAID: {OrderStatus.RETURNED},  # the bank returned it after booking it
         # Only an order the platform rejected because its visit was undone, once the
         # visit is done again (orders/events.py).
         OrderStatus.REJECTED: {OrderStatus.PENDING},

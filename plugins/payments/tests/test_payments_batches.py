@@ -21,6 +21,7 @@ from plugins.payments.batches import services
 from plugins.payments.batches.models import BatchFile
 from plugins.payments.errors import PaymentCodes
 from plugins.payments.tests.finance_support import (
+    PAYEE,
     debtor_account,
     finance_url,
     place_orders,
@@ -290,3 +291,41 @@ def _batch_as(client, account: str) -> Any:
         "/api/payments/batches/",
         json={"debtor_account": account, "currency": "EUR", "execution_date": TOMORROW},
     )
+
+
+def test_names_typed_by_people_are_never_formulas_in_the_csv(trial):
+    orders = validated(
+        trial, "10.00", payee={**PAYEE, "holder_name": "=HYPERLINK(1)", "town_name": "+33"}
+    )
+    created: Any = _batch(trial, debtor_account(trial.finance), orders=orders)
+    exported: Any = trial.finance.post(f"/api/payments/batches/{created.json['uuid']}/export")
+    assert exported.status_code == 200, exported.json
+    csv = trial.finance.get(f"/api/payments/batches/{created.json['uuid']}/files/csv")
+    (row,) = csv.data.decode().splitlines()[1:]
+    assert ",'=HYPERLINK(1)," in row and ",'+33," in row, row
+
+
+def test_an_open_batch_emptied_by_undone_visits_reads_and_is_not_exported(trial):
+    trial.plan(
+        "per_visit",
+        {"visits": trial.visits({"Visit 1": "50.00"}, {}), "completion_bonus": None},
+    )
+    subject = trial.subject()
+    saved: Any = trial.investigator.put(
+        f"/api/payments/subjects/{subject}/payee", json=PAYEE, headers=trial.headers
+    )
+    assert saved.status_code == 200, saved.json
+    trial.answer(subject, "Visit 1", True)
+    (order,) = trial.orders(subject)
+    assert trial.finance.post(finance_url(order["uuid"], "validate")).status_code == 200
+    created: Any = _batch(trial, debtor_account(trial.finance))
+    assert created.status_code == 201, created.json
+    trial.answer(subject, "Visit 1", None)  # no money has left: the order leaves the batch
+    assert [(o["kind"], o["status"]) for o in trial.orders(subject)] == [("visit", "rejected")]
+    batch = created.json["uuid"]
+    read: Any = trial.finance.get(f"/api/payments/batches/{batch}")
+    assert read.status_code == 200, read.json
+    assert (read.json["orders"]["count"], read.json["orders"]["total"]) == (0, "0.00")
+    assert trial.finance.get("/api/payments/batches/").status_code == 200
+    refused: Any = trial.finance.post(f"/api/payments/batches/{batch}/export")
+    assert refusal(refused) == (409, "BATCH_ORDERS_REFUSED"), refused.json

@@ -1,6 +1,7 @@
 """The bank's reports through the API: pain.002, camt.054 and CSV lines matched to exported
 orders by their end-to-end ids, unmatched lines listed and kept, a repeated import
-changing nothing, and reports that cannot be read refused."""
+changing nothing, a transfer returned after it was booked (and the reversal it makes
+pointless dropped), and reports or amounts that cannot be read refused."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import io
 from typing import Any
 
 from plugins.payments.tests.finance_support import (
+    PAYEE,
     debtor_account,
     finance_url,
+    place_orders,
     refusal,
     validated,
 )
@@ -181,3 +184,75 @@ def test_unreadable_reports_are_refused_and_nothing_is_written(trial):
 def finance_url_by_id(trial, end_to_end_id: str) -> str:
     orders = trial.finance.get("/api/payments/finance/orders/").json
     return finance_url(next(o["uuid"] for o in orders if o["end_to_end_id"] == end_to_end_id))
+
+
+def test_a_transfer_only_accepted_is_not_paid_and_a_paid_one_may_come_back(trial):
+    """ACCP is a check of the customer's profile, not a settlement; a transfer the bank
+    booked may still be returned to it (an R-transaction)."""
+    _, (end_to_end,) = _exported(trial, "30.00")
+    accepted: Any = _import(trial.finance, _pain_002((end_to_end, "ACCP", None, "30.00")))
+    assert accepted.json["marked_paid"] == 0
+    assert _outcomes(accepted.json)[end_to_end] == "status_not_final"
+    settled: Any = _import(trial.finance, _pain_002((end_to_end, "ACSC", None, "30.00")))
+    assert settled.json["marked_paid"] == 1
+    back: Any = _import(trial.finance, _camt_054((end_to_end, "30.00", "AC04")))
+    assert back.json["marked_returned"] == 1, back.json
+    orders = trial.finance.get("/api/payments/finance/orders/").json
+    (order,) = [o for o in orders if o["end_to_end_id"] == end_to_end]
+    assert (order["status"], order["return_reason"]) == ("returned", "AC04")
+
+
+def test_a_reversal_is_dropped_when_the_bank_returns_what_it_balanced(trial):
+    trial.plan(
+        "per_visit",
+        {"visits": trial.visits({"Visit 1": "50.00"}, {}), "completion_bonus": None},
+    )
+    subject = trial.subject()
+    saved: Any = trial.investigator.put(
+        f"/api/payments/subjects/{subject}/payee", json=PAYEE, headers=trial.headers
+    )
+    assert saved.status_code == 200, saved.json
+    trial.answer(subject, "Visit 1", True)
+    (order,) = trial.orders(subject)
+    assert trial.finance.post(finance_url(order["uuid"], "validate")).status_code == 200
+    created: Any = trial.finance.post(
+        "/api/payments/batches/",
+        json={
+            "debtor_account": debtor_account(trial.finance),
+            "currency": "EUR",
+            "execution_date": (dt.date.today() + dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert (
+        trial.finance.post(f"/api/payments/batches/{created.json['uuid']}/export").status_code
+        == 200
+    )
+    trial.answer(subject, "Visit 1", None)  # undone once the money left: a reversal
+    assert [(o["kind"], o["status"]) for o in trial.orders(subject)] == [
+        ("visit", "exported"),
+        ("reversal", "pending"),
+    ]
+    end_to_end = trial.finance.get(finance_url(order["uuid"])).json["end_to_end_id"]
+    returned: Any = _import(trial.finance, _pain_002((end_to_end, "RJCT", "AC04", "50.00")))
+    assert returned.json["marked_returned"] == 1
+    assert [(o["kind"], o["status"]) for o in trial.orders(subject)] == [
+        ("visit", "returned"),
+        ("reversal", "rejected"),
+    ]
+
+
+def test_amounts_no_number_writes_are_refused(trial):
+    (order,) = validated(trial, "20.00")
+    csv_report = b"end_to_end_id,status,amount\nABC,paid,sNaN\n"
+    refused: Any = _import(trial.finance, csv_report, "report.csv")
+    assert refusal(refused)[0] == 422, refused.json
+    nan: Any = _import(trial.finance, _pain_002(("ABC", "ACSC", None, "NaN")))
+    assert refusal(nan)[0] == 422, nan.json
+    (pending,) = place_orders(trial, ["20.00"]).orders
+    huge: Any = trial.manager.patch(
+        finance_url(pending),
+        json={"amount": "1E+16", "note": "typo"},
+        headers={"Reason-For-Change": "Corrected"},
+    )
+    assert refusal(huge) == (422, "ORDER_AMOUNT_INVALID"), huge.json
+    assert trial.finance.get(finance_url(order)).json["status"] == "validated"
