@@ -233,6 +233,25 @@ def test_a_withdrawal_pays_the_pro_rata_share_of_the_planned_visits_done(trial: 
     ]
 
 
+def test_a_second_withdrawal_pays_the_share_of_every_visit_done_by_then(trial: Trial):
+    visits = [trial.sections[title] for title in ("Screening", "Visit 1", "Visit 2")]
+    trial.plan("per_study", {"amount": "900", "pro_rata": True, "visits": visits}, "JPY")
+    subject = trial.subject()
+    trial.answer(subject, "Screening", True)
+    assert trial.end(subject, "withdrawn").status_code == 200
+    (first,) = trial.orders(subject)
+    assert first["amount"] == "300"
+    reopened = trial.investigator.post(
+        f"/api/subjects/{subject}/reopen",
+        headers={**trial.headers, "Reason-For-Change": "Withdrawn by mistake"},
+    )
+    assert reopened.status_code == 200, reopened.json
+    trial.answer(subject, "Visit 1", True)
+    assert trial.end(subject, "withdrawn").status_code == 200
+    (again,) = trial.orders(subject)  # the same order, pending again, for two visits
+    assert (again["uuid"], again["status"], again["amount"]) == (first["uuid"], "pending", "600")
+
+
 def test_a_withdrawal_without_pro_rata_pays_nothing(trial: Trial):
     trial.plan("per_study", {"amount": "500.00"})
     subject = trial.subject()
