@@ -115,6 +115,7 @@ def prepare(url: str, orders: int):
                     {
                         "study_id": study.id,
                         "subject_in_study_id": participation,
+                        "plan_id": plan.id,
                         "plan_version_id": version.id,
                         "kind": "visit",
                         "occurrence": f"visit:{index}",

@@ -12,10 +12,20 @@ import sqlalchemy as sa
 from datacapt.toolkit import Study, StudyCenter, db
 from plugins.allocation.kits.models import Kit, KitStatus
 from plugins.allocation.supply import resupply
+from plugins.allocation.supply.models import StockLevel
 from plugins.product_database.api import Batch
 
 
 def on_center_stock_changed(study: Study, *, center_id: int, inventory: str, **_: Any) -> None:
+    # A center keeping no level asks for nothing and is warned of nothing: its dispensings
+    # neither count its stock nor queue behind its supply's lock.
+    kept = sa.select(StockLevel.id).where(
+        StockLevel.study_id == study.id,
+        StockLevel.center_id == center_id,
+        StockLevel.inventory == inventory,
+    )
+    if db.session.execute(kept.limit(1)).first() is None:
+        return
     center = db.session.get(StudyCenter, center_id)
     if center is not None:
         resupply.check_center(study, center, inventory)

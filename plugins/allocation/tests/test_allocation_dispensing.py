@@ -82,7 +82,9 @@ def test_expired_buffered_quarantined_and_recalled_kits_are_skipped(trial: Trial
     assert trial.import_kits("dummy", filled).status_code == 201
     # The batch is recalled after its kits reached the center: read when dispensing.
     trial.recall(recalled)
-    view: Any = trial.investigator.get(
+    # Only this arm has kits: the unblinded read says this subject's dispensing would
+    # succeed (a blinded one hears of every arm's kits at once).
+    view: Any = trial.pharmacist.get(
         f"{BASE}/subjects/{subject}/dispensing",
         query_string={"environment": "test"},
         headers=trial.headers,
