@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from datacapt.toolkit import db
-from plugins.ecrf.api import Section
 from plugins.payments.orders.models import OrderKind, OrderStatus, PaymentOrder
 from plugins.payments.plans.models import PlanVersion
 from plugins.subjects.api import SubjectInStudy
@@ -36,20 +35,4 @@ def new_order(
         status=OrderStatus.PENDING,
     )
     db.session.add(order)
-    return order
-
-
-def place_order(
-    participation: SubjectInStudy,
-    version: PlanVersion,
-    kind: OrderKind,
-    occurrence: str,
-    amount: Decimal,
-    section: Section | None = None,
-) -> PaymentOrder:
-    """A pending order of ``amount`` in the plan's currency, for ``occurrence``."""
-    order = new_order(
-        participation, version, kind, occurrence, amount, section.id if section else None
-    )
-    db.session.flush()
     return order

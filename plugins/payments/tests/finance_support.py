@@ -1,7 +1,8 @@
-"""Orders for the finance tests, placed by the service the plugin's triggers call
-(``orders.services.place_order``), with the plan, its version and the subject's payee
-written through their models: the plans and payees API is another part of the plugin, and
-finance only ever receives orders. Everything finance does is then tested through its API."""
+"""Orders for the finance tests, added by the service the plugin's triggers use
+(``orders.services.new_order``), with the plan, its version and the subject's payee
+written through their models: a precondition, as finance only ever receives orders (the
+plans, visits and payees are tested through their own API). Everything finance does is
+then tested through its API."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from datacapt.testing import TenantClient, unit_of_work
 from datacapt.toolkit import db, tenant_context
 from plugins.payments.orders.models import OrderKind
-from plugins.payments.orders.services import place_order
+from plugins.payments.orders.services import new_order
 from plugins.payments.payees.models import Payee
 from plugins.payments.plans.models import PaymentPlan, PlanKind, PlanVersion
 from plugins.payments.tests.support import Trial
@@ -82,9 +83,10 @@ def place_orders(
             db.session.add(Payee(subject_id=participation.subject_id, **payee))
         db.session.flush()
         orders = [
-            place_order(participation, version, OrderKind.VISIT, f"visit:{n}", Decimal(amount))
+            new_order(participation, version, OrderKind.VISIT, f"visit:{n}", Decimal(amount))
             for n, amount in enumerate(amounts)
         ]
+        db.session.flush()
         return Placed(subject, [str(order.uuid) for order in orders])
 
 

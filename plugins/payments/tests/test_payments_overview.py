@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from datacapt.toolkit import db, tenant_context
 from plugins.payments.orders.models import OrderKind, PaymentOrder
-from plugins.payments.orders.services import place_order
+from plugins.payments.orders.services import new_order
 from plugins.payments.tests.support import Trial
 
 
@@ -121,11 +121,12 @@ def test_the_database_refuses_a_second_standing_order_of_one_occurrence(trial: T
             sa.select(PaymentOrder).where(PaymentOrder.kind == OrderKind.VISIT)
         ).scalar_one()
         with pytest.raises(IntegrityError):
-            place_order(
+            new_order(
                 placed.participation,
                 placed.plan_version,
                 OrderKind.VISIT,
                 placed.occurrence,
                 Decimal("50.00"),
             )
+            db.session.flush()
         db.session.rollback()
