@@ -64,7 +64,6 @@ from datacapt.database import (
     utcnow,
 )
 from datacapt.documents import RenderedDocument, render_document, render_html, render_pdf
-from datacapt.documents import sha256 as document_sha256
 from datacapt.errors import (
     DatacaptException,
     ErrorCode,
@@ -321,7 +320,7 @@ __all__ += [
 __all__ += ["FileAttachment", "document_content", "file_exists", "store_document"]
 
 # Documents of record: a template rendered to HTML, printed to PDF/A, and their SHA-256.
-__all__ += ["RenderedDocument", "document_sha256", "render_document", "render_html", "render_pdf"]
+__all__ += ["RenderedDocument", "render_document", "render_html", "render_pdf"]
 
 # Tables imported from CSV or XLSX files: read, and refused with every problem at once.
 __all__ += [

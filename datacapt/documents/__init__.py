@@ -6,7 +6,6 @@ from datacapt.documents.rendering import (
     render_document,
     render_html,
     render_pdf,
-    sha256,
 )
 
-__all__ = ["RenderedDocument", "render_document", "render_html", "render_pdf", "sha256"]
+__all__ = ["RenderedDocument", "render_document", "render_html", "render_pdf"]

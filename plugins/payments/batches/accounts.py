@@ -8,7 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.toolkit import Message, conflict, db, get_by_uuid, invalid
-from plugins.payments.batches.bank_details import bic_problem, electronic_iban, iban_problem
+from plugins.payments.bank_details import (
+    bic_problem,
+    electronic_bic,
+    electronic_iban,
+    iban_problem,
+)
 from plugins.payments.batches.models import DebtorAccount
 from plugins.payments.errors import PaymentCodes
 
@@ -37,7 +42,7 @@ def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
     if checked.get("iban"):
         checked["iban"] = electronic_iban(checked["iban"])
     if checked.get("bic"):
-        checked["bic"] = checked["bic"].replace(" ", "").upper()
+        checked["bic"] = electronic_bic(checked["bic"])
     return checked
 
 

@@ -31,7 +31,7 @@ from datacapt.toolkit import (
     utcnow,
 )
 from plugins.ecrf.api import Section
-from plugins.payments.batches.bank_details import details_problem, electronic_iban
+from plugins.payments.bank_details import details_problem, electronic_iban
 from plugins.payments.batches.csv_file import csv_file
 from plugins.payments.batches.models import (
     BatchFile,

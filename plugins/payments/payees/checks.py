@@ -1,5 +1,5 @@
-"""A payee's bank details checked as banks will: the IBAN's structure and check digits
-and the BIC's form (schwifty), the country an ISO 3166-1 code."""
+"""A payee's bank details checked as banks will (plugins.payments.bank_details), the
+country an ISO 3166-1 code."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from babel import Locale
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
 
 from datacapt.toolkit import DatacaptException, ErrorCode, Message
+from plugins.payments.bank_details import bic_problem, electronic_bic, electronic_iban, iban_problem
 from plugins.payments.errors import PaymentCodes
 
 #: Territory codes CLDR has that are no country (regions, unions, unknown).
@@ -27,17 +26,14 @@ def checked(details: Mapping[str, Any]) -> dict[str, Any]:
     BANK_DETAILS_INVALID naming every field at fault."""
     problems: dict[str, list[str | Message]] = {}
     stored = dict(details)
-    try:
-        stored["iban"] = IBAN(details["iban"]).compact
-    except SchwiftyException:
+    if iban_problem(details["iban"]):
         problems["iban"] = [Message("Not a valid IBAN (its structure or check digits).")]
-    if details.get("bic"):
-        try:
-            stored["bic"] = BIC(details["bic"]).compact
-        except SchwiftyException:
-            problems["bic"] = [Message("Not a valid BIC.")]
     else:
-        stored["bic"] = None
+        stored["iban"] = electronic_iban(details["iban"])
+    if bic_problem(details.get("bic")):
+        problems["bic"] = [Message("Not a valid BIC.")]
+    else:
+        stored["bic"] = electronic_bic(details["bic"]) if details.get("bic") else None
     if details["country"] not in COUNTRIES:
         problems["country"] = [Message("Not an ISO 3166-1 country code.")]
     if problems:

@@ -1,4 +1,5 @@
-"""Bank details fit for a credit transfer: IBAN and BIC checked by schwifty, a structured
+"""Bank details checked as banks will, for payees and debtor accounts alike: IBAN and BIC
+by schwifty (kept in their electronic form), and, for a credit transfer, a structured
 address with at least a town and a country (SEPA rulebooks, November 2026)."""
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def bic_problem(bic: str | None) -> str | None:
 def electronic_iban(iban: str) -> str:
     """The IBAN as a file writes it: no spaces, upper case."""
     return IBAN(iban).compact
+
+
+def electronic_bic(bic: str) -> str:
+    return BIC(bic).compact
 
 
 def details_problem(details: BankDetails | None) -> str | None:
