@@ -125,6 +125,7 @@ from datacapt.permissions.models import Role
 from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.plugins.receivers import connect_when_enabled
 from datacapt.plugins.services import current_settings
+from datacapt.plugins.services import is_enabled as plugin_enabled
 from datacapt.plugins.study_settings import study_settings
 from datacapt.studies.context import (
     STUDY_HEADER,
@@ -159,6 +160,7 @@ __all__ = [
     "connect_when_enabled",
     "current_settings",
     "hookimpl",
+    "plugin_enabled",
     "study_settings",
 ]
 

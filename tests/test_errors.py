@@ -127,6 +127,15 @@ def test_each_built_in_plugins_codes_are_listed_under_it_and_only_they():
         "product_database",
         "allocation",
         "payments",
+        "exports",
+        "reports",
+        "data_analysis",
+        "analytics",
+        "econsent",
+        "econsult",
+        "calendar_app",
+        "event_calendar",
+        "automations",
     }
     for plugin in built_in:
         ranges = ", ".join(

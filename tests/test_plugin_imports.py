@@ -107,6 +107,15 @@ def test_built_in_plugins_import_only_the_toolkit_and_api_modules():
         "product_database",
         "allocation",
         "payments",
+        "exports",
+        "reports",
+        "data_analysis",
+        "analytics",
+        "econsent",
+        "econsult",
+        "calendar_app",
+        "event_calendar",
+        "automations",
     }
     assert [problem for module in modules for problem in forbidden_imports(module)] == []
 
@@ -173,6 +182,7 @@ def test_each_plugin_api_and_the_toolkit_export_what_they_list():
         "plugins.ecrf.api",
         "plugins.epro.api",
         "plugins.randomizations.api",
+        "plugins.monitoring.api",
     ):
         module = importlib.import_module(name)
         assert module.__all__, name

@@ -77,6 +77,12 @@ def enabled_in_transaction(tenant_id: int) -> set[str]:
     return transaction_cached(("enabled_plugins", tenant_id), lambda: enabled_plugins(tenant_id))
 
 
+def is_enabled(name: str) -> bool:
+    """Whether the current tenant has the plugin ``name`` enabled: for a plugin that uses
+    another one where the tenant has it, without requiring it (exports and monitoring)."""
+    return name in enabled_in_transaction(current_tenant().id)
+
+
 def plugin_states(tenant_id: int) -> list[PluginState]:
     rows = {
         row.plugin: row

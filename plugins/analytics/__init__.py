@@ -1,0 +1,3 @@
+"""Analytics: the study's dashboards, as numbers and SVG charts."""
+
+__version__ = "0.1.0"

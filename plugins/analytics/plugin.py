@@ -1,0 +1,53 @@
+"""The analytics plugin's hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datacapt.toolkit import PluginManifest, hookimpl
+from plugins.analytics import __version__, permissions
+from plugins.analytics.errors import AnalyticsCodes
+from plugins.analytics.models import MODELS
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="analytics",
+        version=__version__,
+        title="Analytics",
+        description="Enrollment against targets, visit completion, query ageing, SDV progress and ePRO compliance, as numbers and charts.",
+        requires=("ecrf",),
+        core_version=">=0.1",
+        error_codes=range(7300, 7310),
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return MODELS
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [AnalyticsCodes]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_translations() -> Path:
+    return Path(__file__).parent / "locales"
+
+
+@hookimpl
+def datacapt_permissions():
+    return {permissions.CATEGORY: permissions.ACTIONS}
+
+
+@hookimpl
+def datacapt_default_role_permissions():
+    return permissions.DEFAULT_ROLE_PERMISSIONS

@@ -1,0 +1,14 @@
+"""The calendar_app permission category."""
+
+from __future__ import annotations
+
+from datacapt.toolkit import Action, build_permission
+
+CATEGORY = "calendar_app"
+ACTIONS = (Action.ACCESS,)
+
+ACCESS = build_permission(CATEGORY, Action.ACCESS)
+
+DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    "study_manager": [ACCESS],
+}

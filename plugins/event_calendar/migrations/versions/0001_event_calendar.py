@@ -1,0 +1,19 @@
+"""Event calendar: its first tables.
+
+Revision ID: 0001_event_calendar
+Revises:
+Create Date: 2026-12-01
+"""
+
+revision = "0001_event_calendar"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The exports plugin's models."""
+
+from __future__ import annotations
+
+MODELS: list[type] = []

@@ -1,0 +1,19 @@
+"""Reports: its first tables.
+
+Revision ID: 0001_reports
+Revises:
+Create Date: 2026-12-01
+"""
+
+revision = "0001_reports"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
