@@ -2,9 +2,9 @@
 camt.054 (debit and credit notifications), or a CSV (end_to_end_id, status, reason and an
 optional amount and currency). Each gives lines; matching them to orders is elsewhere.
 
-XML is read by the standard library's parser, whatever its namespace version; a document
-type declaration (never part of an ISO 20022 message, and how entity expansion attacks
-come in) is refused before parsing."""
+XML is read by defusedxml's parser, whatever its namespace version and its encoding; a
+document type declaration (never part of an ISO 20022 message, and how entity expansion
+attacks come in) is refused by the parser itself, so no encoding slips one past."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+import defusedxml
+from defusedxml import ElementTree as SafeET
 
 from datacapt.toolkit import Message, TableProblem, invalid, refuse_table, required_table
 from datacapt.toolkit import table_problem as problem
@@ -149,10 +152,10 @@ def _camt_054(root: ET.Element) -> list[ReportLine]:
 
 
 def _xml_report(content: bytes) -> tuple[ReportFormat, list[ReportLine]]:
-    if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
-        raise unreadable(Message("The report declares a document type: it is refused."))
     try:
-        root = ET.fromstring(content)
+        root = SafeET.fromstring(content, forbid_dtd=True)
+    except defusedxml.DefusedXmlException:
+        raise unreadable(Message("The report declares a document type: it is refused.")) from None
     except ET.ParseError:
         raise unreadable(Message("The report is not well-formed XML.")) from None
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
@@ -199,9 +202,18 @@ def _csv_report(content: bytes) -> list[ReportLine]:
     return lines
 
 
+def _looks_like_xml(content: bytes) -> bool:
+    """Whether the report starts with "<" after its byte order mark and blanks, in UTF-8
+    or UTF-16 (a UTF-16 report is XML only if it starts so too, not by its mark alone)."""
+    head = content[:64]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode()
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def read_report(content: bytes) -> tuple[ReportFormat, list[ReportLine]]:
     """The report's format and its lines; 422 when it cannot be read or holds none."""
-    if content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if _looks_like_xml(content):
         report_format, lines = _xml_report(content)
     else:
         report_format, lines = ReportFormat.CSV, _csv_report(content)

@@ -154,11 +154,22 @@ def test_camt_054_returns_and_csv_reports(trial):
     assert shown.json["return_reason"] == "MS03 unknown reason"
 
 
+def test_a_status_report_in_utf_16_is_read_as_xml(trial):
+    _, (paid,) = _exported(trial, "25.00")
+    report = _pain_002((paid, "ACSC", None, "25.00")).decode().replace("UTF-8", "UTF-16")
+    imported: Any = _import(trial.finance, report.encode("utf-16"))
+    assert imported.status_code == 201, imported.json
+    assert (imported.json["format"], imported.json["marked_paid"]) == ("pain.002", 1)
+
+
 def test_unreadable_reports_are_refused_and_nothing_is_written(trial):
     _, (paid,) = _exported(trial, "25.00")
     for content in (
         b"<Document><unclosed>",
         b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "y">]><Document>&x;</Document>',
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY x "y">]><d>&x;</d>'.encode(
+            "utf-16"
+        ),
         b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"/>',
         _pain_002(),  # no transaction
         b"end_to_end_id,status\n" + paid.encode() + b",settled\n",
