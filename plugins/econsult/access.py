@@ -66,7 +66,7 @@ def admit(room: Room, attendee: Attendee) -> Admission:
 
 
 def staff_attendee(user: User, room: Room) -> Attendee:
-    return Attendee(str(user.uuid), user.display_name(), moderator=True)
+    return Attendee(str(user.uuid), user.display_name, moderator=True)
 
 
 def subject_attendee(room: Room) -> Attendee:

@@ -9,11 +9,11 @@ from flask import request
 from datacapt.toolkit import ApiView, Blueprint, Header, current_study, paginate
 from plugins.econsult import access, consult, permissions, public, services
 from plugins.econsult.schemas import (
-    AdmissionSchema,
-    CancelSchema,
-    PresenceReadSchema,
-    RescheduleSchema,
+    RoomAdmissionSchema,
+    RoomCancelSchema,
+    RoomPresenceReadSchema,
     RoomReadSchema,
+    RoomRescheduleSchema,
     RoomSearchSchema,
     RoomWriteSchema,
     SubjectRoomSchema,
@@ -79,7 +79,7 @@ class RoomDetail(ApiView):
 class RoomReschedule(ApiView):
     permissions_registry = {"POST": permissions.BOOK}
 
-    @blp.arguments(RescheduleSchema)
+    @blp.arguments(RoomRescheduleSchema)
     @blp.errors(CLOSED, NOT_BOOKER, TIME_INVALID)
     @blp.response(200, RoomReadSchema)
     def post(self, data, room_uuid):
@@ -91,7 +91,7 @@ class RoomReschedule(ApiView):
 class RoomCancel(ApiView):
     permissions_registry = {"POST": permissions.BOOK}
 
-    @blp.arguments(CancelSchema)
+    @blp.arguments(RoomCancelSchema)
     @blp.errors(CLOSED, NOT_BOOKER)
     @blp.response(200, RoomReadSchema)
     def post(self, data, room_uuid):
@@ -104,7 +104,7 @@ class RoomJoin(ApiView):
     permissions_registry = {"POST": permissions.CONSULT}
 
     @blp.errors(NOT_OPEN, NOT_PARTICIPANT, UNAVAILABLE)
-    @blp.response(200, AdmissionSchema)
+    @blp.response(200, RoomAdmissionSchema)
     def post(self, room_uuid):
         """A participant's short-lived token and address while the room is open; recorded
         as joining."""
@@ -126,7 +126,7 @@ class RoomLeave(ApiView):
 class RoomPresenceLog(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
-    @blp.response(200, PresenceReadSchema(many=True))
+    @blp.response(200, RoomPresenceReadSchema(many=True))
     @blp.paginate()
     def get(self, room_uuid, pagination_parameters):
         """Who joined and left the room, in order."""
@@ -167,7 +167,7 @@ class SubjectRoomJoin(ApiView):
         {409: "The room is not open yet, `details.opens_at` (ECONSULT_ROOM_NOT_OPEN)."},
         UNAVAILABLE,
     )
-    @public_blp.response(200, AdmissionSchema)
+    @public_blp.response(200, RoomAdmissionSchema)
     def post(self):
         """The subject's short-lived token and address while the room is open; recorded as
         joining."""

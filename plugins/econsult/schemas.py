@@ -26,13 +26,13 @@ class RoomWriteSchema(ma.Schema):
     )
 
 
-class RescheduleSchema(ma.Schema):
+class RoomRescheduleSchema(ma.Schema):
     starts_at = ma.fields.AwareDateTime(required=True)
     duration_minutes = ma.fields.Integer(validate=_DURATION)
     reason = _REASON
 
 
-class CancelSchema(ma.Schema):
+class RoomCancelSchema(ma.Schema):
     reason = _REASON
 
 
@@ -41,9 +41,9 @@ class RoomSearchSchema(ma.Schema):
     subject = ma.fields.UUID()
 
 
-class ParticipantSchema(ma.Schema):
+class RoomParticipantSchema(ma.Schema):
     user = ma.fields.UUID(attribute="user.uuid")
-    name = ma.fields.Function(lambda participant: participant.user.display_name())
+    name = ma.fields.String(attribute="user.display_name")
 
 
 class RoomReadSchema(ma.Schema):
@@ -58,7 +58,7 @@ class RoomReadSchema(ma.Schema):
     opens_at = ma.fields.AwareDateTime()
     expires_at = ma.fields.AwareDateTime()
     booked_by = ma.fields.UUID(attribute="booked_by.uuid")
-    participants = ma.fields.List(ma.fields.Nested(ParticipantSchema))
+    participants = ma.fields.List(ma.fields.Nested(RoomParticipantSchema))
     change_reason = ma.fields.String(allow_none=True)
     closed_at = ma.fields.AwareDateTime(allow_none=True)
     cleaned_up_at = ma.fields.AwareDateTime(allow_none=True)
@@ -76,13 +76,13 @@ class SubjectRoomSchema(ma.Schema):
     expires_at = ma.fields.AwareDateTime()
 
 
-class AdmissionSchema(ma.Schema):
+class RoomAdmissionSchema(ma.Schema):
     token = ma.fields.String(metadata={"description": "The short-lived token of the provider"})
     url = ma.fields.String(metadata={"description": "The address that opens the room with it"})
     expires_at = ma.fields.AwareDateTime()
 
 
-class PresenceReadSchema(ma.Schema):
+class RoomPresenceReadSchema(ma.Schema):
     attendee = ma.fields.Function(
         lambda presence: str(presence.user.uuid) if presence.user else "subject",
         metadata={"description": "A participant's user uuid, or `subject`"},

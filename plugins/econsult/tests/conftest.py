@@ -4,9 +4,17 @@ configuration), and the cron entry's tick at a given time."""
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from datacapt.testing import run_tick
-from plugins.econsult.tests.support import JITSI_URL, SECRET, Trial, at, make_trial
+from plugins.econsult.tests.support import BOOKED_AT, JITSI_URL, SECRET, Trial, make_trial, utc
+
+
+@pytest.fixture
+def clock():
+    """The test's time, from BOOKED_AT, standing still until the test moves it."""
+    with time_machine.travel(utc(BOOKED_AT), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -30,20 +38,27 @@ def set_econsult(app, tenant, operator):
 
 @pytest.fixture
 def trial(
-    app, monkeypatch, join_study, enable_plugins, client_as, make_study, tenant, set_econsult
+    clock, app, monkeypatch, join_study, enable_plugins, client_as, make_study, tenant, set_econsult
 ) -> Trial:
     enable_plugins(tenant, "econsult")
     monkeypatch.setitem(app.config, "DATACAPT_ECONSULT_JITSI_SECRET", SECRET)
-    set_econsult(jitsi_url=JITSI_URL)
     return make_trial(client_as, make_study, join_study, tenant)
 
 
 @pytest.fixture
-def tick(app):
+def jitsi(trial, set_econsult) -> Trial:
+    """The trial on the tenant's Jitsi server."""
+    set_econsult(jitsi_url=JITSI_URL)
+    return trial
+
+
+@pytest.fixture
+def tick(app, clock):
     """The cron entry's run at a given UTC time (fan-out to tenants, then each tenant)."""
 
     def run(moment: str) -> None:
-        with at(moment), app.app_context():
+        clock.move_to(utc(moment))
+        with app.app_context():
             run_tick(
                 "datacapt.jobs.cron.tick",
                 "plugins.econsult.expiry.close_expired",
