@@ -38,7 +38,7 @@ def set_econsult(app, tenant, operator):
 
 @pytest.fixture
 def trial(
-    clock, app, monkeypatch, join_study, enable_plugins, client_as, make_study, tenant, set_econsult
+    clock, app, monkeypatch, join_study, enable_plugins, client_as, make_study, tenant
 ) -> Trial:
     enable_plugins(tenant, "econsult")
     monkeypatch.setitem(app.config, "DATACAPT_ECONSULT_JITSI_SECRET", SECRET)
