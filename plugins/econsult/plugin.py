@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.econsult import __version__, permissions
+import sqlalchemy as sa
+
+from datacapt.toolkit import PluginManifest, db, hookimpl
+from plugins.econsult import __version__, demo, expiry, messages, permissions, routes
+from plugins.econsult.console import ConsoleProvider
 from plugins.econsult.errors import EconsultCodes
-from plugins.econsult.models import MODELS
+from plugins.econsult.jitsi import JitsiProvider
+from plugins.econsult.models import MODELS, Room
+from plugins.econsult.providers import register_provider
+from plugins.econsult.settings import TenantSettingsSchema
+from plugins.subjects.api import SubjectInStudy
+
+# The built-in providers; a third party registers its own through plugins.econsult.api.
+register_provider("jitsi", JitsiProvider)
+register_provider("console", ConsoleProvider)
 
 
 @hookimpl
@@ -44,6 +55,31 @@ def datacapt_translations() -> Path:
 
 
 @hookimpl
+def datacapt_blueprints():
+    return [routes.blp, routes.public_blp]
+
+
+@hookimpl
+def datacapt_jobs():
+    return expiry.JOBS
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [expiry.CLOSE_EXPIRED]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
+
+
+@hookimpl
+def datacapt_tenant_settings_schema():
+    return TenantSettingsSchema
+
+
+@hookimpl
 def datacapt_permissions():
     return {permissions.CATEGORY: permissions.ACTIONS}
 
@@ -51,3 +87,19 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_center_in_use(study, center):
+    """Rooms are kept with their subject's center."""
+    held = (
+        sa.select(Room.id)
+        .join(SubjectInStudy, SubjectInStudy.id == Room.subject_in_study_id)
+        .where(Room.study_id == study.id, SubjectInStudy.center_id == center.id)
+    )
+    return db.session.execute(held.limit(1)).first() is not None
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_room(study)
