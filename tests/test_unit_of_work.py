@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import time_machine
 from sqlalchemy import event
 
-from datacapt.database import db
+from datacapt.database import after_commit, db, unit_of_work
 from datacapt.jobs import enqueue, run_job
 from datacapt.jobs.models import JobRun
 from datacapt.tenancy import tenant_context
@@ -132,6 +132,34 @@ def test_a_retried_job_that_reuses_a_service_has_its_effect_once_on_redis(
     record = run_record(app, job_id)
     assert (record.status, record.attempts) == ("succeeded", 2)
     assert _subject_ids(app, tenant) == ["PAR-001"]
+
+
+def test_a_savepoint_is_no_commit_for_what_waits_on_the_transaction(app, tenant, other_tenant):
+    """Releasing a savepoint sends no job and runs no callback; rolling one back drops only
+    what was kept inside it (and inside the savepoints within it)."""
+    ran: list[str] = []
+    note = "tests.jobs_kit.write_note"
+    with app.app_context(), tenant_context(tenant):
+        enqueue(note, "before", tenant=other_tenant)
+        after_commit(lambda: ran.append("before"))
+        with db.session.begin_nested():
+            enqueue(note, "released", tenant=other_tenant)
+            after_commit(lambda: ran.append("released"))
+        assert (notes(app, other_tenant), ran) == ([], [])
+        savepoint = db.session.begin_nested()
+        enqueue(note, "rolled back", tenant=other_tenant)
+        after_commit(lambda: ran.append("rolled back"))
+        with db.session.begin_nested():
+            after_commit(lambda: ran.append("inside the rolled back"))
+        savepoint.rollback()
+        db.session.commit()
+    assert notes(app, other_tenant) == ["before", "released"]
+    assert ran == ["before", "released"]
+
+
+def test_a_unit_may_release_a_savepoint(app, tenant):
+    with app.app_context(), tenant_context(tenant), unit_of_work("job"), db.session.begin_nested():
+        db.session.execute(sa.text("SELECT 1"))
 
 
 def _create_user(runner, tenant, email: str, role: str):

@@ -10,9 +10,13 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
 
+from datacapt.database.deferred import drop_rolled_back, take_committed
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.slots import Slot
 from datacapt.tenancy.context import TenantRef, current_tenant_or_none
+
+#: Where a transaction keeps the audit records it wrote, for the listener.
+COMMITTED_RECORDS = "audit_records"
 
 # (tenant, records without their chain payload, the engine of the committed session)
 RecordListener = Callable[[TenantRef, list[dict[str, Any]], sa.Engine], None]
@@ -26,7 +30,7 @@ def register_record_listener(app: Flask, listener: RecordListener) -> None:
 
 @event.listens_for(ScopedSchemaSession, "after_commit")
 def _dispatch(session: ScopedSchemaSession) -> None:
-    records: list[dict[str, Any]] = session.info.pop("audit_records", None) or []
+    records: list[dict[str, Any]] = take_committed(session, COMMITTED_RECORDS)
     tenant = current_tenant_or_none()
     if not records or tenant is None:
         return
@@ -36,4 +40,4 @@ def _dispatch(session: ScopedSchemaSession) -> None:
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")
 def _forget(session: ScopedSchemaSession) -> None:
-    session.info.pop("audit_records", None)
+    drop_rolled_back(session, COMMITTED_RECORDS)

@@ -32,6 +32,7 @@ from sqlalchemy import event, orm
 
 from datacapt.api.inputs import has_refused_characters, refused_characters
 from datacapt.audit.chain import payload, timestamp
+from datacapt.audit.listeners import COMMITTED_RECORDS
 from datacapt.database import db, utcnow
 from datacapt.database.audited import (
     Actor,
@@ -46,6 +47,7 @@ from datacapt.database.audited import (
 from datacapt.database.audited import SensitiveFields as SensitiveFields
 from datacapt.database.audited import acting_as as acting_as
 from datacapt.database.audited import request_study as request_study
+from datacapt.database.deferred import keep
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
@@ -372,4 +374,4 @@ def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
     finally:
         session.info.pop(_FLUSH_CACHE, None)
     append_records(session.connection(), session.tenant_schema, records)
-    session.info.setdefault("audit_records", []).extend(records)
+    keep(session, COMMITTED_RECORDS, *records)

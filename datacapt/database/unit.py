@@ -20,6 +20,7 @@ from contextvars import ContextVar
 import sqlalchemy as sa
 from sqlalchemy import event, orm
 
+from datacapt.database.deferred import drop_rolled_back, keep, outermost, take_committed
 from datacapt.database.extension import db, schema_scope
 from datacapt.database.failures import database_unavailable
 from datacapt.database.session import ScopedSchemaSession, current_schema
@@ -102,7 +103,7 @@ def kept_on_error() -> bool:
 
 def after_commit(callback: Callable[[], None]) -> None:
     """Run ``callback`` once the current transaction commits; forgotten if it rolls back."""
-    db.session().info.setdefault(_AFTER_COMMIT, []).append(callback)
+    keep(db.session(), _AFTER_COMMIT, callback)
 
 
 def rollback_quietly() -> None:
@@ -119,7 +120,7 @@ def rollback_quietly() -> None:
 @event.listens_for(ScopedSchemaSession, "before_commit")
 def _only_the_unit_commits(session: orm.Session) -> None:
     owner = _owner.get()
-    if owner is not None and not _committing.get():
+    if owner is not None and not _committing.get() and outermost(session):
         raise RuntimeError(
             f"commit() inside a {owner}: services flush, the {owner}'s unit of work commits"
         )
@@ -127,8 +128,9 @@ def _only_the_unit_commits(session: orm.Session) -> None:
 
 @event.listens_for(ScopedSchemaSession, "after_commit")
 def _run_after_commit(session: orm.Session) -> None:
-    session.info.pop(_KEEP_ON_ERROR, None)
-    for callback in session.info.pop(_AFTER_COMMIT, ()):
+    if outermost(session):
+        session.info.pop(_KEEP_ON_ERROR, None)
+    for callback in take_committed(session, _AFTER_COMMIT):
         try:
             callback()
         except Exception:
@@ -138,5 +140,6 @@ def _run_after_commit(session: orm.Session) -> None:
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")
 def _forget_after_rollback(session: orm.Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
-    session.info.pop(_KEEP_ON_ERROR, None)
+    drop_rolled_back(session, _AFTER_COMMIT)
+    if outermost(session):
+        session.info.pop(_KEEP_ON_ERROR, None)

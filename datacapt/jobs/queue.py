@@ -31,6 +31,7 @@ from werkzeug.utils import import_string
 
 from datacapt.database import db, schema_scope, utcnow
 from datacapt.database.audited import Actor, acting_as
+from datacapt.database.deferred import drop_rolled_back, keep, take_committed
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.database.unit import owned_by, unit_of_work
 from datacapt.errors import DatacaptException
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE = "default"
 RELAY_DELAY = dt.timedelta(seconds=5)
+#: Where a transaction keeps the ids of the jobs it enqueued, sent once it commits.
+OUTBOX = "outbox"
 
 JobGuard = Callable[[TenantRef, str], None]
 _GUARD: Slot[JobGuard] = Slot("datacapt.job_guard")
@@ -113,20 +116,20 @@ def enqueue(
                 OutboxJob.idempotency_key == idempotency_key,
             )
         ).scalar_one()
-    db.session.info.setdefault("outbox", []).append(job_id)
+    keep(db.session(), OUTBOX, job_id)
     return job_id
 
 
 @event.listens_for(ScopedSchemaSession, "after_commit")
 def _send_after_commit(session: ScopedSchemaSession) -> None:
-    job_ids = session.info.pop("outbox", None)
+    job_ids = take_committed(session, OUTBOX)
     if job_ids:
         dispatch(job_ids)
 
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")
 def _forget_after_rollback(session: ScopedSchemaSession) -> None:
-    session.info.pop("outbox", None)
+    drop_rolled_back(session, OUTBOX)
 
 
 def dispatch(job_ids: Iterable[str], attempts_made: dict[str, int] | None = None) -> int:

@@ -33,6 +33,7 @@ from flask import current_app
 from sqlalchemy import event
 
 from datacapt.database import db, utcnow
+from datacapt.database.deferred import drop_rolled_back, keep, take_committed
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.jobs import commit_job_step, enqueue
 from datacapt.mail.services import message_id_for, send_now
@@ -76,15 +77,15 @@ def dispatch_on_commit(notifications: Iterable[Notification]) -> None:
     """Deliver these messages by jobs enqueued as the transaction commits: the messages of
     one transaction share their jobs."""
     now = utcnow()
-    pending = db.session.info.setdefault(_PENDING, [])
+    notifications = list(notifications)
     for notification in notifications:
         notification.dispatched_at = now
-        pending.append(notification)
+    keep(db.session(), _PENDING, *notifications)
 
 
 @event.listens_for(ScopedSchemaSession, "before_commit")
 def _enqueue_pending(session: ScopedSchemaSession) -> None:
-    pending = session.info.pop(_PENDING, None)
+    pending = take_committed(session, _PENDING)
     if pending:
         session.flush()  # their ids
         _enqueue([notification.id for notification in pending])
@@ -92,7 +93,7 @@ def _enqueue_pending(session: ScopedSchemaSession) -> None:
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")
 def _forget_pending(session: ScopedSchemaSession) -> None:
-    session.info.pop(_PENDING, None)
+    drop_rolled_back(session, _PENDING)
 
 
 def permanent_failure(exc: BaseException) -> bool:
