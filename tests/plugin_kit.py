@@ -25,6 +25,7 @@ EVENTS: list[tuple[Any, ...]] = []
 class SettingsSchema(ma.Schema):
     limit = ma.fields.Integer(load_default=5, validate=ma.validate.Range(min=1))
     label = ma.fields.String(load_default="items")
+    token = ma.fields.String(load_default=None, allow_none=True, metadata={"secret": True})
 
 
 class PingSchema(ma.Schema):

@@ -194,7 +194,7 @@ def test_demo_seed_is_idempotent_and_serves_localhost(cli, client, app):
         headers={"Host": "localhost"},
     )
     headers = {"Host": "localhost", "Authorization": f"Bearer {login.json['token']}"}
-    modules = client.get("/api/plugins/", headers=headers).json
+    modules = client.get("/api/plugins/?page_size=100", headers=headers).json
     with app.app_context():
         installed = set(plugin_set().plugins)
     assert {"ecrf", "epro", "hello", "subjects"} <= installed

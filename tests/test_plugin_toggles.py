@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from datacapt.database import unit_of_work
+from datacapt.plugins.services import SECRET_SHOWN, get_settings
 from datacapt.tenancy.services import archive_tenant
 from tests.inspection import table_ids
 from tests.plugin_kit import BASE_MIGRATIONS, EVENTS, FakePlugin, SettingsSchema, ping_blueprint
@@ -34,6 +36,9 @@ def cli(plugin_app, operator):
     )
 
 
+BASE_DEFAULTS = {"limit": 5, "label": "items", "token": None}
+
+
 def base_items(engine, schema: str) -> list[int] | None:
     return table_ids(engine, schema, "base_items")
 
@@ -55,7 +60,7 @@ def test_enable_with_deps_migrates_and_calls_hooks_inside_the_tenant(
     assert base_items(db_engine, other_tenant.schema_name) is None
     enabled = [e for e in EVENTS if e[0] == "enabled"]
     assert enabled == [
-        ("enabled", "base", tenant.schema_name, tenant.schema_name, {"limit": 5, "label": "items"}),
+        ("enabled", "base", tenant.schema_name, tenant.schema_name, BASE_DEFAULTS),
         ("enabled", "addon", tenant.schema_name, tenant.schema_name, {}),
     ]
     listing = cli("plugins", "list", "--tenant", tenant.schema_name).output
@@ -103,7 +108,7 @@ def test_disabling_keeps_the_data_and_enabling_again_brings_it_back(
 def test_settings_show_defaults_validate_and_persist(cli, tenant):
     cli("plugins", "enable", tenant.schema_name, "base")
     shown = cli("plugins", "settings", tenant.schema_name, "base")
-    assert shown.output.splitlines() == ["limit=5", 'label="items"']
+    assert shown.output.splitlines() == ["limit=5", 'label="items"', "token=null"]
     changed = cli("plugins", "settings", tenant.schema_name, "base", "--set", "limit=12")
     assert changed.exit_code == 0 and "limit=12" in changed.output
     bad = cli("plugins", "settings", tenant.schema_name, "base", "--set", "limit=zero")
@@ -112,6 +117,34 @@ def test_settings_show_defaults_validate_and_persist(cli, tenant):
     assert unknown.exit_code == 1
     assert cli("plugins", "settings", tenant.schema_name, "base", "--set", "novalue").exit_code == 2
     assert "limit=12" in cli("plugins", "settings", tenant.schema_name, "base").output
+
+
+def test_a_secret_setting_is_kept_but_never_shown_nor_audited(
+    cli, plugin_app, operator, tenant, db_engine
+):
+    cli("plugins", "enable", tenant.schema_name, "base")
+    client = plugin_app.test_client()
+    token = operator_token(client, operator)
+    url = f"/api/operator/tenants/{tenant.schema_name}/plugins/base/settings"
+    changed = as_operator(client, "PATCH", url, token, json={"token": "s3cret-value"})
+    assert changed.json["token"] == SECRET_SHOWN
+    # The mask sent back (a form that read the settings) leaves the secret as it was.
+    again = as_operator(client, "PATCH", url, token, json={"token": SECRET_SHOWN, "limit": 7})
+    assert again.json == {"limit": 7, "label": "items", "token": SECRET_SHOWN}
+    assert as_operator(client, "GET", url, token).json["token"] == SECRET_SHOWN
+    assert 'token="********"' in cli("plugins", "settings", tenant.schema_name, "base").output
+    with plugin_app.app_context():
+        assert get_settings(tenant.schema_name, "base")["token"] == "s3cret-value"
+    with db_engine.connect() as connection:
+        audited = connection.execute(
+            sa.text(
+                f'SELECT changes::text FROM "{tenant.schema_name}".audit_records'
+                " WHERE object_type = 'plugin' AND action = 'settings' ORDER BY sequence"
+            )
+        ).scalars()
+        changes = list(audited)
+    assert len(changes) == 2 and all("s3cret" not in c for c in changes)
+    assert SECRET_SHOWN in changes[0]
 
 
 def test_bad_names_are_refused(cli, tenant):
@@ -185,12 +218,13 @@ def test_operator_api_toggles_modules_of_any_tenant(plugin_app, operator, tenant
     assert blocked.status_code == 409
     assert blocked.json["error"]["details"] == {"required_by": ["addon"]}
     settings = as_operator(client, "PATCH", f"{base}/base/settings", token, json={"limit": 3})
-    assert settings.json == {"limit": 3, "label": "items"}
+    assert settings.json == {"limit": 3, "label": "items", "token": None}
     invalid = as_operator(client, "PATCH", f"{base}/base/settings", token, json={"limit": 0})
     assert invalid.status_code == 422 and "limit" in invalid.json["error"]["fields"]
     assert as_operator(client, "GET", f"{base}/base/settings", token).json == {
         "limit": 3,
         "label": "items",
+        "token": None,
     }
     assert as_operator(client, "POST", f"{base}/ghost/enable", token, json={}).status_code == 404
     assert (

@@ -20,6 +20,7 @@ from datacapt.plugins.services import (
     get_settings,
     plugin_set,
     plugin_states,
+    shown_settings,
     update_settings,
 )
 from datacapt.tenancy.models import TenantStatus
@@ -184,7 +185,7 @@ def settings_command(
         actor = authenticate_operator(operator_email)
         settings = update_settings(schema, name, changes, actor)
     else:
-        settings = get_settings(schema, name)
+        settings = shown_settings(name, get_settings(schema, name))
     for key, value in settings.items():
         click.echo(f"{key}={json.dumps(value)}")
 

@@ -22,6 +22,7 @@ from datacapt.plugins.services import (
     enable_plugin,
     get_settings,
     plugin_states,
+    shown_settings,
     update_settings,
 )
 from datacapt.plugins.study_settings import get_study_settings, update_study_settings
@@ -103,8 +104,8 @@ class OperatorDisablePlugin(OperatorView):
 class OperatorPluginSettings(OperatorView):
     @operator_blp.response(200, PluginSettingsSchema)
     def get(self, schema_name: str, name: str):
-        """The module's settings in the tenant, defaults included."""
-        return get_settings(schema_name, name)
+        """The module's settings in the tenant, defaults included (secrets masked)."""
+        return shown_settings(name, get_settings(schema_name, name))
 
     @operator_blp.arguments(PluginSettingsSchema)
     @operator_blp.errors(TENANT_ARCHIVED)

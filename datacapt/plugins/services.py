@@ -261,6 +261,27 @@ def validated_settings(
     return loader.dump(loaded)
 
 
+#: What a secret setting reads as once set (operator API, CLI, audit trail).
+SECRET_SHOWN = "********"
+
+
+def _secret_keys(schema: type[ma.Schema] | None) -> set[str]:
+    """The settings a plugin marks secret (``metadata={"secret": True}``): stored and
+    read by the plugin's own code, never shown nor written in the audit trail."""
+    if schema is None:
+        return set()
+    return {key for key, field in schema().fields.items() if field.metadata.get("secret")}
+
+
+def shown_settings(name: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``settings`` as an operator sees them: each secret that is set reads as a mask."""
+    secrets = _secret_keys(get_plugin(name).settings_schema)
+    return {
+        key: SECRET_SHOWN if key in secrets and value is not None else value
+        for key, value in settings.items()
+    }
+
+
 def get_settings(schema_name: str, name: str) -> dict[str, Any]:
     tenant = get_tenant(schema_name)
     plugin = get_plugin(name)
@@ -275,9 +296,12 @@ def get_settings(schema_name: str, name: str) -> dict[str, Any]:
 def update_settings(
     schema_name: str, name: str, changes: Mapping[str, Any], actor: str
 ) -> dict[str, Any]:
-    """Validate ``changes`` over the current settings and store the result (audited)."""
+    """Validate ``changes`` over the current settings and store the result (audited); the
+    answer shows secrets masked, and a secret given back as its mask keeps its value."""
     tenant = _writable_tenant(schema_name)
     plugin = get_plugin(name)
+    secrets = _secret_keys(plugin.settings_schema)
+    changes = {k: v for k, v in changes.items() if not (k in secrets and v == SECRET_SHOWN)}
     with locked_transaction(db.engine, schema_name) as (connection, session):
         row = _row(session, tenant.id, name)
         before = dict(row.settings or {})
@@ -289,8 +313,10 @@ def update_settings(
             for key, value in row.settings.items()
             if before.get(key) != value
         }
-        _audit(connection, schema_name, "settings", name, changed, actor)
-        return dict(row.settings)
+        shown = shown_settings(name, before), shown_settings(name, row.settings)
+        audited = {key: [shown[0].get(key), shown[1][key]] for key in changed}
+        _audit(connection, schema_name, "settings", name, audited, actor)
+        return shown[1]
 
 
 def _audit(

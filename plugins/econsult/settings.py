@@ -40,7 +40,8 @@ class TenantSettingsSchema(ma.Schema):
         allow_none=True,
         metadata={
             "description": "The app secret signing the tokens (else the configuration's"
-            " DATACAPT_ECONSULT_JITSI_SECRET); never returned by the API"
+            " DATACAPT_ECONSULT_JITSI_SECRET); shown masked, never in the audit trail",
+            "secret": True,
         },
     )
     recording = ma.fields.Boolean(
