@@ -6,7 +6,8 @@ import uuid
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import Message, Study, db, get_in_study, study_query, utcnow
+from datacapt.toolkit import Message, Study, conflict, db, get_in_study, study_query, utcnow
+from plugins.calendar_app.errors import CalendarAppCodes
 from plugins.calendar_app.requests.models import AppointmentRequest, RequestStatus
 from plugins.subjects.api import SubjectInStudy
 
@@ -46,3 +47,14 @@ def close(request: AppointmentRequest, status: RequestStatus, reason: str | None
     request.closed_at = utcnow()
     request.dismiss_reason = reason
     db.session.flush()
+
+
+def dismiss(request: AppointmentRequest, reason: str) -> AppointmentRequest:
+    if request.status != RequestStatus.OPEN:
+        raise conflict(
+            CalendarAppCodes.REQUEST_NOT_OPEN,
+            Message("The request is closed already."),
+            status=request.status,
+        )
+    close(request, RequestStatus.DISMISSED, reason)
+    return request
