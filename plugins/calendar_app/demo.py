@@ -1,7 +1,7 @@
 """The demo study's calendar: a visit schedule from its eCRF (the first section on the day
 of inclusion, each next one two weeks later, within three days), a consultation room and
-an ECG at its first center, and the first included subject's next visit booked there
-tomorrow at 10:00, so a newcomer confirms it, moves it or books into its slot."""
+an ECG at the center of its first included subject, and that subject's next visit booked
+there tomorrow at 10:00, so a newcomer confirms it, moves it or books into its slot."""
 
 from __future__ import annotations
 
@@ -43,11 +43,8 @@ def _schedule(study: Study) -> None:
     )
 
 
-def _resources(study: Study) -> list[Resource]:
-    centers = study_centers(study)
-    if not centers:
-        return []
-    center = centers[0]
+def _resources(study: Study, center_id: int) -> list[Resource]:
+    (center,) = [c for c in study_centers(study) if c.id == center_id]
     found = []
     for kind, name in ((ResourceKind.ROOM, ROOM), (ResourceKind.INSTRUMENT, INSTRUMENT)):
         resource = db.session.execute(
@@ -62,17 +59,11 @@ def _resources(study: Study) -> list[Resource]:
 def add_demo_calendar(study: Study) -> None:
     """Only what is missing: the command runs at every start."""
     _schedule(study)
-    resources = _resources(study)
-    booked = sa.select(Appointment.id).where(Appointment.study_id == study.id)
-    if not resources or db.session.execute(booked).first() is not None:
-        return
     subject = (
         db.session.execute(
             sa.select(SubjectInStudy)
             .where(
-                SubjectInStudy.study_id == study.id,
-                SubjectInStudy.status == SubjectStatus.INCLUDED,
-                SubjectInStudy.center_id == resources[0].center_id,
+                SubjectInStudy.study_id == study.id, SubjectInStudy.status == SubjectStatus.INCLUDED
             )
             .order_by(SubjectInStudy.id)
         )
@@ -80,6 +71,10 @@ def add_demo_calendar(study: Study) -> None:
         .first()
     )
     if subject is None:
+        return
+    resources = _resources(study, subject.center_id)
+    booked = sa.select(Appointment.id).where(Appointment.study_id == study.id)
+    if db.session.execute(booked).first() is not None:
         return
     visit = (
         db.session.execute(
