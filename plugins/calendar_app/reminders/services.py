@@ -5,6 +5,7 @@ sent by the tick (every minute) once each."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -75,42 +76,48 @@ def replan_after_zone_change() -> None:
     db.session.flush()
 
 
-def subject_recipient(participation: SubjectInStudy) -> tuple[Recipient, Channel]:
-    """By SMS where the subject has a phone number, else by email."""
-    contact = db.session.execute(
+def _contacts(participations: Iterable[SubjectInStudy]) -> dict[int, SubjectPersonalData]:
+    """The subjects' contact details, by subject id, in one read."""
+    rows = db.session.execute(
         sa.select(SubjectPersonalData).where(
-            SubjectPersonalData.subject_id == participation.subject_id
+            SubjectPersonalData.subject_id.in_({p.subject_id for p in participations})
         )
-    ).scalar_one_or_none()
+    ).scalars()
+    return {contact.subject_id: contact for contact in rows}
+
+
+def subject_recipient(
+    participation: SubjectInStudy, contact: SubjectPersonalData | None
+) -> tuple[Recipient, Channel]:
+    """By SMS where the subject has a phone number, else by email."""
     language = contact.language if contact else "en"
     if contact is not None and contact.phone:
-        return Recipient(RecipientKind.SUBJECT, participation.uuid, contact.phone, language), (
-            Channel.SMS
-        )
+        recipient = Recipient(RecipientKind.SUBJECT, participation.uuid, contact.phone, language)
+        return recipient, Channel.SMS
     email = contact.email if contact else None
     return Recipient(RecipientKind.SUBJECT, participation.uuid, email, language), Channel.EMAIL
 
 
-def message_params(appointment: Appointment) -> dict[str, str]:
+def message_params(appointment: Appointment, zone: ZoneInfo) -> dict[str, str]:
     return {
         "title": appointment.title,
-        "when": f"{appointment.starts_at.astimezone(_zone()):%Y-%m-%d %H:%M}",
+        "when": f"{appointment.starts_at.astimezone(zone):%Y-%m-%d %H:%M}",
         "center": appointment.center.name,
         "appointment": str(appointment.uuid),
     }
 
 
-def _notify(template: str, appointment: Appointment, user: User | None) -> uuid.UUID:
-    if user is None:
-        assert appointment.participation is not None
-        recipient, channel = subject_recipient(appointment.participation)
-    else:
-        recipient, channel = Recipient.of_user(user), Channel.EMAIL
+def _notify(
+    template: str,
+    appointment: Appointment,
+    recipient: tuple[Recipient, Channel],
+    zone: ZoneInfo,
+) -> uuid.UUID:
     notification = notify(
         template,
-        channel,
-        recipient,
-        message_params(appointment),
+        recipient[1],
+        recipient[0],
+        message_params(appointment, zone),
         study_id=appointment.study_id,
         center_id=appointment.center_id,
     )
@@ -119,14 +126,18 @@ def _notify(template: str, appointment: Appointment, user: User | None) -> uuid.
 
 def send_confirmation(appointment: Appointment) -> None:
     """The subject's: their appointment, with the link to its .ics."""
-    if appointment.subject_in_study_id is not None:
-        _notify(CONFIRMATION, appointment, None)
+    participation = appointment.participation
+    if participation is not None:
+        contact = _contacts([participation]).get(participation.subject_id)
+        _notify(CONFIRMATION, appointment, subject_recipient(participation, contact), _zone())
 
 
 def send_due() -> int:
     """One tick in this tenant: the reminders due now, each sent once (two ticks at once
-    skip each other's rows); those of appointments no longer to come are dropped."""
-    now = utcnow()
+    skip each other's rows); those of appointments no longer to come are dropped. What the
+    messages need is read first, in a few statements; the messages are written in one
+    flush."""
+    now, zone = utcnow(), _zone()
     due = (
         db.session.execute(
             sa.select(Reminder)
@@ -149,16 +160,23 @@ def send_due() -> int:
             sa.select(User).where(User.id.in_({r.user_id for r in due if r.user_id}))
         ).scalars()
     }
+    contacts = _contacts(a.participation for a in appointments.values() if a.participation)
     sent = 0
-    for reminder in due:
-        appointment = appointments[reminder.appointment_id]
-        if appointment.status not in ACTIVE_STATUSES or appointment.starts_at <= now:
-            reminder.state = ReminderState.DROPPED
-            continue
-        user = users.get(reminder.user_id) if reminder.user_id else None
-        reminder.notification_uuid = _notify(REMINDER, appointment, user)
-        reminder.state = ReminderState.SENT
-        reminder.sent_at = now
-        sent += 1
+    with db.session.no_autoflush:
+        for reminder in due:
+            appointment = appointments[reminder.appointment_id]
+            if appointment.status not in ACTIVE_STATUSES or appointment.starts_at <= now:
+                reminder.state = ReminderState.DROPPED
+                continue
+            participation = appointment.participation
+            if reminder.user_id is not None:
+                recipient = Recipient.of_user(users[reminder.user_id]), Channel.EMAIL
+            else:
+                assert participation is not None
+                recipient = subject_recipient(participation, contacts.get(participation.subject_id))
+            reminder.notification_uuid = _notify(REMINDER, appointment, recipient, zone)
+            reminder.state = ReminderState.SENT
+            reminder.sent_at = now
+            sent += 1
     db.session.flush()
     return sent
