@@ -105,7 +105,9 @@ def _staff(study: Study, center: StudyCenter, uuids: Sequence[uuid.UUID]) -> lis
     return [members[u] for u in dict.fromkeys(uuids)]
 
 
-def _center(study: Study, participation: SubjectInStudy | None, data: Mapping[str, Any]):
+def _center(
+    study: Study, participation: SubjectInStudy | None, data: Mapping[str, Any]
+) -> StudyCenter:
     if participation is not None:
         center = db.session.get_one(StudyCenter, participation.center_id)
         if data.get("center") not in (None, center.uuid):

@@ -85,11 +85,12 @@ def feed_document(feed: Feed) -> bytes:
     if plugin_enabled("event_calendar"):
         from plugins.event_calendar.api import center_events, user_events
 
-        events = (
-            center_events(feed.resource.center_id, since=utcnow() - FEED_HISTORY)
-            if feed.resource is not None
-            else user_events(feed.user, since=utcnow() - FEED_HISTORY)  # type: ignore[arg-type]
-        )
+        since = utcnow() - FEED_HISTORY
+        if feed.resource is not None:
+            events = center_events(feed.resource.center_id, since=since)
+        else:
+            assert feed.user is not None
+            events = user_events(feed.user, since=since)
         for component in events:
             calendar.add_component(component)
     return calendar.to_ical()
