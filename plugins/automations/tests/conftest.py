@@ -1,0 +1,13 @@
+"""Fixtures of the automations tests: a study with rules (support.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.automations.tests.support import Site, make_site
+
+
+@pytest.fixture
+def site(app, join_study, enable_plugins, client_as, make_study, tenant) -> Site:
+    enable_plugins(tenant, "automations", "ecrf", "monitoring")
+    return make_site(app, client_as, make_study, join_study, tenant)
