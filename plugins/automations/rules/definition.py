@@ -5,12 +5,9 @@ fire the rule's own trigger (a loop).
 A trigger: ``{"kind": "subject_included"}``, ``{"kind": "visit_done", "section": uuid}``,
 ``{"kind": "section_completed", "section": uuid}`` (no section: any),
 ``{"kind": "answer_matches", "condition": <form engine rule>}``,
-``{"kind": "questionnaire_missed", "questionnaire": code}`` (none: any),
 ``{"kind": "query_open", "days": N}``.
 An action: ``{"kind": "send_message", "template", "channel", "role"?, "title", "text"}``,
-``{"kind": "schedule_questionnaire", "questionnaire": code, "in_days": N}``,
-``{"kind": "request_appointment", "reason"}``, ``{"kind": "create_task", "role", "title",
-"due_in_days"?}``, ``{"kind": "raise_query", "message", "level", "role"}``.
+``{"kind": "create_task", "role", "title", "due_in_days"?}``, ``{"kind": "raise_query", "message", "level", "role"}``.
 """
 
 from __future__ import annotations
@@ -37,7 +34,6 @@ from datacapt.toolkit import (
 from plugins.automations.errors import AutomationsCodes
 from plugins.automations.messages import CHANNELS, RECIPIENTS
 from plugins.ecrf.api import compiled_form
-from plugins.epro.api import Questionnaire
 
 #: The code of the one-question form whose display condition is a rule's condition: the
 #: form engine checks and evaluates it as it does the eCRF's own conditions.
@@ -65,10 +61,6 @@ class ConditionParams(_Params):
     condition = ma.fields.Raw(required=True, allow_none=False)
 
 
-class QuestionnaireParams(_Params):
-    questionnaire = _text(40, load_default=None, allow_none=True)
-
-
 class QueryOpenParams(_Params):
     days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=365))
 
@@ -79,15 +71,6 @@ class SendMessageParams(_Params):
     role = _text(60, load_default=None, allow_none=True)
     title = _text(200, required=True)
     text = _text(2000, required=True)
-
-
-class ScheduleParams(_Params):
-    questionnaire = _text(40, required=True)
-    in_days = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=365))
-
-
-class AppointmentParams(_Params):
-    reason = _text(500, required=True)
 
 
 class TaskParams(_Params):
@@ -120,22 +103,15 @@ TRIGGERS: dict[str, Kind] = {
     "visit_done": Kind(SectionParams, "ecrf"),
     "section_completed": Kind(SectionParams, "ecrf"),
     "answer_matches": Kind(ConditionParams, "ecrf"),
-    "questionnaire_missed": Kind(QuestionnaireParams, "epro"),
     "query_open": Kind(QueryOpenParams, "ecrf"),
 }
 ACTIONS: dict[str, Kind] = {
     "send_message": Kind(SendMessageParams),
-    "schedule_questionnaire": Kind(ScheduleParams, "epro"),
-    "request_appointment": Kind(AppointmentParams, "calendar_app"),
     "create_task": Kind(TaskParams),
     "raise_query": Kind(QueryParams, "monitoring"),
 }
-#: The actions whose result can fire the trigger: a raised query stays open for N days,
-#: a scheduled questionnaire can be missed.
-FIRES: dict[str, str] = {
-    "raise_query": "query_open",
-    "schedule_questionnaire": "questionnaire_missed",
-}
+#: The actions whose result can fire the trigger: a raised query stays open for N days.
+FIRES: dict[str, str] = {"raise_query": "query_open"}
 
 
 def _refuse(field: str, message: Message, code: AutomationsCodes = AutomationsCodes.RULE_INVALID):
@@ -182,18 +158,6 @@ def _check_trigger(study: Study, kind: str, params: dict[str, Any]) -> None:
         for problem in design_problems(questions):
             if problem.question == PROBE:
                 raise _refuse("trigger.condition", problem.message)
-    if params.get("questionnaire") is not None:
-        _check_questionnaire(study, params["questionnaire"], "trigger.questionnaire")
-
-
-def _check_questionnaire(study: Study, code: str, field: str) -> None:
-    found = db.session.execute(
-        sa.select(Questionnaire.id).where(
-            Questionnaire.study_id == study.id, Questionnaire.code == code
-        )
-    ).first()
-    if found is None:
-        raise _refuse(field, Message("No such questionnaire in this study."))
 
 
 def _check_role(name: str | None, field: str) -> None:
@@ -211,8 +175,6 @@ def _check_action(study: Study, kind: str, params: dict[str, Any], field: str) -
             raise _refuse(f"{field}.channel", Message("The template has no such channel."))
         if RECIPIENTS[params["template"]] == "role" and params.get("role") is None:
             raise _refuse(f"{field}.role", Message("Name the role the message goes to."))
-    if kind == "schedule_questionnaire":
-        _check_questionnaire(study, params["questionnaire"], f"{field}.questionnaire")
 
 
 def clean_definition(

@@ -65,7 +65,7 @@ class AutomationRun(TenantModel, BaseModel, StudyScopedMixin, Audited):
 
 
 class AutomationEffect(TenantModel):
-    """Something a run's action created (a query, an occurrence, an appointment request)."""
+    """Something a run's action created (a query it raised)."""
 
     __tablename__ = "automation_effects"
 

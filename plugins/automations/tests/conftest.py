@@ -11,3 +11,9 @@ from plugins.automations.tests.support import Site, make_site
 def site(app, join_study, enable_plugins, client_as, make_study, tenant) -> Site:
     enable_plugins(tenant, "automations", "ecrf", "monitoring")
     return make_site(app, client_as, make_study, join_study, tenant)
+
+
+@pytest.fixture
+def site_without_monitoring(app, join_study, enable_plugins, client_as, make_study, tenant) -> Site:
+    enable_plugins(tenant, "automations", "ecrf")
+    return make_site(app, client_as, make_study, join_study, tenant)

@@ -45,11 +45,11 @@ def test_bad_rules_are_refused_with_their_field(site: Site) -> None:
     assert "trigger.section" in section["fields"]
 
 
-def test_a_trigger_or_action_of_a_module_the_tenant_lacks_is_refused(site: Site) -> None:
-    missed = {"kind": "questionnaire_missed"}
-    refused = _refused(site, {**TASK_ON_INCLUSION, "trigger": missed})
+def test_an_action_of_a_module_the_tenant_lacks_is_refused(site_without_monitoring: Site) -> None:
+    query = {"kind": "raise_query", "message": "Check"}
+    refused = _refused(site_without_monitoring, {**TASK_ON_INCLUSION, "actions": [query]})
     assert refused["internal_name"] == "RULE_PLUGIN_MISSING"
-    assert refused["details"]["plugin"] == "epro"
+    assert refused["details"]["plugin"] == "monitoring" and "actions.0.kind" in refused["fields"]
 
 
 def test_a_rule_whose_action_fires_its_own_trigger_is_refused(site: Site) -> None:
