@@ -12,12 +12,14 @@ from plugins.automations.rules import routes as rule_routes
 from plugins.automations.runs import routes as run_routes
 from plugins.automations.tasks import routes as task_routes
 from plugins.ecrf.api import answers_changed
+from plugins.epro.api import occurrence_missed
 from plugins.subjects.api import participation_changed
 
 # Rules fire in the transaction of what happened: a run recorded and its job enqueued
 # commit with the change, or neither does.
 connect_when_enabled(participation_changed, "automations", receivers.on_participation_changed)
 connect_when_enabled(answers_changed, "automations", receivers.on_answers_changed)
+connect_when_enabled(occurrence_missed, "automations", receivers.on_occurrence_missed)
 
 
 @hookimpl

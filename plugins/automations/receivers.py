@@ -1,6 +1,7 @@
 """The events rules follow, in the transaction of the change (connected with
 ``connect_when_enabled``): a subject included (the subjects' signal), a visit started, a
-section completed or the answers meeting a condition (the eCRF's)."""
+section completed or the answers meeting a condition (the eCRF's), a questionnaire
+missed (ePRO's)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datacapt.toolkit import Study, db
 from plugins.automations.runs.holds import complete_sections, started_sections
 from plugins.automations.runs.services import Event, fire
 from plugins.ecrf.api import AnswerChange, subject_answers
+from plugins.epro.api import Occurrence
 from plugins.subjects.api import SubjectInStudy, SubjectStatus
 
 
@@ -20,6 +22,21 @@ def on_participation_changed(participation: SubjectInStudy, **_kwargs: Any) -> N
     study = db.session.get_one(Study, participation.study_id)
     # Once per participation: a later change of the inclusion date is not a new inclusion.
     event = Event("subject_included", f"included:{participation.uuid}", {})
+    fire(study, participation, [event])
+
+
+def on_occurrence_missed(occurrence: Occurrence, **_kwargs: Any) -> None:
+    """The ePRO tick expired it unanswered (in tenants with ePRO too)."""
+    participation = db.session.get_one(SubjectInStudy, occurrence.subject_in_study_id)
+    study = db.session.get_one(Study, occurrence.study_id)
+    about = {"occurrence": str(occurrence.uuid), "questionnaire": occurrence.questionnaire.code}
+    event = Event(
+        "questionnaire_missed",
+        f"questionnaire_missed:{occurrence.uuid}",
+        about,
+        questionnaire=occurrence.questionnaire.code,
+        object_uuid=occurrence.uuid,
+    )
     fire(study, participation, [event])
 
 

@@ -5,8 +5,10 @@ fire the rule's own trigger (a loop).
 A trigger: ``{"kind": "subject_included"}``, ``{"kind": "visit_done", "section": uuid}``,
 ``{"kind": "section_completed", "section": uuid}`` (no section: any),
 ``{"kind": "answer_matches", "condition": <form engine rule>}``,
+``{"kind": "questionnaire_missed", "questionnaire": code}`` (none: any),
 ``{"kind": "query_open", "days": N}``.
 An action: ``{"kind": "send_message", "template", "channel", "role"?, "title", "text"}``,
+``{"kind": "schedule_questionnaire", "questionnaire": code, "in_days": N}``,
 ``{"kind": "create_task", "role", "title", "due_in_days"?}``, ``{"kind": "raise_query", "message", "level", "role"}``.
 """
 
@@ -34,6 +36,7 @@ from datacapt.toolkit import (
 from plugins.automations.errors import AutomationsCodes
 from plugins.automations.messages import CHANNELS, RECIPIENTS
 from plugins.ecrf.api import compiled_form
+from plugins.epro.api import Questionnaire
 
 #: The code of the one-question form whose display condition is a rule's condition: the
 #: form engine checks and evaluates it as it does the eCRF's own conditions.
@@ -63,6 +66,15 @@ class ConditionParams(_Params):
 
 class QueryOpenParams(_Params):
     days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=365))
+
+
+class QuestionnaireParams(_Params):
+    questionnaire = _text(40, load_default=None, allow_none=True)
+
+
+class ScheduleParams(_Params):
+    questionnaire = _text(40, required=True)
+    in_days = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=365))
 
 
 class SendMessageParams(_Params):
@@ -103,15 +115,21 @@ TRIGGERS: dict[str, Kind] = {
     "visit_done": Kind(SectionParams, "ecrf"),
     "section_completed": Kind(SectionParams, "ecrf"),
     "answer_matches": Kind(ConditionParams, "ecrf"),
+    "questionnaire_missed": Kind(QuestionnaireParams, "epro"),
     "query_open": Kind(QueryOpenParams, "ecrf"),
 }
 ACTIONS: dict[str, Kind] = {
     "send_message": Kind(SendMessageParams),
+    "schedule_questionnaire": Kind(ScheduleParams, "epro"),
     "create_task": Kind(TaskParams),
     "raise_query": Kind(QueryParams, "monitoring"),
 }
-#: The actions whose result can fire the trigger: a raised query stays open for N days.
-FIRES: dict[str, str] = {"raise_query": "query_open"}
+#: The actions whose result can fire the trigger: a raised query stays open for N days,
+#: a scheduled questionnaire can be missed.
+FIRES: dict[str, str] = {
+    "raise_query": "query_open",
+    "schedule_questionnaire": "questionnaire_missed",
+}
 
 
 def _refuse(field: str, message: Message, code: AutomationsCodes = AutomationsCodes.RULE_INVALID):
@@ -153,11 +171,25 @@ def _check_trigger(study: Study, kind: str, params: dict[str, Any]) -> None:
     sections = {str(s) for s in compiled_form(study).section_codes}
     if params.get("section") is not None and params["section"] not in sections:
         raise _refuse("trigger.section", Message("No such section in this eCRF."))
+    if kind == "questionnaire_missed":
+        _check_questionnaire(study, params["questionnaire"], "trigger.questionnaire")
     if kind == "answer_matches":
         questions = [*compiled_form(study).questions, condition_probe(params["condition"])]
         for problem in design_problems(questions):
             if problem.question == PROBE:
                 raise _refuse("trigger.condition", problem.message)
+
+
+def _check_questionnaire(study: Study, code: str | None, field: str) -> None:
+    if code is None:
+        return
+    found = db.session.execute(
+        sa.select(Questionnaire.id).where(
+            Questionnaire.study_id == study.id, Questionnaire.code == code
+        )
+    ).first()
+    if found is None:
+        raise _refuse(field, Message("No such questionnaire in this study."))
 
 
 def _check_role(name: str | None, field: str) -> None:
@@ -169,6 +201,8 @@ def _check_role(name: str | None, field: str) -> None:
 
 
 def _check_action(study: Study, kind: str, params: dict[str, Any], field: str) -> None:
+    if kind == "schedule_questionnaire":
+        _check_questionnaire(study, params["questionnaire"], f"{field}.questionnaire")
     _check_role(params.get("role"), f"{field}.role")
     if kind == "send_message":
         if params["channel"] not in CHANNELS[params["template"]]:

@@ -29,6 +29,7 @@ from plugins.automations.rules.definition import ACTIONS
 from plugins.automations.rules.models import AutomationRuleVersion
 from plugins.automations.tasks.models import AutomationTask
 from plugins.ecrf.api import DataQuery, QueryAction, QueryOrigin, QueryStatus, QueryTarget
+from plugins.epro.api import schedule_occurrence
 from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
 
 
@@ -163,11 +164,28 @@ def _raise_query(action: Params, ctx: Context) -> dict[str, Any]:
     return {**_plan_query(action, ctx), "query": str(query.uuid)}
 
 
+def _plan_schedule(action: Params, ctx: Context) -> dict[str, Any]:
+    return {"questionnaire": action["questionnaire"], "in_days": action["in_days"]}
+
+
+def _schedule(action: Params, ctx: Context) -> dict[str, Any]:
+    occurrence = schedule_occurrence(
+        ctx.participation, action["questionnaire"], in_days=action["in_days"]
+    )
+    ctx.created.append(occurrence.uuid)
+    return {
+        **_plan_schedule(action, ctx),
+        "occurrence": str(occurrence.uuid),
+        "opens_at": occurrence.opens_at.isoformat(),
+    }
+
+
 Step = Callable[[Params, Context], dict[str, Any]]
 
 #: Each kind: what it would do, what it does.
 STEPS: dict[str, tuple[Step, Step]] = {
     "send_message": (_plan_message, _send_message),
+    "schedule_questionnaire": (_plan_schedule, _schedule),
     "create_task": (_plan_task, _create_task),
     "raise_query": (_plan_query, _raise_query),
 }

@@ -9,9 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import Study, db, evaluate_form, is_answered, utcnow
+from datacapt.toolkit import Study, db, evaluate_form, is_answered, plugin_enabled, utcnow
 from plugins.automations.rules.definition import PROBE, condition_probe
 from plugins.ecrf.api import DataQuery, QueryStatus, compiled_form, subject_answers
+from plugins.epro.api import OccurrenceStatus, subject_occurrences
 from plugins.subjects.api import SubjectInStudy, SubjectStatus
 
 #: A query waiting for someone (a draft is not open yet).
@@ -50,6 +51,14 @@ def _in(sections: set[str], wanted: str | None) -> bool:
     return bool(sections) if wanted is None else wanted in sections
 
 
+def _missed(trigger: Mapping[str, Any], participation: SubjectInStudy) -> bool:
+    return plugin_enabled("epro") and any(
+        o.status == OccurrenceStatus.EXPIRED
+        and trigger.get("questionnaire") in (None, o.questionnaire.code)
+        for o in subject_occurrences(participation)
+    )
+
+
 def _query_open(days: int, participation: SubjectInStudy) -> bool:
     since = utcnow() - dt.timedelta(days=days)
     return (
@@ -68,6 +77,8 @@ def holds(study: Study, trigger: Mapping[str, Any], participation: SubjectInStud
     kind = trigger["kind"]
     if kind == "subject_included":
         return participation.status == SubjectStatus.INCLUDED
+    if kind == "questionnaire_missed":
+        return _missed(trigger, participation)
     if kind == "query_open":
         return _query_open(trigger["days"], participation)
     answers = subject_answers(study, participation)

@@ -2,7 +2,8 @@
 and its job enqueued in the event's transaction); the job does the actions, recording
 what they did or why they failed; a dry run says what would happen and writes nothing.
 
-The loop guard: an event about something a run created (a query it raised) is one level deeper than that run; a rule whose own run is
+The loop guard: an event about something a run created (a query it raised, a
+questionnaire it scheduled) is one level deeper than that run; a rule whose own run is
 among the event's origins, or an event deeper than ``MAX_DEPTH``, is recorded skipped."""
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Event:
     key: str
     about: dict[str, Any]
     section: str | None = None
+    questionnaire: str | None = None
     # What the event is about, when a run's action may have created it.
     object_uuid: uuid.UUID | None = None
     # For answer_matches: the subject's answers before and after the change.
@@ -56,6 +58,8 @@ def _matches(study: Study, trigger: Mapping[str, Any], event: Event) -> bool:
     if event.version_id is not None:
         return True  # chosen by the version's own parameters
     if trigger.get("section") is not None and trigger["section"] != event.section:
+        return False
+    if trigger.get("questionnaire") not in (None, event.questionnaire):
         return False
     if event.kind == "answer_matches":
         assert event.before is not None and event.after is not None

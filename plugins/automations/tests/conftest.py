@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.automations.tests.support import Site, make_site
+from plugins.automations.tests.support import DIARY, Site, make_site
 
 
 @pytest.fixture
@@ -17,3 +17,12 @@ def site(app, join_study, enable_plugins, client_as, make_study, tenant) -> Site
 def site_without_monitoring(app, join_study, enable_plugins, client_as, make_study, tenant) -> Site:
     enable_plugins(tenant, "automations", "ecrf")
     return make_site(app, client_as, make_study, join_study, tenant)
+
+
+@pytest.fixture
+def epro_site(app, join_study, enable_plugins, client_as, make_study, tenant) -> Site:
+    enable_plugins(tenant, "automations", "ecrf", "epro")
+    site = make_site(app, client_as, make_study, join_study, tenant)
+    created = site.manager.post("/api/epro/questionnaires/", json=DIARY, headers=site.headers)
+    assert created.status_code == 201, created.json
+    return site

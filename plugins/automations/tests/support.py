@@ -148,3 +148,14 @@ def make_site(app: Flask, client_as, make_study, join_study, tenant: TenantRef) 
         ),
         monitor=join_study(manager, headers, tenant, "monitor"),
     )
+
+
+#: An ePRO questionnaire sent on the day of inclusion, open for two days.
+DIARY: dict[str, Any] = {
+    "code": "DIARY",
+    "title": {"en": "Diary"},
+    "blocks": [{"kind": "question", "code": "pain", "type": "yes_no", "required": True}],
+    "channels": ["email"],
+    "schedule": {"days": [0], "send_time": "09:00", "window_hours": 24, "available_hours": 48},
+    "reminders": {"every_hours": 6, "max": 1},
+}
