@@ -7,3 +7,5 @@ import enum
 
 class EventCalendarCodes(enum.IntEnum):
     """Append only: a number never changes."""
+
+    EVENT_INVALID = 7390

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.event_calendar import __version__, permissions
+from plugins.event_calendar import __version__, demo, permissions, routes
 from plugins.event_calendar.errors import EventCalendarCodes
 from plugins.event_calendar.models import MODELS
 
@@ -51,3 +51,13 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_events(study)
