@@ -9,6 +9,7 @@ A trigger: ``{"kind": "subject_included"}``, ``{"kind": "visit_done", "section":
 ``{"kind": "query_open", "days": N}``.
 An action: ``{"kind": "send_message", "template", "channel", "role"?, "title", "text"}``,
 ``{"kind": "schedule_questionnaire", "questionnaire": code, "in_days": N}``,
+``{"kind": "request_appointment", "reason"}``,
 ``{"kind": "create_task", "role", "title", "due_in_days"?}``, ``{"kind": "raise_query", "message", "level", "role"}``.
 """
 
@@ -77,6 +78,10 @@ class ScheduleParams(_Params):
     in_days = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=365))
 
 
+class AppointmentParams(_Params):
+    reason = _text(500, required=True)
+
+
 class SendMessageParams(_Params):
     template = ma.fields.String(required=True, validate=ma.validate.OneOf(sorted(RECIPIENTS)))
     channel = ma.fields.String(load_default="email", validate=ma.validate.OneOf(["email", "sms"]))
@@ -121,6 +126,7 @@ TRIGGERS: dict[str, Kind] = {
 ACTIONS: dict[str, Kind] = {
     "send_message": Kind(SendMessageParams),
     "schedule_questionnaire": Kind(ScheduleParams, "epro"),
+    "request_appointment": Kind(AppointmentParams, "calendar_app"),
     "create_task": Kind(TaskParams),
     "raise_query": Kind(QueryParams, "monitoring"),
 }

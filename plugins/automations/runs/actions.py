@@ -28,6 +28,7 @@ from plugins.automations.messages import RECIPIENTS
 from plugins.automations.rules.definition import ACTIONS
 from plugins.automations.rules.models import AutomationRuleVersion
 from plugins.automations.tasks.models import AutomationTask
+from plugins.calendar_app.api import request_appointment
 from plugins.ecrf.api import DataQuery, QueryAction, QueryOrigin, QueryStatus, QueryTarget
 from plugins.epro.api import schedule_occurrence
 from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
@@ -137,6 +138,10 @@ def _create_task(action: Params, ctx: Context) -> dict[str, Any]:
     return {**_plan_task(action, ctx), "task": str(task.uuid)}
 
 
+def _in_the_name_of(ctx: Context) -> str:
+    return str(Message("Automation: {rule}", rule=ctx.version.name))[:200]
+
+
 def _plan_query(action: Params, ctx: Context) -> dict[str, Any]:
     return {"message": action["message"], "level": action["level"], "assignee_role": action["role"]}
 
@@ -144,7 +149,7 @@ def _plan_query(action: Params, ctx: Context) -> dict[str, Any]:
 def _raise_query(action: Params, ctx: Context) -> dict[str, Any]:
     """A query on the subject, raised in the rule's name (not a validation rule's query:
     no save of the data closes it by itself)."""
-    author = str(Message("Automation: {rule}", rule=ctx.version.name))[:254]
+    author = _in_the_name_of(ctx)
     query = DataQuery.of_subject(
         ctx.participation,
         target=QueryTarget.SUBJECT,
@@ -180,12 +185,24 @@ def _schedule(action: Params, ctx: Context) -> dict[str, Any]:
     }
 
 
+def _plan_appointment(action: Params, ctx: Context) -> dict[str, Any]:
+    return {"reason": action["reason"]}
+
+
+def _request_appointment(action: Params, ctx: Context) -> dict[str, Any]:
+    request = request_appointment(
+        ctx.participation, reason=action["reason"], requested_by=_in_the_name_of(ctx)
+    )
+    return {**_plan_appointment(action, ctx), "request": str(request.uuid)}
+
+
 Step = Callable[[Params, Context], dict[str, Any]]
 
 #: Each kind: what it would do, what it does.
 STEPS: dict[str, tuple[Step, Step]] = {
     "send_message": (_plan_message, _send_message),
     "schedule_questionnaire": (_plan_schedule, _schedule),
+    "request_appointment": (_plan_appointment, _request_appointment),
     "create_task": (_plan_task, _create_task),
     "raise_query": (_plan_query, _raise_query),
 }

@@ -26,3 +26,9 @@ def epro_site(app, join_study, enable_plugins, client_as, make_study, tenant) ->
     created = site.manager.post("/api/epro/questionnaires/", json=DIARY, headers=site.headers)
     assert created.status_code == 201, created.json
     return site
+
+
+@pytest.fixture
+def calendar_site(app, join_study, enable_plugins, client_as, make_study, tenant) -> Site:
+    enable_plugins(tenant, "automations", "ecrf", "calendar_app")
+    return make_site(app, client_as, make_study, join_study, tenant)
