@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.automations import __version__, permissions
+from datacapt.toolkit import CronEntry, PluginManifest, connect_when_enabled, hookimpl
+from plugins.automations import __version__, demo, jobs, messages, permissions, receivers
 from plugins.automations.errors import AutomationsCodes
 from plugins.automations.models import MODELS
+from plugins.automations.rules import routes as rule_routes
+from plugins.automations.runs import routes as run_routes
+from plugins.automations.tasks import routes as task_routes
+from plugins.ecrf.api import answers_changed
+from plugins.epro.api import occurrence_missed
+from plugins.subjects.api import participation_changed
+
+# Rules fire in the transaction of what happened: a run recorded and its job enqueued
+# commit with the change, or neither does.
+connect_when_enabled(participation_changed, "automations", receivers.on_participation_changed)
+connect_when_enabled(answers_changed, "automations", receivers.on_answers_changed)
+connect_when_enabled(occurrence_missed, "automations", receivers.on_occurrence_missed)
 
 
 @hookimpl
@@ -44,6 +56,11 @@ def datacapt_translations() -> Path:
 
 
 @hookimpl
+def datacapt_blueprints():
+    return [rule_routes.blp, run_routes.blp, task_routes.blp]
+
+
+@hookimpl
 def datacapt_permissions():
     return {permissions.CATEGORY: permissions.ACTIONS}
 
@@ -51,3 +68,27 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.execute_run, jobs.open_queries]
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [
+        CronEntry(
+            "automations-open-queries", "plugins.automations.jobs.open_queries", cron="0 * * * *"
+        )
+    ]
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_rule(study)

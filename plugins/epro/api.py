@@ -1,8 +1,11 @@
 """What other plugins may use of the ePRO plugin (the rest is internal): a subject's
 occurrences of the study's questionnaires (a calendar of visits, a compliance report),
-and the models behind them."""
+and the models behind them; one more occurrence scheduled for a subject (automations),
+and the signal of an occurrence missed."""
 
 from plugins.epro.models import Occurrence, OccurrenceStatus, Questionnaire
-from plugins.epro.occurrences import subject_occurrences
+from plugins.epro.occurrences import schedule_occurrence, subject_occurrences
+from plugins.epro.signals import occurrence_missed
 
 __all__ = ["Occurrence", "OccurrenceStatus", "Questionnaire", "subject_occurrences"]
+__all__ += ["occurrence_missed", "schedule_occurrence"]

@@ -40,6 +40,7 @@ from plugins.epro.schedule import (
     quiet_hours,
     reminder_allowed,
 )
+from plugins.epro.signals import occurrence_missed
 from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
 
 # By a questionnaire's channel as stored (a Channel is its str value).
@@ -105,14 +106,22 @@ def send_due() -> int:
     """One tick in this tenant: expire what closed, send what is due; returns how many
     occurrences had a message sent."""
     now = utcnow()
-    expiring = db.session.execute(
-        sa.select(Occurrence)
-        .where(Occurrence.status.in_(OPEN_STATUSES), Occurrence.closes_at <= now)
-        .with_for_update(of=Occurrence, skip_locked=True)
-    ).scalars()
+    expiring = (
+        db.session.execute(
+            sa.select(Occurrence)
+            .where(Occurrence.status.in_(OPEN_STATUSES), Occurrence.closes_at <= now)
+            .with_for_update(of=Occurrence, skip_locked=True)
+        )
+        .scalars()
+        .all()
+    )
     for occurrence in expiring:
         occurrence.transition_to(OccurrenceStatus.EXPIRED)
         occurrence.next_send_at = None
+    if expiring:
+        db.session.flush()
+        for occurrence in expiring:
+            occurrence_missed.send(occurrence)
     due = db.session.execute(
         sa.select(Occurrence)
         .where(

@@ -87,6 +87,9 @@ class Occurrence(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin
     started_at: Mapped[dt.datetime | None]
     completed_at: Mapped[dt.datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Scheduled by another module (schedule_occurrence), outside the questionnaire's
+    # schedule: re-planning keeps it (an ended participation still cancels it).
+    extra: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # SHA-256 of the subject's link token; the token itself is derived, never stored.
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     messages: Mapped[list[EproMessage]] = relationship(

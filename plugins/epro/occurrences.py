@@ -4,6 +4,7 @@ them (cancel, resend)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from datacapt.toolkit import (
     DatacaptException,
+    InternalCodes,
     Message,
     Study,
     StudyCenter,
@@ -20,6 +22,7 @@ from datacapt.toolkit import (
     db,
     get_in_study,
     get_tenant_settings,
+    not_found,
     restrict_to_visible_centers,
     utcnow,
 )
@@ -87,7 +90,7 @@ def _plan_pair(
         if planned is not None and _restorable(occurrence):
             occurrence.transition_to(OccurrenceStatus.SCHEDULED)
             occurrence.cancel_reason = None
-        if occurrence.status not in OPEN_STATUSES:
+        if occurrence.status not in OPEN_STATUSES or (occurrence.extra and not ended):
             continue
         if ended:
             _cancel(occurrence, ended)
@@ -253,3 +256,58 @@ def check_resendable(occurrence: Occurrence) -> None:
         raise not_open(
             occurrence, Message("Only a sent occurrence that is still open can be sent again.")
         )
+
+
+def schedule_occurrence(
+    participation: SubjectInStudy, questionnaire_code: str, *, in_days: int = 0
+) -> Occurrence:
+    """One more occurrence of the study's questionnaire for an included subject, opening
+    ``in_days`` from today at the questionnaire's send time (tenant's zone), outside its
+    schedule: re-planning keeps it. 404 for no such questionnaire; 409 when the subject
+    is not included, the questionnaire is inactive or the subject has one that day."""
+    questionnaire = db.session.execute(
+        sa.select(Questionnaire).where(
+            Questionnaire.study_id == participation.study_id,
+            Questionnaire.code == questionnaire_code,
+        )
+    ).scalar_one_or_none()
+    if questionnaire is None:
+        raise not_found(Message("No such questionnaire."))
+    refused = _why_none(questionnaire, participation)
+    if refused is not None or participation.inclusion_date is None:
+        raise conflict(InternalCodes.CONFLICT, Message(refused or PARTICIPATION_ENDED))
+    zone = tenant_zone()
+    opens_on = utcnow().astimezone(zone).date() + dt.timedelta(days=in_days)
+    day = (opens_on - participation.inclusion_date).days
+    taken = db.session.execute(
+        sa.select(Occurrence.id).where(
+            Occurrence.questionnaire_id == questionnaire.id,
+            Occurrence.subject_in_study_id == participation.id,
+            Occurrence.day == day,
+        )
+    ).first()
+    if taken is not None:
+        raise conflict(
+            InternalCodes.CONFLICT,
+            Message("The subject has an occurrence of this questionnaire that day already."),
+            day=day,
+        )
+    planned = planned_occurrences(
+        {**questionnaire.schedule, "days": [day]}, participation.inclusion_date, zone
+    )[0]
+    occurrence = Occurrence(
+        study_id=questionnaire.study_id,
+        questionnaire=questionnaire,
+        participation=participation,
+        day=day,
+        status=OccurrenceStatus.SCHEDULED,
+        opens_at=planned.opens_at,
+        due_at=planned.due_at,
+        closes_at=planned.closes_at,
+        next_send_at=outside_quiet_hours(planned.opens_at, questionnaire.reminders, zone),
+        reminders_sent=0,
+        extra=True,
+    )
+    db.session.add(occurrence)
+    db.session.flush()
+    return occurrence

@@ -1,0 +1,149 @@
+"""Runs: each trigger fires once per event, the actions done are recorded (or why they
+failed), tasks reach the role at the subject's center, the loop guard holds at run time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import time_machine
+
+from datacapt.testing import run_tick
+from plugins.automations.tests.support import TASK_ON_INCLUSION, TASKS, Site
+
+
+def test_inclusion_fires_once_and_the_task_reaches_the_role_at_the_center(site: Site) -> None:
+    rule = site.rule(TASK_ON_INCLUSION)
+    subject = site.subject()
+    site.include(subject, days_ago=1)  # the same inclusion, its date corrected: no new run
+    runs = site.runs()
+    assert [(r["status"], r["trigger"]["kind"], r["version"]) for r in runs] == [
+        ("done", "subject_included", 1)
+    ]
+    assert runs[0]["rule"] == rule["uuid"] and runs[0]["subject"] == subject
+    (task,) = site.tasks(site.investigator)
+    assert task["title"] == "Call the subject" and task["subject"] == subject
+    assert site.tasks(site.lyon_investigator) == []  # another center
+    assert site.tasks(site.monitor) == []  # another role
+    closed: Any = site.investigator.post(
+        f"{TASKS}{task['uuid']}/close", json={"note": "Called"}, headers=site.headers
+    )
+    assert closed.status_code == 200 and closed.json["status"] == "closed"
+    again: Any = site.investigator.post(
+        f"{TASKS}{task['uuid']}/close", json={"note": "Called"}, headers=site.headers
+    )
+    assert again.status_code == 409 and again.json["error"]["internal_name"] == "TASK_CLOSED"
+
+
+def test_a_section_completed_fires_once(site: Site) -> None:
+    site.rule(
+        {
+            "name": "Visit 1 done",
+            "trigger": {"kind": "section_completed", "section": site.sections["Visit 1"]},
+            "actions": [{"kind": "create_task", "role": "investigator", "title": "Book visit 2"}],
+        }
+    )
+    subject = site.subject()
+    site.answer(subject, "Screening", {"eligible": True})  # another section: nothing
+    assert site.runs() == []
+    site.answer(subject, "Visit 1", {"visit1_done": True})
+    site.answer(subject, "Visit 1", {"visit1_done": False})  # still complete: same event
+    runs = site.runs()
+    assert len(runs) == 1 and runs[0]["trigger"]["section"] == site.sections["Visit 1"]
+
+
+def test_an_answer_matching_the_condition_raises_a_query_once(site: Site) -> None:
+    site.rule(
+        {
+            "name": "Heavy subjects",
+            "trigger": {"kind": "answer_matches", "condition": {">": [{"var": "weight"}, 100]}},
+            "actions": [{"kind": "raise_query", "message": "Weight above 100 kg?"}],
+        }
+    )
+    subject = site.subject()
+    site.answer(subject, "Screening", {"weight": 80})
+    assert site.runs() == []
+    site.answer(subject, "Screening", {"weight": 120})
+    site.answer(subject, "Screening", {"weight": 130})  # still matching: not a new event
+    (run,) = site.runs()
+    assert run["status"] == "done" and run["outcome"][0]["kind"] == "raise_query"
+    queries: Any = site.monitor.get(
+        "/api/monitoring/queries/", query_string={"subject": subject}, headers=site.headers
+    )
+    assert [q["message"] for q in queries.json] == ["Weight above 100 kg?"]
+
+
+def test_a_failed_run_records_why_and_does_nothing(site: Site) -> None:
+    site.rule(
+        {
+            "name": "Tell the data managers",
+            "trigger": {"kind": "subject_included"},
+            "actions": [
+                {"kind": "create_task", "role": "investigator", "title": "Call"},
+                {
+                    "kind": "send_message",
+                    "template": "automations.staff_notice",
+                    "role": "data_manager",
+                    "title": "New subject",
+                    "text": "Included",
+                },
+            ],
+        }
+    )
+    site.subject()
+    (run,) = site.runs()
+    assert run["status"] == "failed"
+    assert run["error"].startswith("send_message:") and "data_manager" in run["error"]
+    assert run["outcome"] == []
+    assert site.tasks(site.investigator) == []  # the task before it was undone
+
+
+def test_a_message_goes_to_the_role_at_the_subject_s_center(site: Site) -> None:
+    site.rule(
+        {
+            "name": "Tell the site",
+            "trigger": {"kind": "subject_included"},
+            "actions": [
+                {
+                    "kind": "send_message",
+                    "template": "automations.staff_notice",
+                    "role": "investigator",
+                    "title": "New subject",
+                    "text": "Please call them",
+                }
+            ],
+        }
+    )
+    site.subject(center="LYO")
+    (run,) = site.runs()
+    assert run["status"] == "done"
+    assert len(run["outcome"][0]["notifications"]) == 1
+
+
+def test_a_query_open_for_days_fires_once_and_rules_do_not_chase_each_other(
+    site: Site, app
+) -> None:
+    site.rule(
+        {
+            "name": "Remind the site",
+            "trigger": {"kind": "query_open", "days": 3},
+            "actions": [{"kind": "create_task", "role": "investigator", "title": "Answer it"}],
+        }
+    )
+    site.rule(
+        {
+            "name": "Heavy subjects",
+            "trigger": {"kind": "answer_matches", "condition": {">": [{"var": "weight"}, 100]}},
+            "actions": [{"kind": "raise_query", "message": "Weight above 100 kg?"}],
+        }
+    )
+    subject = site.subject()
+    site.answer(subject, "Screening", {"weight": 120})
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=4)
+    path = ("datacapt.jobs.cron.tick", "plugins.automations.jobs.open_queries")
+    with time_machine.travel(later, tick=False), app.app_context():
+        run_tick(*path, "automations", "default")
+        run_tick(*path, "automations", "default")
+    runs = site.runs()
+    assert [r["trigger"]["kind"] for r in runs] == ["query_open", "answer_matches"]
+    assert runs[0]["depth"] == 1 and runs[0]["status"] == "done"
