@@ -13,6 +13,7 @@ from datacapt.toolkit import (
     InternalCodes,
     Message,
     Study,
+    StudyCenter,
     centers_of_study,
     conflict,
     db,
@@ -28,8 +29,10 @@ from plugins.analytics.targets.models import EnrollmentTarget
 
 def list_targets(study: Study) -> sa.Select[EnrollmentTarget]:
     """The study's own target first, then its centers' (those the caller sees) by code."""
-    return study_query(EnrollmentTarget, study).order_by(
-        EnrollmentTarget.center_id.is_not(None), EnrollmentTarget.center_id
+    return (
+        study_query(EnrollmentTarget, study)
+        .outerjoin(StudyCenter, StudyCenter.id == EnrollmentTarget.center_id)
+        .order_by(EnrollmentTarget.center_id.is_not(None), StudyCenter.code)
     )
 
 
