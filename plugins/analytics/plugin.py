@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.analytics import __version__, permissions
+from plugins.analytics import __version__, demo, permissions
+from plugins.analytics.dashboards import routes as dashboard_routes
 from plugins.analytics.errors import AnalyticsCodes
 from plugins.analytics.models import MODELS
+from plugins.analytics.targets import routes as target_routes
 
 
 @hookimpl
@@ -44,6 +46,11 @@ def datacapt_translations() -> Path:
 
 
 @hookimpl
+def datacapt_blueprints():
+    return [dashboard_routes.blp, target_routes.blp]
+
+
+@hookimpl
 def datacapt_permissions():
     return {permissions.CATEGORY: permissions.ACTIONS}
 
@@ -51,3 +58,8 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_targets(study)

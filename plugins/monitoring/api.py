@@ -14,6 +14,7 @@ from plugins.monitoring.signatures.models import (
     SigningState,
 )
 from plugins.monitoring.verification.models import SdvPlan, Verification
+from plugins.monitoring.verification.progress import study_progress as verification_progress
 
 __all__ = [
     "DataLock",
@@ -27,4 +28,5 @@ __all__ = [
     "SigningState",
     "Verification",
     "raise_query",
+    "verification_progress",
 ]

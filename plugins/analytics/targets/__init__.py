@@ -1,0 +1,1 @@
+"""Enrollment targets of a study and of its centers."""
