@@ -62,7 +62,9 @@ def consent_for_token(token: str | None, *, signed_too: bool = False) -> Consent
     copy); else 401, counted per client address, or 410."""
     consent = (
         db.session.execute(
-            sa.select(Consent).where(Consent.token_hash == digest(token)).with_for_update(of=Consent)
+            sa.select(Consent)
+            .where(Consent.token_hash == digest(token))
+            .with_for_update(of=Consent)
         ).scalar_one_or_none()
         if token
         else None
