@@ -51,19 +51,22 @@ def get_version(document: ConsentDocument, number: int) -> ConsentVersion:
     return version
 
 
-def _fill(study: Study, version: ConsentVersion, data: Mapping[str, Any]) -> None:
+def _content(study: Study, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A version's columns from its checked content."""
     content = check_content(data)
-    version.languages = content["languages"]
-    version.center_ids = [center.id for center in centers_of_study(study, content["centers"])]
-    version.ethics_reference = content["ethics_reference"]
-    version.ethics_date = content["ethics_date"]
-    version.blocks = [
-        {**block, "uuid": str(block["uuid"]) if block.get("uuid") else None}
-        for block in content["blocks"]
-    ]
-    version.correct_answers = content["correct_answers"]
-    version.optional_parts = content["optional_parts"]
-    version.signers = content["signers"]
+    return {
+        "languages": content["languages"],
+        "center_ids": [center.id for center in centers_of_study(study, content["centers"])],
+        "ethics_reference": content["ethics_reference"],
+        "ethics_date": content["ethics_date"],
+        "blocks": [
+            {**block, "uuid": str(block["uuid"]) if block.get("uuid") else None}
+            for block in content["blocks"]
+        ],
+        "correct_answers": content["correct_answers"],
+        "optional_parts": content["optional_parts"],
+        "signers": content["signers"],
+    }
 
 
 def create_document(study: Study, data: Mapping[str, Any]) -> ConsentDocument:
@@ -81,11 +84,13 @@ def create_document(study: Study, data: Mapping[str, Any]) -> ConsentDocument:
             Message("Another consent document of the study has this code."),
             field="code",
         )
+    content = _content(study, data["version"])
     document = ConsentDocument(study_id=study.id, code=data["code"], title=data["title"])
-    version = ConsentVersion(study_id=study.id, document=document, number=1)
-    _fill(study, version, data["version"])
-    db.session.add_all([document, version])
+    db.session.add(document)
     db.session.flush()
+    db.session.add(ConsentVersion(study_id=study.id, document_id=document.id, number=1, **content))
+    db.session.flush()
+    db.session.refresh(document)
     return document
 
 
@@ -115,10 +120,10 @@ def new_version(study: Study, document: ConsentDocument, data: Mapping[str, Any]
             Message("The document has a draft version: change it rather than start another."),
             version=draft.number,
         )
+    content = _content(study, data)
     version = ConsentVersion(
-        study_id=study.id, document=document, number=len(document.versions) + 1
+        study_id=study.id, document_id=document.id, number=len(document.versions) + 1, **content
     )
-    _fill(study, version, data)
     db.session.add(version)
     db.session.flush()
     return version
@@ -127,7 +132,8 @@ def new_version(study: Study, document: ConsentDocument, data: Mapping[str, Any]
 def save_version(study: Study, version: ConsentVersion, data: Mapping[str, Any]) -> ConsentVersion:
     """A draft's content replaced whole."""
     _refuse_published(version)
-    _fill(study, version, data)
+    for name, value in _content(study, data).items():
+        setattr(version, name, value)
     db.session.flush()
     return version
 
