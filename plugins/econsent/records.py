@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from datacapt.toolkit import (
     FileAttachment,
     Message,
+    RenderedDocument,
     conflict,
     db,
     document_content,
@@ -71,8 +72,8 @@ def _answer(value: object) -> str:
     return str(value)
 
 
-def make_record(consent: Consent) -> None:
-    """Render, store and hash the consent's signed record."""
+def render_record(consent: Consent) -> RenderedDocument:
+    """The signed record of the consent: what was presented, the answers, the signatures."""
     presented = consent.presented
     shown = {
         block["code"]: _answer(consent.answers.get(block["code"]))
@@ -80,7 +81,7 @@ def make_record(consent: Consent) -> None:
         if block.get("kind") == "question"
     }
     participation = consent.participation
-    rendered = render_document(
+    return render_document(
         TEMPLATE,
         p=presented,
         shown=shown,
@@ -89,6 +90,11 @@ def make_record(consent: Consent) -> None:
         center=participation.center.code,
         identity=consent.identity_check or "-",
     )
+
+
+def make_record(consent: Consent) -> None:
+    """Render, store and hash the consent's signed record."""
+    rendered = render_record(consent)
     stored = store_document(record_name(consent), "application/pdf", rendered.pdf)
     consent.record_file_uuid, consent.record_sha256 = stored.uuid, rendered.pdf_sha256
 

@@ -56,7 +56,7 @@ from plugins.subjects.api import (
 )
 
 PURPOSE = "informed consent signature"
-ADDRESS_FIELD = {Channel.EMAIL: "email", Channel.SMS: "phone"}
+ADDRESS_FIELD: dict[str, str] = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 
 
 def list_consents(participation: SubjectInStudy) -> list[Consent]:
@@ -242,6 +242,12 @@ def sign_as_staff(consent: Consent, role: SignerRole, password: str) -> Consent:
     if consent.next_role() != role:
         add_signature(consent, role, "")  # refused: names whose turn it is
     user = acting_user()
+    if any(signature.signer_id == user.id for signature in consent.signatures):
+        # An impartial witness is not the investigator who countersigns.
+        raise conflict(
+            EconsentCodes.CONSENT_SIGNER_ALREADY_SIGNED,
+            Message("You signed this consent already: another person signs as {role}.", role=role),
+        )
     confirm_password(user, password, PURPOSE)
     add_signature(consent, role, user.display_name, user.id)
     return consent

@@ -51,7 +51,9 @@ def _language_problems(content: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _signer_problems(roles: list[str]) -> list[dict[str, Any]]:
     found = []
-    if len(set(roles)) != len(roles) or roles != sorted(roles, key=SIGNING_ORDER.index):
+    if len(set(roles)) != len(roles) or roles != sorted(
+        roles, key=[role.value for role in SIGNING_ORDER].index
+    ):
         found.append(
             _problem(
                 "signers",

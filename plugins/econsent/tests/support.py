@@ -91,6 +91,7 @@ class Trial:
     section: str
     manager: TenantClient
     investigator: TenantClient  # at PAR
+    witness: TenantClient  # an investigator at PAR, the impartial witness
     lyon_investigator: TenantClient  # at LYO
     monitor: TenantClient
     viewer: TenantClient
@@ -177,22 +178,6 @@ class Trial:
             headers=self.headers,
         )
 
-    def sign_all(self, subject: str, address: str) -> dict[str, Any]:
-        """The subject asked remotely, identity checked, signed by all three: the consent."""
-        consent = self.asked(subject)
-        token = self.token(address)
-        self.verify(token, address)
-        signed: Any = self.public.post(
-            f"{PUBLIC}/signature",
-            json={"printed_name": "Ann Lee", "answers": {"may_stop": True, "biobank": True}},
-            headers={TOKEN: token},
-        )
-        assert signed.status_code == 200, signed.json
-        for what in ("witness-signature", "countersignature"):
-            done = self.staff_sign(self.investigator, consent["uuid"], what)
-            assert done.status_code == 200, done.json
-        return done.json
-
 
 def make_trial(app, client_as, make_study, join_study, tenant) -> Trial:
     manager = client_as(tenant, "study_manager")
@@ -210,6 +195,7 @@ def make_trial(app, client_as, make_study, join_study, tenant) -> Trial:
         investigator=join_study(
             manager, study.headers, tenant, "investigator", [study.centers["PAR"]]
         ),
+        witness=join_study(manager, study.headers, tenant, "investigator", [study.centers["PAR"]]),
         lyon_investigator=join_study(
             manager, study.headers, tenant, "investigator", [study.centers["LYO"]]
         ),

@@ -9,7 +9,8 @@ from plugins.econsent.tests.support import DOCUMENTS, Trial, version
 
 
 def _count(trial: Trial) -> int:
-    return len(trial.manager.get(DOCUMENTS, headers=trial.headers).json)
+    documents: Any = trial.manager.get(DOCUMENTS, headers=trial.headers)
+    return len(documents.json)
 
 
 def test_a_document_goes_from_draft_to_published_superseded_and_archived(trial: Trial):
@@ -37,7 +38,7 @@ def test_a_document_goes_from_draft_to_published_superseded_and_archived(trial: 
     assert second.status_code == 409
     assert second.json["error"]["internal_name"] == "CONSENT_DRAFT_EXISTS"
     trial.publish(2)
-    statuses = trial.viewer.get(f"{DOCUMENTS}{trial.document}", headers=trial.headers).json
+    statuses: Any = trial.viewer.get(f"{DOCUMENTS}{trial.document}", headers=trial.headers).json
     assert [v["status"] for v in statuses["versions"]] == ["superseded", "published"]
     archived: Any = trial.manager.post(f"{url}/archival", headers=trial.headers)
     assert archived.status_code == 200 and archived.json["status"] == "archived"

@@ -113,7 +113,7 @@ def test_a_new_version_asks_again_those_who_signed_and_holds_their_entry(trial: 
         _sign(trial, subject, address)
     trial.ask(lyon, client=trial.lyon_investigator)
     _sign(trial, lyon, "lyon@example.org", trial.lyon_investigator)
-    gone = trial.investigator.get(
+    gone: Any = trial.investigator.get(
         f"/api/econsent/subjects/{withdrawn}/consents", headers=trial.headers
     ).json
     trial.investigator.post(
@@ -148,7 +148,7 @@ def test_a_new_version_asks_again_those_who_signed_and_holds_their_entry(trial: 
     )
     assert _save(trial, lyon, trial.lyon_investigator).status_code == 200
     assert _save(trial, unasked).status_code == 200
-    states = trial.investigator.get(
+    states: Any = trial.investigator.get(
         f"/api/econsent/subjects/{paris}/consents", headers=trial.headers
     ).json
     assert [(c["version"], c["status"], c["reconsent"]) for c in states] == [

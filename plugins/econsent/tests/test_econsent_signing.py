@@ -61,8 +61,12 @@ def test_a_consent_is_signed_in_order_and_its_record_holds_what_was_presented(tr
     assert signed.status_code == 200, signed.json
     assert signed.json["next_signer"] == "witness"
 
-    witnessed = trial.staff_sign(trial.investigator, consent["uuid"], "witness-signature")
+    witnessed = trial.staff_sign(trial.witness, consent["uuid"], "witness-signature")
     assert witnessed.status_code == 200, witnessed.json
+    # The witness does not countersign too.
+    twice = trial.staff_sign(trial.witness, consent["uuid"], "countersignature")
+    assert twice.status_code == 409, twice.json
+    assert twice.json["error"]["internal_name"] == "CONSENT_SIGNER_ALREADY_SIGNED"
     done = trial.staff_sign(trial.investigator, consent["uuid"], "countersignature")
     assert done.status_code == 200, done.json
     assert done.json["status"] == "signed" and done.json["record_sha256"]
@@ -131,7 +135,8 @@ def test_a_representative_signs_after_the_subject_and_in_person_needs_the_link(t
     assert link.json["link"].endswith("/econsent/" + link.json["token"])
     token = {TOKEN: link.json["token"]}
     public = trial.public
-    assert public.get(PUBLIC, headers=token).json["identity_needed"] is False  # staff saw them
+    opened: Any = public.get(PUBLIC, headers=token)
+    assert opened.json["identity_needed"] is False  # the staff who handed it out saw them
     early: Any = public.post(
         f"{PUBLIC}/signature", json={"role": "representative", "printed_name": "Jo"}, headers=token
     )
@@ -140,20 +145,14 @@ def test_a_representative_signs_after_the_subject_and_in_person_needs_the_link(t
     missing: Any = public.post(f"{PUBLIC}/signature", json={"printed_name": "Ann"}, headers=token)
     assert missing.status_code == 422 and "may_stop" in missing.json["error"]["fields"]
     answers = {"may_stop": True}
-    assert (
-        public.post(
-            f"{PUBLIC}/signature", json={"printed_name": "Ann", "answers": answers}, headers=token
-        ).json["next_signer"]
-        == "representative"
+    by_subject: Any = public.post(
+        f"{PUBLIC}/signature", json={"printed_name": "Ann", "answers": answers}, headers=token
     )
-    assert (
-        public.post(
-            f"{PUBLIC}/signature",
-            json={"role": "representative", "printed_name": "Jo"},
-            headers=token,
-        ).json["next_signer"]
-        == "witness"
+    assert by_subject.json["next_signer"] == "representative"
+    by_representative: Any = public.post(
+        f"{PUBLIC}/signature", json={"role": "representative", "printed_name": "Jo"}, headers=token
     )
+    assert by_representative.json["next_signer"] == "witness"
     wrong: Any = trial.investigator.post(
         f"/api/econsent/consents/{consent['uuid']}/witness-signature",
         json={"password": "not it"},
