@@ -5,7 +5,7 @@ SHA-256, as ``plugins.econsent.records.render_record`` does when the last signer
 seconds and peak memory (tracemalloc; Python allocations, not Pango's). The baseline,
 measured in the same run: the same HTML alone printed to PDF.
 
-    python bench/econsent.py [--paragraphs 60] [--runs 3]
+    python bench/econsent.py [--paragraphs 40] [--runs 3]
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def measured(work, runs: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--paragraphs", type=int, default=60)
+    parser.add_argument("--paragraphs", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 

@@ -75,10 +75,12 @@ class SubjectConsents(ApiView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.OBTAIN_CONSENT}
 
     @blp.response(200, ConsentReadSchema(many=True))
-    def get(self, subject_uuid):
+    @blp.paginate()
+    def get(self, pagination_parameters, subject_uuid):
         """Every consent asked of the subject, oldest first: what they signed, when, with
         whom, and whether a re-consent is pending."""
-        return services.list_consents(get_subject(current_study(), subject_uuid))
+        participation = get_subject(current_study(), subject_uuid)
+        return paginate(services.list_consents(participation), pagination_parameters)
 
     @blp.arguments(ConsentAskSchema)
     @blp.errors(

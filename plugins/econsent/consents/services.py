@@ -59,13 +59,11 @@ PURPOSE = "informed consent signature"
 ADDRESS_FIELD: dict[str, str] = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 
 
-def list_consents(participation: SubjectInStudy) -> list[Consent]:
-    return list(
-        db.session.execute(
-            sa.select(Consent)
-            .where(Consent.subject_in_study_id == participation.id)
-            .order_by(Consent.id)
-        ).scalars()
+def list_consents(participation: SubjectInStudy) -> sa.Select:
+    return (
+        sa.select(Consent)
+        .where(Consent.subject_in_study_id == participation.id)
+        .order_by(Consent.id)
     )
 
 
