@@ -38,7 +38,12 @@ from plugins.econsent.consents.models import (
     IdentityCheck,
     Mode,
 )
-from plugins.econsent.consents.signing import add_signature, contact_of, refuse_not_open
+from plugins.econsent.consents.signing import (
+    add_signature,
+    contact_of,
+    refuse_not_open,
+    refuse_out_of_turn,
+)
 from plugins.econsent.documents.models import (
     ConsentDocument,
     ConsentVersion,
@@ -236,9 +241,7 @@ def attest(consent: Consent, password: str) -> Consent:
 
 def sign_as_staff(consent: Consent, role: SignerRole, password: str) -> Consent:
     """The witness's or the investigator's signature, in its turn, password confirmed."""
-    refuse_not_open(consent)
-    if consent.next_role() != role:
-        add_signature(consent, role, "")  # refused: names whose turn it is
+    refuse_out_of_turn(consent, role)  # before the password: a refusal costs no attempt
     user = acting_user()
     if any(signature.signer_id == user.id for signature in consent.signatures):
         # An impartial witness is not the investigator who countersigns.

@@ -31,6 +31,18 @@ def refuse_not_open(consent: Consent) -> None:
         )
 
 
+def refuse_out_of_turn(consent: Consent, role: str) -> None:
+    """409 unless the consent is open and ``role`` signs now."""
+    refuse_not_open(consent)
+    due = consent.next_role()
+    if role != due:
+        raise conflict(
+            EconsentCodes.CONSENT_SIGNER_OUT_OF_ORDER,
+            Message("It is not this signer's turn: {role} signs first.", role=due or "-"),
+            expected=due,
+        )
+
+
 def lock(consent: Consent) -> None:
     db.session.execute(sa.select(Consent.id).where(Consent.id == consent.id).with_for_update())
     db.session.refresh(consent)
@@ -50,14 +62,7 @@ def add_signature(
     """The signature of ``role``, refused (409) unless it is the one due now. The consent's
     row is locked first: two signers at once sign one after the other."""
     lock(consent)
-    refuse_not_open(consent)
-    due = consent.next_role()
-    if role != due:
-        raise conflict(
-            EconsentCodes.CONSENT_SIGNER_OUT_OF_ORDER,
-            Message("It is not this signer's turn: {role} signs first.", role=due or "-"),
-            expected=due,
-        )
+    refuse_out_of_turn(consent, role)
     roles = [signer["role"] for signer in consent.presented["signers"]]
     signature = ConsentSignature(
         study_id=consent.study_id,

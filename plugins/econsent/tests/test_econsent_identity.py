@@ -72,3 +72,33 @@ def test_a_link_opens_nothing_in_another_tenant_and_bad_links_are_limited(
     assert limited.status_code == 429, limited.json
     # A valid link still opens from that address (a site's subjects share its network).
     assert trial.public.get(PUBLIC, headers={TOKEN: token}).status_code == 200
+
+
+def test_where_the_study_asks_staff_attest_the_identity_with_their_password(trial: Trial):
+    changed: Any = trial.manager.patch(
+        "/api/plugins/econsent/study-settings",
+        json={"staff_attestation": True},
+        headers=trial.headers,
+    )
+    assert changed.status_code == 200, changed.json
+    trial.create_document()
+    consent = trial.asked(trial.subject(), "in_person")
+    url = f"/api/econsent/consents/{consent['uuid']}"
+    link: Any = trial.investigator.post(f"{url}/link", headers=trial.headers)
+    token = {TOKEN: link.json["token"]}
+    opened: Any = trial.public.get(PUBLIC, headers=token)
+    assert opened.json["identity_needed"] is True
+    wrong: Any = trial.investigator.post(
+        f"{url}/attestation", json={"password": "wrong"}, headers=trial.headers
+    )
+    assert wrong.status_code == 422
+    still: Any = trial.public.get(PUBLIC, headers=token)
+    assert still.json["identity_needed"] is True
+    attested: Any = trial.investigator.post(
+        f"{url}/attestation",
+        json={"password": trial.investigator.user.password},
+        headers=trial.headers,
+    )
+    assert attested.status_code == 200 and attested.json["identity_check"] == "staff_attestation"
+    checked: Any = trial.public.get(PUBLIC, headers=token)
+    assert checked.json["identity_needed"] is False
