@@ -1,3 +1,6 @@
-"""What other plugins may use of the econsent plugin (the rest is internal)."""
+"""What other plugins may use of the econsent plugin (the rest is internal): the optional
+parts of consent a subject agreed to (a biobank module asks before storing samples)."""
 
-__all__: list[str] = []
+from plugins.econsent.choices import optional_consents
+
+__all__ = ["optional_consents"]

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.econsent import __version__, permissions
+from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
+from plugins.econsent import __version__, demo, permissions, reconsent, records
+from plugins.econsent.consents import messages
+from plugins.econsent.consents import routes as consent_routes
+from plugins.econsent.documents import routes as document_routes
 from plugins.econsent.errors import EconsentCodes
 from plugins.econsent.models import MODELS
+from plugins.econsent.settings import StudySettingsSchema
+from plugins.ecrf.api import answers_changing
+
+# A subject asked to re-consent gets no new eCRF data until they did (where the study
+# says so); only in tenants with eConsent enabled, and the eCRF sends it only where it is.
+connect_when_enabled(answers_changing, "econsent", reconsent.refuse_held_entry)
 
 
 @hookimpl
@@ -44,6 +53,11 @@ def datacapt_translations() -> Path:
 
 
 @hookimpl
+def datacapt_blueprints():
+    return [document_routes.blp, consent_routes.blp, consent_routes.public_blp]
+
+
+@hookimpl
 def datacapt_permissions():
     return {permissions.CATEGORY: permissions.ACTIONS}
 
@@ -51,3 +65,23 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return StudySettingsSchema
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
+
+
+@hookimpl
+def datacapt_file_attachments(file_uuid):
+    return records.file_attachments(file_uuid)
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_consent(study)

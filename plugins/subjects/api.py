@@ -1,17 +1,26 @@
 """What other plugins may use of the subjects plugin (the rest is internal): a study's
 subject looked up as the caller may see it, the refusal to write for an ended
-participation, the models they read and the signal they follow."""
+participation, the models they read and the signal they follow; where a subject's consent
+stands, which the eConsent module records."""
 
-from plugins.subjects.models import Subject, SubjectInStudy, SubjectPersonalData, SubjectStatus
-from plugins.subjects.services import get_subject, refuse_if_ended
+from plugins.subjects.models import (
+    ConsentStatus,
+    Subject,
+    SubjectInStudy,
+    SubjectPersonalData,
+    SubjectStatus,
+)
+from plugins.subjects.services import get_subject, record_consent_status, refuse_if_ended
 from plugins.subjects.signals import participation_changed
 
 __all__ = [
+    "ConsentStatus",
     "Subject",
     "SubjectInStudy",
     "SubjectPersonalData",
     "SubjectStatus",
     "get_subject",
     "participation_changed",
+    "record_consent_status",
     "refuse_if_ended",
 ]

@@ -39,6 +39,15 @@ class SubjectStatus(enum.StrEnum):
 ENDED_WITH_REASON = frozenset({SubjectStatus.EXCLUDED, SubjectStatus.WITHDRAWN})
 
 
+class ConsentStatus(enum.StrEnum):
+    """Where the subject's informed consent stands, as the eConsent module records it."""
+
+    PENDING = "pending"  # asked, not signed yet (a first consent, or a re-consent)
+    GIVEN = "given"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
 class Subject(TenantModel, BaseModel, Audited):
     """A person, once per tenant; ``platform_id`` is how staff name them across studies."""
 
@@ -103,6 +112,8 @@ class SubjectInStudy(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedM
     status: Mapped[str] = mapped_column(sa.String(20), default=SubjectStatus.SCREENING)
     inclusion_date: Mapped[dt.date | None]
     end_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # None: no consent recorded on the platform (a paper consent, or no eConsent module).
+    consent_status: Mapped[str | None] = mapped_column(sa.String(20))
 
     status_subject = Message("The subject")
     allowed_status_transitions = {

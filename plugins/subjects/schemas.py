@@ -20,6 +20,10 @@ class SubjectReadSchema(ma.Schema):
     status = ma.fields.String()
     inclusion_date = ma.fields.Date(allow_none=True)
     end_reason = ma.fields.String(allow_none=True)
+    consent_status = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "pending, given, declined or withdrawn; null: none recorded"},
+    )
     created_at = ma.fields.AwareDateTime()
 
 

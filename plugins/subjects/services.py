@@ -33,6 +33,7 @@ from datacapt.toolkit import (
 from plugins.subjects.errors import SubjectCodes
 from plugins.subjects.models import (
     ENDED_WITH_REASON,
+    ConsentStatus,
     Subject,
     SubjectCounter,
     SubjectInStudy,
@@ -150,6 +151,12 @@ def refuse_if_ended(participation: SubjectInStudy) -> None:
             Message("The subject was excluded or withdrawn: reopen them, with a reason, first."),
             status=participation.status,
         )
+
+
+def record_consent_status(participation: SubjectInStudy, status: ConsentStatus) -> None:
+    """Where the subject's consent stands (the eConsent module says), audited with it."""
+    participation.consent_status = status
+    db.session.flush()
 
 
 def _announce(participation: SubjectInStudy) -> None:
