@@ -7,5 +7,11 @@ from plugins.epro.models import Occurrence, OccurrenceStatus, Questionnaire
 from plugins.epro.occurrences import schedule_occurrence, subject_occurrences
 from plugins.epro.signals import occurrence_missed
 
-__all__ = ["Occurrence", "OccurrenceStatus", "Questionnaire", "subject_occurrences"]
-__all__ += ["occurrence_missed", "schedule_occurrence"]
+__all__ = [
+    "Occurrence",
+    "OccurrenceStatus",
+    "Questionnaire",
+    "occurrence_missed",
+    "schedule_occurrence",
+    "subject_occurrences",
+]
