@@ -6,10 +6,10 @@ from __future__ import annotations
 from datacapt.toolkit import ApiView, Blueprint, current_study
 from plugins.data_analysis import permissions, services
 from plugins.data_analysis.schemas import (
-    CrossTabulationQuerySchema,
-    CrossTabulationSchema,
     AnalysisStatisticsQuerySchema,
     AnalysisStatisticsSchema,
+    CrossTabulationQuerySchema,
+    CrossTabulationSchema,
 )
 
 blp = Blueprint(
