@@ -24,7 +24,7 @@ HIDDEN = "[redacted]"
 def casebook(study: Study, participation: SubjectInStudy, language: str, reveals_arm: bool):
     """The template's context for one subject's casebook."""
     document = compiled_form(study).document
-    answers = dict(
+    answers: dict[str, Any] = dict(
         db.session.execute(
             sa.select(Answer.code, Answer.value).where(
                 Answer.subject_in_study_id == participation.id

@@ -109,7 +109,7 @@ def print_study_casebooks(run: ReportRun) -> None:
             )
             db.session.flush()
             commit_job_step()
-            assembly = _Assembly(Layout(run.layout))
+            assembly = _Assembly(Layout(run.layout or Layout.ZIP))
             for participation in subjects:
                 pdf = casebook_pdf(study, participation, run.language, run.reveals_arm, requester)
                 assembly.add(_casebook_name(study, participation), pdf)

@@ -83,7 +83,7 @@ def finish(run: ReportRun, name: str, content_type: str, content: bytes) -> Repo
     return run
 
 
-def list_runs(study: Study, kind: str | None = None) -> sa.Select[tuple[ReportRun]]:
+def list_runs(study: Study, kind: str | None = None) -> sa.Select[ReportRun]:
     """The study's reports at the centers the caller sees, newest first."""
     statement = study_query(ReportRun, study).order_by(
         ReportRun.created_at.desc(), ReportRun.id.desc()

@@ -164,7 +164,13 @@ def test_another_tenant_sees_nothing(trial, enable_plugins, client_as, other_ten
 
 
 def test_bad_input_writes_nothing(app, tenant, trial):
-    for body in ({"layout": "tar"}, {"centers": []}, {"centers": ["not-a-uuid"]}, {"x": 1}):
+    bodies: list[dict[str, Any]] = [
+        {"layout": "tar"},
+        {"centers": []},
+        {"centers": ["not-a-uuid"]},
+        {"x": 1},
+    ]
+    for body in bodies:
         answer: Any = trial.manager.post(f"{REPORTS}casebooks", json=body, headers=trial.headers)
         assert answer.status_code == 422, (body, answer.json)
     unknown: Any = trial.manager.post(
