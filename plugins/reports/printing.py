@@ -34,8 +34,6 @@ HEADINGS = {
     "when": Message("When"),
     "who": Message("Who"),
     "action": Message("Action"),
-    "old": Message("Old value"),
-    "new": Message("New value"),
     "reason": Message("Reason"),
     "queries": Message("Queries"),
     "text": Message("Text"),
