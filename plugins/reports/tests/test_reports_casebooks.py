@@ -184,3 +184,30 @@ def test_bad_input_writes_nothing(app, tenant, trial):
     assert error(missing) == (404, "OBJECT_NOT_FOUND")
     with app.app_context(), tenant_context(tenant):
         assert db.session.execute(sa.select(sa.func.count()).select_from(ReportRun)).scalar() == 0
+
+
+def test_a_failed_job_says_why_and_its_report_is_not_served(trial, monkeypatch):
+    from plugins.reports.casebooks import services
+
+    printed_first = services.casebook_pdf
+
+    def fails_on_lyon(study, participation, *args):
+        if participation.center.code == "LYO":
+            raise RuntimeError("the printer ran out of fonts")
+        return printed_first(study, participation, *args)
+
+    monkeypatch.setattr(services, "casebook_pdf", fails_on_lyon)
+    queued: Any = trial.manager.post(f"{REPORTS}casebooks", json={}, headers=trial.headers)
+    assert queued.status_code == 202, queued.json
+    failed: Any = trial.manager.get(f"{REPORTS}{queued.json['uuid']}", headers=trial.headers)
+    assert failed.json["state"] == "failed" and failed.json["sha256"] is None
+    assert failed.json["failure"] == {"message": "the printer ran out of fonts"}
+    refused = trial.download(trial.manager, queued.json["uuid"])
+    assert error(refused) == (409, "REPORT_NOT_READY")
+    assert refused.json["error"]["details"]["state"] == "failed"
+
+
+def test_a_study_without_design_has_no_annotated_crf(trial, make_study):
+    empty = make_study(trial.manager, reference="EMPTY")
+    refused = trial.manager.post(f"{REPORTS}annotated-crf", headers=empty.headers)
+    assert error(refused) == (422, "NO_DESIGN_TO_PRINT")
