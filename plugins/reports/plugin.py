@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.reports import __version__, demo, files, jobs, permissions
+from plugins.reports import __version__, demo, files, jobs, messages, permissions
 from plugins.reports.errors import ReportsCodes
 from plugins.reports.models import MODELS
 from plugins.reports.runs import routes
@@ -62,6 +62,11 @@ def datacapt_default_role_permissions():
 @hookimpl
 def datacapt_jobs():
     return [jobs.print_casebooks]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
 
 
 @hookimpl

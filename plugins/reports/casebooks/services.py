@@ -13,7 +13,9 @@ from pypdf import PdfWriter
 
 from datacapt.toolkit import (
     Actor,
+    Channel,
     Message,
+    Recipient,
     Study,
     User,
     acting_as,
@@ -23,11 +25,13 @@ from datacapt.toolkit import (
     db,
     enqueue,
     invalid,
+    notify,
     restrict_to_visible_centers,
     study_centers,
     utcnow,
 )
 from plugins.reports.errors import ReportsCodes
+from plugins.reports.messages import CASEBOOKS_PRINTED
 from plugins.reports.printing import annotated_crf_pdf, casebook_pdf, has_design
 from plugins.reports.runs.models import Layout, ReportKind, ReportRun, RunState
 from plugins.reports.runs.services import finish, new_run
@@ -93,8 +97,8 @@ def request_study_casebooks(
 
 def print_study_casebooks(run: ReportRun) -> None:
     """The job's part: each subject's casebook printed as its requester, progress
-    committed every ``CHUNK`` subjects; on an error the run shows failed with the reason
-    (the job's retry prints it again)."""
+    committed every ``CHUNK`` subjects, the requester emailed when done; on an error the
+    run shows failed with the reason (the job's retry prints it again)."""
     run_id, study = run.id, db.session.get_one(Study, run.study_id)
     requester = db.session.get_one(User, run.requested_by_id)
     actor = Actor("user", str(requester.uuid), requester.display_name)
@@ -119,6 +123,18 @@ def print_study_casebooks(run: ReportRun) -> None:
                     commit_job_step()
             name, content_type, content = assembly.result(f"{study.reference}-casebooks")
             finish(run, name, content_type, content)
+            notify(
+                CASEBOOKS_PRINTED,
+                Channel.EMAIL,
+                Recipient.of_user(requester),
+                {
+                    "study": study.reference,
+                    "printed": run.printed,
+                    "name": name,
+                    "sha256": run.sha256,
+                },
+                study_id=study.id,
+            )
     except Exception as error:
         db.session.rollback()
         with acting_as(actor):

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from datacapt.testing import emails_to
 from datacapt.toolkit import db, tenant_context
 from plugins.reports.runs.models import ReportRun
 from plugins.reports.tests.support import REPORTS, Trial, pdf_text
@@ -78,7 +79,7 @@ def test_a_casebook_holds_values_audit_trail_queries_and_signatures(trial):
     assert "create" in actions and "download" in actions
 
 
-def test_the_study_casebooks_are_printed_by_a_job_zipped_or_merged(trial):
+def test_the_study_casebooks_are_printed_by_a_job_zipped_or_merged(app, tenant, trial):
     queued: Any = trial.manager.post(f"{REPORTS}casebooks", json={}, headers=trial.headers)
     assert queued.status_code == 202, queued.json
     assert (queued.json["kind"], queued.json["total"]) == ("study_casebooks", 2)
@@ -98,6 +99,11 @@ def test_the_study_casebooks_are_printed_by_a_job_zipped_or_merged(trial):
     text = pdf_text(content)
     assert "Female (F)" in text and "Male (M)" in text
     assert len(PdfReader(io.BytesIO(content)).pages) >= 2
+    # The requester is told of each, in their language.
+    with app.app_context(), tenant_context(tenant):
+        mails = emails_to(trial.manager.user.email)
+        assert [m.subject for m in mails] == ["The casebooks of CASEBOOKS are printed"] * 2
+        assert merged.json["uuid"] and "2 subjects" in mails[-1].body
 
 
 def test_an_investigator_prints_only_the_subjects_of_the_centers_seen(trial):
