@@ -7,3 +7,7 @@ import enum
 
 class DataAnalysisCodes(enum.IntEnum):
     """Append only: a number never changes."""
+
+    QUESTION_UNKNOWN = 7290
+    QUESTION_NOT_ANALYSABLE = 7291
+    ARM_NOT_SHOWN = 7292

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.data_analysis import __version__, permissions
+from plugins.data_analysis import __version__, permissions, routes
 from plugins.data_analysis.errors import DataAnalysisCodes
 from plugins.data_analysis.models import MODELS
 
@@ -41,6 +41,11 @@ def datacapt_migrations() -> Path:
 @hookimpl
 def datacapt_translations() -> Path:
     return Path(__file__).parent / "locales"
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
 
 
 @hookimpl

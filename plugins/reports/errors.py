@@ -7,3 +7,8 @@ import enum
 
 class ReportsCodes(enum.IntEnum):
     """Append only: a number never changes."""
+
+    REPORT_FILE_ALTERED = 7280
+    REPORT_NOT_READY = 7281
+    NO_SUBJECTS_TO_PRINT = 7282
+    NO_DESIGN_TO_PRINT = 7283

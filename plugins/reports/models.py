@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-MODELS: list[type] = []
+from plugins.reports.runs.models import ReportRun
+
+MODELS: list[type] = [ReportRun]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.reports import __version__, permissions
+from plugins.reports import __version__, demo, files, jobs, messages, permissions
 from plugins.reports.errors import ReportsCodes
 from plugins.reports.models import MODELS
+from plugins.reports.runs import routes
 
 
 @hookimpl
@@ -44,6 +45,11 @@ def datacapt_translations() -> Path:
 
 
 @hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
 def datacapt_permissions():
     return {permissions.CATEGORY: permissions.ACTIONS}
 
@@ -51,3 +57,23 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.print_casebooks]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
+
+
+@hookimpl
+def datacapt_file_attachments(file_uuid):
+    return files.file_attachments(file_uuid)
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_reports(study)

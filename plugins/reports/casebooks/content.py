@@ -1,0 +1,154 @@
+"""What a subject's casebook holds, read in a few set-based queries: every section with
+its values, each value's audit trail, the subject's queries with their threads, and where
+the tenant has monitoring the signatures with their manifestation; the arm only for a
+report that may reveal it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from datacapt.toolkit import AuditRecord, Study, db, plugin_enabled
+from plugins.ecrf.api import Answer, DataQuery, QueryStatus, compiled_form
+from plugins.reports.values import printed, text
+from plugins.subjects.api import SubjectInStudy
+
+ANSWERS = Answer.__tablename__
+#: What an audit record of a value may hold that a reader of the casebook must not see.
+HIDDEN = "[redacted]"
+
+
+def casebook(study: Study, participation: SubjectInStudy, language: str, reveals_arm: bool):
+    """The template's context for one subject's casebook."""
+    document = compiled_form(study).document
+    answers: dict[str, Any] = dict(
+        db.session.execute(
+            sa.select(Answer.code, Answer.value).where(
+                Answer.subject_in_study_id == participation.id
+            )
+        ).all()
+    )
+    trails = _audit_trails(participation)
+    section_titles = {str(s["uuid"]): text(s["title"], language) for s in document["sections"]}
+    return {
+        "study": study,
+        "subject": participation,
+        "center": participation.center,
+        "arm": _arm(participation) if reveals_arm else None,
+        "sections": [
+            {
+                "title": text(section["title"], language),
+                "subsections": [
+                    {
+                        "title": text(sub["title"], language),
+                        "questions": [
+                            {
+                                "code": block["code"],
+                                "label": text(block.get("label"), language, block["code"]),
+                                "value": printed(block, answers.get(block["code"]), language),
+                                "trail": [
+                                    _change(block, record, language)
+                                    for record in trails.get(block["code"], [])
+                                ],
+                            }
+                            for block in sub["blocks"]
+                            if block["kind"] == "question"
+                        ],
+                    }
+                    for sub in section["subsections"]
+                ],
+            }
+            for section in document["sections"]
+        ],
+        "queries": _queries(participation),
+        "signatures": _signatures(participation, section_titles),
+    }
+
+
+def _audit_trails(participation: SubjectInStudy) -> dict[str, list[AuditRecord]]:
+    records = db.session.execute(
+        sa.select(AuditRecord)
+        .where(
+            AuditRecord.subject_id == str(participation.uuid),
+            AuditRecord.object_type == ANSWERS,
+        )
+        .order_by(AuditRecord.sequence)
+    ).scalars()
+    trails: dict[str, list[AuditRecord]] = defaultdict(list)
+    for record in records:
+        if record.question is not None and "value" in record.changes:
+            trails[record.question].append(record)
+    return trails
+
+
+def _change(block: dict[str, Any], record: AuditRecord, language: str) -> dict[str, Any]:
+    old, new = record.changes["value"]
+    # A value some permission guards is never printed: a casebook is read by many.
+    hidden = any("value" in fields for fields in (record.sensitive or {}).values())
+    return {
+        "at": record.created_at,
+        "actor": record.actor_name,
+        "action": record.action,
+        "old": HIDDEN if hidden else printed(block, old, language),
+        "new": HIDDEN if hidden else printed(block, new, language),
+        "reason": record.reason or "",
+    }
+
+
+def _queries(participation: SubjectInStudy) -> list[DataQuery]:
+    """The subject's queries but drafts (not raised yet), with their threads."""
+    return list(
+        db.session.execute(
+            sa.select(DataQuery)
+            .where(
+                DataQuery.subject_in_study_id == participation.id,
+                DataQuery.status != QueryStatus.DRAFT,
+            )
+            .options(orm.selectinload(DataQuery.messages))
+            .order_by(DataQuery.created_at, DataQuery.id)
+        ).scalars()
+    )
+
+
+def _signatures(participation: SubjectInStudy, section_titles: dict[str, str]) -> list[Any]:
+    """The signatures of the subject's sections and casebook, with their manifestation."""
+    if not plugin_enabled("monitoring"):
+        return []
+    from plugins.monitoring.api import Signature
+
+    rows = db.session.execute(
+        sa.select(Signature)
+        .where(Signature.subject_in_study_id == participation.id)
+        .order_by(Signature.signed_at, Signature.id)
+    ).scalars()
+    return [
+        {
+            "printed_name": signature.printed_name,
+            "signed_at": signature.signed_at,
+            "meaning": signature.meaning,
+            "state": signature.state,
+            "scope": section_titles.get(str(signature.section_uuid), "")
+            if signature.section_uuid
+            else None,
+            "declaration": signature.declaration,
+        }
+        for signature in rows
+    ]
+
+
+def _arm(participation: SubjectInStudy) -> str | None:
+    """The subject's standing arm in production, where the tenant randomizes."""
+    if not plugin_enabled("randomizations"):
+        return None
+    from plugins.randomizations.api import Assignment, Environment
+
+    return db.session.execute(
+        sa.select(Assignment.arm).where(
+            Assignment.subject_in_study_id == participation.id,
+            Assignment.environment == Environment.PRODUCTION,
+            Assignment.voided_at.is_(None),
+        )
+    ).scalar_one_or_none()
