@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
+import pandas as pd
 import sqlalchemy as sa
 
 from datacapt.toolkit import Study, db, plugin_enabled, restrict_to_visible_centers

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
+import pandas as pd
 
 #: How the quartiles are computed, as the answers say.
 QUARTILES = (

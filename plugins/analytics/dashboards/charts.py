@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
 
-import pygal  # type: ignore[import-untyped]  # no types of its own
+import pygal
 
 from datacapt.toolkit import Message
 from plugins.analytics.dashboards.common import title_text
