@@ -92,7 +92,12 @@ ENTRIES = {
             "severity": 2,
             "notes": "Nothing to report",
         },
-        "visit": {"conmeds": [{"drug": "Paracetamol", "dose": "500"}, {"drug": "Ibuprofen", "dose": "200.5"}]},
+        "visit": {
+            "conmeds": [
+                {"drug": "Paracetamol", "dose": "500"},
+                {"drug": "Ibuprofen", "dose": "200.5"},
+            ]
+        },
     },
     "LYO": {
         "personal": {"first_name": "Jules", "last_name": "Maigret", "email": "jules@example.org"},
@@ -100,7 +105,14 @@ ENTRIES = {
         "visit": {},
     },
 }
-PERSONAL_TEXTS = ("Amelie", "Poulain", "amelie@example.org", "Jules", "Maigret", "jules@example.org")
+PERSONAL_TEXTS = (
+    "Amelie",
+    "Poulain",
+    "amelie@example.org",
+    "Jules",
+    "Maigret",
+    "jules@example.org",
+)
 DEFINITIONS = "/api/exports/definitions/"
 RUNS = "/api/exports/runs/"
 
@@ -125,7 +137,9 @@ class Trial:
     def site(self, center: str) -> TenantClient:
         return self.investigator if center == "PAR" else self.lyon_investigator
 
-    def save(self, center: str, section: int, answers: dict[str, Any], reason: str | None = None) -> Any:
+    def save(
+        self, center: str, section: int, answers: dict[str, Any], reason: str | None = None
+    ) -> Any:
         client = self.site(center)
         url = f"/api/ecrf/subjects/{self.subjects[center]}/sections/{self.sections[section]}"
         etag = client.get(url, headers=self.headers).headers["ETag"]
@@ -142,16 +156,22 @@ class Trial:
         assert made.status_code == 201, made.json
         return made.json
 
-    def run(self, definition: str, file_format: str, client: TenantClient | None = None, **extra: Any) -> Any:
+    def run(
+        self, definition: str, file_format: str, client: TenantClient | None = None, **extra: Any
+    ) -> Any:
         return (client or self.data_manager).post(
-            f"{DEFINITIONS}{definition}/runs", json={"format": file_format, **extra}, headers=self.headers
+            f"{DEFINITIONS}{definition}/runs",
+            json={"format": file_format, **extra},
+            headers=self.headers,
         )
 
     def export(self, definition: str, file_format: str, client: TenantClient | None = None) -> Any:
         """A run done (jobs run in process without Redis): its answer as read back."""
         asked = self.run(definition, file_format, client)
         assert asked.status_code == 202, asked.json
-        read: Any = (client or self.data_manager).get(f"{RUNS}{asked.json['uuid']}", headers=self.headers)
+        read: Any = (client or self.data_manager).get(
+            f"{RUNS}{asked.json['uuid']}", headers=self.headers
+        )
         assert read.status_code == 200, read.json
         return read.json
 
@@ -184,8 +204,12 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
         manager=manager,
         data_manager=join_study(manager, headers, tenant, "data_manager"),
         investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(manager, headers, tenant, "investigator", [study.centers["LYO"]]),
-        lyon_data_manager=join_study(manager, headers, tenant, "data_manager", [study.centers["LYO"]]),
+        lyon_investigator=join_study(
+            manager, headers, tenant, "investigator", [study.centers["LYO"]]
+        ),
+        lyon_data_manager=join_study(
+            manager, headers, tenant, "data_manager", [study.centers["LYO"]]
+        ),
         monitor=join_study(manager, headers, tenant, "monitor"),
     )
     for center, entry in ENTRIES.items():

@@ -15,6 +15,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 import xmlschema
+from xml.etree import ElementTree
 
 from plugins.exports.odm import EXTENDED_SCHEMA
 from plugins.exports.tests.support import PERSONAL_TEXTS, Trial
@@ -42,11 +43,21 @@ def test_csv_wide_has_one_row_per_subject_and_a_file_per_repeating_group(trial: 
         "EXP_1_All_data_audit_trail.csv",
         "EXP_1_All_data_queries.csv",
     }
-    subjects = {row["subject"]: row for row in _rows(trial.content(export, "EXP_1_All_data_subjects.csv"))}
+    subjects = {
+        row["subject"]: row for row in _rows(trial.content(export, "EXP_1_All_data_subjects.csv"))
+    }
     paris, lyon = subjects[trial.labels["PAR"]], subjects[trial.labels["LYO"]]
-    assert (paris["center"], paris["status"], paris["inclusion_date"]) == ("PAR", "included", "2026-11-02")
+    assert (paris["center"], paris["status"], paris["inclusion_date"]) == (
+        "PAR",
+        "included",
+        "2026-11-02",
+    )
     assert (paris["age"], paris["weight"], paris["smoker"], paris["sex"], paris["severity"]) == (
-        "34", "61.50", "0", "F", "2"
+        "34",
+        "61.50",
+        "0",
+        "F",
+        "2",
     )
     assert paris["notes"] == "Nothing to report"
     assert (lyon["age"], lyon["smoker"], lyon["notes"]) == ("58", "1", "")
@@ -98,7 +109,10 @@ def test_excel_has_a_sheet_per_table(trial: Trial):
     paris = by_subject[trial.labels["PAR"]]
     assert (paris["age"], paris["weight"], paris["smoker"], paris["sex"]) == (34, 61.5, 0, "F")
     conmeds = list(book["conmeds"].iter_rows(values_only=True))
-    assert conmeds[1:] == [(trial.labels["PAR"], 1, "Paracetamol", 500), (trial.labels["PAR"], 2, "Ibuprofen", 200.5)]
+    assert conmeds[1:] == [
+        (trial.labels["PAR"], 1, "Paracetamol", 500),
+        (trial.labels["PAR"], 2, "Ibuprofen", 200.5),
+    ]
 
 
 def _saved(trial: Trial, export: Any, name: str, tmp_path: Path) -> Path:
@@ -111,17 +125,44 @@ def test_sas_transport_has_short_names_a_name_map_and_a_formats_program(trial: T
     definition = trial.define(name="Screening for SAS", sections=[trial.sections[0]])
     export = trial.export(definition["uuid"], "xpt")
     names = {f["name"] for f in export["files"]}
-    assert names == {"subjects.xpt", "EXP_1_Screening_for_SAS_names.csv", "EXP_1_Screening_for_SAS_formats.sas"}
+    assert names == {
+        "subjects.xpt",
+        "EXP_1_Screening_for_SAS_names.csv",
+        "EXP_1_Screening_for_SAS_formats.sas",
+    }
     frame, meta = pyreadstat.read_xport(str(_saved(trial, export, "subjects.xpt", tmp_path)))
-    assert list(frame.columns) == ["SUBJECT", "CENTER", "STATUS", "INCLUSIO", "AGE", "WEIGHT", "SMOKER", "SEX", "SEVERITY", "NOTES"]
+    assert list(frame.columns) == [
+        "SUBJECT",
+        "CENTER",
+        "STATUS",
+        "INCLUSIO",
+        "AGE",
+        "WEIGHT",
+        "SMOKER",
+        "SEX",
+        "SEVERITY",
+        "NOTES",
+    ]
     assert all(len(label.encode()) <= 40 for label in meta.column_labels)
     assert meta.column_names_to_labels["NOTES"] == "Screening: Investigator's notes on the s"
     paris = frame[frame["SUBJECT"] == trial.labels["PAR"]].iloc[0]
-    assert (paris["AGE"], paris["WEIGHT"], paris["SMOKER"], paris["SEX"], paris["SEVERITY"]) == (34, 61.5, 0, "F", 2)
+    assert (paris["AGE"], paris["WEIGHT"], paris["SMOKER"], paris["SEX"], paris["SEVERITY"]) == (
+        34,
+        61.5,
+        0,
+        "F",
+        2,
+    )
     lyon = frame[frame["SUBJECT"] == trial.labels["LYO"]].iloc[0]
     assert pd.isna(lyon["WEIGHT"]) is False and lyon["WEIGHT"] == 82
     name_map = _rows(trial.content(export, "EXP_1_Screening_for_SAS_names.csv"))
-    assert {"dataset": "SUBJECTS", "table": "subjects", "variable": "INCLUSIO", "column": "inclusion_date", "label": "Inclusion date"} in name_map
+    assert {
+        "dataset": "SUBJECTS",
+        "table": "subjects",
+        "variable": "INCLUSIO",
+        "column": "inclusion_date",
+        "label": "Inclusion date",
+    } in name_map
     program = trial.content(export, "EXP_1_Screening_for_SAS_formats.sas").decode()
     assert "value $F2_" in program and "'F' = 'Female'" in program
     assert "1 = 'Mild'" in program and "format SMOKER F1_. SEX $F2_. SEVERITY F3_.;" in program
@@ -132,14 +173,21 @@ def test_sas_transport_has_short_names_a_name_map_and_a_formats_program(trial: T
 def test_spss_has_variable_and_value_labels(trial: Trial, tmp_path):
     definition = trial.define()
     export = trial.export(definition["uuid"], "sav")
-    assert {f["name"] for f in export["files"]} == {"EXP_1_All_data_subjects.sav", "EXP_1_All_data_conmeds.sav"}
-    frame, meta = pyreadstat.read_sav(str(_saved(trial, export, "EXP_1_All_data_subjects.sav", tmp_path)))
+    assert {f["name"] for f in export["files"]} == {
+        "EXP_1_All_data_subjects.sav",
+        "EXP_1_All_data_conmeds.sav",
+    }
+    frame, meta = pyreadstat.read_sav(
+        str(_saved(trial, export, "EXP_1_All_data_subjects.sav", tmp_path))
+    )
     paris = frame[frame["subject"] == trial.labels["PAR"]].iloc[0]
     assert (paris["age"], paris["weight"], paris["smoker"], paris["sex"]) == (34, 61.5, 0, "F")
     assert meta.column_names_to_labels["age"] == "Screening: Age (years)"
     assert meta.variable_value_labels["smoker"] == {1.0: "Yes", 0.0: "No"}
     assert meta.variable_value_labels["severity"] == {1.0: "Mild", 2.0: "Severe"}
-    conmeds, _ = pyreadstat.read_sav(str(_saved(trial, export, "EXP_1_All_data_conmeds.sav", tmp_path)))
+    conmeds, _ = pyreadstat.read_sav(
+        str(_saved(trial, export, "EXP_1_All_data_conmeds.sav", tmp_path))
+    )
     assert conmeds["dose"].tolist() == [500, 200.5]
     for made in export["files"]:
         _no_personal_data(trial.content(export, made["name"]))
@@ -154,9 +202,6 @@ def test_odm_is_valid_against_the_odm_schema_and_carries_the_values_and_their_au
     _no_personal_data(content)
     schema = xmlschema.XMLSchema(str(EXTENDED_SCHEMA))
     schema.validate(content.decode())
-    tree = xmlschema.etree_tostring  # noqa: F841 - the schema's parser reads it below
-    from xml.etree import ElementTree
-
     root = ElementTree.fromstring(content)
     assert root.get("ODMVersion") == "1.3.2"
     assert root.find(f"{ODM}Study/{ODM}MetaDataVersion") is not None
