@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 from typing import Any
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]  # no py.typed marker
 
 from plugins.exports.extract.tables import Table
 from plugins.exports.formats.base import Context, FormatProblem, OutputFile, TabularWriter, plain

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import IO, Any
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 from datacapt.toolkit import QuestionType, study_centers
 from plugins.exports.extract.chunks import Chunk, SubjectRow
@@ -19,7 +20,7 @@ from plugins.exports.extract.tables import cell
 from plugins.exports.formats.base import Context, OutputFile, Writer, text
 from plugins.exports.odm import EXTENSION_NAMESPACE, ODM_NAMESPACE
 
-DATA_TYPES = {
+DATA_TYPES: dict[str, str] = {
     QuestionType.INTEGER: "integer",
     QuestionType.DECIMAL: "float",
     QuestionType.SCALE: "float",
@@ -69,7 +70,7 @@ class OdmWriter(Writer):
     # -- helpers
     def _open(self, name: str, **attributes: Any) -> None:
         self.xml.startElement(
-            name, {k: str(v) for k, v in attributes.items() if v not in (None, "")}
+            name, AttributesImpl({k: str(v) for k, v in attributes.items() if v not in (None, "")})
         )
 
     def _close(self, name: str) -> None:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
 import pyreadstat
 
 from plugins.exports.extract.tables import Column, Table
@@ -100,7 +100,7 @@ class SasWriter(FrameWriter):
 
     def _coded(self) -> list[tuple[str, str, Column, str]]:
         """(dataset, variable, column, format name) of every coded column."""
-        found = []
+        found: list[tuple[str, str, Column, str]] = []
         for name, table in self.tables.items():
             for variable, column in zip(self.variables[name], table.columns, strict=True):
                 if column.codes:

@@ -81,7 +81,7 @@ ECRF = {
 }
 
 #: What each subject's site enters, and the personal data that must never leave.
-ENTRIES = {
+ENTRIES: dict[str, dict[str, Any]] = {
     "PAR": {
         "personal": {"first_name": "Amelie", "last_name": "Poulain", "email": "amelie@example.org"},
         "screening": {

@@ -74,7 +74,9 @@ def test_a_failed_run_says_why_and_keeps_no_file(app, trial: Trial):
 def test_a_reproduction_says_whether_the_data_changed_since(trial: Trial):
     definition = trial.define()
     original = trial.export(definition["uuid"], "csv")
-    again = trial.data_manager.post(f"{RUNS}{original['uuid']}/reproduction", headers=trial.headers)
+    again: Any = trial.data_manager.post(
+        f"{RUNS}{original['uuid']}/reproduction", headers=trial.headers
+    )
     assert again.status_code == 202, again.json
     same = _read(trial, again.json["uuid"]).json
     assert (same["state"], same["reproduces"], same["identical"]) == (
@@ -92,7 +94,9 @@ def test_a_reproduction_says_whether_the_data_changed_since(trial: Trial):
     )
     assert changed.status_code == 200, changed.json
     trial.save("LYO", 0, {"age": 59}, reason="Birthday missed")
-    later = trial.data_manager.post(f"{RUNS}{original['uuid']}/reproduction", headers=trial.headers)
+    later: Any = trial.data_manager.post(
+        f"{RUNS}{original['uuid']}/reproduction", headers=trial.headers
+    )
     different = _read(trial, later.json["uuid"]).json
     assert (different["identical"], different["settings"]["layout"]) == (False, "wide")
     assert different["snapshot"]["audit_head"] > original["snapshot"]["audit_head"]
@@ -200,9 +204,8 @@ def test_the_arm_leaves_only_with_an_unblinded_requester(
     assert b",arm," not in trial.content(blinded, "EXP_1_All_data_subjects.csv").split(b"\r\n")[0]
     # A blinded holder of exports.download never reaches the unblinded run.
     assert _read(trial, unblinded["uuid"]).status_code == 404
-    assert unblinded["uuid"] not in {
-        r["uuid"] for r in trial.data_manager.get(RUNS, headers=trial.headers).json
-    }
+    listed: Any = trial.data_manager.get(RUNS, headers=trial.headers).json
+    assert unblinded["uuid"] not in {r["uuid"] for r in listed}
 
 
 def test_expired_files_are_removed_and_their_record_stays(trial: Trial):
@@ -210,9 +213,13 @@ def test_expired_files_are_removed_and_their_record_stays(trial: Trial):
     export = trial.export(definition["uuid"], "csv")
     expires = dt.datetime.fromisoformat(export["expires_at"])
     assert expires - dt.datetime.fromisoformat(export["finished_at"]) == dt.timedelta(days=7)
-    with time_machine.travel(expires + dt.timedelta(minutes=1)):
-        with trial.app.app_context(), tenant_context(trial.tenant), unit_of_work():
-            assert remove_expired() == 1
+    with (
+        time_machine.travel(expires + dt.timedelta(minutes=1)),
+        trial.app.app_context(),
+        tenant_context(trial.tenant),
+        unit_of_work(),
+    ):
+        assert remove_expired() == 1
     gone = _read(trial, export["uuid"]).json
     assert gone["state"] == "expired"
     assert [f["available"] for f in gone["files"]] == [False, False]
@@ -260,11 +267,12 @@ def test_bad_definitions_are_refused_and_nothing_is_written(
     trial: Trial, body, status, code, field
 ):
     trial.define()
-    refused = trial.data_manager.post(DEFINITIONS, json=body, headers=trial.headers)
+    refused: Any = trial.data_manager.post(DEFINITIONS, json=body, headers=trial.headers)
     assert refused.status_code == status, refused.json
     assert refused.json["error"]["internal_name"] == code
     assert field in refused.json["error"]["fields"]
-    assert len(trial.data_manager.get(DEFINITIONS, headers=trial.headers).json) == 1
+    kept: Any = trial.data_manager.get(DEFINITIONS, headers=trial.headers).json
+    assert len(kept) == 1
 
 
 def test_a_bad_run_request_is_refused(trial: Trial):
