@@ -237,15 +237,19 @@ def locks(scope: Scope) -> list[dict[str, Any]]:
     from plugins.monitoring.api import DataLock
 
     query = (
-        sa.select(DataLock, SubjectInStudy.study_subject_id, StudyCenter.code)
+        sa.select(
+            DataLock, SubjectInStudy.study_subject_id, SubjectInStudy.center_id, StudyCenter.code
+        )
         .outerjoin(SubjectInStudy, SubjectInStudy.id == DataLock.subject_in_study_id)
         .outerjoin(StudyCenter, StudyCenter.id == DataLock.center_id)
         .where(DataLock.study_id == scope.study.id)
         .order_by(DataLock.id)
     )
     found = []
-    for lock, subject, center in db.session.execute(query).all():
-        if scope.center_ids is not None and lock.center_id not in (None, *scope.center_ids):
+    for lock, subject, subject_center, center in db.session.execute(query).all():
+        # A subject's lock is at the subject's center; a center's at its own.
+        at = subject_center if subject is not None else lock.center_id
+        if scope.center_ids is not None and at is not None and at not in scope.center_ids:
             continue
         found.append(
             {
