@@ -40,7 +40,10 @@ def cell(item: Item, value: Any, labels: bool) -> Any:
     if kind == QuestionType.SINGLE_CHOICE:
         if labels:
             return dict(item.choices).get(value, str(value))
-        return value if item.numeric(False) else str(value)
+        # A choice is validated against the design: a number is one of numeric choices.
+        return (
+            value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+        )
     if kind == QuestionType.MULTIPLE_CHOICE:
         names = dict(item.choices) if labels else {}
         return ";".join(str(names.get(v, v)) for v in value)

@@ -22,8 +22,8 @@ def test_the_demo_definitions_are_added_once_and_run(app, trial: Trial, tenant):
             add_demo_exports(study)
     listed: Any = trial.data_manager.get(DEFINITIONS, headers=trial.headers)
     assert [(d["layout"], d["values"]) for d in listed.json] == [
-        ("long", "labels"),
         ("wide", "codes"),
+        ("long", "labels"),
     ]
     for definition in listed.json:
         assert trial.export(definition["uuid"], "csv")["state"] == "done"
