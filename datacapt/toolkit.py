@@ -73,7 +73,14 @@ from datacapt.errors import (
     invalid,
     not_found,
 )
-from datacapt.files.services import FileAttachment, document_content, store_document
+from datacapt.files.services import (
+    FileAttachment,
+    discard_document,
+    document_content,
+    document_workspace,
+    store_document,
+    store_document_file,
+)
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
 from datacapt.forms.questions import Level, Problem, Question, QuestionType, clean_answers
@@ -319,7 +326,15 @@ __all__ += [
 
 # Files kept by the core (uploads, and the documents of record a plugin generates), and the
 # attachments a plugin's data gives them.
-__all__ += ["FileAttachment", "document_content", "file_exists", "store_document"]
+__all__ += [
+    "FileAttachment",
+    "discard_document",
+    "document_content",
+    "document_workspace",
+    "file_exists",
+    "store_document",
+    "store_document_file",
+]
 
 # Documents of record: a template rendered to HTML, printed to PDF/A, and their SHA-256.
 __all__ += ["RenderedDocument", "render_document", "render_html", "render_pdf"]

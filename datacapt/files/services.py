@@ -131,6 +131,45 @@ def store_document(name: str, content_type: str, content: bytes) -> StoredFile:
     return stored
 
 
+def store_document_file(name: str, content_type: str, path: Path) -> StoredFile:
+    """A document of record written to disk as it was made (an export too large to hold
+    in memory): moved into the tenant's storage, its SHA-256 read in chunks, never replaced.
+    ``path`` must lie on the storage's file system (``document_workspace()``)."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    stored = StoredFile(
+        name=Path(name).name[:255],
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+    db.session.add(stored)
+    db.session.flush()
+    os.replace(path, _directory() / str(stored.uuid))
+    return stored
+
+
+def document_workspace() -> Path:
+    """A new private folder beside the tenant's files, where a document is written before
+    ``store_document_file`` moves it in (the same file system: the move is a rename). The
+    caller removes the folder when done."""
+    directory = _directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=directory, prefix=".work-"))
+
+
+def discard_document(file_uuid: Any) -> None:
+    """Remove a generated document whose retention ended (an expired export): its bytes
+    and its row. The caller audits why."""
+    stored = get_file(file_uuid)
+    path_of(stored).unlink(missing_ok=True)
+    db.session.delete(stored)
+    db.session.flush()
+
+
 def document_content(file_uuid: Any) -> tuple[bytes, str]:
     """The stored bytes of an upload or document and the SHA-256 recorded when it was
     stored: a caller compares them to detect a file altered on disk."""

@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
-MODELS: list[type] = []
+from plugins.exports.definitions.models import ExportDefinition
+from plugins.exports.runs.models import Export, ExportFile, ExportProgress
+
+MODELS: list[type] = [ExportDefinition, Export, ExportFile, ExportProgress]
