@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from werkzeug.datastructures import FileStorage
 
-from datacapt.database import db, get_by_uuid
+from datacapt.database import after_commit, db, get_by_uuid
 from datacapt.errors import DatacaptException, InternalCodes, invalid, not_found
 from datacapt.files.models import StoredFile
 from datacapt.i18n import Message
@@ -162,12 +162,13 @@ def document_workspace() -> Path:
 
 
 def discard_document(file_uuid: Any) -> None:
-    """Remove a generated document whose retention ended (an expired export): its bytes
-    and its row. The caller audits why."""
+    """Remove a generated document whose retention ended (an expired export): its row,
+    and its bytes once that commits (a rollback keeps both). The caller audits why."""
     stored = get_file(file_uuid)
-    path_of(stored).unlink(missing_ok=True)
+    path = path_of(stored)
     db.session.delete(stored)
     db.session.flush()
+    after_commit(lambda: path.unlink(missing_ok=True))
 
 
 def document_content(file_uuid: Any) -> tuple[bytes, str]:

@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 from typing import Any
 
-import xlsxwriter  # type: ignore[import-untyped]  # no py.typed marker
+import xlsxwriter
 
 from plugins.exports.extract.tables import Table
 from plugins.exports.formats.base import Context, FormatProblem, OutputFile, TabularWriter, plain

@@ -9,7 +9,7 @@ import abc
 from pathlib import Path
 from typing import Any
 
-import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
+import pandas as pd
 
 from plugins.exports.extract.tables import Table
 from plugins.exports.formats.base import Context, OutputFile, Spool, TabularWriter

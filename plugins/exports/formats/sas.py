@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
+import pandas as pd
 import pyreadstat
 
 from plugins.exports.extract.tables import Column, Table

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
+import pandas as pd
 import pyreadstat
 
 from plugins.exports.extract.tables import Table

@@ -12,7 +12,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import openpyxl
-import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
+import pandas as pd
 import pyreadstat
 import pytest
 import xmlschema
