@@ -99,6 +99,11 @@ bench: install
 	$(BIN)/python bench/allocation_supply.py
 	$(BIN)/python bench/payments_orders.py
 	$(BIN)/python bench/payments_sepa.py
+	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/econsent.py
+	$(BIN)/python bench/calendar_reminders.py
 
 constraints: install
 	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^datacapt'; } > requirements/constraints.new
