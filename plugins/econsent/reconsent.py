@@ -8,7 +8,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import Channel, DatacaptException, Message, Study, conflict, db
+from datacapt.toolkit import (
+    Channel,
+    DatacaptException,
+    Message,
+    Study,
+    conflict,
+    db,
+    visible_center_ids,
+)
 from plugins.econsent.consents.models import OPEN_STATES, Consent, ConsentState, Mode
 from plugins.econsent.consents.services import new_consent, send_invitation
 from plugins.econsent.consents.signing import contact_of
@@ -17,12 +25,16 @@ from plugins.econsent.documents.changes import changes
 from plugins.econsent.documents.models import ConsentVersion
 from plugins.econsent.errors import EconsentCodes
 from plugins.econsent.settings import econsent_settings
-from plugins.subjects.api import SubjectInStudy
+from plugins.subjects.api import SubjectInStudy, SubjectStatus
+
+# Whose participation ended (as ``refuse_if_ended`` says): nobody writes to them again.
+ENDED = (SubjectStatus.EXCLUDED, SubjectStatus.WITHDRAWN)
 
 
 def signed_an_older(version: ConsentVersion) -> list[Consent]:
     """The latest signed consent of each subject to an older version of the document, at
-    the centers the version applies to (subjects who withdrew are not asked again)."""
+    the centers the version applies to (subjects who withdrew their consent, or whose
+    participation ended, are not asked again)."""
     statement = (
         sa.select(Consent)
         .join(ConsentVersion, ConsentVersion.id == Consent.version_id)
@@ -31,6 +43,7 @@ def signed_an_older(version: ConsentVersion) -> list[Consent]:
             ConsentVersion.document_id == version.document_id,
             ConsentVersion.number < version.number,
             Consent.status == ConsentState.SIGNED,
+            SubjectInStudy.status.notin_(ENDED),
         )
         .order_by(Consent.subject_in_study_id, ConsentVersion.number.desc())
     )
@@ -58,8 +71,10 @@ def _supersede_open(version: ConsentVersion, participation: SubjectInStudy) -> N
 
 
 def publish(version: ConsentVersion) -> dict[str, Any]:
-    """The version published; what changed from the one before; whom it went to."""
+    """The version published; what changed from the one before; whom it went to, of the
+    subjects at the centers the caller sees (every center's are asked)."""
     documents.publish(version)
+    visible = visible_center_ids()
     asked = []
     for signed in signed_an_older(version):
         participation = signed.participation
@@ -75,6 +90,8 @@ def publish(version: ConsentVersion) -> dict[str, Any]:
         )
         if remote:
             send_invitation(consent, Channel.EMAIL)
+        if visible is not None and participation.center_id not in visible:
+            continue
         asked.append(
             {
                 "subject": participation.uuid,

@@ -181,3 +181,58 @@ def test_the_hold_is_a_study_setting(trial: Trial):
     )
     assert len(trial.publish(2)["reconsent"]) == 1
     assert _save(trial, subject).status_code == 200
+
+
+def test_a_publisher_limited_to_centers_sees_only_their_subjects_asked_again(
+    trial: Trial, join_study
+):
+    trial.create_document(version(signers=TWO_SIGNERS))
+    paris, lyon = trial.subject(email="p@example.org"), trial.subject("LYO", email="l@example.org")
+    trial.asked(paris)
+    _sign(trial, paris, "p@example.org")
+    trial.ask(lyon, client=trial.lyon_investigator)
+    _sign(trial, lyon, "l@example.org", trial.lyon_investigator)
+    trial.manager.post(
+        f"{DOCUMENTS}{trial.document}/versions/",
+        json=version(signers=TWO_SIGNERS),
+        headers=trial.headers,
+    )
+    paris_manager = join_study(
+        trial.manager, trial.headers, trial.tenant, "study_manager", [trial.centers["PAR"]]
+    )
+    published: Any = paris_manager.post(
+        f"{DOCUMENTS}{trial.document}/versions/2/publication", headers=trial.headers
+    )
+    assert published.status_code == 200, published.json
+    # Both are asked again; the answer names only the subject of the publisher's center.
+    assert [s["subject"] for s in published.json["reconsent"]] == [paris]
+    lyon_consents: Any = trial.lyon_investigator.get(
+        f"/api/econsent/subjects/{lyon}/consents", headers=trial.headers
+    )
+    assert [(c["version"], c["status"]) for c in lyon_consents.json] == [
+        (1, "signed"),
+        (2, "asked"),
+    ]
+
+
+def test_a_subject_whose_participation_ended_is_not_asked_again(trial: Trial):
+    trial.create_document(version(signers=TWO_SIGNERS))
+    subject = trial.subject(email="left@example.org")
+    trial.asked(subject)
+    _sign(trial, subject, "left@example.org")
+    ended: Any = trial.investigator.patch(
+        f"/api/subjects/{subject}",
+        json={"status": "withdrawn", "end_reason": "Left the study"},
+        headers=trial.headers,
+    )
+    assert ended.status_code == 200, ended.json
+    sent = len(trial.bodies("left@example.org"))
+    trial.manager.post(
+        f"{DOCUMENTS}{trial.document}/versions/",
+        json=version(signers=TWO_SIGNERS),
+        headers=trial.headers,
+    )
+    assert trial.publish(2)["reconsent"] == []
+    assert len(trial.bodies("left@example.org")) == sent  # nobody writes to them again
+    read: Any = trial.investigator.get(f"/api/subjects/{subject}", headers=trial.headers)
+    assert read.json["consent_status"] == "given"
