@@ -59,13 +59,21 @@ def test_decline_and_withdrawal_are_seen_by_the_subjects_module(trial: Trial):
     trial.create_document(version(signers=TWO_SIGNERS))
     declining = trial.subject(email="no@example.org")
     trial.asked(declining)
+    token = trial.token("no@example.org")
+    # Whoever holds the link is not the subject until the code says so.
+    unchecked: Any = trial.public.post(
+        f"{PUBLIC}/decline", json={"reason": "Not now"}, headers={TOKEN: token}
+    )
+    assert unchecked.status_code == 409, unchecked.json
+    assert unchecked.json["error"]["internal_name"] == "CONSENT_IDENTITY_NOT_VERIFIED"
+    read: Any = trial.investigator.get(f"/api/subjects/{declining}", headers=trial.headers)
+    assert read.json["consent_status"] == "pending"
+    trial.verify(token, "no@example.org")
     declined: Any = trial.public.post(
-        f"{PUBLIC}/decline",
-        json={"reason": "Not now"},
-        headers={TOKEN: trial.token("no@example.org")},
+        f"{PUBLIC}/decline", json={"reason": "Not now"}, headers={TOKEN: token}
     )
     assert declined.status_code == 200 and declined.json["status"] == "declined"
-    read: Any = trial.investigator.get(f"/api/subjects/{declining}", headers=trial.headers)
+    read = trial.investigator.get(f"/api/subjects/{declining}", headers=trial.headers)
     assert read.json["consent_status"] == "declined"
     closed: Any = trial.public.get(PUBLIC, headers={TOKEN: trial.token("no@example.org")})
     assert closed.status_code == 410
