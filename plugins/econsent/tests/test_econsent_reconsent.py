@@ -244,3 +244,27 @@ def test_a_subject_whose_participation_ended_is_not_asked_again(trial: Trial):
     assert len(trial.bodies("left@example.org")) == sent  # nobody writes to them again
     read: Any = trial.investigator.get(f"/api/subjects/{subject}", headers=trial.headers)
     assert read.json["consent_status"] == "given"
+
+
+def test_a_consent_still_unsigned_when_a_new_version_is_published_moves_to_it(trial: Trial):
+    trial.create_document(version(signers=TWO_SIGNERS))
+    subject = trial.subject(email="slow@example.org")
+    trial.asked(subject)
+    old_link = trial.token("slow@example.org")
+    trial.manager.post(
+        f"{DOCUMENTS}{trial.document}/versions/",
+        json=version(signers=TWO_SIGNERS),
+        headers=trial.headers,
+    )
+    assert trial.publish(2)["reconsent"] == []  # they never consented: no re-consent
+    # The superseded version is no longer signed; the new one is sent in its place.
+    assert trial.public.get(PUBLIC, headers={TOKEN: old_link}).status_code == 410
+    states: Any = trial.investigator.get(
+        f"/api/econsent/subjects/{subject}/consents", headers=trial.headers
+    ).json
+    assert [(c["version"], c["status"], c["reconsent"]) for c in states] == [
+        (1, "superseded", False),
+        (2, "asked", False),
+    ]
+    assert _sign(trial, subject, "slow@example.org")["version"] == 2
+    assert _save(trial, subject).status_code == 200
