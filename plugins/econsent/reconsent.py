@@ -8,7 +8,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import Channel, DatacaptException, Message, Study, conflict, db
+from datacapt.toolkit import (
+    Channel,
+    DatacaptException,
+    Message,
+    Study,
+    conflict,
+    db,
+    visible_center_ids,
+)
 from plugins.econsent.consents.models import OPEN_STATES, Consent, ConsentState, Mode
 from plugins.econsent.consents.services import new_consent, send_invitation
 from plugins.econsent.consents.signing import contact_of
@@ -17,12 +25,16 @@ from plugins.econsent.documents.changes import changes
 from plugins.econsent.documents.models import ConsentVersion
 from plugins.econsent.errors import EconsentCodes
 from plugins.econsent.settings import econsent_settings
-from plugins.subjects.api import SubjectInStudy
+from plugins.subjects.api import SubjectInStudy, SubjectStatus
+
+# Whose participation ended (as ``refuse_if_ended`` says): nobody writes to them again.
+ENDED = (SubjectStatus.EXCLUDED, SubjectStatus.WITHDRAWN)
 
 
 def signed_an_older(version: ConsentVersion) -> list[Consent]:
     """The latest signed consent of each subject to an older version of the document, at
-    the centers the version applies to (subjects who withdrew are not asked again)."""
+    the centers the version applies to (subjects who withdrew their consent, or whose
+    participation ended, are not asked again)."""
     statement = (
         sa.select(Consent)
         .join(ConsentVersion, ConsentVersion.id == Consent.version_id)
@@ -31,6 +43,7 @@ def signed_an_older(version: ConsentVersion) -> list[Consent]:
             ConsentVersion.document_id == version.document_id,
             ConsentVersion.number < version.number,
             Consent.status == ConsentState.SIGNED,
+            SubjectInStudy.status.notin_(ENDED),
         )
         .order_by(Consent.subject_in_study_id, ConsentVersion.number.desc())
     )
@@ -57,24 +70,57 @@ def _supersede_open(version: ConsentVersion, participation: SubjectInStudy) -> N
         consent.transition_to(ConsentState.SUPERSEDED)
 
 
+def _still_open_on_older(version: ConsentVersion) -> list[Consent]:
+    """The consents to an older version of the document not signed yet, at the centers
+    the version applies to (of participations that did not end)."""
+    statement = (
+        sa.select(Consent)
+        .join(ConsentVersion, ConsentVersion.id == Consent.version_id)
+        .join(SubjectInStudy, SubjectInStudy.id == Consent.subject_in_study_id)
+        .where(
+            ConsentVersion.document_id == version.document_id,
+            ConsentVersion.number < version.number,
+            Consent.status.in_(OPEN_STATES),
+            SubjectInStudy.status.notin_(ENDED),
+        )
+        .order_by(Consent.id)
+    )
+    if version.center_ids:
+        statement = statement.where(SubjectInStudy.center_id.in_(version.center_ids))
+    return list(db.session.execute(statement).scalars())
+
+
+def _ask_anew(version: ConsentVersion, earlier: Consent, reconsent: bool) -> Consent:
+    """The version asked of the subject of ``earlier``, sent by email where they have one,
+    to be handed out at the site otherwise."""
+    contact = contact_of(earlier)
+    remote = contact is not None and bool(contact.email)
+    consent = new_consent(
+        version,
+        earlier.participation,
+        Mode.REMOTE if remote else Mode.IN_PERSON,
+        earlier.language,
+        reconsent=reconsent,
+    )
+    if remote:
+        send_invitation(consent, Channel.EMAIL)
+    return consent
+
+
 def publish(version: ConsentVersion) -> dict[str, Any]:
-    """The version published; what changed from the one before; whom it went to."""
+    """The version published; what changed from the one before; whom it went to, of the
+    subjects at the centers the caller sees (every center's are asked). A consent to an
+    older version not signed yet is superseded by one to this version: nobody signs a
+    superseded text."""
     documents.publish(version)
+    visible = visible_center_ids()
     asked = []
     for signed in signed_an_older(version):
         participation = signed.participation
         _supersede_open(version, participation)
-        contact = contact_of(signed)
-        remote = contact is not None and bool(contact.email)
-        consent = new_consent(
-            version,
-            participation,
-            Mode.REMOTE if remote else Mode.IN_PERSON,
-            signed.language,
-            reconsent=True,
-        )
-        if remote:
-            send_invitation(consent, Channel.EMAIL)
+        consent = _ask_anew(version, signed, reconsent=True)
+        if visible is not None and participation.center_id not in visible:
+            continue
         asked.append(
             {
                 "subject": participation.uuid,
@@ -82,6 +128,9 @@ def publish(version: ConsentVersion) -> dict[str, Any]:
                 "consent": consent.uuid,
             }
         )
+    for unsigned in _still_open_on_older(version):
+        unsigned.transition_to(ConsentState.SUPERSEDED)
+        _ask_anew(version, unsigned, reconsent=unsigned.reconsent)
     db.session.flush()
     return {
         **changes(documents.latest_before(version), version),

@@ -63,11 +63,17 @@ def get_room(study: Study, room_uuid: Any, for_update: bool = False) -> Room:
     return room
 
 
+#: How far ahead a room is booked: later is a typing slip (and near the calendar's end,
+#: its expiry would not be a date).
+BOOKING_HORIZON = dt.timedelta(days=2 * 366)
+
+
 def _check_start(starts_at: dt.datetime) -> None:
-    if starts_at <= utcnow():
+    now = utcnow()
+    if not now < starts_at <= now + BOOKING_HORIZON:
         raise invalid(
             EconsultCodes.ECONSULT_TIME_INVALID,
-            Message("A room is booked for a time to come."),
+            Message("A room is booked for a time to come, within two years."),
             field="starts_at",
         )
 

@@ -229,15 +229,21 @@ def _checked_answers(consent: Consent, given: Mapping[str, Any]) -> dict[str, An
     return state.answers
 
 
-def sign(token: str | None, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The subject's signature (with their answers), or after it the representative's."""
-    consent = consent_for_token(token)
-    refuse_not_open(consent)
+def _refuse_unverified(consent: Consent) -> None:
+    """Signing or declining is the subject's decision: whoever holds the link is not the
+    subject until the identity check says so."""
     if _identity_needed(consent):
         raise conflict(
             EconsentCodes.CONSENT_IDENTITY_NOT_VERIFIED,
             Message("Your identity is not checked yet."),
         )
+
+
+def sign(token: str | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The subject's signature (with their answers), or after it the representative's."""
+    consent = consent_for_token(token)
+    refuse_not_open(consent)
+    _refuse_unverified(consent)
     role = data["role"]
     if role not in (SignerRole.SUBJECT, SignerRole.REPRESENTATIVE):
         raise invalid(
@@ -258,6 +264,7 @@ def sign(token: str | None, data: Mapping[str, Any]) -> dict[str, Any]:
 
 def decline_by_subject(token: str | None, reason: str | None) -> dict[str, Any]:
     consent = consent_for_token(token)
+    _refuse_unverified(consent)
     with _as_subject(consent):
         decline(consent, reason)
     return view(consent)

@@ -298,9 +298,10 @@ class SubjectDecline(ApiView):
 
     @public_blp.reads_headers(CONSENT_TOKEN)
     @public_blp.arguments(ConsentReasonSchema)
+    @public_blp.errors({409: "The identity is not checked yet (CONSENT_IDENTITY_NOT_VERIFIED)."})
     @public_blp.response(200, ConsentSubjectViewSchema)
     def post(self, data):
-        """Do not consent."""
+        """Do not consent (once your identity is checked, as for signing)."""
         return public.decline_by_subject(_token(), data["reason"])
 
 

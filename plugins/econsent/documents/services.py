@@ -100,6 +100,12 @@ def rename_document(document: ConsentDocument, title: dict[str, str]) -> Consent
     return document
 
 
+def _lock(version: ConsentVersion) -> None:
+    """Hold the version's row and read it again: a draft saved while it is published
+    waits, then sees it published (a published content never changes)."""
+    db.session.refresh(version, with_for_update=True)
+
+
 def _refuse_published(version: ConsentVersion) -> None:
     if version.status != VersionStatus.DRAFT:
         raise conflict(
@@ -131,6 +137,7 @@ def new_version(study: Study, document: ConsentDocument, data: Mapping[str, Any]
 
 def save_version(study: Study, version: ConsentVersion, data: Mapping[str, Any]) -> ConsentVersion:
     """A draft's content replaced whole."""
+    _lock(version)
     _refuse_published(version)
     for name, value in _content(study, data).items():
         setattr(version, name, value)
@@ -140,6 +147,7 @@ def save_version(study: Study, version: ConsentVersion, data: Mapping[str, Any])
 
 def delete_version(version: ConsentVersion) -> None:
     """A draft dropped (its document with it when it is the only version)."""
+    _lock(version)
     _refuse_published(version)
     document = version.document
     db.session.delete(version)
@@ -154,6 +162,7 @@ def publish(version: ConsentVersion) -> ConsentVersion | None:
     """The draft published (never changing again); the version published before it is
     superseded and returned."""
     lock_document(DOCUMENT_LOCK, str(version.document.uuid))
+    _lock(version)
     _refuse_published(version)
     previous = db.session.execute(
         sa.select(ConsentVersion).where(
@@ -185,6 +194,7 @@ def latest_before(version: ConsentVersion) -> ConsentVersion | None:
 
 def archive(version: ConsentVersion) -> ConsentVersion:
     """A published or superseded version no longer asked for (its consents stay)."""
+    _lock(version)
     if version.status == VersionStatus.DRAFT:
         raise conflict(
             EconsentCodes.CONSENT_VERSION_NOT_DRAFT,

@@ -3,7 +3,11 @@ by the next version, archived; its content checked; who may do what; centers apa
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
+
+import sqlalchemy as sa
 
 from plugins.econsent.tests.support import DOCUMENTS, Trial, version
 
@@ -115,3 +119,46 @@ def test_consents_are_asked_at_the_centers_a_version_applies_to_and_seen_there(t
         headers=trial.headers,
     )
     assert bad.status_code == 422
+
+
+def _waiting_on_a_lock(connection: sa.Connection) -> bool:
+    waiting = connection.execute(
+        sa.text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+    ).scalar_one()
+    connection.rollback()  # the activity is read once per transaction
+    return bool(waiting)
+
+
+def test_a_draft_saved_while_it_is_published_is_refused_not_written(
+    trial: Trial, db_engine, tenant
+):
+    trial.create_document(publish=False)
+    url = f"{DOCUMENTS}{trial.document}/versions/1"
+    outcome: dict[str, Any] = {}
+
+    def save() -> None:
+        outcome["answer"] = trial.manager.put(
+            url, json=version(ethics_reference="CHANGED"), headers=trial.headers
+        )
+
+    versions = f'"{tenant.schema_name}".econsent_versions'
+    with db_engine.connect() as publishing, db_engine.connect() as observer:
+        # A publication under way holds the version until it commits.
+        publishing.execute(sa.text(f"SELECT id FROM {versions} WHERE number = 1 FOR UPDATE"))
+        saving = threading.Thread(target=save)
+        saving.start()
+        deadline = time.monotonic() + 10
+        while not _waiting_on_a_lock(observer):
+            assert time.monotonic() < deadline, outcome  # the save waits for the publication
+            time.sleep(0.02)
+        publishing.execute(sa.text(f"UPDATE {versions} SET status = 'published'"))
+        publishing.commit()
+        saving.join(10)
+    answer = outcome["answer"]
+    assert answer.status_code == 409, answer.json
+    assert answer.json["error"]["internal_name"] == "CONSENT_VERSION_NOT_DRAFT"
+    read: Any = trial.manager.get(url, headers=trial.headers)
+    assert read.json["ethics_reference"] == "CPP-2026-42"

@@ -59,13 +59,21 @@ def test_decline_and_withdrawal_are_seen_by_the_subjects_module(trial: Trial):
     trial.create_document(version(signers=TWO_SIGNERS))
     declining = trial.subject(email="no@example.org")
     trial.asked(declining)
+    token = trial.token("no@example.org")
+    # Whoever holds the link is not the subject until the code says so.
+    unchecked: Any = trial.public.post(
+        f"{PUBLIC}/decline", json={"reason": "Not now"}, headers={TOKEN: token}
+    )
+    assert unchecked.status_code == 409, unchecked.json
+    assert unchecked.json["error"]["internal_name"] == "CONSENT_IDENTITY_NOT_VERIFIED"
+    read: Any = trial.investigator.get(f"/api/subjects/{declining}", headers=trial.headers)
+    assert read.json["consent_status"] == "pending"
+    trial.verify(token, "no@example.org")
     declined: Any = trial.public.post(
-        f"{PUBLIC}/decline",
-        json={"reason": "Not now"},
-        headers={TOKEN: trial.token("no@example.org")},
+        f"{PUBLIC}/decline", json={"reason": "Not now"}, headers={TOKEN: token}
     )
     assert declined.status_code == 200 and declined.json["status"] == "declined"
-    read: Any = trial.investigator.get(f"/api/subjects/{declining}", headers=trial.headers)
+    read = trial.investigator.get(f"/api/subjects/{declining}", headers=trial.headers)
     assert read.json["consent_status"] == "declined"
     closed: Any = trial.public.get(PUBLIC, headers={TOKEN: trial.token("no@example.org")})
     assert closed.status_code == 410
@@ -180,4 +188,83 @@ def test_the_hold_is_a_study_setting(trial: Trial):
         headers=trial.headers,
     )
     assert len(trial.publish(2)["reconsent"]) == 1
+    assert _save(trial, subject).status_code == 200
+
+
+def test_a_publisher_limited_to_centers_sees_only_their_subjects_asked_again(
+    trial: Trial, join_study
+):
+    trial.create_document(version(signers=TWO_SIGNERS))
+    paris, lyon = trial.subject(email="p@example.org"), trial.subject("LYO", email="l@example.org")
+    trial.asked(paris)
+    _sign(trial, paris, "p@example.org")
+    trial.ask(lyon, client=trial.lyon_investigator)
+    _sign(trial, lyon, "l@example.org", trial.lyon_investigator)
+    trial.manager.post(
+        f"{DOCUMENTS}{trial.document}/versions/",
+        json=version(signers=TWO_SIGNERS),
+        headers=trial.headers,
+    )
+    paris_manager = join_study(
+        trial.manager, trial.headers, trial.tenant, "study_manager", [trial.centers["PAR"]]
+    )
+    published: Any = paris_manager.post(
+        f"{DOCUMENTS}{trial.document}/versions/2/publication", headers=trial.headers
+    )
+    assert published.status_code == 200, published.json
+    # Both are asked again; the answer names only the subject of the publisher's center.
+    assert [s["subject"] for s in published.json["reconsent"]] == [paris]
+    lyon_consents: Any = trial.lyon_investigator.get(
+        f"/api/econsent/subjects/{lyon}/consents", headers=trial.headers
+    )
+    assert [(c["version"], c["status"]) for c in lyon_consents.json] == [
+        (1, "signed"),
+        (2, "asked"),
+    ]
+
+
+def test_a_subject_whose_participation_ended_is_not_asked_again(trial: Trial):
+    trial.create_document(version(signers=TWO_SIGNERS))
+    subject = trial.subject(email="left@example.org")
+    trial.asked(subject)
+    _sign(trial, subject, "left@example.org")
+    ended: Any = trial.investigator.patch(
+        f"/api/subjects/{subject}",
+        json={"status": "withdrawn", "end_reason": "Left the study"},
+        headers=trial.headers,
+    )
+    assert ended.status_code == 200, ended.json
+    sent = len(trial.bodies("left@example.org"))
+    trial.manager.post(
+        f"{DOCUMENTS}{trial.document}/versions/",
+        json=version(signers=TWO_SIGNERS),
+        headers=trial.headers,
+    )
+    assert trial.publish(2)["reconsent"] == []
+    assert len(trial.bodies("left@example.org")) == sent  # nobody writes to them again
+    read: Any = trial.investigator.get(f"/api/subjects/{subject}", headers=trial.headers)
+    assert read.json["consent_status"] == "given"
+
+
+def test_a_consent_still_unsigned_when_a_new_version_is_published_moves_to_it(trial: Trial):
+    trial.create_document(version(signers=TWO_SIGNERS))
+    subject = trial.subject(email="slow@example.org")
+    trial.asked(subject)
+    old_link = trial.token("slow@example.org")
+    trial.manager.post(
+        f"{DOCUMENTS}{trial.document}/versions/",
+        json=version(signers=TWO_SIGNERS),
+        headers=trial.headers,
+    )
+    assert trial.publish(2)["reconsent"] == []  # they never consented: no re-consent
+    # The superseded version is no longer signed; the new one is sent in its place.
+    assert trial.public.get(PUBLIC, headers={TOKEN: old_link}).status_code == 410
+    states: Any = trial.investigator.get(
+        f"/api/econsent/subjects/{subject}/consents", headers=trial.headers
+    ).json
+    assert [(c["version"], c["status"], c["reconsent"]) for c in states] == [
+        (1, "superseded", False),
+        (2, "asked", False),
+    ]
+    assert _sign(trial, subject, "slow@example.org")["version"] == 2
     assert _save(trial, subject).status_code == 200

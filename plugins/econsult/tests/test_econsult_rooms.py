@@ -45,6 +45,8 @@ def test_a_room_is_booked_with_the_booker_and_participants_and_the_subject_is_in
     [
         ({"starts_at": "2030-02-01T10:00:00Z"}, "starts_at"),  # before the booking
         ({"starts_at": "2030-03-04T10:00:00"}, "starts_at"),  # no time zone
+        ({"starts_at": "9999-12-31T23:50:00Z"}, "starts_at"),  # its end past the calendar's
+        ({"starts_at": "2040-03-04T10:00:00Z"}, "starts_at"),  # years ahead: a typing slip
         ({"duration_minutes": 2}, "duration_minutes"),
         ({"purpose": "party"}, "purpose"),
         ({"participants": ["not-a-uuid"]}, "participants"),
