@@ -268,3 +268,15 @@ def test_a_casebook_prints_its_times_in_utc_whatever_the_database_time_zone(
     for moment in printed_times:
         at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
         assert abs(at - signed_at) < dt.timedelta(minutes=5), moment
+
+
+def test_a_stored_casebook_missing_on_disk_is_refused_and_the_finding_audited(app, tenant, trial):
+    report = printed(trial)
+    with app.app_context(), tenant_context(tenant):
+        file_uuid = db.session.execute(
+            sa.select(ReportRun.file_uuid).where(ReportRun.uuid == uuid.UUID(report["uuid"]))
+        ).scalar_one()
+    (Path(app.config["DATACAPT_FILES_DIR"]) / tenant.schema_name / str(file_uuid)).unlink()
+    assert error(trial.download(trial.manager, report["uuid"])) == (409, "REPORT_FILE_ALTERED")
+    actions = [record["action"] for record in audit(trial)]
+    assert actions.count("file_altered") == 1 and "download" not in actions
