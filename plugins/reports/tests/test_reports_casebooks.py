@@ -280,3 +280,20 @@ def test_a_stored_casebook_missing_on_disk_is_refused_and_the_finding_audited(ap
     assert error(trial.download(trial.manager, report["uuid"])) == (409, "REPORT_FILE_ALTERED")
     actions = [record["action"] for record in audit(trial)]
     assert actions.count("file_altered") == 1 and "download" not in actions
+
+
+def test_the_study_casebooks_job_may_run_longer_than_a_queue_default(app, trial):
+    from datacapt.jobs.models import OutboxJob
+
+    queued: Any = trial.manager.post(f"{REPORTS}casebooks", json={}, headers=trial.headers)
+    assert queued.status_code == 202, queued.json
+    with app.app_context():
+        timeout = db.session.execute(
+            sa.select(OutboxJob.timeout).where(
+                OutboxJob.func == "plugins.reports.jobs.print_casebooks",
+                OutboxJob.args[0].astext == queued.json["uuid"],
+            )
+        ).scalar_one()
+    # RQ's default (180 s) would stop a study of some hundreds of subjects half printed,
+    # and each retry would start again from the first.
+    assert timeout is not None and timeout >= 4 * 3600
