@@ -113,7 +113,7 @@ def checked_content(run: ReportRun) -> bytes:
         actual: str | None = hashlib.sha256(content).hexdigest()
     except FileNotFoundError:
         # A file gone from the storage is no more the one printed than an altered one.
-        content, recorded, actual = b"", run.sha256, None
+        content, recorded, actual = b"", None, None
     if actual != run.sha256 or recorded != run.sha256:
         record_event("file_altered", run, {"sha256": [run.sha256, actual]})
         keep_on_error()
