@@ -283,15 +283,14 @@ def test_a_stored_casebook_missing_on_disk_is_refused_and_the_finding_audited(ap
 
 
 def test_the_study_casebooks_job_may_run_longer_than_a_queue_default(app, trial):
-    from datacapt.jobs.models import OutboxJob
-
+    outbox = sa.table("job_outbox", sa.column("func"), sa.column("args"), sa.column("timeout"))
     queued: Any = trial.manager.post(f"{REPORTS}casebooks", json={}, headers=trial.headers)
     assert queued.status_code == 202, queued.json
     with app.app_context():
         timeout = db.session.execute(
-            sa.select(OutboxJob.timeout).where(
-                OutboxJob.func == "plugins.reports.jobs.print_casebooks",
-                OutboxJob.args[0].astext == queued.json["uuid"],
+            sa.select(outbox.c.timeout).where(
+                outbox.c.func == "plugins.reports.jobs.print_casebooks",
+                sa.cast(outbox.c.args, sa.Text) == f'["{queued.json["uuid"]}"]',
             )
         ).scalar_one()
     # RQ's default (180 s) would stop a study of some hundreds of subjects half printed,
