@@ -30,9 +30,12 @@ def number(value: Any) -> float | None:
 
 
 def _figure(value: Any) -> float | None:
-    return (
-        None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-    )
+    """A figure as JSON carries it: one beyond a double's range (or undefined) is null,
+    never Infinity or NaN, which are not JSON."""
+    if value is None:
+        return None
+    figure = float(value)
+    return figure if math.isfinite(figure) else None
 
 
 def numbers(values: pd.Series, subjects: int) -> dict[str, Any]:

@@ -10,8 +10,12 @@ from datacapt.toolkit import db, job
 from plugins.reports.casebooks import services
 from plugins.reports.runs.models import ReportRun, RunState
 
+#: Each subject's casebook is a PDF printed by WeasyPrint: RQ's default limit (180 s) would
+#: stop a study of some hundreds of subjects half printed, and each retry start over.
+CASEBOOKS_TIME_LIMIT = 4 * 3600
 
-@job(retries=2, backoff=(30, 300))
+
+@job(retries=2, backoff=(30, 300), timeout=CASEBOOKS_TIME_LIMIT)
 def print_casebooks(run_uuid: str) -> int:
     """The study's casebooks of a run; returns how many subjects it printed."""
     run = db.session.execute(

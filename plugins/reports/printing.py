@@ -10,7 +10,7 @@ from typing import Any
 
 from datacapt.toolkit import Message, Study, User, plugin_enabled, render_document, utcnow
 from plugins.ecrf.api import compiled_form
-from plugins.reports.casebooks.content import casebook
+from plugins.reports.casebooks.content import casebook, in_utc
 from plugins.reports.values import choices, text
 from plugins.subjects.api import SubjectInStudy
 
@@ -75,6 +75,7 @@ def casebook_pdf(
         _template("casebook.html"),
         book=casebook(study, participation, language, reveals_arm),
         monitoring=plugin_enabled("monitoring"),
+        utc=in_utc,
         **_common(language, printed_by),
     ).pdf
 

@@ -4,6 +4,7 @@ arm only for the unblinded; centers and tenants; bad input."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -164,3 +165,25 @@ def test_bad_input_is_refused(trial: Trial):
     )
     assert error(trial.cross_tabulation(row="sex", column="height")) == (422, "QUESTION_UNKNOWN")
     assert trial.cross_tabulation(row="sex").status_code == 422
+
+
+def test_numbers_beyond_a_double_give_json_that_a_client_reads(trial: Trial):
+    added: Any = trial.investigator.post(
+        "/api/subjects/", json={"center": trial.centers["PAR"]}, headers=trial.headers
+    )
+    assert added.status_code == 201, added.json
+    url = f"/api/ecrf/subjects/{added.json['uuid']}/sections/{trial.sections[1]}"
+    etag = trial.investigator.get(url, headers=trial.headers).headers["ETag"]
+    saved: Any = trial.investigator.put(
+        url, json={"answers": {"weight": "1E+400"}}, headers={**trial.headers, "If-Match": etag}
+    )
+    assert saved.status_code == 200, saved.json
+    answer = trial.statistics(question="weight")
+    assert answer.status_code == 200
+
+    def refused(constant: str) -> Any:
+        raise AssertionError(f"{constant} is not JSON")
+
+    body = json.loads(answer.get_data(as_text=True), parse_constant=refused)
+    (weight,) = [q["overall"] for s in body["sections"] for q in s["questions"]]
+    assert (weight["n"], weight["mean"], weight["max"]) == (1, None, None)

@@ -5,6 +5,7 @@ report that may reveal it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -17,6 +18,14 @@ from plugins.reports.values import printed, text
 from plugins.subjects.api import SubjectInStudy
 
 ANSWERS = Answer.__tablename__
+
+
+def in_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time in UTC, as the casebook prints it: the database answers in its
+    connection's time zone, which need not be UTC."""
+    return moment.astimezone(dt.UTC)
+
+
 #: What an audit record of a value may hold that a reader of the casebook must not see.
 HIDDEN = "[redacted]"
 
@@ -89,7 +98,7 @@ def _change(block: dict[str, Any], record: AuditRecord, language: str) -> dict[s
     # A value some permission guards is never printed: a casebook is read by many.
     hidden = any("value" in fields for fields in (record.sensitive or {}).values())
     return {
-        "at": record.created_at,
+        "at": in_utc(record.created_at),
         "actor": record.actor_name,
         "action": record.action,
         "old": HIDDEN if hidden else printed(block, old, language),
@@ -127,7 +136,7 @@ def _signatures(participation: SubjectInStudy, section_titles: dict[str, str]) -
     return [
         {
             "printed_name": signature.printed_name,
-            "signed_at": signature.signed_at,
+            "signed_at": in_utc(signature.signed_at),
             "meaning": signature.meaning,
             "state": signature.state,
             "scope": section_titles.get(str(signature.section_uuid), "")

@@ -5,8 +5,10 @@ read, centers, blinding and tenants; bad input that writes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -217,3 +219,80 @@ def test_a_study_without_design_has_no_annotated_crf(trial, make_study):
     empty = make_study(trial.manager, reference="EMPTY")
     refused = trial.manager.post(f"{REPORTS}annotated-crf", headers=empty.headers)
     assert error(refused) == (422, "NO_DESIGN_TO_PRINT")
+
+
+@pytest.fixture
+def database_in_kiribati(app):
+    """Every connection of the app set to UTC+14, as a server's local time zone may be."""
+    with app.app_context():
+        engine = db.engine
+
+    def local_time(connection, *_):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'Pacific/Kiritimati'")
+
+    engine.dispose()
+    sa.event.listen(engine, "connect", local_time)
+    yield
+    sa.event.remove(engine, "connect", local_time)
+    engine.dispose()
+
+
+def test_a_casebook_prints_its_times_in_utc_whatever_the_database_time_zone(
+    database_in_kiribati, trial
+):
+    raised: Any = trial.monitor.post(
+        "/api/monitoring/queries/",
+        json={"subject": trial.subject, "code": "weight", "level": "warning", "message": "Weight?"},
+        headers=trial.headers,
+    )
+    assert raised.status_code == 201, raised.json
+    signed: Any = trial.investigator.post(
+        "/api/monitoring/signatures/",
+        json={
+            "targets": [{"subject": trial.subject}],
+            "meaning": "approval",
+            "password": trial.investigator.user.password,
+        },
+        headers=trial.headers,
+    )
+    assert signed.status_code == 201, signed.json
+    signed_at = dt.datetime.fromisoformat(signed.json["signatures"][0]["signed_at"])
+    report = printed(trial)
+    text = pdf_text(trial.download(trial.manager, report["uuid"]).data)
+    in_utc = signed_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"Date and time {in_utc} UTC" in text
+    # The audit trail's times too: all written within moments of the signature.
+    printed_times = re.findall(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC", text)
+    assert len(printed_times) >= 7  # printed, 4 changes, the query's message, signed
+    for moment in printed_times:
+        at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+        assert abs(at - signed_at) < dt.timedelta(minutes=5), moment
+
+
+def test_a_stored_casebook_missing_on_disk_is_refused_and_the_finding_audited(app, tenant, trial):
+    report = printed(trial)
+    with app.app_context(), tenant_context(tenant):
+        file_uuid = db.session.execute(
+            sa.select(ReportRun.file_uuid).where(ReportRun.uuid == uuid.UUID(report["uuid"]))
+        ).scalar_one()
+    (Path(app.config["DATACAPT_FILES_DIR"]) / tenant.schema_name / str(file_uuid)).unlink()
+    assert error(trial.download(trial.manager, report["uuid"])) == (409, "REPORT_FILE_ALTERED")
+    actions = [record["action"] for record in audit(trial)]
+    assert actions.count("file_altered") == 1 and "download" not in actions
+
+
+def test_the_study_casebooks_job_may_run_longer_than_a_queue_default(app, trial):
+    outbox = sa.table("job_outbox", sa.column("func"), sa.column("args"), sa.column("timeout"))
+    queued: Any = trial.manager.post(f"{REPORTS}casebooks", json={}, headers=trial.headers)
+    assert queued.status_code == 202, queued.json
+    with app.app_context():
+        timeout = db.session.execute(
+            sa.select(outbox.c.timeout).where(
+                outbox.c.func == "plugins.reports.jobs.print_casebooks",
+                sa.cast(outbox.c.args, sa.Text) == f'["{queued.json["uuid"]}"]',
+            )
+        ).scalar_one()
+    # RQ's default (180 s) would stop a study of some hundreds of subjects half printed,
+    # and each retry would start again from the first.
+    assert timeout is not None and timeout >= 4 * 3600
