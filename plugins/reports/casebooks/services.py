@@ -4,6 +4,7 @@ subject, zipped or merged), keeping its progress; and the blank annotated CRF.""
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Collection
 from typing import Any
@@ -14,6 +15,7 @@ from pypdf import PdfWriter
 from datacapt.toolkit import (
     Actor,
     Channel,
+    DatacaptException,
     Message,
     Recipient,
     Study,
@@ -40,6 +42,8 @@ from plugins.subjects.api import SubjectInStudy
 PDF = "application/pdf"
 #: Subjects printed between two commits of a job's progress.
 CHUNK = 10
+
+log = logging.getLogger(__name__)
 
 
 def print_casebook(study: Study, participation: SubjectInStudy) -> ReportRun:
@@ -140,10 +144,19 @@ def print_study_casebooks(run: ReportRun) -> None:
         with acting_as(actor):
             failed = db.session.get_one(ReportRun, run_id)
             failed.state, failed.finished_at = RunState.FAILED, utcnow()
-            failed.failure = {"message": str(error) or type(error).__name__}
+            failed.failure = {"message": _failure_reason(run_id, error)}
             db.session.flush()
             commit_job_step()
         raise
+
+
+def _failure_reason(run_id: int, error: Exception) -> str:
+    """What the run's readers are told: a refusal's own message; of anything else only
+    its kind, since its text (a database error's parameters) may hold answer values."""
+    if isinstance(error, DatacaptException):
+        return str(error.message)
+    log.exception("casebooks run %s failed", run_id)
+    return f"An unexpected error stopped the printing ({type(error).__name__})."
 
 
 def _subjects(study: Study, center_ids: list[int]) -> list[SubjectInStudy]:
