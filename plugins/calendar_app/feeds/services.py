@@ -12,6 +12,8 @@ from plugins.calendar_app.feeds.models import Feed
 from plugins.calendar_app.resources.models import Resource
 
 NO_SUCH_FEED = Message("No such feed.")
+#: The status of a user who may sign in (a deactivated or locked one's feed stops too).
+ACTIVE_USER = "active"
 
 
 def _owned(user: User | None, resource: Resource | None) -> sa.ColumnElement[bool]:
@@ -49,10 +51,11 @@ def make_feed(user: User | None = None, resource: Resource | None = None) -> tup
 
 
 def live_feed(token: str) -> Feed:
-    """The feed of a token, unless revoked (404 as for a token never given)."""
+    """The feed of a token, unless revoked or its owner's account no longer active (404 as
+    for a token never given)."""
     feed = db.session.execute(
         sa.select(Feed).where(Feed.token_digest == digest(token), Feed.revoked_at.is_(None))
     ).scalar_one_or_none()
-    if feed is None:
+    if feed is None or (feed.user is not None and feed.user.status != ACTIVE_USER):
         raise not_found(NO_SUCH_FEED)
     return feed

@@ -110,3 +110,15 @@ def test_another_tenant_cannot_read_a_feed(app, trial: Trial, other_tenant, enab
     made: Any = trial.investigator.post(f"{BASE}/feeds/mine")
     enable_plugins(other_tenant, "calendar_app")
     assert _read(app, other_tenant, made.json["url"]).status_code == 404
+
+
+def test_the_feed_of_a_deactivated_user_answers_404(app, tenant, trial: Trial, client_as):
+    trial.book(subject=trial.subject(), staff=[str(trial.investigator.user.uuid)])
+    made: Any = trial.investigator.post(f"{BASE}/feeds/mine")
+    assert _read(app, tenant, made.json["url"]).status_code == 200
+    admin = client_as(tenant)
+    gone: Any = admin.patch(
+        f"/api/users/{trial.investigator.user.uuid}", json={"status": "deactivated"}
+    )
+    assert gone.status_code == 200, gone.json
+    assert _read(app, tenant, made.json["url"]).status_code == 404
