@@ -8,7 +8,8 @@ from typing import Any
 
 import time_machine
 
-from datacapt.testing import run_tick
+from datacapt.testing import emails_to, run_tick
+from datacapt.toolkit import tenant_context
 from plugins.automations.tests.support import TASK_ON_INCLUSION, TASKS, Site
 
 
@@ -147,3 +148,53 @@ def test_a_query_open_for_days_fires_once_and_rules_do_not_chase_each_other(
     runs = site.runs()
     assert [r["trigger"]["kind"] for r in runs] == ["query_open", "answer_matches"]
     assert runs[0]["depth"] == 1 and runs[0]["status"] == "done"
+
+
+def test_a_subject_who_withdrew_is_not_contacted_by_a_rule(site: Site, app) -> None:
+    site.rule(
+        {
+            "name": "Nudge the subject",
+            "trigger": {"kind": "query_open", "days": 3},
+            "actions": [
+                {
+                    "kind": "send_message",
+                    "template": "automations.subject_message",
+                    "title": "Your study",
+                    "text": "Please call the site",
+                }
+            ],
+        }
+    )
+    site.rule(
+        {
+            "name": "Heavy subjects",
+            "trigger": {"kind": "answer_matches", "condition": {">": [{"var": "weight"}, 100]}},
+            "actions": [{"kind": "raise_query", "message": "Weight above 100 kg?"}],
+        }
+    )
+    added: Any = site.investigator.post(
+        "/api/subjects/",
+        json={"center": site.centers["PAR"], "personal_data": {"email": "ann@example.org"}},
+        headers=site.headers,
+    )
+    subject = added.json["uuid"]
+    site.include(subject)
+    site.answer(subject, "Screening", {"weight": 120})  # a query raised, still open
+    withdrawn: Any = site.investigator.patch(
+        f"/api/subjects/{subject}",
+        json={"status": "withdrawn", "end_reason": "Moved abroad"},
+        headers=site.headers,
+    )
+    assert withdrawn.status_code == 200, withdrawn.json
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=4)
+    with time_machine.travel(later, tick=False), app.app_context():
+        run_tick(
+            "datacapt.jobs.cron.tick",
+            "plugins.automations.jobs.open_queries",
+            "automations",
+            "default",
+        )
+    (nudge,) = site.runs(status="failed")
+    assert nudge["trigger"]["kind"] == "query_open" and "withdrawn" in nudge["error"]
+    with app.app_context(), tenant_context(site.tenant):
+        assert emails_to("ann@example.org") == []
