@@ -106,6 +106,7 @@ def test_the_subject_confirmation_links_to_an_ics_of_the_appointment(app, tenant
     assert event.decoded("dtstart").isoformat() == "2030-03-18T08:00:00+00:00"
     assert "Room 1" in str(event["location"])
     assert anonymous.get(path[:-4] + "AAAA").status_code == 404
+    assert anonymous.get(path[:-4] + "%C3%A9%C3%A9").status_code == 404  # not ASCII
 
 
 def test_a_subject_who_withdrew_gets_no_reminder(app, trial: Trial):
