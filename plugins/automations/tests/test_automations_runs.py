@@ -4,11 +4,12 @@ failed), tasks reach the role at the subject's center, the loop guard holds at r
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import time_machine
 
-from datacapt.testing import emails_to, run_tick
+from datacapt.testing import emails_to, run_tick, tenant_client, tenant_host
 from datacapt.toolkit import tenant_context
 from plugins.automations.tests.support import TASK_ON_INCLUSION, TASKS, Site
 
@@ -198,3 +199,30 @@ def test_a_subject_who_withdrew_is_not_contacted_by_a_rule(site: Site, app) -> N
     assert nudge["trigger"]["kind"] == "query_open" and "withdrawn" in nudge["error"]
     with app.app_context(), tenant_context(site.tenant):
         assert emails_to("ann@example.org") == []
+
+
+def test_a_task_closed_twice_at_once_is_closed_once(site: Site, app) -> None:
+    site.rule(TASK_ON_INCLUSION)
+    site.subject()
+    (task,) = site.tasks(site.investigator)
+    host = tenant_host(app, site.tenant)
+    clients = []
+    for _ in range(3):
+        client = tenant_client(app).for_host(host)
+        client.token = site.investigator.token
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+    answers: list[Any] = [None] * len(clients)
+
+    def close(index: int) -> None:
+        barrier.wait()
+        answers[index] = clients[index].post(
+            f"{TASKS}{task['uuid']}/close", json={"note": f"Note {index}"}, headers=site.headers
+        )
+
+    threads = [threading.Thread(target=close, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 409, 409], [a.json for a in answers]
