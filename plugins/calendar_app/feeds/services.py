@@ -7,7 +7,7 @@ import secrets
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import Message, User, db, digest, not_found, utcnow
+from datacapt.toolkit import Message, Study, User, db, digest, not_found, utcnow
 from plugins.calendar_app.feeds.models import Feed
 from plugins.calendar_app.resources.models import Resource
 
@@ -36,13 +36,17 @@ def revoke(user: User | None = None, resource: Resource | None = None) -> int:
     return len(live)
 
 
-def make_feed(user: User | None = None, resource: Resource | None = None) -> tuple[Feed, str]:
-    """A new feed and its token (the only time the token is known)."""
+def make_feed(
+    user: User | None = None, resource: Resource | None = None, study: Study | None = None
+) -> tuple[Feed, str]:
+    """A new feed and its token (the only time the token is known); a resource's is made in
+    a study, the one it details."""
     revoke(user, resource)
     token = secrets.token_urlsafe(32)
     feed = Feed(
         user_id=user.id if user else None,
         resource_id=resource.id if resource else None,
+        study_id=study.id if study and resource else None,
         token_digest=digest(token),
     )
     db.session.add(feed)
