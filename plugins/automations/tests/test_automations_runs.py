@@ -226,3 +226,15 @@ def test_a_task_closed_twice_at_once_is_closed_once(site: Site, app) -> None:
     for thread in threads:
         thread.join()
     assert sorted(a.status_code for a in answers) == [200, 409, 409], [a.json for a in answers]
+
+
+def test_a_save_reads_nothing_more_where_no_rule_follows_answers(site: Site, monkeypatch) -> None:
+    site.rule(TASK_ON_INCLUSION)  # a rule, but not of answers
+
+    def unexpected(*_args: Any) -> None:
+        raise AssertionError("the answers were read for no rule")
+
+    monkeypatch.setattr("plugins.automations.receivers.subject_answers", unexpected)
+    subject = site.subject()
+    site.answer(subject, "Screening", {"eligible": True})
+    assert [r["trigger"]["kind"] for r in site.runs()] == ["subject_included"]
