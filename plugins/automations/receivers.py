@@ -10,7 +10,7 @@ from typing import Any
 
 from datacapt.toolkit import Study, db
 from plugins.automations.runs.holds import complete_sections, started_sections
-from plugins.automations.runs.services import Event, fire
+from plugins.automations.runs.services import Event, current_versions, fire
 from plugins.ecrf.api import AnswerChange, subject_answers
 from plugins.epro.api import Occurrence
 from plugins.subjects.api import SubjectInStudy, SubjectStatus
@@ -40,6 +40,10 @@ def on_occurrence_missed(occurrence: Occurrence, **_kwargs: Any) -> None:
     fire(study, participation, [event])
 
 
+#: The triggers a save of answers can fire.
+ANSWER_TRIGGERS = ("visit_done", "section_completed", "answer_matches")
+
+
 def _section_events(kind: str, participation: SubjectInStudy, sections: set[str]) -> list[Event]:
     return [
         Event(kind, f"{kind}:{participation.uuid}:{section}", {"section": section}, section=section)
@@ -53,6 +57,10 @@ def on_answers_changed(
     changes: Mapping[str, AnswerChange],
     **_kwargs: Any,
 ) -> None:
+    # Every save of the eCRF comes here: without a rule to follow, the answers are not
+    # read nor the form evaluated (twice).
+    if not current_versions(study, ANSWER_TRIGGERS):
+        return
     after = subject_answers(study, participation)
     before = {**after, **{code: change.before for code, change in changes.items()}}
     events = [

@@ -60,10 +60,16 @@ def user_events(user: User, since: dt.datetime) -> list[icalendar.Event]:
     return [component(event, zone) for event in events if concerned(event)]
 
 
-def center_events(center_id: int, since: dt.datetime) -> list[icalendar.Event]:
-    """The tenant's events and those at the center (a room's or an instrument's feed)."""
+def center_events(
+    center_id: int, study_id: int | None, since: dt.datetime
+) -> list[icalendar.Event]:
+    """The tenant's events and the study's at the center (a room's or an instrument's
+    feed, made in that study): another study's stay with its team."""
     zone = ZoneInfo(get_tenant_settings().time_zone)
     statement = sa.select(CalendarEvent).where(
-        sa.or_(CalendarEvent.study_id.is_(None), CalendarEvent.center_id == center_id)
+        sa.or_(
+            CalendarEvent.study_id.is_(None),
+            sa.and_(CalendarEvent.study_id == study_id, CalendarEvent.center_id == center_id),
+        )
     )
     return [component(event, zone) for event in _since(statement, since)]

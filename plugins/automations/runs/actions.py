@@ -31,7 +31,12 @@ from plugins.automations.tasks.models import AutomationTask
 from plugins.calendar_app.api import request_appointment
 from plugins.ecrf.api import DataQuery, QueryAction, QueryOrigin, QueryStatus, QueryTarget
 from plugins.epro.api import schedule_occurrence
-from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
+from plugins.subjects.api import (
+    ConsentStatus,
+    SubjectInStudy,
+    SubjectPersonalData,
+    SubjectStatus,
+)
 
 
 class ActionFailed(Exception):
@@ -49,6 +54,16 @@ class Context:
 
 
 Params = Mapping[str, Any]
+
+
+def _refuse_if_ended(ctx: Context) -> None:
+    """A subject excluded, withdrawn or whose consent is withdrawn is not contacted (nor
+    asked to come) by a rule: their run fails, saying why."""
+    participation = ctx.participation
+    if participation.consent_status == ConsentStatus.WITHDRAWN:
+        raise ActionFailed(str(Message("The subject's consent was withdrawn.")))
+    if participation.status in (SubjectStatus.EXCLUDED, SubjectStatus.WITHDRAWN):
+        raise ActionFailed(str(Message("The subject is {status}.", status=participation.status)))
 
 
 def _recipients(action: Params, ctx: Context) -> list[Recipient]:
@@ -75,6 +90,8 @@ def _plan_message(action: Params, ctx: Context) -> dict[str, Any]:
 
 
 def _send_message(action: Params, ctx: Context) -> dict[str, Any]:
+    if RECIPIENTS[action["template"]] == "subject":
+        _refuse_if_ended(ctx)
     recipients = _recipients(action, ctx)
     if not recipients:
         raise ActionFailed(
@@ -190,6 +207,7 @@ def _plan_appointment(action: Params, ctx: Context) -> dict[str, Any]:
 
 
 def _request_appointment(action: Params, ctx: Context) -> dict[str, Any]:
+    _refuse_if_ended(ctx)
     request = request_appointment(
         ctx.participation, reason=action["reason"], requested_by=_in_the_name_of(ctx)
     )

@@ -54,6 +54,9 @@ def close_task(study: Study, task: AutomationTask, note: str) -> AutomationTask:
             AutomationsCodes.TASK_NOT_YOURS,
             Message("This task is for the {role} role, which you do not hold.", role=task.role),
         )
+    # Read again under a row lock: of two closings at once, the second finds it closed
+    # (rather than overwrite the first one's note).
+    db.session.refresh(task, with_for_update={"of": AutomationTask})
     if task.status == TaskStatus.CLOSED:
         raise conflict(AutomationsCodes.TASK_CLOSED, Message("The task is closed already."))
     task.status, task.note = TaskStatus.CLOSED, note

@@ -4,11 +4,13 @@ failed), tasks reach the role at the subject's center, the loop guard holds at r
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import time_machine
 
-from datacapt.testing import run_tick
+from datacapt.testing import emails_to, run_tick, tenant_client, tenant_host
+from datacapt.toolkit import tenant_context
 from plugins.automations.tests.support import TASK_ON_INCLUSION, TASKS, Site
 
 
@@ -147,3 +149,92 @@ def test_a_query_open_for_days_fires_once_and_rules_do_not_chase_each_other(
     runs = site.runs()
     assert [r["trigger"]["kind"] for r in runs] == ["query_open", "answer_matches"]
     assert runs[0]["depth"] == 1 and runs[0]["status"] == "done"
+
+
+def test_a_subject_who_withdrew_is_not_contacted_by_a_rule(site: Site, app) -> None:
+    site.rule(
+        {
+            "name": "Nudge the subject",
+            "trigger": {"kind": "query_open", "days": 3},
+            "actions": [
+                {
+                    "kind": "send_message",
+                    "template": "automations.subject_message",
+                    "title": "Your study",
+                    "text": "Please call the site",
+                }
+            ],
+        }
+    )
+    site.rule(
+        {
+            "name": "Heavy subjects",
+            "trigger": {"kind": "answer_matches", "condition": {">": [{"var": "weight"}, 100]}},
+            "actions": [{"kind": "raise_query", "message": "Weight above 100 kg?"}],
+        }
+    )
+    added: Any = site.investigator.post(
+        "/api/subjects/",
+        json={"center": site.centers["PAR"], "personal_data": {"email": "ann@example.org"}},
+        headers=site.headers,
+    )
+    subject = added.json["uuid"]
+    site.include(subject)
+    site.answer(subject, "Screening", {"weight": 120})  # a query raised, still open
+    withdrawn: Any = site.investigator.patch(
+        f"/api/subjects/{subject}",
+        json={"status": "withdrawn", "end_reason": "Moved abroad"},
+        headers=site.headers,
+    )
+    assert withdrawn.status_code == 200, withdrawn.json
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=4)
+    with time_machine.travel(later, tick=False), app.app_context():
+        run_tick(
+            "datacapt.jobs.cron.tick",
+            "plugins.automations.jobs.open_queries",
+            "automations",
+            "default",
+        )
+    (nudge,) = site.runs(status="failed")
+    assert nudge["trigger"]["kind"] == "query_open" and "withdrawn" in nudge["error"]
+    with app.app_context(), tenant_context(site.tenant):
+        assert emails_to("ann@example.org") == []
+
+
+def test_a_task_closed_twice_at_once_is_closed_once(site: Site, app) -> None:
+    site.rule(TASK_ON_INCLUSION)
+    site.subject()
+    (task,) = site.tasks(site.investigator)
+    host = tenant_host(app, site.tenant)
+    clients = []
+    for _ in range(3):
+        client = tenant_client(app).for_host(host)
+        client.token = site.investigator.token
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+    answers: list[Any] = [None] * len(clients)
+
+    def close(index: int) -> None:
+        barrier.wait()
+        answers[index] = clients[index].post(
+            f"{TASKS}{task['uuid']}/close", json={"note": f"Note {index}"}, headers=site.headers
+        )
+
+    threads = [threading.Thread(target=close, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 409, 409], [a.json for a in answers]
+
+
+def test_a_save_reads_nothing_more_where_no_rule_follows_answers(site: Site, monkeypatch) -> None:
+    site.rule(TASK_ON_INCLUSION)  # a rule, but not of answers
+
+    def unexpected(*_args: Any) -> None:
+        raise AssertionError("the answers were read for no rule")
+
+    monkeypatch.setattr("plugins.automations.receivers.subject_answers", unexpected)
+    subject = site.subject()
+    site.answer(subject, "Screening", {"eligible": True})
+    assert [r["trigger"]["kind"] for r in site.runs()] == ["subject_included"]

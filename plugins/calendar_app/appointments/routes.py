@@ -126,7 +126,8 @@ class SubjectIcs(ApiView):
     @blp.response(200, {"type": "string"}, content_type=ICS, description="An iCalendar document")
     def get(self, appointment_uuid, token):
         """The subject's appointment as an .ics (cancelled once it is)."""
-        if not hmac.compare_digest(token, ics_token(appointment_uuid)):
+        # As bytes: compare_digest refuses a str with characters beyond ASCII (a 500).
+        if not hmac.compare_digest(token.encode(), ics_token(appointment_uuid).encode()):
             raise not_found(services.NO_SUCH_APPOINTMENT)
         appointment = db.session.execute(
             sa.select(Appointment).where(Appointment.uuid == appointment_uuid)

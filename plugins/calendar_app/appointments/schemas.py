@@ -3,6 +3,9 @@ they are; a time without one is a wall-clock time of the tenant's zone."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import marshmallow as ma
 
 from plugins.calendar_app.appointments.models import STATUS_CHANGES, AppointmentStatus
@@ -12,8 +15,18 @@ REASON = ma.validate.Length(min=1, max=2000)
 UUIDS = ma.validate.Length(max=20)
 
 
+def _in_calendar(value: dt.datetime) -> None:
+    """Beyond these years, moving a time to UTC or adding its duration leaves the calendar."""
+    if not 1900 <= value.year <= 2999:
+        raise ma.ValidationError("Give a time between the years 1900 and 2999.")
+
+
+def _moment(**options: Any) -> ma.fields.DateTime:
+    return ma.fields.DateTime(validate=_in_calendar, **options)
+
+
 class _When(ma.Schema):
-    starts_at = ma.fields.DateTime(required=True)
+    starts_at = _moment(required=True)
     duration_minutes = ma.fields.Integer(required=True, validate=DURATION)
 
 
@@ -62,8 +75,8 @@ class AppointmentStatusSchema(ma.Schema):
 class AppointmentSearchSchema(ma.Schema):
     subject = ma.fields.UUID()
     status = ma.fields.String(validate=ma.validate.OneOf(list(AppointmentStatus)))
-    starts_after = ma.fields.DateTime()
-    starts_before = ma.fields.DateTime()
+    starts_after = _moment()
+    starts_before = _moment()
 
 
 class BookingReadSchema(ma.Schema):

@@ -41,7 +41,7 @@ from plugins.calendar_app.reminders.services import (
     send_confirmation,
 )
 from plugins.calendar_app.requests.models import AppointmentRequest, RequestStatus
-from plugins.calendar_app.requests.services import close, get_request
+from plugins.calendar_app.requests.services import close, get_request, lock
 from plugins.calendar_app.resources.models import Resource
 from plugins.calendar_app.resources.services import get_resource, seen_center_ids
 from plugins.calendar_app.schedule.models import PlannedVisit, VisitWindow
@@ -149,6 +149,7 @@ def _request(
     request = get_request(study, request_uuid)
     if participation is None or request.subject_in_study_id != participation.id:
         raise _invalid("request", Message("The request is for another subject."))
+    lock(request)
     if request.status != RequestStatus.OPEN:
         raise conflict(
             CalendarAppCodes.REQUEST_NOT_OPEN,
@@ -189,7 +190,14 @@ def book(study: Study, data: Mapping[str, Any]) -> Appointment:
     return appointment
 
 
+def _lock(appointment: Appointment) -> None:
+    """Read it again under a row lock, before what it holds: of two changes at once (a
+    cancellation and a reschedule), the second sees the first."""
+    db.session.refresh(appointment, with_for_update={"of": Appointment})
+
+
 def _refuse_unless_active(appointment: Appointment) -> None:
+    _lock(appointment)
     if appointment.status not in ACTIVE_STATUSES:
         raise conflict(
             CalendarAppCodes.APPOINTMENT_NOT_ACTIVE,
@@ -238,6 +246,7 @@ def cancel(appointment: Appointment, reason: str) -> Appointment:
 
 def change_status(appointment: Appointment, status: str) -> Appointment:
     """Confirmed (the subject is told), done or missed."""
+    _lock(appointment)
     if status not in STATUS_CHANGES.get(appointment.status, frozenset()):
         raise conflict(
             CalendarAppCodes.APPOINTMENT_STATUS_INVALID,

@@ -15,6 +15,8 @@ from plugins.calendar_app.appointments.models import Appointment, AppointmentSta
 from plugins.calendar_app.feeds.models import Feed
 
 PRODUCT_ID = "-//Datacapt//Calendar//EN"
+#: What a resource's feed says of another study's booking.
+BUSY = "Busy"
 #: How far back a feed goes: calendar applications keep what they read already.
 FEED_HISTORY = dt.timedelta(days=90)
 
@@ -75,19 +77,19 @@ def feed_document(feed: Feed) -> bytes:
         assert feed.user is not None
         calendar = _calendar(f"{feed.user.first_name} {feed.user.last_name}".strip())
     for appointment in _appointments_of(feed):
-        calendar.add_component(
-            _event(
-                appointment,
-                _staff_summary(appointment),
-                _location(appointment, appointment.bookings),
-            )
-        )
+        if feed.resource is not None and appointment.study_id != feed.study_id:
+            # Another study's booking of the room: when it is busy, nothing of that study.
+            summary, location = BUSY, _location(appointment, [])
+        else:
+            summary = _staff_summary(appointment)
+            location = _location(appointment, appointment.bookings)
+        calendar.add_component(_event(appointment, summary, location))
     if plugin_enabled("event_calendar"):
         from plugins.event_calendar.api import center_events, user_events
 
         since = utcnow() - FEED_HISTORY
         if feed.resource is not None:
-            events = center_events(feed.resource.center_id, since=since)
+            events = center_events(feed.resource.center_id, feed.study_id, since=since)
         else:
             assert feed.user is not None
             events = user_events(feed.user, since=since)

@@ -8,7 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from datacapt.toolkit import AuditContext, Audited, BaseModel, TenantModel, User, db
+from datacapt.toolkit import AuditContext, Audited, BaseModel, Study, TenantModel, User, db
 from plugins.calendar_app.resources.models import Resource
 
 
@@ -27,6 +27,9 @@ class Feed(TenantModel, BaseModel, Audited):
     user: Mapped[User | None] = relationship(lazy="joined")
     resource_id: Mapped[int | None] = mapped_column(sa.ForeignKey(Resource.id), index=True)
     resource: Mapped[Resource | None] = relationship(lazy="joined")
+    #: A resource's feed: the study it was made in, whose appointments and events it
+    #: details; another study's appointments there show as busy time only.
+    study_id: Mapped[int | None] = mapped_column(sa.ForeignKey(Study.id))
     token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
     revoked_at: Mapped[dt.datetime | None]
 

@@ -25,7 +25,7 @@ from plugins.calendar_app.appointments.models import ACTIVE_STATUSES, Appointmen
 from plugins.calendar_app.messages import CONFIRMATION, REMINDER
 from plugins.calendar_app.reminders.models import Reminder, ReminderState
 from plugins.calendar_app.settings import calendar_settings, reminder_time
-from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
+from plugins.subjects.api import ConsentStatus, SubjectInStudy, SubjectPersonalData, SubjectStatus
 
 
 def _zone() -> ZoneInfo:
@@ -38,7 +38,8 @@ def plan_reminders(study: Study, appointment: Appointment) -> None:
     zone, now = _zone(), utcnow()
     recipients: list[int | None] = [None] if appointment.subject_in_study_id else []
     recipients += [b.user_id for b in appointment.bookings if b.user_id is not None]
-    for offset in calendar_settings(study)["reminder_offsets"]:
+    # Each offset once: one named twice in the setting would remind twice.
+    for offset in dict.fromkeys(calendar_settings(study)["reminder_offsets"]):
         due = reminder_time(appointment.starts_at, offset, zone)
         if due <= now:
             continue
@@ -86,6 +87,18 @@ def _contacts(participations: Iterable[SubjectInStudy]) -> dict[int, SubjectPers
     return {contact.subject_id: contact for contact in rows}
 
 
+def may_contact(participation: SubjectInStudy) -> bool:
+    """Not a subject who was excluded, withdrew or withdrew their consent."""
+    return (
+        participation.status
+        not in (
+            SubjectStatus.EXCLUDED,
+            SubjectStatus.WITHDRAWN,
+        )
+        and participation.consent_status != ConsentStatus.WITHDRAWN
+    )
+
+
 def subject_recipient(
     participation: SubjectInStudy, contact: SubjectPersonalData | None
 ) -> tuple[Recipient, Channel]:
@@ -127,7 +140,7 @@ def _notify(
 def send_confirmation(appointment: Appointment) -> None:
     """The subject's: their appointment, with the link to its .ics."""
     participation = appointment.participation
-    if participation is not None:
+    if participation is not None and may_contact(participation):
         contact = _contacts([participation]).get(participation.subject_id)
         _notify(CONFIRMATION, appointment, subject_recipient(participation, contact), _zone())
 
@@ -165,10 +178,11 @@ def send_due() -> int:
     with db.session.no_autoflush:
         for reminder in due:
             appointment = appointments[reminder.appointment_id]
-            if appointment.status not in ACTIVE_STATUSES or appointment.starts_at <= now:
+            participation = appointment.participation
+            ended = reminder.user_id is None and not (participation and may_contact(participation))
+            if ended or appointment.status not in ACTIVE_STATUSES or appointment.starts_at <= now:
                 reminder.state = ReminderState.DROPPED
                 continue
-            participation = appointment.participation
             if reminder.user_id is not None:
                 recipient = Recipient.of_user(users[reminder.user_id]), Channel.EMAIL
             else:

@@ -42,6 +42,11 @@ def get_request(study: Study, request_uuid: uuid.UUID) -> AppointmentRequest:
     return get_in_study(AppointmentRequest, request_uuid, NO_SUCH_REQUEST, study=study)
 
 
+def lock(request: AppointmentRequest) -> None:
+    """Read it again under a row lock: of two closings at once, the second sees the first."""
+    db.session.refresh(request, with_for_update={"of": AppointmentRequest})
+
+
 def close(request: AppointmentRequest, status: RequestStatus, reason: str | None = None) -> None:
     request.status = status
     request.closed_at = utcnow()
@@ -50,6 +55,7 @@ def close(request: AppointmentRequest, status: RequestStatus, reason: str | None
 
 
 def dismiss(request: AppointmentRequest, reason: str) -> AppointmentRequest:
+    lock(request)
     if request.status != RequestStatus.OPEN:
         raise conflict(
             CalendarAppCodes.REQUEST_NOT_OPEN,

@@ -71,10 +71,12 @@ class ResourceFeed(ApiView):
 
     @blp.response(201, FeedReadSchema)
     def post(self, resource_uuid):
-        """A new private feed of the resource's appointments (and its center's events):
-        its URL is in this answer only; an earlier URL stops working."""
-        resource = services.get_resource(current_study(), resource_uuid)
-        return feed_answer(*feeds.make_feed(resource=resource), request.url_root)
+        """A new private feed of the resource's appointments (and the tenant's events and
+        the study's at its center): those of this study in full, another study's as busy
+        time only; its URL is in this answer only; an earlier URL stops working."""
+        study = current_study()
+        resource = services.get_resource(study, resource_uuid)
+        return feed_answer(*feeds.make_feed(resource=resource, study=study), request.url_root)
 
     @blp.response(204)
     def delete(self, resource_uuid):

@@ -270,3 +270,102 @@ def test_a_request_is_listed_and_closed_by_its_booking_or_dismissed(trial: Trial
         ).status_code
         == 403
     )
+
+
+def test_times_beyond_the_calendar_are_refused_not_failed(trial: Trial):
+    subject = trial.subject()
+    for starts_at in ("0001-01-01T00:00:00", "9999-12-31T23:59:00+00:00"):
+        refused: Any = trial.book(subject=subject, starts_at=starts_at)
+        assert refused.status_code == 422, (starts_at, refused.json)
+    listed: Any = trial.viewer.get(
+        f"{BASE}/appointments/?starts_after=0001-01-01T00:00:00", headers=trial.headers
+    )
+    assert listed.status_code == 422, listed.json
+    booked: Any = trial.book(subject=subject)
+    moved: Any = trial.investigator.post(
+        f"{BASE}/appointments/{booked.json['uuid']}/reschedule",
+        json={"starts_at": "9999-12-31T23:59:00+00:00", "duration_minutes": 30, "reason": "x"},
+        headers=trial.headers,
+    )
+    assert moved.status_code == 422, moved.json
+
+
+def _at_once(trial: Trial, app, tenant, calls: list[Any]) -> list[Any]:
+    """Each call (given a client of the investigator) in its own thread, started together."""
+    host = tenant_host(app, tenant)
+    clients = []
+    for _ in calls:
+        client = tenant_client(app).for_host(host)
+        client.token = trial.investigator.token
+        clients.append(client)
+    barrier = threading.Barrier(len(calls))
+    answers: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        answers[index] = calls[index](clients[index])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_one_request_is_booked_once_when_two_bookings_answer_it_at_once(app, tenant, trial):
+    subject = trial.subject()
+    asked: Any = trial.investigator.post(
+        f"{BASE}/requests/", json={"subject": subject, "reason": "Follow-up"}, headers=trial.headers
+    )
+    request_uuid = asked.json["uuid"]
+    answers = _at_once(
+        trial,
+        app,
+        tenant,
+        [
+            lambda client, hour=hour: trial.book(
+                client, subject=subject, request=request_uuid, starts_at=f"2030-04-01T{hour}:00"
+            )
+            for hour in (10, 11, 12)
+        ],
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409], [a.json for a in answers]
+    listed: Any = trial.manager.get(f"{BASE}/appointments/", headers=trial.headers)
+    assert len(listed.json) == 1
+
+
+def test_a_cancellation_and_a_reschedule_at_once_leave_one_consistent_outcome(
+    app, tenant, trial: Trial
+):
+    room = trial.resource("Room 1")
+    for attempt in range(3):
+        booked: Any = trial.book(
+            subject=trial.subject(), resources=[room], starts_at=f"2030-05-0{attempt + 1}T09:00"
+        )
+        url = f"{BASE}/appointments/{booked.json['uuid']}"
+        moved_to = f"2030-06-0{attempt + 1}T09:00:00"
+        answers = _at_once(
+            trial,
+            app,
+            tenant,
+            [
+                lambda client, url=url: client.post(
+                    f"{url}/cancel", json={"reason": "Ill"}, headers=trial.headers
+                ),
+                lambda client, url=url, moved_to=moved_to: client.post(
+                    f"{url}/reschedule",
+                    json={"starts_at": moved_to, "duration_minutes": 30, "reason": "Asked"},
+                    headers=trial.headers,
+                ),
+            ],
+        )
+        assert sorted(a.status_code for a in answers) in ([200, 200], [200, 409])
+        final: Any = trial.manager.get(url, headers=trial.headers)
+        # Whatever came last, an appointment still to come holds its room, a cancelled one
+        # holds nothing: never planned with its room free for another booking.
+        other: Any = trial.book(subject=trial.subject(), resources=[room], starts_at=moved_to)
+        if final.json["status"] == "cancelled":
+            assert other.status_code == 201, other.json
+        else:
+            assert other.status_code == 409, (final.json, other.json)

@@ -110,3 +110,59 @@ def test_another_tenant_cannot_read_a_feed(app, trial: Trial, other_tenant, enab
     made: Any = trial.investigator.post(f"{BASE}/feeds/mine")
     enable_plugins(other_tenant, "calendar_app")
     assert _read(app, other_tenant, made.json["url"]).status_code == 404
+
+
+def test_the_feed_of_a_deactivated_user_answers_404(app, tenant, trial: Trial, client_as):
+    trial.book(subject=trial.subject(), staff=[str(trial.investigator.user.uuid)])
+    made: Any = trial.investigator.post(f"{BASE}/feeds/mine")
+    assert _read(app, tenant, made.json["url"]).status_code == 200
+    admin = client_as(tenant)
+    gone: Any = admin.patch(
+        f"/api/users/{trial.investigator.user.uuid}", json={"status": "deactivated"}
+    )
+    assert gone.status_code == 200, gone.json
+    assert _read(app, tenant, made.json["url"]).status_code == 404
+
+
+def test_a_room_feed_shows_another_study_s_bookings_as_busy_time_only(
+    app, tenant, trial: Trial, make_study, enable_plugins
+):
+    enable_plugins(tenant, "event_calendar")
+    room = trial.resource("Room 1")
+    trial.book(subject=trial.subject(), title="Visit 1", resources=[room])
+    # Another study at the same center books the room, with a subject and an event there.
+    other = make_study(trial.manager, reference="CAL-2")
+    trial.manager.post(
+        "/api/study-centers/", json={"center": trial.centers["PAR"]}, headers=other.headers
+    )
+    theirs: Any = trial.manager.post(
+        "/api/subjects/", json={"center": trial.centers["PAR"]}, headers=other.headers
+    )
+    secret: Any = trial.manager.post(
+        f"{BASE}/appointments/",
+        json={
+            "subject": theirs.json["uuid"],
+            "title": "PK sampling",
+            "starts_at": "2030-03-19T09:00:00",
+            "duration_minutes": 30,
+            "resources": [room],
+        },
+        headers=other.headers,
+    )
+    assert secret.status_code == 201, secret.json
+    event: Any = trial.manager.post(
+        "/api/events/",
+        json={
+            "kind": "monitoring_visit",
+            "title": "Their monitoring visit",
+            "center": trial.centers["PAR"],
+            "starts_at": "2030-03-20T14:00:00",
+            "ends_at": "2030-03-20T17:00:00",
+        },
+        headers=other.headers,
+    )
+    assert event.status_code == 201, event.json
+    feed: Any = trial.manager.post(f"{BASE}/resources/{room}/feed", headers=trial.headers)
+    summaries = _summaries(_read(app, tenant, feed.json["url"]))
+    assert len(summaries) == 2 and summaries[0] == "Busy", summaries
+    assert summaries[1].startswith("Visit 1 (")

@@ -106,3 +106,31 @@ def test_the_subject_confirmation_links_to_an_ics_of_the_appointment(app, tenant
     assert event.decoded("dtstart").isoformat() == "2030-03-18T08:00:00+00:00"
     assert "Room 1" in str(event["location"])
     assert anonymous.get(path[:-4] + "AAAA").status_code == 404
+    assert anonymous.get(path[:-4] + "%C3%A9%C3%A9").status_code == 404  # not ASCII
+
+
+def test_a_subject_who_withdrew_gets_no_reminder(app, trial: Trial):
+    subject = trial.subject(email=SUBJECT_EMAIL)
+    trial.book(subject=subject, starts_at="2030-03-18T10:00:00")
+    withdrawn: Any = trial.investigator.patch(
+        f"/api/subjects/{subject}",
+        json={"status": "withdrawn", "end_reason": "Moved abroad"},
+        headers=trial.headers,
+    )
+    assert withdrawn.status_code == 200, withdrawn.json
+    tick(app, "2030-03-17T09:00:00")
+    tick(app, "2030-03-18T07:00:00")
+    assert _sent(trial, SUBJECT_EMAIL) == []
+
+
+def test_an_offset_named_twice_reminds_once(app, trial: Trial):
+    changed: Any = trial.manager.patch(
+        "/api/plugins/calendar_app/study-settings",
+        json={"reminder_offsets": ["2h", "2h"]},
+        headers=trial.headers,
+    )
+    assert changed.status_code == 200, changed.json
+    trial.book(subject=trial.subject(email=SUBJECT_EMAIL), starts_at="2030-03-18T10:00:00")
+    tick(app, "2030-03-18T07:00:00")
+    tick(app, "2030-03-18T08:00:00")
+    assert len(_sent(trial, SUBJECT_EMAIL)) == 1

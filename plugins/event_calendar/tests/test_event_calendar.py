@@ -110,3 +110,15 @@ def test_the_demo_events_are_added_once(app, tenant, team: Team):
             add_demo_events(study)
     events: Any = team.manager.get(EVENTS, headers=team.headers)
     assert sorted(e["kind"] for e in events.json) == ["database_lock", "holiday", "site_initiation"]
+
+
+def test_times_beyond_the_calendar_are_refused_not_failed(team: Team):
+    for fields in (
+        {"all_day": True, "starts_at": "9999-12-31T00:00", "ends_at": "9999-12-31T00:00"},
+        {"starts_at": "0001-01-01T00:00:00", "ends_at": "0001-01-01T02:00:00"},
+    ):
+        refused: Any = team.manager.post(EVENTS, json=_event("Far", **fields), headers=team.headers)
+        assert refused.status_code == 422, (fields, refused.json)
+    listed: Any = team.manager.get(f"{EVENTS}?ends_after=0001-01-01T00:00:00", headers=team.headers)
+    assert listed.status_code == 422, listed.json
+    assert team.manager.get(EVENTS, headers=team.headers).json == []

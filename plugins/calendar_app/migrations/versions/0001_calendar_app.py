@@ -167,6 +167,7 @@ def upgrade() -> None:
         *base_columns(),
         reference("user_id", "users", nullable=True, index=True),
         reference("resource_id", "calendar_resources", nullable=True, index=True),
+        reference("study_id", "studies", nullable=True),
         sa.Column("token_digest", sa.String(64), nullable=False, unique=True),
         tz("revoked_at", nullable=True),
         sa.CheckConstraint(
