@@ -141,3 +141,34 @@ def test_a_text_longer_than_an_excel_cell_fails_the_run_rather_than_being_cut(tr
     content = trial.content(export, "EXP_1_All_data_subjects.csv").decode()
     rows = {r["subject"]: r for r in csv.DictReader(io.StringIO(content))}
     assert rows[trial.labels["PAR"]]["summary"] == summary
+
+
+def test_a_repeating_group_named_like_a_table_of_the_export_loses_no_table(trial: Trial):
+    design: Any = trial.manager.get("/api/ecrf/", headers=trial.headers)
+    body = design.json
+    group = {
+        "kind": "question",
+        "code": "subjects",
+        "type": "repeating_group",
+        "label": {"en": "Subjects met"},
+        "columns": [{"code": "who", "type": "short_text", "label": {"en": "Who"}}],
+    }
+    body["sections"][1]["subsections"][0]["blocks"].append(group)
+    changed = trial.manager.put(
+        "/api/ecrf/", json=body, headers={**trial.headers, "If-Match": design.headers["ETag"]}
+    )
+    assert changed.status_code == 200, changed.json
+    trial.save("PAR", 1, {"subjects": [{"who": "A neighbour"}]}, reason="Added")
+    definition = trial.define()
+    export = trial.export(definition["uuid"], "csv")
+    tables = {
+        f["name"]: list(csv.DictReader(io.StringIO(trial.content(export, f["name"]).decode())))
+        for f in export["files"]
+    }
+    (main,) = [rows for rows in tables.values() if rows and "age" in rows[0]]
+    assert {r["subject"]: r["age"] for r in main} == {
+        trial.labels["PAR"]: "34",
+        trial.labels["LYO"]: "58",
+    }
+    (met,) = [rows for rows in tables.values() if rows and "who" in rows[0]]
+    assert [(r["subject"], r["who"]) for r in met] == [(trial.labels["PAR"], "A neighbour")]
