@@ -321,3 +321,32 @@ def test_a_requester_who_loses_a_center_no_longer_reaches_their_run_of_it(
     assert export["uuid"] not in {r["uuid"] for r in listed}
     again = exporter.post(f"{RUNS}{export['uuid']}/reproduction", headers=trial.headers)
     assert again.status_code == 404
+
+
+def test_a_definition_or_run_of_another_study_is_unreachable(trial: Trial, make_study):
+    other = make_study(trial.manager, "NCE", reference="EXP-2").headers
+    definition = trial.define(trial.manager)
+    export = trial.export(definition["uuid"], "csv", trial.manager)
+    made = export["files"][0]["uuid"]
+    client = trial.manager
+    for answer in (
+        client.get(f"{DEFINITIONS}{definition['uuid']}", headers=other),
+        client.put(f"{DEFINITIONS}{definition['uuid']}", json={"name": "x"}, headers=other),
+        client.post(f"{DEFINITIONS}{definition['uuid']}/runs", json={"format": "csv"}, headers=other),
+        client.get(f"{RUNS}{export['uuid']}", headers=other),
+        client.get(f"{RUNS}{export['uuid']}/files/{made}", headers=other),
+        client.post(f"{RUNS}{export['uuid']}/reproduction", headers=other),
+    ):
+        assert answer.status_code == 404, answer.json
+    assert client.get(RUNS, headers=other).json == []
+    assert client.get(DEFINITIONS, headers=other).json == []
+    # Nor are its sections and centers those of another study's definition.
+    for field, value in (("sections", trial.sections[0]), ("centers", trial.centers["PAR"])):
+        refused: Any = client.post(
+            DEFINITIONS, json={"name": "x", field: [value]}, headers=other
+        )
+        assert refused.status_code == 422, refused.json
+        assert field in refused.json["error"]["fields"]
+    assert client.get(DEFINITIONS, headers=other).json == []
+    # Without the Study-Uuid header, nothing either.
+    assert client.get(f"{RUNS}{export['uuid']}").status_code in (400, 404, 422)
