@@ -87,9 +87,7 @@ ECRF = {
                                 ]
                             },
                         ),
-                        _question(
-                            "summary", "long_text", "Summary", options={"max_length": 40000}
-                        ),
+                        _question("summary", "long_text", "Summary", options={"max_length": 40000}),
                     ],
                 }
             ],

@@ -66,7 +66,9 @@ def _randomized(trial: Trial, client_as, join_study) -> tuple[Any, dict[str, str
             json={"trials": 5, "subjects": 10, "seed": "0a" * 32},
             headers=headers,
         ),
-        manager.post(f"{version}/approve", json={"password": manager.user.password}, headers=headers),
+        manager.post(
+            f"{version}/approve", json={"password": manager.user.password}, headers=headers
+        ),
         manager.post(f"{version}/go-live", headers=headers),
     )
     for step in steps:

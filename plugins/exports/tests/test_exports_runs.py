@@ -332,7 +332,9 @@ def test_a_definition_or_run_of_another_study_is_unreachable(trial: Trial, make_
     for answer in (
         client.get(f"{DEFINITIONS}{definition['uuid']}", headers=other),
         client.put(f"{DEFINITIONS}{definition['uuid']}", json={"name": "x"}, headers=other),
-        client.post(f"{DEFINITIONS}{definition['uuid']}/runs", json={"format": "csv"}, headers=other),
+        client.post(
+            f"{DEFINITIONS}{definition['uuid']}/runs", json={"format": "csv"}, headers=other
+        ),
         client.get(f"{RUNS}{export['uuid']}", headers=other),
         client.get(f"{RUNS}{export['uuid']}/files/{made}", headers=other),
         client.post(f"{RUNS}{export['uuid']}/reproduction", headers=other),
@@ -342,9 +344,7 @@ def test_a_definition_or_run_of_another_study_is_unreachable(trial: Trial, make_
     assert client.get(DEFINITIONS, headers=other).json == []
     # Nor are its sections and centers those of another study's definition.
     for field, value in (("sections", trial.sections[0]), ("centers", trial.centers["PAR"])):
-        refused: Any = client.post(
-            DEFINITIONS, json={"name": "x", field: [value]}, headers=other
-        )
+        refused: Any = client.post(DEFINITIONS, json={"name": "x", field: [value]}, headers=other)
         assert refused.status_code == 422, refused.json
         assert field in refused.json["error"]["fields"]
     assert client.get(DEFINITIONS, headers=other).json == []
