@@ -87,6 +87,17 @@ ECRF = {
                                 ]
                             },
                         ),
+                        _question(
+                            "sides",
+                            "multiple_choice",
+                            "Sides",
+                            options={
+                                "choices": [
+                                    {"value": 1, "label": {"en": "Left"}},
+                                    {"value": 2, "label": {"en": "Right"}},
+                                ]
+                            },
+                        ),
                         _question("summary", "long_text", "Summary", options={"max_length": 40000}),
                     ],
                 }
@@ -115,6 +126,7 @@ ENTRIES: dict[str, dict[str, Any]] = {
             "visit_date": "2026-11-10",
             "seen_at": "2026-11-10T09:30:00+01:00",
             "symptoms": ["fever", "cough"],
+            "sides": [2, 1],
         },
     },
     "LYO": {

@@ -16,7 +16,7 @@ import pytest
 from plugins.exports.tests.support import Trial
 
 ODM = "{http://www.cdisc.org/ns/odm/v1.3}"
-VISIT = ("visit_date", "seen_at", "symptoms", "notes")
+VISIT = ("visit_date", "seen_at", "symptoms", "sides", "notes")
 CODED = {"visit_date": "2026-11-10", "seen_at": "2026-11-10T09:30:00+01:00"}
 
 
@@ -72,6 +72,7 @@ def test_dates_multiple_choices_and_empty_answers_are_as_entered(
     assert {code: paris[code] for code in VISIT} == {
         **CODED,
         "symptoms": symptoms,
+        "sides": "1;2" if values == "codes" else "Left;Right",
         "notes": "Nothing to report",
     }
     # Lyon answered none of them: empty, never a text such as "None" or "nan".
@@ -95,7 +96,7 @@ def test_odm_carries_dates_multiple_choices_and_no_empty_item(trial: Trial):
     paris, lyon = items(trial.labels["PAR"]), items(trial.labels["LYO"])
     assert paris["I.visit_date"] == ["2026-11-10"]
     assert paris["I.seen_at"] == ["2026-11-10T09:30:00+01:00"]
-    assert paris["I.symptoms"] == ["cough;fever"]
+    assert paris["I.symptoms"] == ["cough;fever"] and paris["I.sides"] == ["1;2"]
     assert paris["I.conmeds.drug"] == ["Paracetamol", "Ibuprofen"]
     assert paris["I.conmeds.dose"] == ["500", "200.5"]
     assert not {"I.visit_date", "I.seen_at", "I.symptoms", "I.notes", "I.conmeds.drug"} & set(lyon)
@@ -172,3 +173,14 @@ def test_a_repeating_group_named_like_a_table_of_the_export_loses_no_table(trial
     }
     (met,) = [rows for rows in tables.values() if rows and "who" in rows[0]]
     assert [(r["subject"], r["who"]) for r in met] == [(trial.labels["PAR"], "A neighbour")]
+
+
+def test_the_sas_formats_program_quotes_the_codes_of_text_columns(trial: Trial):
+    definition = trial.define(sections=[trial.sections[1]])
+    export = trial.export(definition["uuid"], "xpt")
+    program = trial.content(export, "EXP_1_All_data_formats.sas").decode()
+    lines = program.splitlines()
+    # Multiple choices are text ("1;2"): a character format takes quoted values only.
+    start = lines.index("  value $F2_")
+    assert lines[start + 1 : start + 4] == ["    '1' = 'Left'", "    '2' = 'Right'", "  ;"]
+    assert "SIDES $F2_." in program
