@@ -24,6 +24,7 @@ def _main_table(trial: Trial, export: Any, file_format: str, tmp_path: Path) -> 
     """Each subject's row of the main table, as an independent reader reads it, empty
     answers as None."""
     files = {f["name"]: f for f in export["files"]}
+    rows: list[dict[str, Any]]
     if file_format == "csv":
         content = trial.content(export, "EXP_1_All_data_subjects.csv").decode()
         rows = [
@@ -34,7 +35,7 @@ def _main_table(trial: Trial, export: Any, file_format: str, tmp_path: Path) -> 
         (name,) = files
         book = openpyxl.load_workbook(io.BytesIO(trial.content(export, name)), read_only=True)
         header, *cells = list(book["subjects"].iter_rows(values_only=True))
-        rows = [dict(zip(header, row, strict=True)) for row in cells]
+        rows = [dict(zip(map(str, header), row, strict=True)) for row in cells]
     else:
         name = "subjects.xpt" if file_format == "xpt" else "EXP_1_All_data_subjects.sav"
         path = tmp_path / name
@@ -108,6 +109,7 @@ def test_repeating_group_rows_are_as_entered(trial: Trial, file_format, tmp_path
     definition = trial.define()
     export = trial.export(definition["uuid"], file_format)
     names = {f["name"] for f in export["files"]}
+    rows: list[tuple[Any, ...]]
     if file_format == "xlsx":
         (name,) = names
         book = openpyxl.load_workbook(io.BytesIO(trial.content(export, name)), read_only=True)
@@ -115,7 +117,6 @@ def test_repeating_group_rows_are_as_entered(trial: Trial, file_format, tmp_path
     elif file_format == "csv":
         content = trial.content(export, "EXP_1_All_data_conmeds.csv").decode()
         rows = [tuple(r) for r in csv.reader(io.StringIO(content))][1:]
-        rows = [(s, int(n), d, float(v)) for s, n, d, v in rows]
     else:
         name = "conmeds.xpt" if file_format == "xpt" else "EXP_1_All_data_conmeds.sav"
         assert name in names
@@ -124,7 +125,7 @@ def test_repeating_group_rows_are_as_entered(trial: Trial, file_format, tmp_path
         read = pyreadstat.read_xport if file_format == "xpt" else pyreadstat.read_sav
         frame, _ = read(str(path))
         rows = [tuple(r) for r in frame.itertuples(index=False)]
-    assert [(s, int(n), d, float(v)) for s, n, d, v in rows] == [
+    assert [(s, int(n), d, float(v)) for s, n, d, v in rows] == [  # type: ignore[arg-type]
         (trial.labels["PAR"], 1, "Paracetamol", 500.0),
         (trial.labels["PAR"], 2, "Ibuprofen", 200.5),
     ]
