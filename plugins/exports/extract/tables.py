@@ -198,10 +198,20 @@ class Tabulator:
                 ),
             )
         self.tables = [main]
+        # A group's table is named by its code, unless the main table or an extra's has
+        # that name: one table would then take the other's place.
+        taken = {main.name.lower()} | {EXTRA_TABLES[extra].name for extra in self.extras}
+        self.group_tables: dict[str, str] = {}
         for group in self.groups:
+            name, number = group.code, 1
+            while name.lower() in taken:
+                number += 1
+                name = f"{group.code}_{number}"
+            taken.add(name.lower())
+            self.group_tables[group.code] = name
             self.tables.append(
                 Table(
-                    group.code,
+                    name,
                     group.label or group.code,
                     (
                         Column("subject", "Subject"),
@@ -254,7 +264,10 @@ class Tabulator:
                             *(cell(c, row.get(c.code), self.labels) for c in group.columns),
                         ]
                     )
-        found = {self.tables[0].name: main, **grouped}
+        found = {
+            self.tables[0].name: main,
+            **{self.group_tables[code]: rows for code, rows in grouped.items()},
+        }
         for extra in self.extras:
             if extra in _CHUNK_EXTRAS:
                 table = EXTRA_TABLES[extra]

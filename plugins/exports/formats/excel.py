@@ -14,6 +14,8 @@ from plugins.exports.formats.base import Context, FormatProblem, OutputFile, Tab
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 1_048_576  # Excel's limit of a sheet, its header included
+CELL_CHARACTERS = 32_767  # Excel's limit of a cell's text (UTF-16 units)
+CUT = -2  # what xlsxwriter's write_string answers when it cut a longer text to fit
 
 
 def sheet_names(tables: list[Table]) -> dict[str, str]:
@@ -65,8 +67,11 @@ class ExcelWriter(TabularWriter):
                     sheet.write_number(row_number, index, float(value))
                 elif isinstance(value, dt.datetime | dt.date):
                     sheet.write_string(row_number, index, value.isoformat())
-                else:
-                    sheet.write_string(row_number, index, value)
+                elif sheet.write_string(row_number, index, value) == CUT:
+                    raise FormatProblem(
+                        f"The column {table.columns[index].name} of {table.name} has a value"
+                        f" longer than an Excel cell holds ({CELL_CHARACTERS} characters)."
+                    )
             row_number += 1
         self.next_row[table.name] = row_number
 

@@ -46,8 +46,10 @@ def clip(text: str, size: int) -> str:
     return text.encode("utf-8")[:size].decode("utf-8", "ignore")
 
 
-def _literal(value: Any) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+def _literal(value: Any, number: bool = False) -> str:
+    """A value in SAS: a number as is in a numeric format, any other quoted (a character
+    format takes quoted values only)."""
+    if number and isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return "'" + str(value).replace("'", "''") + "'"
 
@@ -120,7 +122,7 @@ class SasWriter(FrameWriter):
         for _, _, column, format_name in coded:
             lines.append(f"  value {format_name}")
             for value, label in (column.codes or {}).items():
-                lines.append(f"    {_literal(value)} = {_literal(label)}")
+                lines.append(f"    {_literal(value, column.numeric)} = {_literal(label)}")
             lines.append("  ;")
         lines.append("run;")
         by_dataset: dict[str, list[str]] = {}

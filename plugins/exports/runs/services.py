@@ -87,13 +87,13 @@ def _center_uuids(study: Study, wanted: list[str]) -> list[str] | None:
 
 
 def _visible_to_caller(export: Export) -> bool:
-    """The requester's own runs, and for holders of exports.download the runs covering
-    no center they do not see; a run with the arm only for those who may see it now."""
+    """The requester's own runs, and for holders of exports.download the others' runs;
+    either only if it covers no center the caller does not see now, and with the arm only
+    for those who may see it now (a requester moved to other centers loses their runs of
+    the centers left)."""
     if export.arm_visible and not _arm_visible():
         return False
-    if export.requested_by_id == acting_user().id:
-        return True
-    if DOWNLOAD not in study_permissions():
+    if export.requested_by_id != acting_user().id and DOWNLOAD not in study_permissions():
         return False
     visible = visible_center_ids()
     if visible is None:

@@ -1,7 +1,7 @@
 """A study whose data leaves through exports, shared by the exports tests: centers at Paris
 and Lyon, an eCRF of a screening section (numbers, a yes/no, choices, a text) and a visit
-with a repeating group, two subjects entered through the API with their personal data,
-and a team: a data manager who defines, runs and downloads, an investigator at Paris, a
+(a repeating group, a date, a date and time, a multiple choice, a long summary), two
+subjects entered through the API with their personal data, and a team: a data manager who defines, runs and downloads, an investigator at Paris, a
 Lyon data manager who sees Lyon only, and a monitor who only reads."""
 
 from __future__ import annotations
@@ -72,7 +72,33 @@ ECRF = {
                                 {"code": "drug", "type": "short_text", "label": {"en": "Drug"}},
                                 {"code": "dose", "type": "decimal", "label": {"en": "Dose (mg)"}},
                             ],
-                        )
+                        ),
+                        _question("visit_date", "date", "Date of the visit"),
+                        _question("seen_at", "datetime", "Seen at"),
+                        _question(
+                            "symptoms",
+                            "multiple_choice",
+                            "Symptoms",
+                            options={
+                                "choices": [
+                                    {"value": "cough", "label": {"en": "Cough"}},
+                                    {"value": "fever", "label": {"en": "Fever"}},
+                                    {"value": "rash", "label": {"en": "Rash"}},
+                                ]
+                            },
+                        ),
+                        _question(
+                            "sides",
+                            "multiple_choice",
+                            "Sides",
+                            options={
+                                "choices": [
+                                    {"value": 1, "label": {"en": "Left"}},
+                                    {"value": 2, "label": {"en": "Right"}},
+                                ]
+                            },
+                        ),
+                        _question("summary", "long_text", "Summary", options={"max_length": 40000}),
                     ],
                 }
             ],
@@ -96,7 +122,11 @@ ENTRIES: dict[str, dict[str, Any]] = {
             "conmeds": [
                 {"drug": "Paracetamol", "dose": "500"},
                 {"drug": "Ibuprofen", "dose": "200.5"},
-            ]
+            ],
+            "visit_date": "2026-11-10",
+            "seen_at": "2026-11-10T09:30:00+01:00",
+            "symptoms": ["fever", "cough"],
+            "sides": [2, 1],
         },
     },
     "LYO": {

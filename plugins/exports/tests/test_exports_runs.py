@@ -293,3 +293,60 @@ def test_another_tenant_sees_nothing(trial: Trial, other_tenant, enable_plugins,
     stranger = client_as(other_tenant)
     for url in (f"{DEFINITIONS}{definition['uuid']}", f"{RUNS}{export['uuid']}", RUNS):
         assert stranger.get(url, headers=trial.headers).status_code == 404, url
+
+
+def test_a_requester_who_loses_a_center_no_longer_reaches_their_run_of_it(
+    trial: Trial, client_as, join_study
+):
+    role = client_as(trial.tenant).post(
+        "/api/roles/",
+        json={"name": "exporter", "permissions": ["exports.access", "exports.run"]},
+    )
+    assert role.status_code == 201, role.json
+    exporter = join_study(trial.manager, trial.headers, trial.tenant, "exporter")
+    definition = trial.define()
+    export = trial.export(definition["uuid"], "csv", exporter)
+    assert export["centers"] is None  # every center, as the exporter then saw
+    team: Any = trial.manager.get("/api/study-users/", headers=trial.headers).json
+    (member,) = [m for m in team if m["user"] == str(exporter.user.uuid)]
+    moved = trial.manager.patch(
+        f"/api/study-users/{member['uuid']}",
+        json={"all_centers": False, "centers": [trial.centers["LYO"]]},
+        headers=trial.headers,
+    )
+    assert moved.status_code == 200, moved.json
+    assert _read(trial, export["uuid"], exporter).status_code == 404
+    assert trial.download(export, "EXP_1_All_data_subjects.csv", exporter).status_code == 404
+    listed: Any = exporter.get(RUNS, headers=trial.headers).json
+    assert export["uuid"] not in {r["uuid"] for r in listed}
+    again = exporter.post(f"{RUNS}{export['uuid']}/reproduction", headers=trial.headers)
+    assert again.status_code == 404
+
+
+def test_a_definition_or_run_of_another_study_is_unreachable(trial: Trial, make_study):
+    other = make_study(trial.manager, "NCE", reference="EXP-2").headers
+    definition = trial.define(trial.manager)
+    export = trial.export(definition["uuid"], "csv", trial.manager)
+    made = export["files"][0]["uuid"]
+    client = trial.manager
+    for answer in (
+        client.get(f"{DEFINITIONS}{definition['uuid']}", headers=other),
+        client.put(f"{DEFINITIONS}{definition['uuid']}", json={"name": "x"}, headers=other),
+        client.post(
+            f"{DEFINITIONS}{definition['uuid']}/runs", json={"format": "csv"}, headers=other
+        ),
+        client.get(f"{RUNS}{export['uuid']}", headers=other),
+        client.get(f"{RUNS}{export['uuid']}/files/{made}", headers=other),
+        client.post(f"{RUNS}{export['uuid']}/reproduction", headers=other),
+    ):
+        assert answer.status_code == 404, answer.json
+    assert client.get(RUNS, headers=other).json == []
+    assert client.get(DEFINITIONS, headers=other).json == []
+    # Nor are its sections and centers those of another study's definition.
+    for field, value in (("sections", trial.sections[0]), ("centers", trial.centers["PAR"])):
+        refused: Any = client.post(DEFINITIONS, json={"name": "x", field: [value]}, headers=other)
+        assert refused.status_code == 422, refused.json
+        assert field in refused.json["error"]["fields"]
+    assert client.get(DEFINITIONS, headers=other).json == []
+    # Without the Study-Uuid header, nothing either.
+    assert client.get(f"{RUNS}{export['uuid']}").status_code in (400, 404, 422)
