@@ -9,7 +9,7 @@ ACTIONS = (Action.ACCESS, "define", "run", "download")
 
 #: Read the study's export definitions and the runs of them.
 ACCESS = build_permission(CATEGORY, Action.ACCESS)
-#: Write and delete export definitions.
+#: Create and change export definitions (a definition is never deleted: its runs name it).
 DEFINE = build_permission(CATEGORY, "define")
 #: Run an export (the requester downloads its files).
 RUN = build_permission(CATEGORY, "run")
