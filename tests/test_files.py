@@ -57,3 +57,29 @@ def test_uploading_and_reading_files_need_their_permissions(client_as, client_fo
     assert upload(viewer, PDF).status_code == 403
     assert viewer.get(f"/api/files/{stored['uuid']}").status_code == 403
     assert client_as(tenant, "monitor").get(f"/api/files/{stored['uuid']}").status_code == 200
+
+
+def test_a_document_whose_row_rolls_back_leaves_no_file(app, tenant):
+    from datacapt.database import db
+    from datacapt.files.services import (
+        document_workspace,
+        path_of,
+        store_document,
+        store_document_file,
+    )
+    from datacapt.tenancy import tenant_context
+
+    with app.app_context(), tenant_context(tenant):
+        written = document_workspace() / "export.csv"
+        kept = store_document("kept.pdf", "application/pdf", PDF)
+        savepoint = db.session.begin_nested()
+        undone = store_document("undone.pdf", "application/pdf", PDF)
+        savepoint.rollback()
+        assert not path_of(undone).exists() and path_of(kept).exists()
+        db.session.commit()
+        assert path_of(kept).exists()
+        written.write_bytes(b"a,b\n")
+        moved = store_document_file("export.csv", "text/csv", written)
+        assert path_of(moved).exists()
+        db.session.rollback()
+        assert not path_of(moved).exists() and path_of(kept).exists()

@@ -14,6 +14,7 @@ from datacapt.database.mixins import (
 from datacapt.database.session import current_schema
 from datacapt.database.unit import (
     after_commit,
+    after_rollback,
     keep_on_error,
     separate_unit,
     unit_of_work,
@@ -28,6 +29,7 @@ __all__ = [
     "TenantModel",
     "TrackingMixin",
     "after_commit",
+    "after_rollback",
     "current_schema",
     "db",
     "get_by_uuid",

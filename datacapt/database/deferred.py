@@ -35,18 +35,15 @@ def take_committed(session: orm.Session, key: str) -> list[Any]:
     return [item for _, item in session.info.pop(key, ())]
 
 
-def drop_rolled_back(session: orm.Session, key: str) -> None:
+def drop_rolled_back(session: orm.Session, key: str) -> list[Any]:
     """At a rollback: drop the items kept under ``key`` in what was rolled back, the
-    savepoint and the savepoints inside it, or the whole transaction."""
+    savepoint and the savepoints inside it, or the whole transaction; returns them."""
     savepoint = session.get_nested_transaction()
     if savepoint is None:
-        session.info.pop(key, None)
-    elif key in session.info:
-        session.info[key] = [
-            (kept_in, item)
-            for kept_in, item in session.info[key]
-            if not _inside(kept_in, savepoint)
-        ]
+        return [item for _, item in session.info.pop(key, ())]
+    kept = session.info.get(key, [])
+    session.info[key] = [(where, item) for where, item in kept if not _inside(where, savepoint)]
+    return [item for where, item in kept if _inside(where, savepoint)]
 
 
 def _inside(transaction: orm.SessionTransaction | None, savepoint: orm.SessionTransaction) -> bool:

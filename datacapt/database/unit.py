@@ -32,6 +32,7 @@ _owner: ContextVar[str | None] = ContextVar("datacapt_unit_owner", default=None)
 _committing: ContextVar[bool] = ContextVar("datacapt_unit_committing", default=False)
 
 _AFTER_COMMIT = "datacapt_after_commit"
+_AFTER_ROLLBACK = "datacapt_after_rollback"
 _KEEP_ON_ERROR = "datacapt_keep_on_error"
 
 
@@ -106,6 +107,22 @@ def after_commit(callback: Callable[[], None]) -> None:
     keep(db.session(), _AFTER_COMMIT, callback)
 
 
+def after_rollback(callback: Callable[[], None]) -> None:
+    """Run ``callback`` if what the current transaction (or savepoint) did is rolled back,
+    to undo what lies outside the database (a file moved into storage); forgotten once it
+    commits."""
+    keep(db.session(), _AFTER_ROLLBACK, callback)
+
+
+def _run_callbacks(callbacks: list[Callable[[], None]], when: str) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            # The transaction has ended: what follows it cannot change how.
+            log.exception("After-%s callback %r failed", when, callback)
+
+
 def rollback_quietly() -> None:
     """Roll back the current session; a connection the database dropped is discarded,
     never raised about."""
@@ -130,16 +147,13 @@ def _only_the_unit_commits(session: orm.Session) -> None:
 def _run_after_commit(session: orm.Session) -> None:
     if outermost(session):
         session.info.pop(_KEEP_ON_ERROR, None)
-    for callback in take_committed(session, _AFTER_COMMIT):
-        try:
-            callback()
-        except Exception:
-            # The unit is committed: what follows it cannot turn it into a failure.
-            log.exception("After-commit callback %r failed", callback)
+    take_committed(session, _AFTER_ROLLBACK)
+    _run_callbacks(take_committed(session, _AFTER_COMMIT), "commit")
 
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")
 def _forget_after_rollback(session: orm.Session) -> None:
     drop_rolled_back(session, _AFTER_COMMIT)
+    _run_callbacks(drop_rolled_back(session, _AFTER_ROLLBACK), "rollback")
     if outermost(session):
         session.info.pop(_KEEP_ON_ERROR, None)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from werkzeug.datastructures import FileStorage
 
-from datacapt.database import after_commit, db, get_by_uuid
+from datacapt.database import after_commit, after_rollback, db, get_by_uuid
 from datacapt.errors import DatacaptException, InternalCodes, invalid, not_found
 from datacapt.files.models import StoredFile
 from datacapt.i18n import Message
@@ -98,12 +98,19 @@ def store(upload: FileStorage | None) -> StoredFile:
         )
         db.session.add(stored)
         db.session.flush()
-        os.replace(temporary, directory / str(stored.uuid))
+        _move_in(temporary, directory / str(stored.uuid))
         db.session.flush()
         return stored
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _move_in(source: str | Path, target: Path) -> None:
+    """Move a file into storage for a row not committed yet: a rollback of that row
+    removes it again, so that no file is kept that nothing names."""
+    os.replace(source, target)
+    after_rollback(lambda: target.unlink(missing_ok=True))
 
 
 def store_document(name: str, content_type: str, content: bytes) -> StoredFile:
@@ -124,7 +131,7 @@ def store_document(name: str, content_type: str, content: bytes) -> StoredFile:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
-        os.replace(temporary, directory / str(stored.uuid))
+        _move_in(temporary, directory / str(stored.uuid))
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -148,7 +155,7 @@ def store_document_file(name: str, content_type: str, path: Path) -> StoredFile:
     )
     db.session.add(stored)
     db.session.flush()
-    os.replace(path, _directory() / str(stored.uuid))
+    _move_in(path, _directory() / str(stored.uuid))
     return stored
 
 
