@@ -9,6 +9,7 @@ among the event's origins, or an event deeper than ``MAX_DEPTH``, is recorded sk
 from __future__ import annotations
 
 import dataclasses
+import logging
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -31,6 +32,8 @@ from plugins.automations.runs import actions
 from plugins.automations.runs.holds import condition_holds, holds
 from plugins.automations.runs.models import AutomationEffect, AutomationRun, RunStatus
 from plugins.subjects.api import SubjectInStudy
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 3
 
@@ -186,21 +189,27 @@ def _perform_all(run: AutomationRun) -> list[dict[str, Any]]:
 
 
 def execute(run: AutomationRun) -> None:
-    """The job's part: the actions are tried first in a savepoint rolled back (so that
-    one failing leaves nothing of those before it, and the run records why), then done."""
+    """The job's part: the actions are done in a savepoint, so that one failing leaves
+    nothing of those before it and the run records why. An unexpected error fails the run
+    too, saying only its kind (its text may hold data), rather than leaving it pending
+    once the job's retries are spent."""
     if run.status != RunStatus.PENDING:
         return  # a second delivery of the job
     trial = db.session.begin_nested()
     try:
-        _perform_all(run)
+        outcome = _perform_all(run)
     except actions.ActionFailed as failure:
         trial.rollback()
         run.status, run.error, run.outcome = RunStatus.FAILED, str(failure), []
-    else:
-        # Rolled back, not released: releasing a savepoint would send the outbox (the
-        # messages' delivery jobs) before the job's commit.
+    except Exception as error:
         trial.rollback()
-        run.status, run.outcome = RunStatus.DONE, _perform_all(run)
+        log.exception("automation run %s failed", run.id)
+        kind = type(error).__name__
+        run.status, run.outcome = RunStatus.FAILED, []
+        run.error = f"An unexpected error stopped the run ({kind})."
+    else:
+        trial.commit()  # a savepoint's release: what waits for the commit waits for the job's
+        run.status, run.outcome = RunStatus.DONE, outcome
     run.finished_at = utcnow()
     db.session.flush()
 

@@ -100,6 +100,27 @@ def test_a_failed_run_records_why_and_does_nothing(site: Site) -> None:
     assert site.tasks(site.investigator) == []  # the task before it was undone
 
 
+def test_an_unexpected_error_fails_the_run_saying_only_its_kind(site: Site, monkeypatch) -> None:
+    from plugins.automations.runs import actions
+
+    def breaks(action, ctx):
+        raise RuntimeError("value 'secret answer' broke it")
+
+    monkeypatch.setattr(actions, "perform", breaks)
+    site.rule(
+        {
+            "name": "Call",
+            "trigger": {"kind": "subject_included"},
+            "actions": [{"kind": "create_task", "role": "investigator", "title": "Call"}],
+        }
+    )
+    site.subject()
+    (run,) = site.runs()
+    assert run["status"] == "failed"
+    assert run["error"] == "An unexpected error stopped the run (RuntimeError)."
+    assert site.tasks(site.investigator) == []
+
+
 def test_a_message_goes_to_the_role_at_the_subject_s_center(site: Site) -> None:
     site.rule(
         {
