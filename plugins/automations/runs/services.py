@@ -195,20 +195,17 @@ def execute(run: AutomationRun) -> None:
     once the job's retries are spent."""
     if run.status != RunStatus.PENDING:
         return  # a second delivery of the job
-    trial = db.session.begin_nested()
     try:
-        outcome = _perform_all(run)
+        with db.session.begin_nested():  # released on success, rolled back on an error
+            outcome = _perform_all(run)
     except actions.ActionFailed as failure:
-        trial.rollback()
         run.status, run.error, run.outcome = RunStatus.FAILED, str(failure), []
     except Exception as error:
-        trial.rollback()
         log.exception("automation run %s failed", run.id)
         kind = type(error).__name__
         run.status, run.outcome = RunStatus.FAILED, []
         run.error = f"An unexpected error stopped the run ({kind})."
     else:
-        trial.commit()  # a savepoint's release: what waits for the commit waits for the job's
         run.status, run.outcome = RunStatus.DONE, outcome
     run.finished_at = utcnow()
     db.session.flush()
