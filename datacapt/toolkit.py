@@ -75,12 +75,14 @@ from datacapt.errors import (
     not_found,
 )
 from datacapt.files.services import (
+    DocumentAltered,
     FileAttachment,
     discard_document,
     document_content,
     document_workspace,
     store_document,
     store_document_file,
+    verified_content,
 )
 from datacapt.files.services import exists as file_exists
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
@@ -329,6 +331,7 @@ __all__ += [
 # Files kept by the core (uploads, and the documents of record a plugin generates), and the
 # attachments a plugin's data gives them.
 __all__ += [
+    "DocumentAltered",
     "FileAttachment",
     "discard_document",
     "document_content",
@@ -336,6 +339,7 @@ __all__ += [
     "file_exists",
     "store_document",
     "store_document_file",
+    "verified_content",
 ]
 
 # Documents of record: a template rendered to HTML, printed to PDF/A, and their SHA-256.

@@ -83,3 +83,33 @@ def test_a_document_whose_row_rolls_back_leaves_no_file(app, tenant):
         assert path_of(moved).exists()
         db.session.rollback()
         assert not path_of(moved).exists() and path_of(kept).exists()
+
+
+def test_a_document_of_record_is_served_only_as_it_was_made(app, tenant):
+    import hashlib
+
+    import pytest
+
+    from datacapt.files.services import (
+        DocumentAltered,
+        path_of,
+        store_document,
+        verified_content,
+    )
+    from datacapt.tenancy import tenant_context
+
+    made = hashlib.sha256(PDF).hexdigest()
+    with app.app_context(), tenant_context(tenant):
+        stored = store_document("record.pdf", "application/pdf", PDF)
+        assert verified_content(stored.uuid, made) == PDF
+        with pytest.raises(DocumentAltered) as other_hash:
+            verified_content(stored.uuid, "0" * 64)
+        assert other_hash.value.actual == made
+        path_of(stored).write_bytes(PDF + b"changed")
+        with pytest.raises(DocumentAltered) as altered:
+            verified_content(stored.uuid, made)
+        assert altered.value.actual == hashlib.sha256(PDF + b"changed").hexdigest()
+        path_of(stored).unlink()
+        with pytest.raises(DocumentAltered) as gone:
+            verified_content(stored.uuid, made)
+        assert gone.value.actual is None

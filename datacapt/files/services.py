@@ -185,6 +185,28 @@ def document_content(file_uuid: Any) -> tuple[bytes, str]:
     return path_of(stored).read_bytes(), stored.sha256
 
 
+class DocumentAltered(Exception):
+    """A stored document is not the bytes hashed when it was made (or is gone)."""
+
+    def __init__(self, actual: str | None) -> None:
+        super().__init__(actual)
+        #: The SHA-256 of the bytes found, None when the file is missing.
+        self.actual = actual
+
+
+def verified_content(file_uuid: Any, expected_sha256: str | None) -> bytes:
+    """The stored bytes of a document of record, which must hash to ``expected_sha256``
+    (the hash its maker kept) as they did when stored; ``DocumentAltered`` otherwise."""
+    try:
+        content, recorded = document_content(file_uuid)
+    except FileNotFoundError:
+        raise DocumentAltered(None) from None
+    actual = hashlib.sha256(content).hexdigest()
+    if actual != expected_sha256 or recorded != expected_sha256:
+        raise DocumentAltered(actual)
+    return content
+
+
 NO_SUCH_FILE = Message("No such file.")
 
 

@@ -4,22 +4,22 @@ checked against that hash and audited. Served only by the plugin's routes."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 import sqlalchemy as sa
 
 from datacapt.toolkit import (
+    DocumentAltered,
     FileAttachment,
     Message,
     RenderedDocument,
     conflict,
     db,
-    document_content,
     keep_on_error,
     record_event,
     render_document,
     store_document,
+    verified_content,
 )
 from plugins.econsent.consents.models import Consent
 from plugins.econsent.errors import EconsentCodes
@@ -116,16 +116,16 @@ def checked_content(consent: Consent) -> bytes:
             Message("The consent has no signed record: not everyone signed."),
             status=consent.status,
         )
-    content, recorded = document_content(consent.record_file_uuid)
-    actual = hashlib.sha256(content).hexdigest()
-    if actual != consent.record_sha256 or recorded != consent.record_sha256:
-        record_event("record_altered", consent, {"sha256": [consent.record_sha256, actual]})
+    try:
+        content = verified_content(consent.record_file_uuid, consent.record_sha256)
+    except DocumentAltered as altered:
+        record_event("record_altered", consent, {"sha256": [consent.record_sha256, altered.actual]})
         keep_on_error()
         raise conflict(
             EconsentCodes.CONSENT_RECORD_ALTERED,
             Message("The stored record is not the one made at signing: it is not served."),
             sha256=consent.record_sha256,
-        )
+        ) from None
     record_event("record_downloaded", consent)
     return content
 

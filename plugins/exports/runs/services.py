@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from datacapt.toolkit import (
     Actor,
     Channel,
+    DocumentAltered,
     Message,
     Recipient,
     Study,
@@ -29,7 +30,6 @@ from datacapt.toolkit import (
     current_tenant,
     db,
     discard_document,
-    document_content,
     document_workspace,
     enqueue,
     get_in_study,
@@ -43,6 +43,7 @@ from datacapt.toolkit import (
     store_document_file,
     study_permissions,
     utcnow,
+    verified_content,
     visible_center_ids,
 )
 from plugins.exports import messages
@@ -379,16 +380,16 @@ def export_file(export: Export, file_uuid: Any) -> ExportFile:
 def checked_content(made: ExportFile) -> bytes:
     """The stored bytes, audited as downloaded; 409 (the finding audited and kept) when
     they are not the bytes hashed when the file was made."""
-    content, recorded = document_content(made.file_uuid)
-    actual = hashlib.sha256(content).hexdigest()
-    if actual != made.sha256 or recorded != made.sha256:
-        record_event("file_altered", made, {"sha256": [made.sha256, actual]})
+    try:
+        content = verified_content(made.file_uuid, made.sha256)
+    except DocumentAltered as altered:
+        record_event("file_altered", made, {"sha256": [made.sha256, altered.actual]})
         keep_on_error()
         raise conflict(
             ExportsCodes.EXPORT_FILE_ALTERED,
             Message("The stored file is not the one the export made: it is not served."),
             sha256=made.sha256,
-        )
+        ) from None
     record_event("download", made)
     return content
 

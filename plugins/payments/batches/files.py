@@ -4,20 +4,20 @@ hash recorded when they were made, and audit every download."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 import sqlalchemy as sa
 
 from datacapt.toolkit import (
+    DocumentAltered,
     FileAttachment,
     Message,
     conflict,
     db,
-    document_content,
     keep_on_error,
     not_found,
     record_event,
+    verified_content,
 )
 from plugins.payments.batches.models import BankReport, BatchFile, PaymentBatch
 from plugins.payments.errors import PaymentCodes
@@ -50,15 +50,15 @@ def batch_file(batch: PaymentBatch, file_format: str) -> BatchFile:
 def checked_content(made: BatchFile) -> bytes:
     """The stored bytes, audited as downloaded; 409 (the finding audited and kept) when
     they are not the bytes hashed when the file was made."""
-    content, recorded = document_content(made.file_uuid)
-    actual = hashlib.sha256(content).hexdigest()
-    if actual != made.sha256 or recorded != made.sha256:
-        record_event("file_altered", made, {"sha256": [made.sha256, actual]})
+    try:
+        content = verified_content(made.file_uuid, made.sha256)
+    except DocumentAltered as altered:
+        record_event("file_altered", made, {"sha256": [made.sha256, altered.actual]})
         keep_on_error()
         raise conflict(
             PaymentCodes.BATCH_FILE_ALTERED,
             Message("The stored file is not the one made for the batch: it is not served."),
             sha256=made.sha256,
-        )
+        ) from None
     record_event("download", made)
     return content

@@ -4,19 +4,18 @@ them, each download audited."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import sqlalchemy as sa
 
 from datacapt.toolkit import (
+    DocumentAltered,
     Message,
     Study,
     acting_user,
     conflict,
     current_language,
     db,
-    document_content,
     forbidden,
     get_in_study,
     keep_on_error,
@@ -27,6 +26,7 @@ from datacapt.toolkit import (
     study_permissions,
     study_query,
     utcnow,
+    verified_content,
 )
 from plugins.reports.errors import ReportsCodes
 from plugins.reports.permissions import ANNOTATED_CRF, CASEBOOKS
@@ -109,18 +109,14 @@ def checked_content(run: ReportRun) -> bytes:
             state=run.state,
         )
     try:
-        content, recorded = document_content(run.file_uuid)
-        actual: str | None = hashlib.sha256(content).hexdigest()
-    except FileNotFoundError:
-        # A file gone from the storage is no more the one printed than an altered one.
-        content, recorded, actual = b"", None, None
-    if actual != run.sha256 or recorded != run.sha256:
-        record_event("file_altered", run, {"sha256": [run.sha256, actual]})
+        content = verified_content(run.file_uuid, run.sha256)
+    except DocumentAltered as altered:
+        record_event("file_altered", run, {"sha256": [run.sha256, altered.actual]})
         keep_on_error()
         raise conflict(
             ReportsCodes.REPORT_FILE_ALTERED,
             Message("The stored file is not the one printed for the report: it is not served."),
             sha256=run.sha256,
-        )
+        ) from None
     record_event("download", run)
     return content
