@@ -136,6 +136,13 @@ def test_each_built_in_plugins_codes_are_listed_under_it_and_only_they():
         "calendar_app",
         "event_calendar",
         "automations",
+        "subject_repository",
+        "subject_accounts",
+        "recruitment",
+        "templates",
+        "translations",
+        "chat",
+        "side_by_side",
     }
     for plugin in built_in:
         ranges = ", ".join(

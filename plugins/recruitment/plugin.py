@@ -1,0 +1,53 @@
+"""The recruitment plugin's hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datacapt.toolkit import PluginManifest, hookimpl
+from plugins.recruitment import __version__, permissions
+from plugins.recruitment.errors import RecruitmentCodes
+from plugins.recruitment.models import MODELS
+
+
+@hookimpl
+def datacapt_manifest() -> PluginManifest:
+    return PluginManifest(
+        name="recruitment",
+        version=__version__,
+        title="Recruitment",
+        description="Recruitment studies: public pages, applications with pre-screening, campaigns, visit slots, conversion.",
+        requires=("subject_repository",),
+        core_version=">=0.1",
+        error_codes=range(7480, 7510),
+    )
+
+
+@hookimpl
+def datacapt_models():
+    return MODELS
+
+
+@hookimpl
+def datacapt_error_codes():
+    return [RecruitmentCodes]
+
+
+@hookimpl
+def datacapt_migrations() -> Path:
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def datacapt_translations() -> Path:
+    return Path(__file__).parent / "locales"
+
+
+@hookimpl
+def datacapt_permissions():
+    return {permissions.CATEGORY: permissions.ACTIONS}
+
+
+@hookimpl
+def datacapt_default_role_permissions():
+    return permissions.DEFAULT_ROLE_PERMISSIONS

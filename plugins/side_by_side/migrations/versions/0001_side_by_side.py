@@ -1,0 +1,19 @@
+"""Side by side: its first tables.
+
+Revision ID: 0001_side_by_side
+Revises:
+Create Date: 2026-12-02
+"""
+
+revision = "0001_side_by_side"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The side_by_side plugin's tables."""
+
+from __future__ import annotations
+
+MODELS: list[type] = []

@@ -1,0 +1,1 @@
+"""Fixtures of the side_by_side tests."""

@@ -1,0 +1,15 @@
+"""The subject_accounts permission category."""
+
+from __future__ import annotations
+
+from datacapt.toolkit import Action, build_permission
+
+CATEGORY = "subject_accounts"
+ACTIONS = (Action.ACCESS,)
+
+#: Read what the module holds.
+ACCESS = build_permission(CATEGORY, Action.ACCESS)
+
+DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    "study_manager": [ACCESS],
+}

@@ -1,0 +1,5 @@
+"""The subject_repository plugin's tables."""
+
+from __future__ import annotations
+
+MODELS: list[type] = []

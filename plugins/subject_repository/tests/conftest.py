@@ -1,0 +1,1 @@
+"""Fixtures of the subject_repository tests."""

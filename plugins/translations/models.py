@@ -1,0 +1,5 @@
+"""The translations plugin's tables."""
+
+from __future__ import annotations
+
+MODELS: list[type] = []
