@@ -86,6 +86,16 @@ def reset_database(engine: sa.Engine) -> None:
         connection.exec_driver_sql("CREATE SCHEMA public")
 
 
+def skip_commit_flush(engine: sa.Engine) -> None:
+    """Commits on the test database no longer wait for the WAL to reach the disk (for the
+    connections opened from now on): a crash loses only a test run, and every test commits."""
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(
+            f"ALTER DATABASE {quote(engine.url.database or '')} SET synchronous_commit = off"
+        )
+
+
 def drop_tenant(engine: sa.Engine, schema_name: str) -> None:
     """Remove a test tenant completely (the product itself never deletes a tenant)."""
     tenants = Tenant.__table__

@@ -55,6 +55,7 @@ from datacapt.testing.database import (
     drop_tenant,
     redis_url_for_tests,
     reset_database,
+    skip_commit_flush,
 )
 from datacapt.testing.factories import TenantFactory
 from datacapt.testing.sms import SmsProvider, serving_sms_provider
@@ -91,6 +92,7 @@ def _test_database() -> str:
     engine_app = create_app(settings)
     with engine_app.app_context():
         reset_database(db.engine)
+        skip_commit_flush(db.engine)
         outcome = migrate_shared(db.engine)
         assert outcome.status != "failed", outcome.error
     return settings.database_url  # type: ignore[return-value]
