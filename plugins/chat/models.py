@@ -57,8 +57,9 @@ class ChatThread(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin
     opened_by: Mapped[User] = relationship(lazy="joined")
     closed_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     last_message_at: Mapped[dt.datetime | None]
+    # Loaded with the threads of a page at once: every answer shows them.
     participants: Mapped[list[ChatParticipant]] = relationship(
-        back_populates="thread", order_by="ChatParticipant.id"
+        back_populates="thread", order_by="ChatParticipant.id", lazy="selectin"
     )
 
     status_subject = Message("The thread")

@@ -3,10 +3,13 @@ one answer that renews it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from plugins.chat.models import ThreadKind, ThreadStatus
 from plugins.chat.posting import MAX_TEXT
+from plugins.chat.views import STAFF, SUBJECT
 
 
 def _path(path: str, field: ma.fields.Field, description: str = "") -> ma.fields.Function:
@@ -74,7 +77,7 @@ class ChatAttachmentFormSchema(ma.Schema):
 
 
 class ChatParticipantSchema(ma.Schema):
-    kind = ma.fields.Function(lambda p: "staff" if p.user_id is not None else "subject")
+    kind = ma.fields.Function(lambda p: STAFF if p.user_id is not None else SUBJECT)
     user = _path("user.uuid", ma.fields.UUID(), "The member of the staff; null: the subject")
     name = _path("user.display_name", ma.fields.String())
     read_at = ma.fields.AwareDateTime(allow_none=True)
@@ -84,7 +87,7 @@ class ChatParticipantSchema(ma.Schema):
 class ChatReceiptSchema(ma.Schema):
     """Who read a message, and when they last read the thread."""
 
-    kind = ma.fields.Function(lambda p: "staff" if p.user_id is not None else "subject")
+    kind = ma.fields.Function(lambda p: STAFF if p.user_id is not None else SUBJECT)
     user = _path("user.uuid", ma.fields.UUID(), "The member of the staff; null: the subject")
     name = _path("user.display_name", ma.fields.String())
     read_at = ma.fields.AwareDateTime(allow_none=True)
@@ -116,8 +119,8 @@ class ChatAttachmentSchema(ma.Schema):
     size = ma.fields.Integer(attribute="file_size")
 
 
-def _attachment(view: object) -> dict | None:
-    message = view.message  # type: ignore[attr-defined]
+def _attachment(view: Any) -> dict | None:
+    message = view.message
     return ChatAttachmentSchema().dump(message) if message.file_uuid else None
 
 

@@ -74,6 +74,14 @@ def test_attachments_are_refused_by_type_and_seen_where_their_message_is(
     assert error(fake) == (422, "FILE_REFUSED")
     no_file = team.investigator.post(url, data={"text": "x"}, headers=team.headers)
     assert error(no_file) == (422, "CHAT_INVALID")
+    for form in ({"text": "a\x00b"}, {"text": "x" * 4001}, {"corrects": "y"}):
+        bad = team.investigator.post(
+            url,
+            data={"file": (io.BytesIO(PDF), "a.pdf", "application/pdf"), **form},
+            headers=team.headers,
+            content_type="multipart/form-data",
+        )
+        assert bad.status_code in (400, 422), (form, bad.json)
     assert team.get(team.investigator, f"{thread['uuid']}/messages/").json == []  # nothing kept
     # A tenant that accepts text files, and not the platform's refused types.
     set_chat(attachment_types="text/plain, application/pdf")
