@@ -85,6 +85,7 @@ from datacapt.files.services import (
     verified_content,
 )
 from datacapt.files.services import exists as file_exists
+from datacapt.files.services import store as store_upload
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
 from datacapt.forms.questions import Level, Problem, Question, QuestionType, clean_answers
 from datacapt.forms.schemas import (
@@ -339,6 +340,7 @@ __all__ += [
     "file_exists",
     "store_document",
     "store_document_file",
+    "store_upload",
     "verified_content",
 ]
 

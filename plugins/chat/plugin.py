@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.chat import __version__, permissions
+import sqlalchemy as sa
+
+from datacapt.toolkit import FileAttachment, PluginManifest, db, hookimpl
+from plugins.chat import __version__, demo, messages, permissions, retention, routes
 from plugins.chat.errors import ChatCodes
-from plugins.chat.models import MODELS
+from plugins.chat.models import MODELS, ChatMessage, ChatThread, ThreadKind
+from plugins.chat.settings import TenantSettingsSchema
 
 
 @hookimpl
@@ -44,6 +48,31 @@ def datacapt_translations() -> Path:
 
 
 @hookimpl
+def datacapt_blueprints():
+    return [routes.blp, routes.public_blp]
+
+
+@hookimpl
+def datacapt_jobs():
+    return retention.JOBS
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [retention.REMOVE_OLD_MESSAGES]
+
+
+@hookimpl
+def datacapt_message_templates():
+    return messages.TEMPLATES
+
+
+@hookimpl
+def datacapt_tenant_settings_schema():
+    return TenantSettingsSchema
+
+
+@hookimpl
 def datacapt_permissions():
     return {permissions.CATEGORY: permissions.ACTIONS}
 
@@ -51,3 +80,32 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_file_attachments(file_uuid):
+    """A message's file is where its thread is: the thread's center (none: the whole
+    study), for those who read such threads (chat.subjects or chat.access)."""
+    thread = db.session.execute(
+        sa.select(ChatThread)
+        .join(ChatMessage, ChatMessage.thread_id == ChatThread.id)
+        .where(ChatMessage.file_uuid == uuid.UUID(file_uuid))
+    ).scalar_one_or_none()
+    if thread is None:
+        return []
+    needed = permissions.SUBJECTS if thread.kind == ThreadKind.SUBJECT else permissions.ACCESS
+    return [FileAttachment(thread.study_id, thread.center_id, needed)]
+
+
+@hookimpl
+def datacapt_center_in_use(study, center):
+    """Threads are kept at their center."""
+    held = sa.select(ChatThread.id).where(
+        ChatThread.study_id == study.id, ChatThread.center_id == center.id
+    )
+    return db.session.execute(held.limit(1)).first() is not None
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_thread(study)
