@@ -104,7 +104,7 @@ class TemplateInsertionWriteSchema(ma.Schema):
     template = ma.fields.UUID(required=True)
     version = ma.fields.Integer(
         strict=True,
-        validate=ma.validate.Range(min=1),
+        validate=ma.validate.Range(min=1, max=1_000_000),
         metadata={"description": "Its latest if not given"},
     )
     section = ma.fields.UUID(metadata={"description": "A subsection's section in the design"})

@@ -15,7 +15,17 @@ import marshmallow as ma
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from datacapt.toolkit import Message, db, invalid, not_found, utcnow
+from datacapt.toolkit import (
+    MAX_JSON_DEPTH,
+    Message,
+    current_tenant,
+    db,
+    invalid,
+    json_depth,
+    lock_document,
+    not_found,
+    utcnow,
+)
 from plugins.templates import kinds, services
 from plugins.templates.errors import TemplatesCodes
 from plugins.templates.models import Template, TemplateKind
@@ -158,9 +168,14 @@ def export(template_uuids: Sequence[uuid.UUID]) -> dict[str, Any]:
 
 def _parsed(raw: bytes) -> Any:
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        parsed = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _refused([("", Message("The file is not JSON in UTF-8."))]) from None
+    if json_depth(parsed) > MAX_JSON_DEPTH:
+        raise _refused(
+            [("", Message("The file nests deeper than {limit} levels.", limit=MAX_JSON_DEPTH))]
+        )
+    return parsed
 
 
 def _refused(problems: list[kinds.Problem]) -> Exception:
@@ -221,6 +236,8 @@ def import_file(raw: bytes) -> dict[str, Any]:
         document = TemplatesFileSchema().load(_parsed(raw))
     except ma.ValidationError as error:
         raise _refused(kinds.error_paths(error.messages, "")) from None
+    # One import at a time per tenant: two never both find a template new and make it.
+    lock_document("templates_import", current_tenant().schema_name)
     problems: list[kinds.Problem] = []
     seen: set[uuid.UUID] = set()
     for index, template in enumerate(document["templates"]):

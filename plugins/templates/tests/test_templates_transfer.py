@@ -55,8 +55,12 @@ def test_exported_imported_elsewhere_and_an_invalid_file_refused(
         "templates.1.versions.0.content.texts",
     }
     assert refused.json["error"]["details"]["count"] == 2
-    for garbage in (b"\xff\xfe", b"[1, 2]", b'{"format": "datacapt.templates"}'):
-        assert upload(vendor, garbage).status_code == 422
+    deep = {**document, "templates": [{**document["templates"][0], "description": []}]}
+    for _ in range(120):
+        deep["templates"][0]["description"] = [deep["templates"][0]["description"]]
+    garbage = [b"\xff\xfe", b"[1, 2]", b'{"format": "datacapt.templates"}', b"[" * 50_000]
+    for content in (*garbage, deep):
+        assert upload(vendor, content).status_code == 422
     assert read(vendor, TEMPLATES) == []
 
     imported: Any = upload(vendor, document)
