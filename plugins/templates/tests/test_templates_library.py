@@ -93,7 +93,7 @@ def test_bad_input_is_refused_and_writes_nothing(library: Library):
         ({"template": made["uuid"], "position": "first"}, 422),
         ({"template": made["uuid"], "position": -1}, 422),
     ):
-        answer: Any = library.manager.post(INSERTIONS, json=body, headers=library.first)
+        answer = library.manager.post(INSERTIONS, json=body, headers=library.first)
         assert answer.status_code == status, (body, answer.json)
     assert library.manager.post(INSERTIONS, json={"template": made["uuid"]}).status_code == 400
     for body, status in (
