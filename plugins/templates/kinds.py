@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -32,7 +32,6 @@ from datacapt.toolkit import (
     not_found,
     plugin_enabled,
 )
-from plugins.econsent.api import ConsentDocumentWriteSchema, create_document, get_document
 from plugins.ecrf.api import (
     Ecrf,
     EcrfWriteSchema,
@@ -41,7 +40,6 @@ from plugins.ecrf.api import (
     design,
     save_design,
 )
-from plugins.epro.api import QuestionnaireWriteSchema, create_questionnaire, get_questionnaire
 from plugins.templates.errors import TemplatesCodes
 from plugins.templates.models import TemplateKind
 
@@ -135,10 +133,26 @@ def _marked(value: Any, path: str, places: dict[str, str]) -> Any:
     return value
 
 
+# The optional modules are imported where used, as their templates need them.
+
+
+def _questionnaire_schema() -> type[ma.Schema]:
+    from plugins.epro.api import QuestionnaireWriteSchema
+
+    return QuestionnaireWriteSchema
+
+
+def _consent_schema() -> type[ma.Schema]:
+    from plugins.econsent.api import ConsentDocumentWriteSchema
+
+    return ConsentDocumentWriteSchema
+
+
 @dataclasses.dataclass(frozen=True)
 class Kind:
     name: TemplateKind
-    schema: type[ma.Schema]
+    #: The write schema checking the content (the owning module's).
+    schema: Callable[[], type[ma.Schema]]
     #: The module a study needs to receive a copy (None: it is inserted nowhere).
     plugin: str | None
 
@@ -162,7 +176,7 @@ class Kind:
         """The content as stored, or None with every problem."""
         if not isinstance(raw, Mapping):
             return None, [("", "Not an object.")]
-        schema = self.schema()
+        schema = self.schema()()
         try:
             loaded = schema.load(without_identities(raw))
         except ma.ValidationError as error:
@@ -183,13 +197,13 @@ class Kind:
 KINDS = {
     kind.name: kind
     for kind in (
-        Kind(TemplateKind.ECRF_SECTION, SectionSchema, "ecrf"),
-        Kind(TemplateKind.ECRF_SUBSECTION, SubSectionSchema, "ecrf"),
-        Kind(TemplateKind.ECRF_QUESTION, QuestionContentSchema, "ecrf"),
-        Kind(TemplateKind.ECRF_DESIGN, EcrfWriteSchema, "ecrf"),
-        Kind(TemplateKind.EPRO_QUESTIONNAIRE, QuestionnaireWriteSchema, "epro"),
-        Kind(TemplateKind.CONSENT_DOCUMENT, ConsentDocumentWriteSchema, "econsent"),
-        Kind(TemplateKind.MESSAGE_TEMPLATE, MessageTemplateContentSchema, None),
+        Kind(TemplateKind.ECRF_SECTION, lambda: SectionSchema, "ecrf"),
+        Kind(TemplateKind.ECRF_SUBSECTION, lambda: SubSectionSchema, "ecrf"),
+        Kind(TemplateKind.ECRF_QUESTION, lambda: QuestionContentSchema, "ecrf"),
+        Kind(TemplateKind.ECRF_DESIGN, lambda: EcrfWriteSchema, "ecrf"),
+        Kind(TemplateKind.EPRO_QUESTIONNAIRE, _questionnaire_schema, "epro"),
+        Kind(TemplateKind.CONSENT_DOCUMENT, _consent_schema, "econsent"),
+        Kind(TemplateKind.MESSAGE_TEMPLATE, lambda: MessageTemplateContentSchema, None),
     )
 }
 
@@ -245,12 +259,16 @@ def study_piece(study: Study, kind: str, piece: uuid.UUID | None) -> dict[str, A
             TemplatesCodes.TEMPLATE_TARGET_INVALID, Message("Name the piece."), field="piece"
         )
     if name == TemplateKind.EPRO_QUESTIONNAIRE:
+        from plugins.epro.api import get_questionnaire
+
         questionnaire = get_questionnaire(study, piece)
         return {
             field: copy.deepcopy(getattr(questionnaire, field))
             for field in ("code", "title", "blocks", "channels", "schedule", "reminders", "active")
         }
     if name == TemplateKind.CONSENT_DOCUMENT:
+        from plugins.econsent.api import get_document
+
         document = get_document(study, piece)
         latest = max(document.versions, key=lambda version: version.number)
         return {
@@ -338,8 +356,11 @@ def insert_copy(study: Study, kind: str, content: dict[str, Any], target: Target
             Message("This kind of template is inserted nowhere here."),
         )
     if name == TemplateKind.EPRO_QUESTIONNAIRE:
-        loaded = QuestionnaireWriteSchema().load(content)
-        return create_questionnaire(study, loaded).uuid
+        from plugins.epro.api import create_questionnaire
+
+        return create_questionnaire(study, _questionnaire_schema()().load(content)).uuid
     if name == TemplateKind.CONSENT_DOCUMENT:
-        return create_document(study, ConsentDocumentWriteSchema().load(content)).uuid
+        from plugins.econsent.api import create_document
+
+        return create_document(study, _consent_schema()().load(content)).uuid
     return _insert_in_design(study, name, content, target)
