@@ -4,10 +4,12 @@ consent document read, or made with its first draft version from its checked wri
 (a library of templates)."""
 
 from plugins.econsent.choices import optional_consents
+from plugins.econsent.documents.models import ConsentDocument
 from plugins.econsent.documents.schemas import ConsentDocumentWriteSchema
 from plugins.econsent.documents.services import create_document, get_document
 
 __all__ = [
+    "ConsentDocument",
     "ConsentDocumentWriteSchema",
     "create_document",
     "get_document",

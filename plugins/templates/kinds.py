@@ -33,9 +33,12 @@ from datacapt.toolkit import (
     plugin_enabled,
 )
 from plugins.ecrf.api import (
+    Block,
     Ecrf,
     EcrfWriteSchema,
+    Section,
     SectionSchema,
+    SubSection,
     SubSectionSchema,
     design,
     save_design,
@@ -364,3 +367,36 @@ def insert_copy(study: Study, kind: str, content: dict[str, Any], target: Target
 
         return create_document(study, _consent_schema()().load(content)).uuid
     return _insert_in_design(study, name, content, target)
+
+
+def piece_present(study_id: int, kind: str, piece: uuid.UUID) -> bool:
+    """Whether the study still has the piece a copy made (its owner may remove it)."""
+    name = TemplateKind(kind)
+    in_study = Ecrf.study_id == study_id
+    statement: sa.Select
+    if name == TemplateKind.ECRF_DESIGN:
+        statement = sa.select(Ecrf.id).where(in_study, Ecrf.uuid == piece)
+    elif name == TemplateKind.ECRF_SECTION:
+        statement = sa.select(Section.id).join(Ecrf).where(in_study, Section.uuid == piece)
+    elif name == TemplateKind.ECRF_SUBSECTION:
+        statement = (
+            sa.select(SubSection.id)
+            .join(Section)
+            .join(Ecrf)
+            .where(in_study, SubSection.uuid == piece)
+        )
+    elif name == TemplateKind.ECRF_QUESTION:
+        statement = sa.select(Block.id).join(Ecrf).where(in_study, Block.uuid == piece)
+    elif name == TemplateKind.EPRO_QUESTIONNAIRE:
+        from plugins.epro.api import Questionnaire
+
+        statement = sa.select(Questionnaire.id).where(
+            Questionnaire.study_id == study_id, Questionnaire.uuid == piece
+        )
+    else:
+        from plugins.econsent.api import ConsentDocument
+
+        statement = sa.select(ConsentDocument.id).where(
+            ConsentDocument.study_id == study_id, ConsentDocument.uuid == piece
+        )
+    return db.session.execute(statement).first() is not None

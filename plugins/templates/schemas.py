@@ -182,6 +182,9 @@ class TemplateUseReadSchema(ma.Schema):
     version = ma.fields.Integer(metadata={"description": "The version copied"})
     latest = ma.fields.Integer()
     outdated = ma.fields.Boolean()
+    present = ma.fields.Boolean(
+        metadata={"description": "Whether the study still has the piece (it may remove it)"}
+    )
     inserted_at = ma.fields.AwareDateTime()
     difference = ma.fields.Nested(
         TemplateDifferenceSchema,

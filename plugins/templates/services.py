@@ -144,9 +144,19 @@ def insert(study: Study, data: Mapping[str, Any]) -> TemplateUse:
     version = get_version(template, data.get("version"))
     target = kinds.Target(data.get("section"), data.get("subsection"), data.get("position"))
     piece = kinds.insert_copy(study, template.kind, version.content, target)
-    use = TemplateUse(study_id=study.id, version_id=version.id, piece_uuid=piece)
-    db.session.add(use)
+    # A whole design keeps the eCRF's identity: one emptied and filled again from a
+    # template is now a copy of that one.
+    use = db.session.execute(
+        sa.select(TemplateUse).where(
+            TemplateUse.study_id == study.id, TemplateUse.piece_uuid == piece
+        )
+    ).scalar_one_or_none()
+    if use is None:
+        use = TemplateUse(study_id=study.id, piece_uuid=piece)
+        db.session.add(use)
+    use.version_id = version.id
     db.session.flush()
+    db.session.refresh(use)
     return use
 
 
@@ -189,6 +199,7 @@ def use_report(use: TemplateUse, latest: TemplateVersion | None = None) -> dict[
         "version": use.version.number,
         "latest": template.latest,
         "outdated": outdated,
+        "present": kinds.piece_present(use.study_id, template.kind, use.piece_uuid),
         "inserted_at": use.created_at,
         "difference": difference(use.version.content, newest.content) if outdated else None,
     }

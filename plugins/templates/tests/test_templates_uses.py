@@ -50,7 +50,7 @@ def test_a_section_saved_inserted_and_reported_outdated_with_the_difference(
     inserted: Any = library.insert(library.second, template=template, position=0)
     assert inserted.status_code == 201, inserted.json
     use = inserted.json
-    assert (use["version"], use["latest"], use["outdated"]) == (1, 1, False)
+    assert (use["version"], use["latest"], use["outdated"], use["present"]) == (1, 1, False, True)
     design = read(library.manager, ECRF, headers=library.second)
     assert [s["title"]["en"] for s in design["sections"]] == ["Vital signs", "Follow-up"]
     assert design["sections"][0]["uuid"] == use["piece"]
@@ -98,6 +98,11 @@ def test_a_section_saved_inserted_and_reported_outdated_with_the_difference(
     assert read(library.manager, INSERTIONS, headers=library.first) == []
     every = read(library.manager, f"{TEMPLATES}{template}/uses")
     assert [u["outdated"] for u in every] == [True]
+    # The second study removes the copy: its use says so.
+    follow_up = read(library.manager, ECRF, headers=library.second)["sections"][1]
+    library.design(library.second, follow_up)
+    studied = read(library.manager, INSERTIONS, headers=library.second)
+    assert [(u["outdated"], u["present"]) for u in studied] == [(True, False)]
     # The investigator of the first study sees no use in the second.
     assert read(library.investigator, f"{TEMPLATES}{template}/uses") == []
 
@@ -142,6 +147,14 @@ def test_a_question_and_a_whole_design_inserted(library: Library):
     assert into_empty.status_code == 201, into_empty.json
     sections = read(library.manager, ECRF, headers=library.second)["sections"]
     assert [b["code"] for b in sections[0]["subsections"][0]["blocks"]] == ["bp"]
+    # Emptied and filled again from another template: the eCRF is now a copy of that one.
+    library.design(library.second)
+    other = library.template("ecrf_design", {"sections": [vitals(question("hr"))]}, name="Alt")
+    refilled: Any = library.insert(library.second, template=other["uuid"])
+    assert refilled.status_code == 201, refilled.json
+    assert refilled.json["piece"] == into_empty.json["piece"]
+    uses = read(library.manager, INSERTIONS, headers=library.second)
+    assert [u["template"]["name"] for u in uses] == ["Alt"]
     # Without the design's ETag nothing is saved.
     no_etag = library.manager.post(
         INSERTIONS,
