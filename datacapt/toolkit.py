@@ -24,6 +24,7 @@ from datacapt.api.documents import (
 )
 from datacapt.api.etags import check_if_match, read_if_match
 from datacapt.api.headers import IF_MATCH, LANGUAGE, REASON_FOR_CHANGE, STUDY_UUID, Header
+from datacapt.api.inputs import MAX_JSON_DEPTH, json_depth
 from datacapt.api.limits import RATE_LIMITED, client_address
 from datacapt.api.limits import enforce as enforce_limit
 from datacapt.api.pagination import paginate
@@ -359,11 +360,12 @@ __all__ += [
 ]
 
 # The API: the documenting Blueprint and the view base checking permissions, the headers a
-# view declares, pagination, ETags and versioned documents, search, rate limits.
+# view declares, pagination, ETags and versioned documents, search, rate limits, JSON depth.
 __all__ += [
     "ETAG_HEADER",
     "IF_MATCH",
     "LANGUAGE",
+    "MAX_JSON_DEPTH",
     "RATE_LIMITED",
     "REASON_FOR_CHANGE",
     "STUDY_UUID",
@@ -376,6 +378,7 @@ __all__ += [
     "contains_text",
     "document_etag",
     "enforce_limit",
+    "json_depth",
     "lock_document",
     "paginate",
     "read_if_match",

@@ -1,7 +1,8 @@
 """What other plugins may use of the eCRF plugin (the rest is internal): a subject's
 answers, whole or of one section (randomization strata, monitoring's source data), the
-answers and data queries (with their threads) monitoring works on, and the signals that
-follow a subject's data."""
+answers and data queries (with their threads) monitoring works on, the signals that
+follow a subject's data; the design read and saved whole, and the schemas checking its
+pieces (a library of templates inserts them)."""
 
 from plugins.ecrf.entry import compiled_form, lock_subjects, subject_answers
 from plugins.ecrf.models import (
@@ -20,6 +21,8 @@ from plugins.ecrf.models import (
     SectionState,
     SubSection,
 )
+from plugins.ecrf.schemas import EcrfWriteSchema, SectionSchema, SubSectionSchema
+from plugins.ecrf.services import design, save_design
 from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
 
 __all__ = [
@@ -31,17 +34,22 @@ __all__ = [
     "DataQuery",
     "DataQueryMessage",
     "Ecrf",
+    "EcrfWriteSchema",
     "QueryAction",
     "QueryOrigin",
     "QueryStatus",
     "QueryTarget",
     "Section",
+    "SectionSchema",
     "SectionState",
     "SubSection",
+    "SubSectionSchema",
     "answers_changed",
     "answers_changing",
     "compiled_form",
+    "design",
     "lock_subjects",
+    "save_design",
     "section_read",
     "subject_answers",
 ]

@@ -8,4 +8,7 @@ import enum
 class TemplatesCodes(enum.IntEnum):
     """Append only: a number never changes."""
 
-    TEMPLATES_INVALID = 7510
+    TEMPLATE_CONTENT_INVALID = 7510
+    TEMPLATE_FILE_INVALID = 7511
+    TEMPLATE_NOT_INSERTABLE = 7512
+    TEMPLATE_TARGET_INVALID = 7513

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.templates import __version__, permissions
+from datacapt.toolkit import PluginManifest, Study, hookimpl
+from plugins.templates import __version__, demo, permissions, routes
 from plugins.templates.errors import TemplatesCodes
 from plugins.templates.models import MODELS
 
@@ -51,3 +51,13 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
+def datacapt_demo_data(study: Study) -> None:
+    demo.add_demo_library(study)
