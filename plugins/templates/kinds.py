@@ -18,19 +18,23 @@ import sqlalchemy as sa
 
 from datacapt.toolkit import (
     SUPPORTED_LANGUAGES,
+    Action,
     BlockSchema,
     Channel,
     Message,
     Question,
     Study,
     block_questions,
+    build_permission,
     conflict,
     db,
     design_problems,
     engine_questions,
+    forbidden,
     invalid,
     not_found,
     plugin_enabled,
+    study_permissions,
 )
 from plugins.ecrf.api import (
     Block,
@@ -247,8 +251,17 @@ def _design_piece(study: Study, kind: TemplateKind, piece: uuid.UUID | None) -> 
     raise not_found(NO_SUCH_PIECE)
 
 
+# What one reads of a study's piece in its own module: saving it in the library shows it.
+_READ_PERMISSIONS = {
+    "ecrf": build_permission("ecrf_design", Action.ACCESS),
+    "epro": build_permission("epro", Action.ACCESS),
+    "econsent": build_permission("econsent", Action.ACCESS),
+}
+
+
 def study_piece(study: Study, kind: str, piece: uuid.UUID | None) -> dict[str, Any]:
-    """The content of one of the study's pieces (its eCRF design: none to name)."""
+    """The content of one of the study's pieces (its eCRF design: none to name), for a
+    caller who may read it in its own module."""
     name = TemplateKind(kind)
     owner = KINDS[name].plugin
     if owner is None or not plugin_enabled(owner):
@@ -256,6 +269,10 @@ def study_piece(study: Study, kind: str, piece: uuid.UUID | None) -> dict[str, A
             TemplatesCodes.TEMPLATE_NOT_INSERTABLE,
             Message("This kind of template is not taken from a study here."),
             field="kind",
+        )
+    if _READ_PERMISSIONS[owner] not in study_permissions():
+        raise forbidden(
+            message=Message("You may not read this piece of the study in its own module.")
         )
     if piece is None and name != TemplateKind.ECRF_DESIGN:
         raise invalid(

@@ -172,3 +172,21 @@ def test_a_question_and_a_whole_design_inserted(library: Library):
     assert nowhere.status_code == 409
     assert nowhere.json["error"]["internal_name"] == "TEMPLATE_NOT_INSERTABLE"
     assert len(read(library.manager, INSERTIONS, headers=library.first)) == 1
+
+
+def test_saving_a_piece_needs_reading_it_in_its_own_module(
+    tenant, client_as, join_study, library: Library
+):
+    designed = library.design(library.first, vitals(question("weight", "decimal")))
+    role: Any = client_as(tenant).post(
+        "/api/roles/",
+        json={"name": "librarian", "permissions": ["templates.access", "templates.save"]},
+    )
+    assert role.status_code == 201, role.json
+    librarian = join_study(library.manager, library.first, tenant, "librarian")
+    piece = {"kind": "ecrf_section", "piece": designed["sections"][0]["uuid"], "name": "Vitals"}
+    refused: Any = librarian.post(FROM_STUDY, json=piece, headers=library.first)
+    assert refused.status_code == 403, refused.json
+    assert library.manager.get(TEMPLATES).json == []
+    saved: Any = library.manager.post(FROM_STUDY, json=piece, headers=library.first)
+    assert saved.status_code == 201, saved.json
