@@ -1,7 +1,8 @@
 """What other plugins may use of the eCRF plugin (the rest is internal): a subject's
 answers, whole or of one section (randomization strata, monitoring's source data), the
-answers and data queries (with their threads) monitoring works on, and the signals that
-follow a subject's data."""
+answers and data queries (with their threads) monitoring works on, the signals that
+follow a subject's data, and the study's design read under its lock and saved whole
+(translations)."""
 
 from plugins.ecrf.entry import compiled_form, lock_subjects, subject_answers
 from plugins.ecrf.models import (
@@ -20,6 +21,7 @@ from plugins.ecrf.models import (
     SectionState,
     SubSection,
 )
+from plugins.ecrf.services import design, locked_design, save_design
 from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
 
 __all__ = [
@@ -41,7 +43,10 @@ __all__ = [
     "answers_changed",
     "answers_changing",
     "compiled_form",
+    "design",
     "lock_subjects",
+    "locked_design",
+    "save_design",
     "section_read",
     "subject_answers",
 ]
