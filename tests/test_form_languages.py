@@ -58,6 +58,7 @@ def test_texts_are_shown_in_the_language_else_the_default_without_changing_the_d
     assert shown[1]["columns"][0]["label"] == {"en": "Term"}
     assert in_language({"fr": "Seul"}, "de", "en") == {"fr": "Seul"}
     assert in_language({}, "de", "en") == {}
+    assert in_language(None, "de", "en") is None
     assert BLOCKS[0]["label"] == {"en": "Smoker", "de": "Raucher"}
 
 

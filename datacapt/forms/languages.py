@@ -122,6 +122,8 @@ def in_language(value: T, language: str, default: str) -> T:
     else in ``default``."""
     if isinstance(value, dict):
         return text_in(value, language, default)  # type: ignore[return-value]
+    if not isinstance(value, list):
+        return value  # no text (a title never set)
     copied = deepcopy(value)
     for text in block_texts(copied):  # type: ignore[arg-type]
         text.holder[text.key] = text_in(text.texts, language, default)

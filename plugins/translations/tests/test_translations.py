@@ -244,7 +244,7 @@ def test_bad_imports_are_refused_and_write_nothing(team: Team):
     assert detail["languages"][0]["translated"] == 3  # nothing written
 
 
-def test_a_questionnaire_is_translated_and_read_in_the_subjects_language(team: Team):
+def test_a_questionnaire_is_translated_and_read_in_the_readers_language(team: Team):
     assert _offer(team, languages=["fr"]).status_code == 200
     url = f"{FORMS}epro/{team.questionnaire}/po"
     exported = team.manager.get(url, query_string={"language": "fr"}, headers=team.headers)
