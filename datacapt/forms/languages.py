@@ -125,7 +125,7 @@ def in_language(value: T, language: str, default: str) -> T:
     if not isinstance(value, list):
         return value  # no text (a title never set)
     copied = deepcopy(value)
-    for text in block_texts(copied):  # type: ignore[arg-type]
+    for text in block_texts(copied):
         text.holder[text.key] = text_in(text.texts, language, default)
     return copied
 
