@@ -88,6 +88,15 @@ from datacapt.files.services import (
 from datacapt.files.services import exists as file_exists
 from datacapt.files.services import store as store_upload
 from datacapt.forms.design import block_questions, engine_questions, filled_blocks
+from datacapt.forms.languages import (
+    FormLanguages,
+    FormText,
+    form_texts,
+    in_reading_language,
+    language_tag,
+    pick_language,
+    study_languages,
+)
 from datacapt.forms.questions import Level, Problem, Question, QuestionType, clean_answers
 from datacapt.forms.schemas import (
     BlockSchema,
@@ -138,7 +147,7 @@ from datacapt.plugins import PluginManifest, hookimpl
 from datacapt.plugins.receivers import connect_when_enabled
 from datacapt.plugins.services import current_settings
 from datacapt.plugins.services import is_enabled as plugin_enabled
-from datacapt.plugins.study_settings import study_settings
+from datacapt.plugins.study_settings import study_settings, update_study_settings
 from datacapt.studies.context import (
     STUDY_HEADER,
     current_study,
@@ -174,6 +183,7 @@ __all__ = [
     "hookimpl",
     "plugin_enabled",
     "study_settings",
+    "update_study_settings",
 ]
 
 # Models and the session: model bases and mixins, the session, the unit of work, a lookup
@@ -328,6 +338,17 @@ __all__ += [
     "evaluate_form",
     "filled_blocks",
     "is_answered",
+]
+
+# The languages of form texts: a study's, the caller's, and each text under its path.
+__all__ += [
+    "FormLanguages",
+    "FormText",
+    "form_texts",
+    "in_reading_language",
+    "language_tag",
+    "pick_language",
+    "study_languages",
 ]
 
 # Files kept by the core (uploads, and the documents of record a plugin generates), and the

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.files.services import FileAttachment
+from datacapt.forms.languages import FormLanguages
 from datacapt.plugins.services import enabled_in_transaction, enabled_plugins, plugin_set
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy.context import TenantRef, current_tenant
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 AUDIT_HOOK = "datacapt_audit_event"
 ATTACHMENTS_HOOK = "datacapt_file_attachments"
 CENTER_IN_USE_HOOK = "datacapt_center_in_use"
+FORM_LANGUAGES_HOOK = "datacapt_form_languages"
 
 
 def _implementers(hook: str) -> list[str]:
@@ -52,6 +54,16 @@ def file_attachments(file_uuid: str) -> list[FileAttachment]:
     for name in _enabled_implementers(ATTACHMENTS_HOOK):
         found.extend(plugins.call(name, ATTACHMENTS_HOOK, file_uuid=file_uuid) or ())
     return found
+
+
+def form_languages(study: Study) -> FormLanguages | None:
+    """The study's form languages as the first enabled plugin answering sets them."""
+    plugins = plugin_set()
+    for name in _enabled_implementers(FORM_LANGUAGES_HOOK):
+        found = plugins.call(name, FORM_LANGUAGES_HOOK, study=study)
+        if found is not None:
+            return found
+    return None
 
 
 def notify_audit_listeners(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import marshmallow
 
     from datacapt.files.services import FileAttachment
+    from datacapt.forms.languages import FormLanguages
     from datacapt.jobs.cron import CronEntry
     from datacapt.notifications.templates import MessageTemplate
     from datacapt.plugins.manifest import PluginManifest
@@ -144,3 +145,10 @@ def datacapt_file_attachments(file_uuid: str) -> Iterable[FileAttachment]:
     """Where the plugin's data refers to the upload ``file_uuid`` (canonical form), in the
     current tenant: each place's study, center and the permission that reads it. An upload
     any plugin names is downloadable only by callers who see one of those places."""
+
+
+@hookspec
+def datacapt_form_languages(study: Study) -> FormLanguages | None:
+    """The default language of ``study``'s forms and the languages it offers, or None to
+    leave them unset: the first enabled plugin answering decides, and every form read gives
+    its texts in the caller's language among them (datacapt.forms.languages)."""

@@ -12,11 +12,17 @@ from flask import Flask
 from datacapt.api.extension import DatacaptApi
 from datacapt.audit.listeners import register_record_listener
 from datacapt.files.services import register_attachment_finder
+from datacapt.forms.languages import register_form_languages
 from datacapt.jobs.cron import register_cron_entry, register_fan_out
 from datacapt.jobs.queue import register_job_guard
 from datacapt.notifications.templates import CORE_OWNER, app_templates
 from datacapt.permissions.registry import init_permissions_registry
-from datacapt.plugins.dispatch import file_attachments, modules_using_center, notify_audit_listeners
+from datacapt.plugins.dispatch import (
+    file_attachments,
+    form_languages,
+    modules_using_center,
+    notify_audit_listeners,
+)
 from datacapt.plugins.gating import ensure_job_allowed, init_route_gating
 from datacapt.plugins.jobs import fan_out
 from datacapt.plugins.loader import PluginError, PluginSet, load_plugins
@@ -39,6 +45,7 @@ def init_plugins(
     register_lineage_plan(app, tenant_lineage_plan)
     register_center_use(app, modules_using_center)
     register_attachment_finder(app, file_attachments)
+    register_form_languages(app, form_languages)
     register_record_listener(app, notify_audit_listeners)
     owners: dict[str, str] = {}
     templates = app_templates(app)

@@ -1,8 +1,9 @@
 """What other plugins may use of the eCRF plugin (the rest is internal): a subject's
 answers, whole or of one section (randomization strata, monitoring's source data), the
 answers and data queries (with their threads) monitoring works on, the signals that
-follow a subject's data; the design read and saved whole, and the schemas checking its
-pieces (a library of templates inserts them)."""
+follow a subject's data; the design read (under its lock, for a change saved in the same
+transaction: translations) and saved whole, and the schemas checking its pieces (a library
+of templates inserts them)."""
 
 from plugins.ecrf.entry import compiled_form, lock_subjects, subject_answers
 from plugins.ecrf.models import (
@@ -22,7 +23,7 @@ from plugins.ecrf.models import (
     SubSection,
 )
 from plugins.ecrf.schemas import EcrfWriteSchema, SectionSchema, SubSectionSchema
-from plugins.ecrf.services import design, save_design
+from plugins.ecrf.services import design, locked_design, save_design
 from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "compiled_form",
     "design",
     "lock_subjects",
+    "locked_design",
     "save_design",
     "section_read",
     "subject_answers",

@@ -35,6 +35,7 @@ from datacapt.toolkit import (
     evaluate_form,
     file_exists,
     filled_blocks,
+    in_reading_language,
     is_answered,
     not_found,
     reason_required,
@@ -228,14 +229,14 @@ def _view(
     return {
         "subject": participation.uuid,
         "section": section["uuid"],
-        "title": section["title"],
+        "title": in_reading_language(study, section["title"]),
         "version": version,
         "subsections": [
             {
                 "uuid": sub["uuid"],
-                "title": sub["title"],
+                "title": in_reading_language(study, sub["title"]),
                 "visible_if": sub.get("visible_if"),
-                "blocks": filled_blocks(sub["blocks"], state),
+                "blocks": in_reading_language(study, filled_blocks(sub["blocks"], state)),
             }
             for sub in section["subsections"]
         ],

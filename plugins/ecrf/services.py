@@ -122,6 +122,13 @@ def design(study: Study) -> dict[str, Any]:
     }
 
 
+def locked_design(study: Study) -> dict[str, Any]:
+    """The design read under its lock, for a change of it saved in the same transaction
+    (``save_design``): no other save comes between the read and the write."""
+    lock_document("ecrf", study.uuid)
+    return design(study)
+
+
 def _answered_codes(ecrf: Ecrf, study: Study) -> set[str]:
     return set(
         db.session.execute(

@@ -12,6 +12,7 @@ from datacapt.toolkit import (
     FormState,
     Message,
     Question,
+    Study,
     asks_for_answer,
     block_questions,
     clean_answers,
@@ -19,6 +20,7 @@ from datacapt.toolkit import (
     db,
     evaluate_form,
     filled_blocks,
+    in_reading_language,
     is_answered,
     reason_required,
 )
@@ -43,19 +45,27 @@ def state_of(occurrence: Occurrence) -> FormState:
     return evaluate_form(questions(occurrence), current_answers(occurrence))
 
 
-def view(occurrence: Occurrence, state: FormState) -> dict[str, Any]:
-    """The occurrence as its form: every block with, for questions, visibility and value."""
+def view(
+    occurrence: Occurrence, state: FormState, person_language: str | None = None
+) -> dict[str, Any]:
+    """The occurrence as its form: every block with, for questions, visibility and value;
+    its texts in the reader's language (``person_language``: the subject's)."""
+    study = db.session.get_one(Study, occurrence.study_id)
     return {
         "occurrence": occurrence.uuid,
         "questionnaire": occurrence.questionnaire.uuid,
         "questionnaire_code": occurrence.questionnaire.code,
-        "questionnaire_title": occurrence.questionnaire.title,
+        "questionnaire_title": in_reading_language(
+            study, occurrence.questionnaire.title, person_language
+        ),
         "status": occurrence.status,
         "opens_at": occurrence.opens_at,
         "due_at": occurrence.due_at,
         "closes_at": occurrence.closes_at,
         "completed_at": occurrence.completed_at,
-        "blocks": filled_blocks(occurrence.questionnaire.blocks, state),
+        "blocks": in_reading_language(
+            study, filled_blocks(occurrence.questionnaire.blocks, state), person_language
+        ),
         "progress": {"required": state.required, "answered": state.required_answered},
     }
 

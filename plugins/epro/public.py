@@ -28,6 +28,7 @@ from datacapt.toolkit import (
 from plugins.epro import answers
 from plugins.epro.errors import EproCodes
 from plugins.epro.models import Occurrence, OccurrenceStatus
+from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
 
 TOKEN_HEADER = "Qr-Code"
 
@@ -77,6 +78,15 @@ def _as_subject(occurrence: Occurrence) -> Iterator[None]:
         yield
 
 
+def _subject_language(occurrence: Occurrence) -> str | None:
+    """The language the subject reads in (their contact's)."""
+    return db.session.execute(
+        sa.select(SubjectPersonalData.language)
+        .join(SubjectInStudy, SubjectInStudy.subject_id == SubjectPersonalData.subject_id)
+        .where(SubjectInStudy.id == occurrence.subject_in_study_id)
+    ).scalar_one_or_none()
+
+
 def _refuse_submitted(occurrence: Occurrence) -> None:
     if occurrence.status == OccurrenceStatus.COMPLETED:
         raise conflict(
@@ -87,7 +97,7 @@ def _refuse_submitted(occurrence: Occurrence) -> None:
 
 def read(token: str | None) -> dict[str, Any]:
     occurrence = occurrence_for_token(token)
-    return answers.view(occurrence, answers.state_of(occurrence))
+    return answers.view(occurrence, answers.state_of(occurrence), _subject_language(occurrence))
 
 
 def save(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,7 +109,7 @@ def save(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
         if occurrence.status == OccurrenceStatus.SENT:
             occurrence.transition_to(OccurrenceStatus.STARTED)
             occurrence.started_at = utcnow()
-        result = answers.view(occurrence, state)
+        result = answers.view(occurrence, state, _subject_language(occurrence))
         db.session.flush()
     return result
 
@@ -123,6 +133,6 @@ def submit(token: str | None, given: Mapping[str, Any]) -> dict[str, Any]:
         occurrence.transition_to(OccurrenceStatus.COMPLETED)
         occurrence.started_at = occurrence.started_at or now
         occurrence.completed_at, occurrence.next_send_at = now, None
-        result = answers.view(occurrence, state)
+        result = answers.view(occurrence, state, _subject_language(occurrence))
         db.session.flush()
     return result

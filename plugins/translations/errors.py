@@ -8,4 +8,5 @@ import enum
 class TranslationsCodes(enum.IntEnum):
     """Append only: a number never changes."""
 
-    TRANSLATIONS_INVALID = 7530
+    TRANSLATIONS_FILE_INVALID = 7530
+    TRANSLATIONS_LANGUAGE_INVALID = 7531

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.translations import __version__, permissions
+from datacapt.toolkit import PluginManifest, Study, hookimpl
+from plugins.translations import __version__, demo, permissions, routes
 from plugins.translations.errors import TranslationsCodes
 from plugins.translations.models import MODELS
+from plugins.translations.settings import StudySettingsSchema, study_form_languages
 
 
 @hookimpl
@@ -44,6 +45,11 @@ def datacapt_translations() -> Path:
 
 
 @hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
 def datacapt_permissions():
     return {permissions.CATEGORY: permissions.ACTIONS}
 
@@ -51,3 +57,18 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return StudySettingsSchema
+
+
+@hookimpl
+def datacapt_form_languages(study: Study):
+    return study_form_languages(study)
+
+
+@hookimpl
+def datacapt_demo_data(study: Study) -> None:
+    demo.add_demo_languages(study)

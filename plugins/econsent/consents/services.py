@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from datacapt.toolkit import (
     Channel,
+    FormLanguages,
     Message,
     Recipient,
     RecipientKind,
@@ -26,6 +27,7 @@ from datacapt.toolkit import (
     invalid,
     lock_document,
     notify,
+    pick_language,
     record_event,
     study_query,
     utcnow,
@@ -136,9 +138,8 @@ def new_consent(
             SubjectPersonalData.subject_id == participation.subject_id
         )
     ).scalar_one_or_none()
-    chosen = language or contact or version.languages[0]
-    if chosen not in version.languages:
-        chosen = version.languages[0]
+    languages = FormLanguages(version.languages[0], tuple(version.languages))
+    chosen = pick_language(languages, [language or contact])
     public_id = uuid.uuid4()
     consent = Consent(
         uuid=public_id,
