@@ -46,6 +46,7 @@ ORDERED_TYPES = {
 }
 NUMBER_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.SCALE}
 NO_SUCH_FILTER = Message("No such saved filter.")
+UNKNOWN_QUESTION = Message("Not a profile question.")
 
 
 class PanelProfileConditionSchema(ma.Schema):
@@ -115,7 +116,7 @@ def load_spec(given: Any) -> dict[str, Any]:
 
 def _clean_value(question: Question, value: Any, field: str) -> Any:
     try:
-        return clean_answers({question.code: question}, {question.code: value}, Message(""))[
+        return clean_answers({question.code: question}, {question.code: value}, UNKNOWN_QUESTION)[
             question.code
         ]
     except DatacaptException as exc:
@@ -140,7 +141,7 @@ def _profile_clauses(conditions: list[dict[str, Any]]) -> list[sa.ColumnElement[
         field = f"profile.{index}"
         question = questions.get(condition["question"])
         if question is None:
-            raise _refused(f"{field}.question", Message("Not a profile question."))
+            raise _refused(f"{field}.question", UNKNOWN_QUESTION)
         code, op, value = question.code, condition["op"], condition["value"]
         if op == "answered":
             clauses.append(Volunteer.profile.has_key(code))
