@@ -268,6 +268,17 @@ def get_saved_filter(filter_uuid: Any) -> SavedFilter:
     return get_by_uuid(SavedFilter, filter_uuid, NO_SUCH_FILTER)
 
 
+def saved_count(saved: SavedFilter) -> int | None:
+    """The count a saved filter gives now; None once it no longer reads (a profile question
+    it names was removed from the design)."""
+    try:
+        return matching_count(saved.spec)
+    except DatacaptException as exc:
+        if exc.internal_code != SubjectRepositoryCodes.FILTER_INVALID:
+            raise
+        return None
+
+
 def saved_filters() -> sa.Select:
     return sa.select(SavedFilter).order_by(SavedFilter.name)
 

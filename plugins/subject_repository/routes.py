@@ -71,7 +71,7 @@ def _saved(saved: Any) -> dict[str, Any]:
         "uuid": saved.uuid,
         "name": saved.name,
         "spec": saved.spec,
-        "count": filters.matching_count(saved.uuid),
+        "count": filters.saved_count(saved),
         "modified_at": saved.modified_at,
     }
 

@@ -139,7 +139,13 @@ class PanelFilterReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
     name = ma.fields.String()
     spec = ma.fields.Nested(PanelFilterSpecSchema)
-    count = ma.fields.Integer(metadata={"description": "How many volunteers it matches now"})
+    count = ma.fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "How many volunteers it matches now; null once it no longer reads"
+            " (a profile question it names was removed)"
+        },
+    )
     modified_at = ma.fields.AwareDateTime()
 
 

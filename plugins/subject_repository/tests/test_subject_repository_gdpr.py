@@ -199,8 +199,18 @@ def test_access_file_erasure_by_the_dpo_and_refusal(panel: Panel, trial, client_
     assert any(c.get("email") == ["ada@example.org", None] for c in erased)
 
 
-def test_retention_flags_inactive_volunteers_for_the_dpo(panel: Panel):
-    manager, dpo = panel.manager, panel.admin
+def test_retention_flags_inactive_volunteers_for_the_dpo(panel: Panel, client_as, tenant):
+    manager = panel.manager
+    # A data protection officer who is not an administrator: a role of the tenant's own.
+    role = panel.admin.post(
+        "/api/roles/",
+        json={
+            "name": "data_protection_officer",
+            "permissions": ["subject_repository.access", "subject_repository.dpo"],
+        },
+    )
+    ok(role, 201)
+    dpo = client_as(tenant, "data_protection_officer")
     bob = register(manager, "bob@example.org")
     with panel.inside():
         assert gdpr.flag_inactive() == 0

@@ -4,6 +4,7 @@ their count, who may do what, another tenant's panel out of reach, bad input ref
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -121,6 +122,10 @@ def test_profiles_searches_and_saved_filters(panel: Panel, client_as, tenant):
         )
     )
     assert [(f["name"], f["count"]) for f in ok(manager.get(FILTERS))] == [("Dry skins", 1)]
+    # A question the filter names leaves the design: the filter stays listed, without count.
+    ok(manager.put(f"{BASE}/profile-form", json={"blocks": BLOCKS[1:]}))
+    assert [f["count"] for f in ok(manager.get(FILTERS))] == [None]
+    ok(manager.put(f"{BASE}/profile-form", json={"blocks": BLOCKS}))
     assert manager.delete(f"{FILTERS}{saved['uuid']}").status_code == 204
     assert ok(manager.get(FILTERS)) == []
 
@@ -193,3 +198,18 @@ def test_bad_input_is_refused_and_another_tenant_sees_nothing(
     assert stranger.get(f"{VOLUNTEERS}{ada['uuid']}").status_code == 404
     assert stranger.get(f"{VOLUNTEERS}{ada['uuid']}/personal-data").status_code == 404
     assert register(stranger, "ada@example.org")["uuid"] != ada["uuid"]
+
+
+def test_concurrent_registrations_of_one_email_make_one_volunteer(panel: Panel):
+    uuids: list[str] = []
+
+    def sign_up() -> None:
+        uuids.append(register(panel.manager, "same@example.org")["uuid"])
+
+    threads = [threading.Thread(target=sign_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(uuids) == 4 and len(set(uuids)) == 1
+    assert len(ok(panel.manager.get(VOLUNTEERS))) == 1
