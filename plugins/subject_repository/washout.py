@@ -85,12 +85,19 @@ def _recent_in_category(rules: WashoutRules, now: dt.datetime) -> sa.Select:
     )
 
 
-def _studies_in_year(rules: WashoutRules, now: dt.datetime) -> sa.Select:
+def _studies_in_year(
+    rules: WashoutRules, subject_id: InstrumentedAttribute[int], now: dt.datetime
+) -> sa.ScalarSelect[int]:
+    """How many other studies the subject took part in over the last year (per candidate,
+    through the participations' subject index: only the rows other conditions kept)."""
     return (
-        sa.select(SubjectInStudy.subject_id)
-        .where(SubjectInStudy.study_id != rules.study_id, participation_end(now) >= now - YEAR)
-        .group_by(SubjectInStudy.subject_id)
-        .having(sa.func.count() >= rules.max_studies_per_year)
+        sa.select(sa.func.count())
+        .where(
+            SubjectInStudy.subject_id == subject_id,
+            SubjectInStudy.study_id != rules.study_id,
+            participation_end(now) >= now - YEAR,
+        )
+        .scalar_subquery()
     )
 
 
@@ -103,7 +110,7 @@ def eligible_clause(
     if rules.washout_days and rules.same_category:
         clauses.append(subject_id.not_in(_recent_in_category(rules, now)))
     if rules.max_studies_per_year:
-        clauses.append(subject_id.not_in(_studies_in_year(rules, now)))
+        clauses.append(_studies_in_year(rules, subject_id, now) < rules.max_studies_per_year)
     return sa.and_(sa.true(), *clauses)
 
 
