@@ -4,6 +4,7 @@ participation, the models they read and the signal they follow; where a subject'
 stands, which the eConsent module records."""
 
 from plugins.subjects.models import (
+    PERSONAL_DATA,
     ConsentStatus,
     Subject,
     SubjectInStudy,
@@ -14,6 +15,7 @@ from plugins.subjects.services import get_subject, record_consent_status, refuse
 from plugins.subjects.signals import participation_changed
 
 __all__ = [
+    "PERSONAL_DATA",
     "ConsentStatus",
     "Subject",
     "SubjectInStudy",
