@@ -1,0 +1,108 @@
+"""The volunteers' realm is apart from staff's: a volunteer's token opens no staff
+endpoint (every one walked), a staff token opens no volunteer endpoint, another tenant's
+tokens and links open nothing, and a volunteer reaches only their own data."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from datacapt.testing import plugin_set
+from plugins.subject_accounts.routes import OwnView
+from plugins.subject_accounts.tests.conftest import PREFIX, Panel
+
+# The operator endpoint that needs no token (logging in).
+OPERATOR_LOGIN = "operator.OperatorLogin"
+
+
+def _path(rule: str) -> str:
+    """The rule with each argument filled: a uuid, or a word."""
+    return re.sub(
+        r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
+        lambda m: (
+            str(uuid.uuid4()) if m.group(1) == "uuid" else ("1" if m.group(1) == "int" else "x")
+        ),
+        rule,
+    )
+
+
+def _routes(app) -> list[tuple[str, str, Any, str]]:
+    """Every API route and method, with its view class."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        view = getattr(app.view_functions[rule.endpoint], "view_class", None)
+        if not rule.rule.startswith("/api/") or view is None:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((rule.rule, method, view, rule.endpoint))
+    return found
+
+
+def test_a_volunteer_token_opens_no_staff_endpoint_and_a_staff_token_no_volunteer_one(
+    app, panel: Panel, enable_plugins
+):
+    with app.app_context():
+        every_plugin = list(plugin_set().plugins)
+    enable_plugins(panel.tenant, *every_plugin)  # no staff route answers 404 for its module
+    volunteer = panel.volunteer("eve@example.org")
+    assert volunteer.get(f"{PREFIX}/me").status_code == 200
+    staff_routes, own_routes = 0, 0
+    for rule, method, view, endpoint in _routes(app):
+        path = _path(rule)
+        if issubclass(view, OwnView):
+            own_routes += 1
+            answer = panel.manager.open(path, method=method, json={})
+            assert answer.status_code == 401, (method, rule, answer.status_code)
+            continue
+        if getattr(view, "PUBLIC", False) or endpoint == OPERATOR_LOGIN:
+            continue  # no credential, or one of its own (a link's token)
+        staff_routes += 1
+        answer = volunteer.open(
+            path, method=method, json={}, headers={"Study-Uuid": str(uuid.uuid4())}
+        )
+        assert answer.status_code == 401, (method, rule, answer.status_code, answer.json)
+    assert staff_routes > 300 and own_routes >= 10
+    # The volunteer's own endpoints of the modules the tenant enabled answer.
+    assert volunteer.get(f"{PREFIX}/me/questionnaires").json == []
+    assert volunteer.get(f"{PREFIX}/me/appointments").json == []
+
+
+def test_another_tenants_tokens_and_links_open_nothing(make_panel, tenant, other_tenant):
+    ours, theirs = make_panel(tenant), make_panel(other_tenant)
+    volunteer = ours.volunteer("fay@example.org")
+    elsewhere = theirs.browser()
+    elsewhere.token = volunteer.token
+    refused = elsewhere.get(f"{PREFIX}/me")
+    assert refused.status_code == 401
+    body = {
+        "token": ours.link_token,
+        "first_name": "Fay",
+        "last_name": "Roy",
+        "email": "fay@example.org",
+    }
+    assert theirs.browser().post(f"{PREFIX}/register", json=body).status_code == 401
+    assert theirs.emails("fay@example.org") == []
+    # Their staff see none of our links.
+    link = ours.link["uuid"]
+    assert theirs.manager.get(f"{PREFIX}/registration-links/{link}").status_code == 404
+    listed: Any = theirs.manager.get(f"{PREFIX}/registration-links/")
+    assert [x["uuid"] for x in listed.json] == [theirs.link["uuid"]]
+    # Without the module, ePRO questionnaires are not offered.
+    missing = volunteer.get(f"{PREFIX}/me/questionnaires")
+    assert missing.status_code == 404
+    assert missing.json["error"]["internal_name"] == "SUBJECT_ACCOUNTS_MODULE_UNAVAILABLE"
+
+
+def test_staff_permissions_on_registration_links(panel: Panel, client_as):
+    viewer = client_as(panel.tenant, "viewer")
+    assert viewer.get(f"{PREFIX}/registration-links/").status_code == 403
+    assert viewer.post(f"{PREFIX}/registration-links/", json={"name": "x"}).status_code == 403
+    unknown = panel.manager.post(
+        f"{PREFIX}/registration-links/", json={"name": "x", "study": str(uuid.uuid4())}
+    )
+    assert unknown.status_code == 404
+    for bad in ({}, {"name": ""}, {"name": "x" * 201}, {"name": "x", "expires_at": "2020-13-01"}):
+        assert panel.manager.post(f"{PREFIX}/registration-links/", json=bad).status_code == 422, bad
+    listed: Any = panel.manager.get(f"{PREFIX}/registration-links/")
+    assert len(listed.json) == 1
