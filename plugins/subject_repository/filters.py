@@ -48,17 +48,17 @@ NUMBER_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.SCALE}
 NO_SUCH_FILTER = Message("No such saved filter.")
 
 
-class ProfileConditionSchema(ma.Schema):
+class PanelProfileConditionSchema(ma.Schema):
     question = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=60))
     op = ma.fields.String(required=True, validate=ma.validate.OneOf(OPERATORS))
     value = ma.fields.Raw(load_default=None, allow_none=True)
 
 
-class FilterSpecSchema(ma.Schema):
+class PanelFilterSpecSchema(ma.Schema):
     """What a panel search asks; every part optional, all of them must hold."""
 
     profile = ma.fields.List(
-        ma.fields.Nested(ProfileConditionSchema),
+        ma.fields.Nested(PanelProfileConditionSchema),
         load_default=list,
         validate=ma.validate.Length(max=30),
         metadata={
@@ -103,7 +103,7 @@ def load_spec(given: Any) -> dict[str, Any]:
     if not isinstance(given, Mapping):
         raise _refused("spec", Message("A filter is an object."))
     try:
-        return FilterSpecSchema().load(given)
+        return PanelFilterSpecSchema().load(given)
     except ma.ValidationError as exc:
         raise DatacaptException(
             ErrorCode.VALIDATION_ERROR,
@@ -182,9 +182,8 @@ def _profile_clauses(conditions: list[dict[str, Any]]) -> list[sa.ColumnElement[
 def _studies(uuids: list[uuid.UUID], field: str) -> list[int]:
     if not uuids:
         return []
-    found = dict(
-        db.session.execute(sa.select(Study.uuid, Study.id).where(Study.uuid.in_(uuids))).tuples()
-    )
+    rows = db.session.execute(sa.select(Study.uuid, Study.id).where(Study.uuid.in_(uuids)))
+    found = {study_uuid: study_id for study_uuid, study_id in rows}
     missing = [str(u) for u in uuids if u not in found]
     if missing:
         raise _refused(field, Message("No such study: {uuids}.", uuids=", ".join(missing)))
@@ -285,7 +284,7 @@ def _refuse_taken(name: str, current: SavedFilter | None) -> None:
 def _checked(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The spec as stored (JSON), once it reads and runs."""
     matching_volunteers(spec)
-    return FilterSpecSchema().dump(load_spec(spec))
+    return PanelFilterSpecSchema().dump(load_spec(spec))
 
 
 def save_filter(name: str, spec: Mapping[str, Any]) -> SavedFilter:

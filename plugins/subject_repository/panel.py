@@ -301,3 +301,21 @@ def add_note(volunteer: Volunteer, text: str) -> VolunteerNote:
     db.session.add(note)
     db.session.flush()
     return note
+
+
+def list_volunteers(filters: Mapping[str, Any]) -> sa.Select:
+    statement = sa.select(Volunteer).order_by(Volunteer.id)
+    if "flagged" in filters:
+        flagged = Volunteer.review_flagged_at.is_not(None)
+        statement = statement.where(flagged if filters["flagged"] else sa.not_(flagged))
+    if filters.get("status"):
+        statement = statement.where(Volunteer.status == filters["status"])
+    return statement
+
+
+def keep_after_review(volunteer: Volunteer) -> Volunteer:
+    """The DPO reviewed a flagged volunteer and keeps them: the retention clock restarts."""
+    refuse_if_erased(volunteer)
+    touch(volunteer)
+    db.session.flush()
+    return volunteer

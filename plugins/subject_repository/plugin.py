@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.subject_repository import __version__, gdpr, jobs, permissions
+from plugins.subject_repository import __version__, demo, gdpr, jobs, permissions, routes
 from plugins.subject_repository.errors import SubjectRepositoryCodes
 from plugins.subject_repository.models import MODELS
 from plugins.subject_repository.settings import PanelSettingsSchema
@@ -88,3 +88,13 @@ def datacapt_erase_subject(subject_id):
 @hookimpl
 def datacapt_file_attachments(file_uuid):
     return gdpr.file_attachments(file_uuid)
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_panel(study)

@@ -153,3 +153,27 @@ def washout_refusal(subject: Subject, study: Study) -> str | None:
     now under its wash-out rules; None when they may."""
     message = washout_message(subject, study)
     return message.render() if message else None
+
+
+def history(subject: Subject) -> list[dict[str, object]]:
+    """The volunteer's participations across the tenant's studies, the latest first (read
+    from the subjects module: nothing copied)."""
+    now = utcnow()
+    rows = db.session.execute(
+        sa.select(SubjectInStudy, Study, participation_end(now))
+        .join(Study, Study.id == SubjectInStudy.study_id)
+        .where(SubjectInStudy.subject_id == subject.id)
+        .order_by(SubjectInStudy.created_at.desc(), SubjectInStudy.id.desc())
+    ).all()
+    return [
+        {
+            "study": study.uuid,
+            "study_reference": study.reference,
+            "category": study_settings(PLUGIN, study)["category"],
+            "status": participation.status,
+            "inclusion_date": participation.inclusion_date,
+            "started_at": participation.created_at,
+            "ended_at": None if participation.status not in ENDED else ended,
+        }
+        for participation, study, ended in rows
+    ]
