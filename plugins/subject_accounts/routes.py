@@ -21,22 +21,22 @@ from plugins.subject_accounts.schemas import (
     RegistrationLinkUpdateSchema,
     RegistrationLinkWriteSchema,
     RegistrationQrCodeReadSchema,
-    VolunteerAcceptedSchema,
-    VolunteerAccountReadSchema,
-    VolunteerAppointmentReadSchema,
-    VolunteerConsentReadSchema,
-    VolunteerGdprRequestReadSchema,
-    VolunteerGdprRequestWriteSchema,
-    VolunteerLinkTokenWriteSchema,
-    VolunteerLoginLinkWriteSchema,
-    VolunteerLoginWriteSchema,
-    VolunteerPasswordWriteSchema,
-    VolunteerProfileReadSchema,
-    VolunteerProfileWriteSchema,
-    VolunteerPurposeWriteSchema,
-    VolunteerQuestionnaireReadSchema,
-    VolunteerSessionReadSchema,
-    VolunteerSignUpWriteSchema,
+    SubjectAccountAcceptedSchema,
+    SubjectAccountAppointmentReadSchema,
+    SubjectAccountConsentReadSchema,
+    SubjectAccountGdprRequestReadSchema,
+    SubjectAccountGdprRequestWriteSchema,
+    SubjectAccountLinkTokenWriteSchema,
+    SubjectAccountLoginLinkWriteSchema,
+    SubjectAccountLoginWriteSchema,
+    SubjectAccountPasswordWriteSchema,
+    SubjectAccountProfileReadSchema,
+    SubjectAccountProfileWriteSchema,
+    SubjectAccountPurposeWriteSchema,
+    SubjectAccountQuestionnaireReadSchema,
+    SubjectAccountReadSchema,
+    SubjectAccountSessionReadSchema,
+    SubjectAccountSignUpWriteSchema,
 )
 from plugins.subject_accounts.sessions import (
     SCHEME,
@@ -145,9 +145,9 @@ class RegistrationLinkQrCode(ApiView):
 class Register(ApiView):
     PUBLIC = True
 
-    @blp.arguments(VolunteerSignUpWriteSchema)
+    @blp.arguments(SubjectAccountSignUpWriteSchema)
     @blp.errors(LINK_REFUSED, PASSWORD_POLICY, RATE_LIMITED)
-    @blp.response(202, VolunteerAcceptedSchema)
+    @blp.response(202, SubjectAccountAcceptedSchema)
     def post(self, data):
         """Sign up from a registration link: an email to verify the address follows (or a
         login link, if the address has an account: the answer is the same)."""
@@ -161,11 +161,11 @@ class Register(ApiView):
 class VerifyEmail(ApiView):
     PUBLIC = True
 
-    @blp.arguments(VolunteerLinkTokenWriteSchema)
+    @blp.arguments(SubjectAccountLinkTokenWriteSchema)
     @blp.errors(
         {422: "The link is unknown, used or expired (VERIFICATION_LINK_INVALID)."}, RATE_LIMITED
     )
-    @blp.response(200, VolunteerSessionReadSchema)
+    @blp.response(200, SubjectAccountSessionReadSchema)
     def post(self, data):
         """Verify the email with the emailed link's token: the account opens, logged in."""
         limit_public()
@@ -176,12 +176,12 @@ class VerifyEmail(ApiView):
 class Login(ApiView):
     PUBLIC = True
 
-    @blp.arguments(VolunteerLoginWriteSchema)
+    @blp.arguments(SubjectAccountLoginWriteSchema)
     @blp.errors(
         {401: "Unknown email, wrong password, unverified or locked account (INVALID_CREDENTIALS)."},
         RATE_LIMITED,
     )
-    @blp.response(200, VolunteerSessionReadSchema)
+    @blp.response(200, SubjectAccountSessionReadSchema)
     def post(self, data):
         """Exchange email and password for a volunteer session (never a staff one)."""
         limit_public()
@@ -192,9 +192,9 @@ class Login(ApiView):
 class LoginLink(ApiView):
     PUBLIC = True
 
-    @blp.arguments(VolunteerLoginLinkWriteSchema)
+    @blp.arguments(SubjectAccountLoginLinkWriteSchema)
     @blp.errors(RATE_LIMITED)
-    @blp.response(202, VolunteerAcceptedSchema)
+    @blp.response(202, SubjectAccountAcceptedSchema)
     def post(self, data):
         """Email a passwordless login link if the address has an account; the answer is the
         same either way."""
@@ -208,9 +208,9 @@ class LoginLink(ApiView):
 class LoginLinkConfirm(ApiView):
     PUBLIC = True
 
-    @blp.arguments(VolunteerLinkTokenWriteSchema)
+    @blp.arguments(SubjectAccountLinkTokenWriteSchema)
     @blp.errors({422: "The link is unknown, used or expired (LOGIN_LINK_INVALID)."}, RATE_LIMITED)
-    @blp.response(200, VolunteerSessionReadSchema)
+    @blp.response(200, SubjectAccountSessionReadSchema)
     def post(self, data):
         """Log in with the emailed link's token (single use, 15 minutes)."""
         limit_public()
@@ -244,7 +244,7 @@ class Logout(OwnView):
 @blp.route("/me")
 class Me(OwnView):
     @blp.errors(SESSION_REFUSED)
-    @blp.response(200, VolunteerAccountReadSchema)
+    @blp.response(200, SubjectAccountReadSchema)
     def get(self):
         """The volunteer's account."""
         return current_account()
@@ -252,7 +252,7 @@ class Me(OwnView):
 
 @blp.route("/me/password")
 class MyPassword(OwnView):
-    @blp.arguments(VolunteerPasswordWriteSchema)
+    @blp.arguments(SubjectAccountPasswordWriteSchema)
     @blp.errors(
         SESSION_REFUSED,
         {422: "The current password is wrong (WRONG_PASSWORD)."},
@@ -269,14 +269,14 @@ class MyPassword(OwnView):
 @blp.route("/me/profile")
 class MyProfile(OwnView):
     @blp.errors(SESSION_REFUSED)
-    @blp.response(200, VolunteerProfileReadSchema)
+    @blp.response(200, SubjectAccountProfileReadSchema)
     def get(self):
         """The volunteer's answers to the panel's profile questions."""
         return {"answers": own.profile(current_account())}
 
-    @blp.arguments(VolunteerProfileWriteSchema)
+    @blp.arguments(SubjectAccountProfileWriteSchema)
     @blp.errors(SESSION_REFUSED, ERASED)
-    @blp.response(200, VolunteerProfileReadSchema)
+    @blp.response(200, SubjectAccountProfileReadSchema)
     def patch(self, data):
         """Change some answers (checked by the form engine: 422 with fields)."""
         account = current_account()
@@ -288,7 +288,7 @@ class MyProfile(OwnView):
 @blp.route("/me/consents")
 class MyConsents(OwnView):
     @blp.errors(SESSION_REFUSED)
-    @blp.response(200, VolunteerConsentReadSchema(many=True))
+    @blp.response(200, SubjectAccountConsentReadSchema(many=True))
     def get(self):
         """The volunteer's consents: purpose, given or withdrawn, and when."""
         return own.consents(current_account())
@@ -296,9 +296,9 @@ class MyConsents(OwnView):
 
 @blp.route("/me/consents/give")
 class GiveConsent(OwnView):
-    @blp.arguments(VolunteerPurposeWriteSchema)
+    @blp.arguments(SubjectAccountPurposeWriteSchema)
     @blp.errors(SESSION_REFUSED, ERASED)
-    @blp.response(200, VolunteerConsentReadSchema(many=True))
+    @blp.response(200, SubjectAccountConsentReadSchema(many=True))
     def post(self, data):
         """Consent to one purpose (contact for studies, newsletter, data sharing)."""
         account = current_account()
@@ -309,9 +309,9 @@ class GiveConsent(OwnView):
 
 @blp.route("/me/consents/withdraw")
 class WithdrawConsent(OwnView):
-    @blp.arguments(VolunteerPurposeWriteSchema)
+    @blp.arguments(SubjectAccountPurposeWriteSchema)
     @blp.errors(SESSION_REFUSED, {409: "No consent stands for this purpose (CONSENT_NOT_GIVEN)."})
-    @blp.response(200, VolunteerConsentReadSchema(many=True))
+    @blp.response(200, SubjectAccountConsentReadSchema(many=True))
     def post(self, data):
         """Withdraw one consent (contact for studies, newsletter, data sharing)."""
         account = current_account()
@@ -322,14 +322,14 @@ class WithdrawConsent(OwnView):
 
 @blp.route("/me/gdpr-requests")
 class MyGdprRequests(OwnView):
-    @blp.arguments(VolunteerGdprRequestWriteSchema)
+    @blp.arguments(SubjectAccountGdprRequestWriteSchema)
     @blp.errors(
         SESSION_REFUSED,
         {
             409: "A request of this kind is pending, or the data was erased (GDPR_REQUEST_PENDING, VOLUNTEER_ERASED)."
         },
     )
-    @blp.response(201, VolunteerGdprRequestReadSchema)
+    @blp.response(201, SubjectAccountGdprRequestReadSchema)
     def post(self, data):
         """Ask for a copy of one's data (access) or for its erasure; the data protection
         officer handles it."""
@@ -341,7 +341,7 @@ class MyGdprRequests(OwnView):
 @blp.route("/me/questionnaires")
 class MyQuestionnaires(OwnView):
     @blp.errors(SESSION_REFUSED, UNAVAILABLE)
-    @blp.response(200, VolunteerQuestionnaireReadSchema(many=True))
+    @blp.response(200, SubjectAccountQuestionnaireReadSchema(many=True))
     def get(self):
         """The volunteer's ePRO questionnaires in every study (where ePRO is enabled)."""
         return own.questionnaires(current_account())
@@ -350,7 +350,7 @@ class MyQuestionnaires(OwnView):
 @blp.route("/me/appointments")
 class MyAppointments(OwnView):
     @blp.errors(SESSION_REFUSED, UNAVAILABLE)
-    @blp.response(200, VolunteerAppointmentReadSchema(many=True))
+    @blp.response(200, SubjectAccountAppointmentReadSchema(many=True))
     def get(self):
         """The volunteer's appointments in every study (where the calendar is enabled)."""
         return own.appointments(current_account())

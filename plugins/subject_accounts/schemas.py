@@ -65,7 +65,7 @@ class RegistrationQrCodeReadSchema(ma.Schema):
 # Public: registration, verification, login
 
 
-class VolunteerSignUpWriteSchema(ma.Schema):
+class SubjectAccountSignUpWriteSchema(ma.Schema):
     token = ma.fields.String(
         required=True, validate=TOKEN, metadata={"description": "The registration link's token"}
     )
@@ -92,26 +92,26 @@ class VolunteerSignUpWriteSchema(ma.Schema):
     )
 
 
-class VolunteerAcceptedSchema(ma.Schema):
+class SubjectAccountAcceptedSchema(ma.Schema):
     status = ma.fields.String(
         metadata={"description": "accepted: an email is on its way if it applies"}
     )
 
 
-class VolunteerLinkTokenWriteSchema(ma.Schema):
+class SubjectAccountLinkTokenWriteSchema(ma.Schema):
     token = ma.fields.String(required=True, validate=TOKEN)
 
 
-class VolunteerLoginWriteSchema(ma.Schema):
+class SubjectAccountLoginWriteSchema(ma.Schema):
     email = ma.fields.String(required=True, validate=EMAIL)
     password = ma.fields.String(required=True, load_only=True, validate=PASSWORD)
 
 
-class VolunteerLoginLinkWriteSchema(ma.Schema):
+class SubjectAccountLoginLinkWriteSchema(ma.Schema):
     email = ma.fields.String(required=True, validate=EMAIL)
 
 
-class VolunteerAccountReadSchema(ma.Schema):
+class SubjectAccountReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
     subject = ma.fields.UUID(attribute="subject.uuid")
     platform_id = ma.fields.String(attribute="subject.platform_id")
@@ -122,59 +122,59 @@ class VolunteerAccountReadSchema(ma.Schema):
     has_password = ma.fields.Function(lambda account: account.password_hash is not None)
 
 
-class VolunteerSessionReadSchema(ma.Schema):
+class SubjectAccountSessionReadSchema(ma.Schema):
     token = ma.fields.String(
         metadata={"description": "Authorization: Bearer <token> in the volunteer's realm only"}
     )
     expires_at = ma.fields.DateTime()
     idle_timeout_minutes = ma.fields.Integer()
-    account = ma.fields.Nested(VolunteerAccountReadSchema)
+    account = ma.fields.Nested(SubjectAccountReadSchema)
 
 
 # The volunteer's own data
 
 
-class VolunteerPasswordWriteSchema(ma.Schema):
+class SubjectAccountPasswordWriteSchema(ma.Schema):
     current_password = ma.fields.String(
         load_default=None, allow_none=True, load_only=True, validate=PASSWORD
     )
     new_password = ma.fields.String(required=True, load_only=True, validate=PASSWORD)
 
 
-class VolunteerProfileWriteSchema(ma.Schema):
+class SubjectAccountProfileWriteSchema(ma.Schema):
     answers = ma.fields.Dict(
         keys=ma.fields.String(validate=ma.validate.Length(max=100)), required=True
     )
 
 
-class VolunteerProfileReadSchema(ma.Schema):
+class SubjectAccountProfileReadSchema(ma.Schema):
     answers = ma.fields.Dict()
 
 
-class VolunteerConsentReadSchema(ma.Schema):
+class SubjectAccountConsentReadSchema(ma.Schema):
     purpose = ma.fields.String()
     given = ma.fields.Function(lambda consent: consent.withdrawn_at is None)
     given_at = ma.fields.DateTime()
     withdrawn_at = ma.fields.DateTime(allow_none=True)
 
 
-class VolunteerPurposeWriteSchema(ma.Schema):
+class SubjectAccountPurposeWriteSchema(ma.Schema):
     purpose = ma.fields.String(required=True, validate=ma.validate.OneOf(list(ConsentPurpose)))
 
 
-class VolunteerGdprRequestWriteSchema(ma.Schema):
+class SubjectAccountGdprRequestWriteSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(["access", "erasure"]))
     reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
 
 
-class VolunteerGdprRequestReadSchema(ma.Schema):
+class SubjectAccountGdprRequestReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
     kind = ma.fields.String()
     status = ma.fields.String()
     created_at = ma.fields.DateTime()
 
 
-class VolunteerQuestionnaireReadSchema(ma.Schema):
+class SubjectAccountQuestionnaireReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
     title = ma.fields.String(metadata={"description": "In the volunteer's language"})
     status = ma.fields.String()
@@ -184,7 +184,7 @@ class VolunteerQuestionnaireReadSchema(ma.Schema):
     completed_at = ma.fields.DateTime(allow_none=True)
 
 
-class VolunteerAppointmentReadSchema(ma.Schema):
+class SubjectAccountAppointmentReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
     title = ma.fields.String()
     starts_at = ma.fields.DateTime()
