@@ -80,7 +80,7 @@ def _link_view(link: Any) -> dict[str, Any]:
     return {
         "uuid": link.uuid,
         "name": link.name,
-        "study": link.study,
+        "study": link.study.uuid if link.study else None,
         "active": link.active,
         "expires_at": link.expires_at,
         "created_at": link.created_at,

@@ -50,7 +50,7 @@ class RegistrationLinkUpdateSchema(ma.Schema):
 class RegistrationLinkReadSchema(ma.Schema):
     uuid = ma.fields.UUID()
     name = ma.fields.String()
-    study = ma.fields.UUID(attribute="study.uuid", allow_none=True)
+    study = ma.fields.UUID(allow_none=True)
     active = ma.fields.Boolean()
     expires_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()

@@ -102,6 +102,12 @@ def register(data: Mapping[str, Any]) -> None:
         language=data["language"],
         source=f"registration link: {link.name}",
     )
+    known = db.session.execute(
+        sa.select(SubjectAccount).where(SubjectAccount.subject_id == subject.id)
+    ).scalar_one_or_none()
+    if known is not None:  # the person has an account under an earlier address
+        send_link(known, TokenPurpose.LOGIN_LINK)
+        return
     account = SubjectAccount(
         subject_id=subject.id,
         email=email,

@@ -8,7 +8,11 @@ import re
 import uuid
 from typing import Any
 
-from datacapt.testing import plugin_set
+import sqlalchemy as sa
+
+from datacapt.testing import plugin_set, unit_of_work
+from datacapt.toolkit import Study, db, tenant_context
+from plugins.subject_accounts.demo import add_demo_links
 from plugins.subject_accounts.routes import OwnView
 from plugins.subject_accounts.tests.conftest import PREFIX, Panel
 
@@ -106,3 +110,22 @@ def test_staff_permissions_on_registration_links(panel: Panel, client_as):
         assert panel.manager.post(f"{PREFIX}/registration-links/", json=bad).status_code == 422, bad
     listed: Any = panel.manager.get(f"{PREFIX}/registration-links/")
     assert len(listed.json) == 1
+
+
+def test_the_demo_links_are_added_once_and_open(app, panel: Panel, make_study):
+    study = make_study(panel.manager, "PAR", reference="DEMO-1")
+    for _ in range(2):
+        with app.app_context(), tenant_context(panel.tenant), unit_of_work():
+            add_demo_links(
+                db.session.execute(
+                    sa.select(Study).where(Study.uuid == uuid.UUID(study.uuid))
+                ).scalar_one()
+            )
+    listed: Any = panel.manager.get(f"{PREFIX}/registration-links/")
+    assert sorted((link["name"], link["study"]) for link in listed.json) == [
+        ("Campaign DEMO-1", study.uuid),
+        ("Panel", None),
+    ]
+    campaign = next(link for link in listed.json if link["study"])
+    panel.link = campaign
+    assert panel.register("jo@example.org").status_code == 202
