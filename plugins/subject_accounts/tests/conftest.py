@@ -42,13 +42,16 @@ class Panel:
         assert found, "no link in the last email"
         return found.group(1)
 
-    def register(self, email: str, password: str | None = PASSWORD, **fields: Any) -> Any:
+    def register(
+        self, email: str, password: str | None = PASSWORD, language: str = "fr", **fields: Any
+    ) -> Any:
         body = {
             "token": self.link_token,
             "first_name": "Ann",
             "last_name": "Moreau",
             "email": email,
             "password": password,
+            "language": language,
             **fields,
         }
         return self.browser().post(f"{PREFIX}/register", json=body)

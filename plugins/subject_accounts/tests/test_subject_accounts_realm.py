@@ -4,6 +4,7 @@ tokens and links open nothing, and a volunteer reaches only their own data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from typing import Any
@@ -16,6 +17,15 @@ from plugins.subject_accounts.demo import add_demo_links
 from plugins.subject_accounts.routes import OwnView
 from plugins.subject_accounts.tests.conftest import PREFIX, Panel
 
+# A diary of the day of inclusion, in the volunteer's language.
+DIARY = {
+    "code": "DIARY",
+    "title": {"en": "Diary", "fr": "Journal"},
+    "blocks": [{"kind": "question", "code": "pain", "type": "yes_no", "required": True}],
+    "channels": ["email"],
+    "schedule": {"days": [0], "send_time": "23:59", "window_hours": 24, "available_hours": 48},
+    "reminders": {"every_hours": 6, "max": 1, "quiet_start": "21:00", "quiet_end": "08:00"},
+}
 # The operator endpoint that needs no token (logging in).
 OPERATOR_LOGIN = "operator.OperatorLogin"
 
@@ -44,12 +54,29 @@ def _routes(app) -> list[tuple[str, str, Any, str]]:
 
 
 def test_a_volunteer_token_opens_no_staff_endpoint_and_a_staff_token_no_volunteer_one(
-    app, panel: Panel, enable_plugins
+    app, panel: Panel, enable_plugins, make_study
 ):
     with app.app_context():
         every_plugin = list(plugin_set().plugins)
     enable_plugins(panel.tenant, *every_plugin)  # no staff route answers 404 for its module
+    # Eve is a subject of a study with a diary before she signs up to the panel.
+    study = make_study(panel.manager, "PAR", reference="DIARY-1")
+    subject: Any = panel.manager.post(
+        "/api/subjects/",
+        json={"center": study.centers["PAR"], "personal_data": {"email": "eve@example.org"}},
+        headers=study.headers,
+    )
+    assert subject.status_code == 201, subject.json
+    diary = panel.manager.post("/api/epro/questionnaires/", json=DIARY, headers=study.headers)
+    assert diary.status_code == 201, diary.json
+    included = panel.manager.patch(
+        f"/api/subjects/{subject.json['uuid']}",
+        json={"status": "included", "inclusion_date": dt.date.today().isoformat()},
+        headers=study.headers,
+    )
+    assert included.status_code == 200, included.json
     volunteer = panel.volunteer("eve@example.org")
+    other = panel.volunteer("fred@example.org")
     assert volunteer.get(f"{PREFIX}/me").status_code == 200
     staff_routes, own_routes = 0, 0
     for rule, method, view, endpoint in _routes(app):
@@ -67,8 +94,10 @@ def test_a_volunteer_token_opens_no_staff_endpoint_and_a_staff_token_no_voluntee
         )
         assert answer.status_code == 401, (method, rule, answer.status_code, answer.json)
     assert staff_routes > 300 and own_routes >= 10
-    # The volunteer's own endpoints of the modules the tenant enabled answer.
-    assert volunteer.get(f"{PREFIX}/me/questionnaires").json == []
+    # The volunteer's own questionnaires and appointments, never another's.
+    diaries: Any = volunteer.get(f"{PREFIX}/me/questionnaires")
+    assert [(d["title"], d["status"]) for d in diaries.json] == [("Journal", "scheduled")]
+    assert other.get(f"{PREFIX}/me/questionnaires").json == []
     assert volunteer.get(f"{PREFIX}/me/appointments").json == []
 
 

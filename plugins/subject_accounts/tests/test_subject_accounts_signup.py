@@ -79,7 +79,7 @@ def test_registration_verification_login_and_logout(panel: Panel):
     # gets a login link instead.
     assert panel.register("ann@example.org", last_name="Other").status_code == 202
     assert len(_accounts(panel)) == 1
-    assert "log in" in panel.emails("ann@example.org")[-1]
+    assert "Pour vous connecter" in panel.emails("ann@example.org")[-1]  # in her language
 
     assert browser.post(f"{PREFIX}/logout").status_code == 204
     ended = browser.get(f"{PREFIX}/me")
