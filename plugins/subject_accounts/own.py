@@ -1,5 +1,5 @@
 """A volunteer's own data, reached from their session only: their panel profile and
-consents, their questionnaires and appointments in the modules the tenant enabled, their
+consents, their questionnaires, appointments and payments in the modules the tenant enabled, their
 requests for access or erasure. Every read names the subject of the session, never a
 subject given by the request."""
 
@@ -19,6 +19,7 @@ from datacapt.toolkit import (
 )
 from plugins.calendar_app.api import subject_appointments
 from plugins.epro.api import OccurrenceStatus, subject_occurrences
+from plugins.payments.api import subject_payments
 from plugins.subject_accounts.errors import SubjectAccountsCodes
 from plugins.subject_accounts.models import SubjectAccount
 from plugins.subject_repository.api import give_consent as repository_give_consent
@@ -85,6 +86,23 @@ def appointments(account: SubjectAccount) -> list[dict[str, Any]]:
         }
         for participation in _participations(account)
         for appointment in subject_appointments(participation)
+    ]
+
+
+def payments(account: SubjectAccount) -> list[dict[str, Any]]:
+    """What the volunteer is paid, or will be, in every study."""
+    _require("payments")
+    return [
+        {
+            "uuid": order.uuid,
+            "kind": order.kind,
+            "amount": order.amount,
+            "currency": order.currency,
+            "status": order.status,
+            "paid_at": order.paid_at,
+        }
+        for participation in _participations(account)
+        for order in subject_payments(participation)
     ]
 
 

@@ -30,6 +30,7 @@ from plugins.subject_accounts.schemas import (
     SubjectAccountLoginLinkWriteSchema,
     SubjectAccountLoginWriteSchema,
     SubjectAccountPasswordWriteSchema,
+    SubjectAccountPaymentReadSchema,
     SubjectAccountProfileReadSchema,
     SubjectAccountProfileWriteSchema,
     SubjectAccountPurposeWriteSchema,
@@ -354,3 +355,13 @@ class MyAppointments(OwnView):
     def get(self):
         """The volunteer's appointments in every study (where the calendar is enabled)."""
         return own.appointments(current_account())
+
+
+@blp.route("/me/payments")
+class MyPayments(OwnView):
+    @blp.errors(SESSION_REFUSED, UNAVAILABLE)
+    @blp.response(200, SubjectAccountPaymentReadSchema(many=True))
+    def get(self):
+        """What the volunteer is paid, or will be, in every study (where payments are
+        enabled): amount, currency, status, when paid."""
+        return own.payments(current_account())

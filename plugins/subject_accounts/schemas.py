@@ -191,3 +191,12 @@ class SubjectAccountAppointmentReadSchema(ma.Schema):
     ends_at = ma.fields.DateTime()
     status = ma.fields.String()
     center = ma.fields.String(metadata={"description": "The site's name"})
+
+
+class SubjectAccountPaymentReadSchema(ma.Schema):
+    uuid = ma.fields.UUID()
+    kind = ma.fields.String(metadata={"description": "visit, completion, pro_rata, travel"})
+    amount = ma.fields.Decimal(as_string=True)
+    currency = ma.fields.String()
+    status = ma.fields.String()
+    paid_at = ma.fields.DateTime(allow_none=True)

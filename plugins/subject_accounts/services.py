@@ -88,6 +88,8 @@ def register(data: Mapping[str, Any]) -> None:
     password = data.get("password")
     if password is not None:
         check_password_policy(password, [email, data["first_name"], data["last_name"]])
+    # Hashed whatever follows, so a known email answers as slowly as a new one.
+    password_hash = hash_password(password) if password else None
     _serialize_email(email)
     existing = find_account(email)
     if existing is not None:
@@ -120,7 +122,7 @@ def register(data: Mapping[str, Any]) -> None:
     send_link(
         account,
         TokenPurpose.VERIFY_EMAIL,
-        password_hash=hash_password(password) if password else None,
+        password_hash=password_hash,
         consents=sorted(set(data["consents"])),
     )
 

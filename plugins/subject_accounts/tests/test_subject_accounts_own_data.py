@@ -22,8 +22,8 @@ def _purposes(client: Any) -> dict[str, bool]:
 
 def test_a_volunteer_reaches_only_their_own_panel_data(panel: Panel):
     # Consents asked for at sign-up wait for the address to be proven.
-    body = {"consents": ["contact_for_studies", "newsletter"]}
-    assert panel.register("gil@example.org", PASSWORD, **body).status_code == 202
+    purposes = ["contact_for_studies", "newsletter"]
+    assert panel.register("gil@example.org", PASSWORD, consents=purposes).status_code == 202
     gil = panel.browser()
     verified: Any = gil.post(
         f"{PREFIX}/verify-email", json={"token": panel.last_token("gil@example.org")}

@@ -99,6 +99,7 @@ def test_a_volunteer_token_opens_no_staff_endpoint_and_a_staff_token_no_voluntee
     assert [(d["title"], d["status"]) for d in diaries.json] == [("Journal", "scheduled")]
     assert other.get(f"{PREFIX}/me/questionnaires").json == []
     assert volunteer.get(f"{PREFIX}/me/appointments").json == []
+    assert volunteer.get(f"{PREFIX}/me/payments").json == []
 
 
 def test_another_tenants_tokens_and_links_open_nothing(make_panel, tenant, other_tenant):
@@ -121,10 +122,11 @@ def test_another_tenants_tokens_and_links_open_nothing(make_panel, tenant, other
     assert theirs.manager.get(f"{PREFIX}/registration-links/{link}").status_code == 404
     listed: Any = theirs.manager.get(f"{PREFIX}/registration-links/")
     assert [x["uuid"] for x in listed.json] == [theirs.link["uuid"]]
-    # Without the module, ePRO questionnaires are not offered.
-    missing = volunteer.get(f"{PREFIX}/me/questionnaires")
-    assert missing.status_code == 404
-    assert missing.json["error"]["internal_name"] == "SUBJECT_ACCOUNTS_MODULE_UNAVAILABLE"
+    # Without their modules, questionnaires, appointments and payments are not offered.
+    for module in ("questionnaires", "appointments", "payments"):
+        missing: Any = volunteer.get(f"{PREFIX}/me/{module}")
+        assert missing.status_code == 404, module
+        assert missing.json["error"]["internal_name"] == "SUBJECT_ACCOUNTS_MODULE_UNAVAILABLE"
 
 
 def test_staff_permissions_on_registration_links(panel: Panel, client_as):
