@@ -14,7 +14,15 @@ import time_machine
 from datacapt.toolkit import AuditRecord, Study, db
 from plugins.subject_repository import gdpr, washout
 from plugins.subject_repository.tests.conftest import Panel
-from plugins.subject_repository.tests.support import GDPR, SETTINGS, VOLUNTEERS, count, ok, register
+from plugins.subject_repository.tests.support import (
+    GDPR,
+    SETTINGS,
+    VOLUNTEERS,
+    count,
+    error,
+    ok,
+    register,
+)
 from plugins.subjects.api import Subject
 
 
@@ -75,7 +83,7 @@ def test_washout_refuses_with_the_reason_until_it_runs_out(panel: Panel, trial):
     french = manager.get(
         f"{VOLUNTEERS}{ada['uuid']}/eligibility?study={second.uuid}", headers={"Language": "fr"}
     )
-    assert "carence de 30 jours" in french.json["reason"]
+    assert "carence de 30 jours" in ok(french)["reason"]
     assert ok(manager.get(f"{VOLUNTEERS}{ada['uuid']}/eligibility?study={first.uuid}"))["eligible"]
     assert ok(manager.get(f"{VOLUNTEERS}{bob['uuid']}/eligibility?study={second.uuid}"))["eligible"]
     assert count(manager, {"eligible_for": second.uuid}) == 1
@@ -139,13 +147,13 @@ def test_access_file_erasure_by_the_dpo_and_refusal(panel: Panel, trial, client_
         manager.post(f"{VOLUNTEERS}{ada['uuid']}/erasure-requests", json={"reason": "Moving"}), 201
     )
     twice = manager.post(f"{VOLUNTEERS}{ada['uuid']}/erasure-requests", json={"reason": "Again"})
-    assert twice.status_code == 409 and twice.json["error"]["internal_code"] == 7437
+    assert error(twice, 409)["internal_code"] == 7437
     assert manager.post(f"{GDPR}{erasure['uuid']}/approve", json={}).status_code == 403
     assert [r["uuid"] for r in ok(dpo.get(f"{GDPR}?status=pending"))] == [erasure["uuid"]]
     approved = ok(dpo.post(f"{GDPR}{erasure['uuid']}/approve", json={"comment": "Done"}))
     assert approved["status"] == "approved"
     again = dpo.post(f"{GDPR}{erasure['uuid']}/approve", json={})
-    assert again.status_code == 409 and again.json["error"]["internal_code"] == 7438
+    assert error(again, 409)["internal_code"] == 7438
 
     personal = ok(manager.get(f"{VOLUNTEERS}{ada['uuid']}/personal-data"))
     assert (personal["first_name"], personal["email"], personal["birth_date"]) == ("", None, None)
@@ -160,7 +168,7 @@ def test_access_file_erasure_by_the_dpo_and_refusal(panel: Panel, trial, client_
     )
     assert count(manager, {}) == 1
     refused = manager.post(f"{VOLUNTEERS}{ada['uuid']}/access-requests", json={})
-    assert refused.status_code == 409 and refused.json["error"]["internal_code"] == 7435
+    assert error(refused, 409)["internal_code"] == 7435
     assert register(manager, "ada@example.org")["uuid"] != ada["uuid"]  # a new person now
 
     other = ok(
