@@ -4,6 +4,8 @@ passwordless links, logout and the session policy."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -187,3 +189,35 @@ def test_lockout_session_policy_and_rate_limits(panel: Panel, app_with_plugins):
     assert flooded.status_code == 429 and "Retry-After" in flooded.headers
     refused = public.post(f"{PREFIX}/login", json=right)
     assert refused.status_code == 429
+
+
+def _at_once(calls: list[Any]) -> list[Any]:
+    """Each call in its own thread, released together; their answers in order."""
+    barrier = threading.Barrier(len(calls))
+    answers: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        answers[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_a_link_opens_one_session_and_one_email_one_account_under_concurrency(panel: Panel):
+    signups = _at_once([lambda: panel.register("kim@example.org") for _ in range(3)])
+    assert [a.status_code for a in signups] == [202, 202, 202]
+    assert [status for email, status, _ in _accounts(panel)] == ["pending"]
+    # One verification email, the others got login links: the first link opens.
+    token = re.search(r"token=([\w-]+)", panel.emails("kim@example.org")[0])
+    assert token is not None
+    browsers = [panel.browser() for _ in range(3)]
+    confirm = f"{PREFIX}/verify-email"
+    opened = _at_once(
+        [lambda b=b: b.post(confirm, json={"token": token.group(1)}) for b in browsers]
+    )
+    assert sorted(a.status_code for a in opened) == [200, 422, 422]
