@@ -119,8 +119,10 @@ from datacapt.i18n import (
     language_context,
 )
 from datacapt.identity.models import User
+from datacapt.identity.passwords import check_policy as check_password_policy
+from datacapt.identity.passwords import hash_password, needs_rehash, verify_password
 from datacapt.identity.principal import acting_user
-from datacapt.identity.secrets import derived_secret, digest
+from datacapt.identity.secrets import derived_secret, digest, new_secret
 from datacapt.identity.services import confirm_password
 from datacapt.jobs import commit_job_step, enqueue, job
 from datacapt.jobs.cron import CronEntry
@@ -241,6 +243,16 @@ __all__ += [
     "acting_user",
     "build_permission",
     "confirm_password",
+]
+
+# Passwords and secrets of accounts other than users' (subjects' own): the staff password
+# policy and hashing, and a new random secret (only its digest is stored).
+__all__ += [
+    "check_password_policy",
+    "hash_password",
+    "needs_rehash",
+    "new_secret",
+    "verify_password",
 ]
 
 # The tenant: its context (in_tenant for CLI commands), its settings and their signal.

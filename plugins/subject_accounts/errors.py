@@ -8,4 +8,8 @@ import enum
 class SubjectAccountsCodes(enum.IntEnum):
     """Append only: a number never changes."""
 
-    SUBJECT_ACCOUNTS_INVALID = 7460
+    REGISTRATION_LINK_INVALID = 7460
+    VERIFICATION_LINK_INVALID = 7461
+    LOGIN_LINK_INVALID = 7462
+    SUBJECT_ACCOUNTS_MODULE_UNAVAILABLE = 7463
+    SUBJECT_SESSION_INVALID = 7464

@@ -5,6 +5,7 @@ stands, which the eConsent module records; a module's rows about a subject's
 participations for the GDPR inventory."""
 
 from plugins.subjects.models import (
+    PERSONAL_DATA,
     ConsentStatus,
     Subject,
     SubjectInStudy,
@@ -16,6 +17,7 @@ from plugins.subjects.services import get_subject, record_consent_status, refuse
 from plugins.subjects.signals import participation_changed
 
 __all__ = [
+    "PERSONAL_DATA",
     "ConsentStatus",
     "Subject",
     "SubjectInStudy",

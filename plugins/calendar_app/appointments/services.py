@@ -264,3 +264,14 @@ def change_status(appointment: Appointment, status: str) -> Appointment:
     else:
         drop_reminders(appointment)
     return appointment
+
+
+def subject_appointments(participation: SubjectInStudy) -> list[Appointment]:
+    """A subject's appointments in one study, by start: what they are shown of their own."""
+    return list(
+        db.session.execute(
+            sa.select(Appointment)
+            .where(Appointment.subject_in_study_id == participation.id)
+            .order_by(Appointment.starts_at, Appointment.id)
+        ).scalars()
+    )

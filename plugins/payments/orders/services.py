@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from datacapt.toolkit import db
-from plugins.payments.orders.models import OrderKind, OrderStatus, PaymentOrder
+from plugins.payments.orders.models import STANDING, OrderKind, OrderStatus, PaymentOrder
 from plugins.payments.plans.models import PlanVersion
 from plugins.subjects.api import SubjectInStudy
 
@@ -36,3 +38,19 @@ def new_order(
     )
     db.session.add(order)
     return order
+
+
+def subject_payments(participation: SubjectInStudy) -> list[PaymentOrder]:
+    """What a subject is paid, or will be, in one study: the standing orders that were not
+    rejected, oldest first (their own account shows them)."""
+    return list(
+        db.session.execute(
+            sa.select(PaymentOrder)
+            .where(
+                PaymentOrder.subject_in_study_id == participation.id,
+                STANDING,
+                PaymentOrder.status != OrderStatus.REJECTED,
+            )
+            .order_by(PaymentOrder.created_at, PaymentOrder.id)
+        ).scalars()
+    )
