@@ -1,7 +1,8 @@
 """What other plugins may use of the subjects plugin (the rest is internal): a study's
 subject looked up as the caller may see it, the refusal to write for an ended
 participation, the models they read and the signal they follow; where a subject's consent
-stands, which the eConsent module records."""
+stands, which the eConsent module records; a person the tenant knows (a panel volunteer)
+entering a study."""
 
 from plugins.subjects.models import (
     ConsentStatus,
@@ -10,7 +11,12 @@ from plugins.subjects.models import (
     SubjectPersonalData,
     SubjectStatus,
 )
-from plugins.subjects.services import get_subject, record_consent_status, refuse_if_ended
+from plugins.subjects.services import (
+    enroll_subject,
+    get_subject,
+    record_consent_status,
+    refuse_if_ended,
+)
 from plugins.subjects.signals import participation_changed
 
 __all__ = [
@@ -19,6 +25,7 @@ __all__ = [
     "SubjectInStudy",
     "SubjectPersonalData",
     "SubjectStatus",
+    "enroll_subject",
     "get_subject",
     "participation_changed",
     "record_consent_status",
