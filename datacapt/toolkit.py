@@ -137,6 +137,7 @@ from datacapt.plugins.receivers import connect_when_enabled
 from datacapt.plugins.services import current_settings
 from datacapt.plugins.services import is_enabled as plugin_enabled
 from datacapt.plugins.study_settings import study_settings
+from datacapt.plugins.subject_records import SubjectRecords, erase_subject, subject_records
 from datacapt.studies.context import (
     STUDY_HEADER,
     current_study,
@@ -173,6 +174,10 @@ __all__ = [
     "plugin_enabled",
     "study_settings",
 ]
+
+# A subject's records across modules: what each enabled plugin holds about a person, and
+# the erasure of their personal data (the GDPR inventory hooks).
+__all__ += ["SubjectRecords", "erase_subject", "subject_records"]
 
 # Models and the session: model bases and mixins, the session, the unit of work, a lookup
 # kept for the rest of the transaction.

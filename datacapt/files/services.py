@@ -31,7 +31,8 @@ class FileAttachment:
     """A place where study data refers to an upload: whoever may read it there, and only
     they, may download the file."""
 
-    study_id: int
+    # None: the tenant's data outside any study (a panel's), read with a platform permission.
+    study_id: int | None
     center_id: int | None  # None: data of the whole study, not of one center
     permission: str  # what reads that data in the study (e.g. the eCRF's data view)
 
@@ -229,6 +230,8 @@ def attachments(stored: StoredFile) -> list[FileAttachment]:
 
 
 def _sees(principal: Principal, attachment: FileAttachment) -> bool:
+    if attachment.study_id is None:
+        return attachment.permission in principal.granted
     try:
         _, membership, granted = resolve_study(principal, study_id=attachment.study_id)
     except DatacaptException:

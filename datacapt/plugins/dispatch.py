@@ -26,7 +26,7 @@ def _implementers(hook: str) -> list[str]:
     return [name for name in plugins.plugins if name in names]
 
 
-def _enabled_implementers(hook: str) -> list[str]:
+def enabled_implementers(hook: str) -> list[str]:
     """The current tenant's enabled plugins implementing ``hook`` (no query when none do)."""
     names = _implementers(hook)
     if not names:
@@ -40,7 +40,7 @@ def modules_using_center(study: Study, center: StudyCenter) -> list[str]:
     plugins = plugin_set()
     return [
         name
-        for name in _enabled_implementers(CENTER_IN_USE_HOOK)
+        for name in enabled_implementers(CENTER_IN_USE_HOOK)
         if plugins.call(name, CENTER_IN_USE_HOOK, study=study, center=center)
     ]
 
@@ -49,7 +49,7 @@ def file_attachments(file_uuid: str) -> list[FileAttachment]:
     """Where the enabled plugins say their data refers to the upload."""
     plugins = plugin_set()
     found: list[FileAttachment] = []
-    for name in _enabled_implementers(ATTACHMENTS_HOOK):
+    for name in enabled_implementers(ATTACHMENTS_HOOK):
         found.extend(plugins.call(name, ATTACHMENTS_HOOK, file_uuid=file_uuid) or ())
     return found
 

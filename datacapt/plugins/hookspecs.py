@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from datacapt.jobs.cron import CronEntry
     from datacapt.notifications.templates import MessageTemplate
     from datacapt.plugins.manifest import PluginManifest
+    from datacapt.plugins.subject_records import SubjectRecords
     from datacapt.studies.models import Study, StudyCenter
     from datacapt.tenancy.context import TenantRef
 
@@ -144,3 +145,18 @@ def datacapt_file_attachments(file_uuid: str) -> Iterable[FileAttachment]:
     """Where the plugin's data refers to the upload ``file_uuid`` (canonical form), in the
     current tenant: each place's study, center and the permission that reads it. An upload
     any plugin names is downloadable only by callers who see one of those places."""
+
+
+@hookspec
+def datacapt_subject_records(subject_id: int) -> Iterable[SubjectRecords]:
+    """What the plugin holds about the tenant's subject ``subject_id`` (the subjects
+    module's ``Subject.id``), one ``SubjectRecords`` per kind: the inventory of an access
+    request. Called inside the tenant, only for plugins enabled there."""
+
+
+@hookspec
+def datacapt_erase_subject(subject_id: int) -> None:
+    """Erase the plugin's personal data of the subject ``subject_id`` (names, contact
+    details, free texts about the person), keeping pseudonymized the clinical data that
+    must be retained; in the current transaction, inside the tenant, only for plugins
+    enabled there."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.subject_repository import __version__, permissions
+from plugins.subject_repository import __version__, demo, gdpr, jobs, permissions, routes
 from plugins.subject_repository.errors import SubjectRepositoryCodes
 from plugins.subject_repository.models import MODELS
+from plugins.subject_repository.settings import PanelSettingsSchema
+from plugins.subject_repository.washout import WashoutSettingsSchema
 
 
 @hookimpl
@@ -51,3 +53,48 @@ def datacapt_permissions():
 @hookimpl
 def datacapt_default_role_permissions():
     return permissions.DEFAULT_ROLE_PERMISSIONS
+
+
+@hookimpl
+def datacapt_tenant_settings_schema():
+    return PanelSettingsSchema
+
+
+@hookimpl
+def datacapt_study_settings_schema():
+    return WashoutSettingsSchema
+
+
+@hookimpl
+def datacapt_jobs():
+    return [jobs.flag_inactive_volunteers]
+
+
+@hookimpl
+def datacapt_cron_entries():
+    return [jobs.RETENTION]
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    return gdpr.panel_records(subject_id)
+
+
+@hookimpl
+def datacapt_erase_subject(subject_id):
+    gdpr.erase_panel_data(subject_id)
+
+
+@hookimpl
+def datacapt_file_attachments(file_uuid):
+    return gdpr.file_attachments(file_uuid)
+
+
+@hookimpl
+def datacapt_blueprints():
+    return [routes.blp]
+
+
+@hookimpl
+def datacapt_demo_data(study):
+    demo.add_demo_panel(study)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, hookimpl
-from plugins.subjects import __version__, demo, permissions, routes, services
+from plugins.subjects import __version__, demo, permissions, records, routes, services
 from plugins.subjects.errors import SubjectCodes
 from plugins.subjects.models import Subject, SubjectCounter, SubjectInStudy, SubjectPersonalData
 from plugins.subjects.schemas import SubjectStudySettingsSchema
@@ -71,3 +71,13 @@ def datacapt_demo_data(study):
 @hookimpl
 def datacapt_center_in_use(study, center) -> bool:
     return services.has_subjects_at(study, center)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    return records.subject_records(subject_id)
+
+
+@hookimpl
+def datacapt_erase_subject(subject_id):
+    records.erase_subject(subject_id)
