@@ -36,7 +36,7 @@ def refusal(subject: Subject, study: Study) -> str | None:
 
 def matching(filter_spec: Mapping[str, Any]) -> list[int]:
     """The ids of the volunteers the filter matches who agreed to be contacted."""
-    selected = matching_volunteers(filter_spec.get("saved") or dict(filter_spec))
+    selected = matching_volunteers(filter_spec.get("saved") or dict(filter_spec), for_contact=True)
     return list(db.session.execute(selected).scalars())
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from datacapt.toolkit import CronEntry, PluginManifest, hookimpl
-from plugins.recruitment import __version__, demo, messages, permissions, public_routes, routes
+from plugins.recruitment import (
+    __version__,
+    demo,
+    messages,
+    permissions,
+    public_routes,
+    records,
+    routes,
+)
 from plugins.recruitment.errors import RecruitmentCodes
 from plugins.recruitment.models import MODELS
 from plugins.recruitment.slots import send_reminders
@@ -83,3 +91,13 @@ def datacapt_message_templates():
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_recruitment(study)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    return records.subject_records(subject_id)
+
+
+@hookimpl
+def datacapt_erase_subject(subject_id):
+    records.erase_subject(subject_id)
