@@ -114,7 +114,7 @@ def get_campaign(campaign_uuid: Any) -> RecruitmentCampaign:
 
 
 def invitation_for_token(token: str | None) -> CampaignInvitation:
-    """The invitation a link's token opens, its response recorded the first time."""
+    """The invitation a link's token opens (its row locked); else 401, counted."""
     invitation = (
         db.session.execute(
             sa.select(CampaignInvitation)
@@ -127,6 +127,11 @@ def invitation_for_token(token: str | None) -> CampaignInvitation:
     if invitation is None:
         refuse_link()
     assert invitation is not None
-    if invitation.responded_at is None:
-        invitation.responded_at = utcnow()  # flushed by the caller, as the volunteer's act
     return invitation
+
+
+def record_response(invitation: CampaignInvitation) -> None:
+    """The first time the link opens: the volunteer responded."""
+    if invitation.responded_at is None:
+        invitation.responded_at = utcnow()
+        db.session.flush()

@@ -51,8 +51,8 @@ def _limit() -> None:
 @contextmanager
 def _as(subject: Subject, study_id: int) -> Iterator[None]:
     """What the volunteer does is audited as theirs, in the clinical study."""
-    g.study = db.session.get(Study, study_id)
     with acting_as(Actor("subject", str(subject.uuid), subject.platform_id)):
+        g.study = db.session.get(Study, study_id)
         yield
         db.session.flush()
 
@@ -134,13 +134,14 @@ def _applied_through(invitation: CampaignInvitation) -> bool:
 def read_invitation(token: str | None) -> dict[str, Any]:
     invitation = campaigns.invitation_for_token(token)
     with _as(invitation.subject, invitation.study_id):
-        db.session.flush()  # the response, recorded as the volunteer's
+        campaigns.record_response(invitation)
     return {**page(invitation.campaign.recruitment), "applied": _applied_through(invitation)}
 
 
 def apply_invited(token: str | None, answers: Mapping[str, Any]) -> dict[str, Any]:
     invitation = campaigns.invitation_for_token(token)
     with _as(invitation.subject, invitation.study_id):
+        campaigns.record_response(invitation)
         application, link_token = applications.apply(
             invitation.campaign.recruitment, answers, invitation=invitation
         )

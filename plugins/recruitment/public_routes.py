@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import request
 
-from datacapt.toolkit import RATE_LIMITED, ApiView, Blueprint, Header
+from datacapt.toolkit import RATE_LIMITED, REASON_FOR_CHANGE, ApiView, Blueprint, Header
 from plugins.recruitment import public
 from plugins.recruitment.schemas import (
     RecruitmentAppliedSchema,
@@ -112,7 +112,7 @@ class PublicBooking(ApiView):
 class PublicInvitation(ApiView):
     PUBLIC = True
 
-    @public_blp.reads_headers(INVITATION_TOKEN)
+    @public_blp.reads_headers(INVITATION_TOKEN, REASON_FOR_CHANGE)  # the response is audited
     @public_blp.response(200, RecruitmentInvitationPageSchema)
     def get(self):
         """The page of the recruitment the volunteer was invited to; opening it records
