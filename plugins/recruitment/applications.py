@@ -37,11 +37,11 @@ from plugins.recruitment.errors import RecruitmentCodes
 from plugins.recruitment.models import (
     ACTIVE_STATUSES,
     ENDED_STATUSES,
-    RecruitmentApplication,
     ApplicationStatus,
-    SlotBooking,
     CampaignInvitation,
+    RecruitmentApplication,
     RecruitmentStudy,
+    SlotBooking,
     VisitSlot,
 )
 from plugins.recruitment.studies import is_open_now, questions

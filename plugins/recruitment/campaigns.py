@@ -14,9 +14,9 @@ from datacapt.toolkit import Channel, Message, db, digest, get_in_study, notify,
 from plugins.recruitment import messages, panel
 from plugins.recruitment.applications import refuse_link
 from plugins.recruitment.models import (
+    CampaignInvitation,
     RecruitmentApplication,
     RecruitmentCampaign,
-    CampaignInvitation,
     RecruitmentStudy,
 )
 

@@ -9,7 +9,7 @@ from datacapt.toolkit import Message, Study, conflict, db
 from plugins.recruitment import panel
 from plugins.recruitment.applications import locked_application
 from plugins.recruitment.errors import RecruitmentCodes
-from plugins.recruitment.models import RecruitmentApplication, ApplicationStatus
+from plugins.recruitment.models import ApplicationStatus, RecruitmentApplication
 from plugins.subjects.api import SubjectInStudy, enroll_subject
 
 

@@ -81,20 +81,11 @@ _INVITATION_SMS = {
 
 
 def templates() -> list[MessageTemplate]:
-    secret = frozenset({"link"})
-    application = {"secret_params": secret, "secrets": _application_link}
+    link = frozenset({"link"})
     return [
-        MessageTemplate(RECEIVED, Channel.EMAIL, _RECEIVED, **application),
-        MessageTemplate(BOOKED, Channel.EMAIL, _BOOKED, **application),
-        MessageTemplate(REMINDER, Channel.EMAIL, _REMINDER, **application),
-        MessageTemplate(
-            INVITATION,
-            Channel.EMAIL,
-            _INVITATION_EMAIL,
-            secret_params=secret,
-            secrets=_invitation_link,
-        ),
-        MessageTemplate(
-            INVITATION, Channel.SMS, _INVITATION_SMS, secret_params=secret, secrets=_invitation_link
-        ),
+        MessageTemplate(RECEIVED, Channel.EMAIL, _RECEIVED, link, _application_link),
+        MessageTemplate(BOOKED, Channel.EMAIL, _BOOKED, link, _application_link),
+        MessageTemplate(REMINDER, Channel.EMAIL, _REMINDER, link, _application_link),
+        MessageTemplate(INVITATION, Channel.EMAIL, _INVITATION_EMAIL, link, _invitation_link),
+        MessageTemplate(INVITATION, Channel.SMS, _INVITATION_SMS, link, _invitation_link),
     ]

@@ -28,8 +28,8 @@ from plugins.recruitment import applications, campaigns, slots, studies
 from plugins.recruitment.errors import RecruitmentCodes
 from plugins.recruitment.models import (
     BOOKABLE_STATUSES,
-    RecruitmentApplication,
     CampaignInvitation,
+    RecruitmentApplication,
     RecruitmentStudy,
 )
 from plugins.subjects.api import Subject

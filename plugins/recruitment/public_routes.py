@@ -9,8 +9,8 @@ from flask import request
 from datacapt.toolkit import RATE_LIMITED, REASON_FOR_CHANGE, ApiView, Blueprint, Header
 from plugins.recruitment import public
 from plugins.recruitment.schemas import (
-    RecruitmentAppliedSchema,
     RecruitmentApplicantViewSchema,
+    RecruitmentAppliedSchema,
     RecruitmentBookingSchema,
     RecruitmentInvitationPageSchema,
     RecruitmentInvitedApplicationSchema,

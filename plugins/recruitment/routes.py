@@ -16,11 +16,11 @@ from plugins.recruitment.schemas import (
     RecruitmentConversionSchema,
     RecruitmentConvertedSchema,
     RecruitmentReadSchema,
-    RecruitmentUpdateSchema,
-    RecruitmentWriteSchema,
     RecruitmentSlotPresetSchema,
     RecruitmentSlotSchema,
     RecruitmentStatusChangeSchema,
+    RecruitmentUpdateSchema,
+    RecruitmentWriteSchema,
 )
 
 FORM_INVALID = {

@@ -32,10 +32,10 @@ from plugins.recruitment.applications import (
 from plugins.recruitment.errors import RecruitmentCodes
 from plugins.recruitment.models import (
     BOOKABLE_STATUSES,
-    RecruitmentApplication,
     ApplicationStatus,
-    SlotBooking,
+    RecruitmentApplication,
     RecruitmentStudy,
+    SlotBooking,
     VisitSlot,
 )
 

@@ -72,7 +72,9 @@ class Trial:
         self.tokens[answer.json["application"]] = answer.json["token"]
         return answer.json
 
-    def staff(self, method: str, path: str, client: TenantClient | None = None, **body: Any):
+    def staff(
+        self, method: str, path: str, client: TenantClient | None = None, /, **body: Any
+    ) -> Any:
         call = getattr(client or self.manager, method)
         return call(f"{BASE}{path}", headers=self.headers, **({"json": body} if body else {}))
 

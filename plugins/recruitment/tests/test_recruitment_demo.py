@@ -21,7 +21,8 @@ def test_the_demo_recruitment_is_added_once(app, trial: Trial, tenant, make_stud
                 sa.select(Study).where(Study.uuid == uuid.UUID(demo.uuid))
             ).scalar_one()
             add_demo_recruitment(study)
-    (recruitment,) = trial.manager.get(f"{BASE}/studies/", headers=demo.headers).json
+    listed: Any = trial.manager.get(f"{BASE}/studies/", headers=demo.headers)
+    (recruitment,) = listed.json
     slots: Any = trial.manager.get(
         f"{BASE}/studies/{recruitment['uuid']}/slots/", headers=demo.headers
     )

@@ -24,7 +24,9 @@ def _volunteer(admin, n: int, consent: bool) -> str:
     made: Any = admin.post(PANEL, json=person(n))
     assert made.status_code == 201, made.json
     if consent:
-        given = admin.post(f"{PANEL}{made.json['uuid']}/consents", json={"purpose": "contact_for_studies"})
+        given = admin.post(
+            f"{PANEL}{made.json['uuid']}/consents", json={"purpose": "contact_for_studies"}
+        )
         assert given.status_code == 201, given.json
     return made.json["uuid"]
 
@@ -44,7 +46,12 @@ def test_a_campaign_invites_consenting_volunteers_and_tracks_who_responded(
         _volunteer(admin, n, consent)
     url = f"/studies/{trial.recruitment}/campaigns/"
     investigator = join_study(trial.manager, trial.headers, tenant, "investigator")
-    assert trial.staff("post", url, investigator, name="Spring", channel="email", filter={}).status_code == 403
+    assert (
+        trial.staff(
+            "post", url, investigator, name="Spring", channel="email", filter={}
+        ).status_code
+        == 403
+    )
     bad = trial.staff("post", url, name="Bad", channel="email", filter={"profile": "skin"})
     assert bad.status_code == 422 and trial.audit("recruitment_campaigns") == []
 
@@ -79,7 +86,12 @@ def test_the_washout_refuses_with_its_reason_and_the_inventory_lists_application
     rules = {"category": "skin care", "washout_days": 90}
     assert trial.manager.patch(SETTINGS, json=rules, headers=trial.headers).status_code == 200
     earlier = make_study(trial.manager, "NAN", reference="REC-0")
-    assert trial.manager.patch(SETTINGS, json={"category": "skin care"}, headers=earlier.headers).status_code == 200
+    assert (
+        trial.manager.patch(
+            SETTINGS, json={"category": "skin care"}, headers=earlier.headers
+        ).status_code
+        == 200
+    )
     took_part = trial.manager.post(
         "/api/subjects/",
         json={"center": earlier.centers["NAN"], "personal_data": {"email": "ann7@example.org"}},
@@ -108,5 +120,9 @@ def test_the_washout_refuses_with_its_reason_and_the_inventory_lists_application
         ).scalar_one()
         erase_subject(subject_id)
     erased: Any = trial.staff("get", f"/applications/{refused['application']}")
-    assert (erased.json["answers"], erased.json["reason"], erased.json["status"]) == ({}, None, "not_eligible")
+    assert (erased.json["answers"], erased.json["reason"], erased.json["status"]) == (
+        {},
+        None,
+        "not_eligible",
+    )
     assert error(trial.apply(7)) == (409, "RECRUITMENT_ALREADY_APPLIED")
