@@ -13,16 +13,18 @@ from datacapt.toolkit import (
 )
 from plugins.calendar_app import __version__, demo, messages, permissions, receivers
 from plugins.calendar_app.appointments import routes as appointment_routes
+from plugins.calendar_app.appointments.models import Appointment
 from plugins.calendar_app.errors import CalendarAppCodes
 from plugins.calendar_app.feeds import routes as feed_routes
 from plugins.calendar_app.models import MODELS
 from plugins.calendar_app.reminders.services import send_due
 from plugins.calendar_app.requests import routes as request_routes
+from plugins.calendar_app.requests.models import AppointmentRequest
 from plugins.calendar_app.resources import routes as resource_routes
 from plugins.calendar_app.schedule import routes as schedule_routes
 from plugins.calendar_app.settings import StudySettingsSchema
 from plugins.ecrf.api import answers_changed
-from plugins.subjects.api import participation_changed
+from plugins.subjects.api import participation_changed, participation_records
 
 # Planned visits follow the participation and the answers, in the transaction of the
 # change; reminders follow the tenant's time zone.
@@ -113,3 +115,21 @@ def datacapt_message_templates():
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_calendar(study)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    """The subject's appointments and the requests to book them."""
+    return [
+        participation_records(
+            "calendar_app.appointments",
+            Appointment,
+            subject_id,
+            lambda appointment: {
+                "title": appointment.title,
+                "starts_at": appointment.starts_at,
+                "status": appointment.status,
+            },
+        ),
+        participation_records("calendar_app.appointment_requests", AppointmentRequest, subject_id),
+    ]

@@ -8,11 +8,13 @@ from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.econsent import __version__, demo, permissions, reconsent, records
 from plugins.econsent.consents import messages
 from plugins.econsent.consents import routes as consent_routes
+from plugins.econsent.consents.models import Consent
 from plugins.econsent.documents import routes as document_routes
 from plugins.econsent.errors import EconsentCodes
 from plugins.econsent.models import MODELS
 from plugins.econsent.settings import StudySettingsSchema
 from plugins.ecrf.api import answers_changing
+from plugins.subjects.api import participation_records
 
 # A subject asked to re-consent gets no new eCRF data until they did (where the study
 # says so); only in tenants with eConsent enabled, and the eCRF sends it only where it is.
@@ -85,3 +87,21 @@ def datacapt_file_attachments(file_uuid):
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_consent(study)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    """The subject's consents: records of the study, kept on erasure."""
+    return [
+        participation_records(
+            "econsent.consents",
+            Consent,
+            subject_id,
+            lambda consent: {
+                "status": consent.status,
+                "language": consent.language,
+                "signed_at": consent.signed_at,
+                "ended_at": consent.ended_at,
+            },
+        )
+    ]

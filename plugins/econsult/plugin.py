@@ -14,7 +14,7 @@ from plugins.econsult.jitsi import JitsiProvider
 from plugins.econsult.models import MODELS, Room
 from plugins.econsult.providers import register_provider
 from plugins.econsult.settings import TenantSettingsSchema
-from plugins.subjects.api import SubjectInStudy
+from plugins.subjects.api import SubjectInStudy, participation_records
 
 # The built-in providers; a third party registers its own through plugins.econsult.api.
 register_provider("jitsi", JitsiProvider)
@@ -103,3 +103,20 @@ def datacapt_center_in_use(study, center):
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_room(study)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    """The subject's video consultations (their times and outcome)."""
+    return [
+        participation_records(
+            "econsult.rooms",
+            Room,
+            subject_id,
+            lambda room: {
+                "purpose": room.purpose,
+                "status": room.status,
+                "starts_at": room.starts_at,
+            },
+        )
+    ]

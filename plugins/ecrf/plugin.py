@@ -17,6 +17,8 @@ from plugins.ecrf.models import (
     SectionState,
     SubSection,
 )
+from plugins.ecrf.models import Answer as RecordedAnswer
+from plugins.subjects.api import participation_records
 
 
 @hookimpl
@@ -81,3 +83,16 @@ def datacapt_default_role_permissions():
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_design(study)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    """The subject's answers: clinical data, kept pseudonymized on erasure."""
+    return [
+        participation_records(
+            "ecrf.answers",
+            RecordedAnswer,
+            subject_id,
+            lambda answer: {"code": answer.code, "value": answer.value},
+        )
+    ]

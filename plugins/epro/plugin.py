@@ -8,7 +8,7 @@ from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl, ten
 from plugins.epro import __version__, demo, jobs, messages, occurrences, permissions, routes
 from plugins.epro.errors import EproCodes
 from plugins.epro.models import EproAnswer, EproMessage, Occurrence, Questionnaire
-from plugins.subjects.api import participation_changed
+from plugins.subjects.api import participation_changed, participation_records
 
 # Signals reach every tenant: ePRO follows them only where it is enabled.
 connect_when_enabled(participation_changed, "epro", occurrences.on_participation_changed)
@@ -84,3 +84,21 @@ def datacapt_default_role_permissions():
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_questionnaire(study)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    """The subject's questionnaire occurrences (their answers are clinical data)."""
+    return [
+        participation_records(
+            "epro.occurrences",
+            Occurrence,
+            subject_id,
+            lambda occurrence: {
+                "questionnaire": occurrence.questionnaire.code,
+                "day": occurrence.day,
+                "status": occurrence.status,
+                "completed_at": occurrence.completed_at,
+            },
+        )
+    ]

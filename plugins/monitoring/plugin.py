@@ -26,6 +26,7 @@ from plugins.monitoring.signatures import routes as signature_routes
 from plugins.monitoring.verification import models as verification_models
 from plugins.monitoring.verification import routes as verification_routes
 from plugins.monitoring.verification import services as verification_services
+from plugins.subjects.api import participation_records
 
 # Signals reach every tenant: monitoring follows the eCRF's data only where it is enabled.
 # A freeze or lock refuses a save before it writes; a change then costs the answers their
@@ -122,3 +123,14 @@ def datacapt_study_settings_schema():
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_plans(study)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    """The monitors' work on the subject's data (verifications, signatures): kept."""
+    return [
+        participation_records(
+            "monitoring.verifications", verification_models.Verification, subject_id
+        ),
+        participation_records("monitoring.signatures", signature_models.Signature, subject_id),
+    ]

@@ -6,19 +6,20 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.ecrf.api import answers_changed
-from plugins.payments import __version__, demo, jobs, permissions, receivers
+from plugins.payments import __version__, demo, jobs, permissions, receivers, subject_records
 from plugins.payments.batches import files
 from plugins.payments.batches import routes as batch_routes
 from plugins.payments.errors import PaymentCodes
 from plugins.payments.finance import routes as finance_routes
 from plugins.payments.models import MODELS
+from plugins.payments.orders.models import PaymentOrder
 from plugins.payments.overview import routes as overview_routes
 from plugins.payments.payees import routes as payee_routes
 from plugins.payments.plans import routes as plan_routes
 from plugins.payments.settings import StudySettingsSchema
 from plugins.payments.tenant_settings import TenantSettingsSchema
 from plugins.payments.visits import routes as visit_routes
-from plugins.subjects.api import participation_changed
+from plugins.subjects.api import participation_changed, participation_records
 
 # Orders are placed by what happened, in the transaction of the change: a visit done or
 # undone (a subject's answers), a participation completed, withdrawn or reopened.
@@ -105,3 +106,22 @@ def datacapt_jobs():
 @hookimpl
 def datacapt_demo_data(study):
     demo.add_demo_payments(study)
+
+
+@hookimpl
+def datacapt_subject_records(subject_id):
+    """The subject's bank details (personal data) and payment orders (kept for accounting)."""
+    return [
+        *subject_records.payee_records(subject_id),
+        participation_records(
+            "payments.orders",
+            PaymentOrder,
+            subject_id,
+            lambda order: {"kind": order.kind, "status": order.status, "amount": order.amount},
+        ),
+    ]
+
+
+@hookimpl
+def datacapt_erase_subject(subject_id):
+    subject_records.erase_payee(subject_id)

@@ -160,7 +160,7 @@ def request_erasure(subject: Subject, reason: str, *, by_subject: bool) -> GdprR
 
 def _pending(request: GdprRequest) -> GdprRequest:
     locked = db.session.execute(
-        sa.select(GdprRequest).where(GdprRequest.id == request.id).with_for_update()
+        sa.select(GdprRequest).where(GdprRequest.id == request.id).with_for_update(of=GdprRequest)
     ).scalar_one()
     db.session.refresh(locked)
     if locked.status != GdprStatus.PENDING:
@@ -257,7 +257,7 @@ def erase_panel_data(subject_id: int) -> None:
     """The profile and notes erased, standing consents withdrawn (their dates stay: proof
     of what was consented to), the email digest dropped."""
     volunteer = db.session.execute(
-        sa.select(Volunteer).where(Volunteer.subject_id == subject_id).with_for_update()
+        sa.select(Volunteer).where(Volunteer.subject_id == subject_id).with_for_update(of=Volunteer)
     ).scalar_one_or_none()
     if volunteer is None:
         return
@@ -302,7 +302,7 @@ def flag_inactive(now: dt.datetime | None = None) -> int:
                 sa.not_(studied_since),
             )
             .order_by(Volunteer.id)
-            .with_for_update(skip_locked=True)
+            .with_for_update(of=Volunteer, skip_locked=True)
         )
         .scalars()
         .all()

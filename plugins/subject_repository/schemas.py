@@ -33,7 +33,9 @@ class VolunteerRegisterSchema(ma.Schema):
     last_name = _text(100, required=True)
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
     phone = ma.fields.String(
-        load_default=None, allow_none=True, validate=ma.validate.Length(max=40)
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Regexp(r"^\+?[0-9 ().-]{4,40}$"),
     )
     birth_date = ma.fields.Date(load_default=None, allow_none=True)
     language = ma.fields.String(load_default="en", validate=ma.validate.OneOf(SUPPORTED_LANGUAGES))

@@ -1,7 +1,8 @@
 """What other plugins may use of the subjects plugin (the rest is internal): a study's
 subject looked up as the caller may see it, the refusal to write for an ended
 participation, the models they read and the signal they follow; where a subject's consent
-stands, which the eConsent module records; a person the tenant knows (a panel volunteer)
+stands, which the eConsent module records; a module's rows about a subject's
+participations for the GDPR inventory; a person the tenant knows (a panel volunteer)
 entering a study."""
 
 from plugins.subjects.models import (
@@ -11,6 +12,7 @@ from plugins.subjects.models import (
     SubjectPersonalData,
     SubjectStatus,
 )
+from plugins.subjects.records import participation_records
 from plugins.subjects.services import (
     enroll_subject,
     get_subject,
@@ -28,6 +30,7 @@ __all__ = [
     "enroll_subject",
     "get_subject",
     "participation_changed",
+    "participation_records",
     "record_consent_status",
     "refuse_if_ended",
 ]

@@ -4,6 +4,9 @@ their participations; an erasure empties the personal data and keeps the partici
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 
 from datacapt.toolkit import Study, SubjectRecords, db
@@ -78,3 +81,28 @@ def erase_subject(subject_id: int) -> None:
     personal.phone = None
     personal.birth_date = None
     db.session.flush()
+
+
+def _described(row: Any) -> dict[str, Any]:
+    return {"uuid": str(row.uuid), "created_at": row.created_at.isoformat()}
+
+
+def participation_records(
+    kind: str,
+    model: Any,
+    subject_id: int,
+    describe: Callable[[Any], dict[str, Any]] = _described,
+    *,
+    personal: bool = False,
+) -> SubjectRecords:
+    """The rows of ``model`` (a module's table keyed by ``subject_in_study_id``) about the
+    subject's participations, as one kind of the GDPR inventory: each row ``describe``d
+    for the access file (by default its uuid and creation time)."""
+    rows = db.session.execute(
+        sa.select(model)
+        .join(SubjectInStudy, SubjectInStudy.id == model.subject_in_study_id)
+        .where(SubjectInStudy.subject_id == subject_id)
+        .order_by(model.id)
+    ).scalars()
+    items = [describe(row) for row in rows]
+    return SubjectRecords(kind, len(items), items, personal)

@@ -32,3 +32,9 @@ def search(client: TenantClient, spec: dict[str, Any]) -> list[str]:
 
 def count(client: TenantClient, spec: dict[str, Any]) -> int:
     return ok(client.post(f"{VOLUNTEERS}count", json={"spec": spec}))["count"]
+
+
+def error(answer: Any, status: int) -> Any:
+    """The error envelope of a refusal with that status."""
+    assert answer.status_code == status, answer.json
+    return answer.json["error"]

@@ -4,6 +4,8 @@ their count, who may do what, another tenant's panel out of reach, bad input ref
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from datacapt.toolkit import AuditRecord, db
@@ -14,6 +16,7 @@ from plugins.subject_repository.tests.support import (
     FILTERS,
     VOLUNTEERS,
     count,
+    error,
     ok,
     register,
     search,
@@ -27,7 +30,7 @@ def test_profiles_searches_and_saved_filters(panel: Panel, client_as, tenant):
     ok(manager.put(f"{BASE}/profile-form", json={"blocks": BLOCKS}))
     bad_design = [{**BLOCKS[1], "options": {"min": 6, "max": 1}}]
     refused = manager.put(f"{BASE}/profile-form", json={"blocks": bad_design})
-    assert refused.status_code == 422 and refused.json["error"]["internal_code"] == 7431
+    assert error(refused, 422)["internal_code"] == 7431
     assert ok(manager.get(f"{BASE}/profile-form"))["revision"] == 1
 
     ada = register(manager, "ada@example.org")
@@ -46,8 +49,8 @@ def test_profiles_searches_and_saved_filters(panel: Panel, client_as, tenant):
         f"{VOLUNTEERS}{ada['uuid']}/profile",
         json={"answers": {"phototype": "high", "skin_type": "purple", "nope": 1}},
     )
-    assert wrong.status_code == 422 and wrong.json["error"]["internal_code"] == 7432
-    assert set(wrong.json["error"]["fields"]) == {"phototype", "skin_type", "nope"}
+    assert error(wrong, 422)["internal_code"] == 7432
+    assert set(error(wrong, 422)["fields"]) == {"phototype", "skin_type", "nope"}
     assert ok(manager.get(f"{VOLUNTEERS}{ada['uuid']}"))["profile"] == answers[ada["uuid"]]
 
     ok(
@@ -61,7 +64,7 @@ def test_profiles_searches_and_saved_filters(panel: Panel, client_as, tenant):
     again = manager.post(
         f"{VOLUNTEERS}{bob['uuid']}/consents/withdraw", json={"purpose": "newsletter"}
     )
-    assert again.status_code == 409 and again.json["error"]["internal_code"] == 7436
+    assert error(again, 409)["internal_code"] == 7436
     consents = ok(manager.get(f"{VOLUNTEERS}{bob['uuid']}/consents"))
     assert [(c["purpose"], c["withdrawn_at"] is not None) for c in consents] == [
         ("newsletter", True)
@@ -98,14 +101,14 @@ def test_profiles_searches_and_saved_filters(panel: Panel, client_as, tenant):
         ({"profile": "dry"}, "profile"),
     ):
         refused = manager.post(f"{VOLUNTEERS}count", json={"spec": spec})
-        assert refused.status_code == 422, (spec, refused.json)
-        assert refused.json["error"]["internal_code"] == 7433
-        assert field in str(refused.json["error"]["fields"]), refused.json
+        envelope = error(refused, 422)
+        assert envelope["internal_code"] == 7433
+        assert field in str(envelope["fields"]), envelope
 
     saved = ok(manager.post(FILTERS, json={"name": "Dry skins", "spec": {"profile": [DRY]}}), 201)
     assert saved["count"] == 2
     taken = manager.post(FILTERS, json={"name": "Dry skins", "spec": {}})
-    assert taken.status_code == 409 and taken.json["error"]["internal_code"] == 7434
+    assert error(taken, 409)["internal_code"] == 7434
     bad = manager.post(
         FILTERS, json={"name": "Bad", "spec": {"profile": [{"question": "x", "op": "eq"}]}}
     )
@@ -165,13 +168,14 @@ def test_bad_input_is_refused_and_another_tenant_sees_nothing(
     ):
         assert manager.post(VOLUNTEERS, json=body).status_code == 422, body
     assert len(ok(manager.get(VOLUNTEERS))) == 1
-    for url, body in (
+    calls: tuple[tuple[str, Any], ...] = (
         (f"{VOLUNTEERS}{ada['uuid']}/consents", {"purpose": "spam"}),
         (f"{VOLUNTEERS}{ada['uuid']}/notes", {"text": ""}),
         (f"{VOLUNTEERS}{ada['uuid']}/erasure-requests", {"reason": 5}),
         (f"{VOLUNTEERS}count", {"spec": [1, 2]}),
         (f"{VOLUNTEERS}count", {"saved_filter": "nope"}),
-    ):
+    )
+    for url, body in calls:
         assert manager.post(url, json=body).status_code == 422, (url, body)
     assert (
         manager.patch(f"{VOLUNTEERS}{ada['uuid']}/profile", json={"answers": []}).status_code == 422
