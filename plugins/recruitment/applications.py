@@ -117,8 +117,10 @@ def apply(
     *,
     personal: Mapping[str, Any] | None = None,
     invitation: CampaignInvitation | None = None,
-) -> tuple[RecruitmentApplication, str]:
-    """The application (pre-screened already) and the token of its link, given once."""
+) -> tuple[RecruitmentApplication, str | None]:
+    """The application (pre-screened already) and the token of its link, given once. A
+    public application (no invitation) with the email of one made already sends that one's
+    link to the email again and gives no token."""
     if not is_open_now(recruitment):
         raise conflict(
             RecruitmentCodes.RECRUITMENT_CLOSED, Message("This recruitment is not open.")
@@ -127,12 +129,16 @@ def apply(
     subject = invitation.subject if invitation is not None else panel.volunteer(personal or {})
     _locked(recruitment)
     already = db.session.execute(
-        sa.select(RecruitmentApplication.id).where(
+        sa.select(RecruitmentApplication).where(
             RecruitmentApplication.recruitment_id == recruitment.id,
             RecruitmentApplication.subject_id == subject.id,
         )
-    ).first()
-    if already:
+    ).scalar_one_or_none()
+    if already is not None and invitation is None:
+        # Whoever typed the email is not known to own it: its owner gets their link again.
+        tell(already, messages.RECEIVED)
+        return already, None
+    if already is not None:
         raise conflict(
             RecruitmentCodes.RECRUITMENT_ALREADY_APPLIED,
             Message("You have already applied to this study."),

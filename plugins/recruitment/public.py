@@ -80,10 +80,10 @@ def apply(recruitment_uuid: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     _limit()
     recruitment = studies.published_recruitment(recruitment_uuid)
     g.study = db.session.get(Study, recruitment.study_id)
-    application, token = applications.apply(
-        recruitment, data["answers"], personal=data["applicant"]
-    )
-    return {**applicant_view(application), "token": token}
+    applications.apply(recruitment, data["answers"], personal=data["applicant"])
+    # The same answer whatever the email's past: what the application says (a wash-out
+    # refusal tells of other studies) is read from the link emailed to the email's owner.
+    return {"title": recruitment.title, "received": True}
 
 
 def applicant_view(application: RecruitmentApplication) -> dict[str, Any]:

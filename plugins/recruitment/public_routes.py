@@ -16,6 +16,7 @@ from plugins.recruitment.schemas import (
     RecruitmentInvitedApplicationSchema,
     RecruitmentPublicApplicationSchema,
     RecruitmentPublicPageSchema,
+    RecruitmentReceivedSchema,
 )
 
 LINK_ERRORS = {
@@ -69,10 +70,11 @@ class PublicApplications(ApiView):
 
     @public_blp.arguments(RecruitmentPublicApplicationSchema)
     @public_blp.errors(LIMITED, RATE_LIMITED, *APPLY_ERRORS)
-    @public_blp.response(201, RecruitmentAppliedSchema)
+    @public_blp.response(201, RecruitmentReceivedSchema)
     def post(self, data, recruitment_uuid):
         """Apply: the applicant joins the panel (or is found there by their email) and is
-        pre-screened at once; the answer gives the token of their link, also emailed."""
+        pre-screened at once; the link to follow the application goes to the email (again,
+        for an email that applied already), and the answer is the same either way."""
         return public.apply(recruitment_uuid, data)
 
 

@@ -208,9 +208,16 @@ class RecruitmentApplicantViewSchema(ma.Schema):
     )
 
 
+class RecruitmentReceivedSchema(ma.Schema):
+    title = ma.fields.String()
+    received = ma.fields.Boolean(
+        metadata={"description": "The link to follow the application is emailed"}
+    )
+
+
 class RecruitmentAppliedSchema(RecruitmentApplicantViewSchema):
     token = ma.fields.String(
-        metadata={"description": "The application's link token (also emailed); shown once"}
+        metadata={"description": "The application's link token (also emailed)"}
     )
 
 

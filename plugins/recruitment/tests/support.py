@@ -4,12 +4,13 @@ published recruitment whose form excludes smokers, and applicants applying publi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.testing import TenantClient, tenant_client, tenant_host
+from datacapt.testing import TenantClient, delivered_body, emails_to, tenant_client, tenant_host
 from datacapt.toolkit import AuditRecord, db, tenant_context
 
 BASE = "/api/recruitment"
@@ -60,17 +61,32 @@ class Trial:
     manager: TenantClient
     public: TenantClient
     recruitment: str
-    tokens: dict[str, str] = field(default_factory=dict)
 
     def apply(self, n: int, smoker: bool = False, age: int = 30, **applicant: Any) -> Any:
         body = {"applicant": person(n, **applicant), "answers": {"smoker": smoker, "age": age}}
         return self.public.post(f"{PUBLIC}/studies/{self.recruitment}/applications", json=body)
 
     def applied(self, n: int, **fields: Any) -> dict[str, Any]:
+        """The application as its applicant reads it from the link emailed to them."""
         answer = self.apply(n, **fields)
         assert answer.status_code == 201, answer.json
-        self.tokens[answer.json["application"]] = answer.json["token"]
-        return answer.json
+        token = self.link_token(fields.get("email", f"ann{n}@example.org"))
+        view: Any = self.public.get(f"{PUBLIC}/application", headers={"Application-Token": token})
+        assert view.status_code == 200, view.json
+        return {**view.json, "token": token}
+
+    def emails(self, address: str) -> list[tuple[str, str]]:
+        """The emails to an address, oldest first: template and text as delivered."""
+        with self.app.app_context(), tenant_context(self.tenant.schema_name):
+            return [(m.template, delivered_body(m)) for m in emails_to(address)]
+
+    def link_token(self, address: str) -> str:
+        (*_, last) = [
+            token
+            for _, text in self.emails(address)
+            for token in re.findall(r"/recruitment/application/([\w-]+)", text)
+        ]
+        return last
 
     def staff(
         self, method: str, path: str, client: TenantClient | None = None, /, **body: Any

@@ -105,7 +105,17 @@ def test_the_target_fills_then_applicants_wait_and_a_freed_place_goes_to_the_fir
     trial.staff("patch", f"/studies/{trial.recruitment}", published=True)
     first, second, third = trial.applied(1), trial.applied(2), trial.applied(3)
     assert [a["waiting_list"] for a in (first, second, third)] == [False, False, True]
-    assert error(trial.apply(1)) == (409, "RECRUITMENT_ALREADY_APPLIED")
+    # Applying again with the email answers as a first time, and sends its owner the link.
+    again: Any = trial.apply(1, smoker=True)
+    assert (again.status_code, again.json) == (
+        201,
+        {"title": "Moisturizer tolerance", "received": True},
+    )
+    assert [t for t, _ in trial.emails("ann1@example.org")].count(
+        "recruitment.application_received"
+    ) == 2
+    assert trial.link_token("ann1@example.org") == first["token"]
+    assert len(trial.staff("get", f"/studies/{trial.recruitment}/applications/").json) == 3
 
     # The monitor reads but may not move applications; a reason is needed to end one.
     monitor = join_study(trial.manager, trial.headers, tenant, "monitor")
