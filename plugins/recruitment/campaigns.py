@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import Channel, Message, db, digest, get_in_study, notify, study_query, utcnow
+from datacapt.toolkit import Channel, db, digest, notify, study_query, utcnow
 from plugins.recruitment import messages, panel
 from plugins.recruitment.applications import refuse_link
 from plugins.recruitment.models import (
@@ -19,8 +19,6 @@ from plugins.recruitment.models import (
     RecruitmentCampaign,
     RecruitmentStudy,
 )
-
-NOT_FOUND = Message("No such campaign.")
 
 
 def send_campaign(recruitment: RecruitmentStudy, data: Mapping[str, Any]) -> RecruitmentCampaign:
@@ -107,10 +105,6 @@ def list_campaigns(recruitment: RecruitmentStudy) -> sa.Select:
         .where(RecruitmentCampaign.recruitment_id == recruitment.id)
         .order_by(RecruitmentCampaign.created_at)
     )
-
-
-def get_campaign(campaign_uuid: Any) -> RecruitmentCampaign:
-    return get_in_study(RecruitmentCampaign, campaign_uuid, NOT_FOUND)
 
 
 def invitation_for_token(token: str | None) -> CampaignInvitation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import marshmallow as ma
 
@@ -228,6 +229,17 @@ class RecruitmentCampaignWriteSchema(ma.Schema):
         required=True,
         metadata={"description": 'A panel filter, or {"saved": <saved filter uuid>}'},
     )
+
+    @ma.validates("filter")
+    def _saved_is_a_uuid(self, value, **_kwargs):
+        if "saved" not in value:
+            return
+        try:
+            uuid.UUID(str(value["saved"]))
+        except ValueError as error:
+            raise ma.ValidationError("A saved filter is named by its uuid alone.") from error
+        if len(value) > 1 or not isinstance(value["saved"], str):
+            raise ma.ValidationError("A saved filter is named by its uuid alone.")
 
 
 class RecruitmentCampaignReadSchema(ma.Schema):

@@ -52,8 +52,14 @@ def test_a_campaign_invites_consenting_volunteers_and_tracks_who_responded(
         ).status_code
         == 403
     )
-    bad = trial.staff("post", url, name="Bad", channel="email", filter={"profile": "skin"})
-    assert bad.status_code == 422 and trial.audit("recruitment_campaigns") == []
+    for bad_filter, status in (
+        ({"profile": "skin"}, 422),
+        ({"saved": "not a uuid"}, 422),
+        ({"saved": "00000000-0000-0000-0000-000000000000"}, 404),
+    ):
+        bad = trial.staff("post", url, name="Bad", channel="email", filter=bad_filter)
+        assert bad.status_code == status, bad.json
+    assert trial.audit("recruitment_campaigns") == []
 
     sent: Any = trial.staff("post", url, name="Spring", channel="email", filter={})
     assert sent.status_code == 201, sent.json
