@@ -30,6 +30,7 @@ from datacapt.toolkit import (
     invalid,
     is_answered,
     notify,
+    record_event,
     study_query,
 )
 from plugins.recruitment import messages, panel
@@ -192,6 +193,13 @@ def list_applications(recruitment: RecruitmentStudy, filters: Mapping[str, Any])
 
 def get_application(study: Study, application_uuid: Any) -> RecruitmentApplication:
     return get_in_study(RecruitmentApplication, application_uuid, NOT_FOUND, study=study)
+
+
+def read_application(application: RecruitmentApplication) -> RecruitmentApplication:
+    """The application as staff read it, answers and all: the read is audited."""
+    record_event("read", application)
+    db.session.flush()
+    return application
 
 
 def locked_application(application: RecruitmentApplication) -> RecruitmentApplication:

@@ -4,11 +4,12 @@ campaigns inviting panel volunteers."""
 
 from __future__ import annotations
 
-from datacapt.toolkit import ApiView, Blueprint, current_study, paginate
+from datacapt.toolkit import REASON_FOR_CHANGE, ApiView, Blueprint, current_study, paginate
 from plugins.recruitment import applications, campaigns, conversion, permissions, slots, studies
 from plugins.recruitment.schemas import (
     RecruitmentApplicationReadSchema,
     RecruitmentApplicationSearchSchema,
+    RecruitmentApplicationSummarySchema,
     RecruitmentBookingReadSchema,
     RecruitmentBookingSchema,
     RecruitmentCampaignReadSchema,
@@ -108,10 +109,11 @@ class Applications(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
     @blp.arguments(RecruitmentApplicationSearchSchema, location="query")
-    @blp.response(200, RecruitmentApplicationReadSchema(many=True))
+    @blp.response(200, RecruitmentApplicationSummarySchema(many=True))
     @blp.paginate()
     def get(self, filters, pagination_parameters, recruitment_uuid):
-        """The applications, in the order they came (filters: `status`, `waiting_list`)."""
+        """The applications, in the order they came (filters: `status`, `waiting_list`),
+        without their answers (read one by one, audited)."""
         recruitment = _recruitment(recruitment_uuid)
         return paginate(applications.list_applications(recruitment, filters), pagination_parameters)
 
@@ -120,9 +122,12 @@ class Applications(ApiView):
 class ApplicationDetail(ApiView):
     permissions_registry = {"GET": permissions.ACCESS}
 
+    @blp.reads_headers(REASON_FOR_CHANGE)  # kept in the audit record of the read
     @blp.response(200, RecruitmentApplicationReadSchema)
     def get(self, application_uuid):
-        return _application(application_uuid)
+        """The application with its pre-screening answers (health data): the read is
+        audited."""
+        return applications.read_application(_application(application_uuid))
 
 
 @blp.route("/applications/<uuid:application_uuid>/status")
@@ -135,7 +140,7 @@ class ApplicationStatusChange(ApiView):
         TRANSITION,
         {409: "On the waiting list: the target is reached (RECRUITMENT_TARGET_REACHED)."},
     )
-    @blp.response(200, RecruitmentApplicationReadSchema)
+    @blp.response(200, RecruitmentApplicationSummarySchema)
     def post(self, data, application_uuid):
         """Move the application on; `not_eligible` and `withdrawn` need a `reason` and
         free its slot and its place (the first applicant waiting takes it)."""

@@ -155,7 +155,7 @@ class RecruitmentBookingReadSchema(ma.Schema):
     reminded_at = ma.fields.AwareDateTime(allow_none=True)
 
 
-class RecruitmentApplicationReadSchema(ma.Schema):
+class RecruitmentApplicationSummarySchema(ma.Schema):
     uuid = ma.fields.UUID()
     recruitment = ma.fields.UUID(attribute="recruitment.uuid")
     volunteer = ma.fields.UUID(attribute="subject.uuid", metadata={"description": "Panel id"})
@@ -163,10 +163,13 @@ class RecruitmentApplicationReadSchema(ma.Schema):
     status = ma.fields.String()
     reason = ma.fields.String(allow_none=True)
     waiting_list = ma.fields.Boolean()
-    answers = ma.fields.Dict()
     invited = ma.fields.Function(lambda application: application.invitation_id is not None)
     converted = ma.fields.Function(lambda application: application.participation_id is not None)
     created_at = ma.fields.AwareDateTime()
+
+
+class RecruitmentApplicationReadSchema(RecruitmentApplicationSummarySchema):
+    answers = ma.fields.Dict(metadata={"description": "Pre-screening answers by question code"})
 
 
 class RecruitmentApplicationSearchSchema(ma.Schema):

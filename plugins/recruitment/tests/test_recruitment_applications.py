@@ -51,10 +51,12 @@ def test_the_page_is_public_once_published_and_pre_screening_excludes_with_its_r
         ("pre_screened", None),
         ("not_eligible", "smoker: Smoker; age: Under 18"),
     ]
-    assert listed.json[1]["answers"] == {"smoker": True, "age": 16}
-    # Audited: created applied, then pre-screened, under the clinical study.
+    assert "answers" not in listed.json[1]  # health data: read one by one, audited
+    read: Any = trial.staff("get", f"/applications/{excluded['application']}")
+    assert read.json["answers"] == {"smoker": True, "age": 16}
+    # Audited: created applied, then pre-screened, under the clinical study; and the read.
     records = trial.audit("recruitment_applications")
-    assert [action for action, _, _ in records] == ["create", "update", "create", "update"]
+    assert [action for action, _, _ in records] == ["create", "update", "create", "update", "read"]
     assert records[3][2]["status"] == ["applied", "not_eligible"]
 
 
