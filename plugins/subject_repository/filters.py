@@ -46,6 +46,7 @@ ORDERED_TYPES = {
 }
 NUMBER_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.SCALE}
 NO_SUCH_FILTER = Message("No such saved filter.")
+UNKNOWN_QUESTION = Message("Not a profile question.")
 
 
 class PanelProfileConditionSchema(ma.Schema):
@@ -115,7 +116,7 @@ def load_spec(given: Any) -> dict[str, Any]:
 
 def _clean_value(question: Question, value: Any, field: str) -> Any:
     try:
-        return clean_answers({question.code: question}, {question.code: value}, Message(""))[
+        return clean_answers({question.code: question}, {question.code: value}, UNKNOWN_QUESTION)[
             question.code
         ]
     except DatacaptException as exc:
@@ -140,7 +141,7 @@ def _profile_clauses(conditions: list[dict[str, Any]]) -> list[sa.ColumnElement[
         field = f"profile.{index}"
         question = questions.get(condition["question"])
         if question is None:
-            raise _refused(f"{field}.question", Message("Not a profile question."))
+            raise _refused(f"{field}.question", UNKNOWN_QUESTION)
         code, op, value = question.code, condition["op"], condition["value"]
         if op == "answered":
             clauses.append(Volunteer.profile.has_key(code))
@@ -204,28 +205,23 @@ def _spec_of(spec_or_saved: Any) -> dict[str, Any]:
     return load_spec(spec_or_saved)
 
 
-def matching_volunteers(spec_or_saved_filter_uuid: Any, *, for_contact: bool = False) -> sa.Select:
-    """The select of ``Subject.id`` (as ``Volunteer.subject_id``) of the volunteers a filter
-    (a spec, or a saved filter's uuid) matches: never an erased volunteer, and with
-    ``for_contact`` (or the spec's ``contact``) only those consenting to be contacted for
-    studies; 422 FILTER_INVALID for a filter that cannot be read."""
-    spec = _spec_of(spec_or_saved_filter_uuid)
-    statement = sa.select(Volunteer.subject_id).where(Volunteer.status == VolunteerStatus.ACTIVE)
-    statement = statement.where(*_profile_clauses(spec["profile"]))
+def _conditions(spec: dict[str, Any], for_contact: bool) -> list[sa.ColumnElement[bool]]:
+    """The conditions on ``Volunteer`` rows that a read filter states."""
+    conditions = [Volunteer.status == VolunteerStatus.ACTIVE, *_profile_clauses(spec["profile"])]
     purposes = set(spec["consents"])
     if for_contact or spec["contact"]:
         purposes.add(ConsentPurpose.CONTACT_FOR_STUDIES)
-    statement = statement.where(*(_standing(purpose) for purpose in sorted(purposes)))
+    conditions += [_standing(purpose) for purpose in sorted(purposes)]
     took_part = _studies(spec["participated_in"], "participated_in")
     if took_part:
-        statement = statement.where(
+        conditions.append(
             Volunteer.subject_id.in_(
                 sa.select(SubjectInStudy.subject_id).where(SubjectInStudy.study_id.in_(took_part))
             )
         )
     not_there = _studies(spec["not_participated_in"], "not_participated_in")
     if not_there:
-        statement = statement.where(
+        conditions.append(
             Volunteer.subject_id.not_in(
                 sa.select(SubjectInStudy.subject_id).where(SubjectInStudy.study_id.in_(not_there))
             )
@@ -236,12 +232,21 @@ def matching_volunteers(spec_or_saved_filter_uuid: Any, *, for_contact: bool = F
             .where(SubjectInStudy.subject_id == Volunteer.subject_id)
             .scalar_subquery()
         )
-        statement = statement.where(count <= spec["max_participations"])
+        conditions.append(count <= spec["max_participations"])
     if spec["eligible_for"] is not None:
         (study_id,) = _studies([spec["eligible_for"]], "eligible_for")
         rules = washout.rules_of(db.session.get_one(Study, study_id))
-        statement = statement.where(washout.eligible_clause(rules, Volunteer.subject_id))
-    return statement
+        conditions.append(washout.eligible_clause(rules, Volunteer.subject_id))
+    return conditions
+
+
+def matching_volunteers(spec_or_saved_filter_uuid: Any, *, for_contact: bool = False) -> sa.Select:
+    """The select of ``Subject.id`` (as ``Volunteer.subject_id``) of the volunteers a filter
+    (a spec, or a saved filter's uuid) matches: never an erased volunteer, and with
+    ``for_contact`` (or the spec's ``contact``) only those consenting to be contacted for
+    studies; 422 FILTER_INVALID for a filter that cannot be read."""
+    conditions = _conditions(_spec_of(spec_or_saved_filter_uuid), for_contact)
+    return sa.select(Volunteer.subject_id).where(*conditions)
 
 
 def matching_count(spec_or_saved_filter_uuid: Any) -> int:
@@ -249,13 +254,11 @@ def matching_count(spec_or_saved_filter_uuid: Any) -> int:
     return db.session.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
 
 
-def search(spec: Mapping[str, Any]) -> sa.Select:
-    """The volunteers a filter matches, as rows, by registration."""
-    return (
-        sa.select(Volunteer)
-        .where(Volunteer.subject_id.in_(matching_volunteers(spec)))
-        .order_by(Volunteer.id)
-    )
+def search(spec_or_saved_filter_uuid: Any) -> sa.Select:
+    """The volunteers a filter matches, as rows, by registration (the same conditions as
+    ``matching_volunteers``, on the rows themselves: a page stops at its last match)."""
+    conditions = _conditions(_spec_of(spec_or_saved_filter_uuid), False)
+    return sa.select(Volunteer).where(*conditions).order_by(Volunteer.id)
 
 
 # Saved filters --------------------------------------------------------------------------
