@@ -33,10 +33,9 @@ from datacapt.toolkit import (
     record_event,
     study_query,
 )
-from plugins.recruitment import messages, panel
+from plugins.recruitment import messages, panel, waiting_list
 from plugins.recruitment.errors import RecruitmentCodes
 from plugins.recruitment.models import (
-    ACTIVE_STATUSES,
     ENDED_STATUSES,
     ApplicationStatus,
     CampaignInvitation,
@@ -48,17 +47,6 @@ from plugins.recruitment.models import (
 from plugins.recruitment.studies import is_open_now, questions
 
 NOT_FOUND = Message("No such application.")
-
-
-def _locked(recruitment: RecruitmentStudy) -> RecruitmentStudy:
-    """The recruitment's row locked: applications counted towards its target, and one
-    volunteer's applications, are decided one at a time."""
-    db.session.execute(
-        sa.select(RecruitmentStudy.id)
-        .where(RecruitmentStudy.id == recruitment.id)
-        .with_for_update()
-    )
-    return recruitment
 
 
 def _checked_answers(recruitment: RecruitmentStudy, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -86,16 +74,6 @@ def _exclusion(recruitment: RecruitmentStudy, answers: Mapping[str, Any]) -> str
     return "; ".join(found) or None
 
 
-def _active_count(recruitment: RecruitmentStudy) -> int:
-    return db.session.execute(
-        sa.select(sa.func.count()).where(
-            RecruitmentApplication.recruitment_id == recruitment.id,
-            RecruitmentApplication.status.in_(ACTIVE_STATUSES),
-            RecruitmentApplication.waiting_list.is_(False),
-        )
-    ).scalar_one()
-
-
 def _pre_screen(application: RecruitmentApplication, study: Study) -> None:
     recruitment = application.recruitment
     reason = _exclusion(recruitment, application.answers)
@@ -107,7 +85,7 @@ def _pre_screen(application: RecruitmentApplication, study: Study) -> None:
         application.reason = reason
         return
     # Counted before this one joins them.
-    waiting = _active_count(recruitment) >= recruitment.target
+    waiting = waiting_list.places_taken(recruitment) >= recruitment.target
     application.transition_to(ApplicationStatus.PRE_SCREENED)
     application.waiting_list = waiting
 
@@ -128,7 +106,7 @@ def apply(
         )
     cleaned = _checked_answers(recruitment, answers)
     subject = invitation.subject if invitation is not None else panel.volunteer(personal or {})
-    _locked(recruitment)
+    waiting_list.lock(recruitment)
     already = db.session.execute(
         sa.select(RecruitmentApplication).where(
             RecruitmentApplication.recruitment_id == recruitment.id,
@@ -212,30 +190,12 @@ def locked_application(application: RecruitmentApplication) -> RecruitmentApplic
     ).scalar_one()
 
 
-def _promote_from_waiting_list(recruitment: RecruitmentStudy) -> None:
-    """A place freed: the first applicant waiting takes it."""
-    if _active_count(recruitment) >= recruitment.target:
-        return
-    first = db.session.execute(
-        sa.select(RecruitmentApplication)
-        .where(
-            RecruitmentApplication.recruitment_id == recruitment.id,
-            RecruitmentApplication.waiting_list.is_(True),
-            RecruitmentApplication.status.in_(ACTIVE_STATUSES),
-        )
-        .order_by(RecruitmentApplication.created_at)
-        .limit(1)
-    ).scalar_one_or_none()
-    if first is not None:
-        first.waiting_list = False
-
-
 def change_status(
     application: RecruitmentApplication, status: str, reason: str | None
 ) -> RecruitmentApplication:
     """Staff move an application on; ending one needs its reason, including one needs a
     place under the target; a scheduled visit is set by booking a slot."""
-    recruitment = _locked(application.recruitment)
+    recruitment = waiting_list.lock(application.recruitment)
     application = locked_application(application)
     if status == ApplicationStatus.SCHEDULED:
         raise invalid(
@@ -260,8 +220,7 @@ def change_status(
         application.reason = reason
         release_booking(application)
         db.session.flush()
-        if not application.waiting_list:
-            _promote_from_waiting_list(recruitment)
+        waiting_list.fill_places(recruitment)
     db.session.flush()
     return application
 

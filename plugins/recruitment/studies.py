@@ -21,6 +21,7 @@ from datacapt.toolkit import (
     study_query,
     utcnow,
 )
+from plugins.recruitment import waiting_list
 from plugins.recruitment.errors import RecruitmentCodes
 from plugins.recruitment.models import RecruitmentStudy
 
@@ -72,9 +73,11 @@ def change_recruitment(recruitment: RecruitmentStudy, data: Mapping[str, Any]) -
         **data,
     }
     _check(merged)
+    waiting_list.lock(recruitment)
     for name, value in data.items():
         setattr(recruitment, name, value)
     db.session.flush()
+    waiting_list.fill_places(recruitment)  # a higher target takes in those waiting
     return recruitment
 
 

@@ -134,6 +134,11 @@ def test_the_target_fills_then_applicants_wait_and_a_freed_place_goes_to_the_fir
     assert (withdrawn.json["status"], withdrawn.json["reason"]) == ("withdrawn", "Moved abroad")
     promoted: Any = trial.staff("get", f"/applications/{third['application']}")
     assert promoted.json["waiting_list"] is False
+    fourth = trial.applied(4)
+    assert fourth["waiting_list"] is True
+    assert trial.staff("patch", f"/studies/{trial.recruitment}", target=3).status_code == 200
+    taken_in: Any = trial.staff("get", f"/applications/{fourth['application']}")
+    assert taken_in.json["waiting_list"] is False  # a higher target takes in those waiting
 
     # Another study's header finds nothing of this one.
     other = make_study(trial.manager, reference="REC-2")
