@@ -12,28 +12,41 @@ import pytest
 from datacapt.testing import emails_to, unit_of_work
 from datacapt.toolkit import tenant_context
 from plugins.recruitment.slots import send_reminders
-from plugins.recruitment.tests.support import PUBLIC, Trial, error, utc
+from plugins.recruitment.tests.support import BASE, PUBLIC, Trial, error, utc
 
 
-def _book_at_once(trial: Trial, tokens: list[str], slot: str) -> list[Any]:
-    clients = [trial.fresh_client() for _ in tokens]
-    barrier = threading.Barrier(len(tokens))
-    answers: list[Any] = [None] * len(tokens)
+def _at_once(calls: list[Any]) -> list[Any]:
+    """Each call in its own thread, started together; their answers."""
+    barrier = threading.Barrier(len(calls))
+    answers: list[Any] = [None] * len(calls)
 
-    def book(index: int) -> None:
+    def run(index: int) -> None:
         barrier.wait()
-        answers[index] = clients[index].put(
-            f"{PUBLIC}/application/booking",
-            json={"slot": slot},
-            headers={"Application-Token": tokens[index]},
-        )
+        answers[index] = calls[index]()
 
-    threads = [threading.Thread(target=book, args=(i,)) for i in range(len(tokens))]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return answers
+
+
+def _book_at_once(trial: Trial, tokens: list[str], slot: str) -> list[Any]:
+    def booking(client: Any, token: str) -> Any:
+        return lambda: client.put(
+            f"{PUBLIC}/application/booking",
+            json={"slot": slot},
+            headers={"Application-Token": token},
+        )
+
+    return _at_once([booking(trial.fresh_client(), token) for token in tokens])
+
+
+def _as_manager(trial: Trial) -> Any:
+    client = trial.fresh_client()
+    client.token = trial.manager.token
+    return client
 
 
 @pytest.mark.requirement("E6-4.3.3")
@@ -121,10 +134,19 @@ def test_staff_book_and_the_included_applicant_becomes_a_subject_once(
         trial.staff("post", f"{url}/conversion", lyon, center=trial.centers["PAR"]).status_code
         == 403
     )
-    converted: Any = trial.staff("post", f"{url}/conversion", center=trial.centers["PAR"])
-    assert converted.status_code == 201, converted.json
-    again = trial.staff("post", f"{url}/conversion", center=trial.centers["PAR"])
+
+    # Two conversions at once: one subject, the other refused.
+    def conversion(client: Any) -> Any:
+        return lambda: client.post(
+            f"{BASE}{url}/conversion", json={"center": trial.centers["PAR"]}, headers=trial.headers
+        )
+
+    answers = _at_once([conversion(_as_manager(trial)) for _ in range(2)])
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.json for a in answers]
+    (converted,) = [a for a in answers if a.status_code == 201]
+    (again,) = [a for a in answers if a.status_code == 409]
     assert error(again) == (409, "RECRUITMENT_ALREADY_CONVERTED")
+    assert again.json["error"]["details"]["subject"] == converted.json["subject"]
     subjects: Any = trial.manager.get("/api/subjects/", headers=trial.headers)
     assert [s["uuid"] for s in subjects.json] == [converted.json["subject"]]
     # The same person: the panel's personal data reaches the study.
