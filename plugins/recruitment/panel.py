@@ -44,8 +44,10 @@ def recipient(subject_id: int, channel: Channel) -> Recipient:
     """The volunteer at their email or phone, in their language (None: recorded as failed)."""
     subject, personal = db.session.execute(
         sa.select(Subject, SubjectPersonalData)
-        .join(SubjectPersonalData, SubjectPersonalData.subject_id == Subject.id)
+        .outerjoin(SubjectPersonalData, SubjectPersonalData.subject_id == Subject.id)
         .where(Subject.id == subject_id)
     ).one()
+    if personal is None:  # nothing to reach them by: the message is recorded as failed
+        return Recipient(RecipientKind.SUBJECT, subject.uuid, None)
     address = personal.email if channel == Channel.EMAIL else personal.phone
     return Recipient(RecipientKind.SUBJECT, subject.uuid, address, personal.language)
