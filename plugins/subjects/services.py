@@ -129,6 +129,14 @@ def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> 
     db.session.add(subject)
     db.session.flush()
     language = personal.get("language") or get_tenant_settings().default_language
+    participation = _participation(study, center, subject)
+    # Added with the participation, so their audit record is placed at its center.
+    db.session.add(SubjectPersonalData(subject_id=subject.id, **{**personal, "language": language}))
+    db.session.flush()
+    return participation
+
+
+def _participation(study: Study, center: StudyCenter, subject: Subject) -> SubjectInStudy:
     participation = SubjectInStudy(
         study_id=study.id,
         subject=subject,
@@ -137,8 +145,24 @@ def add_subject(study: Study, center_uuid: Any, personal: Mapping[str, Any]) -> 
         status=SubjectStatus.SCREENING,
     )
     db.session.add(participation)
-    # Added with the participation, so their audit record is placed at its center.
-    db.session.add(SubjectPersonalData(subject_id=subject.id, **{**personal, "language": language}))
+    return participation
+
+
+def enroll_subject(study: Study, center_uuid: Any, subject: Subject) -> SubjectInStudy:
+    """A person the tenant already knows (a panel volunteer, with their personal data)
+    entering the study in screening at a center the caller sees; 409 when they are in it."""
+    center = _center_for_new_subject(study, center_uuid)
+    already = db.session.execute(
+        sa.select(SubjectInStudy.id).where(
+            SubjectInStudy.study_id == study.id, SubjectInStudy.subject_id == subject.id
+        )
+    ).first()
+    if already:
+        raise conflict(
+            InternalCodes.CONFLICT,
+            Message("This person is already a subject of the study."),
+        )
+    participation = _participation(study, center, subject)
     db.session.flush()
     return participation
 
