@@ -30,7 +30,6 @@ from datacapt.permissions.services import ensure_may_grant
 from datacapt.studies.context import resolve_study, study_center_ids
 from datacapt.studies.models import Study, StudyCenter, StudyUser
 from datacapt.studies.services import centers_of_study
-from datacapt.tenancy.context import current_tenant
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 
@@ -76,7 +75,6 @@ def _send(invitation: Invitation, nonce: str, inviter: str) -> None:
         {
             "name": invitation.first_name or invitation.email,
             "inviter": inviter,
-            "tenant": current_tenant().name,
             "study": f" ({invitation.study.reference})" if invitation.study else "",
             "days": INVITATION_LIFETIME.days,
             "nonce": nonce,

@@ -1,0 +1,14 @@
+"""Schemas of the customer settings endpoints."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+
+class ModuleSettingsReadSchema(ma.Schema):
+    name = ma.fields.String()
+    title = ma.fields.String()
+    settings = ma.fields.Dict(metadata={"description": "Its values, secrets masked"})
+    schema = ma.fields.Dict(
+        metadata={"description": "JSON Schema of its settings; secret ones are `x-secret`"}
+    )
