@@ -13,10 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from datacapt.audit.models import AuditRecord
-from datacapt.database import db
+from datacapt.database import db, unit_of_work
 from datacapt.plugins.services import SECRET_SHOWN, update_settings
 from datacapt.tenancy import tenant_context
 from datacapt.tenancy.retention import tenant_retention
+from datacapt.tenancy.services import archive_tenant
 from datacapt.testing import tenant_client, tenant_host
 from tests.plugin_kit import FakePlugin, SettingsSchema
 from tests.test_plugin_toggles import as_operator, operator_token
@@ -27,7 +28,7 @@ BRANDING = {
     "primary_color": "#1A73E8",
     "secondary_color": "#ffffff",
     "sender_name": "Acme Trials team",
-    "sms_sender": "AcmeTrials",
+    "sms_sender": "+336123456789012",
     "languages": ["en", "fr", "pt-br"],
     "retention_days": {"closed_chats": 365, "expired_exports": 30},
 }
@@ -132,7 +133,7 @@ def test_bad_settings_are_refused_with_their_fields_and_nothing_changes(
             "secondary_color": "#12345",
             "sender_name": "Evil\r\nBcc: all@example.org",
             "sender_address": "not an address",
-            "sms_sender": "A sender far too long",
+            "sms_sender": "+3361234567890123",
             "languages": ["en", "xx", 7],
             "retention_days": {"audit": 10, "closed_chats": 0},
             "sender_domains": ["example.org"],  # the operators' to set
@@ -286,3 +287,12 @@ def test_operators_change_any_tenants_settings_and_emails_carry_its_branding(
         client, "GET", f"/api/operator/tenants/{other_tenant.schema_name}/settings/modules", token
     )
     assert other.json == []
+
+    # An archived tenant's settings are read, never changed.
+    with settings_app.app_context(), unit_of_work():
+        archive_tenant(other_tenant.schema_name)
+    archived = f"/api/operator/tenants/{other_tenant.schema_name}/settings"
+    assert as_operator(client, "GET", archived, token).status_code == 200
+    refused = as_operator(client, "PATCH", archived, token, json={"brand_name": "Late"})
+    assert refused.status_code == 409
+    assert refused.json["error"]["internal_name"] == "TENANT_ARCHIVED"

@@ -33,7 +33,10 @@ class InvitationWriteSchema(ma.Schema):
     email = ma.fields.Email(required=True)
     first_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     last_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
-    language = ma.fields.String(load_default="en", validate=offered_language)
+    language = ma.fields.String(
+        validate=offered_language,
+        metadata={"description": "One the tenant offers; by default its default language"},
+    )
     platform_role = ma.fields.String(required=True)
     study = ma.fields.UUID(load_default=None)
     study_role = ma.fields.String(load_default=None)

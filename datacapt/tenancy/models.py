@@ -68,7 +68,7 @@ class TenantSettings(TenantModel, BaseModel, Audited):
     secondary_color: Mapped[str | None] = mapped_column(sa.String(7))
     sender_name: Mapped[str | None] = mapped_column(sa.String(100))
     sender_address: Mapped[str | None] = mapped_column(sa.String(254))
-    sms_sender: Mapped[str | None] = mapped_column(sa.String(15))
+    sms_sender: Mapped[str | None] = mapped_column(sa.String(16))
     # The domains operators let this tenant send emails from, besides the deployment's.
     sender_domains: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # BCP 47 tags users and subjects may pick; the default language is one of them.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import re
 import zoneinfo
+from collections.abc import Callable
+from typing import Any
 
 import marshmallow as ma
 
@@ -75,12 +77,14 @@ def _host(value: str) -> None:
         raise ma.ValidationError("Not a domain name.") from None
 
 
-def _text(length: int, validate: object = None, **kwargs: object) -> ma.fields.String:
+def _text(
+    length: int, validate: Callable[[str], None] | None = None, **kwargs: Any
+) -> ma.fields.String:
     """An optional text of at most ``length`` characters, null to unset it."""
-    checks = [ma.validate.Length(min=1, max=length)]
+    checks: list[Callable[[Any], Any]] = [ma.validate.Length(min=1, max=length)]
     if validate is not None:
-        checks.append(validate)  # type: ignore[arg-type]
-    return ma.fields.String(allow_none=True, validate=checks, **kwargs)  # type: ignore[arg-type]
+        checks.append(validate)
+    return ma.fields.String(allow_none=True, validate=checks, **kwargs)
 
 
 class TenantSettingsSchema(ma.Schema):
@@ -125,7 +129,7 @@ class TenantSettingsSchema(ma.Schema):
         validate=ma.validate.Length(max=254),
         metadata={"description": "The From address of emails, at an allowed domain"},
     )
-    sms_sender = _text(15, _sms_sender, metadata={"description": "The sender of text messages"})
+    sms_sender = _text(16, _sms_sender, metadata={"description": "The sender of text messages"})
     sender_domains = ma.fields.List(
         ma.fields.String(),
         dump_only=True,

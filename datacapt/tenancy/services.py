@@ -263,6 +263,8 @@ def update_tenant_settings(changes: Mapping[str, Any]) -> TenantSettings:
     Refused whole, with ``fields``, when the result does not hold together: the default
     language among those offered, the sender's address at an allowed domain."""
     settings = get_tenant_settings()
+    # Locked and read again: a concurrent change (a retention merged) is not lost.
+    db.session.refresh(settings, with_for_update=True)
     changes = dict(changes)
     if "sender_domains" in changes:
         changes["sender_domains"] = list(

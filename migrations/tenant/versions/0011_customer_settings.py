@@ -20,7 +20,7 @@ COLUMNS = (
     ("secondary_color", sa.String(7)),
     ("sender_name", sa.String(100)),
     ("sender_address", sa.String(254)),
-    ("sms_sender", sa.String(15)),
+    ("sms_sender", sa.String(16)),
 )
 
 
