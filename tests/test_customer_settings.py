@@ -86,7 +86,7 @@ def test_administrators_brand_the_customer_and_the_frontend_reads_it_without_log
         "default_language": "en",
         "languages": ["en", "fr", "pt-BR"],
     }
-    served = anonymous.get("/api/tenant/logo")
+    served = anonymous.get(logo_url.removeprefix("http://localhost:5000"))
     assert served.status_code == 200 and served.data == PNG and served.mimetype == "image/png"
 
     # A retention set is what modules read; a kind left unset leaves them their default.

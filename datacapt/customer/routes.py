@@ -8,7 +8,7 @@ from flask import request, send_file
 from datacapt.api.headers import REASON_FOR_CHANGE
 from datacapt.api.pagination import paginate
 from datacapt.api.views import ApiView
-from datacapt.customer.schemas import ModuleSettingsReadSchema
+from datacapt.customer.schemas import LogoQuerySchema, ModuleSettingsReadSchema
 from datacapt.customer.services import (
     current_module_settings,
     logo_file,
@@ -36,9 +36,11 @@ IMAGE = {"type": "string", "format": "binary"}
 class TenantLogo(ApiView):
     PUBLIC = True
 
+    @blp.arguments(LogoQuerySchema, location="query")
     @blp.response(200, IMAGE, content_type="image/png", description="The logo (PNG or JPEG)")
-    def get(self):
-        """The customer's logo, for its frontend and messages (no login)."""
+    def get(self, _query):
+        """The customer's logo, for its frontend and messages (no login); whatever `v`
+        says, the current one."""
         path, media_type = logo_file()
         return send_file(path, mimetype=media_type, max_age=3600)
 

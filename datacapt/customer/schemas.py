@@ -12,3 +12,9 @@ class ModuleSettingsReadSchema(ma.Schema):
     schema = ma.fields.Dict(
         metadata={"description": "JSON Schema of its settings; secret ones are `x-secret`"}
     )
+
+
+class LogoQuerySchema(ma.Schema):
+    v = ma.fields.UUID(
+        metadata={"description": "The logo's upload id, as in `logo_url`: a new logo, a new URL"}
+    )
