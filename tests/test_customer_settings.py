@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db, unit_of_work
+from datacapt.notifications import Channel, Notification, Recipient, RecipientKind, notify
 from datacapt.plugins.services import SECRET_SHOWN, update_settings
 from datacapt.tenancy import tenant_context
 from datacapt.tenancy.retention import tenant_retention
@@ -296,3 +298,25 @@ def test_operators_change_any_tenants_settings_and_emails_carry_its_branding(
     refused = as_operator(client, "PATCH", archived, token, json={"brand_name": "Late"})
     assert refused.status_code == 409
     assert refused.json["error"]["internal_name"] == "TENANT_ARCHIVED"
+
+
+def test_a_message_recorded_without_branding_still_goes(app, tenant, tmp_path, monkeypatch):
+    """One recorded before templates named the branding (its context lacks it) is
+    delivered with the tenant's branding of now."""
+    monkeypatch.setitem(app.config, "MAIL_URL", f"file://{tmp_path}")
+    with app.app_context(), tenant_context(tenant), unit_of_work():
+        sent = notify(
+            "password_reset",
+            Channel.EMAIL,
+            Recipient(RecipientKind.USER, uuid.uuid4(), "old@example.org", "en"),
+            {"name": "Lea", "minutes": 60, "nonce": "n-1"},
+        )
+        db.session.flush()
+        # As an earlier version recorded it; its delivery job runs once this commits.
+        db.session.execute(
+            sa.update(Notification)
+            .where(Notification.uuid == sent.uuid)
+            .values(context={"name": "Lea", "minutes": 60, "nonce": "n-1"})
+        )
+    (message,) = mails(tmp_path)
+    assert message["Subject"] == f"Reset your {tenant.name} password"

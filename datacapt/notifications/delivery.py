@@ -112,7 +112,8 @@ def delivered_text(notification: Notification, template: MessageTemplate) -> tup
     template's secrets."""
     if notification.context is None:
         return notification.subject, notification.body
-    params = dict(notification.context)
+    # A message recorded before templates could name the branding has none in its context.
+    params = {**tenant_branding().message_params(), **notification.context}
     params.update(template.secrets(params) if template.secrets else {})
     return template.render(notification.language, params)
 
