@@ -100,7 +100,9 @@ def create_app(
         MAIL_FROM=settings.mail_from,
         SMS_URL=settings.sms_url,
         SMS_FROM=settings.sms_from,
+        DATACAPT_MAIL_SENDER_DOMAINS=frozenset(d.lower() for d in settings.mail_sender_domains),
         DATACAPT_FRONTEND_URL=settings.frontend_url.rstrip("/"),
+        DATACAPT_PUBLIC_API_URL=(settings.public_api_url or "").rstrip("/"),
         JOBS_REDISPATCH_AFTER=settings.jobs_redispatch_after,
         TESTING=settings.env == "testing",
     )

@@ -2,6 +2,7 @@
 
 from datacapt.apikeys.routes import blp as api_keys_blp
 from datacapt.audit.routes import blp as audit_blp
+from datacapt.customer import routes as _customer_routes  # noqa: F401  (adds its views)
 from datacapt.files.routes import blp as files_blp
 from datacapt.identity.routes import auth_blp, users_blp
 from datacapt.invitations.routes import accept_blp

@@ -173,7 +173,10 @@ from datacapt.tables import (
 )
 from datacapt.tables import problem as table_problem
 from datacapt.tenancy import TenantRef, current_tenant, current_tenant_or_none, tenant_context
+from datacapt.tenancy.branding import Branding, tenant_branding
 from datacapt.tenancy.context import in_tenant
+from datacapt.tenancy.languages import language_tag, offered_language, offered_languages
+from datacapt.tenancy.retention import RETENTION_KINDS, tenant_retention
 from datacapt.tenancy.services import frontend_url, get_tenant_settings
 from datacapt.tenancy.signals import tenant_settings_changed
 
@@ -257,13 +260,20 @@ __all__ += [
 
 # The tenant: its context (in_tenant for CLI commands), its settings and their signal.
 __all__ += [
+    "RETENTION_KINDS",
+    "Branding",
     "TenantRef",
     "current_tenant",
     "current_tenant_or_none",
     "frontend_url",
     "get_tenant_settings",
     "in_tenant",
+    "language_tag",
+    "offered_language",
+    "offered_languages",
+    "tenant_branding",
     "tenant_context",
+    "tenant_retention",
     "tenant_settings_changed",
 ]
 

@@ -119,6 +119,8 @@ MATRIX = [
     ("POST", "/api/files/", False, {}, {"administrator", "study_manager", "investigator"}),
     ("GET", f"/api/files/{NOWHERE}", False, None, EVERYONE - {"viewer"}),
     ("PATCH", "/api/tenant/settings", False, {}, ADMIN),
+    ("GET", "/api/tenant/settings/modules", False, None, ADMIN),
+    ("DELETE", "/api/tenant/settings/logo", False, None, ADMIN),
     ("GET", "/api/studies/", False, None, EVERYONE),
     ("POST", "/api/studies/", False, {}, MANAGERS),
     ("GET", "/api/centers/", False, None, EVERYONE),

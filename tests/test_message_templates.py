@@ -90,9 +90,12 @@ def test_a_plugin_s_template_speaks_each_of_its_languages_and_english_for_the_ot
     assert message.get_content().strip() == greeting + code
     record = stored(greeter_app, tenant, sent)
     assert record.language == used and record.state == "sent"
+    # The tenant's branding is recorded with the parameters: the text goes as it was made.
     assert record.body == greeting + "[redacted]" and record.context == {
         "name": "Ada",
         "seed": "s-1",
+        "brand_name": tenant.name,
+        "logo_url": "",
     }
 
 

@@ -96,7 +96,7 @@ def test_a_message_goes_by_its_job_after_the_commit_and_its_record_keeps_no_secr
     sent = record(app, tenant, language="fr-CA")
     (message,) = mails(mailbox)
     assert message["To"] == "reader@example.org"
-    assert message["Subject"] == "Réinitialisez votre mot de passe Datacapt"
+    assert message["Subject"] == f"Réinitialisez votre mot de passe {tenant.name}"
     assert message["Message-ID"] == f"<{sent}@localhost>"
     body = message.get_content()
     with app.app_context():
@@ -433,7 +433,7 @@ def test_site_staff_see_their_centers_and_read_a_message_with_an_audited_read(
     read = investigator.get(f"/api/notifications/{trial['paris']}", headers=headers)
     assert read.status_code == 200, read.json
     assert read.json["address"] == "subject@example.org"
-    assert read.json["subject"] == "Reset your Datacapt password"
+    assert read.json["subject"] == f"Reset your {tenant.name} password"
     assert "\n\n[redacted]\n\n" in read.json["body"]
     elsewhere = investigator.get(f"/api/notifications/{trial['lyon']}", headers=headers)
     assert elsewhere.status_code == 404

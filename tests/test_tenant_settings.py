@@ -16,6 +16,16 @@ def test_administrators_change_the_session_and_lockout_policy(client_as, tenant)
         "max_failed_logins": 5,
         "lockout_minutes": 30,
         "cors_origins": [],
+        "languages": ["en", "fr"],
+        "brand_name": None,
+        "logo_url": None,
+        "primary_color": None,
+        "secondary_color": None,
+        "sender_name": None,
+        "sender_address": None,
+        "sms_sender": None,
+        "sender_domains": [],
+        "retention_days": {},
     }
     changed = admin.patch(
         "/api/tenant/settings",

@@ -72,11 +72,15 @@ class Settings:
     mail_from: str = "Datacapt <no-reply@localhost>"
     sms_url: str = "console://"
     sms_from: str = "Datacapt"
+    # Domains tenants may send emails from besides MAIL_FROM's (operators add per tenant).
+    mail_sender_domains: tuple[str, ...] = ()
     # How many proxies (load balancer, ingress) stand before the app: their X-Forwarded-*
     # headers are trusted that many hops deep. 0: the peer's address is the client's.
     trusted_proxies: int = 0
     # Where links in emails and SMS point: the frontend; {host} is the tenant's domain.
     frontend_url: str = "http://localhost:5000"
+    # Where the API is reached from outside (the logo in emails); None: the frontend's URL.
+    public_api_url: str | None = None
     # Rate limits ("N per minute|hour", several separated by ";"): logins, reset requests
     # and invitation acceptances per address and tenant; reset requests per email; ePRO
     # links that open nothing per address, whatever the tenant.
@@ -122,8 +126,11 @@ class Settings:
             "mail_from": text("MAIL_FROM", "mail_from"),
             "sms_url": text("SMS_URL", "sms_url"),
             "sms_from": text("SMS_FROM", "sms_from"),
+            "mail_sender_domains": _names(env.get("DATACAPT_MAIL_SENDER_DOMAINS"))
+            or default.mail_sender_domains,
             "trusted_proxies": number("DATACAPT_TRUSTED_PROXIES", "trusted_proxies"),
             "frontend_url": text("DATACAPT_FRONTEND_URL", "frontend_url"),
+            "public_api_url": text("DATACAPT_PUBLIC_API_URL", "public_api_url"),
             "auth_rate_limit": text("DATACAPT_AUTH_RATE_LIMIT", "auth_rate_limit"),
             "password_reset_rate_limit": text(
                 "DATACAPT_PASSWORD_RESET_RATE_LIMIT", "password_reset_rate_limit"

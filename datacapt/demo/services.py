@@ -17,7 +17,7 @@ from datacapt.permissions.defaults import DEFAULT_ROLES, INVESTIGATOR
 from datacapt.plugins.services import enable_plugin, plugin_set, tenant_lineage_plan
 from datacapt.studies.models import Study, StudyCenter, StudyCenterAssociation, StudyUser
 from datacapt.tenancy.context import tenant_context
-from datacapt.tenancy.services import create_tenant, find_tenant, get_tenant
+from datacapt.tenancy.services import create_tenant, find_tenant, get_tenant, update_tenant_settings
 
 DEMO_SCHEMA = "demo"
 DEMO_NAME = "Demo Clinical Research"
@@ -40,6 +40,14 @@ class DemoSeed:
     enabled: list[str]
     warnings: list[str]
     users: list[str]
+
+
+DEMO_BRANDING = {
+    "brand_name": "Demo Trials",
+    "primary_color": "#1a73e8",
+    "secondary_color": "#f1f3f4",
+    "retention_days": {"closed_chats": 3650, "expired_exports": 30},
+}
 
 
 def seed_demo(actor: str, progress: Progress = silent) -> DemoSeed:
@@ -70,6 +78,7 @@ def seed_demo(actor: str, progress: Progress = silent) -> DemoSeed:
             advance(f"module {name}")
         # The demo data is the tenant's own transaction, apart from the command's.
         with tenant_context(DEMO_SCHEMA), unit_of_work():
+            update_tenant_settings(DEMO_BRANDING)  # as a customer's frontend would show it
             study, users = _seed_study_and_users()
             for name in names:
                 plugin_set().call(name, "datacapt_demo_data", study=study)

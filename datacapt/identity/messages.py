@@ -28,16 +28,16 @@ TEMPLATES = [
         Channel.EMAIL,
         {
             "en": MessageText(
-                subject="Reset your Datacapt password",
+                subject="Reset your {brand_name} password",
                 body="Hello {name},\n\nSomeone asked to reset the password of your account at"
-                " {tenant}. To choose a new password, open this link within {minutes}"
+                " {brand_name}. To choose a new password, open this link within {minutes}"
                 " minutes:\n\n{link}\n\nIf it was not you, ignore this email: your password"
                 " stays as it is.",
             ),
             "fr": MessageText(
-                subject="Réinitialisez votre mot de passe Datacapt",
+                subject="Réinitialisez votre mot de passe {brand_name}",
                 body="Bonjour {name},\n\nQuelqu'un a demandé la réinitialisation du mot de passe"
-                " de votre compte chez {tenant}. Pour choisir un nouveau mot de passe, ouvrez ce"
+                " de votre compte chez {brand_name}. Pour choisir un nouveau mot de passe, ouvrez ce"
                 " lien dans les {minutes} minutes :\n\n{link}\n\nSi ce n'était pas vous, ignorez"
                 " cet e-mail : votre mot de passe reste inchangé.",
             ),

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from datacapt.i18n import SUPPORTED_LANGUAGES
 from datacapt.identity.models import UserStatus
 from datacapt.permissions.schemas import RoleSimpleSchema
+from datacapt.tenancy.languages import offered_language
 
 
 class UserReadSchema(ma.Schema):
@@ -30,7 +30,7 @@ class UserSearchSchema(ma.Schema):
 class ProfileUpdateSchema(ma.Schema):
     first_name = ma.fields.String(validate=ma.validate.Length(max=100))
     last_name = ma.fields.String(validate=ma.validate.Length(max=100))
-    language = ma.fields.String(validate=ma.validate.OneOf(SUPPORTED_LANGUAGES))
+    language = ma.fields.String(validate=offered_language)
 
 
 class UserUpdateSchema(ProfileUpdateSchema):

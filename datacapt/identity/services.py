@@ -266,7 +266,6 @@ def send_password_reset(email: str) -> None:
         Recipient.of_user(user),
         {
             "name": user.display_name,
-            "tenant": current_tenant().name,
             "minutes": int(RESET_LIFETIME.total_seconds() // 60),
             "nonce": nonce,
         },

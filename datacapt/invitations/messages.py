@@ -29,15 +29,15 @@ TEMPLATES = [
         Channel.EMAIL,
         {
             "en": MessageText(
-                subject="You are invited to Datacapt",
-                body="Hello {name},\n\n{inviter} invites you to join {tenant} on Datacapt{study}."
+                subject="You are invited to {brand_name}",
+                body="Hello {name},\n\n{inviter} invites you to join {brand_name}{study}."
                 " To accept and choose your password, open this link within {days} days:"
                 "\n\n{link}",
             ),
             "fr": MessageText(
-                subject="Vous êtes invité sur Datacapt",
-                body="Bonjour {name},\n\n{inviter} vous invite à rejoindre {tenant} sur"
-                " Datacapt{study}. Pour accepter et choisir votre mot de passe, ouvrez ce lien"
+                subject="Vous êtes invité sur {brand_name}",
+                body="Bonjour {name},\n\n{inviter} vous invite à rejoindre"
+                " {brand_name}{study}. Pour accepter et choisir votre mot de passe, ouvrez ce lien"
                 " dans les {days} jours :\n\n{link}",
             ),
         },

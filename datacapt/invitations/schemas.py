@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from datacapt.i18n import SUPPORTED_LANGUAGES
 from datacapt.invitations.models import InvitationStatus
 from datacapt.permissions.schemas import RoleSimpleSchema
+from datacapt.tenancy.languages import offered_language
 
 
 class InvitationReadSchema(ma.Schema):
@@ -33,7 +33,10 @@ class InvitationWriteSchema(ma.Schema):
     email = ma.fields.Email(required=True)
     first_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     last_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
-    language = ma.fields.String(load_default="en", validate=ma.validate.OneOf(SUPPORTED_LANGUAGES))
+    language = ma.fields.String(
+        validate=offered_language,
+        metadata={"description": "One the tenant offers; by default its default language"},
+    )
     platform_role = ma.fields.String(required=True)
     study = ma.fields.UUID(load_default=None)
     study_role = ma.fields.String(load_default=None)

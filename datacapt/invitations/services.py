@@ -30,7 +30,7 @@ from datacapt.permissions.services import ensure_may_grant
 from datacapt.studies.context import resolve_study, study_center_ids
 from datacapt.studies.models import Study, StudyCenter, StudyUser
 from datacapt.studies.services import centers_of_study
-from datacapt.tenancy.context import current_tenant
+from datacapt.tenancy.services import get_tenant_settings
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 
@@ -76,7 +76,6 @@ def _send(invitation: Invitation, nonce: str, inviter: str) -> None:
         {
             "name": invitation.first_name or invitation.email,
             "inviter": inviter,
-            "tenant": current_tenant().name,
             "study": f" ({invitation.study.reference})" if invitation.study else "",
             "days": INVITATION_LIFETIME.days,
             "nonce": nonce,
@@ -135,7 +134,7 @@ def invite(principal: Principal, data: Mapping[str, Any]) -> Invitation:
         email=email,
         first_name=data.get("first_name", ""),
         last_name=data.get("last_name", ""),
-        language=data.get("language", "en"),
+        language=data.get("language") or get_tenant_settings().default_language,
         platform_role_id=platform_role.id,
         study_id=study.id if study else None,
         study_role_id=study_role.id if study_role else None,

@@ -21,11 +21,12 @@ def message_id_for(message_uuid: uuid.UUID) -> str:
     return f"<{message_uuid}@{_sender_domain()}>"
 
 
-def send_now(to: str, subject: str, body: str, message_id: str) -> None:
+def send_now(to: str, subject: str, body: str, message_id: str, sender: str | None = None) -> None:
     """Hand one email to the configured backend (raises what the backend raises);
-    ``message_id`` names the email across re-sends."""
+    ``message_id`` names the email across re-sends; ``sender`` (a From header) replaces
+    MAIL_FROM."""
     mime = MimeMessage()
-    mime["From"] = current_app.config["MAIL_FROM"]
+    mime["From"] = sender or current_app.config["MAIL_FROM"]
     mime["To"] = to
     mime["Subject"] = subject
     mime["Message-ID"] = message_id

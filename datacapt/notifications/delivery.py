@@ -42,6 +42,7 @@ from datacapt.notifications.quiet import QuietHours
 from datacapt.notifications.templates import MessageTemplate, UnknownTemplate, template_registry
 from datacapt.sms.backends import SmsDeliveryError
 from datacapt.sms.backends import backend_from_url as sms_backend
+from datacapt.tenancy.branding import Branding, tenant_branding
 from datacapt.tenancy.context import current_tenant
 from datacapt.tenancy.services import get_tenant_settings
 
@@ -111,19 +112,20 @@ def delivered_text(notification: Notification, template: MessageTemplate) -> tup
     template's secrets."""
     if notification.context is None:
         return notification.subject, notification.body
-    params = dict(notification.context)
+    # A message recorded before templates could name the branding has none in its context.
+    params = {**tenant_branding().message_params(), **notification.context}
     params.update(template.secrets(params) if template.secrets else {})
     return template.render(notification.language, params)
 
 
-def _send(notification: Notification, subject: str, body: str) -> str | None:
-    """Hand the message to its channel's backend; the provider's id of an SMS."""
+def _send(notification: Notification, subject: str, body: str, branding: Branding) -> str | None:
+    """Hand the message to its channel's backend, from the tenant's sender; the
+    provider's id of an SMS."""
     address = notification.address or ""
     if notification.channel == Channel.EMAIL:
-        send_now(address, subject, body, message_id_for(notification.uuid))
+        send_now(address, subject, body, message_id_for(notification.uuid), branding.email_sender)
         return None
-    config = current_app.config
-    return sms_backend(config["SMS_URL"]).send(address, body, config["SMS_FROM"])
+    return sms_backend(current_app.config["SMS_URL"]).send(address, body, branding.sms_sender)
 
 
 def _fail(notification: Notification, reason: str, now: dt.datetime) -> None:
@@ -138,10 +140,11 @@ def _wait_until(notification: Notification, moment: dt.datetime) -> None:
 
 @dataclass
 class _Batch:
-    """What the messages of one delivery job share, read once: the tenant's zone and
-    whether each template's owner is enabled."""
+    """What the messages of one delivery job share, read once: the tenant's zone, its
+    senders and whether each template's owner is enabled."""
 
     zone: ZoneInfo
+    branding: Branding
     enabled: dict[str, bool] = field(default_factory=dict)
 
     def owner_enabled(self, owner: str) -> bool:
@@ -174,7 +177,7 @@ def _attempt(notification: Notification, now: dt.datetime, batch: _Batch) -> boo
     notification.last_attempt_at = now
     try:
         subject, body = delivered_text(notification, template)
-        notification.provider_id = _send(notification, subject, body)
+        notification.provider_id = _send(notification, subject, body, batch.branding)
     except Exception as exc:  # any failure is the message's outcome
         reason = f"{type(exc).__name__}: {exc}"
         if permanent_failure(exc) or notification.attempts >= MAX_ATTEMPTS:
@@ -191,7 +194,7 @@ def _attempt(notification: Notification, now: dt.datetime, batch: _Batch) -> boo
 def deliver_notifications(notification_ids: list[int]) -> int:
     """Job: attempt each queued message, each committed with its outcome so that a rerun
     attempts only what is still queued. Returns how many went."""
-    sent, batch = 0, _Batch(tenant_zone())
+    sent, batch = 0, _Batch(tenant_zone(), tenant_branding())
     for notification_id in notification_ids:
         # Locked one by one: a message another run holds, or no longer queued, is left.
         notification = db.session.execute(

@@ -38,6 +38,7 @@ from datacapt.notifications.templates import template_registry
 from datacapt.sms.backends import backend_from_url as sms_backend
 from datacapt.studies.context import restrict_to_visible_centers
 from datacapt.studies.models import Study, StudyCenter
+from datacapt.tenancy.branding import tenant_branding
 
 NO_ADDRESS = {
     Channel.EMAIL: "The {kind} has no email address.",
@@ -74,13 +75,15 @@ def notify(
     """Record a message from a declared template (UnknownTemplate if there is none) and
     deliver it by a job once the current transaction commits (with it, or not at all).
 
-    ``params`` are JSON values filling the template. With ``quiet_hours`` (in the tenant's
+    ``params`` are JSON values filling the template, besides the tenant's branding
+    (``brand_name``, ``logo_url``) which any template may use. With ``quiet_hours`` (in the tenant's
     time zone) the message waits for their end, now and at each attempt; without, it goes
     at once (a password reset must not wait). ``study_id`` and ``center_id`` say where the
     message belongs, for the study's reports.
     """
     declared = template_registry().get(template, channel)
     language = declared.language_for(recipient.language)
+    params = {**tenant_branding().message_params(), **params}
     subject, body = declared.recorded(language, params)
     notification = Notification(
         uuid=uuid.uuid4(),  # known at once; the row is written with the caller's next flush

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -59,3 +60,18 @@ class TenantSettings(TenantModel, BaseModel, Audited):
     lockout_minutes: Mapped[int] = mapped_column(default=30)
     # Browser origins of this customer's frontends, besides the deployment's.
     cors_origins: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Branding of the frontend and of the messages; None: the platform's own.
+    brand_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # The upload shown as the logo (a stored file of this tenant).
+    logo_file: Mapped[uuid.UUID | None]
+    primary_color: Mapped[str | None] = mapped_column(sa.String(7))
+    secondary_color: Mapped[str | None] = mapped_column(sa.String(7))
+    sender_name: Mapped[str | None] = mapped_column(sa.String(100))
+    sender_address: Mapped[str | None] = mapped_column(sa.String(254))
+    sms_sender: Mapped[str | None] = mapped_column(sa.String(16))
+    # The domains operators let this tenant send emails from, besides the deployment's.
+    sender_domains: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # BCP 47 tags users and subjects may pick; the default language is one of them.
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["en", "fr"])
+    # Days to keep each kind of record (datacapt.tenancy.retention); absent: its default.
+    retention_days: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)

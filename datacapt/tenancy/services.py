@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from email.utils import parseaddr
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -215,10 +217,8 @@ def archive_tenant(schema_name: str) -> Tenant:
     return tenant
 
 
-def frontend_url() -> str:
-    """Where the current tenant's frontend is, for links sent by email or SMS:
-    DATACAPT_FRONTEND_URL, its ``{host}`` replaced by the tenant's primary domain."""
-    base = current_app.config["DATACAPT_FRONTEND_URL"]
+def _tenant_url(base: str) -> str:
+    """``base`` with ``{host}`` replaced by the current tenant's primary domain."""
     if "{host}" not in base:
         return base
     domain = (
@@ -233,6 +233,19 @@ def frontend_url() -> str:
     return base.replace("{host}", domain or "localhost")
 
 
+def frontend_url() -> str:
+    """Where the current tenant's frontend is, for links sent by email or SMS:
+    DATACAPT_FRONTEND_URL, its ``{host}`` replaced by the tenant's primary domain."""
+    return _tenant_url(current_app.config["DATACAPT_FRONTEND_URL"])
+
+
+def public_api_url() -> str:
+    """Where the current tenant's API is reached from outside (the logo in emails):
+    DATACAPT_PUBLIC_API_URL, else the frontend's, ``{host}`` replaced as there."""
+    config = current_app.config
+    return _tenant_url(config["DATACAPT_PUBLIC_API_URL"] or config["DATACAPT_FRONTEND_URL"])
+
+
 def get_tenant_settings() -> TenantSettings:
     """The current tenant's settings row (created with its schema), once per session."""
     session = db.session()
@@ -244,8 +257,30 @@ def get_tenant_settings() -> TenantSettings:
     return cached
 
 
-def update_tenant_settings(changes: dict) -> TenantSettings:
+def update_tenant_settings(changes: Mapping[str, Any]) -> TenantSettings:
+    """Apply validated ``changes`` (a settings schema's load) to the current tenant's
+    settings: ``retention_days`` merges (a null value unsets a kind), the rest replaces.
+    Refused whole, with ``fields``, when the result does not hold together: the default
+    language among those offered, the sender's address at an allowed domain."""
     settings = get_tenant_settings()
+    # Locked and read again: a concurrent change (a retention merged) is not lost.
+    db.session.refresh(settings, with_for_update=True)
+    changes = dict(changes)
+    if "sender_domains" in changes:
+        changes["sender_domains"] = list(
+            dict.fromkeys(map(validate_domain, changes["sender_domains"]))
+        )
+    if "retention_days" in changes:
+        merged = {**settings.retention_days, **changes["retention_days"]}
+        changes["retention_days"] = {k: v for k, v in merged.items() if v is not None}
+    problems = _problems({**_current(settings, changes), **changes})
+    if problems:
+        raise DatacaptException(
+            ErrorCode.VALIDATION_ERROR,
+            InternalCodes.VALIDATION_FAILED,
+            Message("These settings do not hold together"),
+            fields=problems,
+        )
     for name, value in changes.items():
         setattr(settings, name, value)
     changed = set(settings.tracked_changes)
@@ -253,3 +288,34 @@ def update_tenant_settings(changes: dict) -> TenantSettings:
         db.session.flush()
         tenant_settings_changed.send(settings, changed=changed)
     return settings
+
+
+def _current(settings: TenantSettings, changes: Mapping[str, Any]) -> dict[str, Any]:
+    names = ("languages", "default_language", "sender_address", "sender_domains")
+    return {name: getattr(settings, name) for name in names if name not in changes}
+
+
+def _problems(result: Mapping[str, Any]) -> dict[str, list[Message]]:
+    problems: dict[str, list[Message]] = {}
+    if result["default_language"] not in result["languages"]:
+        problems["default_language"] = [
+            Message("The default language must be one of the languages offered.")
+        ]
+    address = result["sender_address"]
+    allowed = allowed_sender_domains(result["sender_domains"])
+    if address and address.rpartition("@")[2].lower() not in allowed:
+        problems["sender_address"] = [
+            Message(
+                "Emails may be sent from these domains only: {domains}.",
+                domains=", ".join(sorted(allowed)),
+            )
+        ]
+    return problems
+
+
+def allowed_sender_domains(tenant_domains: Sequence[str]) -> set[str]:
+    """The domains emails may come from: MAIL_FROM's, the deployment's
+    (DATACAPT_MAIL_SENDER_DOMAINS) and those operators allowed the tenant."""
+    config = current_app.config
+    own = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2].lower()
+    return {own, *config["DATACAPT_MAIL_SENDER_DOMAINS"], *tenant_domains} - {""}

@@ -6,7 +6,7 @@ import datetime as dt
 
 import marshmallow as ma
 
-from datacapt.toolkit import SUPPORTED_LANGUAGES
+from datacapt.toolkit import offered_language
 from plugins.subjects.models import SubjectStatus
 from plugins.subjects.services import DEFAULT_PATTERN, id_pattern_problem
 
@@ -39,7 +39,7 @@ class PersonalDataSchema(ma.Schema):
     email = ma.fields.Email(allow_none=True)
     phone = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(r"^\+?[0-9 ().-]{4,40}$"))
     birth_date = ma.fields.Date(allow_none=True)
-    language = ma.fields.String(validate=ma.validate.OneOf(SUPPORTED_LANGUAGES))
+    language = ma.fields.String(validate=offered_language)
 
 
 class SubjectWriteSchema(ma.Schema):
