@@ -93,7 +93,6 @@ from datacapt.forms.languages import (
     FormText,
     form_texts,
     in_reading_language,
-    language_tag,
     pick_language,
     study_languages,
 )
@@ -118,6 +117,7 @@ from datacapt.i18n import (
     current_language,
     language_context,
 )
+from datacapt.i18n.tags import language_tag
 from datacapt.identity.models import User
 from datacapt.identity.passwords import check_policy as check_password_policy
 from datacapt.identity.passwords import hash_password, needs_rehash, verify_password
@@ -175,7 +175,7 @@ from datacapt.tables import problem as table_problem
 from datacapt.tenancy import TenantRef, current_tenant, current_tenant_or_none, tenant_context
 from datacapt.tenancy.branding import Branding, tenant_branding
 from datacapt.tenancy.context import in_tenant
-from datacapt.tenancy.languages import language_tag, offered_language, offered_languages
+from datacapt.tenancy.languages import offered_language, offered_languages
 from datacapt.tenancy.retention import RETENTION_KINDS, tenant_retention
 from datacapt.tenancy.services import frontend_url, get_tenant_settings
 from datacapt.tenancy.signals import tenant_settings_changed
@@ -226,13 +226,14 @@ __all__ += [
     "not_found",
 ]
 
-# Translations: text rendered in the caller's language.
+# Translations: text rendered in the caller's language; a language tag in canonical form.
 __all__ += [
     "DEFAULT_LANGUAGE",
     "SUPPORTED_LANGUAGES",
     "Message",
     "current_language",
     "language_context",
+    "language_tag",
 ]
 
 # Permissions: categories and actions; AUTHENTICATED in a registry admits any signed-in caller;
@@ -268,7 +269,6 @@ __all__ += [
     "frontend_url",
     "get_tenant_settings",
     "in_tenant",
-    "language_tag",
     "offered_language",
     "offered_languages",
     "tenant_branding",

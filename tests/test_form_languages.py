@@ -10,9 +10,9 @@ from datacapt.forms.languages import (
     _asked,
     form_texts,
     in_language,
-    language_tag,
     pick_language,
 )
+from datacapt.i18n.tags import language_tag
 
 BLOCKS = [
     {

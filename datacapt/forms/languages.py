@@ -14,7 +14,6 @@ from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from babel import Locale, UnknownLocaleError
 from flask import g, has_request_context, request
 
 from datacapt.database import db, transaction_cached
@@ -32,18 +31,6 @@ class FormLanguages:
 
     default: str
     offered: tuple[str, ...]
-
-
-def language_tag(value: str) -> str:
-    """``value`` as a canonical language tag (``pt-BR``, ``zh-Hant-TW``), or ValueError when
-    it names no language babel knows."""
-    if not isinstance(value, str) or not 0 < len(value) <= 35:
-        raise ValueError("not a language tag")
-    try:
-        locale = Locale.parse(value.replace("_", "-"), sep="-")
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise ValueError(f"unknown language {value!r}") from None
-    return "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def file_attachments(file_uuid: str) -> list[FileAttachment]:
 def form_languages(study: Study) -> FormLanguages | None:
     """The study's form languages as the first enabled plugin answering sets them."""
     plugins = plugin_set()
-    for name in _enabled_implementers(FORM_LANGUAGES_HOOK):
+    for name in enabled_implementers(FORM_LANGUAGES_HOOK):
         found = plugins.call(name, FORM_LANGUAGES_HOOK, study=study)
         if found is not None:
             return found

@@ -6,38 +6,32 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from babel import Locale, UnknownLocaleError
 
+from datacapt.i18n.tags import language_tag
 from datacapt.tenancy.services import get_tenant_settings
 
 # Users', invitations' and subjects' language columns hold 8 characters.
 TAG_LENGTH = 8
 
 
-def language_tag(value: str) -> str:
-    """``value`` as a canonical BCP 47 tag (``pt-br`` -> ``pt-BR``); ValidationError when
-    babel knows no such language or it is longer than ``TAG_LENGTH``."""
-    text = value.strip()
-    try:
-        locale = Locale.parse(text.replace("_", "-"), sep="-")
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise ma.ValidationError(
-            f"{value!r} is not a BCP 47 language tag known to Babel."
-        ) from None
-    tag = "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
-    if len(tag) > TAG_LENGTH or tag.lower() != text.lower().replace("_", "-"):
-        raise ma.ValidationError(
-            f"{value!r} is not a language tag of at most {TAG_LENGTH} characters such as"
-            " 'fr' or 'pt-BR'."
-        )
-    return tag
-
-
 class LanguageTag(ma.fields.String):
     """A BCP 47 tag, loaded in its canonical form."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        return language_tag(super()._deserialize(value, attr, data, **kwargs))
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            tag = language_tag(text)
+        except ValueError:
+            raise ma.ValidationError(
+                f"{text!r} is not a BCP 47 language tag known to Babel."
+            ) from None
+        # A tag babel would change (a script added, a region dropped) is not the one meant.
+        if len(tag) > TAG_LENGTH or tag.lower() != text.lower().replace("_", "-"):
+            raise ma.ValidationError(
+                f"{text!r} is not a language tag of at most {TAG_LENGTH} characters such as"
+                " 'fr' or 'pt-BR'."
+            )
+        return tag
 
 
 def offered_languages() -> list[str]:
