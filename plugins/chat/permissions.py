@@ -22,3 +22,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     "data_manager": [ACCESS, WRITE],
     "viewer": [ACCESS],
 }
+
+#: Not a permission of the registry, so no role holds it: what the file storage is told
+#: reads a staff thread's files, which only its participants download, through the chat.
+PARTICIPANTS_ONLY = f"{CATEGORY}.thread_participants"

@@ -84,8 +84,10 @@ def datacapt_default_role_permissions():
 
 @hookimpl
 def datacapt_file_attachments(file_uuid):
-    """A message's file is where its thread is: the thread's center (none: the whole
-    study), for those who read such threads (chat.subjects or chat.access)."""
+    """A subject thread's file is where the thread is: its center (none: the whole study),
+    for those who talk with subjects there. A staff thread's is for its participants only,
+    which the file storage cannot tell: it names a permission no role holds, so only the
+    chat's own download (which checks participation) serves it."""
     thread = db.session.execute(
         sa.select(ChatThread)
         .join(ChatMessage, ChatMessage.thread_id == ChatThread.id)
@@ -93,7 +95,9 @@ def datacapt_file_attachments(file_uuid):
     ).scalar_one_or_none()
     if thread is None:
         return []
-    needed = permissions.SUBJECTS if thread.kind == ThreadKind.SUBJECT else permissions.ACCESS
+    needed = (
+        permissions.SUBJECTS if thread.kind == ThreadKind.SUBJECT else permissions.PARTICIPANTS_ONLY
+    )
     return [FileAttachment(thread.study_id, thread.center_id, needed)]
 
 

@@ -4,11 +4,12 @@ read receipts; messages never changed, corrections new messages; every write aud
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
-from plugins.chat.tests.support import PUBLIC, THREADS, Team, error
+from plugins.chat.tests.support import PDF, PUBLIC, THREADS, Team, error
 
 
 def uuids(response: Any) -> list[str]:
@@ -119,13 +120,26 @@ def test_a_staff_thread_is_seen_by_its_participants_only(team: Team, api_client)
     assert uuids(team.get(team.colleague)) == []
     assert team.get(team.colleague, at_paris["uuid"]).status_code == 404
     assert team.say(team.colleague, at_paris, "Me too").status_code == 404
+    # Its files reach its participants from the thread only, never from the file storage.
+    sent: Any = team.monitor.post(
+        f"{THREADS}{at_paris['uuid']}/messages/file",
+        data={"file": (io.BytesIO(PDF), "visit.pdf", "application/pdf"), "text": "Report"},
+        headers=team.headers,
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 201, sent.json
+    download = f"{THREADS}{at_paris['uuid']}/messages/{sent.json['uuid']}/file"
+    assert team.investigator.get(download, headers=team.headers).data == PDF
+    assert team.colleague.get(download, headers=team.headers).status_code == 404
+    for member in (team.investigator, team.colleague, team.manager):
+        assert member.get(f"/api/files/{sent.json['file']['uuid']}").status_code == 404
     added = team.manager.post(
         f"{THREADS}{at_paris['uuid']}/participants",
         json={"participants": [str(team.colleague.user.uuid)]},
         headers=team.headers,
     )
     assert added.status_code == 200, added.json
-    assert team.get(team.colleague, at_paris["uuid"]).json["unread"] == 1
+    assert team.get(team.colleague, at_paris["uuid"]).json["unread"] == 2
     # The subject never sees a staff thread.
     subject = {"Chat-Token": team.token()}
     assert api_client.get(f"{PUBLIC}/threads/", headers=subject).json == []
