@@ -284,6 +284,14 @@ def personal_data(volunteer: Volunteer) -> SubjectPersonalData | None:
     return data
 
 
+def read_profile(volunteer: Volunteer) -> Volunteer:
+    """The volunteer, whose profile answers (health data among them) the caller reads: the
+    read is written to the audit trail."""
+    record_event("read_profile", volunteer)
+    db.session.flush()
+    return volunteer
+
+
 def notes(volunteer: Volunteer) -> sa.Select:
     """The notes about the volunteer, the latest first; the read is audited."""
     record_event("read_notes", volunteer)

@@ -44,6 +44,7 @@ from plugins.subject_repository.schemas import (
     VolunteerProfileWriteSchema,
     VolunteerReadSchema,
     VolunteerRegisterSchema,
+    VolunteerSummarySchema,
     WashoutEligibilityQuerySchema,
     WashoutEligibilitySchema,
 )
@@ -98,7 +99,7 @@ class Volunteers(PanelView):
     permissions_registry = {"GET": permissions.ACCESS, "POST": permissions.MANAGE}
 
     @blp.arguments(VolunteerListQuerySchema, location="query")
-    @blp.response(200, VolunteerReadSchema(many=True))
+    @blp.response(200, VolunteerSummarySchema(many=True))
     @blp.paginate()
     def get(self, data, pagination_parameters):
         """The panel by registration (filters: `flagged` by the retention rule, `status`)."""
@@ -117,7 +118,7 @@ class VolunteerSearch(PanelView):
 
     @blp.arguments(PanelSearchSchema)
     @blp.errors(FILTER_INVALID, {404: "No such saved filter (OBJECT_NOT_FOUND)."})
-    @blp.response(200, VolunteerReadSchema(many=True))
+    @blp.response(200, VolunteerSummarySchema(many=True))
     @blp.paginate()
     def post(self, data, pagination_parameters):
         """The volunteers a filter (or a saved filter) matches, by registration; erased
@@ -145,9 +146,11 @@ class VolunteerCount(PanelView):
 class VolunteerDetail(PanelView):
     permissions_registry = {"GET": permissions.ACCESS}
 
+    @blp.reads_headers(REASON_FOR_CHANGE)  # kept in the audit record of the read
     @blp.response(200, VolunteerReadSchema)
     def get(self, volunteer_uuid):
-        return panel.get_volunteer(volunteer_uuid)
+        """The volunteer with their profile answers (the read is audited)."""
+        return panel.read_profile(panel.get_volunteer(volunteer_uuid))
 
 
 @blp.route("/volunteers/<uuid:volunteer_uuid>/profile")

@@ -49,18 +49,24 @@ class PanelConsentReadSchema(ma.Schema):
     withdrawn_at = ma.fields.AwareDateTime(allow_none=True)
 
 
-class VolunteerReadSchema(ma.Schema):
+class VolunteerSummarySchema(ma.Schema):
+    """A volunteer in a list: no profile answers (health data among them), which only the
+    read of one volunteer gives, audited."""
+
     uuid = ma.fields.UUID()
     platform_id = ma.fields.String()
     status = ma.fields.String(metadata={"description": "active, or erased"})
     source = ma.fields.String()
-    profile = ma.fields.Dict(metadata={"description": "Profile answers by question code"})
     last_activity_at = ma.fields.AwareDateTime()
     review_flagged_at = ma.fields.AwareDateTime(
         allow_none=True, metadata={"description": "Flagged by the retention rule: review due"}
     )
     erased_at = ma.fields.AwareDateTime(allow_none=True)
     created_at = ma.fields.AwareDateTime()
+
+
+class VolunteerReadSchema(VolunteerSummarySchema):
+    profile = ma.fields.Dict(metadata={"description": "Profile answers by question code"})
 
 
 class VolunteerListQuerySchema(ma.Schema):

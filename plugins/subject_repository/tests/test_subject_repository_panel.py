@@ -147,17 +147,20 @@ def test_profiles_searches_and_saved_filters(panel: Panel, client_as, tenant):
     assert [n["text"] for n in ok(manager.get(f"{VOLUNTEERS}{ada['uuid']}/notes"))] == [
         "Prefers mornings"
     ]
+    # Lists give no profile answers; reading one volunteer's is audited.
+    assert all("profile" not in v for v in ok(manager.get(VOLUNTEERS)))
+    assert "skin_type" in ok(manager.get(f"{VOLUNTEERS}{ada['uuid']}"))["profile"]
     with panel.inside():
-        reads = (
-            db.session.execute(
-                sa.select(AuditRecord.object_type)
-                .where(AuditRecord.action.in_(["read", "read_notes"]))
-                .order_by(AuditRecord.sequence)
-            )
-            .scalars()
-            .all()
-        )
-    assert reads == ["subject_personal_data", "panel_volunteers"]
+        reads = db.session.execute(
+            sa.select(AuditRecord.action, AuditRecord.object_type)
+            .where(AuditRecord.action.in_(["read", "read_notes", "read_profile"]))
+            .order_by(AuditRecord.sequence)
+        ).all()
+    assert [tuple(r) for r in reads][-3:] == [
+        ("read", "subject_personal_data"),
+        ("read_notes", "panel_volunteers"),
+        ("read_profile", "panel_volunteers"),
+    ]
 
 
 def test_bad_input_is_refused_and_another_tenant_sees_nothing(
