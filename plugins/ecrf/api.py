@@ -3,8 +3,15 @@ answers, whole or of one section (randomization strata, monitoring's source data
 answers and data queries (with their threads) monitoring works on, and the signals that
 follow a subject's data."""
 
-from plugins.ecrf.entry import compiled_form, lock_subjects, subject_answers
+from plugins.ecrf.entry import (
+    compiled_form,
+    instances_of,
+    lock_subjects,
+    open_instances,
+    subject_answers,
+)
 from plugins.ecrf.models import (
+    PLAIN,
     SITE_QUERY_STATUSES,
     UNRESOLVED_QUERY_STATUSES,
     Answer,
@@ -20,9 +27,17 @@ from plugins.ecrf.models import (
     SectionState,
     SubSection,
 )
-from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
+from plugins.ecrf.services import instance_section
+from plugins.ecrf.signals import (
+    AnswerChange,
+    answers_changed,
+    answers_changing,
+    section_instances,
+    section_read,
+)
 
 __all__ = [
+    "PLAIN",
     "SITE_QUERY_STATUSES",
     "UNRESOLVED_QUERY_STATUSES",
     "Answer",
@@ -41,7 +56,11 @@ __all__ = [
     "answers_changed",
     "answers_changing",
     "compiled_form",
+    "instance_section",
+    "instances_of",
     "lock_subjects",
+    "open_instances",
+    "section_instances",
     "section_read",
     "subject_answers",
 ]
