@@ -16,6 +16,7 @@ from datacapt.toolkit import (
     db,
     get_in_study,
     invalid,
+    lock_document,
     study_query,
 )
 from plugins.ecrf.api import compiled_form, instance_section, open_instances
@@ -44,6 +45,9 @@ def get_zone(study: Study, zone_uuid: Any) -> Zone:
 
 
 def _code_taken(model: type[Zone] | type[SplitDesign], study: Study, code: str) -> bool:
+    """Whether the code is taken, the study's codes of that kind held until commit (two
+    requests adding one code go one after the other)."""
+    lock_document(model.__tablename__, study.uuid)
     return (
         db.session.execute(
             sa.select(model.id).where(
@@ -186,6 +190,9 @@ def add_assessment(study: Study, data: Mapping[str, Any]) -> Assessment:
             field="order",
             questions=strangers,
         )
+    # Marking the section locks the study's design first: two requests for one section
+    # go one after the other, and the second finds the first's assessment.
+    instance_section(study, section["uuid"], INSTANCED_BY)
     taken = db.session.execute(
         sa.select(Assessment.id).where(
             Assessment.study_id == study.id, Assessment.section_uuid == section["uuid"]
@@ -197,7 +204,6 @@ def add_assessment(study: Study, data: Mapping[str, Any]) -> Assessment:
             Message("This section is assessed per zone already."),
             field="section",
         )
-    instance_section(study, section["uuid"], INSTANCED_BY)
     assessment = Assessment(
         study_id=study.id,
         design_id=design.id,
