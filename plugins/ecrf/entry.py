@@ -4,10 +4,12 @@ values and findings; saving a section's answers; progress kept current on each s
 Logic reads the whole eCRF, so a display condition or a calculation may use answers of
 other sections. A section instanced by a module (a split-body study's zones) is filled once
 per instance the module names for the subject (``section_instances``): an instance's logic
-reads the subject's plain answers with that instance's answers of the section. A save is checked per type (field errors), based on the version the
-client read (If-Match), then re-evaluated: calculated values are recomputed, answers of
-questions that became hidden are cleared, and every change is audited (a reason is needed
-for any change after the first entry).
+reads the subject's plain answers with that instance's answers of the section.
+
+A save is checked per type (field errors), based on the version the client read
+(If-Match), then re-evaluated: calculated values are recomputed, answers of questions that
+became hidden are cleared, and every change is audited (a reason is needed for any change
+after the first entry).
 """
 
 from __future__ import annotations

@@ -5,12 +5,17 @@ the zone catalogue and designs refused on bad input, permissions, another tenant
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections import Counter
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from datacapt.testing import unit_of_work
+from datacapt.toolkit import Study, db, tenant_context
 from plugins.randomizations.api import sequence_code, sequence_of, zone_sequences
+from plugins.side_by_side.demo import add_demo_zones
 from plugins.side_by_side.tests.support import BASE, CODES, Split
 
 
@@ -137,3 +142,18 @@ def test_catalogue_and_designs_refuse_bad_input_and_unauthorized_callers(
     for path in ("/zones/", f"/designs/{made.json['uuid']}"):
         seen: Any = stranger.get(f"{BASE}{path}", headers=split.headers)
         assert seen.status_code in (403, 404), seen.json
+
+
+def test_the_demo_zones_are_added_once(app, tenant, enable_plugins, client_as, make_study):
+    enable_plugins(tenant, "side_by_side")
+    manager = client_as(tenant, "study_manager")
+    made = make_study(manager, "PAR", reference="DEMO-SPLIT")
+    for _ in range(2):
+        with app.app_context(), tenant_context(tenant), unit_of_work():
+            study = db.session.execute(
+                sa.select(Study).where(Study.uuid == uuid.UUID(made.headers["Study-Uuid"]))
+            ).scalar_one()
+            add_demo_zones(study)
+    zones: Any = manager.get(f"{BASE}/zones/", headers=made.headers)
+    assert [zone["code"] for zone in zones.json] == ["CTL", "LFD", "LFP", "RFD", "RFP"]
+    assert [zone["control"] for zone in zones.json] == [True, False, False, False, False]
