@@ -81,6 +81,7 @@ class Split:
     investigator: TenantClient  # PAR, blinded
     lyon_investigator: TenantClient  # LYO, blinded
     statistician: TenantClient  # unblinded
+    monitor: TenantClient  # blinded
     products: list[str]  # study product uuids, in CODES order
 
     def post(self, path: str, body: Any, client: TenantClient | None = None) -> Any:
@@ -223,5 +224,6 @@ def make_split(client_as, make_study, join_study, tenant) -> Split:
             manager, headers, tenant, "investigator", [study.centers["LYO"]]
         ),
         statistician=statistician,
+        monitor=join_study(manager, headers, tenant, "monitor"),
         products=products,
     )

@@ -78,6 +78,34 @@ def test_zone_entry_progress_queries_order_results_and_blinding(split: Split, ap
     high = split.save_zone(subject, "LEFT", {"tewl": 60.0})  # raises a warning query
     assert high.status_code == 200, high.json
     assert [q["message"] for q in high.json["queries"]] == ["TEWL high"]
+    # A monitor's query on one zone's measurement: seen on that zone only.
+    queries = "/api/monitoring/queries/"
+    raised: Any = split.monitor.post(
+        queries,
+        json={
+            "subject": subject,
+            "code": "hydration",
+            "instance": "LEFT",
+            "level": "warning",
+            "message": "Hydration before TEWL?",
+        },
+        headers=split.headers,
+    )
+    assert raised.status_code == 201, raised.json
+    assert raised.json["instance"] == "LEFT"
+    for instance in ("NOPE", None):
+        body = {"subject": subject, "code": "hydration", "level": "warning", "message": "x"}
+        wrong: Any = split.monitor.post(
+            queries,
+            json={**body, **({"instance": instance} if instance else {})},
+            headers=split.headers,
+        )
+        assert wrong.status_code == 422, wrong.json
+    left: Any = split.investigator.get(split.zone_url(subject, "LEFT"), headers=split.headers)
+    assert sorted(q["message"] for q in left.json["queries"]) == [
+        "Hydration before TEWL?",
+        "TEWL high",
+    ]
     right: Any = split.investigator.get(split.zone_url(subject, "RIGHT"), headers=split.headers)
     assert right.json["queries"] == [] and right.json["progress"]["answered"] == 0
     progress = split.investigator.get(
