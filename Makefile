@@ -105,6 +105,7 @@ bench: install
 	$(BIN)/python bench/econsent.py
 	$(BIN)/python bench/calendar_reminders.py
 	$(BIN)/python bench/subject_repository.py
+	$(BIN)/python bench/side_by_side.py
 
 constraints: install
 	{ head -n 2 requirements/constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^datacapt'; } > requirements/constraints.new

@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from datacapt.toolkit import Study, db, plugin_enabled, restrict_to_visible_centers
-from plugins.ecrf.api import Answer
+from plugins.ecrf.api import PLAIN, Answer
 from plugins.subjects.api import SubjectInStudy
 
 
@@ -48,6 +48,7 @@ def answers(study: Study, codes: Collection[str]) -> pd.DataFrame:
         .where(
             SubjectInStudy.study_id == study.id,
             Answer.code.in_(list(codes)),
+            Answer.instance == PLAIN,  # a zone's answers are no subject-level value
         )
     )
     rows = db.session.execute(restrict_to_visible_centers(statement, SubjectInStudy.center_id))

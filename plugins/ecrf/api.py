@@ -3,10 +3,18 @@ answers, whole or of one section (randomization strata, monitoring's source data
 answers and data queries (with their threads) monitoring works on, the signals that
 follow a subject's data; the design read (under its lock, for a change saved in the same
 transaction: translations) and saved whole, and the schemas checking its pieces (a library
-of templates inserts them)."""
+of templates inserts them); sections filled once per instance a module names (side by side's
+zones)."""
 
-from plugins.ecrf.entry import compiled_form, lock_subjects, subject_answers
+from plugins.ecrf.entry import (
+    compiled_form,
+    instances_of,
+    lock_subjects,
+    open_instances,
+    subject_answers,
+)
 from plugins.ecrf.models import (
+    PLAIN,
     SITE_QUERY_STATUSES,
     UNRESOLVED_QUERY_STATUSES,
     Answer,
@@ -23,10 +31,17 @@ from plugins.ecrf.models import (
     SubSection,
 )
 from plugins.ecrf.schemas import EcrfWriteSchema, SectionSchema, SubSectionSchema
-from plugins.ecrf.services import design, locked_design, save_design
-from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
+from plugins.ecrf.services import design, instance_section, locked_design, save_design
+from plugins.ecrf.signals import (
+    AnswerChange,
+    answers_changed,
+    answers_changing,
+    section_instances,
+    section_read,
+)
 
 __all__ = [
+    "PLAIN",
     "SITE_QUERY_STATUSES",
     "UNRESOLVED_QUERY_STATUSES",
     "Answer",
@@ -49,9 +64,13 @@ __all__ = [
     "answers_changing",
     "compiled_form",
     "design",
+    "instance_section",
+    "instances_of",
     "lock_subjects",
     "locked_design",
+    "open_instances",
     "save_design",
+    "section_instances",
     "section_read",
     "subject_answers",
 ]

@@ -2,10 +2,14 @@
 values and findings; saving a section's answers; progress kept current on each save.
 
 Logic reads the whole eCRF, so a display condition or a calculation may use answers of
-other sections. A save is checked per type (field errors), based on the version the
-client read (If-Match), then re-evaluated: calculated values are recomputed, answers of
-questions that became hidden are cleared, and every change is audited (a reason is needed
-for any change after the first entry).
+other sections. A section instanced by a module (a split-body study's zones) is filled once
+per instance the module names for the subject (``section_instances``): an instance's logic
+reads the subject's plain answers with that instance's answers of the section.
+
+A save is checked per type (field errors), based on the version the client read
+(If-Match), then re-evaluated: calculated values are recomputed, answers of questions that
+became hidden are cleared, and every change is audited (a reason is needed for any change
+after the first entry).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from datacapt.toolkit import (
     asks_for_answer,
     check_if_match,
     clean_answers,
+    conflict,
     current_reason,
     db,
     engine_questions,
@@ -42,7 +47,9 @@ from datacapt.toolkit import (
     utcnow,
 )
 from plugins.ecrf import permissions
+from plugins.ecrf.errors import EcrfCodes
 from plugins.ecrf.models import (
+    PLAIN,
     SITE_QUERY_STATUSES,
     Answer,
     Block,
@@ -55,7 +62,13 @@ from plugins.ecrf.models import (
     SectionState,
 )
 from plugins.ecrf.services import design, ecrf_of
-from plugins.ecrf.signals import AnswerChange, answers_changed, answers_changing, section_read
+from plugins.ecrf.signals import (
+    AnswerChange,
+    answers_changed,
+    answers_changing,
+    section_instances,
+    section_read,
+)
 from plugins.subjects.api import SubjectInStudy, SubjectStatus, refuse_if_ended
 
 
@@ -84,10 +97,16 @@ class CompiledForm:
             for section_uuid, codes in self.section_codes.items()
             for code in codes
         }
-        self.section_ids: dict[Any, int] = dict(
-            db.session.execute(
-                sa.select(Section.uuid, Section.id).where(Section.ecrf_id == ecrf_id)
-            ).all()
+        rows = db.session.execute(
+            sa.select(Section.uuid, Section.id, Section.instanced_by).where(
+                Section.ecrf_id == ecrf_id
+            )
+        ).all()
+        self.section_ids: dict[Any, int] = {row.uuid: row.id for row in rows}
+        # The sections filled once per instance, and the codes of the others.
+        self.instanced = {row.uuid for row in rows if row.instanced_by}
+        self.plain_codes = frozenset(
+            code for code, section in self.section_of.items() if section not in self.instanced
         )
         blank = evaluate_form(self.questions, {})
         # What a subject with no answers has to fill in, per section id: the counters of
@@ -138,11 +157,50 @@ def compiled_form(study: Study) -> CompiledForm:
     return form
 
 
-def _answers(participation: SubjectInStudy) -> dict[str, Any]:
+def _answers(participation: SubjectInStudy, instance: str = PLAIN) -> dict[str, Any]:
     rows = db.session.execute(
-        sa.select(Answer.code, Answer.value).where(Answer.subject_in_study_id == participation.id)
+        sa.select(Answer.code, Answer.value).where(
+            Answer.subject_in_study_id == participation.id, Answer.instance == instance
+        )
     )
     return dict(rows.all())
+
+
+def _instance_answers(participation: SubjectInStudy, instance: str) -> dict[str, Any]:
+    """What an instance's logic reads: the plain answers, with the instance's over them."""
+    answers = _answers(participation)
+    if instance != PLAIN:
+        answers.update(_answers(participation, instance))
+    return answers
+
+
+def instances_of(study: Study, participation: SubjectInStudy, section_uuid: Any) -> list[str]:
+    """The instances the modules name for the subject's instanced section, in order."""
+    keys: list[str] = []
+    for _, named in section_instances.send(participation, study=study, section=section_uuid):
+        keys += [key for key in named or () if key not in keys]
+    return keys
+
+
+def _check_instance(
+    study: Study,
+    form: CompiledForm,
+    participation: SubjectInStudy,
+    section_uuid: Any,
+    instance: str,
+) -> None:
+    """A plain section is addressed without an instance, an instanced one with one of the
+    subject's instances (404 for any other)."""
+    if section_uuid in form.instanced:
+        if instance == PLAIN:
+            raise conflict(
+                EcrfCodes.ECRF_SECTION_INSTANCED,
+                Message("This section is filled once per zone: name the zone."),
+            )
+        if instance not in instances_of(study, participation, section_uuid):
+            raise not_found(Message("The subject has no such zone in this section."))
+    elif instance != PLAIN:
+        raise not_found(Message("This section is filled once per subject: it has no zones."))
 
 
 def subject_answers(
@@ -159,12 +217,13 @@ def subject_answers(
     return {code: answers[code] for code in codes if code in answers}
 
 
-def _version(participation: SubjectInStudy, section_id: int) -> int:
+def _version(participation: SubjectInStudy, section_id: int, instance: str) -> int:
     return (
         db.session.execute(
             sa.select(SectionState.version).where(
                 SectionState.subject_in_study_id == participation.id,
                 SectionState.section_id == section_id,
+                SectionState.instance == instance,
             )
         ).scalar_one_or_none()
         or 0
@@ -188,7 +247,7 @@ def lock_subjects(subject_in_study_ids: Iterable[int]) -> None:
         )
 
 
-def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
+def _locked_version(participation: SubjectInStudy, section_id: int, instance: str) -> int:
     """The section's version, its row locked until commit so that saves of one subject's
     section queue up (the row is created if needed: a no-op update takes the lock)."""
     table = SectionState.__table__
@@ -196,12 +255,13 @@ def _locked_version(participation: SubjectInStudy, section_id: int) -> int:
     statement = insert(table).values(
         subject_in_study_id=participation.id,
         section_id=section_id,
+        instance=instance,
         version=0,
         required=0,
         answered=0,
     )
     upsert = statement.on_conflict_do_update(
-        index_elements=[table.c.subject_in_study_id, table.c.section_id],
+        index_elements=[table.c.subject_in_study_id, table.c.section_id, table.c.instance],
         set_={"version": table.c.version},
     ).returning(table.c.version)
     return db.session.execute(upsert).scalar_one()
@@ -215,6 +275,7 @@ def _view(
     state: FormState,
     version: int,
     site_queries: list[DataQuery],
+    instance: str = PLAIN,
 ) -> dict[str, Any]:
     codes = set(form.section_codes[section["uuid"]])
     required, answered = form.completion(state, section["uuid"])
@@ -224,9 +285,10 @@ def _view(
         study=study,
         section=section["uuid"],
         codes=form.section_codes[section["uuid"]],
+        instance=instance,
     ):
         annotations.update(added or {})
-    return {
+    view = {
         "subject": participation.uuid,
         "section": section["uuid"],
         "title": in_reading_language(study, section["title"]),
@@ -243,11 +305,15 @@ def _view(
         "queries": [
             query
             for query in site_queries
-            if query.code in codes or query.section_uuid == section["uuid"]
+            if query.instance == instance
+            and (query.code in codes or query.section_uuid == section["uuid"])
         ],
         "progress": {"required": required, "answered": answered},
         "annotations": annotations,
     }
+    if instance != PLAIN:
+        view["instance"] = instance
+    return view
 
 
 def _site_queries(participation: SubjectInStudy) -> list[DataQuery]:
@@ -271,13 +337,22 @@ _AUTO_CLOSED = {
 }
 
 
-def _sync_queries(participation: SubjectInStudy, state: FormState, changed: set[str]) -> None:
+def _sync_queries(
+    participation: SubjectInStudy,
+    state: FormState,
+    changed: set[str],
+    codes: frozenset[str],
+    instance: str = PLAIN,
+) -> None:
     """Open a query for each new finding of a validation rule, and close the automatic
     ones whose finding is gone, saying why in their thread (the data no longer raises it,
     or its question is hidden). A finding whose query a person closed or cancelled raises a
-    new one only in a save that changes its question's answer."""
+    new one only in a save that changes its question's answer. Only the findings on
+    ``codes`` (those the save stores, in ``instance``) count."""
     # Keyed as stored (a Level is its str value), in the design's order.
-    findings = dict.fromkeys((f.code, f.level, f.message) for f in state.findings)
+    findings = dict.fromkeys(
+        (f.code, f.level, f.message) for f in state.findings if f.code is None or f.code in codes
+    )
     latest: dict[tuple[str | None, str, str], DataQuery] = {}
     # Locked: a person acting on one of them meanwhile goes first, or after this save.
     for query in db.session.execute(
@@ -285,6 +360,7 @@ def _sync_queries(participation: SubjectInStudy, state: FormState, changed: set[
         .where(
             DataQuery.subject_in_study_id == participation.id,
             DataQuery.origin == QueryOrigin.AUTOMATIC,
+            DataQuery.instance == instance,
         )
         .order_by(DataQuery.id)
         .with_for_update()
@@ -315,18 +391,32 @@ def _sync_queries(participation: SubjectInStudy, state: FormState, changed: set[
             message=message,
             assignee_center_id=participation.center_id,
             opened_at=now,
+            instance=instance,
         )
         query.add_message(QueryAction.OPENED, message)
         db.session.add(query)
     db.session.flush()
 
 
-def read_section(study: Study, participation: SubjectInStudy, section_uuid: Any) -> dict[str, Any]:
+def read_section(
+    study: Study, participation: SubjectInStudy, section_uuid: Any, instance: str = PLAIN
+) -> dict[str, Any]:
+    """A subject's section, or one instance of an instanced section."""
     form = compiled_form(study)
     section = form.section(section_uuid)
-    state = evaluate_form(form.questions, _answers(participation))
-    version = _version(participation, form.section_ids[section_uuid])
-    return _view(study, form, section, participation, state, version, _site_queries(participation))
+    _check_instance(study, form, participation, section_uuid, instance)
+    state = evaluate_form(form.questions, _instance_answers(participation, instance))
+    version = _version(participation, form.section_ids[section_uuid], instance)
+    return _view(
+        study,
+        form,
+        section,
+        participation,
+        state,
+        version,
+        _site_queries(participation),
+        instance,
+    )
 
 
 def _names_missing_upload(question: Question, value: Any) -> bool:
@@ -360,37 +450,45 @@ def save_section(
     section_uuid: Any,
     given: Mapping[str, Any],
     if_match: frozenset[str],
+    instance: str = PLAIN,
 ) -> dict[str, Any]:
-    """Save some answers of a section (partial saves allowed); ``if_match`` holds the
-    ETags the client read (``read_if_match``): 412 when none is current. Refused for an
-    excluded or withdrawn subject (until reopened); after completion every save is a
-    correction and needs a reason."""
+    """Save some answers of a section, or of one instance of an instanced section (partial
+    saves allowed); ``if_match`` holds the ETags the client read (``read_if_match``): 412
+    when none is current. Refused for an excluded or withdrawn subject (until reopened);
+    after completion every save is a correction and needs a reason."""
     refuse_if_ended(participation)
     if participation.status == SubjectStatus.COMPLETED and current_reason() is None:
         raise reason_required({Answer.__tablename__})
     form = compiled_form(study)
     section = form.section(section_uuid)
+    _check_instance(study, form, participation, section_uuid, instance)
     cleaned = _cleaned(form, section_uuid, given)
     lock_subjects([participation.id])
-    version = _locked_version(participation, form.section_ids[section_uuid])
+    version = _locked_version(participation, form.section_ids[section_uuid], instance)
     check_if_match(
         etag(version),
         if_match,
         message=Message("The section changed since you read it: read it again."),
         details={"version": version},
     )
-    before = _answers(participation)
+    before = _instance_answers(participation, instance)
     state = evaluate_form(form.questions, {**before, **cleaned})
-    changed = {code for code in form.by_code if state.answers.get(code) != before.get(code)}
+    # What the save stores: an instance, its section's answers; else the plain answers.
+    stored = frozenset(form.section_codes[section_uuid]) if instance != PLAIN else form.plain_codes
+    changed = {code for code in stored if state.answers.get(code) != before.get(code)}
     changes = {code: AnswerChange(before.get(code), state.answers.get(code)) for code in changed}
     if changes:
         touched = {form.section_of[code] for code in changed}
-        answers_changing.send(participation, study=study, changes=changes, sections=touched)
+        answers_changing.send(
+            participation, study=study, changes=changes, sections=touched, instance=instance
+        )
     rows = {
         row.code: row
         for row in db.session.execute(
             sa.select(Answer).where(
-                Answer.subject_in_study_id == participation.id, Answer.code.in_(changed)
+                Answer.subject_in_study_id == participation.id,
+                Answer.instance == instance,
+                Answer.code.in_(changed),
             )
         ).scalars()
     }
@@ -400,25 +498,80 @@ def save_section(
         else:
             db.session.add(
                 Answer(
-                    subject_in_study_id=participation.id, code=code, value=state.answers.get(code)
+                    subject_in_study_id=participation.id,
+                    code=code,
+                    instance=instance,
+                    value=state.answers.get(code),
                 )
             )
     if changes:
         db.session.flush()
-        answers_changed.send(participation, study=study, changes=changes, sections=touched)
-    versions = record_progress(form, participation.id, state, changed | {*cleaned}, section_uuid)
-    _sync_queries(participation, state, changed)
+        answers_changed.send(
+            participation, study=study, changes=changes, sections=touched, instance=instance
+        )
+    if instance == PLAIN:
+        versions = record_progress(
+            form, participation.id, state, changed | {*cleaned}, section_uuid
+        )
+        saved_version = versions[section_uuid]
+    else:
+        saved_version = _record_instance_progress(
+            form, participation.id, state, section_uuid, instance
+        )
+    _sync_queries(participation, state, changed, stored, instance)
     view = _view(
         study,
         form,
         section,
         participation,
         state,
-        versions[section_uuid],
+        saved_version,
         _site_queries(participation),
+        instance,
     )
     db.session.flush()
     return view
+
+
+def _record_instance_progress(
+    form: CompiledForm, subject_in_study_id: int, state: FormState, section_uuid: Any, instance: str
+) -> int:
+    """The instance's completion and its next version (its row is locked already)."""
+    required, answered = form.completion(state, section_uuid)
+    return db.session.execute(
+        sa.update(SectionState)
+        .where(
+            SectionState.subject_in_study_id == subject_in_study_id,
+            SectionState.section_id == form.section_ids[section_uuid],
+            SectionState.instance == instance,
+        )
+        .values(required=required, answered=answered, version=SectionState.version + 1)
+        .returning(SectionState.version)
+    ).scalar_one()
+
+
+def open_instances(
+    study: Study, participation: SubjectInStudy, section_uuid: Any, instances: Iterable[str]
+) -> None:
+    """Count the instances of a subject's instanced section in its progress from now on,
+    each with what a blank one has to fill in (those counted already are left alone)."""
+    form = compiled_form(study)
+    section_id = form.section_ids[section_uuid]
+    rows = [
+        {
+            "subject_in_study_id": participation.id,
+            "section_id": section_id,
+            "instance": instance,
+            "version": 0,
+            "required": form.blank_required[section_id],
+            "answered": 0,
+        }
+        for instance in instances
+    ]
+    if rows:
+        table = SectionState.__table__
+        assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+        db.session.execute(insert(table).values(rows).on_conflict_do_nothing())
 
 
 def record_progress(
@@ -428,10 +581,12 @@ def record_progress(
     touched: set[str],
     saved_section: Any,
 ) -> dict[Any, int]:
-    """Every section's completion for the subject, and a new version where answers moved;
-    returns each section's version."""
+    """Every plain section's completion for the subject, and a new version where answers
+    moved; returns each such section's version (an instanced section's are per instance)."""
     rows = []
     for section_uuid, codes in form.section_codes.items():
+        if section_uuid in form.instanced:
+            continue
         required, answered = form.completion(state, section_uuid)
         moved = section_uuid == saved_section or bool(touched & set(codes))
         rows.append(
@@ -447,16 +602,18 @@ def record_progress(
     assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     statement = insert(table).values(rows)
     upsert = statement.on_conflict_do_update(
-        index_elements=[table.c.subject_in_study_id, table.c.section_id],
+        index_elements=[table.c.subject_in_study_id, table.c.section_id, table.c.instance],
         set_={
             "required": statement.excluded.required,
             "answered": statement.excluded.answered,
             "version": table.c.version + statement.excluded.version,
         },
     ).returning(table.c.section_id, table.c.version)
-    versions: dict[int, int] = dict(db.session.execute(upsert).all())
+    versions: dict[int, int] = dict(db.session.execute(upsert).all()) if rows else {}
     return {
-        section_uuid: versions[section_id] for section_uuid, section_id in form.section_ids.items()
+        section_uuid: versions[section_id]
+        for section_uuid, section_id in form.section_ids.items()
+        if section_id in versions
     }
 
 
@@ -476,7 +633,7 @@ def refresh_progress(study: Study) -> int:
     answers: dict[int, dict[str, Any]] = {subject_id: {} for subject_id in subject_ids}
     rows = db.session.execute(
         sa.select(Answer.subject_in_study_id, Answer.code, Answer.value).where(
-            Answer.subject_in_study_id.in_(list(answers))
+            Answer.subject_in_study_id.in_(list(answers)), Answer.instance == PLAIN
         )
     )
     for subject_id, code, value in rows:

@@ -42,13 +42,19 @@ class Ecrf(TenantModel, BaseModel, StudyScopedMixin, Audited):
 
 
 class Section(TenantModel, BaseModel, Audited):
-    """A visit."""
+    """A visit; ``instanced_by`` names the module whose instances (a split-body study's
+    zones) each subject fills it once for, None: once per subject."""
 
     __tablename__ = "ecrf_sections"
 
     ecrf_id: Mapped[int] = mapped_column(sa.ForeignKey(Ecrf.id), index=True)
     position: Mapped[int]
     title: Mapped[dict[str, str]] = mapped_column(JSONB)
+    instanced_by: Mapped[str | None] = mapped_column(sa.String(40))
+
+
+#: The instance of a section filled once per subject.
+PLAIN = ""
 
 
 class SubSection(TenantModel, BaseModel, Audited):
@@ -121,10 +127,12 @@ class Answer(TenantModel, BaseModel, Audited):
     __tablename__ = "ecrf_answers"
     # A first entry needs no reason; every later change does.
     audit_reason = ReasonPolicy.AFTER_CREATION
-    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "code"),)
+    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "code", "instance"),)
 
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
     code: Mapped[str] = mapped_column(sa.String(40))
+    # The section's instance it answers (a zone): PLAIN for a section filled once.
+    instance: Mapped[str] = mapped_column(sa.String(40), default=PLAIN, server_default=PLAIN)
     value: Mapped[Any] = mapped_column(JSONB, nullable=True)
 
     def audit_context(self) -> AuditContext:
@@ -133,16 +141,17 @@ class Answer(TenantModel, BaseModel, Audited):
 
 class SectionState(TenantModel):
     """A subject's section: the version its answers are at (the ETag of data entry) and
-    its completion, kept current on every save."""
+    its completion, kept current on every save; one per instance of an instanced section."""
 
     __tablename__ = "ecrf_section_states"
-    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "section_id"),)
+    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "section_id", "instance"),)
 
     id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id), index=True)
     section_id: Mapped[int] = mapped_column(
         sa.ForeignKey(Section.id, ondelete="CASCADE"), index=True
     )
+    instance: Mapped[str] = mapped_column(sa.String(40), default=PLAIN, server_default=PLAIN)
     version: Mapped[int] = mapped_column(default=0)
     required: Mapped[int] = mapped_column(default=0)
     answered: Mapped[int] = mapped_column(default=0)
@@ -237,6 +246,8 @@ class DataQuery(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin,
     code: Mapped[str | None] = mapped_column(sa.String(40))
     cell_row: Mapped[int | None]
     cell_column: Mapped[str | None] = mapped_column(sa.String(40))
+    # The instance of an instanced section (a zone) its data point is in; PLAIN otherwise.
+    instance: Mapped[str] = mapped_column(sa.String(40), default=PLAIN, server_default=PLAIN)
     # A section's queries name it (a data point's section is its question's, as designed now).
     section_uuid: Mapped[uuid.UUID | None]
     origin: Mapped[str] = mapped_column(sa.String(20), default=QueryOrigin.AUTOMATIC)

@@ -70,9 +70,15 @@ def subject_progress(study: Study, participation: SubjectInStudy) -> dict[str, A
         .where(counts.c.subject_in_study_id == participation.id)
         .order_by(Section.position)
     ).all()
+    # A section filled once per instance (zone) has a row per instance: they add up.
+    summed: dict[Any, list[Any]] = {}
+    for uuid, title, required, answered in rows:
+        counts_of = summed.setdefault(uuid, [title, 0, 0])
+        counts_of[1] += required
+        counts_of[2] += answered
     sections = [
         {"section": uuid, "title": title, **_counts(required, answered)}
-        for uuid, title, required, answered in rows
+        for uuid, (title, required, answered) in summed.items()
     ]
     return {
         "subject": participation.uuid,

@@ -63,6 +63,7 @@ class SubjectsProgress(ApiView):
 class SubjectSection(ApiView):
     permissions_registry = {"GET": permissions.DATA_VIEW, "PUT": permissions.DATA_EDIT}
 
+    @blp.errors({409: "The section is filled once per zone (ECRF_SECTION_INSTANCED)."})
     @blp.response(200, SectionEntryReadSchema, headers=ETAG_HEADER)
     def get(self, subject_uuid, section_uuid):
         """A subject's section: questions, answers, visibility, calculated values, findings
@@ -82,6 +83,7 @@ class SubjectSection(ApiView):
             409: "Where monitoring is enabled: a freeze or a lock holds answers the save would "
             "change; details.level names it (DATA_FROZEN, DATA_LOCKED)."
         },
+        {409: "The section is filled once per zone (ECRF_SECTION_INSTANCED)."},
     )
     @blp.response(200, SectionEntryReadSchema, headers=ETAG_HEADER)
     def put(self, data, subject_uuid, section_uuid):
@@ -94,6 +96,44 @@ class SubjectSection(ApiView):
             section_uuid,
             data["answers"],
             read_if_match(),
+        )
+        return view, 200, {"ETag": entry.etag(view["version"])}
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/sections/<uuid:section_uuid>/instances/<instance>")
+class SubjectSectionInstance(ApiView):
+    permissions_registry = {"GET": permissions.DATA_VIEW, "PUT": permissions.DATA_EDIT}
+
+    @blp.errors({404: "The section is not instanced, or the subject has no such instance (zone)."})
+    @blp.response(200, SectionEntryReadSchema, headers=ETAG_HEADER)
+    def get(self, subject_uuid, section_uuid, instance):
+        """One instance (a split-body study's zone) of a subject's section filled once per
+        instance: as a section's read, its ETag the instance's version."""
+        study = current_study()
+        view = entry.read_section(study, get_subject(study, subject_uuid), section_uuid, instance)
+        return view, 200, {"ETag": entry.etag(view["version"])}
+
+    @blp.arguments(SectionAnswersWriteSchema)
+    @blp.reads_headers(IF_MATCH)
+    @blp.errors(
+        {404: "The section is not instanced, or the subject has no such instance (zone)."},
+        {
+            409: "The subject was excluded or withdrawn (SUBJECT_PARTICIPATION_ENDED); a "
+            "freeze or a lock holds the section (DATA_FROZEN, DATA_LOCKED); a module refuses "
+            "the save (side by side: MEASUREMENT_OUT_OF_ORDER)."
+        },
+    )
+    @blp.response(200, SectionEntryReadSchema, headers=ETAG_HEADER)
+    def put(self, data, subject_uuid, section_uuid, instance):
+        """Save some of the instance's answers, as a section's save (If-Match, reasons)."""
+        study = current_study()
+        view = entry.save_section(
+            study,
+            get_subject(study, subject_uuid),
+            section_uuid,
+            data["answers"],
+            read_if_match(),
+            instance,
         )
         return view, 200, {"ETag": entry.etag(view["version"])}
 

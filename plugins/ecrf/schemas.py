@@ -97,6 +97,9 @@ class SectionEntryReadSchema(ma.Schema):
 
     subject = ma.fields.UUID()
     section = ma.fields.UUID()
+    instance = ma.fields.String(
+        metadata={"description": "The instance (zone) read, for a section filled once per zone"}
+    )
     title = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     version = ma.fields.Integer(metadata={"description": "The version the ETag header names"})
     subsections = ma.fields.List(ma.fields.Nested(FilledSubSectionSchema))

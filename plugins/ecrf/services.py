@@ -26,12 +26,13 @@ from datacapt.toolkit import (
     enqueue,
     invalid,
     lock_document,
+    not_found,
     require_current,
     study_query,
     transaction_cached,
 )
 from plugins.ecrf.errors import EcrfCodes
-from plugins.ecrf.models import Answer, Block, Ecrf, Section, SubSection
+from plugins.ecrf.models import PLAIN, Answer, Block, Ecrf, Section, SectionState, SubSection
 from plugins.subjects.api import SubjectInStudy
 
 QUESTION_FIELDS = (
@@ -307,3 +308,44 @@ def _apply(ecrf: Ecrf, sections: Sequence[Mapping[str, Any]], existing: Mapping)
                     **{f: block.get(f) for f in fields},
                 )
                 db.session.flush()
+
+
+def instance_section(study: Study, section_uuid: Any, by: str | None) -> Section:
+    """Have the section filled once per instance ``by`` names (a module: the side by side
+    module's zones), or (None) once per subject again; refused while answers were entered
+    the other way. The design's revision moves, so data entry reads it anew."""
+    lock_document("ecrf", study.uuid)
+    ecrf = ecrf_of(study)
+    section = db.session.execute(
+        sa.select(Section).where(Section.ecrf_id == ecrf.id, Section.uuid == section_uuid)
+    ).scalar_one_or_none()
+    if section is None:
+        raise not_found(Message("No such section."))
+    if section.instanced_by == by:
+        return section
+    codes = sa.select(Block.code).join(SubSection).where(SubSection.section_id == section.id)
+    entered = db.session.execute(
+        sa.select(Answer.id)
+        .join(SubjectInStudy, SubjectInStudy.id == Answer.subject_in_study_id)
+        .where(
+            SubjectInStudy.study_id == study.id,
+            Answer.code.in_(codes),
+            (Answer.instance == PLAIN) if by else (Answer.instance != PLAIN),
+        )
+        .limit(1)
+    ).first()
+    if entered:
+        raise conflict(
+            EcrfCodes.ECRF_CHANGE_REFUSED,
+            Message("Answers were entered in this section: how it is filled no longer changes."),
+        )
+    section.instanced_by = by
+    db.session.execute(
+        sa.delete(SectionState).where(
+            SectionState.section_id == section.id,
+            (SectionState.instance == PLAIN) if by else (SectionState.instance != PLAIN),
+        )
+    )
+    ecrf.revision += 1
+    db.session.flush()
+    return section

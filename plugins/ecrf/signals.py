@@ -36,3 +36,9 @@ answers_changed = _signals.signal("answers-changed")
 #: ``codes`` (its questions' codes): a receiver returns a mapping of names to what it adds
 #: to the read's ``annotations`` (queries, verification, signatures...), or None.
 section_read = _signals.signal("section-read")
+
+#: Sent with ``study`` and ``section`` (a uuid) for a subject's section instanced by a
+#: module (``instance_sections``): its receiver returns the subject's instances of it (a
+#: split-body study's zone codes, in order), or None. The saves and reads of an instance
+#: send the signals above with ``instance`` too (empty for a plain section).
+section_instances = _signals.signal("section-instances")

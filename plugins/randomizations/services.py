@@ -22,6 +22,7 @@ from datacapt.toolkit import (
     db,
     document_etag,
     get_in_study,
+    invalid,
     lock_document,
     not_found,
     reason_required,
@@ -32,6 +33,7 @@ from datacapt.toolkit import (
 from plugins.randomizations import config as design_config
 from plugins.randomizations import lists
 from plugins.randomizations.errors import RandomizationCodes
+from plugins.randomizations.methods.sequences import sequence_config
 from plugins.randomizations.models import (
     IMPORTED_METHODS,
     Design,
@@ -88,6 +90,25 @@ def create_design(study: Study, data: Mapping[str, Any]) -> Design:
         lists.create_imported_lists(design)
     db.session.flush()
     return design
+
+
+def create_sequence_design(
+    study: Study, code: str, name: str, count: int, scheme: str, factors: list[Any] | None = None
+) -> Design:
+    """A blinded permuted-block design whose arms are the sequences of ``count`` products
+    over as many zones (``methods.sequences``): a split-body study draws them per subject."""
+    try:
+        config = sequence_config(count, scheme, factors=factors)
+    except ValueError as error:
+        raise invalid(
+            RandomizationCodes.RANDOMIZATION_DESIGN_INVALID,
+            Message("These products do not fit the scheme: {problem}.", problem=str(error)),
+            field="scheme",
+        ) from error
+    return create_design(
+        study,
+        {"code": code, "name": name, "method": Method.BLOCKS, "blinded": True, "config": config},
+    )
 
 
 def get_version(design: Design, number: int) -> DesignVersion:

@@ -9,3 +9,7 @@ class SideBySideCodes(enum.IntEnum):
     """Append only: a number never changes."""
 
     SIDE_BY_SIDE_INVALID = 7570
+    ZONE_CODE_TAKEN = 7571
+    DESIGN_CODE_TAKEN = 7572
+    MEASUREMENT_OUT_OF_ORDER = 7573
+    SECTION_ASSESSED_ALREADY = 7574

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 from datacapt.toolkit import AuditRecord, Study, StudyCenter, db, plugin_enabled
-from plugins.ecrf.api import Answer, DataQuery
+from plugins.ecrf.api import PLAIN, Answer, DataQuery
 from plugins.exports.definitions.models import Extra
 from plugins.subjects.api import SubjectInStudy
 
@@ -122,7 +122,12 @@ def _answers(ids: Sequence[int], codes: Sequence[str]) -> dict[int, dict[str, An
             Answer.subject_in_study_id,
             sa.func.jsonb_object_agg(Answer.code, Answer.value, type_=JSONB),
         )
-        .where(Answer.subject_in_study_id.in_(ids), Answer.code.in_(codes))
+        # A zone's answers (a section filled once per zone) are no subject-level value.
+        .where(
+            Answer.subject_in_study_id.in_(ids),
+            Answer.code.in_(codes),
+            Answer.instance == PLAIN,
+        )
         .group_by(Answer.subject_in_study_id)
         .execution_options(yield_per=YIELD_PER)
     )

@@ -27,6 +27,13 @@ class DataQueryWriteSchema(ma.Schema):
         metadata={"description": "A repeating group's row, from 0"},
     )
     column = ma.fields.String(validate=CODE, metadata={"description": "The column's code"})
+    instance = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={
+            "description": "A question's instance in a section filled once per instance (a "
+            "side-by-side zone's code)"
+        },
+    )
     level = ma.fields.String(required=True, validate=ma.validate.OneOf(list(Level)))
     message = ma.fields.String(required=True, validate=TEXT)
     assignee_role = ma.fields.String(
@@ -92,6 +99,10 @@ class DataQueryReadSchema(ma.Schema):
     code = ma.fields.String(attribute="query.code", allow_none=True)
     row = ma.fields.Integer(attribute="query.cell_row", allow_none=True)
     column = ma.fields.String(attribute="query.cell_column", allow_none=True)
+    instance = ma.fields.String(
+        attribute="query.instance",
+        metadata={"description": "The zone of a zone-assessed section's question; empty else"},
+    )
     section = ma.fields.UUID(
         allow_none=True,
         metadata={"description": "The section queried, or the section of the question queried"},

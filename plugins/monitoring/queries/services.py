@@ -51,6 +51,7 @@ from plugins.ecrf.api import (
     QueryStatus,
     QueryTarget,
     compiled_form,
+    instances_of,
     lock_subjects,
     subject_answers,
 )
@@ -118,6 +119,13 @@ def _target(study: Study, participation: SubjectInStudy, data: Mapping[str, Any]
     question = form.by_code.get(code)
     if question is None:
         raise _target_invalid("code", Message("No such question in this eCRF."))
+    section_of = form.section_of[code]
+    if section_of in form.instanced:
+        if data.get("instance") not in instances_of(study, participation, section_of):
+            raise _target_invalid("instance", Message("Name one of the subject's zones."))
+        return {"target": QueryTarget.DATA_POINT, "code": code, "instance": data["instance"]}
+    if "instance" in data:
+        raise _target_invalid("instance", Message("This question is answered once per subject."))
     if "row" not in data:
         return {"target": QueryTarget.DATA_POINT, "code": code}
     if question.type != QuestionType.REPEATING_GROUP:
