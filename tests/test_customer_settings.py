@@ -32,7 +32,7 @@ BRANDING = {
     "sender_name": "Acme Trials team",
     "sms_sender": "+336123456789012",
     "languages": ["en", "fr", "pt-br"],
-    "retention_days": {"closed_chats": 365, "expired_exports": 30},
+    "retention_days": {"closed_chats": 365, "export_files": 30},
 }
 
 
@@ -69,7 +69,7 @@ def test_administrators_brand_the_customer_and_the_frontend_reads_it_without_log
     changed = admin.patch("/api/tenant/settings", json=BRANDING)
     assert changed.status_code == 200, changed.json
     assert changed.json["languages"] == ["en", "fr", "pt-BR"]  # canonical tags
-    assert changed.json["retention_days"] == {"closed_chats": 365, "expired_exports": 30}
+    assert changed.json["retention_days"] == {"closed_chats": 365, "export_files": 30}
 
     logo = upload_logo(admin, PNG)
     assert logo.status_code == 200, logo.json
@@ -94,9 +94,11 @@ def test_administrators_brand_the_customer_and_the_frontend_reads_it_without_log
     # A retention set is what modules read; a kind left unset leaves them their default.
     with app.app_context(), tenant_context(tenant):
         assert tenant_retention("closed_chats") == 365
-        assert tenant_retention("notifications") is None
-    unset = admin.patch("/api/tenant/settings", json={"retention_days": {"expired_exports": None}})
+        assert tenant_retention("export_files") == 30
+    unset = admin.patch("/api/tenant/settings", json={"retention_days": {"export_files": None}})
     assert unset.json["retention_days"] == {"closed_chats": 365}
+    with app.app_context(), tenant_context(tenant):
+        assert tenant_retention("export_files") is None
 
     # The other tenant keeps the platform's look, and has no logo.
     other_public = client_for(other_tenant).get("/api/tenant/").json
@@ -112,7 +114,7 @@ def test_administrators_brand_the_customer_and_the_frontend_reads_it_without_log
     assert records[0].changes["languages"] == [["en", "fr"], ["en", "fr", "pt-BR"]]
     assert records[1].changes["logo_file"][0] is None
     assert records[2].changes["retention_days"] == [
-        {"closed_chats": 365, "expired_exports": 30},
+        {"closed_chats": 365, "export_files": 30},
         {"closed_chats": 365},
     ]
     assert records[0].actor_id == str(admin.user.uuid)

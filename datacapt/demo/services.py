@@ -46,7 +46,7 @@ DEMO_BRANDING = {
     "brand_name": "Demo Trials",
     "primary_color": "#1a73e8",
     "secondary_color": "#f1f3f4",
-    "retention_days": {"closed_chats": 3650, "expired_exports": 30},
+    "retention_days": {"closed_chats": 3650, "export_files": 30},
 }
 
 

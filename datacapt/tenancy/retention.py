@@ -12,9 +12,8 @@ from datacapt.tenancy.services import get_tenant_settings
 
 #: Each kind of record and what its number of days counts from.
 RETENTION_KINDS = {
-    "closed_chats": "days a chat thread is kept after it was closed",
-    "expired_exports": "days an export's files are kept after it expired",
-    "notifications": "days the delivery log of a sent, failed or bounced message is kept",
+    "closed_chats": "days the messages of a closed chat thread are kept, from each message",
+    "export_files": "days an export's files stay downloadable (a study may set its own)",
 }
 MAX_DAYS = 36_500  # a hundred years
 

@@ -1,6 +1,7 @@
-"""The tenant's retention of chat messages: each day, the messages older than
-``retention_days`` of threads closed are removed (each removal audited, their files with
-them); open threads keep all theirs."""
+"""The tenant's retention of chat messages: each day, the messages of closed threads
+older than the customer's retention of closed chats (``retention_days.closed_chats`` in the
+tenant's settings) are removed, each removal audited, their files with them; open threads
+keep all theirs."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from datacapt.toolkit import CronEntry, db, discard_document, record_event, utcnow
+from datacapt.toolkit import (
+    CronEntry,
+    db,
+    discard_document,
+    record_event,
+    tenant_retention,
+    utcnow,
+)
 from plugins.chat.models import ChatMessage, ChatThread, ThreadStatus
-from plugins.chat.settings import chat_settings
 
 
 def remove_old_messages() -> dict[str, int]:
     """Remove what the retention ended; returns how many messages, in how many threads."""
-    days = chat_settings()["retention_days"]
+    days = tenant_retention("closed_chats")
     if days is None:
         return {"messages": 0, "threads": 0}
     before = utcnow() - dt.timedelta(days=days)

@@ -23,15 +23,6 @@ class _TypeList(ma.fields.List):
 class TenantSettingsSchema(ma.Schema):
     """Missing keys take these defaults."""
 
-    retention_days = ma.fields.Integer(
-        load_default=None,
-        allow_none=True,
-        validate=ma.validate.Range(min=1, max=36500),
-        metadata={
-            "description": "Messages of closed threads older than this many days are removed"
-            " (daily); none: kept for ever"
-        },
-    )
     attachment_types = _TypeList(
         ma.fields.String(validate=ma.validate.Length(min=3, max=100)),
         load_default=lambda: list(ATTACHMENT_TYPES),

@@ -105,7 +105,9 @@ def test_another_tenant_sees_nothing(
     assert error(refused) == (401, "CHAT_LINK_INVALID")
 
 
-def test_retention_removes_old_messages_of_closed_threads(team: Team, set_chat, nightly, clock):
+def test_retention_removes_old_messages_of_closed_threads(
+    team: Team, nightly, clock, client_as, tenant
+):
     kept, closed = team.thread(title="Open"), team.thread(title="Closed")
     for thread in (kept, closed):
         team.say(team.investigator, thread, "Old news")
@@ -113,7 +115,8 @@ def test_retention_removes_old_messages_of_closed_threads(team: Team, set_chat, 
     nightly("2030-05-07T06:00:00")  # no retention set: all kept
     assert len(team.get(team.investigator, f"{closed['uuid']}/messages/").json) == 1
     team.monitor.get(THREADS, headers=team.headers)  # their sessions stay open
-    set_chat(retention_days=1)
+    retention = {"retention_days": {"closed_chats": 1}}
+    assert client_as(tenant).patch("/api/tenant/settings", json=retention).status_code == 200
     nightly("2030-05-07T09:00:00")  # the messages are 25 hours old
     assert team.get(team.investigator, f"{closed['uuid']}/messages/").json == []
     assert len(team.get(team.investigator, f"{kept['uuid']}/messages/").json) == 1

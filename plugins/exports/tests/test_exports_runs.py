@@ -209,7 +209,7 @@ def test_the_arm_leaves_only_with_an_unblinded_requester(
     assert unblinded["uuid"] not in {r["uuid"] for r in listed}
 
 
-def test_expired_files_are_removed_and_their_record_stays(trial: Trial):
+def test_expired_files_are_removed_and_their_record_stays(trial: Trial, client_as):
     definition = trial.define()
     export = trial.export(definition["uuid"], "csv")
     expires = dt.datetime.fromisoformat(export["expires_at"])
@@ -227,6 +227,13 @@ def test_expired_files_are_removed_and_their_record_stays(trial: Trial):
     assert [f["sha256"] for f in gone["files"]] == [f["sha256"] for f in export["files"]]
     refused = trial.download(export, export["files"][0]["name"])
     assert (refused.status_code, refused.json["error"]["internal_name"]) == (409, "EXPORT_EXPIRED")
+    # Where the study sets no time, the customer's retention of export files decides.
+    retention = {"retention_days": {"export_files": 3}}
+    admin = client_as(trial.tenant)
+    assert admin.patch("/api/tenant/settings", json=retention).status_code == 200
+    later = trial.export(definition["uuid"], "csv")
+    kept = dt.datetime.fromisoformat(later["expires_at"])
+    assert kept - dt.datetime.fromisoformat(later["finished_at"]) == dt.timedelta(days=3)
 
 
 def test_an_altered_file_is_not_served(trial: Trial):
