@@ -23,6 +23,7 @@ from datacapt.toolkit import (
     enforce_limit,
     evaluate_form,
     filled_blocks,
+    in_reading_language,
 )
 from plugins.recruitment import applications, campaigns, slots, studies
 from plugins.recruitment.errors import RecruitmentCodes
@@ -58,7 +59,10 @@ def _as(subject: Subject, study_id: int) -> Iterator[None]:
 
 
 def page(recruitment: RecruitmentStudy) -> dict[str, Any]:
+    """The public page, its form's texts in the reader's language among the study's."""
     state = evaluate_form(studies.questions(recruitment), {})
+    study = db.session.get(Study, recruitment.study_id)
+    assert study is not None  # a recruitment belongs to its study
     return {
         "uuid": recruitment.uuid,
         "title": recruitment.title,
@@ -67,7 +71,7 @@ def page(recruitment: RecruitmentStudy) -> dict[str, Any]:
         "opens_on": recruitment.opens_on,
         "closes_on": recruitment.closes_on,
         "open": studies.is_open_now(recruitment),
-        "blocks": filled_blocks(recruitment.blocks, state),
+        "blocks": in_reading_language(study, filled_blocks(recruitment.blocks, state)),
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins.recruitment.tests.support import BASE, PUBLIC, Trial, error, person
+from plugins.recruitment.tests.support import BASE, FORM, PUBLIC, Trial, error, person
 
 
 def test_the_page_is_public_once_published_and_pre_screening_excludes_with_its_reason(
@@ -150,3 +150,25 @@ def test_the_target_fills_then_applicants_wait_and_a_freed_place_goes_to_the_fir
         trial.manager.get(f"{BASE}/studies/{trial.recruitment}", headers=other.headers).status_code
         == 404
     )
+
+
+def test_the_page_reads_in_the_applicants_language(trial: Trial, enable_plugins):
+    enable_plugins(trial.tenant, "translations")
+    languages = {"default_language": "en", "languages": ["fr"]}
+    offered = trial.manager.patch(
+        "/api/plugins/translations/study-settings", json=languages, headers=trial.headers
+    )
+    assert offered.status_code == 200, offered.json
+    bilingual = [{"kind": "static", "content": {"en": "About you.", "fr": "À propos de vous."}}]
+    changed = trial.staff(
+        "patch", f"/studies/{trial.recruitment}", published=True, blocks=bilingual + FORM[1:]
+    )
+    assert changed.status_code == 200, changed.json
+    page_url = f"{PUBLIC}/studies/{trial.recruitment}"
+    for asked, text in (
+        ("fr-FR,fr;q=0.9", {"fr": "À propos de vous."}),
+        ("de", {"en": "About you."}),
+    ):
+        page: Any = trial.public.get(page_url, headers={"Accept-Language": asked})
+        assert page.status_code == 200, page.json
+        assert page.json["blocks"][0]["content"] == text
