@@ -373,7 +373,6 @@ __all__ += [
     "FormText",
     "form_texts",
     "in_reading_language",
-    "language_tag",
     "pick_language",
     "study_languages",
 ]

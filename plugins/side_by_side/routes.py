@@ -96,12 +96,14 @@ class DesignResults(ApiView):
     permissions_registry = {"GET": permissions.VIEW_RESULTS}
 
     @blp.response(200, ProductResultSchema(many=True))
-    def get(self, design_uuid):
+    @blp.paginate()
+    def get(self, pagination_parameters, design_uuid):
         """Per assessed section and number question: each product's n, mean and SD, and the
         paired differences between products within subjects, with a paired t-test
         (production subjects at the centers the caller sees)."""
         study = current_study()
-        return results.results(study, services.get_design(study, design_uuid))
+        found = results.results(study, services.get_design(study, design_uuid))
+        return paginate(found, pagination_parameters)
 
 
 @blp.route("/assessments/")
@@ -147,12 +149,14 @@ class SubjectAllocation(ApiView):
 
     @blp.arguments(AllocationQuerySchema, location="query")
     @blp.response(200, ZoneAllocationReadSchema(many=True))
-    def get(self, query, subject_uuid):
+    @blp.paginate()
+    def get(self, query, pagination_parameters, subject_uuid):
         """What goes on each of the subject's zones: the product's code (the product itself
         only to those who see blinded products); the control zone has none."""
         study = current_study()
         participation = get_subject(study, subject_uuid)
-        return _allocation_view(allocation.allocations(participation, query["environment"]))
+        rows = allocation.allocations(participation, query["environment"])
+        return paginate(_allocation_view(rows), pagination_parameters)
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/instructions")

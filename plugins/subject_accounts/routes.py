@@ -290,9 +290,10 @@ class MyProfile(OwnView):
 class MyConsents(OwnView):
     @blp.errors(SESSION_REFUSED)
     @blp.response(200, SubjectAccountConsentReadSchema(many=True))
-    def get(self):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """The volunteer's consents: purpose, given or withdrawn, and when."""
-        return own.consents(current_account())
+        return paginate(own.consents(current_account()), pagination_parameters)
 
 
 @blp.route("/me/consents/give")
@@ -343,25 +344,28 @@ class MyGdprRequests(OwnView):
 class MyQuestionnaires(OwnView):
     @blp.errors(SESSION_REFUSED, UNAVAILABLE)
     @blp.response(200, SubjectAccountQuestionnaireReadSchema(many=True))
-    def get(self):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """The volunteer's ePRO questionnaires in every study (where ePRO is enabled)."""
-        return own.questionnaires(current_account())
+        return paginate(own.questionnaires(current_account()), pagination_parameters)
 
 
 @blp.route("/me/appointments")
 class MyAppointments(OwnView):
     @blp.errors(SESSION_REFUSED, UNAVAILABLE)
     @blp.response(200, SubjectAccountAppointmentReadSchema(many=True))
-    def get(self):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """The volunteer's appointments in every study (where the calendar is enabled)."""
-        return own.appointments(current_account())
+        return paginate(own.appointments(current_account()), pagination_parameters)
 
 
 @blp.route("/me/payments")
 class MyPayments(OwnView):
     @blp.errors(SESSION_REFUSED, UNAVAILABLE)
     @blp.response(200, SubjectAccountPaymentReadSchema(many=True))
-    def get(self):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """What the volunteer is paid, or will be, in every study (where payments are
         enabled): amount, currency, status, when paid."""
-        return own.payments(current_account())
+        return paginate(own.payments(current_account()), pagination_parameters)

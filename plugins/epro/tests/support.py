@@ -101,7 +101,10 @@ class Trial:
 
     def occurrences(self, client: TenantClient | None = None) -> list[dict[str, Any]]:
         response: Any = (client or self.investigator).get(  # Werkzeug: json is optional
-            f"/api/epro/subjects/{self.subject}/occurrences", headers=self.headers
+            # Every occurrence, not the first page only: how many there are depends on the hour.
+            f"/api/epro/subjects/{self.subject}/occurrences",
+            query_string={"page_size": 100},
+            headers=self.headers,
         )
         assert response.status_code == 200, response.json
         return response.json
