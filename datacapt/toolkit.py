@@ -24,7 +24,7 @@ from datacapt.api.documents import (
 )
 from datacapt.api.etags import check_if_match, read_if_match
 from datacapt.api.headers import IF_MATCH, LANGUAGE, REASON_FOR_CHANGE, STUDY_UUID, Header
-from datacapt.api.inputs import MAX_JSON_DEPTH, json_depth
+from datacapt.api.inputs import MAX_JSON_DEPTH, has_refused_characters, json_depth, json_strings
 from datacapt.api.limits import RATE_LIMITED, client_address
 from datacapt.api.limits import enforce as enforce_limit
 from datacapt.api.pagination import paginate
@@ -425,7 +425,9 @@ __all__ += [
     "contains_text",
     "document_etag",
     "enforce_limit",
+    "has_refused_characters",
     "json_depth",
+    "json_strings",
     "lock_document",
     "paginate",
     "read_if_match",

@@ -203,6 +203,7 @@ def test_the_built_in_plugins_keep_their_error_codes_and_numbers():
         "ECRF_DESIGN_INVALID": 7000,
         "ECRF_CHANGE_REFUSED": 7001,
         "ECRF_LOCKED": 7002,
+        "ECRF_SECTION_INSTANCED": 7015,
         "EPRO_QUESTIONNAIRE_INVALID": 8000,
         "EPRO_LINK_INVALID": 8001,
         "EPRO_LINK_EXPIRED": 8002,

@@ -19,6 +19,7 @@ from datacapt.toolkit import (
     Study,
     acting_as,
     client_address,
+    current_tenant,
     db,
     enforce_limit,
     evaluate_form,
@@ -42,6 +43,7 @@ INVITATION_HEADER = "Invitation-Token"
 def _limit() -> None:
     enforce_limit(
         "auth",
+        current_tenant().schema_name,
         "recruitment",
         client_address(),
         internal=RecruitmentCodes.RECRUITMENT_TOO_MANY_ATTEMPTS,
@@ -82,6 +84,15 @@ def read_page(recruitment_uuid: Any) -> dict[str, Any]:
 
 def apply(recruitment_uuid: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     _limit()
+    # Each application emails its applicant: one inbox is not flooded from many addresses.
+    enforce_limit(
+        "password-reset",
+        current_tenant().schema_name,
+        "recruitment",
+        str(data["applicant"]["email"]).strip().lower(),
+        internal=RecruitmentCodes.RECRUITMENT_TOO_MANY_ATTEMPTS,
+        message=Message("Too many requests: try again later."),
+    )
     recruitment = studies.published_recruitment(recruitment_uuid)
     g.study = db.session.get(Study, recruitment.study_id)
     applications.apply(recruitment, data["answers"], personal=data["applicant"])

@@ -39,8 +39,8 @@ def on_subject_randomized(
     design = _design_of(assignment)
     if design is None:
         return
-    sequence = sequence_of(arm)
     products = {product.position: product.study_product_id for product in design.products}
+    sequence = _sequence(arm, sorted(products), len(design.zones))
     placed: list[tuple[Zone, int | None]] = [
         (slot.zone, products[sequence[slot.position]]) for slot in design.zones
     ]
@@ -63,6 +63,22 @@ def on_subject_randomized(
         codes = [zone.code for zone, _ in placed]
         for assessment in _assessments_of(design.id):
             open_instances(study, participation, assessment.section_uuid, codes)
+
+
+def _sequence(arm: str, positions: list[int], zones: int) -> tuple[int, ...]:
+    """The product positions the arm puts on the zones, each product once; else 409 (a
+    version of the randomization design edited by hand could draw any arm)."""
+    try:
+        sequence = sequence_of(arm)
+    except ValueError:
+        sequence = ()
+    if len(sequence) != zones or sorted(sequence) != positions:
+        raise conflict(
+            SideBySideCodes.SEQUENCE_NOT_OF_DESIGN,
+            Message("The arm drawn is not a sequence of the design's products over its zones."),
+            arm=arm,
+        )
+    return sequence
 
 
 def on_assignment_voided(assignment: Assignment, **_: Any) -> None:

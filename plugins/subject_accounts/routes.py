@@ -38,6 +38,7 @@ from plugins.subject_accounts.schemas import (
     SubjectAccountReadSchema,
     SubjectAccountSessionReadSchema,
     SubjectAccountSignUpWriteSchema,
+    SubjectAccountVerifyWriteSchema,
 )
 from plugins.subject_accounts.sessions import (
     SCHEME,
@@ -63,8 +64,9 @@ UNAVAILABLE = {404: "The tenant does not offer this module (SUBJECT_ACCOUNTS_MOD
 
 
 def limit_public() -> None:
-    """The staff login's rate limit, per address and tenant, on every public way in."""
-    enforce_limit("auth", current_tenant().schema_name, client_address())
+    """The staff login's rule, per address and tenant, on every public way in: counted
+    apart from the staff's, so volunteers signing up on a site's network lock no staff out."""
+    enforce_limit("auth", current_tenant().schema_name, "subject", client_address())
 
 
 def limit_emails(email: str) -> None:
@@ -162,15 +164,18 @@ class Register(ApiView):
 class VerifyEmail(ApiView):
     PUBLIC = True
 
-    @blp.arguments(SubjectAccountLinkTokenWriteSchema)
+    @blp.arguments(SubjectAccountVerifyWriteSchema)
     @blp.errors(
-        {422: "The link is unknown, used or expired (VERIFICATION_LINK_INVALID)."}, RATE_LIMITED
+        {422: "The link is unknown, used or expired (VERIFICATION_LINK_INVALID)."},
+        {422: "Not the password chosen at sign-up (VERIFICATION_PASSWORD_WRONG)."},
+        RATE_LIMITED,
     )
     @blp.response(200, SubjectAccountSessionReadSchema)
     def post(self, data):
-        """Verify the email with the emailed link's token: the account opens, logged in."""
+        """Verify the email with the emailed link's token (and the password chosen at sign-up,
+        if one was): the account opens, logged in."""
         limit_public()
-        return services.verify_email(data["token"])
+        return services.verify_email(data["token"], data.get("password"))
 
 
 @blp.route("/login")

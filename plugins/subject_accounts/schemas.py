@@ -102,6 +102,14 @@ class SubjectAccountLinkTokenWriteSchema(ma.Schema):
     token = ma.fields.String(required=True, validate=TOKEN)
 
 
+class SubjectAccountVerifyWriteSchema(SubjectAccountLinkTokenWriteSchema):
+    password = ma.fields.String(
+        load_only=True,
+        validate=PASSWORD,
+        metadata={"description": "The password chosen at sign-up, if one was"},
+    )
+
+
 class SubjectAccountLoginWriteSchema(ma.Schema):
     email = ma.fields.String(required=True, validate=EMAIL)
     password = ma.fields.String(required=True, load_only=True, validate=PASSWORD)

@@ -215,10 +215,21 @@ def _email_proven(account: SubjectAccount) -> None:
     account.locked_at = None
 
 
-def verify_email(token: str) -> dict[str, object]:
+def verify_email(token: str, password: str | None = None) -> dict[str, object]:
     """Use a verification link: the email is verified, the account opens with the password
-    chosen at that registration (if any), and a session starts."""
+    chosen at that registration (if any), and a session starts.
+
+    A sign-up that chose a password is verified with that password given again: anyone
+    holding a registration link may sign up with someone else's email, and the owner
+    opening the link must not install a stranger's password and consents.
+    """
     account, link = _use_link(token, TokenPurpose.VERIFY_EMAIL)
+    if link.password_hash is not None and not verify_password(link.password_hash, password or ""):
+        raise invalid(
+            SubjectAccountsCodes.VERIFICATION_PASSWORD_WRONG,
+            Message("Give the password chosen when signing up."),
+            field="password",
+        )
     if account.email_verified_at is None:
         if link.password_hash is not None:
             account.password_hash = link.password_hash

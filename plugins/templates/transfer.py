@@ -20,8 +20,10 @@ from datacapt.toolkit import (
     Message,
     current_tenant,
     db,
+    has_refused_characters,
     invalid,
     json_depth,
+    json_strings,
     lock_document,
     not_found,
     utcnow,
@@ -168,14 +170,27 @@ def export(template_uuids: Sequence[uuid.UUID]) -> dict[str, Any]:
 
 def _parsed(raw: bytes) -> Any:
     try:
-        parsed = json.loads(raw.decode("utf-8"))
+        parsed = json.loads(raw.decode("utf-8"), parse_constant=_not_json)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _refused([("", Message("The file is not JSON in UTF-8."))]) from None
     if json_depth(parsed) > MAX_JSON_DEPTH:
         raise _refused(
             [("", Message("The file nests deeper than {limit} levels.", limit=MAX_JSON_DEPTH))]
         )
+    refused = [path for path, text in json_strings(parsed) if has_refused_characters(text)]
+    if refused:
+        raise _refused(
+            [
+                (path, Message("Text cannot hold the NUL character or an unpaired surrogate."))
+                for path in refused[:100]
+            ]
+        )
     return parsed
+
+
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity, which Python's JSON reader takes, are no JSON."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _refused(problems: list[kinds.Problem]) -> Exception:

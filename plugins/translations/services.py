@@ -25,6 +25,7 @@ from datacapt.toolkit import (
     Message,
     Study,
     db,
+    has_refused_characters,
     invalid,
     require_current,
 )
@@ -184,6 +185,8 @@ def _read_po(content: bytes) -> list[Any]:
             raise _unreadable(Message("plural entries are not texts of a form."))
         if len(message.string) > MAX_TEXT_LENGTH:
             raise _unreadable(Message("a translation is longer than 10,000 characters."))
+        if has_refused_characters(message.id) or has_refused_characters(message.string):
+            raise _unreadable(Message("a text holds the NUL character or an unpaired surrogate."))
     return messages
 
 

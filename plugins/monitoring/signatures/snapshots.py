@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from datacapt.toolkit import AuditRecord, db
-from plugins.ecrf.api import Answer
+from plugins.ecrf.api import PLAIN, Answer
 from plugins.monitoring.signatures.models import Scope, Signature
 
 #: Bumped if the snapshot's shape ever changes; verification reads the format it finds.
@@ -59,7 +59,8 @@ def answers_with_heads(participation_ids: Collection[int]) -> dict[int, dict[str
             Answer.subject_in_study_id, Answer.code, Answer.value, head.c.sequence, head.c.hash
         )
         .outerjoin(head, sa.true())
-        .where(Answer.subject_in_study_id.in_(list(participation_ids)))
+        # Plain answers only: one per code (a zone's answers are not signed per zone yet).
+        .where(Answer.subject_in_study_id.in_(list(participation_ids)), Answer.instance == PLAIN)
     )
     found: dict[int, dict[str, Head]] = {pid: {} for pid in participation_ids}
     for pid, code, value, sequence, hash_ in rows:

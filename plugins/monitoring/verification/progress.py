@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from datacapt.toolkit import Study, StudyCenter, db, paginate, study_centers, study_query
-from plugins.ecrf.api import Answer, compiled_form
+from plugins.ecrf.api import PLAIN, Answer, compiled_form
 from plugins.monitoring.verification.models import PlanKind, SdvPlan, Verification
 from plugins.monitoring.verification.plans import (
     Requirement,
@@ -86,7 +86,7 @@ def _counts(
                 Verification.code == Answer.code,
             ),
         )
-        .where(answered(Answer.value))
+        .where(answered(Answer.value), Answer.instance == PLAIN)
         .group_by(key, items.c.section)
     )
     return list(db.session.execute(statement))

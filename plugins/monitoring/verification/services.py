@@ -30,7 +30,15 @@ from datacapt.toolkit import (
     utcnow,
     visible_center_ids,
 )
-from plugins.ecrf.api import Answer, AnswerChange, Block, Ecrf, compiled_form, lock_subjects
+from plugins.ecrf.api import (
+    PLAIN,
+    Answer,
+    AnswerChange,
+    Block,
+    Ecrf,
+    compiled_form,
+    lock_subjects,
+)
 from plugins.monitoring import permissions
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks.holds import refuse_if_locked
@@ -82,7 +90,8 @@ def _lock_answered(*criteria: sa.ColumnElement[bool]) -> list[tuple[int, str]]:
     items = (
         sa.select(Answer.subject_in_study_id, Answer.code)
         .join(SubjectInStudy, SubjectInStudy.id == Answer.subject_in_study_id)
-        .where(answered(Answer.value), *criteria)
+        # Plain answers only: a verification is of a subject's item (not per zone yet).
+        .where(answered(Answer.value), Answer.instance == PLAIN, *criteria)
     )
     lock_subjects(
         db.session.execute(items.with_only_columns(Answer.subject_in_study_id).distinct()).scalars()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from datacapt.toolkit import AuditRecord, Study, db, plugin_enabled
-from plugins.ecrf.api import Answer, DataQuery, QueryStatus, compiled_form
+from plugins.ecrf.api import PLAIN, Answer, DataQuery, QueryStatus, compiled_form
 from plugins.reports.values import printed, text
 from plugins.subjects.api import SubjectInStudy
 
@@ -35,8 +35,9 @@ def casebook(study: Study, participation: SubjectInStudy, language: str, reveals
     document = compiled_form(study).document
     answers: dict[str, Any] = dict(
         db.session.execute(
+            # A section filled once per zone has no single value of the subject.
             sa.select(Answer.code, Answer.value).where(
-                Answer.subject_in_study_id == participation.id
+                Answer.subject_in_study_id == participation.id, Answer.instance == PLAIN
             )
         ).all()
     )

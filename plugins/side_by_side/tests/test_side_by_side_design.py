@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from datacapt.testing import unit_of_work
-from datacapt.toolkit import Study, db, tenant_context
+from datacapt.toolkit import DatacaptException, Study, db, tenant_context
 from plugins.randomizations.api import sequence_code, sequence_of, zone_sequences
+from plugins.side_by_side.allocation import _sequence
 from plugins.side_by_side.demo import add_demo_zones
 from plugins.side_by_side.tests.support import BASE, CODES, Split
 
@@ -157,3 +158,13 @@ def test_the_demo_zones_are_added_once(app, tenant, enable_plugins, client_as, m
     zones: Any = manager.get(f"{BASE}/zones/", headers=made.headers)
     assert [zone["code"] for zone in zones.json] == ["CTL", "LFD", "LFP", "RFD", "RFP"]
     assert [zone["control"] for zone in zones.json] == [True, False, False, False, False]
+
+
+def test_an_arm_that_is_not_a_sequence_of_the_design_is_refused():
+    """A randomization design version edited by hand could draw any arm: only a sequence of
+    the design's products over its zones, each product once, places products."""
+    assert _sequence("B-A", [0, 1], 2) == (1, 0)
+    for arm in ("A-A", "A", "X", "treat", "A-B-C"):
+        with pytest.raises(DatacaptException) as refused:
+            _sequence(arm, [0, 1], 2)
+        assert refused.value.internal_code == 7575, arm

@@ -61,7 +61,7 @@ class Panel:
         assert self.register(email, password).status_code == 202
         client = self.browser()
         verified: Any = client.post(
-            f"{PREFIX}/verify-email", json={"token": self.last_token(email)}
+            f"{PREFIX}/verify-email", json={"token": self.last_token(email), "password": password}
         )
         assert verified.status_code == 200, verified.json
         client.token = verified.json["token"]

@@ -26,7 +26,8 @@ def test_a_volunteer_reaches_only_their_own_panel_data(panel: Panel):
     assert panel.register("gil@example.org", PASSWORD, consents=purposes).status_code == 202
     gil = panel.browser()
     verified: Any = gil.post(
-        f"{PREFIX}/verify-email", json={"token": panel.last_token("gil@example.org")}
+        f"{PREFIX}/verify-email",
+        json={"token": panel.last_token("gil@example.org"), "password": PASSWORD},
     )
     gil.token = verified.json["token"]
     hal = panel.volunteer("hal@example.org")

@@ -61,12 +61,19 @@ def test_registration_verification_login_and_logout(panel: Panel):
     assert pending.status_code == 401 and _code(pending) == "INVALID_CREDENTIALS"
 
     token = panel.last_token("ann@example.org")
-    verified: Any = browser.post(f"{PREFIX}/verify-email", json={"token": token})
+    # Whoever opens the link gives the password chosen at sign-up: someone who signed up
+    # with another's email cannot have the owner open the account with theirs.
+    for wrong in ({"token": token}, {"token": token, "password": "not the one"}):
+        refused = browser.post(f"{PREFIX}/verify-email", json=wrong)
+        assert refused.status_code == 422 and _code(refused) == "VERIFICATION_PASSWORD_WRONG"
+    verified: Any = browser.post(
+        f"{PREFIX}/verify-email", json={"token": token, "password": PASSWORD}
+    )
     assert verified.status_code == 200
     assert (
         verified.json["account"]["status"] == "active" and verified.json["account"]["has_password"]
     )
-    again = browser.post(f"{PREFIX}/verify-email", json={"token": token})
+    again = browser.post(f"{PREFIX}/verify-email", json={"token": token, "password": PASSWORD})
     assert again.status_code == 422 and _code(again) == "VERIFICATION_LINK_INVALID"
 
     login: Any = browser.post(
@@ -218,6 +225,9 @@ def test_a_link_opens_one_session_and_one_email_one_account_under_concurrency(pa
     browsers = [panel.browser() for _ in range(3)]
     confirm = f"{PREFIX}/verify-email"
     opened = _at_once(
-        [lambda b=b: b.post(confirm, json={"token": token.group(1)}) for b in browsers]
+        [
+            lambda b=b: b.post(confirm, json={"token": token.group(1), "password": PASSWORD})
+            for b in browsers
+        ]
     )
     assert sorted(a.status_code for a in opened) == [200, 422, 422]

@@ -5,6 +5,7 @@ file refused with every problem and its path, and nothing imported."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from plugins.templates.tests.support import TEMPLATES, Library, question, read, upload, vitals
@@ -59,6 +60,11 @@ def test_exported_imported_elsewhere_and_an_invalid_file_refused(
     for _ in range(120):
         deep["templates"][0]["description"] = [deep["templates"][0]["description"]]
     garbage = [b"\xff\xfe", b"[1, 2]", b'{"format": "datacapt.templates"}', b"[" * 50_000]
+    # Texts PostgreSQL does not store, and numbers JSON does not have.
+    nul = json.dumps(document).replace('"std"', '"s\\u0000td"', 1).encode()
+    surrogate = json.dumps(document).replace('"std"', '"\\ud800"', 1).encode()
+    assert b"\\u0000" in nul and b"\\ud800" in surrogate
+    garbage += [nul, surrogate, json.dumps({**document, "version": float("nan")}).encode()]
     for content in (*garbage, deep):
         assert upload(vendor, content).status_code == 422
     assert read(vendor, TEMPLATES) == []
