@@ -87,6 +87,7 @@ bench: install
 	$(BIN)/python bench/access.py
 	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/ecrf.py
+	$(BIN)/python bench/subject_list.py
 	$(BIN)/python bench/jobs.py
 	$(BIN)/python bench/jobs.py --no-fork
 	$(BIN)/python bench/epro.py

@@ -1,6 +1,7 @@
 """The baselines of the HTTP benchmarks: bare Flask endpoints on psycopg2, with no tenancy,
 authentication, permission check, validation or audit: one primary-key SELECT
-(bench/access.py) and one INSERT (bench/ecrf.py)."""
+(bench/access.py), one INSERT (bench/ecrf.py) and 50 rows in primary-key order
+(bench/subject_list.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,19 @@ def study(study_id: int):
         )
         uuid, reference, name, status = cursor.fetchone()
     return jsonify(uuid=str(uuid), reference=reference, name=name, status=status)
+
+
+@app.get("/subjects/<int:study_id>")
+def subjects(study_id: int):
+    """The subject list's baseline: 50 subject rows of a study in primary-key order."""
+    with connection().cursor() as cursor:
+        cursor.execute(
+            f'SELECT uuid, study_subject_id, status FROM "{SCHEMA}".subjects_in_studies'
+            " WHERE study_id = %s ORDER BY id LIMIT 50",
+            (study_id,),
+        )
+        rows = cursor.fetchall()
+    return jsonify([{"uuid": str(u), "study_subject_id": s, "status": t} for u, s, t in rows])
 
 
 @app.get("/health")

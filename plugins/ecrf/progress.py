@@ -26,8 +26,9 @@ def _counts(required: int | None, answered: int | None) -> dict[str, Any]:
     return {"required": required, "answered": answered, "completion": _ratio(answered, required)}
 
 
-def _section_counts(study: Study) -> sa.Subquery:
-    """One row per visible subject of the study and section of its eCRF: the counters."""
+def _section_counts(study: Study, subject_ids: list[int] | None = None) -> sa.Subquery:
+    """One row per visible subject of the study (of ``subject_ids`` only, when given) and
+    section of its eCRF: the counters."""
     blank_required = compiled_form(study).blank_required
     if not blank_required:
         blank_required = {0: 0}  # no section yet: an empty VALUES list is not valid SQL
@@ -59,15 +60,16 @@ def _section_counts(study: Study) -> sa.Subquery:
         )
         .where(SubjectInStudy.study_id == study.id)
     )
+    if subject_ids is not None:
+        statement = statement.where(SubjectInStudy.id.in_(subject_ids))
     return restrict_to_visible_centers(statement, SubjectInStudy.center_id).subquery()
 
 
 def subject_progress(study: Study, participation: SubjectInStudy) -> dict[str, Any]:
-    counts = _section_counts(study)
+    counts = _section_counts(study, [participation.id])
     rows = db.session.execute(
         sa.select(Section.uuid, Section.title, counts.c.required, counts.c.answered)
         .join(counts, counts.c.section_id == Section.id)
-        .where(counts.c.subject_in_study_id == participation.id)
         .order_by(Section.position)
     ).all()
     # A section filled once per instance (zone) has a row per instance: they add up.
@@ -87,9 +89,26 @@ def subject_progress(study: Study, participation: SubjectInStudy) -> dict[str, A
     }
 
 
-def subjects_with_progress(study: Study) -> sa.Select:
-    """The study's subjects (visible centers), each with its summed completion counters."""
-    counts = _section_counts(study)
+def page_with_progress(study: Study, pagination_parameters: Any) -> list[dict[str, Any]]:
+    """A page of the study's subjects (visible centers) in subject id order, each with its
+    summed completion counters.
+
+    The page's ids are chosen first, on the (study_id, study_subject_id) index, and only
+    those subjects are loaded and their counters summed: summing every subject's before the
+    LIMIT cost a time growing with the study, and a plan chosen on missing statistics (a
+    bulk load not yet analysed) made it quadratic (docs/operations.md, "The database
+    server"). Ids alone keep a deep page's OFFSET walking the index, not sorting the study.
+    """
+    ids = restrict_to_visible_centers(
+        sa.select(SubjectInStudy.id)
+        .where(SubjectInStudy.study_id == study.id)
+        .order_by(SubjectInStudy.study_subject_id),
+        SubjectInStudy.center_id,
+    )
+    page = paginate(ids, pagination_parameters)
+    if not page:
+        return []
+    counts = _section_counts(study, page)
     totals = (
         sa.select(
             counts.c.subject_in_study_id,
@@ -99,17 +118,13 @@ def subjects_with_progress(study: Study) -> sa.Select:
         .group_by(counts.c.subject_in_study_id)
         .subquery()
     )
-    statement = (
+    rows = db.session.execute(
         sa.select(SubjectInStudy, totals.c.required, totals.c.answered)
-        .outerjoin(totals, totals.c.subject_in_study_id == SubjectInStudy.id)
-        .where(SubjectInStudy.study_id == study.id)
+        .join(totals, totals.c.subject_in_study_id == SubjectInStudy.id)
+        # Said again here, so the subjects are read by key rather than scanned for the join.
+        .where(SubjectInStudy.id.in_(page))
         .order_by(SubjectInStudy.study_subject_id)
-    )
-    return restrict_to_visible_centers(statement, SubjectInStudy.center_id)
-
-
-def page_with_progress(study: Study, pagination_parameters: Any) -> list[dict[str, Any]]:
-    rows = paginate(subjects_with_progress(study), pagination_parameters, rows=True)
+    ).all()
     return [
         {"subject": participation, **_counts(required, answered)}
         for participation, required, answered in rows

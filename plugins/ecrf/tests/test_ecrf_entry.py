@@ -3,6 +3,7 @@ saves refused, hidden answers cleared, every change audited with its reason, pro
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -489,6 +490,45 @@ def test_lists_and_dashboard_show_completion(trial):
         f"/api/ecrf/subjects/{listed[0]['uuid']}/progress", headers=headers
     ).json
     assert [(s["required"], s["answered"]) for s in lyon["sections"]] == [(3, 0), (0, 0)]
+
+
+def test_subject_list_pages_keep_order_counts_and_centers(trial, join_study, tenant):
+    """Each page sums the counters of its own subjects only, pages follow the subject id
+    order, the total counts the visible subjects, and a restricted member's pages hold
+    their center's subjects alone."""
+    investigator, headers = trial["investigator"], trial["headers"]
+    for center in ("LYO", "LYO", "PAR"):
+        investigator.post(
+            "/api/subjects/", json={"center": trial["centers"][center]}, headers=headers
+        )
+    save(investigator, trial, {"sex": "M", "weight": "70"})
+
+    def pages(client, size: int) -> tuple[list[list[tuple[str, int, int]]], int]:
+        """Every page of the list until an empty one, and the total the pages announce."""
+        listed: list[list[tuple[str, int, int]]] = []
+        number = 1
+        while True:
+            answer = client.get(
+                "/api/ecrf/subjects/",
+                query_string={"page": number, "page_size": size},
+                headers=headers,
+            )
+            assert answer.status_code == 200
+            pagination = json.loads(answer.headers["X-Pagination"])
+            if not answer.json:
+                return listed, pagination["total"]
+            listed.append(
+                [(s["study_subject_id"], s["required"], s["answered"]) for s in answer.json]
+            )
+            number += 1
+
+    everyone = [("LYO-001", 3, 0), ("LYO-002", 3, 0), ("PAR-001", 3, 2), ("PAR-002", 3, 0)]
+    assert pages(investigator, 2) == ([everyone[:2], everyone[2:]], 4)
+    assert pages(investigator, 3) == ([everyone[:3], everyone[3:]], 4)
+    lyon_only = join_study(
+        trial["manager"], headers, tenant, "investigator", [trial["centers"]["LYO"]]
+    )
+    assert pages(lyon_only, 1) == ([[row] for row in everyone[:2]], 2)
 
 
 def add_file_questions(manager, headers) -> None:
