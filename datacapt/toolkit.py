@@ -37,6 +37,7 @@ from datacapt.audit.recorder import (
     AuditContext,
     Audited,
     ReasonPolicy,
+    RowChange,
     SensitiveFields,
     acting_as,
     current_reason,
@@ -45,6 +46,7 @@ from datacapt.audit.recorder import (
     reason_required,
     record_event,
     request_study,
+    write_audited,
 )
 from datacapt.blinding import BlindedValue, Blinding, may_see
 from datacapt.blinding.schemas import BlindingSchema, blinded
@@ -307,6 +309,7 @@ __all__ += [
     "AuditRecord",
     "Audited",
     "ReasonPolicy",
+    "RowChange",
     "SensitiveFields",
     "acting_as",
     "current_reason",
@@ -315,6 +318,7 @@ __all__ += [
     "reason_required",
     "record_event",
     "request_study",
+    "write_audited",
 ]
 
 # Blinding: kinds of blinded data, who may see them, blinded fields of response schemas,

@@ -10,6 +10,11 @@ Each record also says where it belongs (``audit_context``: study, center, subjec
 question), so reads can be limited and a subject's history found, and which of its fields
 are sensitive (``audit_sensitive``), so reads can hide them from who may not see them.
 Foreign keys are written as the public id of the row they point to, never as integers.
+
+A write that bypasses the ORM (a set-based insert or update) goes through
+``write_audited``: the same records, reason rules and listeners as a flush, the write and
+its records sent as one statement. Either way the records reach the chain through
+``append_records``, many in one call.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ import decimal
 import enum
 import json
 import uuid
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 from urllib.parse import unquote_to_bytes
@@ -29,6 +35,8 @@ from urllib.parse import unquote_to_bytes
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy import event, orm
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.functions import Function
 
 from datacapt.api.inputs import has_refused_characters, refused_characters
 from datacapt.audit.chain import payload, timestamp
@@ -162,13 +170,15 @@ class _PublicIds:
     """Turns foreign keys into the public ids (uuids) of the rows they point to, looked up
     once per flush per target table; rows deleted by the flush are found in the session."""
 
-    def __init__(self, session: orm.Session) -> None:
+    def __init__(
+        self, session: orm.Session, known: Mapping[tuple[sa.Column, Any], str] | None = None
+    ) -> None:
         self.session = session
         self.wanted: dict[sa.Column, set[Any]] = {}
-        self.found: dict[tuple[sa.Column, Any], str | None] = {}
+        self.found: dict[tuple[sa.Column, Any], str | None] = dict(known or {})
 
     def want(self, target: sa.Column, value: Any) -> None:
-        if value is not None:
+        if value is not None and (target, value) not in self.found:
             self.wanted.setdefault(target, set()).add(value)
 
     def resolve(self) -> None:
@@ -191,14 +201,14 @@ class _PublicIds:
 
 
 def _values(
-    obj: Audited, pairs: Mapping[str, tuple[Any, Any]], public_ids: _PublicIds
+    model: type[Audited], pairs: Mapping[str, tuple[Any, Any]], public_ids: _PublicIds
 ) -> dict[str, list[Any]]:
-    foreign = _foreign_keys(sa.inspect(obj).mapper)
+    foreign = _foreign_keys(sa.inspect(model))
     values: dict[str, list[Any]] = {}
     for name, (old, new) in sorted(pairs.items()):
         if name in _SKIPPED:
             continue
-        if name in obj.audit_exclude:
+        if name in model.audit_exclude:
             values[name] = [REDACTED, REDACTED]
         elif name in foreign:
             values[name] = [public_ids.get(foreign[name], old), public_ids.get(foreign[name], new)]
@@ -249,13 +259,24 @@ def _entries(session: orm.Session) -> list[tuple[str, Audited, dict[str, list[An
             mapper = sa.inspect(obj).mapper
             values = {attr.key: (getattr(obj, attr.key), None) for attr in mapper.column_attrs}
             pending.append(("delete", obj, values))
-    public_ids = _PublicIds(session)
-    for _, obj, pairs in pending:
-        for name, target in _foreign_keys(sa.inspect(obj).mapper).items():
+    public_ids = _public_ids(session, [(type(obj), pairs) for _, obj, pairs in pending])
+    return [(action, obj, _values(type(obj), pairs, public_ids)) for action, obj, pairs in pending]
+
+
+def _public_ids(
+    session: orm.Session,
+    rows: Iterable[tuple[type[Audited], Mapping[str, tuple[Any, Any]]]],
+    known: Mapping[tuple[sa.Column, Any], str] | None = None,
+) -> _PublicIds:
+    """The public ids of the rows' foreign keys, looked up in one query per target table
+    (those ``known`` are not)."""
+    public_ids = _PublicIds(session, known)
+    for model, pairs in rows:
+        for name, target in _foreign_keys(sa.inspect(model)).items():
             for value in pairs.get(name, ()):
                 public_ids.want(target, value)
     public_ids.resolve()
-    return [(action, obj, _values(obj, pairs, public_ids)) for action, obj, pairs in pending]
+    return public_ids
 
 
 def record_fields(
@@ -292,13 +313,23 @@ def record_fields(
     return fields
 
 
-def append_records(connection: sa.Connection, schema: str, records: list[dict[str, Any]]) -> None:
-    """Append records to ``schema``'s chain (one statement; the function takes the lock)."""
-    quoted = connection.dialect.identifier_preparer.quote_schema(schema)
-    connection.execute(
-        sa.text(f"SELECT {quoted}.audit_append(CAST(:records AS jsonb))"),
-        {"records": json.dumps(records, ensure_ascii=False)},
+def append_records(
+    connection: sa.Connection,
+    schema: str,
+    records: list[dict[str, Any]],
+    along: sa.Insert | sa.Update | None = None,
+) -> None:
+    """Append records to ``schema``'s chain in one statement (the database function takes
+    the chain's lock and chains them in order); ``along``, the write they record, runs in
+    the same statement."""
+    given = sa.bindparam("records", json.dumps(records, ensure_ascii=False), type_=sa.Text)
+    statement: sa.Select[Any] = sa.select(
+        Function("audit_append", sa.cast(given, JSONB), packagenames=(schema,))
     )
+    if along is not None:
+        # A data-modifying WITH runs to completion whether or not it is referenced.
+        statement = statement.add_cte(along.cte("audited_write"))
+    connection.execute(statement)
 
 
 def record_event(action: str, obj: AuditSubject, changes: dict | None = None) -> None:
@@ -342,6 +373,82 @@ def reason_required(tables: Iterable[str]) -> DatacaptException:
     )
 
 
+def _actor_and_reason(changes: Iterable[tuple[str, type[Audited]]]) -> tuple[Actor, str | None]:
+    """Who makes the changes (action, model) and why; 422 when a model's policy wants a
+    reason that was not given."""
+    changes = list(changes)
+    takes_reason = any(model.audit_takes_reason for _, model in changes)
+    actor, reason = current_actor(), current_reason() if takes_reason else None
+    missing = {
+        model.__tablename__
+        for action, model in changes
+        if _reason_missing(action, model.audit_reason, reason)
+    }
+    if missing:
+        raise reason_required(missing)
+    return actor, reason
+
+
+def _append(
+    session: ScopedSchemaSession,
+    records: list[dict[str, Any]],
+    along: sa.Insert | sa.Update | None = None,
+) -> None:
+    assert session.tenant_schema is not None
+    append_records(session.connection(), session.tenant_schema, records, along)
+    keep(session, COMMITTED_RECORDS, *records)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row's change in a set-based write: create or update, the row's public id, its
+    columns' (old, new) values as stored (foreign keys as integers), where it belongs."""
+
+    action: str
+    object_id: str
+    pairs: Mapping[str, tuple[Any, Any]]
+    context: AuditContext
+
+
+def write_audited(
+    model: type[Audited],
+    write: sa.Insert | sa.Update,
+    changes: Sequence[RowChange],
+    public_ids: Mapping[tuple[sa.Column, Any], str] | None = None,
+) -> None:
+    """Run a set-based write of ``model``'s rows and append one audit record per changed
+    row, in one statement, with the reason rules and listeners of a flush. ``changes``
+    must describe exactly what ``write`` does; ``public_ids`` names the foreign keys' public
+    ids already known ((column pointed to, key): uuid), the others are looked up. The
+    model's objects in the session are expired: they are read again after the write."""
+    session = db.session()
+    assert isinstance(session, ScopedSchemaSession) and session.tenant_schema is not None
+    if not changes:
+        session.execute(write)
+        return
+    actor, reason = _actor_and_reason((change.action, model) for change in changes)
+    ids = _public_ids(session, [(model, change.pairs) for change in changes], public_ids)
+    records = []
+    for change in changes:
+        values = _values(model, change.pairs, ids)
+        records.append(
+            record_fields(
+                change.action,
+                model.__tablename__,
+                change.object_id,
+                values,
+                change.context,
+                actor,
+                reason,
+                _sensitive(model, values),
+            )
+        )
+    _append(session, records, along=write)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, model):
+            session.expire(obj)
+
+
 @event.listens_for(ScopedSchemaSession, "after_flush")
 def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
     if session.tenant_schema is None:
@@ -349,13 +456,7 @@ def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
     entries = _entries(session)
     if not entries:
         return
-    takes_reason = any(obj.audit_takes_reason for _, obj, _ in entries)
-    actor, reason = current_actor(), current_reason() if takes_reason else None
-    missing = [
-        obj for action, obj, _ in entries if _reason_missing(action, obj.audit_reason, reason)
-    ]
-    if missing:
-        raise reason_required({type(obj).__tablename__ for obj in missing})
+    actor, reason = _actor_and_reason((action, type(obj)) for action, obj, _ in entries)
     session.info[_FLUSH_CACHE] = {}
     try:
         records = [
@@ -373,5 +474,4 @@ def _audit_flush(session: ScopedSchemaSession, _context: Any) -> None:
         ]
     finally:
         session.info.pop(_FLUSH_CACHE, None)
-    append_records(session.connection(), session.tenant_schema, records)
-    keep(session, COMMITTED_RECORDS, *records)
+    _append(session, records)

@@ -14,6 +14,7 @@ after the first entry).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import uuid
 from collections import OrderedDict
@@ -29,6 +30,7 @@ from datacapt.toolkit import (
     Message,
     Question,
     QuestionType,
+    RowChange,
     Study,
     asks_for_answer,
     check_if_match,
@@ -45,6 +47,7 @@ from datacapt.toolkit import (
     not_found,
     reason_required,
     utcnow,
+    write_audited,
 )
 from plugins.ecrf import permissions
 from plugins.ecrf.errors import EcrfCodes
@@ -157,21 +160,98 @@ def compiled_form(study: Study) -> CompiledForm:
     return form
 
 
-def _answers(participation: SubjectInStudy, instance: str = PLAIN) -> dict[str, Any]:
+_StoredAnswers = dict[str, dict[str, tuple[uuid.UUID, Any]]]
+
+
+def _stored_answers(participation: SubjectInStudy, instance: str = PLAIN) -> _StoredAnswers:
+    """The subject's plain answers and those of ``instance``: {instance: {code: (uuid,
+    value)}}, in one query."""
+    stored: _StoredAnswers = {PLAIN: {}, instance: {}}
+    rows = db.session.execute(
+        sa.select(Answer.instance, Answer.code, Answer.uuid, Answer.value).where(
+            Answer.subject_in_study_id == participation.id,
+            Answer.instance.in_({PLAIN, instance}),
+        )
+    )
+    for row in rows:
+        stored[row.instance][row.code] = (row.uuid, row.value)
+    return stored
+
+
+def _answers(participation: SubjectInStudy) -> dict[str, Any]:
+    """The subject's plain answers by code."""
     rows = db.session.execute(
         sa.select(Answer.code, Answer.value).where(
-            Answer.subject_in_study_id == participation.id, Answer.instance == instance
+            Answer.subject_in_study_id == participation.id, Answer.instance == PLAIN
         )
     )
     return dict(rows.all())
 
 
-def _instance_answers(participation: SubjectInStudy, instance: str) -> dict[str, Any]:
+def _instance_answers(
+    participation: SubjectInStudy, instance: str, stored: _StoredAnswers | None = None
+) -> dict[str, Any]:
     """What an instance's logic reads: the plain answers, with the instance's over them."""
-    answers = _answers(participation)
-    if instance != PLAIN:
-        answers.update(_answers(participation, instance))
+    if stored is None:
+        stored = _stored_answers(participation, instance)
+    answers = {code: value for code, (_, value) in stored[PLAIN].items()}
+    answers.update((code, value) for code, (_, value) in stored[instance].items())
     return answers
+
+
+def _write_answers(
+    form: CompiledForm,
+    participation: SubjectInStudy,
+    instance: str,
+    stored: _StoredAnswers,
+    changes: Mapping[str, AnswerChange],
+) -> None:
+    """Write the changed answers of ``instance`` in one statement with their audit
+    records: an update of each stored one, a creation of each new one (the subject is
+    locked, so no other save adds them meanwhile)."""
+    table = Answer.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    now, subject = utcnow(), participation.audit_context()
+    rows, audited = [], []
+    for code, change in sorted(changes.items()):
+        known = stored[instance].get(code)
+        public = known[0] if known else uuid.uuid4()
+        rows.append(
+            {
+                "uuid": public,
+                "subject_in_study_id": participation.id,
+                "code": code,
+                "instance": instance,
+                "value": change.after,
+                "created_at": now,
+                "modified_at": now,
+            }
+        )
+        section = form.section_of.get(code)
+        context = dataclasses.replace(
+            subject, section=str(section) if section is not None else None, question=code
+        )
+        pairs: dict[str, tuple[Any, Any]] = {"value": (change.before, change.after)}
+        if known is None:
+            pairs.update(
+                uuid=(None, public),
+                subject_in_study_id=(None, participation.id),
+                code=(None, code),
+                instance=(None, instance),
+            )
+        audited.append(RowChange("update" if known else "create", str(public), pairs, context))
+    statement = insert(table).values(rows)
+    upsert = statement.on_conflict_do_update(
+        index_elements=[table.c.subject_in_study_id, table.c.code, table.c.instance],
+        set_={"value": statement.excluded.value, "modified_at": statement.excluded.modified_at},
+    )
+    subjects = SubjectInStudy.__table__
+    assert isinstance(subjects, sa.Table)
+    # The subject's public id is known: the record names it without a lookup.
+    subject_key = subjects.c.id
+    write_audited(
+        Answer, upsert, audited, {(subject_key, participation.id): str(participation.uuid)}
+    )
 
 
 def instances_of(study: Study, participation: SubjectInStudy, section_uuid: Any) -> list[str]:
@@ -248,17 +328,28 @@ def lock_subjects(subject_in_study_ids: Iterable[int]) -> None:
 
 
 def _locked_version(participation: SubjectInStudy, section_id: int, instance: str) -> int:
-    """The section's version, its row locked until commit so that saves of one subject's
-    section queue up (the row is created if needed: a no-op update takes the lock)."""
+    """Lock the subject's row as ``lock_subjects`` does, then the section's (created if
+    needed: a no-op update takes the lock) until commit, and return the section's version:
+    one statement, the subject locked first as by every writer."""
     table = SectionState.__table__
     assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
-    statement = insert(table).values(
-        subject_in_study_id=participation.id,
-        section_id=section_id,
-        instance=instance,
-        version=0,
-        required=0,
-        answered=0,
+    subject = (
+        sa.select(SubjectInStudy.id)
+        .where(SubjectInStudy.id == participation.id)
+        .with_for_update(key_share=True)
+        .cte("locked_subject")
+    )
+    columns = ("subject_in_study_id", "section_id", "instance", "version", "required", "answered")
+    statement = insert(table).from_select(
+        columns,
+        sa.select(
+            subject.c.id,
+            sa.literal(section_id, sa.BigInteger),
+            sa.literal(instance, sa.String),
+            sa.literal(0),
+            sa.literal(0),
+            sa.literal(0),
+        ),
     )
     upsert = statement.on_conflict_do_update(
         index_elements=[table.c.subject_in_study_id, table.c.section_id, table.c.instance],
@@ -463,7 +554,6 @@ def save_section(
     section = form.section(section_uuid)
     _check_instance(study, form, participation, section_uuid, instance)
     cleaned = _cleaned(form, section_uuid, given)
-    lock_subjects([participation.id])
     version = _locked_version(participation, form.section_ids[section_uuid], instance)
     check_if_match(
         etag(version),
@@ -471,7 +561,8 @@ def save_section(
         message=Message("The section changed since you read it: read it again."),
         details={"version": version},
     )
-    before = _instance_answers(participation, instance)
+    stored_rows = _stored_answers(participation, instance)
+    before = _instance_answers(participation, instance, stored_rows)
     state = evaluate_form(form.questions, {**before, **cleaned})
     # What the save stores: an instance, its section's answers; else the plain answers.
     stored = frozenset(form.section_codes[section_uuid]) if instance != PLAIN else form.plain_codes
@@ -482,30 +573,8 @@ def save_section(
         answers_changing.send(
             participation, study=study, changes=changes, sections=touched, instance=instance
         )
-    rows = {
-        row.code: row
-        for row in db.session.execute(
-            sa.select(Answer).where(
-                Answer.subject_in_study_id == participation.id,
-                Answer.instance == instance,
-                Answer.code.in_(changed),
-            )
-        ).scalars()
-    }
-    for code in changed:
-        if code in rows:
-            rows[code].value = state.answers.get(code)
-        else:
-            db.session.add(
-                Answer(
-                    subject_in_study_id=participation.id,
-                    code=code,
-                    instance=instance,
-                    value=state.answers.get(code),
-                )
-            )
     if changes:
-        db.session.flush()
+        _write_answers(form, participation, instance, stored_rows, changes)
         answers_changed.send(
             participation, study=study, changes=changes, sections=touched, instance=instance
         )

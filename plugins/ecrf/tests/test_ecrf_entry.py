@@ -16,13 +16,15 @@ from datacapt.toolkit import (
     AuditRecord,
     DatacaptException,
     InternalCodes,
+    Message,
     Study,
+    conflict,
     db,
     tenant_context,
 )
-from plugins.ecrf.api import answers_changing, subject_answers
+from plugins.ecrf.api import answers_changed, answers_changing, subject_answers
 from plugins.ecrf.tests.designs import ADVERSE_EVENTS, BMI_WITH_WARNING, SEX, question, save_design
-from plugins.subjects.api import get_subject
+from plugins.subjects.api import SubjectInStudy, get_subject
 
 DESIGN = {
     "sections": [
@@ -757,3 +759,122 @@ def test_saves_of_two_sections_of_one_subject_run_one_after_the_other(trial):
         "screening": 200,
         "week_4": 200,
     }
+
+
+def _answer_records(app, tenant) -> list[tuple[str, dict, str | None]]:
+    with app.app_context(), tenant_context(tenant):
+        return [
+            tuple(row)
+            for row in db.session.execute(
+                sa.select(AuditRecord.action, AuditRecord.changes, AuditRecord.reason)
+                .where(AuditRecord.object_type == "ecrf_answers")
+                .order_by(AuditRecord.sequence)
+            )
+        ]
+
+
+def _chain_intact(app, tenant) -> bool:
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--tenant", tenant.schema_name])
+    return result.exit_code == 0 and "chain intact" in result.output
+
+
+@pytest.mark.requirement("P11-11.10e", "A11-7")
+def test_a_save_writes_its_answers_with_their_audit_records_in_one_statement(
+    app, db_engine, tenant, trial
+):
+    """One record per changed value, as a flush writes it, sent with the write itself."""
+    investigator = trial["investigator"]
+    assert save(investigator, trial, {"weight": "70.5", "height": "1.80"}).status_code == 200
+    writes: list[str] = []
+
+    def note(_conn, _cursor, statement: str, *_args) -> None:
+        writes_answers = "INSERT INTO" in statement or "UPDATE" in statement
+        if writes_answers and "ecrf_answers" in statement:
+            writes.append(statement)
+
+    sa.event.listen(db_engine, "before_cursor_execute", note)
+    try:
+        changed = save(
+            investigator, trial, {"weight": "71.5", "height": "1.80", "pain": 3}, reason="Scale"
+        )
+    finally:
+        sa.event.remove(db_engine, "before_cursor_execute", note)
+    assert changed.status_code == 200
+    assert len(writes) == 1 and "audit_append" in writes[0]
+    records = _answer_records(app, tenant)
+    with app.app_context(), tenant_context(tenant):
+        participation = db.session.execute(sa.select(SubjectInStudy.uuid)).scalar_one()
+    created = [changes for action, changes, _ in records if action == "create"]
+    assert sorted(c["code"][1] for c in created) == ["bmi", "height", "pain", "weight"]
+    assert all(
+        set(c) == {"code", "instance", "subject_in_study_id", "uuid", "value"}
+        and c["subject_in_study_id"] == [None, str(participation)]
+        for c in created
+    )
+    # The height is unchanged; the weight and the BMI computed from it changed.
+    assert sorted(
+        (changes["value"][0], changes["value"][1], reason)
+        for action, changes, reason in records
+        if action == "update"
+    ) == [("21.8", "22.1", "Scale"), ("70.5", "71.5", "Scale")]
+    assert _chain_intact(app, tenant)
+
+
+def test_a_receiver_refusing_after_the_write_leaves_nothing_written(app, tenant, trial):
+    """The answers and their records are written before ``answers_changed``: a refusal
+    there rolls both back, with the section's version."""
+    investigator = trial["investigator"]
+    assert save(investigator, trial, {"weight": "70"}).status_code == 200
+    version = read(investigator, trial).headers["ETag"]
+    recorded = _answer_records(app, tenant)
+
+    def refuse(sender, **kwargs):
+        raise conflict(InternalCodes.OBJECT_NOT_FOUND, Message("Refused."))
+
+    answers_changed.connect(refuse)
+    try:
+        refused = save(investigator, trial, {"weight": "75"}, reason="Scale")
+    finally:
+        answers_changed.disconnect(refuse)
+    assert refused.status_code == 409
+    view = read(investigator, trial)
+    assert values(view.json)["weight"] == "70" and view.headers["ETag"] == version
+    assert _answer_records(app, tenant) == recorded
+
+
+@pytest.mark.requirement("P11-11.10e", "A11-7")
+def test_concurrent_saves_keep_one_valid_chain(app, tenant, trial):
+    """Two clients saving their own subjects at once: every change recorded once, with
+    its reason, in one chain that verifies."""
+    investigator = trial["investigator"]
+    other = investigator.post(
+        "/api/subjects/", json={"center": trial["centers"]["PAR"]}, headers=trial["headers"]
+    ).json["uuid"]
+    trials = [trial, {**trial, "subject": other}]
+    statuses: list[int] = []
+
+    def entering(own: dict) -> None:
+        for weight in range(60, 66):
+            reason = None if weight == 60 else f"Weighed again ({weight})"
+            statuses.append(
+                save(investigator, own, {"weight": str(weight)}, reason=reason).status_code
+            )
+
+    threads = [threading.Thread(target=entering, args=(own,)) for own in trials]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses == [200] * 12
+    records = _answer_records(app, tenant)
+    # Only the weight is entered: two creations, then five updates of each subject.
+    assert (
+        sorted((a, c["code"][1], c["value"]) for a, c, _ in records if a == "create")
+        == [("create", "weight", [None, "60"])] * 2
+    )
+    updates = [(*c["value"], reason) for a, c, reason in records if a == "update"]
+    assert sorted(updates) == sorted(
+        [(str(weight - 1), str(weight), f"Weighed again ({weight})") for weight in range(61, 66)]
+        * 2
+    )
+    assert _chain_intact(app, tenant)
