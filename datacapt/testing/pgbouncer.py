@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psycopg2  # type: ignore[import-untyped]  # the admin console takes no SQLAlchemy set-up
 import sqlalchemy as sa
 
 # Debian installs it outside an ordinary user's PATH.
@@ -37,6 +38,23 @@ def through_pgbouncer(url: str) -> str:
     return named.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
 
 
+def drop_client_connections(url: str) -> None:
+    """Cut every connection to ``url``'s database through its pgbouncer, as a database
+    outage cuts them (terminating server backends does not: pgbouncer hands the next
+    transaction a live one), then let new connections in."""
+    named = sa.engine.make_url(url)
+    console = psycopg2.connect(
+        host=named.host, port=named.port, dbname="pgbouncer", user=named.username or "postgres"
+    )
+    console.autocommit = True  # the admin console runs no transactions
+    try:
+        with console.cursor() as cursor:
+            cursor.execute(f"KILL {named.database}")
+            cursor.execute(f"RESUME {named.database}")
+    finally:
+        console.close()
+
+
 def _ini(server: sa.engine.URL, port: int, directory: Path) -> str:
     # auth_type "any" needs each database to log in as a given user: the test URL's.
     login = f" user={server.username or 'postgres'}"
@@ -53,6 +71,8 @@ listen_addr = 127.0.0.1
 listen_port = {port}
 unix_socket_dir =
 auth_type = any
+; tests cut connections through the admin console (drop_client_connections)
+admin_users = {server.username or "postgres"}
 pool_mode = transaction
 ; a test may hold a transaction open on several connections at once (threads, a job
 ; run inside a request's test, a lock waited for): the pool must not be what they wait on

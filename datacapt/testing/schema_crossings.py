@@ -41,7 +41,10 @@ class SchemaCrossings:
         sa.event.listen(sa.Engine, "before_cursor_execute", self._statement)
         sa.event.listen(sa.Engine, "commit", self._ended)
         sa.event.listen(sa.Engine, "rollback", self._ended)
-        sa.event.listen(sa.pool.Pool, "checkin", self._checked_in)
+        # A connection lost mid-transaction ends without a rollback event, and a new one may
+        # take its id(): both forget what was recorded under it.
+        for pool_event in ("checkin", "connect", "invalidate"):
+            sa.event.listen(sa.pool.Pool, pool_event, self._pool_event)
 
     def take(self) -> list[str]:
         with self._lock:
@@ -83,7 +86,7 @@ class SchemaCrossings:
             return  # closed or invalidated: its check-in forgets it
         self._forget(dbapi_connection)
 
-    def _checked_in(self, dbapi_connection: Any, _record: Any) -> None:
+    def _pool_event(self, dbapi_connection: Any, *_: Any) -> None:
         self._forget(dbapi_connection)
 
     def _forget(self, dbapi_connection: Any) -> None:
