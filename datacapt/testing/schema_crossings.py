@@ -36,8 +36,12 @@ class SchemaCrossings:
         self._touched: dict[int, set[str]] = {}
         self._lock = threading.Lock()
         self.crossings: list[str] = []
+        self._installed = False
 
     def install(self) -> None:
+        if self._installed:
+            return
+        self._installed = True
         sa.event.listen(sa.Engine, "before_cursor_execute", self._statement)
         sa.event.listen(sa.Engine, "commit", self._ended)
         sa.event.listen(sa.Engine, "rollback", self._ended)
