@@ -9,7 +9,7 @@ PORT ?= 5000
 # Where `make test` writes the run's JUnit XML and the qualification report.
 REPORT_DIR ?= var/validation
 
-.PHONY: run test validation-report lint format install browser documents client constraints bench clean
+.PHONY: run test validation-report lint format install browser pgbouncer documents client constraints bench clean
 
 # The example third-party plugin is installed too: it is discovered by its entry point,
 # exactly as a customer's plugin would be, and its tests run with the suite.
@@ -35,7 +35,7 @@ run: install documents
 ## worker per core (at most 4), each on a database of its own, test files kept whole per worker;
 ## then the qualification report of the run (docs/validation.md). The report fails the run only
 ## when requirements and tests no longer trace to one another; failed tests fail it already.
-test: install browser documents
+test: install browser pgbouncer documents
 	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadfile --junitxml=$(REPORT_DIR)/junit.xml; \
 	status=$$?; $(BIN)/python -m datacapt.validation report $(REPORT_DIR)/junit.xml --out $(REPORT_DIR) \
 	  || status=1; exit $$status
@@ -54,6 +54,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "chromium could not be installed: the browser test will be skipped"
+
+## pgbouncer (Debian's package), when missing and the user is root with apt: with
+## DATACAPT_TEST_PGBOUNCER=1 (as in CI) the suite runs through one in transaction-pooling mode
+pgbouncer:
+	@command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || { [ "$$(id -u)" = 0 ] \
+	  && command -v apt-get >/dev/null 2>&1 && apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pgbouncer >/dev/null; } \
+	  || echo "pgbouncer could not be installed: DATACAPT_TEST_PGBOUNCER=1 cannot be used"
 
 ## Pango, HarfBuzz's subsetter and a font for the documents printed to PDF (WeasyPrint), when
 ## missing and the user is root with apt (Debian's packages, as the Dockerfile installs them)

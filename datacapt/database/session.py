@@ -26,6 +26,10 @@ from datacapt.database.failures import database_unavailable
 # schema that never exists, so a tenant query without a tenant fails loudly instead of
 # falling back to whatever the search_path finds.
 NO_TENANT_SCHEMA = "datacapt_no_tenant_selected"
+# The execution option of a statement that reads many tenant schemas at once on purpose
+# (operator-level, read-only: the migration state of every tenant); every other transaction
+# touches one tenant schema at most (docs/operations.md, "Running past one machine").
+SPANS_TENANTS = "datacapt_spans_tenants"
 
 log = logging.getLogger(__name__)
 

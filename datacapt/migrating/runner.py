@@ -21,6 +21,7 @@ from alembic.runtime.environment import EnvironmentContext
 
 from datacapt.database import SHARED_SCHEMA
 from datacapt.database.locks import advisory_lock
+from datacapt.database.session import SPANS_TENANTS
 from datacapt.migrating.lineages import SHARED_LINEAGE, Lineage
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,8 @@ def current_revisions(
             for i, s in enumerate(chunk)
         )
         params = {f"s{i}": s for i, s in enumerate(chunk)}
-        for schema, version in connection.execute(sa.text(union), params):
+        statement = sa.text(union).execution_options(**{SPANS_TENANTS: True})
+        for schema, version in connection.execute(statement, params):
             revisions[schema].add(version)
     return {schema: frozenset(revs) for schema, revs in revisions.items()}
 

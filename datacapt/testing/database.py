@@ -1,5 +1,6 @@
 """The test database: DATACAPT_TEST_DATABASE_URL, else a private embedded server under var/.
-Under pytest-xdist each worker has a database of its own beside the named one."""
+Under pytest-xdist each worker has a database of its own beside the named one. With
+DATACAPT_TEST_PGBOUNCER=1 it is reached through a pgbouncer in transaction-pooling mode."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datacapt.database import SharedModel
 from datacapt.migrating.lineages import Lineage
 from datacapt.migrating.runner import downgrade
 from datacapt.tenancy.models import Tenant
+from datacapt.testing.pgbouncer import pgbouncer_requested, through_pgbouncer
 
 # Schemas PostgreSQL owns; every other schema in the test database is dropped at start.
 _SYSTEM_SCHEMAS = ("information_schema",)
@@ -27,7 +29,9 @@ def database_url_for_tests(var_dir: Path) -> str:
 
         url = embedded_database_url(var_dir, "pgdata-test")
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return _worker_database(url, worker) if worker else url
+    if worker:
+        url = _worker_database(url, worker)
+    return through_pgbouncer(url) if pgbouncer_requested() else url
 
 
 def _worker_database(url: str, worker: str) -> str:

@@ -15,12 +15,14 @@ operator      a platform operator (email, password) for guarded commands and the
 enable_plugins  enable_plugins(tenant, "name", ...) enables plugins (with their requirements)
 app_with_plugins  app_with_plugins(plugin, ...) builds an app with in-test plugin objects too
 sweep_notifications  sweep_notifications(at) runs the notification sweep at a UTC time
+schema_crossings  the record of transactions that touched two tenant schemas
 
 The ``requirement("<id>", ...)`` marker names the regulatory requirements a test proves
 (docs/validation.md).
 
 Every test fails when a request read a header, or gave an answer, that the API
-description of its endpoint does not declare (datacapt.api.contract).
+description of its endpoint does not declare (datacapt.api.contract), and when one database
+transaction touched two tenant schemas (datacapt.testing.schema_crossings).
 """
 
 from __future__ import annotations
@@ -58,9 +60,11 @@ from datacapt.testing.database import (
     skip_commit_flush,
 )
 from datacapt.testing.factories import TenantFactory
+from datacapt.testing.schema_crossings import SchemaCrossings
 from datacapt.testing.sms import SmsProvider, serving_sms_provider
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production-use"
+_SCHEMA_CROSSINGS = SchemaCrossings()
 
 
 def settings_for_tests(**overrides: Any) -> Settings:
@@ -84,6 +88,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "requirement(*ids): the regulatory requirements this test proves, by their ids in"
         " docs/requirements/ (docs/validation.md)",
     )
+    _SCHEMA_CROSSINGS.install()
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +128,22 @@ def _api_keeps_its_description() -> Iterator[None]:
     breaches = take_breaches()
     if breaches:
         pytest.fail("The API did what its description does not say:\n" + "\n".join(breaches))
+
+
+@pytest.fixture(autouse=True)
+def _one_tenant_schema_per_transaction() -> Iterator[None]:
+    """Fail a test in which one database transaction touched two tenant schemas."""
+    _SCHEMA_CROSSINGS.take()
+    yield
+    crossings = _SCHEMA_CROSSINGS.take()
+    if crossings:
+        pytest.fail("A transaction touched two tenant schemas:\n" + "\n".join(crossings))
+
+
+@pytest.fixture
+def schema_crossings() -> SchemaCrossings:
+    """The check's record: a test of the check itself takes the crossings it caused."""
+    return _SCHEMA_CROSSINGS
 
 
 @pytest.fixture
