@@ -1,7 +1,7 @@
 """Zone assessments through the exports module (the zone always, the product only in an
-unblinded run, nothing of another study, refused in ODM) and a voided allocation: its
-zone answers keep the products then applied, and the subject is not allocated again over
-them."""
+unblinded run, nothing of another study, refused in ODM); a voided allocation: its zone
+answers keep the products then applied, and the subject is not allocated again over them;
+a design change recounts every zone's progress."""
 
 from __future__ import annotations
 
@@ -182,3 +182,41 @@ def test_a_voided_allocation_keeps_its_zone_answers_with_the_products_then_appli
     final: Any = split.get(f"/designs/{design['uuid']}/results", split.statistician)
     tewl = next(r for r in final.json if r["question"] == "tewl")
     assert sum(p["n"] for p in tewl["products"]) == 3  # one voided zone, two current
+
+
+def _day0_progress(split: Split, subject: str) -> tuple[int, int]:
+    progress: Any = split.investigator.get(
+        f"/api/ecrf/subjects/{subject}/progress", headers=split.headers
+    )
+    day0 = next(s for s in progress.json["sections"] if s["section"] == split.day0)
+    return day0["required"], day0["answered"]
+
+
+def test_a_design_change_recounts_every_zone(split: Split):
+    split.zones("LEFT", "RIGHT", control="BACK")
+    design = split.live_design("ab_ba", 2)
+    assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
+    subject = split.subject()
+    split.randomize(subject, design)
+    _measured(split, subject, ["LEFT"])
+    assert _day0_progress(split, subject) == (9, 3)
+
+    # A fourth required measurement on day 0: each of the three zones has one more to fill.
+    read: Any = split.manager.get("/api/ecrf/", headers=split.headers)
+    changed = read.json
+    blocks = changed["sections"][1]["subsections"][0]["blocks"]
+    blocks.append(
+        {
+            "kind": "question",
+            "code": "gloss",
+            "type": "integer",
+            "label": {"en": "gloss"},
+            "required": True,
+        }
+    )
+    saved: Any = split.manager.put(
+        "/api/ecrf/", json=changed, headers={**split.headers, "If-Match": read.headers["ETag"]}
+    )
+    assert saved.status_code == 200, saved.json
+    assert saved.json["sections"][1]["uuid"] == split.day0
+    assert _day0_progress(split, subject) == (12, 3)
