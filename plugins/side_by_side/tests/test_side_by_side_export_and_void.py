@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from datacapt.testing import TenantClient
+from plugins.reports.tests.support import pdf_text
 from plugins.side_by_side.tests.support import ECRF, PRODUCT_NAMES, Split
 
 DEFINITIONS = "/api/exports/definitions/"
@@ -220,3 +221,35 @@ def test_a_design_change_recounts_every_zone(split: Split):
     assert saved.status_code == 200, saved.json
     assert saved.json["sections"][1]["uuid"] == split.day0
     assert _day0_progress(split, subject) == (12, 3)
+
+
+def test_a_casebook_prints_each_zone_with_its_values_and_trail_never_the_product(
+    split: Split, enable_plugins, tenant
+):
+    enable_plugins(tenant, "reports")
+    split.zones("LEFT", "RIGHT")
+    design = split.live_design("ab_ba", 2)
+    assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
+    subject = split.subject()
+    split.randomize(subject, design)
+    for zone, tewl in (("LEFT", 11.25), ("RIGHT", 17.75)):
+        saved = split.save_zone(subject, zone, {"tewl": tewl})
+        assert saved.status_code == 200, saved.json
+    corrected = split.save_zone(subject, "RIGHT", {"tewl": 18.5}, reason="Probe misread")
+    assert corrected.status_code == 200, corrected.json
+
+    report: Any = split.investigator.post(
+        f"/api/reports/subjects/{subject}/casebook", headers=split.headers
+    )
+    assert report.status_code == 201, report.json
+    pdf: Any = split.investigator.get(
+        f"/api/reports/{report.json['uuid']}/file", headers=split.headers
+    )
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.data)
+    left, right = text.index("Day 0 · LEFT"), text.index("Day 0 · RIGHT")
+    assert left < text.index("11.25") < right < text.index("18.5")
+    # The corrected value's trail is printed under its own zone only.
+    assert right < text.index("17.75") and right < text.index("Probe misread")
+    for name in PRODUCT_NAMES:
+        assert name not in text, name
