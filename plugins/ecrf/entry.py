@@ -709,8 +709,61 @@ def refresh_progress(study: Study) -> int:
         answers[subject_id][code] = value
     for subject_id, given in answers.items():
         record_progress(form, subject_id, evaluate_form(form.questions, given), set(), None)
+    _refresh_instanced_progress(form, answers)
     db.session.flush()
     return len(answers)
+
+
+def _refresh_instanced_progress(form: CompiledForm, plain: dict[int, dict[str, Any]]) -> None:
+    """Recount each kept row of the instanced sections (one per instance, or the blank one
+    before any) of the subjects whose plain answers are given, against the current design:
+    an instance's logic reads the plain answers with its own; versions are left alone."""
+    uuid_of = {form.section_ids[section_uuid]: section_uuid for section_uuid in form.instanced}
+    if not uuid_of or not plain:
+        return
+    kept = db.session.execute(
+        sa.select(
+            SectionState.subject_in_study_id, SectionState.section_id, SectionState.instance
+        ).where(
+            SectionState.subject_in_study_id.in_(list(plain)),
+            SectionState.section_id.in_(list(uuid_of)),
+        )
+    ).all()
+    of_instances: dict[tuple[int, str], dict[str, Any]] = {}
+    for subject_id, instance, code, value in db.session.execute(
+        sa.select(Answer.subject_in_study_id, Answer.instance, Answer.code, Answer.value).where(
+            Answer.subject_in_study_id.in_(list(plain)), Answer.instance != PLAIN
+        )
+    ):
+        of_instances.setdefault((subject_id, instance), {})[code] = value
+    counts = []
+    for subject_id, section_id, instance in kept:
+        given = {**plain[subject_id], **of_instances.get((subject_id, instance), {})}
+        required, answered = form.completion(
+            evaluate_form(form.questions, given), uuid_of[section_id]
+        )
+        counts.append(
+            {
+                "subject": subject_id,
+                "section": section_id,
+                "key": instance,
+                "new_required": required,
+                "new_answered": answered,
+            }
+        )
+    if counts:
+        table = SectionState.__table__
+        assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+        db.session.execute(
+            sa.update(table)
+            .where(
+                table.c.subject_in_study_id == sa.bindparam("subject"),
+                table.c.section_id == sa.bindparam("section"),
+                table.c.instance == sa.bindparam("key"),
+            )
+            .values(required=sa.bindparam("new_required"), answered=sa.bindparam("new_answered")),
+            counts,
+        )
 
 
 def file_attachments(file_uuid: str) -> list[FileAttachment]:

@@ -18,7 +18,7 @@ from datacapt.toolkit import (
     record_event,
     transaction_cached,
 )
-from plugins.ecrf.api import PLAIN, Answer, AnswerChange, open_instances
+from plugins.ecrf.api import PLAIN, Answer, AnswerChange, compiled_form, open_instances
 from plugins.randomizations.api import Assignment, Environment, sequence_of
 from plugins.side_by_side.errors import SideBySideCodes
 from plugins.side_by_side.models import Allocation, Assessment, SplitDesign, Zone
@@ -39,6 +39,7 @@ def on_subject_randomized(
     design = _design_of(assignment)
     if design is None:
         return
+    _drop_voided(study, design, participation, assignment.environment)
     products = {product.position: product.study_product_id for product in design.products}
     sequence = _sequence(arm, sorted(products), len(design.zones))
     placed: list[tuple[Zone, int | None]] = [
@@ -81,11 +82,55 @@ def _sequence(arm: str, positions: list[int], zones: int) -> tuple[int, ...]:
     return sequence
 
 
-def on_assignment_voided(assignment: Assignment, **_: Any) -> None:
-    """A voided assignment's allocations go (audited): the subject is randomized again."""
-    for allocation in db.session.execute(
-        sa.select(Allocation).where(Allocation.assignment_id == assignment.id)
-    ).scalars():
+def _drop_voided(
+    study: Study, design: SplitDesign, participation: SubjectInStudy, environment: str
+) -> None:
+    """Before a new allocation: the subject's allocations of voided assignments in the
+    design go (audited) if nothing was recorded on their zones; else the randomization is
+    refused (409), as the answers belong to the products then applied and must not move
+    to the new ones."""
+    voided = list(
+        db.session.execute(
+            sa.select(Allocation)
+            .join(Assignment, Assignment.id == Allocation.assignment_id)
+            .where(
+                Allocation.design_id == design.id,
+                Allocation.subject_in_study_id == participation.id,
+                Allocation.environment == environment,
+                Assignment.voided_at.is_not(None),
+            )
+        ).scalars()
+    )
+    if not voided:
+        return
+    form = compiled_form(study)
+    codes = [
+        code
+        for assessment in _assessments_of(design.id)
+        for code in form.section_codes.get(assessment.section_uuid, [])
+    ]
+    recorded = db.session.execute(
+        sa.select(Answer.instance)
+        .where(
+            Answer.subject_in_study_id == participation.id,
+            Answer.instance.in_({allocation.zone.code for allocation in voided}),
+            Answer.code.in_(codes),
+            Answer.value.is_not(None),
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    if recorded is not None:
+        raise conflict(
+            SideBySideCodes.ZONES_RECORDED_UNDER_VOIDED,
+            Message(
+                "Zone {zone} of this subject holds measurements recorded under a voided"
+                " allocation: they stay with the products then applied, so the subject is not"
+                " allocated again in this design.",
+                zone=recorded,
+            ),
+            zone=recorded,
+        )
+    for allocation in voided:
         db.session.delete(allocation)
     db.session.flush()
 
@@ -113,14 +158,16 @@ def _assessment(study: Study, section_uuid: Any) -> Assessment | None:
 def allocations(
     participation: SubjectInStudy, environment: str = Environment.PRODUCTION
 ) -> list[Allocation]:
-    """The subject's allocations in ``environment``: treated zones in design order, then
-    the control zone."""
+    """The subject's current allocations in ``environment`` (none of a voided assignment):
+    treated zones in design order, then the control zone."""
     rows = db.session.execute(
         sa.select(Allocation)
         .join(Zone, Zone.id == Allocation.zone_id)
+        .join(Assignment, Assignment.id == Allocation.assignment_id)
         .where(
             Allocation.subject_in_study_id == participation.id,
             Allocation.environment == environment,
+            Assignment.voided_at.is_(None),
         )
         .order_by(Allocation.design_id, Allocation.study_product_id.is_(None), Zone.code)
     ).scalars()

@@ -6,13 +6,12 @@ from pathlib import Path
 
 from datacapt.toolkit import PluginManifest, connect_when_enabled, hookimpl
 from plugins.ecrf.api import answers_changing, section_instances
-from plugins.randomizations.api import assignment_voided, subject_randomized
+from plugins.randomizations.api import subject_randomized
 from plugins.side_by_side import __version__, allocation, demo, permissions, routes
 from plugins.side_by_side.errors import SideBySideCodes
 from plugins.side_by_side.models import MODELS
 
 connect_when_enabled(subject_randomized, "side_by_side", allocation.on_subject_randomized)
-connect_when_enabled(assignment_voided, "side_by_side", allocation.on_assignment_voided)
 connect_when_enabled(section_instances, "side_by_side", allocation.section_zones)
 connect_when_enabled(answers_changing, "side_by_side", allocation.check_order)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +42,13 @@ class ZoneValue:
     value: Any
 
 
-def zone_values(study: Study, assessments: list[Assessment]) -> Iterator[ZoneValue]:
-    """The stored answers of the assessed sections, per subject the caller sees and zone of
-    their production allocation, by subject, section and zone."""
+def zone_values(
+    study: Study, assessments: list[Assessment], subject_ids: Collection[int] | None = None
+) -> Iterator[ZoneValue]:
+    """The stored answers of the assessed sections, per subject the caller sees (of
+    ``subject_ids`` if given) and zone of the production allocation they were recorded
+    under (a voided assignment's too: its answers keep the products then applied), by
+    subject, section and zone."""
     if not assessments:
         return
     form = compiled_form(study)
@@ -54,14 +58,13 @@ def zone_values(study: Study, assessments: list[Assessment]) -> Iterator[ZoneVal
         for code in form.section_codes.get(assessment.section_uuid, [])
     }
     designs = {assessment.section_uuid: assessment.design_id for assessment in assessments}
-    allocated = (
-        study_query(Allocation, study)
-        .where(
-            Allocation.environment == Environment.PRODUCTION,
-            Allocation.design_id.in_({a.design_id for a in assessments}),
-        )
-        .subquery()
+    allocated_query = study_query(Allocation, study).where(
+        Allocation.environment == Environment.PRODUCTION,
+        Allocation.design_id.in_({a.design_id for a in assessments}),
     )
+    if subject_ids is not None:
+        allocated_query = allocated_query.where(Allocation.subject_in_study_id.in_(subject_ids))
+    allocated = allocated_query.subquery()
     rows = db.session.execute(
         sa.select(
             SubjectInStudy.study_subject_id,
@@ -220,16 +223,19 @@ def results(study: Study, design: SplitDesign) -> list[dict[str, Any]]:
 EXPORT_COLUMNS = ("subject", "center", "section", "zone", "zone_name", "code", "question", "value")
 
 
-def export_rows(study: Study, *, unblinded: bool) -> tuple[list[str], Iterator[list[Any]]]:
-    """The zone assessments of the study as an export's table: its columns and rows, the
-    product's name as a column only where ``unblinded`` (the caller checked the right)."""
+def export_rows(
+    study: Study, *, unblinded: bool, subject_ids: Collection[int] | None = None
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """The zone assessments of the study (of ``subject_ids`` if given: an export's chunk)
+    as an export's table: its columns and rows, the product's name as a column only where
+    ``unblinded`` (the caller checked the right)."""
     assessments = list(
         db.session.execute(sa.select(Assessment).where(Assessment.study_id == study.id)).scalars()
     )
     columns = [*EXPORT_COLUMNS, "product"] if unblinded else list(EXPORT_COLUMNS)
 
     def rows() -> Iterator[list[Any]]:
-        for row in zone_values(study, assessments):
+        for row in zone_values(study, assessments, subject_ids):
             cells = [
                 row.subject,
                 row.center,

@@ -33,6 +33,7 @@ class Extra(enum.StrEnum):
     SDV = "sdv"  # needs monitoring
     SIGNATURES = "signatures"  # needs monitoring
     LOCKS = "locks"  # needs monitoring
+    ZONE_ASSESSMENTS = "zone_assessments"  # needs side_by_side
 
 
 #: The extras the monitoring plugin keeps: empty where a tenant does not have it.

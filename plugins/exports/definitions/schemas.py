@@ -37,7 +37,9 @@ class ExportDefinitionWriteSchema(ma.Schema):
     extras = ma.fields.List(
         ma.fields.String(validate=ma.validate.OneOf([v.value for v in Extra])),
         load_default=list,
-        metadata={"description": "Tables added: audit_trail, queries, sdv, signatures, locks"},
+        metadata={
+            "description": "Tables added: audit_trail, queries, sdv, signatures, locks, zone_assessments"
+        },
     )
 
     @ma.validates_schema

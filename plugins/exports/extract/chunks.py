@@ -33,6 +33,7 @@ class Scope:
     codes: tuple[str, ...]  # the questions read
     extras: frozenset[str]
     arm_visible: bool
+    product_visible: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Chunk:
     queries: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     verifications: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     signatures: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    zone_assessments: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 def _subjects(scope: Scope) -> sa.Select:
@@ -108,6 +110,7 @@ def chunks(scope: Scope, size: int = CHUNK) -> Iterator[Chunk]:
         ]
         chunk = Chunk(subjects, _answers(ids, scope.codes))
         _add_extras(scope, chunk)
+        _add_zone_assessments(scope, chunk)
         yield chunk
 
 
@@ -240,6 +243,21 @@ def _add_extras(scope: Scope, chunk: Chunk) -> None:
                     "state": signature.state,
                 }
             )
+
+
+def _add_zone_assessments(scope: Scope, chunk: Chunk) -> None:
+    """The chunk's subjects' values per zone (side by side), with the product only in a
+    run whose requester may see it."""
+    if Extra.ZONE_ASSESSMENTS not in scope.extras or not plugin_enabled("side_by_side"):
+        return
+    from plugins.side_by_side.api import export_rows
+
+    columns, rows = export_rows(
+        scope.study,
+        unblinded=scope.product_visible,
+        subject_ids=[subject.id for subject in chunk.subjects],
+    )
+    chunk.zone_assessments.extend(dict(zip(columns, row, strict=True)) for row in rows)
 
 
 def locks(scope: Scope) -> list[dict[str, Any]]:

@@ -151,25 +151,63 @@ EXTRA_TABLES: dict[str, Table] = {
             )
         ),
     ),
+    Extra.ZONE_ASSESSMENTS: Table(
+        "zone_assessments",
+        "Zone assessments, one row per value",
+        tuple(
+            Column(name, label)
+            for name, label in (
+                ("subject", "Subject"),
+                ("center", "Center"),
+                ("section", "Section"),
+                ("zone", "Zone"),
+                ("zone_name", "Zone name"),
+                ("code", "Product code"),
+                ("question", "Question"),
+                ("value", "Value"),
+                ("product", "Product"),
+            )
+        ),
+    ),
 }
 _CHUNK_EXTRAS = {
     Extra.AUDIT_TRAIL: "audit",
     Extra.QUERIES: "queries",
     Extra.SDV: "verifications",
     Extra.SIGNATURES: "signatures",
+    Extra.ZONE_ASSESSMENTS: "zone_assessments",
 }
+_PRODUCT = "product"  # the zone assessments' column of a run that may name products
+
+
+def _extra_table(extra: str, product: bool) -> Table:
+    """An extra's table; the zone assessments' without the product where it is blinded."""
+    table = EXTRA_TABLES[extra]
+    if product:
+        return table
+    return dataclasses.replace(
+        table, columns=tuple(column for column in table.columns if column.name != _PRODUCT)
+    )
 
 
 class Tabulator:
     """Turns chunks of subjects into the rows of each table."""
 
-    def __init__(self, design: Design, settings: dict[str, Any], arm: bool, extras: Sequence[str]):
+    def __init__(
+        self,
+        design: Design,
+        settings: dict[str, Any],
+        arm: bool,
+        extras: Sequence[str],
+        product: bool,
+    ):
         self.labels = settings["values"] == "labels"
         self.long = settings["layout"] == Layout.LONG
         self.arm = arm
         self.items = [item for item in design.items if not item.is_group]
         self.groups = [item for item in design.items if item.is_group]
         self.extras = [extra for extra in Extra if extra in extras]
+        self.extra_tables = {extra: _extra_table(extra, product) for extra in self.extras}
         subject = _SUBJECT + ((_ARM,) if arm else ())
         if self.long:
             main = Table(
@@ -200,7 +238,7 @@ class Tabulator:
         self.tables = [main]
         # A group's table is named by its code, unless the main table or an extra's has
         # that name: one table would then take the other's place.
-        taken = {main.name.lower()} | {EXTRA_TABLES[extra].name for extra in self.extras}
+        taken = {main.name.lower()} | {table.name for table in self.extra_tables.values()}
         self.group_tables: dict[str, str] = {}
         for group in self.groups:
             name, number = group.code, 1
@@ -228,7 +266,7 @@ class Tabulator:
                     ),
                 )
             )
-        self.tables += [EXTRA_TABLES[extra] for extra in self.extras]
+        self.tables += list(self.extra_tables.values())
 
     def _subject_cells(self, subject: SubjectRow) -> list[Any]:
         cells: list[Any] = [subject.label, subject.center, subject.status, subject.inclusion_date]
@@ -270,7 +308,7 @@ class Tabulator:
         }
         for extra in self.extras:
             if extra in _CHUNK_EXTRAS:
-                table = EXTRA_TABLES[extra]
+                table = self.extra_tables[extra]
                 found[table.name] = [
                     [record.get(column.name) for column in table.columns]
                     for record in getattr(chunk, _CHUNK_EXTRAS[extra])

@@ -28,6 +28,7 @@ class Context:
     design: Design
     settings: dict[str, Any]
     arm: bool
+    product: bool  # zone assessments name the product
     extras: tuple[str, ...]
     as_of: dt.datetime  # the snapshot's time: written where a format wants a date
 
@@ -83,7 +84,9 @@ class TabularWriter(Writer):
 
     def __init__(self, context: Context):
         super().__init__(context)
-        self.tabulator = Tabulator(context.design, context.settings, context.arm, context.extras)
+        self.tabulator = Tabulator(
+            context.design, context.settings, context.arm, context.extras, context.product
+        )
         self.tables = {table.name: table for table in self.tabulator.tables}
         self.counts = dict.fromkeys(self.tables, 0)
 

@@ -14,10 +14,11 @@ from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesImpl
 
 from datacapt.toolkit import QuestionType, study_centers
+from plugins.exports.definitions.models import Extra
 from plugins.exports.extract.chunks import Chunk, SubjectRow
 from plugins.exports.extract.design import Item
 from plugins.exports.extract.tables import cell
-from plugins.exports.formats.base import Context, OutputFile, Writer, text
+from plugins.exports.formats.base import Context, FormatProblem, OutputFile, Writer, text
 from plugins.exports.odm import EXTENSION_NAMESPACE, ODM_NAMESPACE
 
 DATA_TYPES: dict[str, str] = {
@@ -56,6 +57,11 @@ def _code_list_type(item: Item) -> str:
 class OdmWriter(Writer):
     def __init__(self, context: Context):
         super().__init__(context)
+        if Extra.ZONE_ASSESSMENTS in context.extras:
+            # ODM has no place for a value per body zone: the table would be left out.
+            raise FormatProblem(
+                "ODM has no place for zone assessments: export them as CSV, Excel, SAS or SPSS."
+            )
         self.path = context.directory / f"{context.prefix}.xml"
         self.handle: IO[str] = self.path.open("w", encoding="utf-8")
         self.xml = XMLGenerator(self.handle, "utf-8", short_empty_elements=True)

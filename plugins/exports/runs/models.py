@@ -54,9 +54,11 @@ class Export(TenantModel, BaseModel, StudyScopedMixin, Audited):
     state: Mapped[str] = mapped_column(sa.String(20), default=ExportState.QUEUED)
     requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey(User.id), index=True)
     requested_by: Mapped[User] = relationship(lazy="joined")
-    # What the requester saw when asking: their centers (None: all) and the arm.
+    # What the requester saw when asking: their centers (None: all), the arm and the
+    # product behind a blinding code (zone assessments).
     center_uuids: Mapped[list[str] | None] = mapped_column(JSONB)
     arm_visible: Mapped[bool] = mapped_column(default=False)
+    product_visible: Mapped[bool] = mapped_column(default=False)
     # The snapshot: the design's version and the last audit record of the study's data.
     ecrf_version: Mapped[int | None]
     ecrf_revision: Mapped[int | None]

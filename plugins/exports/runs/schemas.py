@@ -59,6 +59,10 @@ class ExportReadSchema(ma.Schema):
     )
     centers = ma.fields.List(ma.fields.String(), attribute="center_uuids", allow_none=True)
     arm_included = ma.fields.Boolean(attribute="arm_visible")
+    product_included = ma.fields.Boolean(
+        attribute="product_visible",
+        metadata={"description": "Zone assessments name the product behind each code"},
+    )
     progress = ma.fields.Nested(ExportProgressSchema, allow_none=True)
     snapshot = ma.fields.Function(lambda export: ExportSnapshotSchema().dump(export))
     reproduces = ma.fields.Function(

@@ -72,6 +72,16 @@ def _arm_visible() -> bool:
     return may_see(ARM)
 
 
+def _product_visible() -> bool:
+    """Whether the caller may see the product behind a blinding code (judged now,
+    recorded on the run)."""
+    if not plugin_enabled("product_database"):
+        return False
+    from plugins.product_database.api import PRODUCT
+
+    return may_see(PRODUCT)
+
+
 def _center_uuids(study: Study, wanted: list[str]) -> list[str] | None:
     """The centers a run covers: those the definition names (none: all) that the caller
     sees; None for every center of the study."""
@@ -92,7 +102,9 @@ def _visible_to_caller(export: Export) -> bool:
     either only if it covers no center the caller does not see now, and with the arm only
     for those who may see it now (a requester moved to other centers loses their runs of
     the centers left)."""
-    if export.arm_visible and not _arm_visible():
+    if (export.arm_visible and not _arm_visible()) or (
+        export.product_visible and not _product_visible()
+    ):
         return False
     if export.requested_by_id != acting_user().id and DOWNLOAD not in study_permissions():
         return False
@@ -177,6 +189,7 @@ def request_export(
             requested_by_id=acting_user().id,
             center_uuids=_center_uuids(study, definition.centers),
             arm_visible=_arm_visible(),
+            product_visible=_product_visible(),
             lock_uuid=lock_uuid,
         )
     )
@@ -198,6 +211,7 @@ def request_reproduction(study: Study, original: Export) -> Export:
             requested_by_id=acting_user().id,
             center_uuids=original.center_uuids,
             arm_visible=original.arm_visible,
+            product_visible=original.product_visible,
             lock_uuid=original.lock_uuid,
             reproduces_id=original.id,
         )
@@ -233,6 +247,7 @@ def _scope(study: Study, export: Export, design: Design) -> reading.Scope:
         codes=tuple(item.code for item in design.items),
         extras=frozenset(settings["extras"]),
         arm_visible=export.arm_visible,
+        product_visible=export.product_visible,
     )
 
 
@@ -246,6 +261,7 @@ def _fingerprint(chunk: reading.Chunk) -> bytes:
             chunk.queries,
             chunk.verifications,
             chunk.signatures,
+            chunk.zone_assessments,
         ],
         sort_keys=True,
         default=str,
@@ -297,6 +313,7 @@ def _run(study: Study, export: Export) -> None:
             design=design,
             settings=export.settings,
             arm=export.arm_visible,
+            product=export.product_visible,
             extras=tuple(export.settings["extras"]),
             as_of=as_of,
         )

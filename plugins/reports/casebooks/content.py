@@ -1,7 +1,8 @@
 """What a subject's casebook holds, read in a few set-based queries: every section with
 its values, each value's audit trail, the subject's queries with their threads, and where
 the tenant has monitoring the signatures with their manifestation; the arm only for a
-report that may reveal it."""
+report that may reveal it. A section filled once per zone (side by side) is printed once
+per zone recorded, named by the zone's code (never the product applied there)."""
 
 from __future__ import annotations
 
@@ -32,53 +33,81 @@ HIDDEN = "[redacted]"
 
 def casebook(study: Study, participation: SubjectInStudy, language: str, reveals_arm: bool):
     """The template's context for one subject's casebook."""
-    document = compiled_form(study).document
-    answers: dict[str, Any] = dict(
-        db.session.execute(
-            # A section filled once per zone has no single value of the subject.
-            sa.select(Answer.code, Answer.value).where(
-                Answer.subject_in_study_id == participation.id, Answer.instance == PLAIN
-            )
-        ).all()
-    )
-    trails = _audit_trails(participation)
+    form = compiled_form(study)
+    document = form.document
+    instanced = {str(section_uuid) for section_uuid in form.instanced}
+    # instance -> code -> value, and the instance of each answer (its trail's object).
+    answers: dict[str, dict[str, Any]] = defaultdict(dict)
+    instance_of: dict[str, str] = {}
+    for answer_uuid, instance, code, value in db.session.execute(
+        sa.select(Answer.uuid, Answer.instance, Answer.code, Answer.value).where(
+            Answer.subject_in_study_id == participation.id
+        )
+    ):
+        answers[instance][code] = value
+        instance_of[str(answer_uuid)] = instance
+    trails = _audit_trails(participation, instance_of)
     section_titles = {str(s["uuid"]): text(s["title"], language) for s in document["sections"]}
+    sections = []
+    for section in document["sections"]:
+        title = text(section["title"], language)
+        if str(section["uuid"]) not in instanced:
+            sections.append(_section(section, title, PLAIN, answers, trails, language))
+            continue
+        codes = {b["code"] for sub in section["subsections"] for b in sub["blocks"]}
+        for instance in sorted(i for i in answers if i != PLAIN and codes & set(answers[i])):
+            sections.append(
+                _section(section, f"{title} · {instance}", instance, answers, trails, language)
+            )
     return {
         "study": study,
         "subject": participation,
         "center": participation.center,
         "arm": _arm(participation) if reveals_arm else None,
-        "sections": [
-            {
-                "title": text(section["title"], language),
-                "subsections": [
-                    {
-                        "title": text(sub["title"], language),
-                        "questions": [
-                            {
-                                "code": block["code"],
-                                "label": text(block.get("label"), language, block["code"]),
-                                "value": printed(block, answers.get(block["code"]), language),
-                                "trail": [
-                                    _change(block, record, language)
-                                    for record in trails.get(block["code"], [])
-                                ],
-                            }
-                            for block in sub["blocks"]
-                            if block["kind"] == "question"
-                        ],
-                    }
-                    for sub in section["subsections"]
-                ],
-            }
-            for section in document["sections"]
-        ],
+        "sections": sections,
         "queries": _queries(participation),
         "signatures": _signatures(participation, section_titles),
     }
 
 
-def _audit_trails(participation: SubjectInStudy) -> dict[str, list[AuditRecord]]:
+def _section(
+    section: dict[str, Any],
+    title: str,
+    instance: str,
+    answers: dict[str, dict[str, Any]],
+    trails: dict[tuple[str, str], list[AuditRecord]],
+    language: str,
+) -> dict[str, Any]:
+    """A section as printed: its values in ``instance`` (a zone, or PLAIN) with their trails."""
+    values = answers.get(instance, {})
+    return {
+        "title": title,
+        "subsections": [
+            {
+                "title": text(sub["title"], language),
+                "questions": [
+                    {
+                        "code": block["code"],
+                        "label": text(block.get("label"), language, block["code"]),
+                        "value": printed(block, values.get(block["code"]), language),
+                        "trail": [
+                            _change(block, record, language)
+                            for record in trails.get((instance, block["code"]), [])
+                        ],
+                    }
+                    for block in sub["blocks"]
+                    if block["kind"] == "question"
+                ],
+            }
+            for sub in section["subsections"]
+        ],
+    }
+
+
+def _audit_trails(
+    participation: SubjectInStudy, instance_of: dict[str, str]
+) -> dict[tuple[str, str], list[AuditRecord]]:
+    """Each value's changes by (instance, question), from the answers' records."""
     records = db.session.execute(
         sa.select(AuditRecord)
         .where(
@@ -87,10 +116,11 @@ def _audit_trails(participation: SubjectInStudy) -> dict[str, list[AuditRecord]]
         )
         .order_by(AuditRecord.sequence)
     ).scalars()
-    trails: dict[str, list[AuditRecord]] = defaultdict(list)
+    trails: dict[tuple[str, str], list[AuditRecord]] = defaultdict(list)
     for record in records:
         if record.question is not None and "value" in record.changes:
-            trails[record.question].append(record)
+            instance = instance_of.get(record.object_id, PLAIN)
+            trails[(instance, record.question)].append(record)
     return trails
 
 

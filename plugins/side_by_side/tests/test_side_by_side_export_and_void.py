@@ -1,0 +1,255 @@
+"""Zone assessments through the exports module (the zone always, the product only in an
+unblinded run, nothing of another study, refused in ODM); a voided allocation: its zone
+answers keep the products then applied, and the subject is not allocated again over them;
+a design change recounts every zone's progress."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import uuid
+from typing import Any
+
+from datacapt.testing import TenantClient
+from plugins.reports.tests.support import pdf_text
+from plugins.side_by_side.tests.support import ECRF, PRODUCT_NAMES, Split
+
+DEFINITIONS = "/api/exports/definitions/"
+RUNS = "/api/exports/runs/"
+UNBLINDED_EXPORTER = "unblinded_exporter"
+
+
+def _export(split: Split, client: TenantClient, file_format: str = "csv") -> Any:
+    """A run of a definition of the zone assessments, done (jobs run in process)."""
+    made: Any = client.post(
+        DEFINITIONS,
+        json={"name": f"Zones {uuid.uuid4().hex[:8]}", "extras": ["zone_assessments"]},
+        headers=split.headers,
+    )
+    assert made.status_code == 201, made.json
+    asked: Any = client.post(
+        f"{DEFINITIONS}{made.json['uuid']}/runs",
+        json={"format": file_format},
+        headers=split.headers,
+    )
+    assert asked.status_code == 202, asked.json
+    read: Any = client.get(f"{RUNS}{asked.json['uuid']}", headers=split.headers)
+    assert read.status_code == 200, read.json
+    return read.json
+
+
+def _zone_rows(split: Split, client: TenantClient, export: Any) -> list[dict[str, str]]:
+    (made,) = [f for f in export["files"] if f["name"].endswith("zone_assessments.csv")]
+    content: Any = client.get(f"{RUNS}{export['uuid']}/files/{made['uuid']}", headers=split.headers)
+    assert content.status_code == 200
+    return list(csv.DictReader(io.StringIO(content.data.decode())))
+
+
+def _every_file(split: Split, client: TenantClient, export: Any) -> bytes:
+    return b"".join(
+        client.get(f"{RUNS}{export['uuid']}/files/{made['uuid']}", headers=split.headers).data
+        for made in export["files"]
+    )
+
+
+def _placed(split: Split, subject: str) -> dict[str, tuple[str | None, str | None]]:
+    """Zone code -> (product code, product name), as the unblinded statistician reads it."""
+    read: Any = split.get(f"/subjects/{subject}/allocation", split.statistician)
+    assert read.status_code == 200, read.json
+    return {row["zone"]["code"]: (row["code"], row["product"]) for row in read.json}
+
+
+def _measured(split: Split, subject: str, zones: list[str]) -> None:
+    for index, zone in enumerate(zones):
+        for answers in ({"tewl": 10.0 + index}, {"hydration": 40.0}, {"redness": 1}):
+            saved = split.save_zone(subject, zone, answers)
+            assert saved.status_code == 200, saved.json
+
+
+def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
+    split: Split, enable_plugins, client_as, make_study, join_study, tenant
+):
+    enable_plugins(tenant, "exports")
+    split.zones("LEFT", "RIGHT", control="BACK")
+    design = split.live_design("ab_ba", 2)
+    assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
+    subject = split.subject()
+    split.randomize(subject, design)
+    _measured(split, subject, ["LEFT", "RIGHT", "BACK"])
+    placed = _placed(split, subject)
+
+    blinded = _export(split, split.manager)  # a study manager does not see products
+    assert (blinded["state"], blinded["product_included"]) == ("done", False), blinded
+    rows = _zone_rows(split, split.manager, blinded)
+    assert len(rows) == 9 and "product" not in rows[0]
+    assert {(r["zone"], r["code"]) for r in rows} == {
+        (zone, code or "control") for zone, (code, _) in placed.items()
+    }
+    content = _every_file(split, split.manager, blinded)
+    for name in PRODUCT_NAMES:
+        assert name.encode() not in content, name
+
+    admin = client_as(tenant)
+    role = admin.post(
+        "/api/roles/",
+        json={
+            "name": UNBLINDED_EXPORTER,
+            "permissions": [
+                "exports.access",
+                "exports.define",
+                "exports.run",
+                "products.access",
+                "products.view_blinded",
+            ],
+        },
+    )
+    assert role.status_code == 201, role.json
+    exporter = join_study(split.manager, split.headers, tenant, UNBLINDED_EXPORTER)
+    unblinded = _export(split, exporter)
+    assert (unblinded["state"], unblinded["product_included"]) == ("done", True), unblinded
+    rows = _zone_rows(split, exporter, unblinded)
+    assert {(r["zone"], r["product"]) for r in rows} == {
+        (zone, name or "") for zone, (_, name) in placed.items()
+    }
+    # A blinded reader is not given the unblinded run.
+    assert split.manager.get(f"{RUNS}{unblinded['uuid']}", headers=split.headers).status_code == 404
+
+    # ODM has no place for a value per zone: the run fails with the reason, nothing left out.
+    odm = _export(split, split.manager, "odm")
+    assert odm["state"] == "failed" and "zone assessments" in odm["failure"], odm
+
+    # Another study of the tenant exports no zone of this one.
+    other = make_study(split.manager, "NAN", reference="OTHER")
+    etag = split.manager.get("/api/ecrf/", headers=other.headers).headers["ETag"]
+    ecrf: Any = split.manager.put(
+        "/api/ecrf/", json=ECRF, headers={**other.headers, "If-Match": etag}
+    )
+    assert ecrf.status_code == 200, ecrf.json
+    other_split = dataclasses.replace(split, headers=other.headers)
+    elsewhere = _export(other_split, split.manager)
+    assert elsewhere["state"] == "done", elsewhere
+    assert _zone_rows(other_split, split.manager, elsewhere) == []
+
+
+def test_a_voided_allocation_keeps_its_zone_answers_with_the_products_then_applied(
+    split: Split,
+):
+    split.zones("LEFT", "RIGHT")
+    design = split.live_design("ab_ba", 2)
+    assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
+    measured, blank = split.subject(), split.subject()
+    first = split.randomize(measured, design)
+    placed = _placed(split, measured)
+    _measured(split, measured, ["LEFT"])
+    before: Any = split.get(f"/designs/{design['uuid']}/results", split.statistician)
+
+    voided: Any = split.manager.post(
+        f"/api/randomizations/assignments/{first['uuid']}/void",
+        headers={**split.headers, "Reason-For-Change": "Randomized in the wrong stratum"},
+    )
+    assert voided.status_code == 200, voided.json
+    # No zone is current: nothing more is entered under the voided products.
+    assert split.get(f"/subjects/{measured}/allocation", split.statistician).json == []
+    zone: Any = split.investigator.get(split.zone_url(measured, "LEFT"), headers=split.headers)
+    assert zone.status_code == 404
+    # The measurements stay with the products then applied.
+    after: Any = split.get(f"/designs/{design['uuid']}/results", split.statistician)
+    assert after.json == before.json
+    left_code = placed["LEFT"][0]
+    tewl = next(r for r in after.json if r["question"] == "tewl")
+    assert {p["code"]: p["n"] for p in tewl["products"]}[left_code] == 1
+    # Allocating the subject again would move them to other products: refused.
+    again: Any = split.investigator.post(
+        f"/api/randomizations/subjects/{measured}/randomize",
+        json={"design": design["randomization_design"], "environment": "production"},
+        headers=split.headers,
+    )
+    assert again.status_code == 409, again.json
+    assert again.json["error"]["internal_name"] == "ZONES_RECORDED_UNDER_VOIDED"
+    assert again.json["error"]["details"]["zone"] == "LEFT"
+    assert split.get(f"/designs/{design['uuid']}/results", split.statistician).json == before.json
+
+    # A voided allocation with nothing recorded gives way to the new one.
+    mistaken = split.randomize(blank, design)
+    undone: Any = split.manager.post(
+        f"/api/randomizations/assignments/{mistaken['uuid']}/void",
+        headers={**split.headers, "Reason-For-Change": "Wrong subject"},
+    )
+    assert undone.status_code == 200, undone.json
+    split.randomize(blank, design)
+    assert sorted(_placed(split, blank)) == ["LEFT", "RIGHT"]
+    _measured(split, blank, ["LEFT", "RIGHT"])
+    final: Any = split.get(f"/designs/{design['uuid']}/results", split.statistician)
+    tewl = next(r for r in final.json if r["question"] == "tewl")
+    assert sum(p["n"] for p in tewl["products"]) == 3  # one voided zone, two current
+
+
+def _day0_progress(split: Split, subject: str) -> tuple[int, int]:
+    progress: Any = split.investigator.get(
+        f"/api/ecrf/subjects/{subject}/progress", headers=split.headers
+    )
+    day0 = next(s for s in progress.json["sections"] if s["section"] == split.day0)
+    return day0["required"], day0["answered"]
+
+
+def test_a_design_change_recounts_every_zone(split: Split):
+    split.zones("LEFT", "RIGHT", control="BACK")
+    design = split.live_design("ab_ba", 2)
+    assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
+    subject = split.subject()
+    split.randomize(subject, design)
+    _measured(split, subject, ["LEFT"])
+    assert _day0_progress(split, subject) == (9, 3)
+
+    # A fourth required measurement on day 0: each of the three zones has one more to fill.
+    read: Any = split.manager.get("/api/ecrf/", headers=split.headers)
+    changed = read.json
+    blocks = changed["sections"][1]["subsections"][0]["blocks"]
+    blocks.append(
+        {
+            "kind": "question",
+            "code": "gloss",
+            "type": "integer",
+            "label": {"en": "gloss"},
+            "required": True,
+        }
+    )
+    saved: Any = split.manager.put(
+        "/api/ecrf/", json=changed, headers={**split.headers, "If-Match": read.headers["ETag"]}
+    )
+    assert saved.status_code == 200, saved.json
+    assert saved.json["sections"][1]["uuid"] == split.day0
+    assert _day0_progress(split, subject) == (12, 3)
+
+
+def test_a_casebook_prints_each_zone_with_its_values_and_trail_never_the_product(
+    split: Split, enable_plugins, tenant
+):
+    enable_plugins(tenant, "reports")
+    split.zones("LEFT", "RIGHT")
+    design = split.live_design("ab_ba", 2)
+    assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
+    subject = split.subject()
+    split.randomize(subject, design)
+    for zone, tewl in (("LEFT", 11.25), ("RIGHT", 17.75)):
+        saved = split.save_zone(subject, zone, {"tewl": tewl})
+        assert saved.status_code == 200, saved.json
+    corrected = split.save_zone(subject, "RIGHT", {"tewl": 18.5}, reason="Probe misread")
+    assert corrected.status_code == 200, corrected.json
+
+    report: Any = split.investigator.post(
+        f"/api/reports/subjects/{subject}/casebook", headers=split.headers
+    )
+    assert report.status_code == 201, report.json
+    pdf: Any = split.investigator.get(
+        f"/api/reports/{report.json['uuid']}/file", headers=split.headers
+    )
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.data)
+    left, right = text.index("Day 0 · LEFT"), text.index("Day 0 · RIGHT")
+    assert left < text.index("11.25") < right < text.index("18.5")
+    # The corrected value's trail is printed under its own zone only.
+    assert right < text.index("17.75") and right < text.index("Probe misread")
+    for name in PRODUCT_NAMES:
+        assert name not in text, name
