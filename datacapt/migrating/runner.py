@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 # The tenants table as this layer reads it (its model belongs to the tenancy package above).
 _TENANTS = sa.table("tenants", sa.column("id"), sa.column("schema_name"), schema=SHARED_SCHEMA)
 _NAMES = postgresql.ARRAY(sa.String)
+_CHUNK = 500  # schemas read by one query of their version tables
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,7 @@ def record_heads(
     caller's transaction (nothing for a schema without a tenant, such as the shared one)."""
     if schema == SHARED_SCHEMA:
         return
-    insert = postgresql.insert(TenantHeads).from_select(
-        ["tenant_id", "lineage", "revisions", "recorded_at"],
-        sa.select(
-            _TENANTS.c.id,
-            sa.literal(lineage.name),
-            sa.literal(sorted(revisions), TenantHeads.revisions.type),
-            sa.func.now(),
-        ).where(_TENANTS.c.schema_name == schema),
-    )
+    insert = _heads_insert(lineage, revisions, [schema])
     connection.execute(
         insert.on_conflict_do_update(
             index_elements=[TenantHeads.tenant_id, TenantHeads.lineage],
@@ -125,6 +118,44 @@ def record_heads(
             },
         )
     )
+
+
+def _heads_insert(
+    lineage: Lineage, revisions: frozenset[str], schemas: Sequence[str]
+) -> postgresql.Insert:
+    """The record of ``revisions`` of ``lineage`` for the tenants of ``schemas``."""
+    return postgresql.insert(TenantHeads).from_select(
+        ["tenant_id", "lineage", "revisions", "recorded_at"],
+        sa.select(
+            _TENANTS.c.id,
+            sa.literal(lineage.name),
+            sa.literal(sorted(revisions), TenantHeads.revisions.type),
+            sa.func.now(),
+        ).where(_TENANTS.c.schema_name == sa.any_(sa.literal(list(schemas), _NAMES))),
+    )
+
+
+def record_unrecorded_at_head(engine: sa.Engine, plan: MigrationPlan) -> None:
+    """Record the lineages never recorded (tenants migrated before the record existed) that
+    their schemas' version tables show at head, 500 schemas a query, so that the first run
+    does not open those tenants one by one. A record a migration wrote meanwhile is kept."""
+    with engine.connect() as connection:
+        recorded = recorded_heads(connection, list(plan))
+        unrecorded: dict[Lineage, list[str]] = {}
+        for schema, lineages in plan.items():
+            for lineage in lineages:
+                if (schema, lineage.name) not in recorded:
+                    unrecorded.setdefault(lineage, []).append(schema)
+        for lineage, schemas in unrecorded.items():
+            for start in range(0, len(schemas), _CHUNK):
+                found = current_revisions(connection, schemas[start : start + _CHUNK], lineage)
+                at_head = [schema for schema, revs in found.items() if revs == lineage.heads]
+                if at_head:
+                    insert = _heads_insert(lineage, lineage.heads, at_head)
+                    connection.execute(insert.on_conflict_do_nothing())
+                # A transaction per chunk: one over 10,000 version tables would run out
+                # of lock slots (max_locks_per_transaction).
+                connection.commit()
 
 
 def recorded_heads(
@@ -153,8 +184,8 @@ def current_revisions(
     revisions: dict[str, set[str]] = {schema: set() for schema in schemas}
     present = list(found)
     quote = connection.dialect.identifier_preparer.quote
-    for start in range(0, len(present), 500):
-        chunk = present[start : start + 500]
+    for start in range(0, len(present), _CHUNK):
+        chunk = present[start : start + _CHUNK]
         union = " UNION ALL ".join(
             f"SELECT :s{i} AS schema_name, version_num FROM {quote(s)}.{quote(lineage.version_table)}"
             for i, s in enumerate(chunk)
@@ -250,6 +281,7 @@ def migrate_tenants(
     processes (Alembic's operation proxies are process-global, so not threads). Each
     schema that was behind is a step of ``progress``.
     """
+    record_unrecorded_at_head(engine, plan)
     states = lineage_states(engine, plan)
     behind = [schema for schema in plan if states[schema]]
     report = MigrationReport([SchemaOutcome(s, "at_head") for s in plan if not states[s]])
