@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from datacapt.database.session import translated_engine
+from datacapt.database.session import NO_TENANT_SCHEMA, translated_engine
 from datacapt.tenancy.connections import recycle_after_schemas, schemas_served
 from datacapt.tenancy.hosts import MISSING, HostCache, host_cache, init_host_cache
 
@@ -60,6 +60,7 @@ def test_a_connection_that_served_more_schemas_than_the_setting_is_replaced(
     one_connection_engine,
 ):
     recycle_after_schemas(one_connection_engine, 2)
+    assert backend_pid(one_connection_engine, NO_TENANT_SCHEMA)[1] == frozenset()
     first, served = backend_pid(one_connection_engine, "tenant_a")
     assert served == {"tenant_a"}
     assert backend_pid(one_connection_engine, "tenant_b") == (first, {"tenant_a", "tenant_b"})

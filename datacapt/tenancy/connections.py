@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from datacapt.database import db
+from datacapt.database.session import NO_TENANT_SCHEMA
 
 _SCHEMAS_KEY = "datacapt.schemas_served"
 
@@ -35,8 +36,10 @@ def recycle_after_schemas(engine: sa.Engine, max_schemas: int) -> None:
     @sa.event.listens_for(engine, "engine_connect")
     def count_schema(connection: sa.Connection) -> None:
         translate = connection.get_execution_options().get("schema_translate_map")
-        if translate:
-            connection.info.setdefault(_SCHEMAS_KEY, set()).update(translate.values())
+        # The schema of no tenant never exists: it fills no cache.
+        schemas = set((translate or {}).values()) - {NO_TENANT_SCHEMA}
+        if schemas:
+            connection.info.setdefault(_SCHEMAS_KEY, set()).update(schemas)
 
     @sa.event.listens_for(engine, "checkin")
     def recycle_when_past_limit(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
