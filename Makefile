@@ -89,7 +89,10 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python bench/tenants.py --tenants 200
+	$(BIN)/python bench/tenants.py --tenants 10000
+	$(BIN)/python bench/tenant_creation.py
+	$(BIN)/python bench/connection_memory.py
+	$(BIN)/python bench/host_cache.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/plugins.py
 	$(BIN)/python bench/access.py

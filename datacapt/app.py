@@ -73,6 +73,7 @@ def create_app(
     from datacapt.plugins.setup import init_plugins
     from datacapt.routes import CORE_BLUEPRINTS
     from datacapt.tenancy.cli import tenants_cli
+    from datacapt.tenancy.connections import init_connection_recycling
     from datacapt.tenancy.cors import init_cors
     from datacapt.tenancy.hosts import init_host_cache
     from datacapt.tenancy.resolver import init_tenant_resolution
@@ -110,17 +111,18 @@ def create_app(
     app.extensions["datacapt.settings"] = settings
 
     db.init_app(app)
+    init_connection_recycling(app, settings.db_connection_max_schemas)
     init_lineages(app)
     init_redis(app, settings.redis_url)
     init_cron(app)
     register_cron_entry(app, HEADS_ENTRY)
     register_cron_entry(app, SWEEP_ENTRY)
     init_templates(app, [*IDENTITY_TEMPLATES, *INVITATION_TEMPLATES])
-    init_host_cache(app, settings.host_cache_seconds)
+    init_host_cache(app, settings.host_cache_seconds, settings.host_cache_size)
     init_limits(app, settings)
 
     api = init_api(app)
-    init_cors(app, settings.cors_origins, settings.host_cache_seconds)
+    init_cors(app, settings.cors_origins, settings.host_cache_seconds, settings.host_cache_size)
     init_tenant_resolution(app)
     app.register_blueprint(health_blp)
     for blueprint in CORE_BLUEPRINTS:

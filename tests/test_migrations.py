@@ -121,3 +121,52 @@ def test_tenant_schema_has_each_lineage_version_table(db_engine, lineages, tenan
         )
     assert {"alembic_version", "alembic_version_notes", "alembic_version_flaky"} <= tables
     assert {"tenant_settings", "notes", "flaky_things"} <= tables
+
+
+def test_tenants_at_head_are_found_in_the_shared_record_without_reading_their_schemas(
+    db_engine, lineages, three_tenants, monkeypatch
+):
+    migrate_tenants(db_engine, plan(three_tenants, lineages))
+
+    def no_schema_read(*_args, **_kwargs):
+        raise AssertionError("a tenant recorded at head must not have its schema read")
+
+    monkeypatch.setattr(runner_module, "current_revisions", no_schema_read)
+    again = migrate_tenants(db_engine, plan(three_tenants, lineages))
+    assert [o.status for o in again.outcomes] == ["at_head"] * 3
+
+
+def test_a_failed_tenant_keeps_its_record_and_an_unrecorded_one_is_checked_then_recorded(
+    db_engine, lineages, three_tenants, monkeypatch
+):
+    first, failing, unrecorded = three_tenants
+    monkeypatch.setenv("DATACAPT_TEST_FAIL_SCHEMAS", failing)
+    migrate_tenants(db_engine, plan(three_tenants, lineages))
+    monkeypatch.delenv("DATACAPT_TEST_FAIL_SCHEMAS")
+    states = runner_module.lineage_states(db_engine, plan(three_tenants, lineages))
+    assert states == {first: [], failing: ["flaky"], unrecorded: []}
+
+    # A tenant migrated before the record existed: at head in its schema, with no record.
+    with db_engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "DELETE FROM tenant_heads WHERE tenant_id ="
+                " (SELECT id FROM tenants WHERE schema_name = :schema)"
+            ),
+            {"schema": unrecorded},
+        )
+    states = runner_module.lineage_states(db_engine, plan(three_tenants, lineages))
+    assert states[unrecorded] == [lineage.name for lineage in lineages]
+
+    report = migrate_tenants(db_engine, plan(three_tenants, lineages))
+    assert {o.schema: o.status for o in report.outcomes} == {
+        first: "at_head",
+        failing: "upgraded",
+        unrecorded: "at_head",  # checked against its version tables, nothing re-run
+    }
+    assert flaky_rows(db_engine, unrecorded) == [1]
+    assert runner_module.lineage_states(db_engine, plan(three_tenants, lineages)) == {
+        first: [],
+        failing: [],
+        unrecorded: [],
+    }

@@ -12,7 +12,7 @@ from datacapt.jobs.cron import CronEntry, build_scheduler, cron_entries
 from datacapt.plugins.jobs import fan_out
 from datacapt.plugins.services import tenant_lineage_plan
 from datacapt.tenancy.services import create_tenant, to_ref
-from datacapt.testing.database import drop_tenant
+from datacapt.testing.database import downgrade_lineage, drop_tenant
 from tests.inspection import table_ids
 from tests.plugin_kit import (
     BASE_MIGRATIONS,
@@ -164,9 +164,8 @@ def test_migrate_applies_a_plugin_lineage_only_where_it_is_enabled(
     assert [lineage.name for lineage in plan[tenant.schema_name]] == ["core", "base"]
     assert [lineage.name for lineage in plan[other_tenant.schema_name]] == ["core"]
 
-    with db_engine.begin() as connection:  # as if the plugin shipped its first revision now
-        connection.exec_driver_sql(f'DROP TABLE "{tenant.schema_name}".base_items')
-        connection.exec_driver_sql(f'DELETE FROM "{tenant.schema_name}".alembic_version_base')
+    # As if the plugin shipped its first revision now.
+    downgrade_lineage(db_engine, tenant.schema_name, plan[tenant.schema_name][1], "base")
     runner = plugin_app.test_cli_runner()
     listing = runner.invoke(args=["tenants", "list"]).output
     assert next(

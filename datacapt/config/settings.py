@@ -59,6 +59,9 @@ class Settings:
     log_level: str = "INFO"
     plugins: tuple[str, ...] | None = None  # None: every installed plugin
     host_cache_seconds: float = 2.0
+    host_cache_size: int = 20_000  # hosts (tenants' domains and unknown ones) per process
+    # A pooled connection that served this many tenant schemas is replaced at its next use.
+    db_connection_max_schemas: int = 100
     files_dir: Path | None = None  # default: DATACAPT_VAR_DIR/files
     max_upload_bytes: int = 10 * 1024 * 1024
     file_types: tuple[str, ...] = (
@@ -118,6 +121,10 @@ class Settings:
             "plugins": _names(env.get("DATACAPT_PLUGINS")),
             "host_cache_seconds": float(
                 env.get("DATACAPT_HOST_CACHE_SECONDS") or default.host_cache_seconds
+            ),
+            "host_cache_size": number("DATACAPT_HOST_CACHE_SIZE", "host_cache_size"),
+            "db_connection_max_schemas": number(
+                "DATACAPT_DB_CONNECTION_MAX_SCHEMAS", "db_connection_max_schemas"
             ),
             "files_dir": Path(env["DATACAPT_FILES_DIR"]) if env.get("DATACAPT_FILES_DIR") else None,
             "max_upload_bytes": number("DATACAPT_MAX_UPLOAD_BYTES", "max_upload_bytes"),

@@ -1,8 +1,10 @@
 """Upgrades the shared schema and each tenant schema, each in its own transaction and lock.
 
-A tenant already at head costs one catalog query shared by all tenants: the runner reads
-every tenant's version table in a single statement and starts Alembic only for the
-schemas that are behind.
+A tenant already at head costs one row of one query shared by all tenants: every upgrade
+records the revisions it leaves in a tenant schema in the shared ``tenant_heads``, in the
+same transaction, and the runner starts Alembic only for the schemas whose record is not
+at head (behind, failed, or never recorded), checking each of those against the version
+tables of its schema before it changes anything.
 """
 
 from __future__ import annotations
@@ -18,13 +20,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic.runtime.environment import EnvironmentContext
+from sqlalchemy.dialects import postgresql
 
 from datacapt.database import SHARED_SCHEMA
 from datacapt.database.locks import advisory_lock
 from datacapt.database.session import SPANS_TENANTS
 from datacapt.migrating.lineages import SHARED_LINEAGE, Lineage
+from datacapt.migrating.models import TenantHeads
 
 log = logging.getLogger(__name__)
+# The tenants table as this layer reads it (its model belongs to the tenancy package above).
+_TENANTS = sa.table("tenants", sa.column("id"), sa.column("schema_name"), schema=SHARED_SCHEMA)
+_NAMES = postgresql.ARRAY(sa.String)
+_CHUNK = 500  # schemas read by one query of their version tables
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,78 @@ def _run_revisions(
             version_table_schema=schema,
         )
         environment.run_migrations()
+    record_heads(
+        connection, lineage, schema, current_revisions(connection, [schema], lineage)[schema]
+    )
+
+
+def record_heads(
+    connection: sa.Connection, lineage: Lineage, schema: str, revisions: frozenset[str]
+) -> None:
+    """Record ``revisions`` of ``lineage`` as applied in the tenant schema ``schema``, in the
+    caller's transaction (nothing for a schema without a tenant, such as the shared one)."""
+    if schema == SHARED_SCHEMA:
+        return
+    insert = _heads_insert(lineage, revisions, [schema])
+    connection.execute(
+        insert.on_conflict_do_update(
+            index_elements=[TenantHeads.tenant_id, TenantHeads.lineage],
+            set_={
+                "revisions": insert.excluded.revisions,
+                "recorded_at": insert.excluded.recorded_at,
+            },
+        )
+    )
+
+
+def _heads_insert(
+    lineage: Lineage, revisions: frozenset[str], schemas: Sequence[str]
+) -> postgresql.Insert:
+    """The record of ``revisions`` of ``lineage`` for the tenants of ``schemas``."""
+    return postgresql.insert(TenantHeads).from_select(
+        ["tenant_id", "lineage", "revisions", "recorded_at"],
+        sa.select(
+            _TENANTS.c.id,
+            sa.literal(lineage.name),
+            sa.literal(sorted(revisions), TenantHeads.revisions.type),
+            sa.func.now(),
+        ).where(_TENANTS.c.schema_name == sa.any_(sa.literal(list(schemas), _NAMES))),
+    )
+
+
+def record_unrecorded_at_head(engine: sa.Engine, plan: MigrationPlan) -> None:
+    """Record the lineages never recorded (tenants migrated before the record existed) that
+    their schemas' version tables show at head, 500 schemas a query, so that the first run
+    does not open those tenants one by one. A record a migration wrote meanwhile is kept."""
+    with engine.connect() as connection:
+        recorded = recorded_heads(connection, list(plan))
+        unrecorded: dict[Lineage, list[str]] = {}
+        for schema, lineages in plan.items():
+            for lineage in lineages:
+                if (schema, lineage.name) not in recorded:
+                    unrecorded.setdefault(lineage, []).append(schema)
+        for lineage, schemas in unrecorded.items():
+            for start in range(0, len(schemas), _CHUNK):
+                found = current_revisions(connection, schemas[start : start + _CHUNK], lineage)
+                at_head = [schema for schema, revs in found.items() if revs == lineage.heads]
+                if at_head:
+                    insert = _heads_insert(lineage, lineage.heads, at_head)
+                    connection.execute(insert.on_conflict_do_nothing())
+                # A transaction per chunk: one over 10,000 version tables would run out
+                # of lock slots (max_locks_per_transaction).
+                connection.commit()
+
+
+def recorded_heads(
+    connection: sa.Connection, schemas: Sequence[str]
+) -> dict[tuple[str, str], frozenset[str]]:
+    """The recorded revisions of each (schema, lineage name) of these tenant schemas."""
+    rows = connection.execute(
+        sa.select(_TENANTS.c.schema_name, TenantHeads.lineage, TenantHeads.revisions)
+        .join(_TENANTS, _TENANTS.c.id == TenantHeads.tenant_id)
+        .where(_TENANTS.c.schema_name == sa.any_(sa.literal(list(schemas), _NAMES)))
+    )
+    return {(schema, lineage): frozenset(revisions) for schema, lineage, revisions in rows}
 
 
 def current_revisions(
@@ -105,8 +185,8 @@ def current_revisions(
     revisions: dict[str, set[str]] = {schema: set() for schema in schemas}
     present = list(found)
     quote = connection.dialect.identifier_preparer.quote
-    for start in range(0, len(present), 500):
-        chunk = present[start : start + 500]
+    for start in range(0, len(present), _CHUNK):
+        chunk = present[start : start + _CHUNK]
         union = " UNION ALL ".join(
             f"SELECT :s{i} AS schema_name, version_num FROM {quote(s)}.{quote(lineage.version_table)}"
             for i, s in enumerate(chunk)
@@ -123,21 +203,20 @@ MigrationPlan = Mapping[str, Sequence[Lineage]]
 
 
 def lineage_states(engine: sa.Engine, plan: MigrationPlan) -> dict[str, list[str]]:
-    """For each schema of the plan, the names of its lineages that are not at head.
+    """For each schema of the plan, the names of its lineages not recorded at head.
 
-    Two catalog queries per distinct lineage, whatever the number of schemas.
+    One query on the shared record, whatever the number of schemas and lineages.
     """
-    by_lineage: dict[Lineage, list[str]] = {}
-    for schema, lineages in plan.items():
-        for lineage in lineages:
-            by_lineage.setdefault(lineage, []).append(schema)
-    behind: dict[str, list[str]] = {schema: [] for schema in plan}
     with engine.connect() as connection:
-        for lineage, schemas in by_lineage.items():
-            for schema, revisions in current_revisions(connection, schemas, lineage).items():
-                if revisions != lineage.heads:
-                    behind[schema].append(lineage.name)
-    return behind
+        recorded = recorded_heads(connection, list(plan))
+    return {
+        schema: [
+            lineage.name
+            for lineage in lineages
+            if recorded.get((schema, lineage.name)) != lineage.heads
+        ]
+        for schema, lineages in plan.items()
+    }
 
 
 def migrate_schema(engine: sa.Engine, schema: str, lineages: Sequence[Lineage]) -> SchemaOutcome:
@@ -148,10 +227,13 @@ def migrate_schema(engine: sa.Engine, schema: str, lineages: Sequence[Lineage]) 
             advisory_lock(connection, schema)
             upgraded = False
             for lineage in lineages:
+                # The schema's own version table decides, not the record that sent us here.
                 applied = current_revisions(connection, [schema], lineage)[schema]
                 if applied != lineage.heads:
                     upgrade(connection, lineage, schema)
                     upgraded = True
+                else:
+                    record_heads(connection, lineage, schema, applied)
     except Exception as exc:
         log.exception("Migrating schema %s failed", schema)
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -201,6 +283,7 @@ def migrate_tenants(
     processes (Alembic's operation proxies are process-global, so not threads). Each
     schema that was behind is a step of ``progress``.
     """
+    record_unrecorded_at_head(engine, plan)
     states = lineage_states(engine, plan)
     behind = [schema for schema in plan if states[schema]]
     report = MigrationReport([SchemaOutcome(s, "at_head") for s in plan if not states[s]])

@@ -89,9 +89,11 @@ def _forget_tenant_origins(_settings: Any, changed: set[str]) -> None:
         after_commit(current_app.extensions[_EXTENSION_KEY].clear)
 
 
-def init_cors(app: Flask, deployment_origins: tuple[str, ...], cache_seconds: float) -> None:
+def init_cors(
+    app: Flask, deployment_origins: tuple[str, ...], cache_seconds: float, cache_size: int
+) -> None:
     """Register before tenant resolution, so that preflights skip it."""
-    app.extensions[_EXTENSION_KEY] = HostCache[tuple[str, ...]](cache_seconds)
+    app.extensions[_EXTENSION_KEY] = HostCache[tuple[str, ...]](cache_seconds, cache_size)
 
     @app.before_request
     def answer_preflight() -> Response | None:

@@ -1,7 +1,9 @@
 """Host name -> tenant, cached per process for a few seconds (one query saved per request).
 
 The process that creates or archives a tenant forgets its cache at once; other processes
-see the change within DATACAPT_HOST_CACHE_SECONDS (0 turns the cache off).
+see the change within DATACAPT_HOST_CACHE_SECONDS (0 turns the cache off). Unknown hosts
+are cached too (any client can send any Host), so the cache holds at most
+DATACAPT_HOST_CACHE_SIZE hosts and drops the least recently used beyond.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import enum
 import threading
 import time
+from collections import OrderedDict
 from typing import Generic, Literal, TypeVar
 
 from flask import Flask, current_app
@@ -16,9 +19,6 @@ from flask import Flask, current_app
 from datacapt.tenancy.context import TenantRef
 
 _EXTENSION_KEY = "datacapt.host_cache"
-# Unknown hosts are cached too (any client can send any Host): past this many entries,
-# the expired ones are dropped so the cache cannot grow without bound.
-_PRUNE_ABOVE = 10_000
 
 
 class _Missing(enum.Enum):
@@ -32,34 +32,41 @@ Value = TypeVar("Value")
 
 
 class HostCache(Generic[Value]):
-    def __init__(self, seconds: float) -> None:
+    """Answers kept ``seconds`` each, at most ``size`` of them (least recently used out)."""
+
+    def __init__(self, seconds: float, size: int) -> None:
         self.seconds = seconds
-        self._entries: dict[str, tuple[float, Value]] = {}
+        self.size = size
+        self._entries: OrderedDict[str, tuple[float, Value]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def get(self, host: str) -> Value | Literal[_Missing.MISSING]:
-        entry = self._entries.get(host)
-        if entry is None or entry[0] < time.monotonic():
-            return MISSING
-        return entry[1]
+        with self._lock:
+            entry = self._entries.get(host)
+            if entry is None or entry[0] < time.monotonic():
+                return MISSING
+            self._entries.move_to_end(host)
+            return entry[1]
 
     def put(self, host: str, tenant: Value) -> None:
-        if self.seconds > 0:
-            with self._lock:
-                now = time.monotonic()
-                if len(self._entries) >= _PRUNE_ABOVE:
-                    self._entries = {
-                        name: entry for name, entry in self._entries.items() if entry[0] >= now
-                    }
-                self._entries[host] = (now + self.seconds, tenant)
+        if self.seconds <= 0 or self.size <= 0:
+            return
+        with self._lock:
+            self._entries[host] = (time.monotonic() + self.seconds, tenant)
+            self._entries.move_to_end(host)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
 
 
-def init_host_cache(app: Flask, seconds: float) -> None:
-    app.extensions[_EXTENSION_KEY] = HostCache[TenantRef | None](seconds)
+def init_host_cache(app: Flask, seconds: float, size: int) -> None:
+    app.extensions[_EXTENSION_KEY] = HostCache[TenantRef | None](seconds, size)
 
 
 def host_cache() -> HostCache[TenantRef | None]:

@@ -1,0 +1,67 @@
+"""Creating a tenant with every plugin enabled, per tenant, against same-run baselines.
+
+- baseline: CREATE SCHEMA of an empty schema in its own transaction;
+- core: `create_tenant` (rows, schema, the core lineage);
+- every plugin: `create_tenant` then `enable_plugin` of each loaded plugin (its lineage
+  run in the tenant's schema), what a customer with every module costs.
+
+    python bench/tenant_creation.py --tenants 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _support import bench_app, bench_database_url, emit
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tenants", type=int, default=5)
+    args = parser.parse_args()
+
+    from datacapt.database import db
+    from datacapt.plugins.services import enable_plugin, plugin_set
+    from datacapt.tenancy.services import create_tenant
+    from datacapt.testing.database import reset_database
+
+    url = bench_database_url()
+    app = bench_app(url)
+    count = args.tenants
+    with app.app_context():
+        names = list(plugin_set().plugins)
+        started = time.perf_counter()
+        for index in range(count):
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"CREATE SCHEMA empty_{index:03d}")
+        empty = (time.perf_counter() - started) / count
+
+        started = time.perf_counter()
+        for index in range(count):
+            create_tenant(f"core_{index:03d}", "Core", [f"core-{index}.bench"])
+        core = (time.perf_counter() - started) / count
+
+        started = time.perf_counter()
+        for index in range(count):
+            schema = f"every_{index:03d}"
+            create_tenant(schema, "Every", [f"every-{index}.bench"])
+            for name in names:
+                enable_plugin(schema, name, "bench", with_deps=True)
+        every = (time.perf_counter() - started) / count
+        db.session.remove()  # its transaction would hold the locks the reset waits for
+        reset_database(db.engine)
+    emit(
+        {
+            "tenants": count,
+            "plugins": len(names),
+            "baseline_create_schema_ms": round(empty * 1000, 1),
+            "create_core_ms": round(core * 1000, 1),
+            "create_every_plugin_ms": round(every * 1000, 1),
+            "every_plugin_vs_create_schema_ratio": round(every / empty, 1),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
