@@ -14,6 +14,7 @@ from datacapt.migrating.runner import migrate_schema
 from datacapt.plugins.services import disable_plugin, plugin_set
 from datacapt.testing.client import TenantClient, tenant_client, tenant_host
 from datacapt.testing.database import downgrade_lineage
+from datacapt.testing.documents import pdf_text
 from datacapt.testing.mail import delivered_body, emails_to
 
 # The client and the tenant's host it addresses; a unit of work around a direct service call.
@@ -21,6 +22,9 @@ __all__ = ["TenantClient", "tenant_client", "tenant_host", "unit_of_work"]
 
 # What the tenant recorded: emails (and the text a recipient got), job runs.
 __all__ += ["JobRun", "delivered_body", "emails_to"]
+
+# A printed document's text, as an independent reader extracts it.
+__all__ += ["pdf_text"]
 
 # Jobs on a test Redis, periodic jobs and their ticks.
 __all__ += ["build_scheduler", "cron_entries", "run_tick", "set_redis"]

@@ -3,14 +3,13 @@ the subject, the witness and the investigator; the signed record read back."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from pypdf import PdfReader
 
+from datacapt.testing import pdf_text
 from datacapt.toolkit import db, tenant_context
 from plugins.econsent.consents.models import Consent
 from plugins.econsent.tests.support import PUBLIC, TOKEN, Trial, version
@@ -78,7 +77,7 @@ def test_a_consent_is_signed_in_order_and_its_record_holds_what_was_presented(tr
         f"/api/econsent/consents/{consent['uuid']}/record", headers=trial.headers
     )
     assert record.status_code == 200
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(record.data)).pages)
+    text = pdf_text(record.data)
     assert "The study tests a new treatment." in text
     assert "May you stop at any time?" in text and "Yes" in text
     assert "Ann Lee" in text and "I agree to take part." in text

@@ -829,7 +829,7 @@ def test_a_receiver_refusing_after_the_write_leaves_nothing_written(app, tenant,
     recorded = _answer_records(app, tenant)
 
     def refuse(sender, **kwargs):
-        raise conflict(InternalCodes.OBJECT_NOT_FOUND, Message("Refused."))
+        raise conflict(InternalCodes.OBJECT_NOT_FOUND, Message("No such section."))
 
     answers_changed.connect(refuse)
     try:

@@ -5,10 +5,7 @@ viewer) and a subject at each center with answers entered, one of them corrected
 from __future__ import annotations
 
 import dataclasses
-import io
 from typing import Any
-
-from pypdf import PdfReader
 
 from datacapt.testing import TenantClient
 
@@ -88,11 +85,6 @@ class Trial:
 
     def download(self, client: TenantClient, report: str) -> Any:
         return client.get(f"{REPORTS}{report}/file", headers=self.headers)
-
-
-def pdf_text(content: bytes) -> str:
-    """The text of every page, as an independent reader extracts it."""
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def make_trial(client_as, make_study, join_study, tenant) -> Trial:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from plugins.reports.tests.support import Trial, pdf_text
+from datacapt.testing import pdf_text
+from plugins.reports.tests.support import Trial
 
 DESIGNS = "/api/randomizations/designs/"
 ARMS = [

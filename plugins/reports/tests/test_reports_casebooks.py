@@ -18,10 +18,10 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from datacapt.testing import emails_to
+from datacapt.testing import emails_to, pdf_text
 from datacapt.toolkit import db, tenant_context
 from plugins.reports.runs.models import ReportRun
-from plugins.reports.tests.support import REPORTS, Trial, pdf_text
+from plugins.reports.tests.support import REPORTS, Trial
 
 
 def printed(trial: Trial, client: Any = None, subject: str | None = None) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from datacapt.testing import unit_of_work
+from datacapt.testing import pdf_text, unit_of_work
 from datacapt.toolkit import Study, db, tenant_context
 from plugins.reports.demo import add_demo_reports
-from plugins.reports.tests.support import REPORTS, Trial, pdf_text
+from plugins.reports.tests.support import REPORTS, Trial
 
 
 def test_the_demo_annotated_crf_is_printed_once(app, trial: Trial, tenant):

@@ -11,8 +11,7 @@ import io
 import uuid
 from typing import Any
 
-from datacapt.testing import TenantClient
-from plugins.reports.tests.support import pdf_text
+from datacapt.testing import TenantClient, pdf_text
 from plugins.side_by_side.tests.support import ECRF, PRODUCT_NAMES, Split
 
 DEFINITIONS = "/api/exports/definitions/"
