@@ -9,7 +9,7 @@ PORT ?= 5000
 # Where `make test` writes the run's JUnit XML and the qualification report.
 REPORT_DIR ?= var/validation
 
-.PHONY: run test validation-report lint format install browser pgbouncer documents client constraints bench clean
+.PHONY: run test validation-report lint format install browser pgbouncer documents client constraints bench wrk clean
 
 # The example third-party plugin is installed too: it is discovered by its entry point,
 # exactly as a customer's plugin would be, and its tests run with the suite.
@@ -88,7 +88,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+## wrk (Debian's package), the HTTP load generator of the benches, when missing and the user is
+## root with apt; a bench that needs it runs this target itself
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+	  || echo "wrk could not be installed: the HTTP benches cannot run"
+
+bench: install wrk
 	$(BIN)/python bench/tenants.py --tenants 10000
 	$(BIN)/python bench/tenant_creation.py
 	$(BIN)/python bench/connection_memory.py

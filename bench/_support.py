@@ -6,6 +6,8 @@ import contextlib
 import http.client
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -97,7 +99,7 @@ def serve(app_path: str, port: int, env: dict[str, str]) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
     )
-    for _ in range(100):
+    for _ in range(600):  # a minute: a loaded machine imports the plugins slowly
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=1)
             connection.request("GET", "/health")
@@ -186,6 +188,47 @@ def run_clients(
     elapsed = time.perf_counter() - started
     flat = [t for per_client in timings for t in per_client]
     return len(flat) / elapsed, flat
+
+
+def ensure_wrk() -> str:
+    """The path of wrk, the HTTP load generator; installed first (`make wrk`) when missing."""
+    if shutil.which("wrk") is None:
+        subprocess.run(["make", "--no-print-directory", "wrk"], cwd=ROOT, check=True)
+    path = shutil.which("wrk")
+    if path is None:
+        raise RuntimeError("wrk is missing and could not be installed (`make wrk` as root)")
+    return path
+
+
+_WRK_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return round(float(number) * _WRK_UNITS_MS[unit], 2)
+
+
+def run_wrk(
+    port: int, path: str, headers: dict[str, str], seconds: float, connections: int = 8
+) -> dict[str, float]:
+    """One wrk round (one thread, ``connections`` keep-alive connections) against a GET;
+    returns requests per second and the p50/p90/p99 latencies in ms. Any answer other than
+    2xx/3xx, or any socket error, fails the round: a fast error is not a result."""
+    command = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise RuntimeError(f"wrk saw failed requests:\n{output}")
+    latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", output, re.MULTILINE))
+    return {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50_ms": _wrk_ms(latency["50"]),
+        "p90_ms": _wrk_ms(latency["90"]),
+        "p99_ms": _wrk_ms(latency["99"]),
+    }
 
 
 def percentile_ms(timings: list[float], fraction: float) -> float:

@@ -1,12 +1,15 @@
 """Access control's cost, over HTTP on loopback, both servers under gunicorn with the same
 settings in the same run:
 
-1. Throughput of an authenticated (bearer token), study-scoped (the study in the URL,
-   membership checked), permission-checked GET /api/studies/{uuid}, against a bare Flask
-   endpoint doing one primary-key SELECT with psycopg2 on the same row (bench/bare_app.py).
+1. Throughput and latencies of an authenticated (bearer token), study-scoped (the study in
+   the URL, membership checked), permission-checked GET /api/studies/{uuid}, against a bare
+   Flask endpoint doing one primary-key SELECT with psycopg2 on the same row
+   (bench/bare_app.py). The load comes from wrk (one thread, keep-alive connections), so the
+   load generator is not what caps the floor; the two servers are measured in alternating
+   rounds, so drift on a shared machine hits both.
 2. Login latency (p50, p99) with the production argon2id parameters.
 
-    python bench/access.py [--seconds 8] [--clients 4] [--logins 40]
+    python bench/access.py [--seconds 8] [--rounds 3] [--connections 8] [--logins 40]
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from _support import (
     bench_database_url,
     bench_env,
     emit,
+    ensure_wrk,
     login,
     percentile_ms,
     request,
-    run_clients,
+    run_wrk,
     serving,
 )
 
@@ -43,13 +47,26 @@ def prepare(url: str) -> tuple[str, int]:
             return str(study.uuid), study.id
 
 
+def summary(rounds: list[dict[str, float]]) -> dict[str, object]:
+    """The mean rate, the median latencies and every round's rate."""
+    return {
+        "requests_per_second": round(statistics.mean(r["requests_per_second"] for r in rounds), 1),
+        "rounds": [round(r["requests_per_second"], 1) for r in rounds],
+        **{
+            key: statistics.median(r[key] for r in rounds) for key in ("p50_ms", "p90_ms", "p99_ms")
+        },
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=8)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--logins", type=int, default=40)
     args = parser.parse_args()
 
+    ensure_wrk()
     url = bench_database_url()
     study_uuid, study_id = prepare(url)
     with serving(bench_env(url, "bench_access"), ("wsgi:app", 5801), ("bare_app:app", 5802)):
@@ -57,26 +74,25 @@ def main() -> None:
         for _ in range(args.logins):
             auth, elapsed = login(5801, TENANT_HOST, "admin@access.bench")
             timings.append(elapsed)
+        platform_path, bare_path = f"/api/studies/{study_uuid}", f"/studies/{study_id}"
+        # One untimed call each: both answer, and the workers have imported everything.
+        assert request(5801, "GET", platform_path, auth)[0] == 200
+        assert request(5802, "GET", bare_path, {})[0] == 200
 
-        def platform_get(index: int, round_number: int) -> bool:
-            return request(5801, "GET", f"/api/studies/{study_uuid}", auth)[0] == 200
-
-        def bare_get(index: int, round_number: int) -> bool:
-            return request(5802, "GET", f"/studies/{study_id}", {})[0] == 200
-
-        platform_rates, bare_rates = [], []
-        for _ in range(2):  # alternate, so drift on a shared machine hits both
-            platform_rates.append(run_clients(args.clients, args.seconds, platform_get)[0])
-            bare_rates.append(run_clients(args.clients, args.seconds, bare_get)[0])
+        platform, bare = [], []
+        for _ in range(args.rounds):
+            platform.append(run_wrk(5801, platform_path, auth, args.seconds, args.connections))
+            bare.append(run_wrk(5802, bare_path, {}, args.seconds, args.connections))
 
     from datacapt.identity.passwords import PRODUCTION_HASHER as hasher
 
+    platform_figures, bare_figures = summary(platform), summary(bare)
     emit(
         {
-            "platform_requests_per_second": round(statistics.mean(platform_rates), 1),
-            "bare_requests_per_second": round(statistics.mean(bare_rates), 1),
+            "platform": platform_figures,
+            "bare": bare_figures,
             "throughput_ratio": round(
-                statistics.mean(platform_rates) / statistics.mean(bare_rates), 3
+                platform_figures["requests_per_second"] / bare_figures["requests_per_second"], 3
             ),
             "login_p50_ms": percentile_ms(timings, 0.5),
             "login_p99_ms": percentile_ms(timings, 0.99),
@@ -86,7 +102,8 @@ def main() -> None:
                 "memory_kib": hasher.memory_cost,
                 "parallelism": hasher.parallelism,
             },
-            "clients": args.clients,
+            "load_generator": f"wrk -t1 -c{args.connections}",
+            "rounds": args.rounds,
             "seconds": args.seconds,
             "gunicorn_workers": 2,
         }

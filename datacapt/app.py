@@ -55,6 +55,7 @@ def create_app(
     from datacapt.audit.jobs import HEADS_ENTRY
     from datacapt.console import CommandGroup
     from datacapt.database import db
+    from datacapt.database.liveness import ping_idle_connections
     from datacapt.demo.cli import demo_cli
     from datacapt.health.routes import blp as health_blp
     from datacapt.i18n.cli import translations_cli
@@ -86,7 +87,6 @@ def create_app(
         MAX_CONTENT_LENGTH=settings.max_content_length,
         SQLALCHEMY_DATABASE_URI=_database_url(settings),
         SQLALCHEMY_ENGINE_OPTIONS={
-            "pool_pre_ping": True,
             # Connections that visited many tenant schemas hold large catalog caches.
             "pool_recycle": settings.db_pool_recycle,
             "pool_size": settings.db_pool_size,
@@ -112,6 +112,8 @@ def create_app(
 
     db.init_app(app)
     init_connection_recycling(app, settings.db_connection_max_schemas)
+    with app.app_context():
+        ping_idle_connections(db.engine, settings.db_ping_idle_seconds)
     init_lineages(app)
     init_redis(app, settings.redis_url)
     init_cron(app)

@@ -56,6 +56,8 @@ class Settings:
     max_content_length: int = 10 * 1024 * 1024
     db_pool_size: int = 5
     db_pool_recycle: int = 1800
+    # A pooled connection idle longer than this is pinged before use (datacapt.database.liveness).
+    db_ping_idle_seconds: float = 5.0
     log_level: str = "INFO"
     plugins: tuple[str, ...] | None = None  # None: every installed plugin
     host_cache_seconds: float = 2.0
@@ -117,6 +119,9 @@ class Settings:
             "max_content_length": number("DATACAPT_MAX_BODY_BYTES", "max_content_length"),
             "db_pool_size": number("DATACAPT_DB_POOL_SIZE", "db_pool_size"),
             "db_pool_recycle": number("DATACAPT_DB_POOL_RECYCLE", "db_pool_recycle"),
+            "db_ping_idle_seconds": float(
+                env.get("DATACAPT_DB_PING_IDLE_SECONDS") or default.db_ping_idle_seconds
+            ),
             "log_level": env.get("LOG_LEVEL", default.log_level),
             "plugins": _names(env.get("DATACAPT_PLUGINS")),
             "host_cache_seconds": float(

@@ -55,7 +55,9 @@ def _unauthorized(internal: InternalCodes, message: Message) -> DatacaptExceptio
     return DatacaptException(ErrorCode.UNAUTHORIZED, internal, message)
 
 
-def _session_query() -> sa.Select:
+def session_query() -> sa.Select:
+    """The token (bound as ``token_hash``), its user, the user's platform role and the
+    tenant's idle timeout, in one Core statement: what ``session_principal`` reads."""
     tokens, users, roles = AuthToken.__table__, User.__table__, Role.__table__
     return (
         sa.select(
@@ -85,16 +87,23 @@ def _session_query() -> sa.Select:
 
 
 # Built once: the statement is the same for every request, only the token changes.
-_SESSION_QUERY = _session_query()
+_SESSION_QUERY = session_query()
 
 
 def resolve_session(token: str) -> Principal:
     """The principal of a live bearer token, refreshed; 401 when unknown, revoked or expired.
 
     The hot path of every request: one Core query reads the token, its user, the user's
-    platform role and the tenant's idle timeout, without building ORM objects.
+    platform role and the tenant's idle timeout, without building ORM objects (a
+    study-scoped request reads its study in the same statement: datacapt.studies.context).
     """
     row = db.session.execute(_SESSION_QUERY, {"token_hash": digest(token)}).one_or_none()
+    return session_principal(row)
+
+
+def session_principal(row: sa.Row | None) -> Principal:
+    """The principal of a row of ``session_query()`` (None: no such token), refreshed; 401
+    when unknown, revoked or expired."""
     if row is None or row.revoked_at is not None or row.status != UserStatus.ACTIVE:
         raise _unauthorized(
             InternalCodes.INVALID_TOKEN, Message("The session is not valid; log in again.")

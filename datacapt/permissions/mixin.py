@@ -26,20 +26,25 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity.principal import API_KEY_HEADER, Principal
 from datacapt.identity.sessions import resolve_session
-from datacapt.studies.context import enter_study
+from datacapt.studies.context import enter_study, enter_study_with_session
 
 # A registry value meaning "any authenticated caller".
 AUTHENTICATED = "authenticated"
+
+
+def _bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def authenticate() -> Principal:
     """The request's principal (cached on ``g``); 401 when it carries no valid credential."""
     if "principal" in g:
         return g.principal
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = _bearer_token()
     api_key = request.headers.get(API_KEY_HEADER)
-    if scheme.lower() == "bearer" and token:
-        principal = resolve_session(token.strip())
+    if token:
+        principal = resolve_session(token)
     elif api_key:
         principal = resolve_api_key(api_key.strip())
     else:
@@ -73,15 +78,19 @@ class PermissionsRegistryMixin:
         return super().dispatch_request(*args, **kwargs)  # type: ignore[misc]
 
     def check_access(self, view_args: Mapping[str, Any]) -> None:
-        principal = authenticate()
         needed = self.required_permission(request.method)
         if needed is None:
             raise RuntimeError(f"{type(self).__name__} has no permission for {request.method}")
         if self.REQUIRES_STUDY:
             study_id = view_args.get(self.STUDY_URL_ARGUMENT) if self.STUDY_URL_ARGUMENT else None
-            granted = enter_study(principal, study_id)
+            token = _bearer_token()
+            if token and "principal" not in g:
+                # One round trip for the session and the study, the common case.
+                g.principal, granted = enter_study_with_session(token, study_id)
+            else:
+                granted = enter_study(authenticate(), study_id)
         else:
-            granted = principal.platform_permissions
+            granted = authenticate().platform_permissions
         if needed != AUTHENTICATED and needed not in granted:
             raise DatacaptException(
                 ErrorCode.FORBIDDEN,

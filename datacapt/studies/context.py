@@ -14,7 +14,10 @@ from sqlalchemy import orm
 from datacapt.database import db, one_or_404
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, forbidden, not_found
 from datacapt.i18n import Message
+from datacapt.identity.models import User
 from datacapt.identity.principal import Principal, current_principal
+from datacapt.identity.secrets import digest
+from datacapt.identity.sessions import resolve_session, session_principal, session_query
 from datacapt.permissions.models import Role, granted_by
 from datacapt.permissions.registry import permissions_registry
 from datacapt.studies.models import (
@@ -91,9 +94,17 @@ def resolve_study(
     row = db.session.execute(
         query, {"study": study, "user_id": principal.acting_user_id}
     ).one_or_none()
-    if row is None:
+    return _study_access(principal, tuple(row) if row is not None else None)
+
+
+def _study_access(
+    principal: Principal, found: tuple[Any, ...] | None
+) -> tuple[Study, Membership, frozenset[str]]:
+    """``resolve_study``'s checks on (study or None, member id, all centers, role name,
+    role is default, role permissions); None or no study: 404."""
+    if found is None or found[0] is None:
         raise not_found(Message("No such study."), internal_code=InternalCodes.STUDY_NOT_FOUND)
-    study, member_id, all_centers, role_name, role_default, role_permissions = row
+    study, member_id, all_centers, role_name, role_default, role_permissions = found
     if member_id is None or not principal.reaches_study(study.uuid):
         raise forbidden(
             InternalCodes.USER_DOES_NOT_BELONG_TO_STUDY, Message("You do not belong to this study.")
@@ -105,14 +116,68 @@ def resolve_study(
     return study, Membership(member_id, all_centers), granted
 
 
+def _session_in_study_query() -> sa.Select:
+    """The session's statement (datacapt.identity.sessions) joined to the study named by
+    ``study`` and the session user's membership in it, so that a study-scoped request
+    authenticates and enters its study in one round trip."""
+    study_roles = orm.aliased(Role, name="study_roles")
+    return (
+        session_query()
+        .add_columns(
+            Study,
+            StudyUser.id.label("member_id"),
+            StudyUser.all_centers,
+            study_roles.name.label("study_role_name"),
+            study_roles.is_default.label("study_role_is_default"),
+            study_roles.permissions.label("study_role_permissions"),
+        )
+        .outerjoin(Study, sa.and_(Study.uuid == sa.bindparam("study"), Study.deleted_at.is_(None)))
+        .outerjoin(
+            StudyUser,
+            sa.and_(StudyUser.study_id == Study.id, StudyUser.user_id == User.__table__.c.id),
+        )
+        .outerjoin(study_roles, study_roles.id == StudyUser.role_id)
+        # A deleted study is left out in its join above: the soft-delete filter added to
+        # every ORM select at execution (datacapt.database.mixins) has nothing to add, and
+        # skipping it keeps the statement's cache key cheap.
+        .execution_options(include_deleted=True)
+    )
+
+
+# Built once; the columns it adds to the session's, in _study_access's order, end the row.
+_SESSION_IN_STUDY_QUERY = _session_in_study_query()
+_STUDY_PART = slice(-6, None)
+
+
+def _request_study_uuid(from_url: Any) -> uuid.UUID:
+    return _study_uuid(from_url if from_url is not None else request.headers.get(STUDY_HEADER))
+
+
+def _enter(study: Study, membership: Membership, granted: frozenset[str]) -> frozenset[str]:
+    g.study, g.membership, g.study_permissions = study, membership, granted
+    return granted
+
+
 def enter_study(principal: Principal, from_url: Any = None) -> frozenset[str]:
     """Resolve the request's study and the caller's place in it; returns the permissions."""
-    study_uuid = _study_uuid(
-        from_url if from_url is not None else request.headers.get(STUDY_HEADER)
-    )
-    study, g.membership, granted = resolve_study(principal, study_uuid)
-    g.study, g.study_permissions = study, granted
-    return granted
+    return _enter(*resolve_study(principal, _request_study_uuid(from_url)))
+
+
+def enter_study_with_session(token: str, from_url: Any = None) -> tuple[Principal, frozenset[str]]:
+    """``resolve_session`` and ``enter_study`` in one statement: the bearer token's
+    principal and its permissions in the request's study (401 before 404 or 403, as in
+    two steps)."""
+    try:
+        study_uuid = _request_study_uuid(from_url)
+    except DatacaptException:
+        resolve_session(token)  # a caller without a live session hears 401 first
+        raise
+    row = db.session.execute(
+        _SESSION_IN_STUDY_QUERY, {"token_hash": digest(token), "study": study_uuid}
+    ).one_or_none()
+    principal = session_principal(row)
+    assert row is not None  # session_principal refuses a missing token
+    return principal, _enter(*_study_access(principal, tuple(row)[_STUDY_PART]))
 
 
 def study_permissions() -> frozenset[str]:
