@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from datacapt.database import db
 from datacapt.database.liveness import ping_idle_connections
+from datacapt.testing.pgbouncer import drop_client_connections, pgbouncer_requested
 
 
 def _backends_of(engine: sa.Engine) -> Callable[[], None]:
@@ -29,8 +30,19 @@ def _backends_of(engine: sa.Engine) -> Callable[[], None]:
                 {"pids": pids},
             )
         killer.dispose()
+        if pgbouncer_requested():
+            # Through pgbouncer the client keeps its connection to pgbouncer: cut that too.
+            drop_client_connections(engine.url.render_as_string(hide_password=False))
 
     return terminate
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pool_after(app):
+    """Later tests start on connections opened after this test's cuts."""
+    yield
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
