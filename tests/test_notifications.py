@@ -21,6 +21,7 @@ from datacapt.database import db, unit_of_work, utcnow
 from datacapt.database.unit import owned_by
 from datacapt.identity.messages import reset_token
 from datacapt.jobs.models import OutboxJob
+from datacapt.mail.backends import FileBackend
 from datacapt.notifications import (
     Channel,
     Notification,
@@ -30,7 +31,7 @@ from datacapt.notifications import (
     UnknownTemplate,
     notify,
 )
-from datacapt.notifications.delivery import deliver_notifications
+from datacapt.notifications.delivery import STEP, deliver_notifications
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy import tenant_context
 from datacapt.tenancy.services import update_tenant_settings
@@ -487,3 +488,80 @@ def test_the_tenant_report_holds_its_own_messages_of_no_study(
     stranger = client_as(other_tenant)
     assert uuids(stranger.get("/api/notifications/tenant/")) == []
     assert stranger.get(f"/api/notifications/tenant/{trial['reset']}").status_code == 404
+
+
+class WorkerKilled(BaseException):
+    """A worker killed in the middle of a job: no ``except Exception`` stops it."""
+
+
+def record_many(app, tenant, count: int) -> list[int]:
+    """``count`` emails recorded in one transaction, to r0@ ... r{count-1}@example.org."""
+    with app.app_context(), tenant_context(tenant), unit_of_work():
+        notifications = [
+            notify(
+                "password_reset",
+                Channel.EMAIL,
+                Recipient(RecipientKind.USER, uuid.uuid4(), f"r{index}@example.org"),
+                RESET,
+            )
+            for index in range(count)
+        ]
+        db.session.flush()
+        return [notification.id for notification in notifications]
+
+
+def deliver_as_job(app, tenant, ids: list[int]) -> int:
+    with app.app_context(), owned_by("job"), tenant_context(tenant), unit_of_work():
+        return deliver_notifications(ids)
+
+
+def outcomes(app, tenant) -> dict[str, tuple[str, int]]:
+    with app.app_context(), tenant_context(tenant):
+        rows = db.session.execute(
+            sa.select(Notification.address, Notification.state, Notification.attempts)
+        ).all()
+        return {address: (state, attempts) for address, state, attempts in rows}
+
+
+@pytest.fixture
+def handed(monkeypatch, mailbox) -> dict[str, Any]:
+    """Who the mail backend was handed each email for, in order; ``crash`` and ``refuse``
+    name a recipient whose email kills the worker or fails."""
+    seen: dict[str, Any] = {"to": [], "crash": None, "refuse": None}
+    original = FileBackend.send
+
+    def send(backend: FileBackend, message: email.message.EmailMessage) -> None:
+        seen["to"].append(message["To"])
+        if message["To"] == seen["crash"]:
+            raise WorkerKilled
+        if message["To"] == seen["refuse"]:
+            raise OSError("disk full")
+        original(backend, message)
+
+    monkeypatch.setattr(FileBackend, "send", send)
+    return seen
+
+
+def test_a_crash_mid_step_sends_again_at_most_the_step(app, tenant, redis_queue, handed):
+    ids = record_many(app, tenant, 25)
+    handed["crash"] = "r12@example.org"  # the third email of the second step
+    with pytest.raises(WorkerKilled):
+        deliver_as_job(app, tenant, ids)
+    states = outcomes(app, tenant)
+    assert {states[f"r{i}@example.org"] for i in range(STEP)} == {("sent", 1)}
+    assert {states[f"r{i}@example.org"] for i in range(STEP, 25)} == {("queued", 0)}
+    handed["crash"] = None
+    assert deliver_as_job(app, tenant, ids) == 25 - STEP  # the job's retry
+    assert set(outcomes(app, tenant).values()) == {("sent", 1)}
+    twice = {to for to in handed["to"] if handed["to"].count(to) > 1}
+    assert twice == {"r10@example.org", "r11@example.org", "r12@example.org"}
+    assert len(twice) <= STEP
+
+
+def test_a_failing_email_keeps_the_others_outcomes(app, tenant, redis_queue, handed):
+    ids = record_many(app, tenant, 12)
+    handed["refuse"] = "r3@example.org"
+    assert deliver_as_job(app, tenant, ids) == 11
+    states = outcomes(app, tenant)
+    assert states.pop("r3@example.org") == ("queued", 1)  # tried again later
+    assert set(states.values()) == {("sent", 1)}

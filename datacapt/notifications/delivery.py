@@ -1,9 +1,10 @@
 """Delivering recorded messages: a job per batch, enqueued through the outbox as the
 transaction that recorded them commits; the sweep for what is due later or stuck.
 
-Each attempt locks its message, checks it is due (its time has come and it is outside its
-quiet hours), renders it (with its secrets) and hands it to the backend of its channel;
-the outcome commits with the message before the next one. A failed attempt is retried
+A job attempts its messages in steps of ``STEP``: one statement locks a step's messages,
+each is checked due (its time has come and it is outside its quiet hours), rendered (with
+its secrets) and handed to the backend of its channel, and the step's outcomes commit
+together before the next step. A failed attempt is retried
 after ``RETRY_AFTER``, up to ``MAX_ATTEMPTS``, unless the failure is final (a recipient
 refused); then the message is failed with the reason.
 
@@ -14,7 +15,8 @@ failed for good before recording anything). Each is enqueued again once: a sweep
 what it enqueues, and a second delivery of one message finds it sent and leaves it.
 
 Delivery is at least once, never exactly once: a worker killed after the server took a
-message but before its outcome committed leaves it queued, and it goes again. Every copy
+message but before its step's outcomes committed leaves the step queued, and it goes
+again: at most ``STEP`` messages per killed job are sent twice. Every copy
 of an email carries the same Message-ID (``<uuid@the domain of MAIL_FROM>``), so receivers
 can drop duplicates.
 """
@@ -24,8 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -55,6 +59,9 @@ RETRY_AFTER = (dt.timedelta(minutes=1), dt.timedelta(minutes=5))
 # queued this long after its job was enqueued needs another.
 STALE_AFTER = dt.timedelta(minutes=15)
 BATCH = 100  # messages per delivery job
+# Messages whose outcomes commit together: what a crash can send twice, against a commit
+# (a disk flush) per message.
+STEP = 10
 SWEEP_LIMIT = 1000  # messages a sweep enqueues; more wait for the next minute's
 _PENDING = "datacapt_notifications_pending"
 
@@ -107,13 +114,19 @@ def permanent_failure(exc: BaseException) -> bool:
     return isinstance(exc, SmsDeliveryError) and exc.permanent
 
 
-def delivered_text(notification: Notification, template: MessageTemplate) -> tuple[str, str]:
+def delivered_text(
+    notification: Notification,
+    template: MessageTemplate,
+    branding: Mapping[str, Any] | None = None,
+) -> tuple[str, str]:
     """The subject and body the recipient gets: as recorded, or rendered again with the
-    template's secrets."""
+    template's secrets (``branding``: the tenant's message parameters, read when not given)."""
     if notification.context is None:
         return notification.subject, notification.body
     # A message recorded before templates could name the branding has none in its context.
-    params = {**tenant_branding().message_params(), **notification.context}
+    if branding is None:
+        branding = tenant_branding().message_params()
+    params = {**branding, **notification.context}
     params.update(template.secrets(params) if template.secrets else {})
     return template.render(notification.language, params)
 
@@ -147,6 +160,11 @@ class _Batch:
     branding: Branding
     enabled: dict[str, bool] = field(default_factory=dict)
 
+    @cached_property
+    def params(self) -> dict[str, Any]:
+        """The branding's message parameters (not read again after each step's commit)."""
+        return self.branding.message_params()
+
     def owner_enabled(self, owner: str) -> bool:
         if owner not in self.enabled:
             self.enabled[owner] = template_registry().owner_enabled(owner)
@@ -176,7 +194,7 @@ def _attempt(notification: Notification, now: dt.datetime, batch: _Batch) -> boo
     notification.attempts += 1
     notification.last_attempt_at = now
     try:
-        subject, body = delivered_text(notification, template)
+        subject, body = delivered_text(notification, template, batch.params)
         notification.provider_id = _send(notification, subject, body, batch.branding)
     except Exception as exc:  # any failure is the message's outcome
         reason = f"{type(exc).__name__}: {exc}"
@@ -192,23 +210,27 @@ def _attempt(notification: Notification, now: dt.datetime, batch: _Batch) -> boo
 
 
 def deliver_notifications(notification_ids: list[int]) -> int:
-    """Job: attempt each queued message, each committed with its outcome so that a rerun
-    attempts only what is still queued. Returns how many went."""
+    """Job: attempt each queued message, step by step, each step committed with its
+    outcomes so that a rerun attempts only what is still queued. Returns how many went."""
     sent, batch = 0, _Batch(tenant_zone(), tenant_branding())
-    for notification_id in notification_ids:
-        # Locked one by one: a message another run holds, or no longer queued, is left.
-        notification = db.session.execute(
-            sa.select(Notification)
-            .where(
-                Notification.id == notification_id,
-                Notification.state == NotificationState.QUEUED,
+    for start in range(0, len(notification_ids), STEP):
+        # Locked together: a message another run holds, or no longer queued, is left.
+        notifications = (
+            db.session.execute(
+                sa.select(Notification)
+                .where(
+                    Notification.id.in_(notification_ids[start : start + STEP]),
+                    Notification.state == NotificationState.QUEUED,
+                )
+                .order_by(Notification.id)
+                .with_for_update(skip_locked=True)
             )
-            .with_for_update(skip_locked=True)
-        ).scalar_one_or_none()
-        if notification is None:
-            continue
-        sent += _attempt(notification, utcnow(), batch)
-        commit_job_step()  # this message's outcome holds whatever becomes of the next
+            .scalars()
+            .all()
+        )
+        now = utcnow()
+        sent += sum(_attempt(notification, now, batch) for notification in notifications)
+        commit_job_step()  # this step's outcomes hold whatever becomes of the next
     return sent
 
 

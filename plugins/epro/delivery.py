@@ -16,6 +16,9 @@ from datacapt.toolkit import (
     Message,
     Recipient,
     RecipientKind,
+    Study,
+    StudyCenter,
+    StudyStatus,
     db,
     digest,
     frontend_url,
@@ -43,34 +46,44 @@ from plugins.epro.schedule import (
 from plugins.epro.signals import occurrence_missed
 from plugins.subjects.api import SubjectInStudy, SubjectPersonalData
 
+# Studies whose subjects get invitations and reminders (a draft's: its tests).
+SENDING_STUDIES = (StudyStatus.DRAFT, StudyStatus.LIVE)
 # By a questionnaire's channel as stored (a Channel is its str value).
 ADDRESS_FIELD: dict[str, str] = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 
 
-def _subjects(
-    occurrences: Iterable[Occurrence],
-) -> dict[int, tuple[SubjectInStudy, SubjectPersonalData | None]]:
-    """Each occurrence's participation and its subject's contact details, by its id (the
-    participations held here: the session keeps loaded rows only while they are used)."""
+# By participation id: it, its subject's contact details, its study and its center.
+Subjects = dict[int, tuple[SubjectInStudy, SubjectPersonalData | None, Study, StudyCenter | None]]
+
+
+def _subjects(occurrences: Iterable[Occurrence]) -> Subjects:
+    """Each occurrence's participation and its subject's contact details, by its id, in one
+    statement with the studies and centers their audit records name: held by the caller
+    through its flush, they are read from the session, not once per occurrence."""
     rows = db.session.execute(
-        sa.select(SubjectInStudy, SubjectPersonalData)
+        sa.select(SubjectInStudy, SubjectPersonalData, Study, StudyCenter)
+        .join(Study, Study.id == SubjectInStudy.study_id)
+        .outerjoin(StudyCenter, StudyCenter.id == SubjectInStudy.center_id)
         .outerjoin(SubjectPersonalData, SubjectPersonalData.subject_id == SubjectInStudy.subject_id)
         .where(SubjectInStudy.id.in_({o.subject_in_study_id for o in occurrences}))
     )
-    return {participation.id: (participation, contact) for participation, contact in rows}
+    return {row[0].id: (row[0], row[1], row[2], row[3]) for row in rows}
 
 
 def _queue_messages(
-    occurrences: list[Occurrence], kinds: dict[int, MessageKind], quiet: bool = True
+    occurrences: list[Occurrence],
+    kinds: dict[int, MessageKind],
+    subjects: Subjects,
+    quiet: bool = True,
 ) -> list[EproMessage]:
     """One message per channel of each occurrence's questionnaire, in the subject's
     language, kept to the questionnaire's quiet hours unless ``quiet`` is False (staff
-    resend now); one whose subject has no address for the channel is failed at once."""
-    subjects = _subjects(occurrences)
+    resend now); one whose subject has no address for the channel is failed at once. The
+    messages and their notifications are written by one flush, a statement for each."""
     zone = tenant_zone()
     messages = []
     for occurrence in occurrences:
-        participation, contact = subjects[occurrence.subject_in_study_id]
+        participation, contact, *_ = subjects[occurrence.subject_in_study_id]
         language = contact.language if contact else "en"
         titles = occurrence.questionnaire.title
         params = {
@@ -122,16 +135,29 @@ def send_due() -> int:
         db.session.flush()
         for occurrence in expiring:
             occurrence_missed.send(occurrence)
-    due = db.session.execute(
-        sa.select(Occurrence)
-        .where(
-            Occurrence.status.in_(OPEN_STATUSES),
-            Occurrence.next_send_at <= now,
-            Occurrence.closes_at > now,
+    due = (
+        db.session.execute(
+            sa.select(Occurrence)
+            .where(
+                Occurrence.status.in_(OPEN_STATUSES),
+                Occurrence.next_send_at <= now,
+                Occurrence.closes_at > now,
+                # An ended, archived or deleted study's subjects are sent nothing more.
+                Occurrence.study_id.in_(
+                    sa.select(Study.id).where(
+                        Study.status.in_(SENDING_STUDIES), Study.deleted_at.is_(None)
+                    )
+                ),
+            )
+            .order_by(Occurrence.next_send_at)
+            .with_for_update(of=Occurrence, skip_locked=True)
         )
-        .order_by(Occurrence.next_send_at)
-        .with_for_update(of=Occurrence, skip_locked=True)
-    ).scalars()
+        .scalars()
+        .all()
+    )
+    # Read before any occurrence changes (a read would flush the changes first): the
+    # flush's audit records find their subjects here.
+    subjects = _subjects(due) if due else {}
     zone = tenant_zone()
     sending, kinds = [], {}
     for occurrence in due:
@@ -153,9 +179,9 @@ def send_due() -> int:
             now, occurrence.reminders_sent, occurrence.closes_at, policy, zone
         )
         sending.append(occurrence)
-    db.session.flush()
+    db.session.flush()  # the occurrences in one statement, their audit records in one
     if sending:
-        _queue_messages(sending, kinds)
+        _queue_messages(sending, kinds, subjects)
     return len(sending)
 
 
@@ -195,7 +221,12 @@ def hand_out_link(occurrence: Occurrence) -> dict[str, Any]:
 def resend(occurrence: Occurrence) -> list[EproMessage]:
     """Staff send the invitation again (same link) on every channel, if still open."""
     check_resendable(occurrence)
-    return _queue_messages([occurrence], {occurrence.id: MessageKind.INVITATION}, quiet=False)
+    return _queue_messages(
+        [occurrence],
+        {occurrence.id: MessageKind.INVITATION},
+        _subjects([occurrence]),
+        quiet=False,
+    )
 
 
 def record_delivery_report(provider_id: str, status: str, error: str | None) -> EproMessage:
