@@ -15,7 +15,8 @@ ACCESS = build_permission(CATEGORY, Action.ACCESS)
 DESIGN = build_permission(CATEGORY, "design")
 #: A subject's zones with their product codes, and the application instructions.
 VIEW_ALLOCATION = build_permission(CATEGORY, "view_allocation")
-#: Results by product and the unblinded export: an unblinded statistician's.
+#: Results by product: an unblinded statistician's (an export's product column needs the
+#: product database's own right to see products).
 VIEW_RESULTS = build_permission(CATEGORY, "view_results")
 
 # Results by product reveal the treatment's effect per code: no default role has them.

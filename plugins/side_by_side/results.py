@@ -36,7 +36,8 @@ class ZoneValue:
     section: Any
     zone: str
     zone_name: str
-    code: str | None  # the product's blinding code; None: the control zone
+    code: str | None  # the product's blinding code, else its name; None: the control zone
+    blinding: str | None  # the product's blinding code only (None in an open study)
     product: str | None  # the product's name
     question: str
     value: Any
@@ -106,6 +107,7 @@ def zone_values(
             zone=zone,
             zone_name=zone_name,
             code=(blinding or name) if product_id is not None else None,
+            blinding=blinding if product_id is not None else None,
             product=name,
             question=code,
             value=value,
@@ -242,10 +244,18 @@ def export_rows(
                 str(row.section),
                 row.zone,
                 row.zone_name,
-                row.code if row.code is not None else CONTROL,
+                _export_code(row),
                 row.question,
                 row.value,
             ]
             yield [*cells, row.product] if unblinded else cells
 
     return columns, rows()
+
+
+def _export_code(row: ZoneValue) -> str:
+    """The zone's code column: the blinding code, never the name (a column of its own, for
+    the unblinded only), empty for a product the study does not code."""
+    if row.code is None:
+        return CONTROL
+    return row.blinding or ""

@@ -21,7 +21,7 @@ from datacapt.toolkit import (
 )
 from plugins.ecrf.api import compiled_form, instance_section, open_instances
 from plugins.product_database.api import StudyProduct
-from plugins.randomizations.api import Environment, create_sequence_design
+from plugins.randomizations.api import Assignment, Environment, create_sequence_design
 from plugins.side_by_side.errors import SideBySideCodes
 from plugins.side_by_side.models import (
     Allocation,
@@ -214,8 +214,12 @@ def add_assessment(study: Study, data: Mapping[str, Any]) -> Assessment:
     db.session.add(assessment)
     db.session.flush()
     allocations = db.session.execute(
-        sa.select(Allocation).where(
-            Allocation.design_id == design.id, Allocation.environment == Environment.PRODUCTION
+        sa.select(Allocation)
+        .join(Assignment, Assignment.id == Allocation.assignment_id)
+        .where(
+            Allocation.design_id == design.id,
+            Allocation.environment == Environment.PRODUCTION,
+            Assignment.voided_at.is_(None),  # a voided allocation's zones take no new entry
         )
     ).scalars()
     zones: dict[Any, list[str]] = {}

@@ -187,7 +187,8 @@ class Split:
         )
 
 
-def make_split(client_as, make_study, join_study, tenant) -> Split:
+def make_split(client_as, make_study, join_study, tenant, *, coded: bool = True) -> Split:
+    """A split-body study; ``coded=False``: an open one, whose products carry no code."""
     admin = client_as(tenant)
     role = admin.post(
         "/api/roles/", json={"name": STATISTICIAN, "permissions": STATISTICIAN_PERMISSIONS}
@@ -208,7 +209,7 @@ def make_split(client_as, make_study, join_study, tenant) -> Split:
         assert made.status_code == 201, made.json
         declared: Any = statistician.post(
             "/api/product-database/study-products/",
-            json={"product": made.json["uuid"], "blinding_code": code},
+            json={"product": made.json["uuid"], "blinding_code": code if coded else None},
             headers=headers,
         )
         assert declared.status_code == 201, declared.json

@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from datacapt.testing import TenantClient, pdf_text
-from plugins.side_by_side.tests.support import ECRF, PRODUCT_NAMES, Split
+from plugins.side_by_side.tests.support import ECRF, PRODUCT_NAMES, Split, make_split
 
 DEFINITIONS = "/api/exports/definitions/"
 RUNS = "/api/exports/runs/"
@@ -129,6 +129,32 @@ def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
     elsewhere = _export(other_split, split.manager)
     assert elsewhere["state"] == "done", elsewhere
     assert _zone_rows(other_split, split.manager, elsewhere) == []
+
+
+def test_an_open_studys_export_names_no_product_to_who_may_not_see_products(
+    enable_plugins, client_as, make_study, join_study, tenant
+):
+    """Products without a blinding code: the code column stays empty rather than carry the
+    name, which only the product column of an unblinded run holds."""
+    enable_plugins(tenant, "side_by_side", "exports")
+    split = make_split(client_as, make_study, join_study, tenant, coded=False)
+    split.zones("LEFT", "RIGHT", control="BACK")
+    design = split.live_design("ab_ba", 2)
+    assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
+    subject = split.subject()
+    split.randomize(subject, design)
+    _measured(split, subject, ["LEFT", "RIGHT", "BACK"])
+    export = _export(split, split.manager)
+    assert (export["state"], export["product_included"]) == ("done", False), export
+    rows = _zone_rows(split, split.manager, export)
+    assert {(r["zone"], r["code"]) for r in rows} == {
+        ("LEFT", ""),
+        ("RIGHT", ""),
+        ("BACK", "control"),
+    }
+    content = _every_file(split, split.manager, export)
+    for name in PRODUCT_NAMES:
+        assert name.encode() not in content, name
 
 
 def test_a_voided_allocation_keeps_its_zone_answers_with_the_products_then_applied(
