@@ -424,8 +424,10 @@ def write_audited(
     session = db.session()
     assert isinstance(session, ScopedSchemaSession) and session.tenant_schema is not None
     if not changes:
-        session.execute(write)
-        return
+        raise ValueError("a set-based write of audited rows names the changes it makes")
+    # Pending changes of the ORM are written (and audited) first: expiring the model's
+    # objects after the write would otherwise discard them unrecorded.
+    session.flush()
     actor, reason = _actor_and_reason((change.action, model) for change in changes)
     ids = _public_ids(session, [(model, change.pairs) for change in changes], public_ids)
     records = []

@@ -228,8 +228,8 @@ def deliver_notifications(notification_ids: list[int]) -> int:
             .scalars()
             .all()
         )
-        now = utcnow()
-        sent += sum(_attempt(notification, now, batch) for notification in notifications)
+        # Each message's own time: a step's sends may wait on a slow provider.
+        sent += sum(_attempt(notification, utcnow(), batch) for notification in notifications)
         commit_job_step()  # this step's outcomes hold whatever becomes of the next
     return sent
 

@@ -691,15 +691,17 @@ def refresh_progress(study: Study) -> int:
     design (a saved design may add, remove or re-condition questions); answers and
     versions are left as they are. Returns how many subjects were recounted."""
     form = compiled_form(study)
-    # Locked first, as a save locks its section before reading answers: a save running
-    # meanwhile finishes before the recount reads, or waits for it.
     subject_ids = db.session.execute(
         sa.select(SectionState.subject_in_study_id)
         .join(Section, Section.id == SectionState.section_id)
         .where(Section.ecrf_id == ecrf_of(study).id)
-        .with_for_update(of=SectionState)
+        .distinct()
     ).scalars()
     answers: dict[int, dict[str, Any]] = {subject_id: {} for subject_id in subject_ids}
+    # The subjects are locked first, in id order, as every save locks its subject before its
+    # section: a save running meanwhile finishes before the recount reads, or waits for it,
+    # and neither waits on the other in a circle.
+    lock_subjects(answers)
     rows = db.session.execute(
         sa.select(Answer.subject_in_study_id, Answer.code, Answer.value).where(
             Answer.subject_in_study_id.in_(list(answers)), Answer.instance == PLAIN
