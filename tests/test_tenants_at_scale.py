@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from datacapt.database.session import NO_TENANT_SCHEMA, translated_engine
 from datacapt.tenancy.connections import recycle_after_schemas, schemas_served
@@ -42,37 +43,45 @@ def test_the_host_cache_drops_the_least_recently_used_host():
     assert (cache.get("a"), cache.get("b"), cache.get("c")) == ("A", MISSING, "C")
 
 
+_OPENED: dict[sa.Engine, list[object]] = {}
+
+
 @pytest.fixture
 def one_connection_engine(db_engine):
     engine = sa.create_engine(db_engine.url, pool_size=1, max_overflow=0)
+    opened = _OPENED[engine] = []  # kept, so no two connections share an identity
+    event.listen(engine, "connect", lambda dbapi, _record: opened.append(dbapi))
     yield engine
     engine.dispose()
+    del _OPENED[engine]
 
 
-def backend_pid(engine: sa.Engine, schema: str) -> tuple[int, frozenset[str]]:
+def connection_number(engine: sa.Engine, schema: str) -> tuple[int, frozenset[str]]:
+    """Which of the engine's connections (by the order they were opened; a server's backend
+    pid would not tell through pgbouncer) served ``schema``, and what it has served."""
     with translated_engine(engine, schema).connect() as connection:
-        return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one(), (
-            schemas_served(connection)
-        )
+        connection.exec_driver_sql("SELECT 1")
+        dbapi = connection.connection.dbapi_connection
+        return _OPENED[engine].index(dbapi), schemas_served(connection)
 
 
 def test_a_connection_that_served_more_schemas_than_the_setting_is_replaced(
     one_connection_engine,
 ):
     recycle_after_schemas(one_connection_engine, 2)
-    assert backend_pid(one_connection_engine, NO_TENANT_SCHEMA)[1] == frozenset()
-    first, served = backend_pid(one_connection_engine, "tenant_a")
+    assert connection_number(one_connection_engine, NO_TENANT_SCHEMA)[1] == frozenset()
+    first, served = connection_number(one_connection_engine, "tenant_a")
     assert served == {"tenant_a"}
-    assert backend_pid(one_connection_engine, "tenant_b") == (first, {"tenant_a", "tenant_b"})
+    assert connection_number(one_connection_engine, "tenant_b") == (first, {"tenant_a", "tenant_b"})
     # The same schemas again are no new ones: the connection stays.
-    assert backend_pid(one_connection_engine, "tenant_a")[0] == first
-    assert backend_pid(one_connection_engine, "tenant_c")[0] == first  # past the limit...
-    replaced, served = backend_pid(one_connection_engine, "tenant_d")  # ...so replaced here
+    assert connection_number(one_connection_engine, "tenant_a")[0] == first
+    assert connection_number(one_connection_engine, "tenant_c")[0] == first  # past the limit...
+    replaced, served = connection_number(one_connection_engine, "tenant_d")  # ...so replaced here
     assert replaced != first
     assert served == {"tenant_d"}
 
 
 def test_without_a_limit_a_connection_serves_every_schema(one_connection_engine):
     recycle_after_schemas(one_connection_engine, 0)
-    pids = {backend_pid(one_connection_engine, f"tenant_{n}")[0] for n in range(5)}
-    assert len(pids) == 1
+    numbers = {connection_number(one_connection_engine, f"tenant_{n}")[0] for n in range(5)}
+    assert numbers == {0}

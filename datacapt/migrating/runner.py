@@ -142,21 +142,21 @@ def record_unrecorded_at_head(engine: sa.Engine, plan: MigrationPlan) -> None:
     does not open those tenants one by one. A record a migration wrote meanwhile is kept."""
     with engine.connect() as connection:
         recorded = recorded_heads(connection, list(plan))
-        unrecorded: dict[Lineage, list[str]] = {}
-        for schema, lineages in plan.items():
-            for lineage in lineages:
-                if (schema, lineage.name) not in recorded:
-                    unrecorded.setdefault(lineage, []).append(schema)
-        for lineage, schemas in unrecorded.items():
-            for start in range(0, len(schemas), _CHUNK):
+    unrecorded: dict[Lineage, list[str]] = {}
+    for schema, lineages in plan.items():
+        for lineage in lineages:
+            if (schema, lineage.name) not in recorded:
+                unrecorded.setdefault(lineage, []).append(schema)
+    for lineage, schemas in unrecorded.items():
+        for start in range(0, len(schemas), _CHUNK):
+            # A transaction per chunk: one over 10,000 version tables would run out of
+            # lock slots (max_locks_per_transaction).
+            with engine.begin() as connection:
                 found = current_revisions(connection, schemas[start : start + _CHUNK], lineage)
                 at_head = [schema for schema, revs in found.items() if revs == lineage.heads]
                 if at_head:
                     insert = _heads_insert(lineage, lineage.heads, at_head)
                     connection.execute(insert.on_conflict_do_nothing())
-                # A transaction per chunk: one over 10,000 version tables would run out
-                # of lock slots (max_locks_per_transaction).
-                connection.commit()
 
 
 def recorded_heads(

@@ -5,6 +5,7 @@ reach PostgreSQL the way a pooled deployment does, which proves they keep no ses
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import pwd
 import shutil
@@ -38,10 +39,22 @@ def through_pgbouncer(url: str) -> str:
     return named.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
 
 
+def direct_url(url: str) -> str:
+    """``url`` reaching its database on the server itself when it goes through this
+    process's pgbouncer (for a test of the client's own pool), else ``url`` unchanged."""
+    named = sa.engine.make_url(url)
+    for (host, port), proxy in _proxies.items():
+        if named.port == proxy:
+            return named.set(host=host, port=port).render_as_string(hide_password=False)
+    return url
+
+
 def drop_client_connections(url: str) -> None:
     """Cut every connection to ``url``'s database through its pgbouncer, as a database
     outage cuts them (terminating server backends does not: pgbouncer hands the next
     transaction a live one), then let new connections in."""
+    if direct_url(url) == url:
+        return  # not through pgbouncer: the server's own terminations cut it already
     named = sa.engine.make_url(url)
     console = psycopg2.connect(
         host=named.host, port=named.port, dbname="pgbouncer", user=named.username or "postgres"
@@ -53,6 +66,16 @@ def drop_client_connections(url: str) -> None:
             cursor.execute(f"RESUME {named.database}")
     finally:
         console.close()
+    _discard_idle_connections()
+
+
+def _discard_idle_connections() -> None:
+    """KILL cuts every client of the database, the idle connections of the process's other
+    apps too, which later tests would each meet once: only the connections in use when
+    the cut came are left to feel it, as the test means."""
+    for found in gc.get_objects():
+        if isinstance(found, sa.pool.QueuePool):
+            found.dispose()
 
 
 def _ini(server: sa.engine.URL, port: int, directory: Path) -> str:

@@ -10,10 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from datacapt.audit.models import AuditRecord
-from datacapt.database import db
-from datacapt.notifications import Notification
-from datacapt.tenancy import tenant_context
+from datacapt.toolkit import AuditRecord, Notification, db, tenant_context
 from plugins.epro.models import EproMessage, Occurrence
 from plugins.epro.tests.support import PARIS_INCLUSION, Trial
 
