@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from datacapt.database import db
 from datacapt.database.liveness import ping_idle_connections
-from datacapt.testing.pgbouncer import direct_url, drop_client_connections, pgbouncer_requested
+from datacapt.testing.pgbouncer import direct_url, drop_client_connections
 
 
 def _backends_of(engine: sa.Engine) -> Callable[[], None]:
@@ -30,9 +30,8 @@ def _backends_of(engine: sa.Engine) -> Callable[[], None]:
                 {"pids": pids},
             )
         killer.dispose()
-        if pgbouncer_requested():
-            # Through pgbouncer the client keeps its connection to pgbouncer: cut that too.
-            drop_client_connections(engine.url.render_as_string(hide_password=False))
+        # Through pgbouncer the client keeps its connection to pgbouncer: cut that too.
+        drop_client_connections(engine.url.render_as_string(hide_password=False))
 
     return terminate
 

@@ -18,7 +18,7 @@ from datacapt.database import after_commit, db, unit_of_work
 from datacapt.jobs import enqueue, run_job
 from datacapt.jobs.models import JobRun
 from datacapt.tenancy import tenant_context
-from datacapt.testing.pgbouncer import drop_client_connections, pgbouncer_requested
+from datacapt.testing.pgbouncer import drop_client_connections
 from tests.test_jobs import notes, run_record, work
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,8 +210,8 @@ def cut_database(app) -> Iterator[Callable[..., list[int]]]:
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             )
-        if pgbouncer_requested():
-            drop_client_connections(engine.url.render_as_string(hide_password=False))
+        # Through pgbouncer the client keeps its connection to pgbouncer: cut that too.
+        drop_client_connections(engine.url.render_as_string(hide_password=False))
 
     def cut(moment: str, statement: str = "") -> list[int]:
         """Cut at the first ``moment``: "execute" (of ``statement``), "commit", "rollback"."""

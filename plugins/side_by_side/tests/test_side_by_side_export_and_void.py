@@ -66,16 +66,22 @@ def _measured(split: Split, subject: str, zones: list[str]) -> None:
             assert saved.status_code == 200, saved.json
 
 
-def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
-    split: Split, enable_plugins, client_as, make_study, join_study, tenant
-):
-    enable_plugins(tenant, "exports")
+def _allocated_and_measured(split: Split) -> str:
+    """A subject randomized to two treated zones and a control zone, each measured."""
     split.zones("LEFT", "RIGHT", control="BACK")
     design = split.live_design("ab_ba", 2)
     assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
     subject = split.subject()
     split.randomize(subject, design)
     _measured(split, subject, ["LEFT", "RIGHT", "BACK"])
+    return subject
+
+
+def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
+    split: Split, enable_plugins, client_as, make_study, join_study, tenant
+):
+    enable_plugins(tenant, "exports")
+    subject = _allocated_and_measured(split)
     placed = _placed(split, subject)
 
     blinded = _export(split, split.manager)  # a study manager does not see products
@@ -138,12 +144,7 @@ def test_an_open_studys_export_names_no_product_to_who_may_not_see_products(
     name, which only the product column of an unblinded run holds."""
     enable_plugins(tenant, "side_by_side", "exports")
     split = make_split(client_as, make_study, join_study, tenant, coded=False)
-    split.zones("LEFT", "RIGHT", control="BACK")
-    design = split.live_design("ab_ba", 2)
-    assert split.assess(design["uuid"], ["tewl", "hydration", "redness"]).status_code == 201
-    subject = split.subject()
-    split.randomize(subject, design)
-    _measured(split, subject, ["LEFT", "RIGHT", "BACK"])
+    _allocated_and_measured(split)
     export = _export(split, split.manager)
     assert (export["state"], export["product_included"]) == ("done", False), export
     rows = _zone_rows(split, split.manager, export)
