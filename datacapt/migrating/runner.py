@@ -27,6 +27,7 @@ from datacapt.database.locks import advisory_lock
 from datacapt.database.session import SPANS_TENANTS
 from datacapt.migrating.lineages import SHARED_LINEAGE, Lineage
 from datacapt.migrating.models import TenantHeads
+from datacapt.migrating.replay import recording, run_recorded
 
 log = logging.getLogger(__name__)
 # The tenants table as this layer reads it (its model belongs to the tenancy package above).
@@ -60,43 +61,45 @@ class MigrationReport:
 
 
 def upgrade(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
-    """Bring ``lineage`` to head in ``schema``, inside the caller's open transaction."""
-    _run_revisions(connection, lineage, schema, "heads", lineage.script._upgrade_revs)
+    """Bring ``lineage`` to head in ``schema``, inside the caller's open transaction; from
+    base, as the statements recorded the first time (datacapt.migrating.replay)."""
+    _use_schema(connection, schema)
+    if not run_recorded(connection, lineage, schema):
+        with recording(connection, lineage, schema):
+            _run_revisions(connection, lineage, "heads", lineage.script._upgrade_revs)
+    _record_current(connection, lineage, schema)
 
 
 def downgrade(connection: sa.Connection, lineage: Lineage, schema: str, revision: str) -> None:
     """Take ``lineage`` down to ``revision`` in ``schema``, inside the caller's open
     transaction (tests of a revision on data; operators never go down)."""
-    _run_revisions(connection, lineage, schema, revision, lineage.script._downgrade_revs)
+    _use_schema(connection, schema)
+    _run_revisions(connection, lineage, revision, lineage.script._downgrade_revs)
+    _record_current(connection, lineage, schema)
+
+
+def _use_schema(connection: sa.Connection, schema: str) -> None:
+    """Revisions name no schema: their tables and raw SQL land in ``schema`` through the
+    transaction-local search path (reset at commit, so it never outlives the migration)."""
+    quoted = connection.dialect.identifier_preparer.quote_schema(schema)
+    connection.exec_driver_sql(f"SET LOCAL search_path TO {quoted}")
 
 
 def _run_revisions(
-    connection: sa.Connection,
-    lineage: Lineage,
-    schema: str,
-    destination: str,
-    steps: Callable[[str, Any], Any],
+    connection: sa.Connection, lineage: Lineage, destination: str, steps: Callable[[str, Any], Any]
 ) -> None:
-    """Run the revisions ``steps`` gives from the schema's current ones to ``destination``.
-
-    Schema-less tables in revisions land in ``schema`` through the translate map; the
-    transaction-local search_path (reset at commit) does the same for raw SQL in revisions.
-    """
-    translated = connection.execution_options(schema_translate_map={None: schema})
-    quoted = connection.dialect.identifier_preparer.quote_schema(schema)
-    translated.exec_driver_sql(f"SET LOCAL search_path TO {quoted}")
+    """Run the revisions ``steps`` gives from the schema's current ones to ``destination``."""
     with EnvironmentContext(
         lineage.config,
         lineage.script,
         fn=lambda current, _context: steps(destination, current),
         destination_rev=destination,
     ) as environment:
-        environment.configure(
-            connection=translated,
-            version_table=lineage.version_table,
-            version_table_schema=schema,
-        )
+        environment.configure(connection=connection, version_table=lineage.version_table)
         environment.run_migrations()
+
+
+def _record_current(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
     record_heads(
         connection, lineage, schema, current_revisions(connection, [schema], lineage)[schema]
     )
