@@ -108,16 +108,17 @@ def _verify(study: Study, items: list[Item]) -> int:
     """Verify the locked items not verified yet, one row each; returns how many. Refused
     when a lock holds any of them (locked data is not verified either)."""
     subjects = {subject for subject, _, _ in items}
-    done = set(
-        db.session.execute(
+    done = {
+        (subject, code, instance)
+        for subject, code, instance in db.session.execute(
             sa.select(
                 Verification.subject_in_study_id, Verification.code, Verification.instance
             ).where(
                 Verification.subject_in_study_id.in_(subjects),
                 Verification.code.in_({code for _, code, _ in items}),
             )
-        ).tuples()
-    )
+        )
+    }
     # Loaded at once, and held through the flush, for the audit records' context.
     participations = list(
         db.session.execute(

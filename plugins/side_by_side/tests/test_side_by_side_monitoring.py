@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import io
+import json
 import uuid
 from typing import Any
 
-from datacapt.testing import TenantClient
-from plugins.side_by_side.tests.support import Split
+import sqlalchemy as sa
+
+from datacapt.testing import TenantClient, unit_of_work
+from datacapt.toolkit import db, tenant_context
+from plugins.monitoring.api import Signature
+from plugins.side_by_side.tests.support import PRODUCT_NAMES, Split
 
 SDV = "/api/monitoring/verification"
 REVIEW = "/api/monitoring/review"
@@ -214,6 +220,7 @@ def test_a_zone_s_hold_refuses_that_zone_s_saves_only(split: Split, join_study, 
     ):
         _error(zoned.post(manager, f"{LOCKS}/freeze", body), status)
 
+    _error(zoned.post(monitor, f"{LOCKS}/freeze", {**target, "instance": "LEFT"}), 403)
     frozen = zoned.post(manager, f"{LOCKS}/freeze", {**target, "instance": "LEFT"})
     assert frozen.status_code == 201, frozen.json
     assert frozen.json["instance"] == "LEFT"
@@ -263,10 +270,36 @@ def _sign(zoned: Zoned, target: dict[str, Any]) -> Any:
     return signed.json["signatures"][0]
 
 
+def _as_format_1(app: Any, tenant: Any, signature: str) -> None:
+    """Store a signature as format 1 wrote it (before zone answers were signed): its plain
+    answers only, hashed again as the documentation says."""
+    with app.app_context(), tenant_context(tenant), unit_of_work():
+        table = Signature.__table__
+        assert isinstance(table, sa.Table)
+        snapshot = db.session.execute(
+            sa.select(table.c.snapshot).where(table.c.uuid == uuid.UUID(signature))
+        ).scalar_one()
+        plain = [answer for answer in snapshot["answers"] if "instance" not in answer]
+        assert plain and len(plain) < len(snapshot["answers"])
+        content = {**snapshot, "format": 1, "answers": plain}
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.uuid == uuid.UUID(signature))
+            .values(snapshot=content, hash=hashlib.sha256(canonical.encode()).hexdigest())
+        )
+
+
 def test_a_signature_covers_the_zone_answers_and_shows_their_change(
-    split: Split, join_study, tenant
+    split: Split, join_study, tenant, app
 ):
     zoned = _zoned(split, join_study, tenant)
+    screening = f"/api/ecrf/subjects/{zoned.subject}/sections/{split.screening}"
+    etag = split.investigator.get(screening, headers=split.headers).headers["ETag"]
+    saved = split.investigator.put(
+        screening, json={"answers": {"age": 34}}, headers={**split.headers, "If-Match": etag}
+    )
+    assert saved.status_code == 200, saved.json
     section = _sign(zoned, {"subject": zoned.subject, "section": split.day0})
     casebook = _sign(zoned, {"subject": zoned.subject})
     monitor, headers = split.monitor, split.headers
@@ -274,7 +307,9 @@ def test_a_signature_covers_the_zone_answers_and_shows_their_change(
         read: Any = monitor.get(f"{SIGNATURES}{signature['uuid']}", headers=headers)
         assert read.status_code == 200, read.json
         signed = {(a["code"], a.get("instance")) for a in read.json["snapshot"]["answers"]}
-        assert signed == {(code, zone) for code in MEASURED for zone in ("LEFT", "RIGHT")}
+        zone_answers = {(code, zone) for code in MEASURED for zone in ("LEFT", "RIGHT")}
+        assert signed == zone_answers | ({("age", None)} if signature is casebook else set())
+        assert not set(PRODUCT_NAMES) & set(json.dumps(read.json).split('"'))
         assert read.json["snapshot"]["format"] == 2 and read.json["changes"] == []
         check: Any = monitor.get(f"{SIGNATURES}{signature['uuid']}/verification", headers=headers)
         assert check.json["holds"], check.json
@@ -291,6 +326,12 @@ def test_a_signature_covers_the_zone_answers_and_shows_their_change(
         ] == [("hydration", "RIGHT", "40.0", "45.0")]
         check = monitor.get(f"{SIGNATURES}{signature['uuid']}/verification", headers=headers)
         assert not check.json["holds"] and check.json["snapshot_intact"]
+
+    # A casebook signed before zone answers were signed (format 1) still verifies over its
+    # plain answers, whatever the zones hold.
+    _as_format_1(app, tenant, casebook["uuid"])
+    check = monitor.get(f"{SIGNATURES}{casebook['uuid']}/verification", headers=headers)
+    assert check.json["holds"] and check.json["changes"] == [], check.json
 
 
 def _table(split: Split, export: Any, name: str) -> list[dict[str, str]]:
