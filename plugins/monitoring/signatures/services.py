@@ -45,7 +45,7 @@ from datacapt.toolkit import (
     study_query,
     utcnow,
 )
-from plugins.ecrf.api import Answer, SectionState, compiled_form, lock_subjects
+from plugins.ecrf.api import Answer, SectionState, answered, compiled_form, lock_subjects
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks.holds import refuse_if_locked
 from plugins.monitoring.settings import monitoring_settings
@@ -208,13 +208,13 @@ def _refuse_unsignable(form: Form, targets: Sequence[Target], signer_id: int, me
     """409 SIGNATURE_REFUSED listing each record with nothing entered, or that this signer
     already signed with this meaning (a valid signature)."""
     ids = {t.participation.id for t in targets}
-    answered: dict[int, set[str]] = {pid: set() for pid in ids}
+    entered: dict[int, set[str]] = {pid: set() for pid in ids}
     for pid, code in db.session.execute(
         sa.select(Answer.subject_in_study_id, Answer.code).where(
-            Answer.subject_in_study_id.in_(ids), sa.func.jsonb_typeof(Answer.value) != "null"
+            Answer.subject_in_study_id.in_(ids), answered(Answer.value)
         )
     ):
-        answered[pid].add(code)
+        entered[pid].add(code)
     already = _signed_records(
         Signature.subject_in_study_id.in_(ids),
         Signature.signer_id == signer_id,
@@ -225,9 +225,9 @@ def _refuse_unsignable(form: Form, targets: Sequence[Target], signer_id: int, me
     for target in targets:
         pid = target.participation.id
         codes = (
-            answered[pid] & set(form.section_codes[target.section])
+            entered[pid] & set(form.section_codes[target.section])
             if target.section
-            else answered[pid]
+            else entered[pid]
         )
         if (pid, target.section) in already:
             reason = "already_signed"
@@ -563,7 +563,7 @@ def unsigned(
         for pid, code in db.session.execute(
             sa.select(Answer.subject_in_study_id, Answer.code).where(
                 Answer.subject_in_study_id.in_(list(participation_ids)),
-                sa.func.jsonb_typeof(Answer.value) != "null",
+                answered(Answer.value),
                 *([] if instance is None else [Answer.instance == instance]),
             )
         )
