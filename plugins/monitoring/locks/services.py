@@ -1,10 +1,11 @@
 """Freezing and locking a study's data (what holds it is in ``holds``).
 
 A hold is placed on a target: a subject's section (or one zone of a section filled once
-per zone), a visit (that section for every subject), a subject, a center or the study. Frozen, no answer changes while queries,
-verification and signatures go on; locked, nothing about the data changes. Frozen data
-can be locked; locked data cannot be frozen, only unlocked. Locking waits for the
-conditions of ``LOCK_CONDITIONS``; unfreezing and unlocking need a reason for change.
+per zone), a visit (that section for every subject), a subject, a center or the study.
+Frozen, no answer changes while queries, verification and signatures go on; locked,
+nothing about the data changes. Frozen data can be locked; locked data cannot be frozen,
+only unlocked. Locking waits for the conditions of ``LOCK_CONDITIONS``; unfreezing and
+unlocking need a reason for change.
 """
 
 from __future__ import annotations

@@ -205,7 +205,7 @@ def test_a_review_is_of_one_zone_and_lost_with_that_zone_s_change(split: Split, 
     assert taken.status_code == 204, taken.json
 
 
-def test_a_zone_s_hold_refuses_that_zone_s_saves_only(split: Split, join_study, tenant):
+def test_a_zone_s_hold_refuses_that_zone_s_saves_only(split: Split, join_study, tenant, make_study):
     zoned = _zoned(split, join_study, tenant)
     manager, monitor = zoned.data_manager, split.monitor
     target = {"level": "section", "subject": zoned.subject, "section": split.day0}
@@ -260,6 +260,15 @@ def test_a_zone_s_hold_refuses_that_zone_s_saves_only(split: Split, join_study, 
         ("", "unfrozen"),
         ("LEFT", "unlocked"),
     ]
+
+    # Another study of the tenant sees none of the holds.
+    other = make_study(split.manager, "NCE", reference="OTHER")
+    assert (
+        split.manager.get(f"{LOCKS}/{frozen.json['uuid']}", headers=other.headers).status_code
+        == 404
+    )
+    listed: Any = split.manager.get(f"{LOCKS}/", headers=other.headers)
+    assert listed.status_code == 200 and listed.json == []
 
 
 def _sign(zoned: Zoned, target: dict[str, Any]) -> Any:
