@@ -4,9 +4,11 @@ answers and data queries (with their threads) monitoring works on, the signals t
 follow a subject's data; the design read (under its lock, for a change saved in the same
 transaction: translations) and saved whole, and the schemas checking its pieces (a library
 of templates inserts them); sections filled once per instance a module names (side by side's
-zones)."""
+zones), with the check of an address naming one; whether a stored answer counts as
+answered."""
 
 from plugins.ecrf.entry import (
+    check_instance,
     compiled_form,
     instances_of,
     lock_subjects,
@@ -29,6 +31,7 @@ from plugins.ecrf.models import (
     Section,
     SectionState,
     SubSection,
+    answered,
 )
 from plugins.ecrf.schemas import EcrfWriteSchema, SectionSchema, SubSectionSchema
 from plugins.ecrf.services import design, instance_section, locked_design, save_design
@@ -60,8 +63,10 @@ __all__ = [
     "SectionState",
     "SubSection",
     "SubSectionSchema",
+    "answered",
     "answers_changed",
     "answers_changing",
+    "check_instance",
     "compiled_form",
     "design",
     "instance_section",

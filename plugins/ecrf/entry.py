@@ -262,16 +262,12 @@ def instances_of(study: Study, participation: SubjectInStudy, section_uuid: Any)
     return keys
 
 
-def _check_instance(
-    study: Study,
-    form: CompiledForm,
-    participation: SubjectInStudy,
-    section_uuid: Any,
-    instance: str,
+def check_instance(
+    study: Study, participation: SubjectInStudy, section_uuid: Any, instance: str
 ) -> None:
-    """A plain section is addressed without an instance, an instanced one with one of the
-    subject's instances (404 for any other)."""
-    if section_uuid in form.instanced:
+    """A plain section is addressed without an instance (404 with one), an instanced one
+    with one of the subject's instances (409 without, 404 for any other)."""
+    if section_uuid in compiled_form(study).instanced:
         if instance == PLAIN:
             raise conflict(
                 EcrfCodes.ECRF_SECTION_INSTANCED,
@@ -495,7 +491,7 @@ def read_section(
     """A subject's section, or one instance of an instanced section."""
     form = compiled_form(study)
     section = form.section(section_uuid)
-    _check_instance(study, form, participation, section_uuid, instance)
+    check_instance(study, participation, section_uuid, instance)
     state = evaluate_form(form.questions, _instance_answers(participation, instance))
     version = _version(participation, form.section_ids[section_uuid], instance)
     return _view(
@@ -552,7 +548,7 @@ def save_section(
         raise reason_required({Answer.__tablename__})
     form = compiled_form(study)
     section = form.section(section_uuid)
-    _check_instance(study, form, participation, section_uuid, instance)
+    check_instance(study, participation, section_uuid, instance)
     cleaned = _cleaned(form, section_uuid, given)
     version = _locked_version(participation, form.section_ids[section_uuid], instance)
     check_if_match(

@@ -139,6 +139,16 @@ class Answer(TenantModel, BaseModel, Audited):
         return _question_context(self.subject_in_study_id, self.code)
 
 
+# What the form engine counts as unanswered (``is_answered``), as stored.
+_EMPTY_VALUES = [sa.cast(sa.literal(text), JSONB) for text in ("null", '""', "[]")]
+
+
+def answered(value: sa.SQLColumnExpression[Any]) -> sa.ColumnElement[bool]:
+    """Whether a stored answer counts as answered, as the form engine's ``is_answered``
+    says of its value (a cleared answer is stored as JSON null)."""
+    return sa.and_(value.is_not(None), value.not_in(_EMPTY_VALUES))
+
+
 class SectionState(TenantModel):
     """A subject's section: the version its answers are at (the ETag of data entry) and
     its completion, kept current on every save; one per instance of an instanced section."""

@@ -15,10 +15,11 @@ from datacapt.toolkit import (
     conflict,
     current_reason,
     db,
+    is_answered,
     record_event,
     transaction_cached,
 )
-from plugins.ecrf.api import PLAIN, Answer, AnswerChange, compiled_form, open_instances
+from plugins.ecrf.api import PLAIN, Answer, AnswerChange, answered, compiled_form, open_instances
 from plugins.randomizations.api import Assignment, Environment, sequence_of
 from plugins.side_by_side.errors import SideBySideCodes
 from plugins.side_by_side.models import Allocation, Assessment, SplitDesign, Zone
@@ -196,7 +197,7 @@ def _answered(participation: SubjectInStudy, instance: str, codes: list[str]) ->
                 Answer.subject_in_study_id == participation.id,
                 Answer.instance == instance,
                 Answer.code.in_(codes),
-                Answer.value.is_not(None),
+                answered(Answer.value),
             )
         ).scalars()
     )
@@ -221,17 +222,17 @@ def check_order(
         if assessment is None or not assessment.enforce_order:
             continue
         order = assessment.order
-        answered = _answered(participation, instance, order)
+        done = _answered(participation, instance, order)
         for code, change in changes.items():
-            if change.after is None:
-                answered.discard(code)
+            if is_answered(change.after):
+                done.add(code)
             else:
-                answered.add(code)
+                done.discard(code)
         saved = [
-            code for code, change in changes.items() if code in order and change.after is not None
+            code for code, change in changes.items() if code in order and is_answered(change.after)
         ]
         missing = sorted(
-            {earlier for code in saved for earlier in order[: order.index(code)]} - answered,
+            {earlier for code in saved for earlier in order[: order.index(code)]} - done,
             key=order.index,
         )
         if not missing:

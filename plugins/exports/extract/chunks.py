@@ -198,6 +198,7 @@ def _add_extras(scope: Scope, chunk: Chunk) -> None:
                 {
                     "subject": labels[query.subject_in_study_id],
                     "question": query.code,
+                    "zone": query.instance,
                     "uuid": str(query.uuid),
                     "status": query.status,
                     "level": query.level,
@@ -215,12 +216,13 @@ def _add_extras(scope: Scope, chunk: Chunk) -> None:
         for verification in db.session.execute(
             sa.select(Verification)
             .where(Verification.subject_in_study_id.in_(ids))
-            .order_by(Verification.subject_in_study_id, Verification.code)
+            .order_by(Verification.subject_in_study_id, Verification.code, Verification.instance)
         ).scalars():
             chunk.verifications.append(
                 {
                     "subject": labels[verification.subject_in_study_id],
                     "question": verification.code,
+                    "zone": verification.instance,
                     "verified_by": verification.verified_by_name,
                     "verified_at": verification.verified_at,
                 }
@@ -289,6 +291,7 @@ def locks(scope: Scope) -> list[dict[str, Any]]:
                 "subject": subject,
                 "center": center,
                 "section": str(lock.section_uuid) if lock.section_uuid else None,
+                "zone": lock.instance,
                 "frozen_at": lock.frozen_at,
                 "locked_at": lock.locked_at,
             }

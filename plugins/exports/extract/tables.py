@@ -97,6 +97,7 @@ EXTRA_TABLES: dict[str, Table] = {
             for name, label in (
                 ("subject", "Subject"),
                 ("question", "Question"),
+                ("zone", "Zone"),
                 ("status", "Status"),
                 ("level", "Level"),
                 ("origin", "Origin"),
@@ -114,6 +115,7 @@ EXTRA_TABLES: dict[str, Table] = {
             for name, label in (
                 ("subject", "Subject"),
                 ("question", "Question"),
+                ("zone", "Zone"),
                 ("verified_by", "Verified by"),
                 ("verified_at", "Verified (UTC)"),
             )
@@ -146,6 +148,7 @@ EXTRA_TABLES: dict[str, Table] = {
                 ("subject", "Subject"),
                 ("center", "Center"),
                 ("section", "Section"),
+                ("zone", "Zone"),
                 ("frozen_at", "Frozen (UTC)"),
                 ("locked_at", "Locked (UTC)"),
             )

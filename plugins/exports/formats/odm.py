@@ -375,6 +375,7 @@ class OdmWriter(Writer):
                 SubjectKey=lock["subject"],
                 LocationOID=f"L.{lock['center']}" if lock["center"] else None,
                 StudyEventOID=f"SE.{lock['section']}" if lock["section"] else None,
+                Zone=lock["zone"],
                 FrozenAt=stamp(lock["frozen_at"]),
                 LockedAt=stamp(lock["locked_at"]),
             )

@@ -26,6 +26,7 @@ from datacapt.toolkit import (
     TenantModel,
     db,
 )
+from plugins.ecrf.api import PLAIN
 from plugins.subjects.api import SubjectInStudy
 
 
@@ -73,6 +74,7 @@ class DataLock(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin, 
             "subject_in_study_id",
             "center_id",
             "section_uuid",
+            "instance",
             unique=True,
             postgresql_nulls_not_distinct=True,
             postgresql_where=sa.text("status IN ('frozen', 'locked')"),
@@ -88,6 +90,8 @@ class DataLock(TenantModel, BaseModel, StatusTransitionMixin, StudyScopedMixin, 
     center_id: Mapped[int | None] = mapped_column(sa.ForeignKey(StudyCenter.id), index=True)
     center: Mapped[StudyCenter | None] = relationship()
     section_uuid: Mapped[uuid.UUID | None]
+    # A section-level hold of one zone (a section filled once per zone); PLAIN: all of it.
+    instance: Mapped[str] = mapped_column(sa.String(40), default=PLAIN, server_default=PLAIN)
     frozen_at: Mapped[dt.datetime | None]
     frozen_by: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     locked_at: Mapped[dt.datetime | None]

@@ -22,8 +22,8 @@ TARGET_FIELDS = ("subject", "section", "center")
 
 class DataLockWriteSchema(ReasonForChangeSchema):
     """The target a freeze, lock or release names: the level, and what it needs (a
-    section: the subject and the section; a visit: the section; a subject; a center; the
-    study: nothing)."""
+    section: the subject and the section, and optionally one zone of a section filled once
+    per zone; a visit: the section; a subject; a center; the study: nothing)."""
 
     level = ma.fields.String(required=True, validate=ma.validate.OneOf(list(Level)))
     subject = ma.fields.UUID(metadata={"description": "The subject (section, subject levels)"})
@@ -31,6 +31,13 @@ class DataLockWriteSchema(ReasonForChangeSchema):
         metadata={"description": "The eCRF section, a visit (section, visit levels)"}
     )
     center = ma.fields.UUID(metadata={"description": "The study's center (center level)"})
+    instance = ma.fields.String(
+        validate=ma.validate.Length(1, 40),
+        metadata={
+            "description": "One zone of a section filled once per zone (section level); "
+            "without it, the whole section"
+        },
+    )
 
     @ma.validates_schema
     def _names_the_level_s_target(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -41,6 +48,8 @@ class DataLockWriteSchema(ReasonForChangeSchema):
                 errors[name] = ["Required at this level."]
             elif name not in needed and name in data:
                 errors[name] = ["Not used at this level."]
+        if "instance" in data and data["level"] != Level.SECTION:
+            errors["instance"] = ["Only a subject's section names a zone."]
         if errors:
             raise ma.ValidationError(errors)
 
@@ -64,6 +73,9 @@ class DataLockReadSchema(ma.Schema):
         metadata={"description": "The center held (center level), or the subject's"},
     )
     section = ma.fields.UUID(attribute="section_uuid", allow_none=True)
+    instance = ma.fields.String(
+        metadata={"description": "The zone held (section level), empty: the whole section"}
+    )
     frozen_at = ma.fields.AwareDateTime(allow_none=True)
     frozen_by = ma.fields.Nested(ActorSchema, allow_none=True)
     locked_at = ma.fields.AwareDateTime(allow_none=True)

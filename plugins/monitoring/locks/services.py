@@ -1,10 +1,11 @@
 """Freezing and locking a study's data (what holds it is in ``holds``).
 
-A hold is placed on a target: a subject's section, a visit (that section for every
-subject), a subject, a center or the study. Frozen, no answer changes while queries,
-verification and signatures go on; locked, nothing about the data changes. Frozen data
-can be locked; locked data cannot be frozen, only unlocked. Locking waits for the
-conditions of ``LOCK_CONDITIONS``; unfreezing and unlocking need a reason for change.
+A hold is placed on a target: a subject's section (or one zone of a section filled once
+per zone), a visit (that section for every subject), a subject, a center or the study.
+Frozen, no answer changes while queries, verification and signatures go on; locked,
+nothing about the data changes. Frozen data can be locked; locked data cannot be frozen,
+only unlocked. Locking waits for the conditions of ``LOCK_CONDITIONS``; unfreezing and
+unlocking need a reason for change.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from datacapt.toolkit import (
     DatacaptException,
+    InternalCodes,
     Message,
     Study,
     StudyCenter,
@@ -28,6 +30,7 @@ from datacapt.toolkit import (
     db,
     forbidden,
     get_in_study,
+    invalid,
     lock_document,
     not_found,
     reason_required,
@@ -36,7 +39,14 @@ from datacapt.toolkit import (
     utcnow,
     visible_center_ids,
 )
-from plugins.ecrf.api import UNRESOLVED_QUERY_STATUSES, DataQuery, compiled_form, lock_subjects
+from plugins.ecrf.api import (
+    PLAIN,
+    UNRESOLVED_QUERY_STATUSES,
+    DataQuery,
+    check_instance,
+    compiled_form,
+    lock_subjects,
+)
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks.holds import OPEN, covering, refusal
 from plugins.monitoring.locks.models import (
@@ -53,13 +63,14 @@ from plugins.subjects.api import SubjectInStudy, get_subject
 
 @dataclasses.dataclass(frozen=True)
 class Target:
-    """What a freeze or lock is placed on: the level, and the subject, section (uuid) or
-    center that level names."""
+    """What a freeze or lock is placed on: the level, and the subject, section (uuid),
+    zone (``instance``, of a subject's section) or center that level names."""
 
     level: Level
     participation: SubjectInStudy | None = None
     section: uuid.UUID | None = None
     center: StudyCenter | None = None
+    instance: str = PLAIN
 
     @property
     def center_id(self) -> int | None:
@@ -87,7 +98,17 @@ def resolve_target(study: Study, given: dict[str, Any]) -> Target:
     if section is not None:
         compiled_form(study).section(section)  # 404 for a section not in the design
     center = _visible_center(study, given["center"]) if "center" in given else None
-    return Target(level, participation, section, center)
+    instance = given.get("instance", PLAIN)
+    if instance != PLAIN:
+        assert participation is not None and section is not None  # the schema's check
+        if section not in compiled_form(study).instanced:
+            raise invalid(
+                InternalCodes.VALIDATION_FAILED,
+                Message("This section is filled once per subject: it has no zones."),
+                field="instance",
+            )
+        check_instance(study, participation, section, instance)  # 404 for another zone
+    return Target(level, participation, section, center, instance)
 
 
 def _visible_center(study: Study, center_uuid: uuid.UUID) -> StudyCenter:
@@ -129,9 +150,10 @@ def refuse_unresolved_queries(study: Study, target: Target) -> None:
     )
     if target.section is not None:
         codes = compiled_form(study).section_codes[target.section]
-        statement = statement.where(
-            sa.or_(DataQuery.code.in_(codes), DataQuery.section_uuid == target.section)
-        )
+        on_data: sa.ColumnElement[bool] = DataQuery.code.in_(codes)
+        if target.instance != PLAIN:
+            on_data = sa.and_(on_data, DataQuery.instance == target.instance)
+        statement = statement.where(sa.or_(on_data, DataQuery.section_uuid == target.section))
     count = db.session.execute(statement).scalar_one()
     if count:
         raise conflict(
@@ -159,7 +181,7 @@ def refuse_unsigned(study: Study, target: Target) -> None:
         ).all()
     )
     sections = [form.section_ids[target.section]] if target.section is not None else None
-    missing = unsigned(study, list(subjects), sections)
+    missing = unsigned(study, list(subjects), sections, target.instance or None)
     if missing:
         section_uuids = {section_id: uuid for uuid, section_id in form.section_ids.items()}
         raise conflict(
@@ -200,6 +222,7 @@ def _hold_on(study: Study, target: Target) -> DataLock | None:
             DataLock.subject_in_study_id.is_not_distinct_from(participation_id),
             DataLock.center_id.is_not_distinct_from(center_id),
             DataLock.section_uuid.is_not_distinct_from(target.section),
+            DataLock.instance == target.instance,
         )
     ).scalar_one_or_none()
 
@@ -226,6 +249,7 @@ def _new_hold(study: Study, target: Target, status: LockStatus, **stamps: Any) -
         participation=target.participation,
         center=target.center,
         section_uuid=target.section,
+        instance=target.instance,
         **stamps,
     )
     db.session.add(hold)
@@ -243,6 +267,7 @@ def freeze(study: Study, target: Target) -> DataLock:
             [target.center_id] if target.center_id is not None else [],
             [target.section] if target.section is not None else [],
             {LockStatus.LOCKED},
+            target.instance,
         ).limit(1)
     ).scalar_one_or_none()
     if locked is not None:

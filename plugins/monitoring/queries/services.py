@@ -43,6 +43,7 @@ from datacapt.toolkit import (
     utcnow,
 )
 from plugins.ecrf.api import (
+    PLAIN,
     SITE_QUERY_STATUSES,
     AnswerChange,
     DataQuery,
@@ -160,13 +161,17 @@ def _assignee(study: Study, participation: SubjectInStudy, data: Mapping[str, An
 
 
 def _refuse_if_locked(
-    study: Study, participation: SubjectInStudy, code: str | None, section: uuid.UUID | None
+    study: Study,
+    participation: SubjectInStudy,
+    code: str | None,
+    section: uuid.UUID | None,
+    instance: str = PLAIN,
 ) -> None:
-    """409 DATA_LOCKED when a lock holds what the query is about (a question's section, a
-    section, or for a query on the whole subject, the subject)."""
+    """409 DATA_LOCKED when a lock holds what the query is about (a question's section or
+    its zone, a section, or for a query on the whole subject, the subject)."""
     if section is None and code is not None:
         section = compiled_form(study).section_of.get(code)
-    refuse_if_locked([participation], [section] if section is not None else [])
+    refuse_if_locked([participation], [section] if section is not None else [], instance)
 
 
 def _author() -> tuple[uuid.UUID, str]:
@@ -180,7 +185,13 @@ def raise_query(study: Study, data: Mapping[str, Any]) -> QueryRow:
     participation = get_subject(study, data["subject"])
     target = _target(study, participation, data)
     lock_subjects([participation.id])  # a lock under way commits first, and is seen
-    _refuse_if_locked(study, participation, target.get("code"), target.get("section_uuid"))
+    _refuse_if_locked(
+        study,
+        participation,
+        target.get("code"),
+        target.get("section_uuid"),
+        target.get("instance", PLAIN),
+    )
     assignee = _assignee(study, participation, data)
     draft = monitoring_settings(study)["pre_query_review"]
     author = _author()
@@ -281,7 +292,7 @@ def act(study: Study, query_uuid: Any, name: str, text: str | None) -> QueryRow:
             MonitoringCodes.QUERY_TRANSITION_REFUSED, transition.refusal, status=query.status
         )
     participation = db.session.get_one(SubjectInStudy, query.subject_in_study_id)
-    _refuse_if_locked(study, participation, query.code, query.section_uuid)
+    _refuse_if_locked(study, participation, query.code, query.section_uuid, query.instance)
     # The reason holds for every flush of the change (loading the thread flushes too).
     reason = reason_for_change(text) if transition.gives_reason and text else None
     with reason or contextlib.nullcontext():

@@ -10,17 +10,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.toolkit import AuditContext, Audited, BaseModel, ReasonPolicy, TenantModel, db
-from plugins.ecrf.api import Section
+from plugins.ecrf.api import PLAIN, Section
 from plugins.subjects.api import SubjectInStudy
 
 
 class SectionReview(TenantModel, BaseModel, Audited):
-    """A subject's section reviewed by data management: the row exists while it is
-    reviewed (any change of the section's answers loses it). The reviewer is kept as they
-    were named then."""
+    """A subject's section (one zone of it, in a section filled once per zone) reviewed by
+    data management: the row exists while it is reviewed (any change of its answers loses
+    it). The reviewer is kept as they were named then."""
 
     __tablename__ = "monitoring_section_reviews"
-    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "section_id"),)
+    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "section_id", "instance"),)
     # Taking a review back (by hand, or because the data changed) says why.
     audit_reason = ReasonPolicy.AFTER_CREATION
 
@@ -31,6 +31,8 @@ class SectionReview(TenantModel, BaseModel, Audited):
         sa.ForeignKey(Section.id, ondelete="CASCADE"), index=True
     )
     section: Mapped[Section] = relationship()
+    # The zone reviewed: PLAIN for a section filled once per subject.
+    instance: Mapped[str] = mapped_column(sa.String(40), default=PLAIN, server_default=PLAIN)
     reviewed_by: Mapped[uuid.UUID]
     reviewed_by_name: Mapped[str] = mapped_column(sa.String(254))
     reviewed_at: Mapped[dt.datetime]

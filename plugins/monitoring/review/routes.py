@@ -1,5 +1,6 @@
 """The review endpoints of the study named by the Study-Uuid header: a subject's section
-reviewed by data management, and progress."""
+(or one zone of a section filled once per zone) reviewed by data management, and
+progress."""
 
 from __future__ import annotations
 
@@ -23,29 +24,55 @@ blp = Blueprint(
     description="Monitoring: data review",
 )
 
+REVIEW_ERRORS = (
+    {409: "Nothing is entered in the section (SECTION_WITHOUT_DATA)."},
+    {409: "The section is reviewed already (SECTION_ALREADY_REVIEWED)."},
+    {409: "Someone reviewed it at the same time (CONFLICT)."},
+    LOCKED,
+)
+UNREVIEW_ERRORS = ({409: "The section is not reviewed (SECTION_NOT_REVIEWED)."}, LOCKED)
+INSTANCED = {409: "The section is filled once per zone: review a zone (ECRF_SECTION_INSTANCED)."}
+
 
 @blp.route("/subjects/<uuid:subject_uuid>/sections/<uuid:section_uuid>")
 class SubjectSection(ApiView):
     permissions_registry = {"POST": permissions.REVIEW_DATA, "DELETE": permissions.REVIEW_DATA}
 
-    @blp.errors(
-        {409: "Nothing is entered in the section (SECTION_WITHOUT_DATA)."},
-        {409: "The section is reviewed already (SECTION_ALREADY_REVIEWED)."},
-        {409: "Someone reviewed it at the same time (CONFLICT)."},
-        LOCKED,
-    )
+    @blp.errors(*REVIEW_ERRORS, INSTANCED)
     @blp.response(201, SectionReviewReadSchema)
     def post(self, subject_uuid, section_uuid):
         """Mark the subject's section reviewed, as its data stands now."""
         study = current_study()
         return services.review_section(study, get_subject(study, subject_uuid), section_uuid)
 
-    @blp.errors({409: "The section is not reviewed (SECTION_NOT_REVIEWED)."}, LOCKED)
+    @blp.errors(*UNREVIEW_ERRORS, INSTANCED)
     @blp.response(204)
     def delete(self, subject_uuid, section_uuid):
         """Take the review back; needs a Reason-For-Change."""
         study = current_study()
         services.unreview_section(study, get_subject(study, subject_uuid), section_uuid)
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/sections/<uuid:section_uuid>/instances/<string:instance>")
+class SubjectSectionZone(ApiView):
+    permissions_registry = {"POST": permissions.REVIEW_DATA, "DELETE": permissions.REVIEW_DATA}
+
+    @blp.errors(*REVIEW_ERRORS, {404: "No such zone of the subject in this section."})
+    @blp.response(201, SectionReviewReadSchema)
+    def post(self, subject_uuid, section_uuid, instance):
+        """Mark one zone of the subject's section (filled once per zone) reviewed, as its
+        data stands now."""
+        study = current_study()
+        participation = get_subject(study, subject_uuid)
+        return services.review_section(study, participation, section_uuid, instance)
+
+    @blp.errors(*UNREVIEW_ERRORS, {404: "No such zone of the subject in this section."})
+    @blp.response(204)
+    def delete(self, subject_uuid, section_uuid, instance):
+        """Take the zone's review back; needs a Reason-For-Change."""
+        study = current_study()
+        participation = get_subject(study, subject_uuid)
+        services.unreview_section(study, participation, section_uuid, instance)
 
 
 @blp.route("/subjects/<uuid:subject_uuid>")

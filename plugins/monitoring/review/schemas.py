@@ -7,11 +7,13 @@ import marshmallow as ma
 from plugins.monitoring.verification.schemas import SubjectNamesSchema
 
 _TITLE = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+_ZONE = "The zone of a section filled once per zone; empty otherwise"
 
 
 class SectionReviewReadSchema(ma.Schema):
     subject = ma.fields.UUID(attribute="participation.uuid")
     section = ma.fields.UUID(attribute="section.uuid")
+    instance = ma.fields.String(metadata={"description": _ZONE})
     reviewed_by = ma.fields.UUID(metadata={"description": "The user who reviewed it"})
     reviewed_by_name = ma.fields.String(metadata={"description": "Their name at the time"})
     reviewed_at = ma.fields.AwareDateTime()
@@ -54,6 +56,7 @@ class SubjectReviewFiguresSchema(ReviewFiguresSchema, SubjectNamesSchema):
 
 class SubjectSectionReviewSchema(SectionReviewStateSchema):
     section = ma.fields.UUID()
+    instance = ma.fields.String(metadata={"description": _ZONE})
     title = _TITLE
     with_data = ma.fields.Boolean(metadata={"description": "Whether anything is entered in it"})
 

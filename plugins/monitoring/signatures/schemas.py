@@ -85,6 +85,9 @@ class ChangeSchema(ma.Schema):
     """An answer that differs from what was signed."""
 
     code = ma.fields.String()
+    instance = ma.fields.String(
+        metadata={"description": "The zone of a section filled once per zone; empty otherwise"}
+    )
     section = ma.fields.UUID(allow_none=True)
     signed = ma.fields.Boolean(metadata={"description": "Whether it was answered when signed"})
     value_signed = ma.fields.Raw(allow_none=True)

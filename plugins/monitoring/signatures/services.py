@@ -45,7 +45,7 @@ from datacapt.toolkit import (
     study_query,
     utcnow,
 )
-from plugins.ecrf.api import Answer, SectionState, compiled_form, lock_subjects
+from plugins.ecrf.api import Answer, SectionState, answered, compiled_form, lock_subjects
 from plugins.monitoring.errors import MonitoringCodes
 from plugins.monitoring.locks.holds import refuse_if_locked
 from plugins.monitoring.settings import monitoring_settings
@@ -190,11 +190,16 @@ def _resolve(study: Study, form: Form, targets: Sequence[Mapping[str, Any]]) -> 
 
 
 def _versions(participation_ids: Collection[int]) -> dict[tuple[int, int], int]:
-    """The data-entry version of each (subject, section) that has one."""
+    """The data-entry version of each (subject, section) that has one: for a section filled
+    once per zone, the sum of its zones' (each save of a zone adds one)."""
     rows = db.session.execute(
         sa.select(
-            SectionState.subject_in_study_id, SectionState.section_id, SectionState.version
-        ).where(SectionState.subject_in_study_id.in_(list(participation_ids)))
+            SectionState.subject_in_study_id,
+            SectionState.section_id,
+            sa.cast(sa.func.sum(SectionState.version), sa.BigInteger),
+        )
+        .where(SectionState.subject_in_study_id.in_(list(participation_ids)))
+        .group_by(SectionState.subject_in_study_id, SectionState.section_id)
     )
     return {(subject, section): version for subject, section, version in rows}
 
@@ -203,13 +208,13 @@ def _refuse_unsignable(form: Form, targets: Sequence[Target], signer_id: int, me
     """409 SIGNATURE_REFUSED listing each record with nothing entered, or that this signer
     already signed with this meaning (a valid signature)."""
     ids = {t.participation.id for t in targets}
-    answered: dict[int, set[str]] = {pid: set() for pid in ids}
+    entered: dict[int, set[str]] = {pid: set() for pid in ids}
     for pid, code in db.session.execute(
         sa.select(Answer.subject_in_study_id, Answer.code).where(
-            Answer.subject_in_study_id.in_(ids), sa.func.jsonb_typeof(Answer.value) != "null"
+            Answer.subject_in_study_id.in_(ids), answered(Answer.value)
         )
     ):
-        answered[pid].add(code)
+        entered[pid].add(code)
     already = _signed_records(
         Signature.subject_in_study_id.in_(ids),
         Signature.signer_id == signer_id,
@@ -220,9 +225,9 @@ def _refuse_unsignable(form: Form, targets: Sequence[Target], signer_id: int, me
     for target in targets:
         pid = target.participation.id
         codes = (
-            answered[pid] & set(form.section_codes[target.section])
+            entered[pid] & set(form.section_codes[target.section])
             if target.section
-            else answered[pid]
+            else entered[pid]
         )
         if (pid, target.section) in already:
             reason = "already_signed"
@@ -293,7 +298,9 @@ def sign_targets(
         record = Record(tenant, study.uuid, target.participation.uuid, target.section)
         codes = form.section_codes[target.section] if target.section else None
         content = snapshots.snapshot(
-            record, signature, snapshots.covered(answers[target.participation.id], codes)
+            record,
+            signature,
+            snapshots.covered(answers[target.participation.id], codes, snapshots.SNAPSHOT_FORMAT),
         )
         signature.snapshot, signature.hash = content, snapshots.snapshot_hash(content)
         signatures.append(signature)
@@ -480,11 +487,14 @@ def check(study: Study, signature: Signature) -> Check:
     form = compiled_form(study)
     section = signature.section_uuid
     codes = form.section_codes.get(section, []) if section else None
+    # Recomputed in the format it was signed in: a format 1 signature covers plain answers.
+    snapshot_format = signature.snapshot.get("format", snapshots.PLAIN_ONLY_FORMAT)
     now = snapshots.covered(
         snapshots.answers_with_heads([signature.subject_in_study_id])[
             signature.subject_in_study_id
         ],
         codes,
+        snapshot_format,
     )
     record = Record(
         current_tenant().uuid,
@@ -492,7 +502,7 @@ def check(study: Study, signature: Signature) -> Check:
         signature.participation.uuid,
         section,
     )
-    computed = snapshots.snapshot_hash(snapshots.snapshot(record, signature, now))
+    computed = snapshots.snapshot_hash(snapshots.snapshot(record, signature, now, snapshot_format))
     changes = snapshots.changes_since(signature.snapshot, now, form.section_of)
     return Check(signature, computed, changes)
 
@@ -535,12 +545,16 @@ def withdraw(study: Study, signature: Signature, reason: str) -> Signature:
 
 
 def unsigned(
-    study: Study, participation_ids: Collection[int], section_ids: Collection[int] | None = None
+    study: Study,
+    participation_ids: Collection[int],
+    section_ids: Collection[int] | None = None,
+    instance: str | None = None,
 ) -> list[tuple[int, int]]:
     """The (subject id, section id) pairs of these subjects, in these sections (None: every
-    section of the design), that hold answers and that no valid signature covers (neither
-    one of that section nor one of the subject's casebook), in order: empty when all that
-    would be locked is signed. A section with nothing entered needs no signature."""
+    section of the design), that hold answers (of that zone, with ``instance``) and that no
+    valid signature covers (neither one of that section nor one of the subject's
+    casebook), in order: empty when all that would be locked is signed. A section with
+    nothing entered needs no signature."""
     form = compiled_form(study)
     wanted = set(form.section_ids.values()) if section_ids is None else set(section_ids)
     section_of = {code: form.section_ids[s] for code, s in form.section_of.items()}
@@ -549,7 +563,8 @@ def unsigned(
         for pid, code in db.session.execute(
             sa.select(Answer.subject_in_study_id, Answer.code).where(
                 Answer.subject_in_study_id.in_(list(participation_ids)),
-                sa.func.jsonb_typeof(Answer.value) != "null",
+                answered(Answer.value),
+                *([] if instance is None else [Answer.instance == instance]),
             )
         )
         if code in section_of and section_of[code] in wanted

@@ -26,7 +26,7 @@ from datacapt.toolkit import (
     db,
     flush_cached,
 )
-from plugins.ecrf.api import compiled_form
+from plugins.ecrf.api import PLAIN, compiled_form
 from plugins.subjects.api import SubjectInStudy
 
 
@@ -55,18 +55,20 @@ def item_context(subject_in_study_id: int, code: str) -> AuditContext:
 
 
 class Verification(TenantModel, BaseModel, Audited):
-    """A subject's answer to a question, verified against source: the row exists while it
-    is verified (a changed answer loses it). Who verified it is kept as they were named
-    then, as on a signature."""
+    """A subject's answer to a question (of one zone, in a section filled once per zone),
+    verified against source: the row exists while it is verified (a changed answer loses
+    it). Who verified it is kept as they were named then, as on a signature."""
 
     __tablename__ = "monitoring_verifications"
-    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "code"),)
+    __table_args__ = (sa.UniqueConstraint("subject_in_study_id", "code", "instance"),)
     # Taking a verification back (by hand, or because the answer changed) says why.
     audit_reason = ReasonPolicy.AFTER_CREATION
 
     subject_in_study_id: Mapped[int] = mapped_column(sa.ForeignKey(SubjectInStudy.id))
     participation: Mapped[SubjectInStudy] = relationship()
     code: Mapped[str] = mapped_column(sa.String(40))
+    # The answer's instance (a zone): PLAIN for a section filled once per subject.
+    instance: Mapped[str] = mapped_column(sa.String(40), default=PLAIN, server_default=PLAIN)
     verified_by: Mapped[uuid.UUID]
     verified_by_name: Mapped[str] = mapped_column(sa.String(254))
     verified_at: Mapped[dt.datetime]

@@ -1,5 +1,5 @@
 """Progress of verification per study, center, section and subject, counted over the
-answered source-data items: how many the plans require, how many of those are verified,
+answered source-data items (each zone's, in a section filled once per zone): how many the plans require, how many of those are verified,
 and how many verified items no plan requires. One statement counts them, grouped by
 center or subject and section, over what ``plans.requirements`` says of each subject.
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from datacapt.toolkit import Study, StudyCenter, db, paginate, study_centers, study_query
-from plugins.ecrf.api import PLAIN, Answer, compiled_form
+from plugins.ecrf.api import Answer, answered, compiled_form
 from plugins.monitoring.verification.models import PlanKind, SdvPlan, Verification
 from plugins.monitoring.verification.plans import (
     Requirement,
@@ -21,7 +21,6 @@ from plugins.monitoring.verification.plans import (
     requirements,
     source_codes,
 )
-from plugins.monitoring.verification.services import answered
 from plugins.subjects.api import SubjectInStudy
 
 COUNTS = ("answered", "required", "verified", "verified_not_required")
@@ -84,9 +83,10 @@ def _counts(
             sa.and_(
                 Verification.subject_in_study_id == Answer.subject_in_study_id,
                 Verification.code == Answer.code,
+                Verification.instance == Answer.instance,
             ),
         )
-        .where(answered(Answer.value), Answer.instance == PLAIN)
+        .where(answered(Answer.value))
         .group_by(key, items.c.section)
     )
     return list(db.session.execute(statement))

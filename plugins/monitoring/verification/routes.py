@@ -1,5 +1,6 @@
 """The verification endpoints of the study named by the Study-Uuid header: items verified
-one at a time or in bulk, the study's plans, and progress."""
+one at a time or in bulk (a zone's at its ``instances/<zone>`` address, in a section filled
+once per zone), the study's plans, and progress."""
 
 from __future__ import annotations
 
@@ -29,19 +30,31 @@ blp = Blueprint(
 
 # Two monitors verifying the same items at once: the second finds the first's rows.
 SAME_TIME = {409: "Someone verified the same items at the same time (CONFLICT)."}
+ZONES = {
+    409: "The section is filled once per zone: name the zone (ECRF_SECTION_INSTANCED).",
+    404: "No such question, section, or zone of the subject there.",
+}
+ITEM_POST_ERRORS = (
+    {409: "The item is not answered (ITEM_NOT_ANSWERED)."},
+    {409: "The item is verified already (ITEM_ALREADY_VERIFIED)."},
+    {409: "The question is calculated: not source data (NOT_SOURCE_DATA)."},
+    SAME_TIME,
+    ZONES,
+    LOCKED,
+)
+ITEM_DELETE_ERRORS = (
+    {409: "The item is not verified (ITEM_NOT_VERIFIED)."},
+    {409: "The question is calculated: not source data (NOT_SOURCE_DATA)."},
+    ZONES,
+    LOCKED,
+)
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/items/<string:code>")
 class Item(ApiView):
     permissions_registry = {"POST": permissions.VERIFY, "DELETE": permissions.VERIFY}
 
-    @blp.errors(
-        {409: "The item is not answered (ITEM_NOT_ANSWERED)."},
-        {409: "The item is verified already (ITEM_ALREADY_VERIFIED)."},
-        {409: "The question is calculated: not source data (NOT_SOURCE_DATA)."},
-        SAME_TIME,
-        LOCKED,
-    )
+    @blp.errors(*ITEM_POST_ERRORS)
     @blp.response(201, VerificationReadSchema)
     def post(self, subject_uuid, code):
         """Verify one item: the subject's answer to the question (answered, not
@@ -49,16 +62,32 @@ class Item(ApiView):
         study = current_study()
         return services.verify_item(study, get_subject(study, subject_uuid), code)
 
-    @blp.errors(
-        {409: "The item is not verified (ITEM_NOT_VERIFIED)."},
-        {409: "The question is calculated: not source data (NOT_SOURCE_DATA)."},
-        LOCKED,
-    )
+    @blp.errors(*ITEM_DELETE_ERRORS)
     @blp.response(204)
     def delete(self, subject_uuid, code):
         """Take the verification back; needs a Reason-For-Change."""
         study = current_study()
         services.unverify_item(study, get_subject(study, subject_uuid), code)
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/items/<string:code>/instances/<string:instance>")
+class ZoneItem(ApiView):
+    permissions_registry = {"POST": permissions.VERIFY, "DELETE": permissions.VERIFY}
+
+    @blp.errors(*ITEM_POST_ERRORS)
+    @blp.response(201, VerificationReadSchema)
+    def post(self, subject_uuid, code, instance):
+        """Verify one zone's item: the subject's answer to the question on that zone, in a
+        section filled once per zone."""
+        study = current_study()
+        return services.verify_item(study, get_subject(study, subject_uuid), code, instance)
+
+    @blp.errors(*ITEM_DELETE_ERRORS)
+    @blp.response(204)
+    def delete(self, subject_uuid, code, instance):
+        """Take the zone item's verification back; needs a Reason-For-Change."""
+        study = current_study()
+        services.unverify_item(study, get_subject(study, subject_uuid), code, instance)
 
 
 @blp.route("/subjects/<uuid:subject_uuid>/sections/<uuid:section_uuid>")
@@ -75,9 +104,34 @@ class SubjectSection(ApiView):
     @blp.errors(SAME_TIME, LOCKED)
     @blp.response(200, BulkVerificationSchema)
     def post(self, subject_uuid, section_uuid):
-        """Verify every answered item of the subject's section (one row per item)."""
+        """Verify every answered item of the subject's section, of each zone in a section
+        filled once per zone (one row per item)."""
         study = current_study()
         return services.verify_section(study, get_subject(study, subject_uuid), section_uuid)
+
+
+@blp.route("/subjects/<uuid:subject_uuid>/sections/<uuid:section_uuid>/instances/<string:instance>")
+class SubjectSectionZone(ApiView):
+    permissions_registry = {"GET": permissions.VERIFICATION_ACCESS, "POST": permissions.VERIFY}
+
+    @blp.errors(ZONES)
+    @blp.response(200, SectionVerificationSchema)
+    def get(self, subject_uuid, section_uuid, instance):
+        """Each item of one zone of the subject's section, as in that zone's data-entry
+        read's annotations."""
+        study = current_study()
+        return services.section_verification(
+            study, get_subject(study, subject_uuid), section_uuid, instance
+        )
+
+    @blp.errors(SAME_TIME, ZONES, LOCKED)
+    @blp.response(200, BulkVerificationSchema)
+    def post(self, subject_uuid, section_uuid, instance):
+        """Verify every answered item of one zone of the subject's section."""
+        study = current_study()
+        return services.verify_section(
+            study, get_subject(study, subject_uuid), section_uuid, instance
+        )
 
 
 @blp.route("/subjects/<uuid:subject_uuid>")

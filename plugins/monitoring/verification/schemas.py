@@ -16,6 +16,9 @@ class VerificationReadSchema(ma.Schema):
 
     subject = ma.fields.UUID(attribute="participation.uuid")
     code = ma.fields.String()
+    instance = ma.fields.String(
+        metadata={"description": "The zone of a section filled once per zone; empty otherwise"}
+    )
     verified_by = ma.fields.UUID(metadata={"description": "The user who verified it"})
     verified_by_name = ma.fields.String(metadata={"description": "Their name at the time"})
     verified_at = ma.fields.AwareDateTime()

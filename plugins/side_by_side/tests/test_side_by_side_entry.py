@@ -206,3 +206,21 @@ def test_zone_entry_progress_queries_order_results_and_blinding(split: Split, ap
     assert len(blind) == len(unblinded) == 2 + 4 * 3 * 3
     assert not names & {cell for row in blind for cell in row if isinstance(cell, str)}
     assert {row[-1] for row in unblinded} == {PRODUCT_NAMES[0], PRODUCT_NAMES[1], None}
+
+
+def test_a_cleared_measurement_is_not_done_for_the_order(split: Split):
+    split.zones("LEFT", "RIGHT")
+    design = split.live_design("ab_ba", 2)
+    assert split.assess(design["uuid"], ["tewl", "hydration"]).status_code == 201
+    subject = split.subject()
+    split.randomize(subject, design)
+    assert split.save_zone(subject, "LEFT", {"tewl": 12.0}).status_code == 200
+    cleared = split.save_zone(subject, "LEFT", {"tewl": None}, reason="Probe not calibrated")
+    assert cleared.status_code == 200, cleared.json
+    # Stored as cleared, TEWL counts as not measured, as the form engine counts it.
+    early = split.save_zone(subject, "LEFT", {"hydration": 41.5})
+    assert (
+        early.status_code == 409
+        and early.json["error"]["internal_name"] == "MEASUREMENT_OUT_OF_ORDER"
+    ), early.json
+    assert early.json["error"]["details"]["missing"] == ["tewl"]
