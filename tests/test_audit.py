@@ -12,11 +12,18 @@ import sqlalchemy as sa
 
 from datacapt.audit.jobs import record_chain_heads
 from datacapt.audit.models import AuditRecord
-from datacapt.audit.recorder import ReasonPolicy
+from datacapt.audit.recorder import (
+    Actor,
+    AuditedWriteMismatch,
+    ReasonPolicy,
+    RowChange,
+    acting_as,
+    write_audited,
+)
 from datacapt.audit.verify import verify_chain
 from datacapt.database import db, unit_of_work
 from datacapt.plugins import PluginManifest, hookimpl
-from datacapt.studies.models import Study
+from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy import tenant_context
 
 
@@ -182,8 +189,6 @@ def test_replacing_the_whole_table_is_found_through_the_recorded_heads(
 
 @pytest.mark.requirement("P11-11.10e")
 def test_concurrent_writers_keep_one_valid_chain(app, db_engine, tenant):
-    from datacapt.studies.models import StudyCenter
-
     def write(worker: int) -> None:
         for i in range(8):
             with app.app_context(), tenant_context(tenant):
@@ -199,6 +204,46 @@ def test_concurrent_writers_keep_one_valid_chain(app, db_engine, tenant):
     assert report.ok, report
     assert len(records(app, tenant, object_type="study_centers")) == 32
     assert [r.sequence for r in records(app, tenant)] == list(range(1, report.records + 1))
+
+
+def _renamed(centers: list[StudyCenter], ids: list[int]) -> tuple[sa.Update, list[RowChange]]:
+    """A set-based rename of the centers of ``ids``, and the changes of ``centers``."""
+    write = sa.update(StudyCenter).where(StudyCenter.id.in_(ids)).values(name="Renamed")
+    changes = [
+        RowChange("update", str(c.uuid), {"name": (c.name, "Renamed")}, c.audit_context())
+        for c in centers
+    ]
+    return write, changes
+
+
+@pytest.mark.requirement("P11-11.10e")
+def test_a_set_based_write_returns_its_rows_and_refuses_records_that_do_not_match_them(app, tenant):
+    with app.app_context(), tenant_context(tenant), acting_as(Actor("system", "test", "Test")):
+        centers = [StudyCenter(code=f"SB{i}", name=f"Site {i}", country="FR") for i in range(3)]
+        db.session.add_all(centers)
+        db.session.commit()
+        ids = [center.id for center in centers]
+        uuids = [str(center.uuid) for center in centers]
+
+        write, changes = _renamed(centers[:2], ids[:2])
+        assert sorted(write_audited(StudyCenter, write, changes)) == ids[:2]
+        db.session.commit()
+        # Records for two rows, a write of three; records for three, a write of two.
+        for given, written in ((centers[:2], ids), (centers, ids[:2])):
+            write, changes = _renamed(given, written)
+            with pytest.raises(AuditedWriteMismatch, match="changed"):
+                write_audited(StudyCenter, write, changes)
+            db.session.rollback()
+        names = db.session.execute(
+            sa.select(StudyCenter.name).where(StudyCenter.id.in_(ids)).order_by(StudyCenter.id)
+        ).scalars()
+        assert list(names) == ["Renamed", "Renamed", "Site 2"]
+    updates = [
+        r
+        for r in records(app, tenant, object_type="study_centers", action="update")
+        if r.object_id in uuids
+    ]
+    assert sorted(r.object_id for r in updates) == sorted(uuids[:2])
 
 
 @pytest.mark.requirement("P11-11.10b", "A11-8", "A11-9", "E6-4.2.3", "E6-4.2.7")

@@ -1,6 +1,7 @@
 """Notifications: recorded with the change that causes them, delivered by their job after
 the commit, quiet hours in the tenant's zone, retries then failure with the reason, stuck
-messages sent again once, bounces, and the delivery reports with who may read what."""
+messages sent again once, one message's database failure keeping the others' outcomes,
+bounces, and the delivery reports with who may read what."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ from datacapt.notifications import (
     Recipient,
     RecipientKind,
     UnknownTemplate,
+    delivery,
     notify,
 )
-from datacapt.notifications.delivery import STEP, deliver_notifications
+from datacapt.notifications.delivery import MAX_ATTEMPTS, STEP, deliver_notifications
 from datacapt.studies.models import Study, StudyCenter
 from datacapt.tenancy import tenant_context
 from datacapt.tenancy.services import update_tenant_settings
@@ -565,3 +567,36 @@ def test_a_failing_email_keeps_the_others_outcomes(app, tenant, redis_queue, han
     states = outcomes(app, tenant)
     assert states.pop("r3@example.org") == ("queued", 1)  # tried again later
     assert set(states.values()) == {("sent", 1)}
+
+
+def test_a_database_failure_of_one_message_keeps_the_others_outcomes(
+    app, tenant, redis_queue, handed, monkeypatch
+):
+    """A provider's id longer than its column: the message's outcome is refused by the
+    database once its server took it; it alone is undone, then retried, at most
+    MAX_ATTEMPTS times in all."""
+    ids = record_many(app, tenant, 12)
+    original = delivery._send
+
+    def send(notification: Notification, *args: Any) -> str | None:
+        provider_id = original(notification, *args)
+        return "x" * 300 if notification.address == "r3@example.org" else provider_id
+
+    monkeypatch.setattr(delivery, "_send", send)
+    assert deliver_as_job(app, tenant, ids) == 11
+    states = outcomes(app, tenant)
+    assert states.pop("r3@example.org") == ("queued", 1)  # tried again later
+    assert set(states.values()) == {("sent", 1)}
+    with app.app_context(), tenant_context(tenant):
+        failed = db.session.execute(
+            sa.select(Notification).where(Notification.address == "r3@example.org")
+        ).scalar_one()
+        assert "could not be recorded" in (failed.reason or "")
+        assert failed.not_before is not None and failed.provider_id is None
+    for _ in range(MAX_ATTEMPTS - 1):  # its next attempts come
+        with app.app_context(), tenant_context(tenant), unit_of_work():
+            db.session.execute(sa.update(Notification).values(not_before=None))
+        assert deliver_as_job(app, tenant, ids) == 0
+    assert outcomes(app, tenant)["r3@example.org"] == ("failed", MAX_ATTEMPTS)
+    assert handed["to"].count("r3@example.org") == MAX_ATTEMPTS
+    assert all(handed["to"].count(f"r{i}@example.org") == 1 for i in range(12) if i != 3)

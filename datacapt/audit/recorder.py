@@ -13,7 +13,8 @@ Foreign keys are written as the public id of the row they point to, never as int
 
 A write that bypasses the ORM (a set-based insert or update) goes through
 ``write_audited``: the same records, reason rules and listeners as a flush, the write and
-its records sent as one statement. Either way the records reach the chain through
+its records sent as one statement, the rows it wrote counted against its records (a
+mismatch raises ``AuditedWriteMismatch`` rather than commit a wrong trail). Either way the records reach the chain through
 ``append_records``, many in one call.
 """
 
@@ -318,18 +319,21 @@ def append_records(
     schema: str,
     records: list[dict[str, Any]],
     along: sa.Insert | sa.Update | None = None,
-) -> None:
+) -> list[Any]:
     """Append records to ``schema``'s chain in one statement (the database function takes
     the chain's lock and chains them in order); ``along``, the write they record, runs in
-    the same statement."""
+    the same statement: the values its RETURNING gives first, one per row it wrote."""
     given = sa.bindparam("records", json.dumps(records, ensure_ascii=False), type_=sa.Text)
-    statement: sa.Select[Any] = sa.select(
-        Function("audit_append", sa.cast(given, JSONB), packagenames=(schema,))
-    )
-    if along is not None:
-        # A data-modifying WITH runs to completion whether or not it is referenced.
-        statement = statement.add_cte(along.cte("audited_write"))
-    connection.execute(statement)
+    append: Function[Any] = Function("audit_append", sa.cast(given, JSONB), packagenames=(schema,))
+    if along is None:
+        connection.execute(sa.select(append))
+        return []
+    # A data-modifying WITH runs to completion whether or not it is referenced; its
+    # RETURNING is what the statement reads back.
+    written = along.cte("audited_write")
+    first = next(iter(written.c))
+    returned = sa.select(sa.func.array_agg(first)).scalar_subquery()
+    return list(connection.execute(sa.select(append, returned)).one()[1] or [])
 
 
 def record_event(action: str, obj: AuditSubject, changes: dict | None = None) -> None:
@@ -389,14 +393,15 @@ def _actor_and_reason(changes: Iterable[tuple[str, type[Audited]]]) -> tuple[Act
     return actor, reason
 
 
-def _append(
-    session: ScopedSchemaSession,
-    records: list[dict[str, Any]],
-    along: sa.Insert | sa.Update | None = None,
-) -> None:
+def _append(session: ScopedSchemaSession, records: list[dict[str, Any]]) -> None:
     assert session.tenant_schema is not None
-    append_records(session.connection(), session.tenant_schema, records, along)
+    append_records(session.connection(), session.tenant_schema, records)
     keep(session, COMMITTED_RECORDS, *records)
+
+
+class AuditedWriteMismatch(RuntimeError):
+    """A set-based audited write changed another number of rows than the audit records it
+    was given describe: its caller's bug, which must not commit (the trail would be wrong)."""
 
 
 @dataclass(frozen=True)
@@ -415,12 +420,15 @@ def write_audited(
     write: sa.Insert | sa.Update,
     changes: Sequence[RowChange],
     public_ids: Mapping[tuple[sa.Column, Any], str] | None = None,
-) -> None:
+) -> list[Any]:
     """Run a set-based write of ``model``'s rows and append one audit record per changed
-    row, in one statement, with the reason rules and listeners of a flush. ``changes``
-    must describe exactly what ``write`` does; ``public_ids`` names the foreign keys' public
-    ids already known ((column pointed to, key): uuid), the others are looked up. The
-    model's objects in the session are expired: they are read again after the write."""
+    row, in one statement, with the reason rules and listeners of a flush; the primary keys
+    of the rows written. ``changes`` must describe exactly what ``write`` (without a
+    RETURNING of its own) does: a write of another number of rows raises
+    AuditedWriteMismatch, and the transaction must roll back. ``public_ids`` names the
+    foreign keys' public ids already known ((column pointed to, key): uuid), the others are
+    looked up. The model's objects in the session are expired: they are read again after
+    the write."""
     session = db.session()
     assert isinstance(session, ScopedSchemaSession) and session.tenant_schema is not None
     if not changes:
@@ -445,10 +453,21 @@ def write_audited(
                 _sensitive(model, values),
             )
         )
-    _append(session, records, along=write)
+    (key,) = sa.inspect(model).primary_key
+    written = append_records(
+        session.connection(), session.tenant_schema, records, write.returning(key)
+    )
+    if len(written) != len(records):
+        # Raised before the records are kept: no listener hears of a write that is undone.
+        raise AuditedWriteMismatch(
+            f"a set-based write of {model.__tablename__} changed {len(written)} row(s)"
+            f" but recorded {len(records)} audit record(s)"
+        )
+    keep(session, COMMITTED_RECORDS, *records)
     for obj in list(session.identity_map.values()):
         if isinstance(obj, model):
             session.expire(obj)
+    return written
 
 
 @event.listens_for(ScopedSchemaSession, "after_flush")

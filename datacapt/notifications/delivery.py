@@ -4,7 +4,9 @@ transaction that recorded them commits; the sweep for what is due later or stuck
 A job attempts its messages in steps of ``STEP``: one statement locks a step's messages,
 each is checked due (its time has come and it is outside its quiet hours), rendered (with
 its secrets) and handed to the backend of its channel, and the step's outcomes commit
-together before the next step. A failed attempt is retried
+together before the next step. Each message's attempt runs in a SAVEPOINT of its own: a
+database failure in one (an outcome the table refuses) undoes that message's outcome
+only, and counts as a failed attempt of it. A failed attempt is retried
 after ``RETRY_AFTER``, up to ``MAX_ATTEMPTS``, unless the failure is final (a recipient
 refused); then the message is failed with the reason.
 
@@ -16,7 +18,9 @@ what it enqueues, and a second delivery of one message finds it sent and leaves 
 
 Delivery is at least once, never exactly once: a worker killed after the server took a
 message but before its step's outcomes committed leaves the step queued, and it goes
-again: at most ``STEP`` messages per killed job are sent twice. Every copy
+again: at most ``STEP`` messages per killed job are sent twice. A message whose outcome
+the database refused after its server took it goes again with its next attempts: at most
+``MAX_ATTEMPTS`` copies. Every copy
 of an email carries the same Message-ID (``<uuid@the domain of MAIL_FROM>``), so receivers
 can drop duplicates.
 """
@@ -197,16 +201,47 @@ def _attempt(notification: Notification, now: dt.datetime, batch: _Batch) -> boo
         subject, body = delivered_text(notification, template, batch.params)
         notification.provider_id = _send(notification, subject, body, batch.branding)
     except Exception as exc:  # any failure is the message's outcome
-        reason = f"{type(exc).__name__}: {exc}"
-        if permanent_failure(exc) or notification.attempts >= MAX_ATTEMPTS:
-            _fail(notification, reason, now)
-        else:
-            notification.reason = scrubbed(reason, notification.address)
-            _wait_until(notification, now + RETRY_AFTER[notification.attempts - 1])
+        _failed_attempt(notification, f"{type(exc).__name__}: {exc}", now, permanent_failure(exc))
         return False
     notification.state, notification.sent_at = NotificationState.SENT, now
     notification.reason = None
     return True
+
+
+def _failed_attempt(notification: Notification, reason: str, now: dt.datetime, final: bool) -> None:
+    """An attempt that did not go: tried again later, or failed when ``final`` or the
+    attempts are spent."""
+    if final or notification.attempts >= MAX_ATTEMPTS:
+        _fail(notification, reason, now)
+    else:
+        notification.reason = scrubbed(reason, notification.address)
+        _wait_until(notification, now + RETRY_AFTER[notification.attempts - 1])
+
+
+def _attempt_apart(notification: Notification, batch: _Batch) -> bool:
+    """``_attempt`` in a SAVEPOINT of its own: a database failure undoes this message's
+    outcome only, never the step's others. It then counts as a failed attempt (in another
+    SAVEPOINT), so a message whose outcome cannot be written goes ``MAX_ATTEMPTS`` times
+    at most; were even that refused, it stays as it was for the sweep."""
+    notification_id = notification.id  # read now: a rolled back SAVEPOINT expires it
+    try:
+        with db.session.begin_nested():
+            return _attempt(notification, utcnow(), batch)
+    except sa.exc.SQLAlchemyError as exc:
+        # Its server may have taken it: retrying may send it again (bounded, above).
+        log.exception("The outcome of notification %s could not be recorded", notification_id)
+        reason = f"The outcome of an attempt could not be recorded ({type(exc).__name__})."
+    try:
+        with db.session.begin_nested():
+            now = utcnow()
+            notification.attempts += 1
+            notification.last_attempt_at = now
+            _failed_attempt(notification, reason, now, final=False)
+    except sa.exc.SQLAlchemyError:
+        log.exception(
+            "Notification %s stays queued: nothing of it could be recorded", notification_id
+        )
+    return False
 
 
 def deliver_notifications(notification_ids: list[int]) -> int:
@@ -228,8 +263,9 @@ def deliver_notifications(notification_ids: list[int]) -> int:
             .scalars()
             .all()
         )
-        # Each message's own time: a step's sends may wait on a slow provider.
-        sent += sum(_attempt(notification, utcnow(), batch) for notification in notifications)
+        # Each message's own time (a step's sends may wait on a slow provider) and its own
+        # SAVEPOINT (a database failure of one keeps the others' outcomes).
+        sent += sum(_attempt_apart(notification, batch) for notification in notifications)
         commit_job_step()  # this step's outcomes hold whatever becomes of the next
     return sent
 

@@ -208,7 +208,8 @@ def _write_answers(
 ) -> None:
     """Write the changed answers of ``instance`` in one statement with their audit
     records: an update of each stored one, a creation of each new one (the subject is
-    locked, so no other save adds them meanwhile)."""
+    locked, so no other save adds them meanwhile; a write of another number of rows than
+    the records describe raises, and the save rolls back)."""
     table = Answer.__table__
     assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     now, subject = utcnow(), participation.audit_context()

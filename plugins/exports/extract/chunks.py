@@ -30,7 +30,8 @@ class Scope:
     statuses: tuple[str, ...]
     included_from: dt.date | None
     included_to: dt.date | None
-    codes: tuple[str, ...]  # the questions read
+    sections: tuple[str, ...]  # the sections read (uuids), in the design's order
+    codes: tuple[str, ...]  # the questions read, in the design's order
     extras: frozenset[str]
     arm_visible: bool
     product_visible: bool
@@ -249,7 +250,9 @@ def _add_extras(scope: Scope, chunk: Chunk) -> None:
 
 def _add_zone_assessments(scope: Scope, chunk: Chunk) -> None:
     """The chunk's subjects' values per zone (side by side), with the product only in a
-    run whose requester may see it."""
+    run whose requester may see it: those of the sections and questions the definition
+    reads, by subject (the chunk's order), section and question in the design's order,
+    zone by zone."""
     if Extra.ZONE_ASSESSMENTS not in scope.extras or not plugin_enabled("side_by_side"):
         return
     from plugins.side_by_side.api import export_rows
@@ -259,7 +262,23 @@ def _add_zone_assessments(scope: Scope, chunk: Chunk) -> None:
         unblinded=scope.product_visible,
         subject_ids=[subject.id for subject in chunk.subjects],
     )
-    chunk.zone_assessments.extend(dict(zip(columns, row, strict=True)) for row in rows)
+    subjects = {subject.label: index for index, subject in enumerate(chunk.subjects)}
+    sections = {uuid: index for index, uuid in enumerate(scope.sections)}
+    codes = {code: index for index, code in enumerate(scope.codes)}
+    found = [
+        record
+        for record in (dict(zip(columns, row, strict=True)) for row in rows)
+        if record["section"] in sections and record["question"] in codes
+    ]
+    found.sort(
+        key=lambda record: (
+            subjects[record["subject"]],
+            sections[record["section"]],
+            record["zone"],
+            codes[record["question"]],
+        )
+    )
+    chunk.zone_assessments.extend(found)
 
 
 def locks(scope: Scope) -> list[dict[str, Any]]:

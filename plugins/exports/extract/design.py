@@ -71,6 +71,7 @@ class SectionDesign:
     title: str
     position: int
     items: tuple[Item, ...]
+    instanced: bool = False  # filled once per instance a module names (a zone), not per subject
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,22 +112,22 @@ def load_design(
     if ecrf is None:
         return Design(None, None, ())
     rows = db.session.execute(
-        sa.select(Section.uuid, Section.title, Section.position, Block)
+        sa.select(Section.uuid, Section.title, Section.position, Section.instanced_by, Block)
         .join(SubSection, SubSection.section_id == Section.id)
         .join(Block, Block.subsection_id == SubSection.id)
         .where(Section.ecrf_id == ecrf.id, Block.kind == "question")
         .order_by(Section.position, SubSection.position, Block.position)
     ).all()
     wanted_sections, wanted_codes = set(sections), set(questions)
-    by_section: dict[str, tuple[str, int, list[Item]]] = {}
-    for section_uuid, title, position, block in rows:
+    by_section: dict[str, tuple[str, int, bool, list[Item]]] = {}
+    for section_uuid, title, position, instanced_by, block in rows:
         uuid = str(section_uuid)
         if wanted_sections and uuid not in wanted_sections:
             continue
         if wanted_codes and block.code not in wanted_codes:
             continue
-        entry = by_section.setdefault(uuid, (text_of(title), position, []))
-        entry[2].append(
+        entry = by_section.setdefault(uuid, (text_of(title), position, bool(instanced_by), []))
+        entry[3].append(
             _item(
                 {
                     "code": block.code,
@@ -143,8 +144,8 @@ def load_design(
         ecrf.version,
         ecrf.revision,
         tuple(
-            SectionDesign(uuid, title, position, tuple(items))
-            for uuid, (title, position, items) in by_section.items()
+            SectionDesign(uuid, title, position, tuple(items), instanced)
+            for uuid, (title, position, instanced, items) in by_section.items()
         ),
     )
 

@@ -1,9 +1,11 @@
 """CDISC ODM 1.3.2 XML, written element by element as the subjects come (never a tree in
 memory): the study's metadata (MetaDataVersion), its centers and signature meanings
 (AdminData), then ClinicalData down to ItemData with each value's last AuditRecord and the
-signatures; Datacapt's extension (docs/exports.md) carries the history of each value,
-queries, verification, subjects' status and arm, and the locks. Values are the coded
-values whatever the definition asks (the CodeLists decode them)."""
+signatures; a section filled once per zone (side by side) has a repeating ItemGroup keyed
+by the zone's code. Datacapt's extension (docs/exports.md) carries the history of each
+value, queries, verification, subjects' status and arm, each zone's name and product, and
+the locks. Values are the coded values whatever the definition asks (the CodeLists decode
+them)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,11 @@ def stamp(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
+def zone_group_oid(section_uuid: str) -> str:
+    """The OID of the repeating ItemGroup of a section's values per zone."""
+    return f"IG.{section_uuid}.ZONES"
+
+
 def _code_list_type(item: Item) -> str:
     values = [value for value, _ in item.choices] or [1]
     if item.type == QuestionType.YES_NO or all(
@@ -57,11 +64,19 @@ def _code_list_type(item: Item) -> str:
 class OdmWriter(Writer):
     def __init__(self, context: Context):
         super().__init__(context)
-        if Extra.ZONE_ASSESSMENTS in context.extras:
-            # ODM has no place for a value per body zone: the table would be left out.
+        # The sections filled once per zone, in a run of the zone assessments.
+        self.zoned = {
+            section.uuid
+            for section in context.design.sections
+            if section.instanced and Extra.ZONE_ASSESSMENTS in context.extras
+        }
+        if any(item.is_group for item in context.design.items if item.section_uuid in self.zoned):
+            # An ItemGroupData per zone cannot hold a group's rows: refused, not left out.
             raise FormatProblem(
-                "ODM has no place for zone assessments: export them as CSV, Excel, SAS or SPSS."
+                "ODM has no place for a repeating group filled per zone: export the zone"
+                " assessments as CSV, Excel, SAS or SPSS."
             )
+        self.by_code = {item.code: item for item in context.design.items}
         self.path = context.directory / f"{context.prefix}.xml"
         self.handle: IO[str] = self.path.open("w", encoding="utf-8")
         self.xml = XMLGenerator(self.handle, "utf-8", short_empty_elements=True)
@@ -152,6 +167,10 @@ class OdmWriter(Writer):
             for item in section.items:
                 if item.is_group:
                     self._leaf("ItemGroupRef", ItemGroupOID=f"IG.{item.code}", Mandatory="No")
+            if section.uuid in self.zoned:
+                self._leaf(
+                    "ItemGroupRef", ItemGroupOID=zone_group_oid(section.uuid), Mandatory="No"
+                )
             self._close("FormDef")
         for section in self.sections:
             self._open("ItemGroupDef", OID=f"IG.{section.uuid}", Name=section.title, Repeating="No")
@@ -172,6 +191,16 @@ class OdmWriter(Writer):
                             "ItemRef", ItemOID=f"I.{item.code}.{column.code}", Mandatory="No"
                         )
                     self._close("ItemGroupDef")
+            if section.uuid in self.zoned:
+                self._open(
+                    "ItemGroupDef",
+                    OID=zone_group_oid(section.uuid),
+                    Name=f"{section.title} per zone",
+                    Repeating="Yes",
+                )
+                for item in section.items:
+                    self._leaf("ItemRef", ItemOID=f"I.{item.code}", Mandatory="No")
+                self._close("ItemGroupDef")
         coded: list[tuple[str, Item]] = []
         for item in self.items:
             members = (
@@ -238,9 +267,21 @@ class OdmWriter(Writer):
         signatures: dict[tuple[str, str | None], dict[str, Any]] = {}
         for signature in chunk.signatures:  # oldest first: the last one stays
             signatures[(signature["subject"], signature["section"])] = signature
+        # (subject, section) -> zone -> its values, in the design's order (as read).
+        zones: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(dict)
+        for value in chunk.zone_assessments:
+            if value["section"] in self.zoned:
+                by_zone = zones[(value["subject"], value["section"])]
+                by_zone.setdefault(value["zone"], []).append(value)
         for subject in chunk.subjects:
             self._subject(
-                subject, chunk.answers.get(subject.id, {}), history, queries, verified, signatures
+                subject,
+                chunk.answers.get(subject.id, {}),
+                zones,
+                history,
+                queries,
+                verified,
+                signatures,
             )
         return len(chunk.subjects)
 
@@ -277,8 +318,38 @@ class OdmWriter(Writer):
                 ClosedAt=stamp(query["closed_at"]),
             )
 
+    def _zones(
+        self, subject: SubjectRow, section: str, by_zone: dict[str, list[dict[str, Any]]]
+    ) -> None:
+        """A section's values per zone: an ItemGroupData per zone keyed by its code, the
+        zone (and, in a run that may name products, the product) in the extension."""
+        for zone, values in by_zone.items():
+            self._open(
+                "ItemGroupData", ItemGroupOID=zone_group_oid(section), ItemGroupRepeatKey=zone
+            )
+            for value in values:
+                if value["value"] is not None:
+                    code = value["question"]
+                    self._item(subject, code, self.by_code[code], value["value"], {}, {}, {})
+            first = values[0]
+            self._leaf(
+                "dc:Zone",
+                Code=zone,
+                Name=first["zone_name"],
+                ProductCode=first["code"],
+                Product=first.get("product") if self.context.product else None,
+            )
+            self._close("ItemGroupData")
+
     def _subject(
-        self, subject: SubjectRow, answers: dict[str, Any], history, queries, verified, signatures
+        self,
+        subject: SubjectRow,
+        answers: dict[str, Any],
+        zones: dict[tuple[str, str], dict[str, list[dict[str, Any]]]],
+        history,
+        queries,
+        verified,
+        signatures,
     ) -> None:
         self._open("SubjectData", SubjectKey=subject.label)
         self._signature(signatures.get((subject.label, None)), subject.center)
@@ -286,7 +357,8 @@ class OdmWriter(Writer):
         for section in self.sections:
             present = [item for item in section.items if answers.get(item.code) is not None]
             signature = signatures.get((subject.label, section.uuid))
-            if not present and signature is None:
+            by_zone = zones.get((subject.label, section.uuid), {})
+            if not present and signature is None and not by_zone:
                 continue
             self._open("StudyEventData", StudyEventOID=f"SE.{section.uuid}")
             self._signature(signature, subject.center)
@@ -316,6 +388,7 @@ class OdmWriter(Writer):
                                 {},
                             )
                     self._close("ItemGroupData")
+            self._zones(subject, section.uuid, by_zone)
             self._close("FormData")
             self._manifestation(signature)
             self._close("StudyEventData")

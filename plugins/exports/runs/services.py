@@ -244,6 +244,7 @@ def _scope(study: Study, export: Export, design: Design) -> reading.Scope:
         included_to=dt.date.fromisoformat(settings["included_to"])
         if settings["included_to"]
         else None,
+        sections=tuple(section.uuid for section in design.sections),
         codes=tuple(item.code for item in design.items),
         extras=frozenset(settings["extras"]),
         arm_visible=export.arm_visible,

@@ -1,7 +1,8 @@
 """Zone assessments through the exports module (the zone always, the product only in an
-unblinded run, nothing of another study, refused in ODM); a voided allocation: its zone
-answers keep the products then applied, and the subject is not allocated again over them;
-a design change recounts every zone's progress."""
+unblinded run, nothing of another study, in the design's order, in ODM an ItemGroupData
+per zone that validates); a voided allocation: its zone answers keep the products then
+applied, and the subject is not allocated again over them; a design change recounts every
+zone's progress."""
 
 from __future__ import annotations
 
@@ -10,20 +11,32 @@ import dataclasses
 import io
 import uuid
 from typing import Any
+from xml.etree import ElementTree
+
+import xmlschema
 
 from datacapt.testing import TenantClient, pdf_text
+from plugins.exports.api import EXTENDED_SCHEMA, EXTENSION_NAMESPACE, ODM_NAMESPACE, zone_group_oid
 from plugins.side_by_side.tests.support import ECRF, PRODUCT_NAMES, Split, make_split
 
 DEFINITIONS = "/api/exports/definitions/"
 RUNS = "/api/exports/runs/"
 UNBLINDED_EXPORTER = "unblinded_exporter"
+ODM = f"{{{ODM_NAMESPACE}}}"
+DC = f"{{{EXTENSION_NAMESPACE}}}"
+# A zone's measurements in the design's order (their codes' order is another).
+MEASURED = ["tewl", "hydration", "redness"]
 
 
-def _export(split: Split, client: TenantClient, file_format: str = "csv") -> Any:
+def _export(split: Split, client: TenantClient, file_format: str = "csv", **fields: Any) -> Any:
     """A run of a definition of the zone assessments, done (jobs run in process)."""
     made: Any = client.post(
         DEFINITIONS,
-        json={"name": f"Zones {uuid.uuid4().hex[:8]}", "extras": ["zone_assessments"]},
+        json={
+            "name": f"Zones {uuid.uuid4().hex[:8]}",
+            "extras": ["zone_assessments"],
+            **fields,
+        },
         headers=split.headers,
     )
     assert made.status_code == 201, made.json
@@ -50,6 +63,34 @@ def _every_file(split: Split, client: TenantClient, export: Any) -> bytes:
         client.get(f"{RUNS}{export['uuid']}/files/{made['uuid']}", headers=split.headers).data
         for made in export["files"]
     )
+
+
+def _odm(split: Split, client: TenantClient, export: Any) -> ElementTree.Element:
+    """The run's ODM file, checked against the schema with Datacapt's extension."""
+    (made,) = export["files"]
+    content: Any = client.get(f"{RUNS}{export['uuid']}/files/{made['uuid']}", headers=split.headers)
+    assert content.status_code == 200
+    xmlschema.XMLSchema(str(EXTENDED_SCHEMA)).validate(content.data.decode())
+    return ElementTree.fromstring(content.data)
+
+
+def _unblinded_exporter(split: Split, client_as, join_study, tenant) -> TenantClient:
+    """A member of the study who runs exports and may see the products."""
+    role = client_as(tenant).post(
+        "/api/roles/",
+        json={
+            "name": UNBLINDED_EXPORTER,
+            "permissions": [
+                "exports.access",
+                "exports.define",
+                "exports.run",
+                "products.access",
+                "products.view_blinded",
+            ],
+        },
+    )
+    assert role.status_code == 201, role.json
+    return join_study(split.manager, split.headers, tenant, UNBLINDED_EXPORTER)
 
 
 def _placed(split: Split, subject: str) -> dict[str, tuple[str | None, str | None]]:
@@ -88,6 +129,10 @@ def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
     assert (blinded["state"], blinded["product_included"]) == ("done", False), blinded
     rows = _zone_rows(split, split.manager, blinded)
     assert len(rows) == 9 and "product" not in rows[0]
+    # By zone, then the questions in the design's order (not their codes' order).
+    assert [(r["zone"], r["question"]) for r in rows] == [
+        (zone, question) for zone in ("BACK", "LEFT", "RIGHT") for question in MEASURED
+    ]
     assert {(r["zone"], r["code"]) for r in rows} == {
         (zone, code or "control") for zone, (code, _) in placed.items()
     }
@@ -95,22 +140,7 @@ def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
     for name in PRODUCT_NAMES:
         assert name.encode() not in content, name
 
-    admin = client_as(tenant)
-    role = admin.post(
-        "/api/roles/",
-        json={
-            "name": UNBLINDED_EXPORTER,
-            "permissions": [
-                "exports.access",
-                "exports.define",
-                "exports.run",
-                "products.access",
-                "products.view_blinded",
-            ],
-        },
-    )
-    assert role.status_code == 201, role.json
-    exporter = join_study(split.manager, split.headers, tenant, UNBLINDED_EXPORTER)
+    exporter = _unblinded_exporter(split, client_as, join_study, tenant)
     unblinded = _export(split, exporter)
     assert (unblinded["state"], unblinded["product_included"]) == ("done", True), unblinded
     rows = _zone_rows(split, exporter, unblinded)
@@ -120,9 +150,11 @@ def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
     # A blinded reader is not given the unblinded run.
     assert split.manager.get(f"{RUNS}{unblinded['uuid']}", headers=split.headers).status_code == 404
 
-    # ODM has no place for a value per zone: the run fails with the reason, nothing left out.
-    odm = _export(split, split.manager, "odm")
-    assert odm["state"] == "failed" and "zone assessments" in odm["failure"], odm
+    # A definition naming questions takes only theirs, in the design's order.
+    named = _export(split, split.manager, questions=["redness", "tewl"])
+    assert [(r["zone"], r["question"]) for r in _zone_rows(split, split.manager, named)] == [
+        (zone, question) for zone in ("BACK", "LEFT", "RIGHT") for question in ("tewl", "redness")
+    ]
 
     # Another study of the tenant exports no zone of this one.
     other = make_study(split.manager, "NAN", reference="OTHER")
@@ -135,6 +167,101 @@ def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
     elsewhere = _export(other_split, split.manager)
     assert elsewhere["state"] == "done", elsewhere
     assert _zone_rows(other_split, split.manager, elsewhere) == []
+
+
+def _zone_groups(root: ElementTree.Element, split: Split) -> list[ElementTree.Element]:
+    return [
+        group
+        for group in root.iter(f"{ODM}ItemGroupData")
+        if group.get("ItemGroupOID") == zone_group_oid(split.day0)
+    ]
+
+
+def _texts(root: ElementTree.Element) -> list[str]:
+    """Every attribute value and text of the file."""
+    return [
+        text
+        for element in root.iter()
+        for text in (*element.attrib.values(), element.text or "", element.tail or "")
+    ]
+
+
+def test_odm_has_an_item_group_per_zone_naming_the_product_only_unblinded(
+    split: Split, enable_plugins, client_as, join_study, make_study, tenant
+):
+    enable_plugins(tenant, "exports")
+    subject = _allocated_and_measured(split)
+    placed = _placed(split, subject)
+    products: Any = split.statistician.get(
+        "/api/product-database/study-products/", headers=split.headers
+    )
+    assert products.status_code == 200, products.json
+    product_uuids = {p["uuid"] for p in products.json} | {
+        p["product"]["uuid"] for p in products.json
+    }
+    assert set(split.products) <= product_uuids
+
+    blinded = _export(split, split.manager, "odm")
+    assert (blinded["state"], blinded["product_included"]) == ("done", False), blinded
+    root = _odm(split, split.manager, blinded)
+    oid = zone_group_oid(split.day0)
+    (definition,) = [d for d in root.iter(f"{ODM}ItemGroupDef") if d.get("OID") == oid]
+    assert definition.get("Repeating") == "Yes"
+    assert [r.get("ItemOID") for r in definition.iter(f"{ODM}ItemRef")] == [
+        f"I.{code}" for code in MEASURED
+    ]
+    (form,) = [f for f in root.iter(f"{ODM}FormDef") if f.get("OID") == f"F.{split.day0}"]
+    assert oid in [r.get("ItemGroupOID") for r in form.iter(f"{ODM}ItemGroupRef")]
+    groups = _zone_groups(root, split)
+    # One per zone, keyed by its code, the values of the design's questions in its order.
+    assert [g.get("ItemGroupRepeatKey") for g in groups] == ["BACK", "LEFT", "RIGHT"]
+    tewl = {"LEFT": "10.0", "RIGHT": "11.0", "BACK": "12.0"}
+    for group in groups:
+        zone = group.get("ItemGroupRepeatKey") or ""
+        assert [(i.get("ItemOID"), i.get("Value")) for i in group.iter(f"{ODM}ItemData")] == [
+            ("I.tewl", tewl[zone]),
+            ("I.hydration", "40.0"),
+            ("I.redness", "1"),
+        ]
+        named = group.find(f"{DC}Zone")
+        assert named is not None
+        assert named.attrib == {
+            "Code": zone,
+            "Name": f"Zone {zone}",
+            "ProductCode": placed[zone][0] or "control",
+        }
+    # Nowhere a product's name or uuid.
+    for text in _texts(root):
+        for secret in (*PRODUCT_NAMES, *product_uuids):
+            assert secret not in text, (secret, text)
+
+    exporter = _unblinded_exporter(split, client_as, join_study, tenant)
+    unblinded = _export(split, exporter, "odm")
+    assert (unblinded["state"], unblinded["product_included"]) == ("done", True), unblinded
+    groups = _zone_groups(_odm(split, exporter, unblinded), split)
+    assert {
+        g.get("ItemGroupRepeatKey"): g.find(f"{DC}Zone").get("Product")  # type: ignore[union-attr]
+        for g in groups
+    } == {zone: name for zone, (_, name) in placed.items()}
+    assert placed["BACK"][1] is None and {placed["LEFT"][1], placed["RIGHT"][1]} < set(
+        PRODUCT_NAMES
+    )
+
+    # Another study of the tenant: no zone of this one.
+    other = make_study(split.manager, "NAN", reference="OTHER")
+    etag = split.manager.get("/api/ecrf/", headers=other.headers).headers["ETag"]
+    ecrf: Any = split.manager.put(
+        "/api/ecrf/", json=ECRF, headers={**other.headers, "If-Match": etag}
+    )
+    assert ecrf.status_code == 200, ecrf.json
+    other_split = dataclasses.replace(
+        split, headers=other.headers, day0=ecrf.json["sections"][1]["uuid"]
+    )
+    elsewhere = _export(other_split, split.manager, "odm")
+    assert elsewhere["state"] == "done", elsewhere
+    root = _odm(other_split, split.manager, elsewhere)
+    assert _zone_groups(root, other_split) == _zone_groups(root, split) == []
+    assert not list(root.iter(f"{DC}Zone"))
 
 
 def test_an_open_studys_export_names_no_product_to_who_may_not_see_products(
@@ -279,3 +406,30 @@ def test_a_casebook_prints_each_zone_with_its_values_and_trail_never_the_product
     assert right < text.index("17.75") and right < text.index("Probe misread")
     for name in PRODUCT_NAMES:
         assert name not in text, name
+
+
+def test_odm_refuses_a_repeating_group_filled_per_zone(split: Split, enable_plugins, tenant):
+    """An ItemGroupData per zone cannot hold a group's rows: the run fails saying so."""
+    enable_plugins(tenant, "exports")
+    read: Any = split.manager.get("/api/ecrf/", headers=split.headers)
+    changed = read.json
+    changed["sections"][1]["subsections"][0]["blocks"].append(
+        {
+            "kind": "question",
+            "code": "sites",
+            "type": "repeating_group",
+            "label": {"en": "Sites"},
+            "columns": [{"code": "spot", "type": "short_text", "label": {"en": "Spot"}}],
+        }
+    )
+    saved: Any = split.manager.put(
+        "/api/ecrf/", json=changed, headers={**split.headers, "If-Match": read.headers["ETag"]}
+    )
+    assert saved.status_code == 200, saved.json
+    _allocated_and_measured(split)
+    odm = _export(split, split.manager, "odm")
+    assert odm["state"] == "failed" and "repeating group" in odm["failure"], odm
+    # A definition leaving the group out exports the zones in ODM.
+    plain = _export(split, split.manager, "odm", questions=MEASURED)
+    assert plain["state"] == "done", plain
+    assert len(_zone_groups(_odm(split, split.manager, plain), split)) == 3
