@@ -16,6 +16,7 @@ from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesImpl
 
 from datacapt.toolkit import QuestionType, study_centers
+from plugins.ecrf.api import PLAIN
 from plugins.exports.definitions.models import Extra
 from plugins.exports.extract.chunks import Chunk, SubjectRow
 from plugins.exports.extract.design import Item
@@ -260,10 +261,10 @@ class OdmWriter(Writer):
         history: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for record in chunk.audit:
             history[(record["subject"], record["question"])].append(record)
-        queries: dict[tuple[str, str | None], list[dict[str, Any]]] = defaultdict(list)
+        queries: dict[tuple[str, str | None, str], list[dict[str, Any]]] = defaultdict(list)
         for query in chunk.queries:
-            queries[(query["subject"], query["question"])].append(query)
-        verified = {(v["subject"], v["question"]): v for v in chunk.verifications}
+            queries[(query["subject"], query["question"], query["zone"])].append(query)
+        verified = {(v["subject"], v["question"], v["zone"]): v for v in chunk.verifications}
         signatures: dict[tuple[str, str | None], dict[str, Any]] = {}
         for signature in chunk.signatures:  # oldest first: the last one stays
             signatures[(signature["subject"], signature["section"])] = signature
@@ -319,10 +320,16 @@ class OdmWriter(Writer):
             )
 
     def _zones(
-        self, subject: SubjectRow, section: str, by_zone: dict[str, list[dict[str, Any]]]
+        self,
+        subject: SubjectRow,
+        section: str,
+        by_zone: dict[str, list[dict[str, Any]]],
+        queries,
+        verified,
     ) -> None:
-        """A section's values per zone: an ItemGroupData per zone keyed by its code, the
-        zone (and, in a run that may name products, the product) in the extension."""
+        """A section's values per zone: an ItemGroupData per zone keyed by its code, each
+        value with that zone's queries and verification, the zone (and, in a run that may
+        name products, the product) in the extension."""
         for zone, values in by_zone.items():
             self._open(
                 "ItemGroupData", ItemGroupOID=zone_group_oid(section), ItemGroupRepeatKey=zone
@@ -330,7 +337,16 @@ class OdmWriter(Writer):
             for value in values:
                 if value["value"] is not None:
                     code = value["question"]
-                    self._item(subject, code, self.by_code[code], value["value"], {}, {}, {})
+                    self._item(
+                        subject,
+                        code,
+                        self.by_code[code],
+                        value["value"],
+                        {},
+                        queries,
+                        verified,
+                        zone,
+                    )
             first = values[0]
             self._leaf(
                 "dc:Zone",
@@ -388,7 +404,7 @@ class OdmWriter(Writer):
                                 {},
                             )
                     self._close("ItemGroupData")
-            self._zones(subject, section.uuid, by_zone)
+            self._zones(subject, section.uuid, by_zone, queries, verified)
             self._close("FormData")
             self._manifestation(signature)
             self._close("StudyEventData")
@@ -398,12 +414,20 @@ class OdmWriter(Writer):
             InclusionDate=subject.inclusion_date.isoformat() if subject.inclusion_date else None,
             Arm=subject.arm,
         )
-        self._queries(queries.get((subject.label, None), []))
+        self._queries(queries.get((subject.label, None, PLAIN), []))
         self._manifestation(signatures.get((subject.label, None)))
         self._close("SubjectData")
 
     def _item(
-        self, subject: SubjectRow, oid: str, item: Item, value: Any, history, queries, verified
+        self,
+        subject: SubjectRow,
+        oid: str,
+        item: Item,
+        value: Any,
+        history,
+        queries,
+        verified,
+        zone: str = PLAIN,
     ) -> None:
         self.values += 1
         self._open("ItemData", ItemOID=f"I.{oid}", Value=text(cell(item, value, labels=False)))
@@ -428,8 +452,8 @@ class OdmWriter(Writer):
                 NewValue=None if change["new"] is None else text(change["new"]),
                 Reason=change["reason"],
             )
-        self._queries(queries.get((subject.label, item.code), []))
-        check = verified.get((subject.label, item.code))
+        self._queries(queries.get((subject.label, item.code, zone), []))
+        check = verified.get((subject.label, item.code, zone))
         if check is not None:
             self._leaf(
                 "dc:Verification",

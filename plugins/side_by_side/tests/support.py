@@ -9,8 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from typing import Any
+from xml.etree import ElementTree
+
+import xmlschema
 
 from datacapt.testing import TenantClient
+from plugins.exports.api import EXTENDED_SCHEMA, ODM_NAMESPACE, zone_group_oid
 
 STATISTICIAN = "split_statistician"
 STATISTICIAN_PERMISSIONS = [
@@ -228,3 +232,22 @@ def make_split(client_as, make_study, join_study, tenant, *, coded: bool = True)
         monitor=join_study(manager, headers, tenant, "monitor"),
         products=products,
     )
+
+
+def odm_of(split: Split, client: TenantClient, export: Any) -> ElementTree.Element:
+    """The run's ODM file, checked against the schema with Datacapt's extension."""
+    (made,) = export["files"]
+    content: Any = client.get(
+        f"/api/exports/runs/{export['uuid']}/files/{made['uuid']}", headers=split.headers
+    )
+    assert content.status_code == 200
+    xmlschema.XMLSchema(str(EXTENDED_SCHEMA)).validate(content.data.decode())
+    return ElementTree.fromstring(content.data)
+
+
+def zone_groups(root: ElementTree.Element, split: Split) -> list[ElementTree.Element]:
+    return [
+        group
+        for group in root.iter(f"{{{ODM_NAMESPACE}}}ItemGroupData")
+        if group.get("ItemGroupOID") == zone_group_oid(split.day0)
+    ]

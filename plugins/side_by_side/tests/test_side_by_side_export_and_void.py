@@ -13,11 +13,16 @@ import uuid
 from typing import Any
 from xml.etree import ElementTree
 
-import xmlschema
-
 from datacapt.testing import TenantClient, pdf_text
-from plugins.exports.api import EXTENDED_SCHEMA, EXTENSION_NAMESPACE, ODM_NAMESPACE, zone_group_oid
-from plugins.side_by_side.tests.support import ECRF, PRODUCT_NAMES, Split, make_split
+from plugins.exports.api import EXTENSION_NAMESPACE, ODM_NAMESPACE, zone_group_oid
+from plugins.side_by_side.tests.support import (
+    ECRF,
+    PRODUCT_NAMES,
+    Split,
+    make_split,
+    odm_of,
+    zone_groups,
+)
 
 DEFINITIONS = "/api/exports/definitions/"
 RUNS = "/api/exports/runs/"
@@ -63,15 +68,6 @@ def _every_file(split: Split, client: TenantClient, export: Any) -> bytes:
         client.get(f"{RUNS}{export['uuid']}/files/{made['uuid']}", headers=split.headers).data
         for made in export["files"]
     )
-
-
-def _odm(split: Split, client: TenantClient, export: Any) -> ElementTree.Element:
-    """The run's ODM file, checked against the schema with Datacapt's extension."""
-    (made,) = export["files"]
-    content: Any = client.get(f"{RUNS}{export['uuid']}/files/{made['uuid']}", headers=split.headers)
-    assert content.status_code == 200
-    xmlschema.XMLSchema(str(EXTENDED_SCHEMA)).validate(content.data.decode())
-    return ElementTree.fromstring(content.data)
 
 
 def _unblinded_exporter(split: Split, client_as, join_study, tenant) -> TenantClient:
@@ -169,14 +165,6 @@ def test_zone_assessments_leave_with_the_zone_and_the_product_only_unblinded(
     assert _zone_rows(other_split, split.manager, elsewhere) == []
 
 
-def _zone_groups(root: ElementTree.Element, split: Split) -> list[ElementTree.Element]:
-    return [
-        group
-        for group in root.iter(f"{ODM}ItemGroupData")
-        if group.get("ItemGroupOID") == zone_group_oid(split.day0)
-    ]
-
-
 def _texts(root: ElementTree.Element) -> list[str]:
     """Every attribute value and text of the file."""
     return [
@@ -203,7 +191,7 @@ def test_odm_has_an_item_group_per_zone_naming_the_product_only_unblinded(
 
     blinded = _export(split, split.manager, "odm")
     assert (blinded["state"], blinded["product_included"]) == ("done", False), blinded
-    root = _odm(split, split.manager, blinded)
+    root = odm_of(split, split.manager, blinded)
     oid = zone_group_oid(split.day0)
     (definition,) = [d for d in root.iter(f"{ODM}ItemGroupDef") if d.get("OID") == oid]
     assert definition.get("Repeating") == "Yes"
@@ -212,7 +200,7 @@ def test_odm_has_an_item_group_per_zone_naming_the_product_only_unblinded(
     ]
     (form,) = [f for f in root.iter(f"{ODM}FormDef") if f.get("OID") == f"F.{split.day0}"]
     assert oid in [r.get("ItemGroupOID") for r in form.iter(f"{ODM}ItemGroupRef")]
-    groups = _zone_groups(root, split)
+    groups = zone_groups(root, split)
     # One per zone, keyed by its code, the values of the design's questions in its order.
     assert [g.get("ItemGroupRepeatKey") for g in groups] == ["BACK", "LEFT", "RIGHT"]
     tewl = {"LEFT": "10.0", "RIGHT": "11.0", "BACK": "12.0"}
@@ -238,7 +226,7 @@ def test_odm_has_an_item_group_per_zone_naming_the_product_only_unblinded(
     exporter = _unblinded_exporter(split, client_as, join_study, tenant)
     unblinded = _export(split, exporter, "odm")
     assert (unblinded["state"], unblinded["product_included"]) == ("done", True), unblinded
-    groups = _zone_groups(_odm(split, exporter, unblinded), split)
+    groups = zone_groups(odm_of(split, exporter, unblinded), split)
     assert {
         g.get("ItemGroupRepeatKey"): g.find(f"{DC}Zone").get("Product")  # type: ignore[union-attr]
         for g in groups
@@ -259,8 +247,8 @@ def test_odm_has_an_item_group_per_zone_naming_the_product_only_unblinded(
     )
     elsewhere = _export(other_split, split.manager, "odm")
     assert elsewhere["state"] == "done", elsewhere
-    root = _odm(other_split, split.manager, elsewhere)
-    assert _zone_groups(root, other_split) == _zone_groups(root, split) == []
+    root = odm_of(other_split, split.manager, elsewhere)
+    assert zone_groups(root, other_split) == zone_groups(root, split) == []
     assert not list(root.iter(f"{DC}Zone"))
 
 
@@ -432,4 +420,4 @@ def test_odm_refuses_a_repeating_group_filled_per_zone(split: Split, enable_plug
     # A definition leaving the group out exports the zones in ODM.
     plain = _export(split, split.manager, "odm", questions=MEASURED)
     assert plain["state"] == "done", plain
-    assert len(_zone_groups(_odm(split, split.manager, plain), split)) == 3
+    assert len(zone_groups(odm_of(split, split.manager, plain), split)) == 3

@@ -19,10 +19,12 @@ import sqlalchemy as sa
 
 from datacapt.testing import TenantClient, unit_of_work
 from datacapt.toolkit import db, tenant_context
+from plugins.exports.api import ODM_NAMESPACE
 from plugins.monitoring.api import Signature
-from plugins.side_by_side.tests.support import PRODUCT_NAMES, Split
+from plugins.side_by_side.tests.support import PRODUCT_NAMES, Split, odm_of, zone_groups
 
 SDV = "/api/monitoring/verification"
+ODM = f"{{{ODM_NAMESPACE}}}"
 REVIEW = "/api/monitoring/review"
 LOCKS = "/api/monitoring/locks"
 SIGNATURES = "/api/monitoring/signatures/"
@@ -380,7 +382,10 @@ def test_exports_name_the_zone_of_verifications_queries_and_locks(
     made = zoned.post(
         split.manager,
         "/api/exports/definitions/",
-        {"name": f"Monitoring {uuid.uuid4().hex[:8]}", "extras": ["sdv", "queries", "locks"]},
+        {
+            "name": f"Monitoring {uuid.uuid4().hex[:8]}",
+            "extras": ["sdv", "queries", "locks", "zone_assessments"],
+        },
     )
     assert made.status_code == 201, made.json
     asked = zoned.post(
@@ -400,3 +405,17 @@ def test_exports_name_the_zone_of_verifications_queries_and_locks(
     assert [(r["level"], r["zone"]) for r in _table(split, export.json, "locks")] == [
         ("section", "RIGHT")
     ]
+    # In ODM, a zone's query and verification go under that zone's value.
+    asked = zoned.post(
+        split.manager, f"/api/exports/definitions/{made.json['uuid']}/runs", {"format": "odm"}
+    )
+    assert asked.status_code == 202, asked.json
+    export = split.manager.get(f"/api/exports/runs/{asked.json['uuid']}", headers=split.headers)
+    assert export.json["state"] == "done", export.json
+    annotated = {
+        (group.get("ItemGroupRepeatKey"), item.get("ItemOID"), child.tag.split("}")[1])
+        for group in zone_groups(odm_of(split, split.manager, export.json), split)
+        for item in group.iter(f"{ODM}ItemData")
+        for child in item
+    }
+    assert annotated == {("LEFT", "I.tewl", "Verification"), ("RIGHT", "I.hydration", "Query")}
