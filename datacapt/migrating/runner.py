@@ -64,9 +64,12 @@ def upgrade(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
     """Bring ``lineage`` to head in ``schema``, inside the caller's open transaction; from
     base, as the statements recorded the first time (datacapt.migrating.replay)."""
     _use_schema(connection, schema)
-    if not run_recorded(connection, lineage, schema):
-        with recording(connection, lineage, schema):
-            _run_revisions(connection, lineage, "heads", lineage.script._upgrade_revs)
+    if run_recorded(connection, lineage, schema):
+        # A recording is of the lineage's heads: they need no reading back.
+        record_heads(connection, lineage, schema, lineage.heads)
+        return
+    with recording(connection, lineage, schema):
+        _run_revisions(connection, lineage, "heads", lineage.script._upgrade_revs)
     _record_current(connection, lineage, schema)
 
 
