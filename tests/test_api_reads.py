@@ -8,8 +8,8 @@ import datetime as dt
 def test_a_study_member_is_read_alone(client_as, tenant, make_study, join_study):
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO")
-    paris = join_study(manager, study.headers, tenant, "investigator", [study.centers["PAR"]])
-    lyon = join_study(manager, study.headers, tenant, "investigator", [study.centers["LYO"]])
+    paris = join_study(study.headers, tenant, "investigator", [study.centers["PAR"]])
+    lyon = join_study(study.headers, tenant, "investigator", [study.centers["LYO"]])
     team = manager.get("/api/study-users/?page_size=100", headers=study.headers).json
     lyon_member = next(m for m in team if m["email"] == lyon.user.email)
     one = manager.get(f"/api/study-users/{lyon_member['uuid']}", headers=study.headers)

@@ -63,7 +63,7 @@ def trial(enable_plugins, client_as, make_study, join_study, tenant):
     study = make_study(manager, "PAR", "LYO", reference="AUD-ACCESS")
     headers = study.headers
     design = save_design(manager, headers, DESIGN).json
-    investigator = join_study(manager, headers, tenant, "investigator")
+    investigator = join_study(headers, tenant, "investigator")
     subjects = {}
     for code, name in (("PAR", "Martin"), ("LYO", "Durand")):
         created = investigator.post(
@@ -116,7 +116,7 @@ def trial(enable_plugins, client_as, make_study, join_study, tenant):
         "investigator": investigator,
         "subjects": subjects,
         "section": section,
-        "member": lambda role, centers=None: join_study(manager, headers, tenant, role, centers),
+        "member": lambda role, centers=None: join_study(headers, tenant, role, centers),
     }
 
 
@@ -178,9 +178,9 @@ def test_tenant_records_need_the_platform_permission(trial, client_as, tenant, j
     """A member reading the study's trail through their study role, whose platform role
     has no audit permission, sees no tenant-level record (users, centers, roles)."""
     study = trial["study"]
-    member = join_study(trial["manager"], study.headers, tenant, "viewer")
+    member = join_study(study.headers, tenant, "viewer")
     # Only a member who holds what the monitor role grants may give it.
-    lead = join_study(trial["manager"], study.headers, tenant, "administrator")
+    lead = join_study(study.headers, tenant, "administrator")
     promoted = lead.patch(
         f"/api/study-users/{_membership(trial, member)}",
         json={"role": "monitor"},

@@ -429,8 +429,7 @@ def test_site_staff_see_their_centers_and_read_a_message_with_an_audited_read(
     app, trial, join_study, tenant
 ):
     headers = trial["study"].headers
-    investigator = join_study(
-        trial["manager"], headers, tenant, "investigator", [trial["study"].centers["PAR"]]
+    investigator = join_study(headers, tenant, "investigator", [trial["study"].centers["PAR"]]
     )
     assert uuids(investigator.get("/api/notifications/", headers=headers)) == [trial["paris"]]
     read = investigator.get(f"/api/notifications/{trial['paris']}", headers=headers)
@@ -455,7 +454,7 @@ def test_who_may_read_the_study_s_messages(trial, join_study, client_as, tenant)
     manager, headers = trial["manager"], trial["study"].headers
     # A study manager sees deliveries, not what they said.
     assert manager.get(f"/api/notifications/{trial['paris']}", headers=headers).status_code == 403
-    viewer = join_study(manager, headers, tenant, "viewer")
+    viewer = join_study(headers, tenant, "viewer")
     for url in ("/api/notifications/", "/api/notifications/counts"):
         refused = viewer.get(url, headers=headers)
         assert refused.status_code == 403

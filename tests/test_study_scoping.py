@@ -58,7 +58,7 @@ def build_trial(client_as, make_study, join_study, enable_plugins):
         occurrences = manager.get(
             f"/api/epro/subjects/{subject['uuid']}/occurrences", headers=headers
         ).json
-        lyon_member = join_study(manager, headers, tenant, "investigator", [study.centers["LYO"]])
+        lyon_member = join_study(headers, tenant, "investigator", [study.centers["LYO"]])
         (member,) = [
             m
             for m in manager.get("/api/study-users/", headers=headers).json
@@ -99,7 +99,7 @@ def test_a_member_of_other_centers_finds_only_the_rows_without_center(
     build_trial, join_study, tenant
 ):
     trial = build_trial(tenant)
-    paris = join_study(trial.manager, trial.headers, tenant, "investigator", [trial.centers["PAR"]])
+    paris = join_study(trial.headers, tenant, "investigator", [trial.centers["PAR"]])
     for kind in AT_A_CENTER:
         assert_absent(paris.get(trial.urls[kind], headers=trial.headers), kind)
     assert paris.get(trial.urls["questionnaire"], headers=trial.headers).status_code == 200
@@ -109,7 +109,7 @@ def test_a_member_of_other_centers_finds_only_the_rows_without_center(
     team = {m["uuid"] for m in paris.get("/api/study-users/", headers=trial.headers).json}
     assert trial.urls["study user"].rsplit("/", 1)[1] not in team
     # A member at that center finds them all.
-    lyon = join_study(trial.manager, trial.headers, tenant, "investigator", [trial.centers["LYO"]])
+    lyon = join_study(trial.headers, tenant, "investigator", [trial.centers["LYO"]])
     for kind, url in trial.urls.items():
         assert lyon.get(url, headers=trial.headers).status_code == 200, kind
 

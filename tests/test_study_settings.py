@@ -28,7 +28,7 @@ def trial(enable_plugins, client_as, make_study, join_study, tenant):
         "manager": manager,
         "headers": created.headers,
         "uuid": created.uuid,
-        "member": lambda role: join_study(manager, created.headers, tenant, role),
+        "member": lambda role: join_study(created.headers, tenant, role),
     }
 
 

@@ -102,7 +102,7 @@ def test_its_permissions_are_checked(
     admin = client_as(tenant)
     study = make_study(admin)
     assert client_for(tenant).get(URL, headers=study.headers).status_code == 401
-    viewer = join_study(admin, study.headers, tenant, "viewer")  # in the team, without hello.*
+    viewer = join_study(study.headers, tenant, "viewer")  # in the team, without hello.*
     assert viewer.get(URL, headers=study.headers).status_code == 403
     assert viewer.post(URL, json={"text": "no"}, headers=study.headers).status_code == 403
     assert viewer.post(f"{GREETING}/send", headers=study.headers).status_code == 403

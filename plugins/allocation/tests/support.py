@@ -327,7 +327,7 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
     ):
         done: Any = manager.post(f"{version}/{step}", json=body, headers=headers)
         assert done.status_code in (200, 201), (step, done.json)
-    pharmacist = join_study(manager, headers, tenant, PHARMACIST)
+    pharmacist = join_study(headers, tenant, PHARMACIST)
     products, batches = _products(admin, pharmacist, headers)
     return Trial(
         app=app,
@@ -341,10 +341,9 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
         batches=batches,
         admin=admin,
         manager=manager,
-        investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(
-            manager, headers, tenant, "investigator", [study.centers["LYO"]]
+        investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
         ),
-        monitor=join_study(manager, headers, tenant, "monitor"),
+        monitor=join_study(headers, tenant, "monitor"),
         pharmacist=pharmacist,
     )

@@ -65,7 +65,7 @@ def _url(rule: str, values: dict[str, Any]) -> str:
 def test_every_answer_hides_the_arm_from_blinded_roles(
     app, trial: Trial, dispensed, join_study, tenant
 ):
-    data_manager = join_study(trial.manager, trial.headers, tenant, "data_manager")
+    data_manager = join_study(trial.headers, tenant, "data_manager")
     rules = sorted(
         rule.rule
         for rule in app.url_map.iter_rules()

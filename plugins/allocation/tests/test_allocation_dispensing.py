@@ -142,7 +142,7 @@ def test_refusals_are_clear_and_a_warning_comes_first(trial: Trial, tenant, clie
         },
     )
     assert role.status_code == 201, role.json
-    dispenser = join_study(trial.manager, trial.headers, tenant, "unblinded_dispenser")
+    dispenser = join_study(trial.headers, tenant, "unblinded_dispenser")
     unblinded: Any = dispenser.post(
         f"{BASE}/subjects/{late}/dispensings",
         json={"section": trial.sections["Day 1"], "environment": "test"},

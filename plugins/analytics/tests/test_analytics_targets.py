@@ -65,7 +65,7 @@ def test_only_managers_set_targets_and_a_center_member_only_its_own(
         },
     )
     assert role.status_code == 201, role.json
-    lead = join_study(trial.manager, trial.headers, tenant, "center_lead", [trial.centers["LYO"]])
+    lead = join_study(trial.headers, tenant, "center_lead", [trial.centers["LYO"]])
     study_wide: Any = _post(trial, lead, {"subjects": 50})
     assert study_wide.status_code == 403, study_wide.json
     paris: Any = _post(trial, lead, {"subjects": 5, "center": trial.centers["PAR"]})
@@ -130,7 +130,7 @@ def test_a_tenant_without_the_module_and_a_role_without_the_permission_see_nothi
         "/api/roles/", json={"name": "no_dashboards", "permissions": ["subjects.access"]}
     )
     assert role.status_code == 201, role.json
-    outsider = join_study(trial.manager, trial.headers, tenant, "no_dashboards")
+    outsider = join_study(trial.headers, tenant, "no_dashboards")
     for path in ("enrollment", "enrollment.svg", "visits", "visits.svg", "queries", "queries.svg"):
         assert trial.get(path, by=outsider).status_code == 403, path
     assert outsider.get(TARGETS, headers=trial.headers).status_code == 403

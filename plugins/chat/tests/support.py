@@ -85,7 +85,7 @@ def make_team(client_as, make_study, join_study, tenant) -> Team:
     par = [study.centers["PAR"]]
 
     def join(role: str, centers: list[str] | None = None) -> TenantClient:
-        return join_study(manager, study.headers, tenant, role, centers)
+        return join_study(study.headers, tenant, role, centers)
 
     investigator, colleague = join("investigator", par), join("investigator", par)
     lyon = join("investigator", [study.centers["LYO"]])

@@ -79,8 +79,8 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
     design: Any = manager.put("/api/ecrf/", json=DESIGN, headers={**headers, "If-Match": etag})
     assert design.status_code == 200, design.json
     sections = [s["uuid"] for s in design.json["sections"]]
-    investigator = join_study(manager, headers, tenant, "investigator", [centers["PAR"]])
-    lyon = join_study(manager, headers, tenant, "investigator", [centers["LYO"]])
+    investigator = join_study(headers, tenant, "investigator", [centers["PAR"]])
+    lyon = join_study(headers, tenant, "investigator", [centers["LYO"]])
     for client, center, rows in ((investigator, "PAR", PARIS), (lyon, "LYO", LYON)):
         for answers in rows:
             added: Any = client.post(
@@ -100,5 +100,5 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
         sections=sections,
         manager=manager,
         investigator=investigator,
-        viewer=join_study(manager, headers, tenant, "viewer"),
+        viewer=join_study(headers, tenant, "viewer"),
     )

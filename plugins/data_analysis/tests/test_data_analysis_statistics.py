@@ -124,7 +124,7 @@ def test_blinded_callers_get_no_arm_breakdown(trial, enable_plugins, tenant, cli
         },
     )
     assert role.status_code == 201, role.json
-    statistician = join_study(trial.manager, trial.headers, tenant, "unblinded_statistician")
+    statistician = join_study(trial.headers, tenant, "unblinded_statistician")
     answer = trial.statistics(statistician, question="age", by="arm")
     # Nobody is randomized yet: every subject falls in the group of no arm.
     (group,) = figures(answer, "age")["groups"]

@@ -343,7 +343,7 @@ def test_who_may_read_and_design(join_study, study, client_as, tenant):
     manager, headers = study["manager"], study["headers"]
     save(manager, study, DESIGN)
     for role, can_design in (("investigator", False), ("viewer", False), ("data_manager", True)):
-        member = join_study(manager, headers, tenant, role)
+        member = join_study(headers, tenant, role)
         assert member.get("/api/ecrf/", headers=headers).status_code == 200
         assert (save_design(member, headers, DESIGN).status_code != 403) is can_design
 
@@ -381,7 +381,7 @@ def test_two_questions_can_swap_codes_in_one_save(study):
 
 def test_a_stale_design_save_never_overwrites_a_colleagues(join_study, study, tenant):
     manager, headers = study["manager"], study["headers"]
-    colleague = join_study(manager, headers, tenant, "data_manager")
+    colleague = join_study(headers, tenant, "data_manager")
     first = manager.get("/api/ecrf/", headers=headers)
     etag = first.headers["ETag"]
     assert etag.startswith('"') and etag.endswith('"')

@@ -92,7 +92,7 @@ def trial(join_study, enable_plugins, client_as, make_study, tenant):
     study = make_study(manager, "PAR", "LYO", reference="ENTRY")
     headers, centers = study.headers, study.centers
     design = save_design(manager, headers, DESIGN).json
-    investigator = join_study(manager, headers, tenant, "investigator")
+    investigator = join_study(headers, tenant, "investigator")
     subject = investigator.post(
         "/api/subjects/",
         json={"center": centers["PAR"], "personal_data": {"last_name": "Secret"}},
@@ -407,7 +407,7 @@ def test_an_automatic_query_closes_saying_whether_the_data_or_its_hiding_ended_i
     save(investigator, trial, {"weight": "70"}, reason="Typo")
     hidden = save(investigator, trial, {"sex": "M"}, reason="Wrong sex entered").json
     assert hidden["queries"] == []
-    monitor = join_study(trial["manager"], trial["headers"], tenant, "monitor")
+    monitor = join_study(trial["headers"], tenant, "monitor")
     records = monitor.get(
         "/api/audit-trails/",
         query_string={"object_type": "ecrf_query_messages", "subject": trial["subject"]},
@@ -433,11 +433,10 @@ def test_repeating_groups_are_saved_row_by_row(trial):
 @pytest.mark.requirement("P11-11.10g")
 def test_center_restriction_and_permissions_hold(join_study, trial, client_as, tenant):
     headers = trial["headers"]
-    lyon_only = join_study(
-        trial["manager"], headers, tenant, "investigator", [trial["centers"]["LYO"]]
+    lyon_only = join_study(headers, tenant, "investigator", [trial["centers"]["LYO"]]
     )
     assert read(lyon_only, trial).status_code == 404
-    viewer = join_study(trial["manager"], headers, tenant, "viewer")
+    viewer = join_study(headers, tenant, "viewer")
     assert read(viewer, trial).status_code == 200
     assert save(viewer, trial, {"sex": "M"}).status_code == 403
 
@@ -527,8 +526,7 @@ def test_subject_list_pages_keep_order_counts_and_centers(trial, join_study, ten
     everyone = [("LYO-001", 3, 0), ("LYO-002", 3, 0), ("PAR-001", 3, 2), ("PAR-002", 3, 0)]
     assert pages(investigator, 2) == ([everyone[:2], everyone[2:]], 4)
     assert pages(investigator, 3) == ([everyone[:3], everyone[3:]], 4)
-    lyon_only = join_study(
-        trial["manager"], headers, tenant, "investigator", [trial["centers"]["LYO"]]
+    lyon_only = join_study(headers, tenant, "investigator", [trial["centers"]["LYO"]]
     )
     assert pages(lyon_only, 1) == ([[row] for row in everyone[:2]], 2)
 
@@ -582,8 +580,8 @@ def test_a_file_of_study_data_is_visible_exactly_where_the_data_is(
     ecg, scan, loose = upload(investigator), upload(investigator), upload(investigator)
     saved = save(investigator, trial, {"ecg": ecg, "scans": [{"scan": scan}]}, section=1)
     assert saved.status_code == 200
-    lyon = join_study(manager, headers, tenant, "investigator", centers=[trial["centers"]["LYO"]])
-    paris = join_study(manager, headers, tenant, "investigator", centers=[trial["centers"]["PAR"]])
+    lyon = join_study(headers, tenant, "investigator", centers=[trial["centers"]["LYO"]])
+    paris = join_study(headers, tenant, "investigator", centers=[trial["centers"]["PAR"]])
     outsider = client_as(tenant, "study_manager")  # of another study
     make_study(outsider, "OUT", reference="OTHER")
     for file in (ecg, scan):
@@ -618,7 +616,7 @@ def test_an_upload_s_id_in_a_text_cell_attaches_nothing(trial, join_study, tenan
         content_type="multipart/form-data",
     ).json["uuid"]
     assert save(investigator, trial, {"ecg": ecg}, section=1).status_code == 200
-    lyon = join_study(manager, headers, tenant, "investigator", centers=[trial["centers"]["LYO"]])
+    lyon = join_study(headers, tenant, "investigator", centers=[trial["centers"]["LYO"]])
     lyon_subject = lyon.post(
         "/api/subjects/",
         json={"center": trial["centers"]["LYO"], "personal_data": {"last_name": "L"}},
@@ -674,7 +672,7 @@ def test_no_data_is_entered_for_an_ended_subject_until_reopened_with_a_reason(
     missing = investigator.post(reopen, headers=headers)
     assert missing.status_code == 422
     assert missing.json["error"]["internal_name"] == "REASON_FOR_CHANGE_REQUIRED"
-    viewer = join_study(trial["manager"], headers, tenant, "viewer")
+    viewer = join_study(headers, tenant, "viewer")
     reason = {**headers, "Reason-For-Change": "Withdrawn by mistake"}
     assert viewer.post(reopen, headers=reason).status_code == 403
     reopened = investigator.post(reopen, headers=reason)

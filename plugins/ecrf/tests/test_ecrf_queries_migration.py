@@ -44,7 +44,7 @@ def test_queries_carry_over_to_the_workflow_and_back(
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", reference="MIG-Q")
     design: Any = save_design(manager, study.headers, DESIGN).json
-    investigator = join_study(manager, study.headers, tenant, "investigator")
+    investigator = join_study(study.headers, tenant, "investigator")
     subject: Any = investigator.post(
         "/api/subjects/", json={"center": study.centers["PAR"]}, headers=study.headers
     ).json

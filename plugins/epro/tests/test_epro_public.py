@@ -135,7 +135,7 @@ def test_a_subject_s_trail_names_the_occurrence_and_question_of_each_answer(
         api_client.put(URL, json={"answers": {"pain": 4}}, headers={"Qr-Code": token})
         api_client.put(URL, json={"answers": {"pain": 5}}, headers={"Qr-Code": token})
     (occurrence, *_) = trial.occurrences()
-    reader = join_study(trial.manager, trial.headers, tenant, "data_manager")
+    reader = join_study(trial.headers, tenant, "data_manager")
     history = reader.get("/api/audit-trails/", query_string={"subject": trial.subject}).json
     answers = [r for r in history["records"] if r["object_type"] == "epro_answers"]
     assert [r["changes"]["value"] for r in answers] == [[None, 4], [4, 5]]

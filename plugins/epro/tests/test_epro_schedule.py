@@ -339,7 +339,7 @@ def test_a_stale_questionnaire_save_never_overwrites_a_colleagues(trial, join_st
         "/api/epro/questionnaires/", json={**body, "code": "OTHER"}, headers=trial.headers
     )
     assert listed.status_code == 201 and listed.headers["ETag"] != etag
-    colleague = join_study(trial.manager, trial.headers, tenant, "study_manager")
+    colleague = join_study(trial.headers, tenant, "study_manager")
     theirs = colleague.put(
         url, json={**body, "title": {"en": "Theirs"}}, headers={**trial.headers, "If-Match": etag}
     )

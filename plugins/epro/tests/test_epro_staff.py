@@ -102,8 +102,8 @@ def test_who_may_do_what(join_study, trial, client_as, tenant, tick, outbox):
     trial.include()
     tick("2030-03-04T08:00:00")
     occurrence = trial.occurrences()[0]["uuid"]
-    monitor = join_study(trial.manager, trial.headers, tenant, "monitor")
-    viewer = join_study(trial.manager, trial.headers, tenant, "viewer")
+    monitor = join_study(trial.headers, tenant, "monitor")
+    viewer = join_study(trial.headers, tenant, "viewer")
     writable_diary = writable(trial.questionnaire)
     for client in (monitor, viewer, trial.investigator):
         assert client.get(QUESTIONNAIRES, headers=trial.headers).status_code == 200
@@ -136,7 +136,7 @@ def test_an_investigator_sees_only_the_subjects_of_their_centers(
     trial.include()
     tick("2030-03-04T08:00:00")
     occurrence = trial.occurrences()[0]["uuid"]
-    lyon = join_study(trial.manager, trial.headers, tenant, "investigator", [trial.centers["LYO"]])
+    lyon = join_study(trial.headers, tenant, "investigator", [trial.centers["LYO"]])
     assert lyon.get(f"/api/epro/occurrences/{occurrence}", headers=trial.headers).status_code == 404
     assert (
         lyon.get(f"/api/epro/subjects/{trial.subject}/occurrences", headers=trial.headers)
@@ -412,7 +412,7 @@ def test_staff_hand_the_link_out_for_a_qr_code_at_the_site(
     trial.include((dt.date.today() - dt.timedelta(days=1)).isoformat())
     first, later = sorted(trial.occurrences(), key=lambda o: o["day"])
     url = f"/api/epro/occurrences/{first['uuid']}/link"
-    monitor = join_study(trial.manager, trial.headers, tenant, "monitor")
+    monitor = join_study(trial.headers, tenant, "monitor")
     assert monitor.post(url, headers=trial.headers).status_code == 403
     too_early = trial.investigator.post(
         f"/api/epro/occurrences/{later['uuid']}/link", headers=trial.headers

@@ -31,10 +31,8 @@ def team(enable_plugins, client_as, make_study, join_study, tenant) -> Team:
         centers=study.centers,
         admin=admin,
         manager=manager,
-        investigator=join_study(
-            manager, study.headers, tenant, "investigator", [study.centers["PAR"]]
+        investigator=join_study(study.headers, tenant, "investigator", [study.centers["PAR"]]
         ),
-        lyon_investigator=join_study(
-            manager, study.headers, tenant, "investigator", [study.centers["LYO"]]
+        lyon_investigator=join_study(study.headers, tenant, "investigator", [study.centers["LYO"]]
         ),
     )

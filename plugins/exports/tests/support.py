@@ -232,15 +232,13 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
         centers=study.centers,
         sections=[section["uuid"] for section in ecrf.json["sections"]],
         manager=manager,
-        data_manager=join_study(manager, headers, tenant, "data_manager"),
-        investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(
-            manager, headers, tenant, "investigator", [study.centers["LYO"]]
+        data_manager=join_study(headers, tenant, "data_manager"),
+        investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
         ),
-        lyon_data_manager=join_study(
-            manager, headers, tenant, "data_manager", [study.centers["LYO"]]
+        lyon_data_manager=join_study(headers, tenant, "data_manager", [study.centers["LYO"]]
         ),
-        monitor=join_study(manager, headers, tenant, "monitor"),
+        monitor=join_study(headers, tenant, "monitor"),
     )
     for center, entry in ENTRIES.items():
         client = trial.site(center)

@@ -44,7 +44,7 @@ def _randomized(trial: Trial, client_as, join_study) -> tuple[Any, dict[str, str
         },
     )
     assert role.status_code == 201, role.json
-    statistician = join_study(trial.manager, trial.headers, trial.tenant, "unblinded_statistician")
+    statistician = join_study(trial.headers, trial.tenant, "unblinded_statistician")
     manager, headers = trial.manager, trial.headers
     config = {
         "arms": ARMS,

@@ -193,7 +193,7 @@ def test_the_arm_leaves_only_with_an_unblinded_requester(
         },
     )
     assert role.status_code == 201, role.json
-    statistician = join_study(trial.manager, trial.headers, trial.tenant, "unblinded_statistician")
+    statistician = join_study(trial.headers, trial.tenant, "unblinded_statistician")
     definition = trial.define()
     blinded = trial.export(definition["uuid"], "csv")
     unblinded = trial.export(definition["uuid"], "csv", statistician)
@@ -310,7 +310,7 @@ def test_a_requester_who_loses_a_center_no_longer_reaches_their_run_of_it(
         json={"name": "exporter", "permissions": ["exports.access", "exports.run"]},
     )
     assert role.status_code == 201, role.json
-    exporter = join_study(trial.manager, trial.headers, trial.tenant, "exporter")
+    exporter = join_study(trial.headers, trial.tenant, "exporter")
     definition = trial.define()
     export = trial.export(definition["uuid"], "csv", exporter)
     assert export["centers"] is None  # every center, as the exporter then saw

@@ -116,8 +116,8 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
     headers, centers = study.headers, study.centers
     design = save_design(manager, headers, DESIGN)
     assert design.status_code == 200, design.json
-    investigator = join_study(manager, headers, tenant, "investigator", centers=[centers["PAR"]])
-    lyon = join_study(manager, headers, tenant, "investigator", centers=[centers["LYO"]])
+    investigator = join_study(headers, tenant, "investigator", centers=[centers["PAR"]])
+    lyon = join_study(headers, tenant, "investigator", centers=[centers["LYO"]])
     subjects = []
     for client, center in ((investigator, "PAR"), (lyon, "LYO")):
         added = client.post("/api/subjects/", json={"center": centers[center]}, headers=headers)
@@ -130,9 +130,9 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
         manager=manager,
         investigator=investigator,
         lyon_investigator=lyon,
-        monitor=join_study(manager, headers, tenant, "monitor"),
-        data_manager=join_study(manager, headers, tenant, "data_manager"),
-        viewer=join_study(manager, headers, tenant, "viewer"),
+        monitor=join_study(headers, tenant, "monitor"),
+        data_manager=join_study(headers, tenant, "data_manager"),
+        viewer=join_study(headers, tenant, "viewer"),
         subject=subjects[0],
         lyon_subject=subjects[1],
     )

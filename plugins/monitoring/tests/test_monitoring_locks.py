@@ -166,7 +166,7 @@ def test_releases_need_their_own_permission_and_a_reason_and_all_is_audited(
     admin = client_as(tenant)
     role = {"name": "locker", "permissions": ["data_locks.access", "data_locks.lock"]}
     assert admin.post("/api/roles/", json=role).status_code == 201
-    locker = join_study(trial.manager, trial.headers, tenant, "locker")
+    locker = join_study(trial.headers, tenant, "locker")
     study = target(trial, "study")
     placed = act(trial, locker, "lock", study)
     assert placed.status_code == 201, placed.json
@@ -246,8 +246,7 @@ def test_who_may_freeze_lock_and_read_them(trial):
 
 
 def test_a_center_restricted_member_acts_and_sees_within_their_centers(trial, join_study, tenant):
-    lyon = join_study(
-        trial.manager, trial.headers, tenant, "data_manager", centers=[trial.centers["LYO"]]
+    lyon = join_study(trial.headers, tenant, "data_manager", centers=[trial.centers["LYO"]]
     )
     for level in ("section", "subject", "center"):
         hidden = act(trial, lyon, "freeze", target(trial, level))

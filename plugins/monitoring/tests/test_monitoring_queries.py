@@ -563,7 +563,7 @@ def test_the_annotation_is_left_out_for_those_who_do_not_see_queries(
         json={"name": "data_reader", "permissions": ["data_entry.access", "ecrf_design.access"]},
     )
     assert role.status_code == 201, role.json
-    reader = join_study(trial.manager, trial.headers, tenant, "data_reader")
+    reader = join_study(trial.headers, tenant, "data_reader")
     read = trial.read(reader)
     assert read.status_code == 200, read.json
     assert "queries" not in read.json["annotations"]

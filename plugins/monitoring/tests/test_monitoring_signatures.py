@@ -302,10 +302,9 @@ def test_a_signature_does_not_verify_on_another_record(app, tenant, trial):
 @pytest.mark.requirement("P11-11.100")
 def test_only_the_signer_withdraws_with_a_reason(app, tenant, trial, join_study):
     (signature,) = signed(trial, trial.investigator, section(trial))
-    colleague = join_study(
-        trial.manager, trial.headers, tenant, "investigator", centers=[trial.centers["PAR"]]
+    colleague = join_study(trial.headers, tenant, "investigator", centers=[trial.centers["PAR"]]
     )
-    admin = join_study(trial.manager, trial.headers, tenant, "administrator")
+    admin = join_study(trial.headers, tenant, "administrator")
     for other in (colleague, admin):
         assert error(withdraw(trial, other, signature["uuid"])) == (403, "SIGNATURE_NOT_SIGNERS")
     for without_sign in (trial.data_manager, trial.monitor, trial.manager):
@@ -340,7 +339,7 @@ def test_only_the_signer_withdraws_with_a_reason(app, tenant, trial, join_study)
 
 
 def test_many_records_are_signed_in_one_request_with_few_statements(app, tenant, trial, join_study):
-    admin = join_study(trial.manager, trial.headers, tenant, "administrator")
+    admin = join_study(trial.headers, tenant, "administrator")
     statements: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:

@@ -254,7 +254,7 @@ def test_who_may_batch_export_and_download(
         json={"name": "payer", "permissions": ["payments.access", "payments.export"]},
     )
     assert role.status_code == 201
-    payer = join_study(trial.manager, trial.headers, trial.tenant, "payer")
+    payer = join_study(trial.headers, trial.tenant, "payer")
     assert payer.get(f"/api/payments/batches/{batch}").status_code == 200
     # Exporting reads the payees' bank details: payments.view_payees as well.
     no_details: Any = payer.post(f"/api/payments/batches/{batch}/export")
@@ -266,8 +266,7 @@ def test_who_may_batch_export_and_download(
     assert payer.get(f"/api/payments/batches/{batch}/files/sepa").status_code == 403
 
     # A finance member at Lyon does not see a batch holding Paris's orders.
-    lyon_only = join_study(
-        trial.manager, trial.headers, trial.tenant, "finance", [trial.centers["LYO"]]
+    lyon_only = join_study(trial.headers, trial.tenant, "finance", [trial.centers["LYO"]]
     )
     assert lyon_only.get(f"/api/payments/batches/{batch}").status_code == 404
     assert lyon_only.get("/api/payments/batches/").json == []
@@ -280,7 +279,7 @@ def test_who_may_batch_export_and_download(
     )
     stranger_manager = client_as(other_tenant, "study_manager")
     study = stranger_manager.post("/api/studies/", json={"reference": "O-1", "name": "O-1"}).json
-    stranger = join_study(stranger_manager, {"Study-Uuid": study["uuid"]}, other_tenant, "finance")
+    stranger = join_study({"Study-Uuid": study["uuid"]}, other_tenant, "finance")
     assert stranger.get(f"/api/payments/batches/{batch}").status_code == 404
     assert stranger.get(f"/api/payments/batches/{batch}/files/sepa").status_code == 404
     assert stranger.get("/api/payments/debtor-accounts/").json == []

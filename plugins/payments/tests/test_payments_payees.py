@@ -127,7 +127,7 @@ def test_bank_details_never_reach_the_audit_trail_or_its_export_without_view_pay
     assert changes(trial.finance)["iban"][1] == "FR7630006000011234567890189"
     hidden = changes(trial.monitor)
     assert {hidden[name][1] for name in DETAILS} == {"[redacted]"}
-    data_manager = join_study(trial.manager, trial.headers, tenant, "data_manager")
+    data_manager = join_study(trial.headers, tenant, "data_manager")
     export = data_manager.get(
         "/api/audit-trails/export", query_string={"object_type": "payment_payees"}
     )

@@ -96,7 +96,7 @@ def test_four_eyes_refuses_the_person_who_changed_the_amount(
     trial, client_as, join_study, app, operator
 ):
     _grant_amounts(trial, client_as)
-    lead = join_study(trial.manager, trial.headers, trial.tenant, "finance_lead")
+    lead = join_study(trial.headers, trial.tenant, "finance_lead")
     first, second = place_orders(trial, ["25.00", "25.00"]).orders
     for order in (first, second):
         assert (
@@ -156,8 +156,7 @@ def test_finance_sees_only_its_studies_centers_and_tenant(
 ):
     lyon = place_orders(trial, ["10.00"], center="LYO").orders[0]
     paris = place_orders(trial, ["11.00"]).orders[0]
-    lyon_finance = join_study(
-        trial.manager, trial.headers, trial.tenant, "finance", [trial.centers["PAR"]]
+    lyon_finance = join_study(trial.headers, trial.tenant, "finance", [trial.centers["PAR"]]
     )
     seen: Any = lyon_finance.get("/api/payments/finance/orders/")
     assert [o["uuid"] for o in seen.json] == [paris]
@@ -183,7 +182,7 @@ def test_finance_sees_only_its_studies_centers_and_tenant(
     assert role.status_code == 201
     stranger_manager = client_as(other_tenant, "study_manager")
     study = make_study(stranger_manager, "PAR", reference="OTHER-1")
-    stranger = join_study(stranger_manager, study.headers, other_tenant, "finance")
+    stranger = join_study(study.headers, other_tenant, "finance")
     assert stranger.get("/api/payments/finance/orders/").json == []
     assert stranger.get(finance_url(paris)).status_code == 404
     assert stranger.post(finance_url(paris, "validate")).status_code == 404

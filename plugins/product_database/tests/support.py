@@ -124,8 +124,8 @@ def make_catalogue(client_as, make_study, join_study, tenant) -> Catalogue:
     return Catalogue(
         admin=admin,
         manager=manager,
-        pharmacist=join_study(manager, headers, tenant, PHARMACIST),
-        investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
+        pharmacist=join_study(headers, tenant, PHARMACIST),
+        investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
         headers=headers,
         join=join_study,
     )

@@ -147,7 +147,7 @@ def test_codes_are_unique_consistent_and_changed_with_a_reason(catalogue: Catalo
 def test_an_open_study_shows_its_products(catalogue: Catalogue, make_study, join_study, tenant):
     drug = catalogue.product("ZRB-10")
     study = make_study(catalogue.manager, "NCE", reference="OPEN")
-    investigator = join_study(catalogue.manager, study.headers, tenant, "investigator")
+    investigator = join_study(study.headers, tenant, "investigator")
     declared: Any = catalogue.manager.post(
         STUDY_PRODUCTS, json={"product": drug["uuid"]}, headers=study.headers
     )
@@ -157,7 +157,7 @@ def test_an_open_study_shows_its_products(catalogue: Catalogue, make_study, join
         (None, False, "ZRB-10")
     ]
     other = catalogue.product("OTHER")
-    pharmacist = join_study(catalogue.manager, study.headers, tenant, PHARMACIST)
+    pharmacist = join_study(study.headers, tenant, PHARMACIST)
     coded: Any = pharmacist.post(
         STUDY_PRODUCTS, json={"product": other["uuid"], "blinding_code": "X"}, headers=study.headers
     )

@@ -229,10 +229,9 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
         centers=study.centers,
         section=design.json["sections"][0]["uuid"],
         manager=manager,
-        investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(
-            manager, headers, tenant, "investigator", [study.centers["LYO"]]
+        investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
         ),
-        monitor=join_study(manager, headers, tenant, "monitor"),
-        statistician=join_study(manager, headers, tenant, STATISTICIAN),
+        monitor=join_study(headers, tenant, "monitor"),
+        statistician=join_study(headers, tenant, STATISTICIAN),
     )

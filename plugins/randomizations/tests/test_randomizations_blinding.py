@@ -55,7 +55,7 @@ def blinded_trial(trial: Trial, join_study, tenant) -> dict[str, Any]:
         headers={**trial.headers, "Reason-For-Change": "Randomized in error"},
     )
     assert voided.status_code == 200, voided.json
-    colleague = join_study(trial.manager, trial.headers, tenant, "investigator")
+    colleague = join_study(trial.headers, tenant, "investigator")
     unblinded: Any = colleague.post(
         f"{BASE}/assignments/{assignments[0]['uuid']}/unblindings",
         json={"reason": "Anaphylaxis", "password": colleague.user.password},
@@ -94,7 +94,7 @@ def _get_rules(app) -> list[str]:
 def test_every_read_of_the_plugin_hides_the_arm_from_blinded_roles(
     app, trial: Trial, blinded_trial, join_study, tenant
 ):
-    data_manager = join_study(trial.manager, trial.headers, tenant, "data_manager")
+    data_manager = join_study(trial.headers, tenant, "data_manager")
     blinded = [trial.investigator, trial.monitor, trial.manager, data_manager]
     rules = _get_rules(app)
     assert len(rules) >= 12  # every read of the plugin, found from the app itself

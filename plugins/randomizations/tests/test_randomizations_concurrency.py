@@ -71,7 +71,7 @@ def test_one_subject_randomized_twice_at_once_gets_one_assignment(app, tenant, t
 def test_concurrent_minimizations_each_count_the_ones_before(app, tenant, trial: Trial, join_study):
     design = trial.live_design(minimization(random_first=0), "minimization")
     subjects = [trial.subject("PAR" if i % 2 else "LYO") for i in range(CLIENTS)]
-    everywhere = join_study(trial.manager, trial.headers, tenant, "investigator")
+    everywhere = join_study(trial.headers, tenant, "investigator")
     answers = _at_once(app, tenant, trial, subjects, design, everywhere.token)
     assert [a.status_code for a in answers] == [201] * CLIENTS, [a.json for a in answers]
     assert sorted(a.json["number"] for a in answers) == [f"{n:04d}" for n in range(1, CLIENTS + 1)]

@@ -93,7 +93,7 @@ def test_with_approval_a_second_person_approves_and_the_requester_never_does(
         ).status_code
         == 403
     )
-    approver = join_study(trial.manager, trial.headers, tenant, "study_manager")
+    approver = join_study(trial.headers, tenant, "study_manager")
     approved: Any = approver.post(
         f"{url}/approve", json={"password": approver.user.password}, headers=trial.headers
     )

@@ -120,7 +120,7 @@ def test_the_target_fills_then_applicants_wait_and_a_freed_place_goes_to_the_fir
     assert len(trial.staff("get", f"/studies/{trial.recruitment}/applications/").json) == 3
 
     # The monitor reads but may not move applications; a reason is needed to end one.
-    monitor = join_study(trial.manager, trial.headers, tenant, "monitor")
+    monitor = join_study(trial.headers, tenant, "monitor")
     assert trial.staff("get", f"/applications/{first['application']}", monitor).status_code == 200
     refused = trial.staff(
         "post", f"/applications/{first['application']}/status", monitor, status="invited"

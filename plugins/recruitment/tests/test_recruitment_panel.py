@@ -44,7 +44,7 @@ def test_a_campaign_invites_consenting_volunteers_and_tracks_who_responded(
     for n, consent in ((1, True), (2, True), (3, False)):
         _volunteer(admin, n, consent)
     url = f"/studies/{trial.recruitment}/campaigns/"
-    investigator = join_study(trial.manager, trial.headers, tenant, "investigator")
+    investigator = join_study(trial.headers, tenant, "investigator")
     assert (
         trial.staff(
             "post", url, investigator, name="Spring", channel="email", filter={}

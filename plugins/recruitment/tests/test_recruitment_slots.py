@@ -129,7 +129,7 @@ def test_staff_book_and_the_included_applicant_becomes_a_subject_once(
     assert trial.move(application, "included").json["status"] == "included"
 
     # An investigator who sees LYO only cannot put the subject at PAR.
-    lyon = join_study(trial.manager, trial.headers, tenant, "investigator", [trial.centers["LYO"]])
+    lyon = join_study(trial.headers, tenant, "investigator", [trial.centers["LYO"]])
     assert (
         trial.staff("post", f"{url}/conversion", lyon, center=trial.centers["PAR"]).status_code
         == 403

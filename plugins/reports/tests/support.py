@@ -98,8 +98,8 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
     etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
     design: Any = manager.put("/api/ecrf/", json=DESIGN, headers={**headers, "If-Match": etag})
     assert design.status_code == 200, design.json
-    investigator = join_study(manager, headers, tenant, "investigator", [centers["PAR"]])
-    lyon = join_study(manager, headers, tenant, "investigator", [centers["LYO"]])
+    investigator = join_study(headers, tenant, "investigator", [centers["PAR"]])
+    lyon = join_study(headers, tenant, "investigator", [centers["LYO"]])
     subjects = []
     for client, center in ((investigator, "PAR"), (lyon, "LYO")):
         added: Any = client.post(
@@ -114,9 +114,9 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
         manager=manager,
         investigator=investigator,
         lyon_investigator=lyon,
-        monitor=join_study(manager, headers, tenant, "monitor"),
-        viewer=join_study(manager, headers, tenant, "viewer"),
-        auditor=join_study(manager, headers, tenant, AUDITOR),
+        monitor=join_study(headers, tenant, "monitor"),
+        viewer=join_study(headers, tenant, "viewer"),
+        auditor=join_study(headers, tenant, AUDITOR),
         subject=subjects[0],
         lyon_subject=subjects[1],
     )

@@ -83,7 +83,7 @@ def test_only_the_unblinded_see_the_arm_in_a_casebook(
         ),
         201,
     )
-    statistician = join_study(trial.manager, trial.headers, tenant, "unblinded_statistician")
+    statistician = join_study(trial.headers, tenant, "unblinded_statistician")
 
     unblinded = ok(trial.casebook(statistician), 201)
     assert unblinded["reveals_arm"] is True

@@ -204,7 +204,7 @@ def make_split(client_as, make_study, join_study, tenant, *, coded: bool = True)
     etag = manager.get("/api/ecrf/", headers=headers).headers["ETag"]
     design: Any = manager.put("/api/ecrf/", json=ECRF, headers={**headers, "If-Match": etag})
     assert design.status_code == 200, design.json
-    statistician = join_study(manager, headers, tenant, STATISTICIAN)
+    statistician = join_study(headers, tenant, STATISTICIAN)
     products = []
     for name, code in zip(PRODUCT_NAMES, CODES, strict=True):
         made: Any = manager.post(
@@ -224,12 +224,11 @@ def make_split(client_as, make_study, join_study, tenant, *, coded: bool = True)
         screening=design.json["sections"][0]["uuid"],
         day0=design.json["sections"][1]["uuid"],
         manager=manager,
-        investigator=join_study(manager, headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(
-            manager, headers, tenant, "investigator", [study.centers["LYO"]]
+        investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
         ),
         statistician=statistician,
-        monitor=join_study(manager, headers, tenant, "monitor"),
+        monitor=join_study(headers, tenant, "monitor"),
         products=products,
     )
 

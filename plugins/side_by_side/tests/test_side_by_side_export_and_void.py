@@ -86,7 +86,7 @@ def _unblinded_exporter(split: Split, client_as, join_study, tenant) -> TenantCl
         },
     )
     assert role.status_code == 201, role.json
-    return join_study(split.manager, split.headers, tenant, UNBLINDED_EXPORTER)
+    return join_study(split.headers, tenant, UNBLINDED_EXPORTER)
 
 
 def _placed(split: Split, subject: str) -> dict[str, tuple[str | None, str | None]]:

@@ -72,7 +72,7 @@ def _zoned(split: Split, join_study: Any, tenant: Any) -> Zoned:
     for zone in ("LEFT", "RIGHT"):
         saved = split.save_zone(subject, zone, MEASURED)
         assert saved.status_code == 200, saved.json
-    return Zoned(split, subject, join_study(split.manager, split.headers, tenant, "data_manager"))
+    return Zoned(split, subject, join_study(split.headers, tenant, "data_manager"))
 
 
 def _error(response: Any, status: int, name: str | None = None) -> None:

@@ -20,7 +20,7 @@ def study(enable_plugins, client_as, make_study, join_study, tenant):
     headers, centers = created.headers, created.centers
 
     def member(role: str, only: str | None = None):
-        return join_study(manager, headers, tenant, role, [centers[only]] if only else None)
+        return join_study(headers, tenant, role, [centers[only]] if only else None)
 
     return {
         "uuid": created.uuid,

@@ -102,7 +102,7 @@ def make_library(client_as, make_study, join_study, tenant: TenantRef) -> Librar
     second = make_study(manager, "LYO", reference="SECOND")
     return Library(
         manager=manager,
-        investigator=join_study(manager, first.headers, tenant, "investigator"),
+        investigator=join_study(first.headers, tenant, "investigator"),
         viewer=client_as(tenant, "viewer"),
         first=first.headers,
         second=second.headers,

@@ -183,7 +183,7 @@ def test_saving_a_piece_needs_reading_it_in_its_own_module(
         json={"name": "librarian", "permissions": ["templates.access", "templates.save"]},
     )
     assert role.status_code == 201, role.json
-    librarian = join_study(library.manager, library.first, tenant, "librarian")
+    librarian = join_study(library.first, tenant, "librarian")
     piece = {"kind": "ecrf_section", "piece": designed["sections"][0]["uuid"], "name": "Vitals"}
     refused: Any = librarian.post(FROM_STUDY, json=piece, headers=library.first)
     assert refused.status_code == 403, refused.json

@@ -85,7 +85,7 @@ def team(enable_plugins, client_as, make_study, join_study, tenant) -> Team:
     assert design.status_code == 200, design.json
     questionnaire = manager.post("/api/epro/questionnaires/", json=DIARY, headers=headers)
     assert questionnaire.status_code == 201, questionnaire.json
-    investigator = join_study(manager, headers, tenant, "investigator")
+    investigator = join_study(headers, tenant, "investigator")
     subject = investigator.post(
         "/api/subjects/",
         json={"center": study.centers["PAR"], "personal_data": {"language": "fr"}},
@@ -96,7 +96,7 @@ def team(enable_plugins, client_as, make_study, join_study, tenant) -> Team:
         headers=headers,
         study=study.uuid,
         manager=manager,
-        data_manager=join_study(manager, headers, tenant, "data_manager"),
+        data_manager=join_study(headers, tenant, "data_manager"),
         investigator=investigator,
         subject=subject.json["uuid"],
         section=design.json["sections"][0]["uuid"],

@@ -143,7 +143,7 @@ def test_po_export_and_import_round_trip_with_stale_texts_reported(team: Team, j
     german: Any = team.section_read(Language="de").json
     assert german["subsections"][0]["title"] == {"de": "DE Vitals"}
     # The form changed through the eCRF: audited there, as is each source hash kept.
-    monitor = join_study(team.manager, team.headers, tenant, "monitor")
+    monitor = join_study(team.headers, tenant, "monitor")
     audit = monitor.get(
         "/api/audit-trails/",
         query_string={"study": team.study, "object_type": "ecrf_subsections"},
