@@ -429,8 +429,7 @@ def test_site_staff_see_their_centers_and_read_a_message_with_an_audited_read(
     app, trial, join_study, tenant
 ):
     headers = trial["study"].headers
-    investigator = join_study(headers, tenant, "investigator", [trial["study"].centers["PAR"]]
-    )
+    investigator = join_study(headers, tenant, "investigator", [trial["study"].centers["PAR"]])
     assert uuids(investigator.get("/api/notifications/", headers=headers)) == [trial["paris"]]
     read = investigator.get(f"/api/notifications/{trial['paris']}", headers=headers)
     assert read.status_code == 200, read.json

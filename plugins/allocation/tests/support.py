@@ -342,8 +342,7 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
         admin=admin,
         manager=manager,
         investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
-        ),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]),
         monitor=join_study(headers, tenant, "monitor"),
         pharmacist=pharmacist,
     )

@@ -143,8 +143,7 @@ def make_site(app: Flask, client_as, make_study, join_study, tenant: TenantRef) 
         sections={s["title"]["en"]: s["uuid"] for s in ecrf.json["sections"]},
         manager=manager,
         investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
-        ),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]),
         monitor=join_study(headers, tenant, "monitor"),
     )
 

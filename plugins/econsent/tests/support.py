@@ -192,11 +192,9 @@ def make_trial(app, client_as, make_study, join_study, tenant) -> Trial:
         centers=study.centers,
         section=ecrf.json["sections"][0]["uuid"],
         manager=manager,
-        investigator=join_study(study.headers, tenant, "investigator", [study.centers["PAR"]]
-        ),
+        investigator=join_study(study.headers, tenant, "investigator", [study.centers["PAR"]]),
         witness=join_study(study.headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(study.headers, tenant, "investigator", [study.centers["LYO"]]
-        ),
+        lyon_investigator=join_study(study.headers, tenant, "investigator", [study.centers["LYO"]]),
         monitor=join_study(study.headers, tenant, "monitor"),
         viewer=join_study(study.headers, tenant, "viewer"),
         public=tenant_client(app).for_host(tenant_host(app, tenant)),

@@ -205,8 +205,7 @@ def test_a_publisher_limited_to_centers_sees_only_their_subjects_asked_again(
         json=version(signers=TWO_SIGNERS),
         headers=trial.headers,
     )
-    paris_manager = join_study(trial.headers, trial.tenant, "study_manager", [trial.centers["PAR"]]
-    )
+    paris_manager = join_study(trial.headers, trial.tenant, "study_manager", [trial.centers["PAR"]])
     published: Any = paris_manager.post(
         f"{DOCUMENTS}{trial.document}/versions/2/publication", headers=trial.headers
     )

@@ -80,8 +80,7 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
     client_as(tenant).patch("/api/tenant/settings", json={"session_idle_minutes": 24 * 60})
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO", reference="CONSULT")
-    investigator = join_study(study.headers, tenant, "investigator", [study.centers["PAR"]]
-    )
+    investigator = join_study(study.headers, tenant, "investigator", [study.centers["PAR"]])
     lyon = join_study(study.headers, tenant, "investigator", [study.centers["LYO"]])
     monitor = join_study(study.headers, tenant, "monitor")
     subject = investigator.post(

@@ -433,8 +433,7 @@ def test_repeating_groups_are_saved_row_by_row(trial):
 @pytest.mark.requirement("P11-11.10g")
 def test_center_restriction_and_permissions_hold(join_study, trial, client_as, tenant):
     headers = trial["headers"]
-    lyon_only = join_study(headers, tenant, "investigator", [trial["centers"]["LYO"]]
-    )
+    lyon_only = join_study(headers, tenant, "investigator", [trial["centers"]["LYO"]])
     assert read(lyon_only, trial).status_code == 404
     viewer = join_study(headers, tenant, "viewer")
     assert read(viewer, trial).status_code == 200
@@ -526,8 +525,7 @@ def test_subject_list_pages_keep_order_counts_and_centers(trial, join_study, ten
     everyone = [("LYO-001", 3, 0), ("LYO-002", 3, 0), ("PAR-001", 3, 2), ("PAR-002", 3, 0)]
     assert pages(investigator, 2) == ([everyone[:2], everyone[2:]], 4)
     assert pages(investigator, 3) == ([everyone[:3], everyone[3:]], 4)
-    lyon_only = join_study(headers, tenant, "investigator", [trial["centers"]["LYO"]]
-    )
+    lyon_only = join_study(headers, tenant, "investigator", [trial["centers"]["LYO"]])
     assert pages(lyon_only, 1) == ([[row] for row in everyone[:2]], 2)
 
 

@@ -115,8 +115,7 @@ def make_trial(client_as, make_study, join_study, tenant, *, personal: dict | No
     administrator.patch("/api/tenant/settings", json={"time_zone": "Europe/Paris"})
     manager = client_as(tenant, "study_manager")
     study = make_study(manager, "PAR", "LYO", reference="EPRO")
-    investigator = join_study(study.headers, tenant, "investigator", [study.centers["PAR"]]
-    )
+    investigator = join_study(study.headers, tenant, "investigator", [study.centers["PAR"]])
     subject = investigator.post(
         "/api/subjects/",
         json={

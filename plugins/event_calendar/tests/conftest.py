@@ -31,8 +31,6 @@ def team(enable_plugins, client_as, make_study, join_study, tenant) -> Team:
         centers=study.centers,
         admin=admin,
         manager=manager,
-        investigator=join_study(study.headers, tenant, "investigator", [study.centers["PAR"]]
-        ),
-        lyon_investigator=join_study(study.headers, tenant, "investigator", [study.centers["LYO"]]
-        ),
+        investigator=join_study(study.headers, tenant, "investigator", [study.centers["PAR"]]),
+        lyon_investigator=join_study(study.headers, tenant, "investigator", [study.centers["LYO"]]),
     )

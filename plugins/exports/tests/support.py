@@ -234,10 +234,8 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
         manager=manager,
         data_manager=join_study(headers, tenant, "data_manager"),
         investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
-        ),
-        lyon_data_manager=join_study(headers, tenant, "data_manager", [study.centers["LYO"]]
-        ),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]),
+        lyon_data_manager=join_study(headers, tenant, "data_manager", [study.centers["LYO"]]),
         monitor=join_study(headers, tenant, "monitor"),
     )
     for center, entry in ENTRIES.items():

@@ -246,8 +246,7 @@ def test_who_may_freeze_lock_and_read_them(trial):
 
 
 def test_a_center_restricted_member_acts_and_sees_within_their_centers(trial, join_study, tenant):
-    lyon = join_study(trial.headers, tenant, "data_manager", centers=[trial.centers["LYO"]]
-    )
+    lyon = join_study(trial.headers, tenant, "data_manager", centers=[trial.centers["LYO"]])
     for level in ("section", "subject", "center"):
         hidden = act(trial, lyon, "freeze", target(trial, level))
         assert hidden.status_code == 404, (level, hidden.json)

@@ -144,8 +144,7 @@ def test_progress_counts_reviewed_sections_over_those_with_data(trial):
 def test_a_center_limited_data_manager_reviews_and_counts_at_their_center_only(
     trial, join_study, tenant
 ):
-    lyon_manager = join_study(trial.headers, tenant, "data_manager", centers=[trial.centers["LYO"]]
-    )
+    lyon_manager = join_study(trial.headers, tenant, "data_manager", centers=[trial.centers["LYO"]])
     hidden = review(lyon_manager, trial)
     assert hidden.status_code == 404
     assert hidden.json["error"]["internal_name"] == "OBJECT_NOT_FOUND"

@@ -302,8 +302,7 @@ def test_a_signature_does_not_verify_on_another_record(app, tenant, trial):
 @pytest.mark.requirement("P11-11.100")
 def test_only_the_signer_withdraws_with_a_reason(app, tenant, trial, join_study):
     (signature,) = signed(trial, trial.investigator, section(trial))
-    colleague = join_study(trial.headers, tenant, "investigator", centers=[trial.centers["PAR"]]
-    )
+    colleague = join_study(trial.headers, tenant, "investigator", centers=[trial.centers["PAR"]])
     admin = join_study(trial.headers, tenant, "administrator")
     for other in (colleague, admin):
         assert error(withdraw(trial, other, signature["uuid"])) == (403, "SIGNATURE_NOT_SIGNERS")

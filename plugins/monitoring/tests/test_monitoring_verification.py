@@ -420,8 +420,7 @@ def test_only_managers_set_plans_and_removing_one_needs_a_reason(trial):
 def test_a_center_limited_member_verifies_and_counts_at_their_centers_only(
     trial, join_study, tenant
 ):
-    lyon_monitor = join_study(trial.headers, tenant, "monitor", centers=[trial.centers["LYO"]]
-    )
+    lyon_monitor = join_study(trial.headers, tenant, "monitor", centers=[trial.centers["LYO"]])
     hidden = verify(lyon_monitor, trial, "weight")
     assert hidden.status_code == 404
     assert hidden.json["error"]["internal_name"] == "OBJECT_NOT_FOUND"
@@ -437,8 +436,7 @@ def test_a_center_limited_member_verifies_and_counts_at_their_centers_only(
     assert [c["center_code"] for c in progress["centers"]] == ["LYO"]
     assert progress["study"]["answered"] == 4 and progress["study"]["verified_not_required"] == 4
     assert list(subjects_figures(lyon_monitor, trial)) == [trial.lyon_subject]
-    lyon_manager = join_study(trial.headers, tenant, "data_manager", centers=[trial.centers["LYO"]]
-    )
+    lyon_manager = join_study(trial.headers, tenant, "data_manager", centers=[trial.centers["LYO"]])
     study_wide = add_plan(lyon_manager, trial, kind="all_items")
     assert study_wide.status_code == 403, study_wide.json
     paris = add_plan(lyon_manager, trial, kind="all_items", center=trial.centers["PAR"])

@@ -186,8 +186,7 @@ def make_trial(app: Flask, client_as, make_study, join_study, tenant: TenantRef)
         sections={section["title"]["en"]: section["uuid"] for section in ecrf.json["sections"]},
         manager=manager,
         investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
-        ),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]),
         monitor=join_study(headers, tenant, "monitor"),
         finance=join_study(headers, tenant, FINANCE),
         second_finance=join_study(headers, tenant, FINANCE),

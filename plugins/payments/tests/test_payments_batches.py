@@ -266,8 +266,7 @@ def test_who_may_batch_export_and_download(
     assert payer.get(f"/api/payments/batches/{batch}/files/sepa").status_code == 403
 
     # A finance member at Lyon does not see a batch holding Paris's orders.
-    lyon_only = join_study(trial.headers, trial.tenant, "finance", [trial.centers["LYO"]]
-    )
+    lyon_only = join_study(trial.headers, trial.tenant, "finance", [trial.centers["LYO"]])
     assert lyon_only.get(f"/api/payments/batches/{batch}").status_code == 404
     assert lyon_only.get("/api/payments/batches/").json == []
 

@@ -156,8 +156,7 @@ def test_finance_sees_only_its_studies_centers_and_tenant(
 ):
     lyon = place_orders(trial, ["10.00"], center="LYO").orders[0]
     paris = place_orders(trial, ["11.00"]).orders[0]
-    lyon_finance = join_study(trial.headers, trial.tenant, "finance", [trial.centers["PAR"]]
-    )
+    lyon_finance = join_study(trial.headers, trial.tenant, "finance", [trial.centers["PAR"]])
     seen: Any = lyon_finance.get("/api/payments/finance/orders/")
     assert [o["uuid"] for o in seen.json] == [paris]
     assert lyon_finance.get(finance_url(lyon)).status_code == 404

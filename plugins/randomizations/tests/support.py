@@ -230,8 +230,7 @@ def make_trial(client_as, make_study, join_study, tenant) -> Trial:
         section=design.json["sections"][0]["uuid"],
         manager=manager,
         investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
-        ),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]),
         monitor=join_study(headers, tenant, "monitor"),
         statistician=join_study(headers, tenant, STATISTICIAN),
     )

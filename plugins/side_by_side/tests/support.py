@@ -225,8 +225,7 @@ def make_split(client_as, make_study, join_study, tenant, *, coded: bool = True)
         day0=design.json["sections"][1]["uuid"],
         manager=manager,
         investigator=join_study(headers, tenant, "investigator", [study.centers["PAR"]]),
-        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]
-        ),
+        lyon_investigator=join_study(headers, tenant, "investigator", [study.centers["LYO"]]),
         statistician=statistician,
         monitor=join_study(headers, tenant, "monitor"),
         products=products,
