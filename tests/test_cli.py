@@ -69,6 +69,7 @@ def test_create_then_list(cli, db_engine):
         ("public", "reserved"),
         ("pg_catalog", "reserved"),
         ("information_schema", "reserved"),
+        ("spare_mine", "reserved"),
         ("Bad-Name", "not a valid schema name"),
         ("1clinic", "not a valid schema name"),
         ("x" * 64, "not a valid schema name"),

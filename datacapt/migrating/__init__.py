@@ -13,6 +13,8 @@ from datacapt.migrating.runner import (
     migrate_schema,
     migrate_shared,
     migrate_tenants,
+    record_at_head,
+    recorded_heads,
     upgrade,
 )
 
@@ -26,6 +28,8 @@ __all__ = [
     "migrate_schema",
     "migrate_shared",
     "migrate_tenants",
+    "record_at_head",
+    "recorded_heads",
     "tenant_lineages",
     "upgrade",
 ]

@@ -68,6 +68,11 @@ def upgrade(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
         # A recording is of the lineage's heads: they need no reading back.
         record_heads(connection, lineage, schema, lineage.heads)
         return
+    if current_revisions(connection, [schema], lineage)[schema] == lineage.heads:
+        # Already there (a spare's lineages, a plugin enabled again): Alembic would only
+        # read what was just read.
+        record_heads(connection, lineage, schema, lineage.heads)
+        return
     with recording(connection, lineage, schema):
         _run_revisions(connection, lineage, "heads", lineage.script._upgrade_revs)
     _record_current(connection, lineage, schema)
@@ -116,6 +121,30 @@ def record_heads(
     if schema == SHARED_SCHEMA:
         return
     insert = _heads_insert(lineage, revisions, [schema])
+    connection.execute(
+        insert.on_conflict_do_update(
+            index_elements=[TenantHeads.tenant_id, TenantHeads.lineage],
+            set_={
+                "revisions": insert.excluded.revisions,
+                "recorded_at": insert.excluded.recorded_at,
+            },
+        )
+    )
+
+
+def record_at_head(connection: sa.Connection, schema: str, lineages: Sequence[Lineage]) -> None:
+    """``record_heads`` of each of ``lineages`` at its heads, in one statement (a schema
+    that arrived with them all, such as a spare taken by a tenant)."""
+    given = sa.values(
+        sa.column("lineage", sa.String), sa.column("revisions", _NAMES), name="given"
+    ).data([(lineage.name, sorted(lineage.heads)) for lineage in lineages])
+    insert = postgresql.insert(TenantHeads).from_select(
+        ["tenant_id", "lineage", "revisions", "recorded_at"],
+        sa.select(_TENANTS.c.id, given.c.lineage, given.c.revisions, sa.func.now())
+        .select_from(_TENANTS)
+        .join(given, sa.true())
+        .where(_TENANTS.c.schema_name == schema),
+    )
     connection.execute(
         insert.on_conflict_do_update(
             index_elements=[TenantHeads.tenant_id, TenantHeads.lineage],

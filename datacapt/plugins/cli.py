@@ -1,8 +1,10 @@
-"""flask plugins list | enable | disable | settings | new."""
+"""flask plugins list | enable | disable | settings | new; flask tenants create and flask
+tenants spares fill | list, which name the plugins a new tenant starts with."""
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,11 @@ from flask.cli import AppGroup
 from datacapt.console import echo_json, echo_table, json_option, progress, reports_errors
 from datacapt.errors import DatacaptException
 from datacapt.operators.cli import authenticate_operator, operator_option, operator_required
+from datacapt.plugins.provisioning import (
+    create_tenant_with_plugins,
+    known_lineages,
+    prepare_spares,
+)
 from datacapt.plugins.scaffold import scaffold_plugin
 from datacapt.plugins.services import (
     ToggleResult,
@@ -23,10 +30,16 @@ from datacapt.plugins.services import (
     shown_settings,
     update_settings,
 )
+from datacapt.tenancy.cli import ensure_shared_schema, tenants_cli
 from datacapt.tenancy.models import TenantStatus
 from datacapt.tenancy.services import get_tenant, list_tenants
+from datacapt.tenancy.spares import spare_sets
 
 plugins_cli = AppGroup("plugins", help="Installed modules and their state per tenant.")
+spares_cli = AppGroup(
+    "spares", help="Spare tenant schemas, built ahead so that creating a tenant is a rename."
+)
+tenants_cli.add_command(spares_cli)
 
 
 @plugins_cli.command("list")
@@ -205,3 +218,90 @@ def new_command(name: str, directory: Path) -> None:
     created = scaffold_plugin(name, directory)
     click.echo(f"Created plugin {name!r} in {directory} ({len(created)} files).")
     click.echo(f"Install it with: pip install -e {directory}")
+
+
+def plugins_options(command: Callable[..., object]) -> Callable[..., object]:
+    """--plugin NAME (repeatable) and --every-plugin: the plugins a new tenant starts with."""
+    command = click.option(
+        "--every-plugin", is_flag=True, help="Every loaded plugin instead of the named ones."
+    )(command)
+    return click.option(
+        "--plugin",
+        "plugin_names",
+        multiple=True,
+        help="A plugin to enable, with what it requires (repeatable).",
+    )(command)
+
+
+def _chosen(plugin_names: tuple[str, ...], every_plugin: bool) -> list[str]:
+    if every_plugin and plugin_names:
+        raise click.UsageError("Name the plugins (--plugin) or use --every-plugin, not both")
+    return list(plugin_set().plugins) if every_plugin else list(plugin_names)
+
+
+@tenants_cli.command("create")
+@click.argument("schema")
+@click.option("--name", required=True, help="Display name of the customer.")
+@click.option("--domain", "domains", multiple=True, required=True, help="Host name (repeatable).")
+@plugins_options
+@operator_option
+@reports_errors
+def create_command(
+    schema: str,
+    name: str,
+    domains: tuple[str, ...],
+    plugin_names: tuple[str, ...],
+    every_plugin: bool,
+    operator_email: str | None,
+) -> None:
+    """Create a tenant: its schema, tables and domains, all or nothing; with plugins (an
+    operator enables them), a spare schema built for them is taken when one waits."""
+    ensure_shared_schema()
+    plugins = _chosen(plugin_names, every_plugin)
+    actor = authenticate_operator(operator_email) if plugins else ""
+    started = time.perf_counter()
+    tenant = create_tenant_with_plugins(schema, name, domains, plugins, actor)
+    hosts = ", ".join(d.domain for d in tenant.domains)
+    enabled = f" with {', '.join(plugins)}" if plugins else ""
+    click.echo(
+        f"Created tenant {tenant.schema_name} ({tenant.name}) at {hosts}{enabled}"
+        f" in {time.perf_counter() - started:.2f} s"
+    )
+
+
+@spares_cli.command("fill")
+@click.option(
+    "--count", type=click.IntRange(1, 1000), default=10, show_default=True,
+    help="How many spares of this kind should wait.",
+)  # fmt: skip
+@plugins_options
+@reports_errors
+def fill_spares_command(count: int, plugin_names: tuple[str, ...], every_plugin: bool) -> None:
+    """Drop the spares a deployment made stale, then build spares for tenants with these
+    plugins (none: the core alone) until COUNT wait. Run it from one place at a time."""
+    ensure_shared_schema()
+    plugins = _chosen(plugin_names, every_plugin)
+    started = time.perf_counter()
+    dropped, built = prepare_spares(plugins, count)
+    kind = f"core, {', '.join(plugins)}" if plugins else "core"
+    if dropped:
+        click.echo(f"Dropped {dropped} stale spare(s)")
+    click.echo(
+        f"Built {len(built)} spare(s) for {kind} in {time.perf_counter() - started:.2f} s;"
+        f" at least {count} wait"
+    )
+
+
+@spares_cli.command("list")
+@json_option
+@reports_errors
+def list_spares_command(as_json: bool) -> None:
+    """The spares waiting, by the lineages they carry; stale ones no creation takes."""
+    sets = spare_sets(known_lineages())
+    if as_json:
+        echo_json([{"lineages": s.lineages, "count": s.count, "fresh": s.fresh} for s in sets])
+        return
+    echo_table(
+        ["lineages", "spares", "state"],
+        [[", ".join(s.lineages), str(s.count), "fresh" if s.fresh else "stale"] for s in sets],
+    )

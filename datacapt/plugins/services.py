@@ -17,7 +17,7 @@ from datacapt.database import db, transaction_cached, unit_of_work, utcnow
 from datacapt.database.locks import locked_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
-from datacapt.migrating import Lineage, tenant_lineages, upgrade
+from datacapt.migrating import Lineage, recorded_heads, tenant_lineages, upgrade
 from datacapt.plugins.loader import LoadedPlugin, PluginSet
 from datacapt.plugins.models import TenantPlugin
 from datacapt.tenancy.context import TenantRef, current_tenant, tenant_context
@@ -134,9 +134,18 @@ def _row(session: orm.Session, tenant_id: int, name: str) -> TenantPlugin:
             TenantPlugin.tenant_id == tenant_id, TenantPlugin.plugin == name
         )
     ).scalar_one_or_none()
-    if row is None:
-        row = TenantPlugin(tenant_id=tenant_id, plugin=name, enabled=False, settings={})
-        session.add(row)
+    return row or _new_row(session, tenant_id, name)
+
+
+def _rows(session: orm.Session, tenant_id: int) -> dict[str, TenantPlugin]:
+    """Every plugin row of the tenant, by plugin name, in one query."""
+    found = session.execute(sa.select(TenantPlugin).where(TenantPlugin.tenant_id == tenant_id))
+    return {row.plugin: row for row in found.scalars()}
+
+
+def _new_row(session: orm.Session, tenant_id: int, name: str) -> TenantPlugin:
+    row = TenantPlugin(tenant_id=tenant_id, plugin=name, enabled=False, settings={})
+    session.add(row)
     return row
 
 
@@ -159,41 +168,60 @@ class ToggleResult:
 
 
 def enable_plugin(schema_name: str, name: str, actor: str, with_deps: bool = False) -> ToggleResult:
-    """Enable ``name`` (and, with ``with_deps``, what it requires) for a tenant.
+    """Enable ``name`` (and, with ``with_deps``, what it requires) for a tenant."""
+    return enable_plugins(schema_name, [name], actor, with_deps)
 
-    Migrations of each plugin run in the tenant's schema in the same transaction as the
-    state change; the enabled hooks run after commit, inside the tenant.
+
+def enable_plugins(
+    schema_name: str, names: Sequence[str], actor: str, with_deps: bool = False
+) -> ToggleResult:
+    """Enable ``names`` in order (and, with ``with_deps``, what they require) for a tenant.
+
+    Migrations of each plugin run in the tenant's schema in one transaction with the state
+    changes; the enabled hooks run after commit, inside the tenant.
     """
     tenant = _writable_tenant(schema_name)
     plugins = plugin_set()
-    get_plugin(name)
+    for name in names:
+        get_plugin(name)
     with locked_transaction(db.engine, schema_name) as (connection, session):
         enabled = enabled_plugins(tenant.id, session)
-        missing = [r for r in plugins.requirements(name) if r not in enabled]
-        if missing and not with_deps:
-            raise DatacaptException(
-                ErrorCode.CONFLICT,
-                InternalCodes.PLUGIN_REQUIREMENTS_NOT_ENABLED,
-                f"{name} requires {', '.join(missing)}: enable them first or use --with-deps",
-                details={"missing": missing},
-            )
-        to_enable = [*missing, name] if name not in enabled else []
+        to_enable: list[str] = []
+        for name in names:
+            missing = [
+                r for r in plugins.requirements(name) if r not in enabled and r not in to_enable
+            ]
+            if missing and not with_deps:
+                raise DatacaptException(
+                    ErrorCode.CONFLICT,
+                    InternalCodes.PLUGIN_REQUIREMENTS_NOT_ENABLED,
+                    f"{name} requires {', '.join(missing)}: enable them first or use --with-deps",
+                    details={"missing": missing},
+                )
+            if name not in enabled and name not in to_enable:
+                to_enable += [*missing, name]
+        # A lineage recorded at head (a spare's, a plugin enabled before) has nothing to run.
+        recorded = recorded_heads(connection, [schema_name])
+        rows = _rows(session, tenant.id)
         for plugin_name in to_enable:
             plugin = plugins.get(plugin_name)
-            if plugin.lineage is not None:
-                upgrade(connection, plugin.lineage, schema_name)
-            row = _row(session, tenant.id, plugin_name)
+            lineage = plugin.lineage
+            if lineage and recorded.get((schema_name, lineage.name)) != lineage.heads:
+                upgrade(connection, lineage, schema_name)
+            row = rows.get(plugin_name) or _new_row(session, tenant.id, plugin_name)
             row.enabled, row.enabled_at, row.enabled_by = True, utcnow(), actor
             row.settings = validated_settings(
                 plugin.name, plugin.settings_schema, row.settings or {}
             )
-            _audit(
-                connection, schema_name, "enable", plugin_name, {"enabled": [False, True]}, actor
-            )
-        settings = {
-            plugin_name: dict(_row(session, tenant.id, plugin_name).settings)
-            for plugin_name in to_enable
-        }
+            rows[plugin_name] = row
+        _audit_each(
+            connection,
+            schema_name,
+            "enable",
+            {name: {"enabled": [False, True]} for name in to_enable},
+            actor,
+        )
+        settings = {plugin_name: dict(rows[plugin_name].settings) for plugin_name in to_enable}
     warnings = [
         problem
         for plugin_name in to_enable
@@ -323,10 +351,25 @@ def _audit(
     connection: sa.Connection, schema: str, action: str, plugin: str, changes: dict, actor: str
 ) -> None:
     """Module toggles and settings are configuration events of the tenant's audit trail."""
-    record = record_fields(
-        action, "plugin", plugin, changes, AuditContext(), Actor.from_label(actor), None
-    )
-    append_records(connection, schema, [record])
+    _audit_each(connection, schema, action, {plugin: changes}, actor)
+
+
+def _audit_each(
+    connection: sa.Connection,
+    schema: str,
+    action: str,
+    changes: Mapping[str, dict],
+    actor: str,
+) -> None:
+    """``_audit`` of several plugins (``changes`` by plugin name) in one statement."""
+    if not changes:
+        return
+    who = Actor.from_label(actor)
+    records = [
+        record_fields(action, "plugin", plugin, change, AuditContext(), who, None)
+        for plugin, change in changes.items()
+    ]
+    append_records(connection, schema, records)
 
 
 def current_settings(name: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""flask tenants create | list | migrate | archive."""
+"""flask tenants list | migrate | archive (``create`` and ``spares``, which name plugins, are
+in datacapt.plugins.cli)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from datacapt.migrating.runner import MigrationReport, lineage_states
 from datacapt.tenancy.context import TenantRef
 from datacapt.tenancy.services import (
     archive_tenant,
-    create_tenant,
     lineage_plan,
     list_tenants,
     tenant_refs,
@@ -32,23 +32,6 @@ def ensure_shared_schema() -> None:
         raise click.ClickException(f"Migrating the shared schema failed: {outcome.error}")
     if outcome.status == "upgraded":
         click.echo(f"shared schema upgraded in {outcome.seconds:.2f} s")
-
-
-@tenants_cli.command("create")
-@click.argument("schema")
-@click.option("--name", required=True, help="Display name of the customer.")
-@click.option("--domain", "domains", multiple=True, required=True, help="Host name (repeatable).")
-@reports_errors
-def create_command(schema: str, name: str, domains: tuple[str, ...]) -> None:
-    """Create a tenant: its schema, tables and domains, all or nothing."""
-    ensure_shared_schema()
-    started = time.perf_counter()
-    tenant = create_tenant(schema, name, domains)
-    hosts = ", ".join(d.domain for d in tenant.domains)
-    click.echo(
-        f"Created tenant {tenant.schema_name} ({tenant.name}) at {hosts}"
-        f" in {time.perf_counter() - started:.2f} s"
-    )
 
 
 def _migration_states(tenants: list[TenantRef]) -> dict[str, str]:

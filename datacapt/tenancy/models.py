@@ -7,6 +7,7 @@ import enum
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from datacapt.database import BaseModel, SharedModel, StatusTransitionMixin, TenantModel
@@ -44,6 +45,17 @@ class Domain(SharedModel, BaseModel):
     tenant_id: Mapped[int] = mapped_column(sa.ForeignKey(Tenant.id), index=True)
     is_primary: Mapped[bool] = mapped_column(default=False)
     tenant: Mapped[Tenant] = relationship(back_populates="domains")
+
+
+class SpareSchema(SharedModel):
+    """A tenant schema built ahead of need, its lineages at head and no tenant yet: a new
+    tenant with the same lineages at the same heads takes it (datacapt.tenancy.spares)."""
+
+    __tablename__ = "spare_schemas"
+
+    schema_name: Mapped[str] = mapped_column(sa.String(63), primary_key=True)
+    lineages: Mapped[dict[str, list[str]]] = mapped_column(postgresql.JSONB)
+    created_at: Mapped[dt.datetime]
 
 
 class TenantSettings(TenantModel, BaseModel, Audited):

@@ -22,6 +22,7 @@ from datacapt.tenancy.context import REF_COLUMNS, TenantRef, current_tenant, get
 from datacapt.tenancy.hosts import MISSING, host_cache
 from datacapt.tenancy.models import Domain, Tenant, TenantSettings, TenantStatus
 from datacapt.tenancy.signals import tenant_created, tenant_settings_changed
+from datacapt.tenancy.spares import SPARE_PREFIX, claim_spare
 
 SCHEMA_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 RESERVED_SCHEMAS = frozenset({"public", "information_schema", "shared", NO_TENANT_SCHEMA})
@@ -45,7 +46,7 @@ def lineage_plan(tenants: Sequence[TenantRef]) -> dict[str, list[Lineage]]:
 
 
 def validate_schema_name(schema_name: str) -> str:
-    if schema_name in RESERVED_SCHEMAS or schema_name.startswith("pg_"):
+    if schema_name in RESERVED_SCHEMAS or schema_name.startswith(("pg_", SPARE_PREFIX)):
         raise invalid(
             InternalCodes.TENANT_SCHEMA_RESERVED,
             f"{schema_name!r} is reserved by PostgreSQL or the platform",
@@ -96,7 +97,10 @@ def create_tenant(
     domains: Sequence[str],
     lineages: Sequence[Lineage] | None = None,
 ) -> Tenant:
-    """Create the tenant's rows, schema and tables in one transaction: all or nothing."""
+    """Create the tenant's rows, schema and tables in one transaction: all or nothing.
+
+    The schema is a spare built ahead with the same ``lineages`` when one waits
+    (datacapt.tenancy.spares), else made and migrated here."""
     schema_name = validate_schema_name(schema_name)
     name = name.strip()
     if not name:
@@ -122,9 +126,10 @@ def create_tenant(
         ]
         session.add(tenant)
         session.flush()
-        connection.execute(sa.schema.CreateSchema(schema_name))
-        for lineage in lineages:
-            upgrade(connection, lineage, schema_name)
+        if not claim_spare(connection, lineages, schema_name):
+            connection.execute(sa.schema.CreateSchema(schema_name))
+            for lineage in lineages:
+                upgrade(connection, lineage, schema_name)
     host_cache().clear()
     # Flask types its proxies as the object they stand for, without the proxy's methods.
     tenant_created.send(current_app._get_current_object(), tenant=to_ref(tenant))  # type: ignore[attr-defined]
