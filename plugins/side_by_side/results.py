@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from scipy import stats
 
 from datacapt.toolkit import QuestionType, Study, StudyCenter, db, may_see, study_query
 from plugins.ecrf.api import PLAIN, Answer, compiled_form
@@ -143,6 +142,9 @@ def _paired(first: dict[str, float], second: dict[str, float]) -> dict[str, Any]
     summary = _summary(differences)
     t = p = None
     if len(subjects) > 1 and summary["sd"]:
+        # scipy.stats takes most of a second to import: only a paired comparison needs it.
+        from scipy import stats
+
         test = stats.ttest_rel([first[s] for s in subjects], [second[s] for s in subjects])
         t, p = _finite(test.statistic), _finite(test.pvalue)
     return {**summary, "t": t, "p": p}
