@@ -68,6 +68,7 @@ from datacapt.database import (
     transaction_cached,
     utcnow,
 )
+from datacapt.database.rows import json_rows
 from datacapt.documents import RenderedDocument, render_document, render_html, render_pdf
 from datacapt.errors import (
     DatacaptException,
@@ -211,6 +212,7 @@ __all__ += [
     "after_rollback",
     "db",
     "get_by_uuid",
+    "json_rows",
     "keep_on_error",
     "one_or_404",
     "separate_unit",

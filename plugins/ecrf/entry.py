@@ -44,6 +44,7 @@ from datacapt.toolkit import (
     filled_blocks,
     in_reading_language,
     is_answered,
+    json_rows,
     not_found,
     reason_required,
     utcnow,
@@ -241,7 +242,7 @@ def _write_answers(
                 instance=(None, instance),
             )
         audited.append(RowChange("update" if known else "create", str(public), pairs, context))
-    statement = insert(table).values(rows)
+    statement = insert(table).from_select(list(rows[0]), json_rows(_columns(table, rows[0]), rows))
     upsert = statement.on_conflict_do_update(
         index_elements=[table.c.subject_in_study_id, table.c.code, table.c.instance],
         set_={"value": statement.excluded.value, "modified_at": statement.excluded.modified_at},
@@ -253,6 +254,10 @@ def _write_answers(
     write_audited(
         Answer, upsert, audited, {(subject_key, participation.id): str(participation.uuid)}
     )
+
+
+def _columns(table: sa.Table, row: Mapping[str, Any]) -> list[sa.Column[Any]]:
+    return [table.c[name] for name in row]
 
 
 def instances_of(study: Study, participation: SubjectInStudy, section_uuid: Any) -> list[str]:
@@ -666,7 +671,9 @@ def record_progress(
         )
     table = SectionState.__table__
     assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
-    statement = insert(table).values(rows)
+    if not rows:
+        return {}
+    statement = insert(table).from_select(list(rows[0]), json_rows(_columns(table, rows[0]), rows))
     upsert = statement.on_conflict_do_update(
         index_elements=[table.c.subject_in_study_id, table.c.section_id, table.c.instance],
         set_={
@@ -675,7 +682,7 @@ def record_progress(
             "version": table.c.version + statement.excluded.version,
         },
     ).returning(table.c.section_id, table.c.version)
-    versions: dict[int, int] = dict(db.session.execute(upsert).all()) if rows else {}
+    versions: dict[int, int] = dict(db.session.execute(upsert).all())
     return {
         section_uuid: versions[section_id]
         for section_uuid, section_id in form.section_ids.items()
