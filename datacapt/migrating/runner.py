@@ -120,16 +120,7 @@ def record_heads(
     caller's transaction (nothing for a schema without a tenant, such as the shared one)."""
     if schema == SHARED_SCHEMA:
         return
-    insert = _heads_insert(lineage, revisions, [schema])
-    connection.execute(
-        insert.on_conflict_do_update(
-            index_elements=[TenantHeads.tenant_id, TenantHeads.lineage],
-            set_={
-                "revisions": insert.excluded.revisions,
-                "recorded_at": insert.excluded.recorded_at,
-            },
-        )
-    )
+    connection.execute(_replacing(_heads_insert(lineage, revisions, [schema])))
 
 
 def record_at_head(connection: sa.Connection, schema: str, lineages: Sequence[Lineage]) -> None:
@@ -145,14 +136,14 @@ def record_at_head(connection: sa.Connection, schema: str, lineages: Sequence[Li
         .join(given, sa.true())
         .where(_TENANTS.c.schema_name == schema),
     )
-    connection.execute(
-        insert.on_conflict_do_update(
-            index_elements=[TenantHeads.tenant_id, TenantHeads.lineage],
-            set_={
-                "revisions": insert.excluded.revisions,
-                "recorded_at": insert.excluded.recorded_at,
-            },
-        )
+    connection.execute(_replacing(insert))
+
+
+def _replacing(insert: postgresql.Insert) -> postgresql.Insert:
+    """``insert`` of records of heads, replacing the ones it meets."""
+    return insert.on_conflict_do_update(
+        index_elements=[TenantHeads.tenant_id, TenantHeads.lineage],
+        set_={"revisions": insert.excluded.revisions, "recorded_at": insert.excluded.recorded_at},
     )
 
 
