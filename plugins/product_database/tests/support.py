@@ -82,7 +82,7 @@ class Catalogue:
 
     def member(self, tenant: TenantRef, role: str) -> TenantClient:
         """A new member of the blinded study, of ``role``, at every center."""
-        return self.join(self.manager, self.headers, tenant, role)
+        return self.join(self.headers, tenant, role)
 
     def product(
         self, code: str = "ZRB-10", kind: str = "investigational_product", **fields: Any
