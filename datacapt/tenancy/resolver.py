@@ -39,7 +39,7 @@ def init_tenant_resolution(app: Flask) -> None:
             rollback_quietly()
             return response
         try:
-            commit_unit()
+            commit_unit(closing=True)  # the teardown below closes the session
         except Exception as exc:
             # The answer is the commit's failure, as if the view had raised it.
             rollback_quietly()
