@@ -166,7 +166,9 @@ def _request_study_uuid(from_url: Any) -> uuid.UUID:
 
 
 def _enter(study: Study, membership: Membership, granted: frozenset[str]) -> frozenset[str]:
-    g.study, g.membership, g.study_permissions = study, membership, granted
+    request_globals = g._get_current_object()  # one lookup
+    request_globals.study, request_globals.membership = study, membership
+    request_globals.study_permissions = granted
     return granted
 
 
