@@ -1,18 +1,24 @@
 """The request path's round trips: a study-scoped read authenticates and enters its study in
-one statement, and pooled connections are pinged only after sitting idle, which still
-survives a database restart."""
+one statement, sent outside any database transaction (no BEGIN, no COMMIT); what a request
+does after it runs in one transaction as before; and pooled connections are pinged only
+after sitting idle, which still survives a database restart."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from sqlalchemy import event
 
 from datacapt.database import db
 from datacapt.database.liveness import ping_idle_connections
+from datacapt.identity.models import AuthToken
+from datacapt.identity.secrets import digest
+from datacapt.tenancy import tenant_context
 from datacapt.testing.pgbouncer import direct_url, drop_client_connections
 
 
@@ -69,6 +75,75 @@ def test_a_study_read_is_one_statement(app, admin, study):
         event.remove(engine, "before_cursor_execute", count)
     assert answer.status_code == 200 and answer.json["reference"] == "PATH"
     assert len(statements) == 1, statements
+
+
+@pytest.fixture
+def statements(app) -> Iterator[list[tuple[str, bool]]]:
+    """Each statement the app sends from now on, with whether it ran in autocommit."""
+    with app.app_context():
+        engine = db.engine
+    sent: list[tuple[str, bool]] = []
+
+    def record(connection, _cursor, sql: str, *_rest: object) -> None:
+        sent.append((sql, connection.connection.dbapi_connection.autocommit))
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def _open_transactions(app) -> list[str]:
+    """The server's backends on the test database left inside a transaction."""
+    with app.app_context(), db.engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.text(
+                    "SELECT state FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+        )
+
+
+def test_a_study_read_opens_no_database_transaction(app, admin, study, statements):
+    answer = admin.get(f"/api/studies/{study['uuid']}")
+    assert answer.status_code == 200
+    # Sent in autocommit: no BEGIN before it, and nothing to COMMIT after it.
+    assert [autocommit for _sql, autocommit in statements] == [True]
+    assert _open_transactions(app) == []
+
+
+def test_what_follows_the_access_check_is_one_committed_transaction(app, admin, study, statements):
+    path = f"/api/studies/{study['uuid']}"
+    assert admin.patch(path, json={"name": "Renamed"}).status_code == 200
+    access, *rest = statements
+    assert access[1] is True and rest and not any(autocommit for _sql, autocommit in rest)
+    assert admin.get(path).json["name"] == "Renamed"
+    assert _open_transactions(app) == []
+
+
+def test_a_failing_write_after_the_access_check_leaves_nothing(app, admin, study):
+    path = f"/api/studies/{study['uuid']}"
+    refused = admin.patch(path, json={"name": "Half done", "status": "archived"})
+    assert refused.status_code == 409
+    assert admin.get(path).json["name"] == "Path"
+    assert _open_transactions(app) == []
+
+
+def test_a_read_that_touches_its_session_commits_the_touch(app, client_as, tenant):
+    with time_machine.travel(dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        reader = client_as(tenant)
+        created = reader.post("/api/studies/", json={"reference": "TOUCH", "name": "Touch"})
+        clock.shift(dt.timedelta(minutes=2))
+        assert reader.get(f"/api/studies/{created.json['uuid']}").status_code == 200
+        with app.app_context(), tenant_context(tenant):
+            seen = db.session.execute(
+                sa.select(AuthToken.last_seen_at).where(
+                    AuthToken.token_hash == digest(reader.token)
+                )
+            ).scalar_one()
+        assert seen == dt.datetime(2030, 1, 1, 9, 2, tzinfo=dt.UTC)
+    assert _open_transactions(app) == []
 
 
 def test_the_one_statement_keeps_the_two_steps_answers(app, admin, study, client_as, tenant):

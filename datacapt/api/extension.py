@@ -7,6 +7,7 @@ import uuid
 import flask
 import flask_smorest
 from flask import Flask, Response, g, request
+from flask.sessions import SessionInterface, SessionMixin
 
 from datacapt.api.contract import init_contract_checks
 from datacapt.api.docs import register_docs_ui
@@ -27,6 +28,16 @@ API_CONFIG = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "/docs",
 }
+
+
+class NoCookieSession(SessionInterface):
+    """No cookie session: ``flask.session`` is Flask's null session, which refuses writes."""
+
+    def open_session(self, app: Flask, request: flask.Request) -> SessionMixin:
+        return self.make_null_session(app)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        pass
 
 
 class DatacaptApi(flask_smorest.Api):
@@ -56,6 +67,9 @@ def _valid_request_id(value: str | None) -> str | None:
 def init_api(app: Flask) -> DatacaptApi:
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
+    # The API keeps no cookie session (callers send a bearer token or an API key): Flask's
+    # signed-cookie session would only be opened and checked on every request for nothing.
+    app.session_interface = NoCookieSession()
 
     @app.before_request
     def assign_request_id() -> None:

@@ -14,6 +14,9 @@ from typing import Any
 
 from sqlalchemy import orm
 
+# Every key anything was ever kept under, for ``waiting``.
+_KEYS: set[str] = set()
+
 
 def outermost(session: orm.Session) -> bool:
     """Whether the transaction event being handled is the outermost transaction's (no
@@ -23,8 +26,14 @@ def outermost(session: orm.Session) -> bool:
 
 def keep(session: orm.Session, key: str, *items: Any) -> None:
     """Keep ``items`` under ``key`` until the outermost transaction ends."""
+    _KEYS.add(key)
     savepoint = session.get_nested_transaction()
     session.info.setdefault(key, []).extend((savepoint, item) for item in items)
+
+
+def waiting(session: orm.Session) -> bool:
+    """Whether anything is kept for the end of the session's transaction."""
+    return any(session.info.get(key) for key in _KEYS)
 
 
 def take_committed(session: orm.Session, key: str) -> list[Any]:

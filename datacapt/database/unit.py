@@ -20,9 +20,10 @@ from contextvars import ContextVar
 import sqlalchemy as sa
 from sqlalchemy import event, orm
 
-from datacapt.database.deferred import drop_rolled_back, keep, outermost, take_committed
+from datacapt.database.deferred import drop_rolled_back, keep, outermost, take_committed, waiting
 from datacapt.database.extension import db, schema_scope
 from datacapt.database.failures import database_unavailable
+from datacapt.database.reads import database_transaction_open
 from datacapt.database.session import ScopedSchemaSession, current_schema
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,31 @@ def owned_by(owner: str) -> Iterator[None]:
         _owner.reset(token)
 
 
-def commit_unit() -> None:
-    """Commit the current session: the wrappers' one way to commit."""
+def commit_unit(closing: bool = False) -> None:
+    """Commit the current session: the wrappers' one way to commit.
+
+    ``closing``: the session is closed right after (a request's). A unit that changed
+    nothing, keeps nothing for its commit and never opened a database transaction (its
+    reads ran outside one: datacapt.database.reads) is then left to that close, which ends
+    it as the commit would, without the commit's work: a read-only request's end."""
+    session = db.session()
+    if closing and not _has_work_to_commit(session):
+        return
     token = _committing.set(True)
     try:
-        db.session().commit()
+        session.commit()
     finally:
         _committing.reset(token)
+
+
+def _has_work_to_commit(session: orm.Session) -> bool:
+    return bool(
+        session.new
+        or session.dirty
+        or session.deleted
+        or waiting(session)
+        or database_transaction_open(session)
+    )
 
 
 @contextmanager

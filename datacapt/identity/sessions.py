@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import request
 
 from datacapt.database import db, keep_on_error, separate_unit, utcnow
+from datacapt.database.reads import read_outside_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import events
@@ -55,10 +56,18 @@ def _unauthorized(internal: InternalCodes, message: Message) -> DatacaptExceptio
     return DatacaptException(ErrorCode.UNAUTHORIZED, internal, message)
 
 
+# The tables of the session's statement, aliased under their own names: the tenant's schema
+# is then rendered once per table (FROM), not once per column reference.
+SESSION_TOKENS = AuthToken.__table__.alias("auth_tokens")
+SESSION_USERS = User.__table__.alias("users")
+_PLATFORM_ROLES = Role.__table__.alias("roles")
+_SETTINGS = TenantSettings.__table__.alias("tenant_settings")
+
+
 def session_query() -> sa.Select:
     """The token (bound as ``token_hash``), its user, the user's platform role and the
     tenant's idle timeout, in one Core statement: what ``session_principal`` reads."""
-    tokens, users, roles = AuthToken.__table__, User.__table__, Role.__table__
+    tokens, users, roles = SESSION_TOKENS, SESSION_USERS, _PLATFORM_ROLES
     return (
         sa.select(
             tokens.c.id,
@@ -74,14 +83,14 @@ def session_query() -> sa.Select:
             roles.c.name,
             roles.c.is_default,
             roles.c.permissions,
-            TenantSettings.__table__.c.session_idle_minutes,
+            _SETTINGS.c.session_idle_minutes,
         )
         .select_from(
             tokens.join(users, users.c.id == tokens.c.user_id).join(
                 roles, roles.c.id == users.c.platform_role_id
             )
         )
-        .join(TenantSettings.__table__, sa.true())
+        .join(_SETTINGS, sa.true())
         .where(tokens.c.token_hash == sa.bindparam("token_hash"))
     )
 
@@ -95,9 +104,11 @@ def resolve_session(token: str) -> Principal:
 
     The hot path of every request: one Core query reads the token, its user, the user's
     platform role and the tenant's idle timeout, without building ORM objects (a
-    study-scoped request reads its study in the same statement: datacapt.studies.context).
+    study-scoped request reads its study in the same statement: datacapt.studies.context),
+    and without opening a database transaction when it is the request's first statement
+    (datacapt.database.reads).
     """
-    row = db.session.execute(_SESSION_QUERY, {"token_hash": digest(token)}).one_or_none()
+    row = read_outside_transaction(_SESSION_QUERY, {"token_hash": digest(token)}).one_or_none()
     return session_principal(row)
 
 

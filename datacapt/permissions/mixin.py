@@ -78,15 +78,17 @@ class PermissionsRegistryMixin:
         return super().dispatch_request(*args, **kwargs)  # type: ignore[misc]
 
     def check_access(self, view_args: Mapping[str, Any]) -> None:
-        needed = self.required_permission(request.method)
+        method = request.method
+        needed = self.required_permission(method)
         if needed is None:
-            raise RuntimeError(f"{type(self).__name__} has no permission for {request.method}")
+            raise RuntimeError(f"{type(self).__name__} has no permission for {method}")
         if self.REQUIRES_STUDY:
             study_id = view_args.get(self.STUDY_URL_ARGUMENT) if self.STUDY_URL_ARGUMENT else None
             token = _bearer_token()
-            if token and "principal" not in g:
+            request_globals = g._get_current_object()  # one lookup
+            if token and "principal" not in request_globals:
                 # One round trip for the session and the study, the common case.
-                g.principal, granted = enter_study_with_session(token, study_id)
+                request_globals.principal, granted = enter_study_with_session(token, study_id)
             else:
                 granted = enter_study(authenticate(), study_id)
         else:

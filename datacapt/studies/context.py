@@ -12,12 +12,17 @@ from flask import g, request
 from sqlalchemy import orm
 
 from datacapt.database import db, one_or_404
+from datacapt.database.reads import attach_loaded, entity_columns, read_outside_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, forbidden, not_found
 from datacapt.i18n import Message
-from datacapt.identity.models import User
 from datacapt.identity.principal import Principal, current_principal
 from datacapt.identity.secrets import digest
-from datacapt.identity.sessions import resolve_session, session_principal, session_query
+from datacapt.identity.sessions import (
+    SESSION_USERS,
+    resolve_session,
+    session_principal,
+    session_query,
+)
 from datacapt.permissions.models import Role, granted_by
 from datacapt.permissions.registry import permissions_registry
 from datacapt.studies.models import (
@@ -116,37 +121,44 @@ def _study_access(
     return study, Membership(member_id, all_centers), granted
 
 
+_STUDIES = Study.__table__.alias("studies")
+_STUDY_USERS = StudyUser.__table__.alias("study_users")
+_STUDY_ROLES = Role.__table__.alias("study_roles")
+_STUDY_PREFIX = "study_"
+
+
 def _session_in_study_query() -> sa.Select:
     """The session's statement (datacapt.identity.sessions) joined to the study named by
     ``study`` and the session user's membership in it, so that a study-scoped request
-    authenticates and enters its study in one round trip."""
-    study_roles = orm.aliased(Role, name="study_roles")
+    authenticates and enters its study in one round trip. Core tables, aliased under their
+    own names like the session's: the row carries the study's columns for
+    ``attach_loaded``."""
+    studies, members, roles = _STUDIES, _STUDY_USERS, _STUDY_ROLES
     return (
         session_query()
         .add_columns(
-            Study,
-            StudyUser.id.label("member_id"),
-            StudyUser.all_centers,
-            study_roles.name.label("study_role_name"),
-            study_roles.is_default.label("study_role_is_default"),
-            study_roles.permissions.label("study_role_permissions"),
+            *entity_columns(Study, studies, _STUDY_PREFIX),
+            members.c.id.label("member_id"),
+            members.c.all_centers,
+            roles.c.name.label("study_role_name"),
+            roles.c.is_default.label("study_role_is_default"),
+            roles.c.permissions.label("study_role_permissions"),
         )
-        .outerjoin(Study, sa.and_(Study.uuid == sa.bindparam("study"), Study.deleted_at.is_(None)))
+        # A deleted study is left out here, as ORM selects leave it out (mixins).
         .outerjoin(
-            StudyUser,
-            sa.and_(StudyUser.study_id == Study.id, StudyUser.user_id == User.__table__.c.id),
+            studies,
+            sa.and_(studies.c.uuid == sa.bindparam("study"), studies.c.deleted_at.is_(None)),
         )
-        .outerjoin(study_roles, study_roles.id == StudyUser.role_id)
-        # A deleted study is left out in its join above: the soft-delete filter added to
-        # every ORM select at execution (datacapt.database.mixins) has nothing to add, and
-        # skipping it keeps the statement's cache key cheap.
-        .execution_options(include_deleted=True)
+        .outerjoin(
+            members,
+            sa.and_(members.c.study_id == studies.c.id, members.c.user_id == SESSION_USERS.c.id),
+        )
+        .outerjoin(roles, roles.c.id == members.c.role_id)
     )
 
 
-# Built once; the columns it adds to the session's, in _study_access's order, end the row.
+# Built once: the same statement for every request, only the token and study change.
 _SESSION_IN_STUDY_QUERY = _session_in_study_query()
-_STUDY_PART = slice(-6, None)
 
 
 def _request_study_uuid(from_url: Any) -> uuid.UUID:
@@ -154,7 +166,9 @@ def _request_study_uuid(from_url: Any) -> uuid.UUID:
 
 
 def _enter(study: Study, membership: Membership, granted: frozenset[str]) -> frozenset[str]:
-    g.study, g.membership, g.study_permissions = study, membership, granted
+    request_globals = g._get_current_object()  # one lookup
+    request_globals.study, request_globals.membership = study, membership
+    request_globals.study_permissions = granted
     return granted
 
 
@@ -172,12 +186,26 @@ def enter_study_with_session(token: str, from_url: Any = None) -> tuple[Principa
     except DatacaptException:
         resolve_session(token)  # a caller without a live session hears 401 first
         raise
-    row = db.session.execute(
+    row = read_outside_transaction(
         _SESSION_IN_STUDY_QUERY, {"token_hash": digest(token), "study": study_uuid}
     ).one_or_none()
     principal = session_principal(row)
     assert row is not None  # session_principal refuses a missing token
-    return principal, _enter(*_study_access(principal, tuple(row)[_STUDY_PART]))
+    found = row._mapping
+    study = (
+        attach_loaded(Study, found, _STUDY_PREFIX)
+        if found[_STUDY_PREFIX + "id"] is not None
+        else None
+    )
+    access = (
+        study,
+        row.member_id,
+        row.all_centers,
+        row.study_role_name,
+        row.study_role_is_default,
+        row.study_role_permissions,
+    )
+    return principal, _enter(*_study_access(principal, access))
 
 
 def study_permissions() -> frozenset[str]:

@@ -29,9 +29,10 @@ def init_tenant_resolution(app: Flask) -> None:
         stack = ExitStack()
         g.datacapt_request_unit = stack
         stack.enter_context(owned_by("request"))
-        if request.blueprint in TENANT_EXEMPT_BLUEPRINTS:
+        current = request._get_current_object()  # type: ignore[attr-defined]  # one lookup
+        if current.blueprint in TENANT_EXEMPT_BLUEPRINTS:
             return
-        stack.enter_context(tenant_context(tenant_for_host(request.host)))
+        stack.enter_context(tenant_context(tenant_for_host(current.host)))
 
     @app.after_request
     def commit_request(response: Response) -> Response:
@@ -39,7 +40,7 @@ def init_tenant_resolution(app: Flask) -> None:
             rollback_quietly()
             return response
         try:
-            commit_unit()
+            commit_unit(closing=True)  # the teardown below closes the session
         except Exception as exc:
             # The answer is the commit's failure, as if the view had raised it.
             rollback_quietly()

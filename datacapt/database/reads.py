@@ -1,0 +1,93 @@
+"""Reads that open no database transaction, and whether a session's transaction has opened.
+
+psycopg2 opens a database transaction with a BEGIN round trip of its own before the first
+statement of a transaction, and the unit of work ends it with a COMMIT round trip. A read
+that stands alone, the statement a request's access check sends first, needs neither: under
+READ COMMITTED each statement reads its own snapshot anyway. ``read_outside_transaction``
+sends it in autocommit when the session's connection has no database transaction open yet;
+the next statement opens one as usual. A unit that wrote nothing and whose database
+transaction never opened then ends with no COMMIT (datacapt.database.unit).
+
+Such a read is sent at Core level, which costs a fraction of an ORM execution; the one
+entity it may carry (the request's study) is put in the session with ``attach_loaded``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE  # type: ignore[import-untyped]
+from sqlalchemy import orm
+
+from datacapt.database.extension import db
+
+T = TypeVar("T")
+
+
+def _dbapi_connection(connection: sa.Connection) -> Any:
+    return connection.connection.dbapi_connection
+
+
+def database_transaction_open(session: orm.Session) -> bool:
+    """Whether any connection of the session's transaction has a database transaction
+    open (a statement ran on it outside autocommit, and it has not ended yet)."""
+    transaction = session.get_transaction()
+    if transaction is None:
+        return False
+    for connection in transaction.connections:
+        if connection.invalidated or connection.closed:
+            # Its transaction is lost (rolled back by the server): ending it is the
+            # unit's to do, and to report.
+            return True
+        if _dbapi_connection(connection).info.transaction_status != TRANSACTION_STATUS_IDLE:
+            return True
+    return False
+
+
+def read_outside_transaction(
+    statement: sa.Executable, parameters: dict[str, Any]
+) -> sa.CursorResult[Any]:
+    """The Core ``statement`` executed on the session's connection, in autocommit when that
+    connection has no database transaction open (then it opens none); inside an open one it
+    simply joins it. For a single read: locks and transaction-scoped settings would not last
+    past the statement."""
+    connection = db.session().connection()
+    dbapi_connection = _dbapi_connection(connection)
+    if dbapi_connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
+        return connection.execute(statement, parameters)
+    dbapi_connection.autocommit = True
+    try:
+        return connection.execute(statement, parameters)
+    finally:
+        # A connection the database dropped is closed already, and discarded by the pool.
+        if not dbapi_connection.closed:
+            dbapi_connection.autocommit = False
+
+
+def entity_columns(model: type, table: sa.FromClause, prefix: str) -> list[sa.Label[Any]]:
+    """The columns of ``model``'s attributes in ``table`` (its table or an alias of it), each
+    labelled ``prefix`` and the attribute's name: what ``attach_loaded`` reads back."""
+    mapper: orm.Mapper[Any] = sa.inspect(model)
+    return [table.c[prop.columns[0].key].label(prefix + prop.key) for prop in mapper.column_attrs]
+
+
+def attach_loaded(model: type[T], row: sa.RowMapping, prefix: str) -> T:
+    """The ``model`` instance whose columns ``row`` holds (labelled by ``entity_columns``), in
+    the session as if the ORM had loaded it: persistent, with nothing changed. As with ORM
+    loading, an instance the session holds already is kept as it is."""
+    session = db.session()
+    mapper: orm.Mapper[Any] = sa.inspect(model)
+    values = {prop.key: row[prefix + prop.key] for prop in mapper.column_attrs}
+    identity = mapper.identity_key_from_primary_key(
+        tuple(values[mapper.get_property_by_column(column).key] for column in mapper.primary_key)
+    )
+    held = session.identity_map.get(identity)
+    if held is not None:
+        return held
+    instance = mapper.class_manager.new_instance()
+    for key, value in values.items():
+        orm.attributes.set_committed_value(instance, key, value)
+    orm.make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
