@@ -10,8 +10,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import openpyxl
-
 from datacapt.i18n import Message
 
 MAX_ROWS = 100_000
@@ -41,6 +39,8 @@ def _text(value: Any) -> str:
 
 
 def _xlsx_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    import openpyxl  # here, not at module level: it costs ~0.2 s of every start-up
+
     # A malformed workbook fails in many ways inside openpyxl (zip, XML, its own errors),
     # on opening or while the rows are read: each is the file's fault.
     try:

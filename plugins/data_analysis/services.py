@@ -6,9 +6,7 @@ centers the caller sees."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from datacapt.toolkit import (
     DEFAULT_LANGUAGE,
@@ -25,6 +23,11 @@ from plugins.data_analysis import statistics
 from plugins.data_analysis.answers import answers, subjects
 from plugins.data_analysis.errors import DataAnalysisCodes
 from plugins.ecrf.api import compiled_form
+
+# pandas is imported by the functions that use it: at module level it costs ~0.1 s of
+# every start-up.
+if TYPE_CHECKING:
+    import pandas as pd
 
 NUMBER_TYPES = frozenset({"integer", "decimal", "scale", "calculated"})
 SINGLE_CHOICE_TYPES = frozenset({"single_choice", "yes_no"})
@@ -90,6 +93,8 @@ def describe(
     study: Study, section_uuid: Any = None, code: str | None = None, by: str | None = None
 ) -> dict[str, Any]:
     """The statistics of every analysable question (of one section, or one question)."""
+    import pandas as pd
+
     if by == BY_ARM:
         refuse_unless_arm_shown()
     if code is not None:
@@ -173,6 +178,8 @@ def _groups(study: Study, people: pd.DataFrame, by: str | None) -> list[tuple[di
 
 def cross_tabulate(study: Study, row_code: str, column_code: str) -> dict[str, Any]:
     """The subjects who answered both questions, counted by pair of choices."""
+    import pandas as pd
+
     blocks = {}
     for field, code in (("row", row_code), ("column", column_code)):
         block = _question(study, code, field)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+# pandas is imported by the functions that use it: at module level it costs ~0.1 s of
+# every start-up.
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: How the quartiles are computed, as the answers say.
 QUARTILES = (
@@ -40,6 +43,8 @@ def _figure(value: Any) -> float | None:
 
 def numbers(values: pd.Series, subjects: int) -> dict[str, Any]:
     """Of the numeric answers of ``subjects`` subjects (the others are missing)."""
+    import pandas as pd
+
     series = pd.to_numeric(values.map(number), errors="coerce").dropna()
     n = int(series.size)
     figures: dict[str, Any] = {"n": n, "missing": subjects - n}
@@ -89,6 +94,8 @@ def cross_tabulation(
 ) -> dict[str, Any]:
     """Counts of the subjects who answered both, with row, column and total percentages,
     every pair of choices listed (zero included)."""
+    import pandas as pd
+
     both = pd.concat([rows.map(_key), columns.map(_key)], axis=1, keys=["row", "column"]).dropna()
     row_keys = [_key(value) for value, _ in row_labels]
     column_keys = [_key(value) for value, _ in column_labels]

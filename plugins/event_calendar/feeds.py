@@ -4,16 +4,21 @@ feeds add (plugins.event_calendar.api)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import icalendar
 import sqlalchemy as sa
 
 from datacapt.toolkit import Study, StudyCenter, User, db, get_tenant_settings, study_members
 from plugins.event_calendar.models import CalendarEvent
 
+if TYPE_CHECKING:
+    import icalendar
+
 
 def component(event: CalendarEvent, zone: ZoneInfo) -> icalendar.Event:
+    import icalendar  # here, not at module level: start-up would pay for it
+
     item = icalendar.Event()
     item.add("uid", f"{event.uuid}@datacapt-events")
     item.add("dtstamp", event.modified_at)

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import icalendar
 import sqlalchemy as sa
 
 from datacapt.toolkit import db, plugin_enabled, utcnow
 from plugins.calendar_app.appointments.models import Appointment, AppointmentStatus, Booking
 from plugins.calendar_app.feeds.models import Feed
+
+# icalendar is imported by the functions that make components: at module level start-up
+# would pay for it.
+if TYPE_CHECKING:
+    import icalendar
 
 PRODUCT_ID = "-//Datacapt//Calendar//EN"
 #: What a resource's feed says of another study's booking.
@@ -22,6 +27,8 @@ FEED_HISTORY = dt.timedelta(days=90)
 
 
 def _calendar(name: str) -> icalendar.Calendar:
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -30,6 +37,8 @@ def _calendar(name: str) -> icalendar.Calendar:
 
 
 def _event(appointment: Appointment, summary: str, location: str) -> icalendar.Event:
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", f"{appointment.uuid}@datacapt")
     event.add("dtstamp", appointment.modified_at)

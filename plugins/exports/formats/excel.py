@@ -7,8 +7,6 @@ import datetime as dt
 import decimal
 from typing import Any
 
-import xlsxwriter
-
 from plugins.exports.extract.tables import Table
 from plugins.exports.formats.base import Context, FormatProblem, OutputFile, TabularWriter, plain
 
@@ -35,6 +33,8 @@ def sheet_names(tables: list[Table]) -> dict[str, str]:
 
 class ExcelWriter(TabularWriter):
     def __init__(self, context: Context):
+        import xlsxwriter  # here, not at module level: start-up would pay for it
+
         super().__init__(context)
         self.path = context.directory / f"{context.prefix}.xlsx"
         self.workbook = xlsxwriter.Workbook(

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import abc
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from plugins.exports.extract.tables import Table
 from plugins.exports.formats.base import Context, OutputFile, Spool, TabularWriter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class FrameWriter(TabularWriter):
@@ -39,6 +40,8 @@ class FrameWriter(TabularWriter):
 
     def frame(self, table: Table, path: Path) -> pd.DataFrame:
         """The table's rows back from the spool, numeric columns as numbers."""
+        import pandas as pd  # here, not at module level: it costs ~0.1 s of every start-up
+
         return pd.read_csv(
             path,
             dtype={c.name: ("float64" if c.numeric else str) for c in table.columns},

@@ -8,14 +8,14 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from typing import Any
-
-import pandas as pd
-import pyreadstat
+from typing import TYPE_CHECKING, Any
 
 from plugins.exports.extract.tables import Column, Table
 from plugins.exports.formats.base import Context, FormatProblem, OutputFile
 from plugins.exports.formats.frames import FrameWriter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME_LENGTH = 8
 LABEL_BYTES = 40
@@ -73,6 +73,8 @@ class SasWriter(FrameWriter):
                     f"The column {column.name} of {table.name} has a value longer than"
                     f" {VALUE_BYTES} bytes, which SAS transport version 5 cannot hold."
                 )
+        import pyreadstat  # here, not at module level: with narwhals, ~0.1 s of every start-up
+
         frame.columns = self.variables[table.name]
         path = self.context.directory / f"{self.datasets[table.name].lower()}.xpt"
         pyreadstat.write_xport(

@@ -4,13 +4,14 @@ of coded values (SPSS labels numeric codes: text codes keep their value)."""
 from __future__ import annotations
 
 import re
-
-import pandas as pd
-import pyreadstat
+from typing import TYPE_CHECKING
 
 from plugins.exports.extract.tables import Table
 from plugins.exports.formats.base import OutputFile
 from plugins.exports.formats.frames import FrameWriter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME_LENGTH = 64
 
@@ -34,6 +35,8 @@ def spss_names(names: list[str]) -> list[str]:
 
 class SpssWriter(FrameWriter):
     def write_table(self, table: Table, frame: pd.DataFrame, rows: int) -> OutputFile:
+        import pyreadstat  # here, not at module level: with narwhals, ~0.1 s of every start-up
+
         names = spss_names([column.name for column in table.columns])
         frame.columns = names
         value_labels = {

@@ -10,7 +10,6 @@ from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
-from pypdf import PdfWriter
 
 from datacapt.toolkit import (
     Actor,
@@ -178,6 +177,8 @@ class _Assembly:
     subject, or one PDF of all."""
 
     def __init__(self, layout: Layout) -> None:
+        from pypdf import PdfWriter  # here, not at module level: ~40 ms of every start-up
+
         self.layout = layout
         self.buffer = io.BytesIO()
         self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED)
