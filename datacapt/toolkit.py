@@ -136,11 +136,13 @@ from datacapt.notifications import (
     MessageText,
     Notification,
     NotificationState,
+    Outgoing,
     QuietHours,
     Recipient,
     RecipientKind,
     UnknownTemplate,
     notify,
+    notify_all,
     record_bounce,
 )
 from datacapt.notifications.schemas import DeliveryReportSchema
@@ -340,6 +342,7 @@ __all__ += [
     "MessageText",
     "Notification",
     "NotificationState",
+    "Outgoing",
     "QuietHours",
     "Recipient",
     "RecipientKind",
@@ -348,6 +351,7 @@ __all__ += [
     "derived_secret",
     "digest",
     "notify",
+    "notify_all",
     "record_bounce",
     "record_provider_report",
 ]
