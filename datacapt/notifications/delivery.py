@@ -252,20 +252,21 @@ def _outcome(notification: Notification) -> dict[str, Any]:
 def _record(outcomes: list[dict[str, Any]]) -> None:
     """Write these outcomes to their messages in one UPDATE, in a SAVEPOINT: a database
     failure undoes this statement only (and raises), never the step's lock."""
-    columns = sa.inspect(Notification).columns
+    table = Notification.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     rows = (
         sa.func.jsonb_to_recordset(
             sa.cast(sa.bindparam("outcomes", json.dumps(outcomes), type_=sa.Text), JSONB)
         )
-        .table_valued(*(sa.column(name, columns[name].type) for name in ("id", *_OUTCOME)))
+        .table_valued(*(sa.column(name, table.c[name].type) for name in ("id", *_OUTCOME)))
         .render_derived(name="outcomes", with_types=True)
     )
     with db.session.begin_nested():
+        # A statement of the table, not of the ORM: the caller expired its messages.
         db.session.execute(
-            sa.update(Notification)
-            .where(Notification.id == rows.c.id)
-            .values({name: rows.c[name] for name in _OUTCOME}),
-            execution_options={"synchronize_session": False},  # expired by the caller
+            sa.update(table)
+            .where(table.c.id == rows.c.id)
+            .values({name: rows.c[name] for name in _OUTCOME})
         )
 
 

@@ -164,10 +164,12 @@ def notify_all(messages: Sequence[Outgoing]) -> list[int]:
     now, branding = utcnow(), tenant_branding().message_params()
     zone = tenant_zone() if any(message.quiet_hours for message in messages) else None
     rows = [_row(message, branding, now, zone) for message in messages]
+    table = Notification.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    # The table's INSERT, not the ORM's: no object is made of the rows.
     ids = list(
         db.session.scalars(
-            sa.insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
-            rows,
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
         )
     )
     dispatch_ids_on_commit(

@@ -6,7 +6,9 @@ on it. A tick locks what it sends, so two ticks never send the same message."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from datacapt.toolkit import (
+    AuditContext,
     Channel,
     Message,
     Outgoing,
@@ -57,28 +60,56 @@ SENDING_STUDIES = (StudyStatus.DRAFT, StudyStatus.LIVE)
 ADDRESS_FIELD: dict[str, str] = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 
 
-# By participation id: it, its subject's contact details, its study and its center.
-Subjects = dict[int, tuple[SubjectInStudy, SubjectPersonalData | None, Study, StudyCenter | None]]
+@dataclass(frozen=True)
+class _Subject:
+    """A participation as its messages and its occurrences' audit records need it."""
+
+    public_id: uuid.UUID
+    center_id: int | None
+    language: str
+    addresses: dict[str, str | None]  # by channel
+    # Its study, center and itself, as SubjectInStudy.audit_context() names them.
+    context: AuditContext
 
 
-def _subjects(occurrences: Iterable[Occurrence]) -> Subjects:
-    """Each occurrence's participation and its subject's contact details, by its id, in one
-    statement with the studies and centers their audit records name: held by the caller
-    through its flush, they are read from the session, not once per occurrence."""
+def _subjects(occurrences: Iterable[Occurrence]) -> dict[int, _Subject]:
+    """Each occurrence's participation with its subject's contact details, by its id, in
+    one statement with the public ids of their studies and centers."""
     rows = db.session.execute(
-        sa.select(SubjectInStudy, SubjectPersonalData, Study, StudyCenter)
+        sa.select(
+            SubjectInStudy.id,
+            SubjectInStudy.uuid,
+            SubjectInStudy.center_id,
+            Study.uuid.label("study"),
+            StudyCenter.uuid.label("center"),
+            SubjectPersonalData.language,
+            *(getattr(SubjectPersonalData, field) for field in ADDRESS_FIELD.values()),
+        )
         .join(Study, Study.id == SubjectInStudy.study_id)
         .outerjoin(StudyCenter, StudyCenter.id == SubjectInStudy.center_id)
         .outerjoin(SubjectPersonalData, SubjectPersonalData.subject_id == SubjectInStudy.subject_id)
         .where(SubjectInStudy.id.in_({o.subject_in_study_id for o in occurrences}))
     )
-    return {row[0].id: (row[0], row[1], row[2], row[3]) for row in rows}
+    return {
+        row.id: _Subject(
+            row.uuid,
+            row.center_id,
+            row.language or "en",
+            {channel: getattr(row, field) for channel, field in ADDRESS_FIELD.items()},
+            AuditContext(
+                study=str(row.study),
+                center=str(row.center) if row.center else None,
+                subject=str(row.uuid),
+            ),
+        )
+        for row in rows
+    }
 
 
 def _queue_messages(
     occurrences: list[Occurrence],
     kinds: dict[int, MessageKind],
-    subjects: Subjects,
+    subjects: dict[int, _Subject],
     quiet: bool = True,
 ) -> list[int]:
     """One message per channel of each occurrence's questionnaire, in the subject's
@@ -88,8 +119,8 @@ def _queue_messages(
     zone = tenant_zone()
     outgoing, about = [], []
     for occurrence in occurrences:
-        participation, contact, *_ = subjects[occurrence.subject_in_study_id]
-        language = contact.language if contact else "en"
+        subject = subjects[occurrence.subject_in_study_id]
+        language = subject.language
         titles = occurrence.questionnaire.title
         params = {
             "questionnaire": titles.get(language) or next(iter(titles.values())),
@@ -103,13 +134,13 @@ def _queue_messages(
                     Channel(channel),
                     Recipient(
                         RecipientKind.SUBJECT,
-                        participation.uuid,
-                        getattr(contact, ADDRESS_FIELD[channel], None),
+                        subject.public_id,
+                        subject.addresses[channel],
                         language,
                     ),
                     params,
                     study_id=occurrence.study_id,
-                    center_id=participation.center_id,
+                    center_id=subject.center_id,
                     quiet_hours=quiet_hours(occurrence.questionnaire.reminders) if quiet else None,
                 )
             )
@@ -117,9 +148,11 @@ def _queue_messages(
     if not outgoing:
         return []
     notification_ids = notify_all(outgoing)
+    table = EproMessage.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     return list(
         db.session.scalars(
-            sa.insert(EproMessage).returning(EproMessage.id, sort_by_parameter_order=True),
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
             [
                 {**message, "notification_id": notification_id}
                 for message, notification_id in zip(about, notification_ids, strict=True)
@@ -158,7 +191,9 @@ def _move(
     return values, kind
 
 
-def _write_moves(moves: list[tuple[Occurrence, dict[str, Any]]]) -> None:
+def _write_moves(
+    moves: list[tuple[Occurrence, dict[str, Any]]], subjects: dict[int, _Subject]
+) -> None:
     """The moved occurrences in one UPDATE with an audit record of each (its changed
     fields), through the audit recorder's set-based write, in one statement."""
     changes, rows = [], []
@@ -169,9 +204,8 @@ def _write_moves(moves: list[tuple[Occurrence, dict[str, Any]]]) -> None:
             if getattr(occurrence, name) != value
         }
         if pairs:
-            changes.append(
-                RowChange("update", str(occurrence.uuid), pairs, occurrence.audit_context())
-            )
+            context = subjects[occurrence.subject_in_study_id].context
+            changes.append(RowChange("update", str(occurrence.uuid), pairs, context))
             rows.append((occurrence.id, *values.values()))
     if not changes:
         return
@@ -239,7 +273,6 @@ def send_due() -> int:
     )
     if not due:
         return 0
-    # Held by the session: the audit records find the subjects, studies and centers here.
     subjects = _subjects(due)
     zone = tenant_zone()
     moves, sending, kinds = [], [], {}
@@ -251,7 +284,7 @@ def send_due() -> int:
             kinds[occurrence.id] = kind
     # Written before the occurrences (which the write expires), from their loaded values.
     _queue_messages(sending, kinds, subjects)
-    _write_moves(moves)
+    _write_moves(moves, subjects)
     return len(sending)
 
 
