@@ -3,10 +3,12 @@ transaction that recorded them commits; the sweep for what is due later or stuck
 
 A job attempts its messages in steps of ``STEP``: one statement locks a step's messages,
 each is checked due (its time has come and it is outside its quiet hours), rendered (with
-its secrets) and handed to the backend of its channel, and the step's outcomes commit
-together before the next step. Each message's attempt runs in a SAVEPOINT of its own: a
-database failure in one (an outcome the table refuses) undoes that message's outcome
-only, and counts as a failed attempt of it. A failed attempt is retried
+its secrets) and handed to the backend of its channel, and the step's outcomes are
+written by one UPDATE (in a SAVEPOINT) and commit together before the next step: a job
+costs a few statements per step, none per message. When the database refuses that
+UPDATE (an outcome the table refuses), each message's outcome is written apart, each in
+a SAVEPOINT of its own: the refused one alone is undone, and counts as a failed attempt
+of it. A failed attempt is retried
 after ``RETRY_AFTER``, up to ``MAX_ATTEMPTS``, unless the failure is final (a recipient
 refused); then the message is failed with the reason.
 
