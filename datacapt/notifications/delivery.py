@@ -35,7 +35,7 @@ import logging
 import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -251,25 +251,30 @@ def _outcome(notification: Notification) -> dict[str, Any]:
     }
 
 
-def _record(outcomes: list[dict[str, Any]]) -> None:
-    """Write these outcomes to their messages in one UPDATE, in a SAVEPOINT: a database
-    failure undoes this statement only (and raises), never the step's lock."""
+@cache
+def _outcomes_update() -> sa.Update:
+    """The UPDATE of messages' outcomes from a JSON array of them (``outcomes``): made
+    once, so that a step does not build it again."""
     table = Notification.__table__
     assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     rows = (
-        sa.func.jsonb_to_recordset(
-            sa.cast(sa.bindparam("outcomes", json.dumps(outcomes), type_=sa.Text), JSONB)
-        )
+        sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("outcomes", type_=sa.Text), JSONB))
         .table_valued(*(sa.column(name, table.c[name].type) for name in ("id", *_OUTCOME)))
         .render_derived(name="outcomes", with_types=True)
     )
+    # A statement of the table, not of the ORM: the caller expires its messages.
+    return (
+        sa.update(table)
+        .where(table.c.id == rows.c.id)
+        .values({name: rows.c[name] for name in _OUTCOME})
+    )
+
+
+def _record(outcomes: list[dict[str, Any]]) -> None:
+    """Write these outcomes to their messages in one UPDATE, in a SAVEPOINT: a database
+    failure undoes this statement only (and raises), never the step's lock."""
     with db.session.begin_nested():
-        # A statement of the table, not of the ORM: the caller expired its messages.
-        db.session.execute(
-            sa.update(table)
-            .where(table.c.id == rows.c.id)
-            .values({name: rows.c[name] for name in _OUTCOME})
-        )
+        db.session.execute(_outcomes_update(), {"outcomes": json.dumps(outcomes)})
 
 
 def _record_apart(outcome: dict[str, Any]) -> bool:
