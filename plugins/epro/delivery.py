@@ -177,6 +177,8 @@ def _move(
         values["next_send_at"] = allowed
         return values, None
     if occurrence.status == OccurrenceStatus.SCHEDULED:
+        # Scheduled to sent, a transition the model allows: written set-based, it is not
+        # checked again by the ORM (_open checks it on the ORM path).
         values.update(_opened(occurrence, now))
         kind = MessageKind.INVITATION
     elif not reminder_allowed(occurrence.reminders_sent, policy):
