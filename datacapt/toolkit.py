@@ -137,11 +137,13 @@ from datacapt.notifications import (
     MessageText,
     Notification,
     NotificationState,
+    Outgoing,
     QuietHours,
     Recipient,
     RecipientKind,
     UnknownTemplate,
     notify,
+    notify_all,
     record_bounce,
 )
 from datacapt.notifications.schemas import DeliveryReportSchema
@@ -342,6 +344,7 @@ __all__ += [
     "MessageText",
     "Notification",
     "NotificationState",
+    "Outgoing",
     "QuietHours",
     "Recipient",
     "RecipientKind",
@@ -350,6 +353,7 @@ __all__ += [
     "derived_secret",
     "digest",
     "notify",
+    "notify_all",
     "record_bounce",
     "record_provider_report",
 ]

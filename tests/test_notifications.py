@@ -26,12 +26,14 @@ from datacapt.mail.backends import FileBackend
 from datacapt.notifications import (
     Channel,
     Notification,
+    Outgoing,
     QuietHours,
     Recipient,
     RecipientKind,
     UnknownTemplate,
     delivery,
     notify,
+    notify_all,
 )
 from datacapt.notifications.delivery import MAX_ATTEMPTS, STEP, deliver_notifications
 from datacapt.studies.models import Study, StudyCenter
@@ -598,3 +600,87 @@ def test_a_database_failure_of_one_message_keeps_the_others_outcomes(
     assert outcomes(app, tenant)["r3@example.org"] == ("failed", MAX_ATTEMPTS)
     assert handed["to"].count("r3@example.org") == MAX_ATTEMPTS
     assert all(handed["to"].count(f"r{i}@example.org") == 1 for i in range(12) if i != 3)
+
+
+def statements_delivering(app, tenant, count: int) -> list[str]:
+    """The statements a delivery job of ``count`` fresh messages sends to the database."""
+    ids = record_many(app, tenant, count)
+    seen: list[str] = []
+
+    def note(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert deliver_as_job(app, tenant, ids) == count
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_a_delivery_step_writes_its_outcomes_in_one_statement_whatever_its_messages(
+    app, tenant, redis_queue, handed
+):
+    """A step locks its messages in one statement and writes their outcomes in another
+    (in a savepoint): the statements of a job grow with its steps, not its messages."""
+    one = statements_delivering(app, tenant, 1)
+    full = statements_delivering(app, tenant, STEP)
+    assert len(full) == len(one)
+    assert sum(s.startswith("UPDATE") and "notifications" in s for s in full) == 1
+    three = statements_delivering(app, tenant, 3 * STEP)
+    # A step: its lock, its savepoint, its outcomes, the savepoint's release.
+    assert len(three) == len(one) + 2 * 4
+    assert set(outcomes(app, tenant).values()) == {("sent", 1)}
+
+
+def test_notify_all_records_many_messages_in_one_statement_each_as_notify_would(
+    app, tenant, mailbox, paris
+):
+    evening = dt.datetime(2030, 3, 4, 21, 30, tzinfo=dt.UTC)  # 22:30 in Paris
+    people = [Recipient(RecipientKind.USER, uuid.uuid4(), f"p{i}@example.org") for i in range(3)]
+    messages = [
+        Outgoing("password_reset", Channel.EMAIL, people[0], RESET),
+        Outgoing("password_reset", Channel.EMAIL, people[1], RESET, quiet_hours=QUIET),
+        Outgoing(
+            "password_reset",
+            Channel.EMAIL,
+            Recipient(RecipientKind.USER, uuid.uuid4(), None),
+            RESET,
+        ),
+        Outgoing("password_reset", Channel.EMAIL, people[2], RESET),
+    ]
+    inserts: list[str] = []
+
+    def note(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO") and ".notifications " in statement:
+            inserts.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        with (
+            time_machine.travel(evening, tick=False),
+            app.app_context(),
+            tenant_context(tenant),
+            unit_of_work(),
+        ):
+            ids = notify_all(messages)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert len(inserts) == 1 and len(ids) == 4
+    with app.app_context(), tenant_context(tenant):
+        stored = {
+            n.id: n
+            for n in db.session.scalars(sa.select(Notification).where(Notification.id.in_(ids)))
+        }
+        at_once, waiting, no_address, also = (stored[id_] for id_ in ids)
+        assert (at_once.state, at_once.attempts, at_once.sent_at) == ("sent", 1, evening)
+        assert also.state == "sent" and at_once.address == "p0@example.org"
+        assert (waiting.state, waiting.dispatched_at) == ("queued", None)
+        assert waiting.not_before == dt.datetime(2030, 3, 5, 7, 0, tzinfo=dt.UTC)
+        assert (no_address.state, no_address.reason) == ("failed", "The user has no email address.")
+        assert "\n\n[redacted]\n\n" in at_once.body and at_once.language == "en"
+    assert sorted(m["To"] for m in mails(mailbox)) == ["p0@example.org", "p2@example.org"]

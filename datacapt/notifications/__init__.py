@@ -10,7 +10,13 @@ from datacapt.notifications.models import (
     RecipientKind,
 )
 from datacapt.notifications.quiet import QuietHours
-from datacapt.notifications.services import Recipient, notify, record_bounce
+from datacapt.notifications.services import (
+    Outgoing,
+    Recipient,
+    notify,
+    notify_all,
+    record_bounce,
+)
 from datacapt.notifications.templates import MessageTemplate, MessageText, UnknownTemplate
 
 __all__ = [
@@ -20,10 +26,12 @@ __all__ = [
     "MessageText",
     "Notification",
     "NotificationState",
+    "Outgoing",
     "QuietHours",
     "Recipient",
     "RecipientKind",
     "UnknownTemplate",
     "notify",
+    "notify_all",
     "record_bounce",
 ]

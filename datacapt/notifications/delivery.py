@@ -3,10 +3,12 @@ transaction that recorded them commits; the sweep for what is due later or stuck
 
 A job attempts its messages in steps of ``STEP``: one statement locks a step's messages,
 each is checked due (its time has come and it is outside its quiet hours), rendered (with
-its secrets) and handed to the backend of its channel, and the step's outcomes commit
-together before the next step. Each message's attempt runs in a SAVEPOINT of its own: a
-database failure in one (an outcome the table refuses) undoes that message's outcome
-only, and counts as a failed attempt of it. A failed attempt is retried
+its secrets) and handed to the backend of its channel, and the step's outcomes are
+written by one UPDATE (in a SAVEPOINT) and commit together before the next step: a job
+costs a few statements per step, none per message. When the database refuses that
+UPDATE (an outcome the table refuses), each message's outcome is written apart, each in
+a SAVEPOINT of its own: the refused one alone is undone, and counts as a failed attempt
+of it. A failed attempt is retried
 after ``RETRY_AFTER``, up to ``MAX_ATTEMPTS``, unless the failure is final (a recipient
 refused); then the message is failed with the reason.
 
@@ -28,17 +30,19 @@ can drop duplicates.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import JSONB
 
 from datacapt.database import db, utcnow
 from datacapt.database.deferred import drop_rolled_back, keep, take_committed
@@ -95,12 +99,18 @@ def dispatch_on_commit(notifications: Iterable[Notification]) -> None:
     keep(db.session(), _PENDING, *notifications)
 
 
+def dispatch_ids_on_commit(notification_ids: Iterable[int]) -> None:
+    """``dispatch_on_commit`` for messages written without the ORM, by their ids (their
+    ``dispatched_at`` written with them)."""
+    keep(db.session(), _PENDING, *notification_ids)
+
+
 @event.listens_for(ScopedSchemaSession, "before_commit")
 def _enqueue_pending(session: ScopedSchemaSession) -> None:
     pending = take_committed(session, _PENDING)
     if pending:
         session.flush()  # their ids
-        _enqueue([notification.id for notification in pending])
+        _enqueue([item if isinstance(item, int) else item.id for item in pending])
 
 
 @event.listens_for(ScopedSchemaSession, "after_rollback")
@@ -218,30 +228,102 @@ def _failed_attempt(notification: Notification, reason: str, now: dt.datetime, f
         _wait_until(notification, now + RETRY_AFTER[notification.attempts - 1])
 
 
-def _attempt_apart(notification: Notification, batch: _Batch) -> bool:
-    """``_attempt`` in a SAVEPOINT of its own: a database failure undoes this message's
-    outcome only, never the step's others. It then counts as a failed attempt (in another
-    SAVEPOINT), so a message whose outcome cannot be written goes ``MAX_ATTEMPTS`` times
-    at most; were even that refused, it stays as it was for the sweep."""
-    notification_id = notification.id  # read now: a rolled back SAVEPOINT expires it
+# What an attempt changes on its message: a step's outcomes are written by one statement.
+_OUTCOME = (
+    "state",
+    "attempts",
+    "last_attempt_at",
+    "sent_at",
+    "failed_at",
+    "reason",
+    "provider_id",
+    "not_before",
+    "dispatched_at",
+)
+
+
+def _outcome(notification: Notification) -> dict[str, Any]:
+    """The message's outcome as JSON values, its row's id with it."""
+    values = {name: getattr(notification, name) for name in ("id", *_OUTCOME)}
+    return {
+        name: value.isoformat() if isinstance(value, dt.datetime) else value
+        for name, value in values.items()
+    }
+
+
+@cache
+def _outcomes_update() -> sa.Update:
+    """The UPDATE of messages' outcomes from a JSON array of them (``outcomes``): made
+    once, so that a step does not build it again."""
+    table = Notification.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    rows = (
+        sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("outcomes", type_=sa.Text), JSONB))
+        .table_valued(*(sa.column(name, table.c[name].type) for name in ("id", *_OUTCOME)))
+        .render_derived(name="outcomes", with_types=True)
+    )
+    # A statement of the table, not of the ORM: the caller expires its messages.
+    return (
+        sa.update(table)
+        .where(table.c.id == rows.c.id)
+        .values({name: rows.c[name] for name in _OUTCOME})
+    )
+
+
+def _record(outcomes: list[dict[str, Any]]) -> None:
+    """Write these outcomes to their messages in one UPDATE, in a SAVEPOINT: a database
+    failure undoes this statement only (and raises), never the step's lock."""
+    with db.session.begin_nested():
+        db.session.execute(_outcomes_update(), {"outcomes": json.dumps(outcomes)})
+
+
+def _record_apart(outcome: dict[str, Any]) -> bool:
+    """A step whose outcomes the database refused as a whole: this message's alone; when
+    refused too, its attempt counts as failed (written apart again), so a message whose
+    outcome cannot be written goes ``MAX_ATTEMPTS`` times at most; were even that
+    refused, it stays as it was for the sweep. Whether its outcome was written."""
+    notification_id = outcome["id"]
     try:
-        with db.session.begin_nested():
-            return _attempt(notification, utcnow(), batch)
+        _record([outcome])
+        return True
     except sa.exc.SQLAlchemyError as exc:
         # Its server may have taken it: retrying may send it again (bounded, above).
         log.exception("The outcome of notification %s could not be recorded", notification_id)
         reason = f"The outcome of an attempt could not be recorded ({type(exc).__name__})."
     try:
-        with db.session.begin_nested():
-            now = utcnow()
-            notification.attempts += 1
-            notification.last_attempt_at = now
-            _failed_attempt(notification, reason, now, final=False)
+        notification = db.session.get_one(Notification, notification_id)  # as stored
+        now = utcnow()
+        notification.attempts += 1
+        notification.last_attempt_at = now
+        _failed_attempt(notification, reason, now, final=False)
+        failed = _outcome(notification)
+        db.session.expire(notification)
+        _record([failed])
     except sa.exc.SQLAlchemyError:
         log.exception(
             "Notification %s stays queued: nothing of it could be recorded", notification_id
         )
     return False
+
+
+def _deliver_step(notifications: list[Notification], batch: _Batch) -> int:
+    """Attempt each message at its own time (a step's sends may wait on a slow provider),
+    then write the step's outcomes together; returns how many went."""
+    outcomes, went = [], []
+    for notification in notifications:
+        went.append(_attempt(notification, utcnow(), batch))
+        outcomes.append(_outcome(notification))
+        # Written below, by one statement, not by a flush per message.
+        db.session.expire(notification)
+    try:
+        _record(outcomes)
+    except sa.exc.SQLAlchemyError:
+        # One outcome the table refuses (an SMS provider's id its column cannot hold)
+        # must not undo the others: each goes apart.
+        went = [
+            _record_apart(outcome) and sent for outcome, sent in zip(outcomes, went, strict=True)
+        ]
+    return sum(went)
 
 
 def deliver_notifications(notification_ids: list[int]) -> int:
@@ -263,9 +345,8 @@ def deliver_notifications(notification_ids: list[int]) -> int:
             .scalars()
             .all()
         )
-        # Each message's own time (a step's sends may wait on a slow provider) and its own
-        # SAVEPOINT (a database failure of one keeps the others' outcomes).
-        sent += sum(_attempt_apart(notification, batch) for notification in notifications)
+        if notifications:
+            sent += _deliver_step(list(notifications), batch)
         commit_job_step()  # this step's outcomes hold whatever becomes of the next
     return sent
 

@@ -12,11 +12,13 @@ read is audited. Secrets (the tokens in links) are never stored, so never read b
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -26,7 +28,12 @@ from datacapt.database import db, utcnow
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, not_found
 from datacapt.i18n import Message
 from datacapt.identity.models import User
-from datacapt.notifications.delivery import dispatch_on_commit, scrubbed, tenant_zone
+from datacapt.notifications.delivery import (
+    dispatch_ids_on_commit,
+    dispatch_on_commit,
+    scrubbed,
+    tenant_zone,
+)
 from datacapt.notifications.models import (
     Channel,
     Notification,
@@ -62,6 +69,63 @@ class Recipient:
         return cls(RecipientKind.USER, user.uuid, user.email, user.language)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for ``notify_all``: the arguments of ``notify``."""
+
+    template: str
+    channel: Channel
+    recipient: Recipient
+    params: Mapping[str, Any]
+    study_id: int | None = None
+    center_id: int | None = None
+    quiet_hours: QuietHours | None = None
+
+
+def _row(
+    message: Outgoing, branding: Mapping[str, Any], now: dt.datetime, zone: ZoneInfo | None
+) -> dict[str, Any]:
+    """The notification's columns: its text recorded, queued (held back by its quiet
+    hours, or failed at once without an address); ``dispatched_at`` set when it goes now.
+    ``zone``: the tenant's, read here when not given."""
+    declared = template_registry().get(message.template, message.channel)
+    language = declared.language_for(message.recipient.language)
+    params = {**branding, **message.params}
+    subject, body = declared.recorded(language, params)
+    quiet = message.quiet_hours
+    row: dict[str, Any] = {
+        "uuid": uuid.uuid4(),
+        "recipient_kind": message.recipient.kind,
+        "recipient_id": message.recipient.id,
+        "study_id": message.study_id,
+        "center_id": message.center_id,
+        "channel": message.channel,
+        "template": message.template,
+        "language": language,
+        "address": message.recipient.address or None,
+        "subject": subject,
+        "body": body,
+        "context": dict(params) if declared.secret_params else None,
+        "quiet_start": quiet.start if quiet else None,
+        "quiet_end": quiet.end if quiet else None,
+        "state": NotificationState.QUEUED,
+        "reason": None,
+        "attempts": 0,
+        "not_before": None,
+        "failed_at": None,
+        "dispatched_at": None,
+    }
+    if row["address"] is None:
+        row["state"], row["failed_at"] = NotificationState.FAILED, now
+        row["reason"] = NO_ADDRESS[message.channel].format(kind=message.recipient.kind)
+    elif quiet is not None:
+        allowed = quiet.next_allowed(now, zone or tenant_zone())
+        row["not_before"] = allowed if allowed > now else None
+    if row["state"] == NotificationState.QUEUED and row["not_before"] is None:
+        row["dispatched_at"] = now
+    return row
+
+
 def notify(
     template: str,
     channel: Channel,
@@ -81,39 +145,37 @@ def notify(
     at once (a password reset must not wait). ``study_id`` and ``center_id`` say where the
     message belongs, for the study's reports.
     """
-    declared = template_registry().get(template, channel)
-    language = declared.language_for(recipient.language)
-    params = {**tenant_branding().message_params(), **params}
-    subject, body = declared.recorded(language, params)
-    notification = Notification(
-        uuid=uuid.uuid4(),  # known at once; the row is written with the caller's next flush
-        recipient_kind=recipient.kind,
-        recipient_id=recipient.id,
-        study_id=study_id,
-        center_id=center_id,
-        channel=channel,
-        template=template,
-        language=language,
-        address=recipient.address or None,
-        subject=subject,
-        body=body,
-        context=dict(params) if declared.secret_params else None,
-        quiet_start=quiet_hours.start if quiet_hours else None,
-        quiet_end=quiet_hours.end if quiet_hours else None,
-        state=NotificationState.QUEUED,
-        attempts=0,
-    )
-    now = utcnow()
-    if notification.address is None:
-        notification.state, notification.failed_at = NotificationState.FAILED, now
-        notification.reason = NO_ADDRESS[channel].format(kind=recipient.kind)
-    elif quiet_hours is not None:
-        allowed = quiet_hours.next_allowed(now, tenant_zone())
-        notification.not_before = allowed if allowed > now else None
+    message = Outgoing(template, channel, recipient, params, study_id, center_id, quiet_hours)
+    row = _row(message, tenant_branding().message_params(), utcnow(), None)
+    # The uuid is known at once; the row is written with the caller's next flush.
+    notification = Notification(**row)
     db.session.add(notification)
-    if notification.state == NotificationState.QUEUED and notification.not_before is None:
+    if notification.dispatched_at is not None:
         dispatch_on_commit([notification])
     return notification
+
+
+def notify_all(messages: Sequence[Outgoing]) -> list[int]:
+    """``notify`` for many messages at once, written by one INSERT (a statement whatever
+    their number): their ids, in order. Those that go now are delivered by jobs once the
+    current transaction commits, as ``notify``'s."""
+    if not messages:
+        return []
+    now, branding = utcnow(), tenant_branding().message_params()
+    zone = tenant_zone() if any(message.quiet_hours for message in messages) else None
+    rows = [_row(message, branding, now, zone) for message in messages]
+    table = Notification.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    # The table's INSERT, not the ORM's: no object is made of the rows.
+    ids = list(
+        db.session.scalars(
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        )
+    )
+    dispatch_ids_on_commit(
+        [id_ for id_, row in zip(ids, rows, strict=True) if row["dispatched_at"] is not None]
+    )
+    return ids
 
 
 NO_SUCH_MESSAGE = Message("No such message.")

@@ -6,16 +6,23 @@ on it. A tick locks what it sends, so two ticks never send the same message."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from datacapt.toolkit import (
+    AuditContext,
     Channel,
     Message,
+    Outgoing,
     Recipient,
     RecipientKind,
+    RowChange,
     Study,
     StudyCenter,
     StudyStatus,
@@ -23,10 +30,11 @@ from datacapt.toolkit import (
     digest,
     frontend_url,
     not_found,
-    notify,
+    notify_all,
     record_event,
     record_provider_report,
     utcnow,
+    write_audited,
 )
 from plugins.epro.messages import TEMPLATE_OF_KIND, link_token, subject_link
 from plugins.epro.models import (
@@ -52,39 +60,67 @@ SENDING_STUDIES = (StudyStatus.DRAFT, StudyStatus.LIVE)
 ADDRESS_FIELD: dict[str, str] = {Channel.EMAIL: "email", Channel.SMS: "phone"}
 
 
-# By participation id: it, its subject's contact details, its study and its center.
-Subjects = dict[int, tuple[SubjectInStudy, SubjectPersonalData | None, Study, StudyCenter | None]]
+@dataclass(frozen=True)
+class _Subject:
+    """A participation as its messages and its occurrences' audit records need it."""
+
+    public_id: uuid.UUID
+    center_id: int | None
+    language: str
+    addresses: dict[str, str | None]  # by channel
+    # Its study, center and itself, as SubjectInStudy.audit_context() names them.
+    context: AuditContext
 
 
-def _subjects(occurrences: Iterable[Occurrence]) -> Subjects:
-    """Each occurrence's participation and its subject's contact details, by its id, in one
-    statement with the studies and centers their audit records name: held by the caller
-    through its flush, they are read from the session, not once per occurrence."""
+def _subjects(occurrences: Iterable[Occurrence]) -> dict[int, _Subject]:
+    """Each occurrence's participation with its subject's contact details, by its id, in
+    one statement with the public ids of their studies and centers."""
     rows = db.session.execute(
-        sa.select(SubjectInStudy, SubjectPersonalData, Study, StudyCenter)
+        sa.select(
+            SubjectInStudy.id,
+            SubjectInStudy.uuid,
+            SubjectInStudy.center_id,
+            Study.uuid.label("study"),
+            StudyCenter.uuid.label("center"),
+            SubjectPersonalData.language,
+            *(getattr(SubjectPersonalData, field) for field in ADDRESS_FIELD.values()),
+        )
         .join(Study, Study.id == SubjectInStudy.study_id)
         .outerjoin(StudyCenter, StudyCenter.id == SubjectInStudy.center_id)
         .outerjoin(SubjectPersonalData, SubjectPersonalData.subject_id == SubjectInStudy.subject_id)
         .where(SubjectInStudy.id.in_({o.subject_in_study_id for o in occurrences}))
     )
-    return {row[0].id: (row[0], row[1], row[2], row[3]) for row in rows}
+    return {
+        row.id: _Subject(
+            row.uuid,
+            row.center_id,
+            row.language or "en",
+            {channel: getattr(row, field) for channel, field in ADDRESS_FIELD.items()},
+            AuditContext(
+                study=str(row.study),
+                center=str(row.center) if row.center else None,
+                subject=str(row.uuid),
+            ),
+        )
+        for row in rows
+    }
 
 
 def _queue_messages(
     occurrences: list[Occurrence],
     kinds: dict[int, MessageKind],
-    subjects: Subjects,
+    subjects: dict[int, _Subject],
     quiet: bool = True,
-) -> list[EproMessage]:
+) -> list[int]:
     """One message per channel of each occurrence's questionnaire, in the subject's
     language, kept to the questionnaire's quiet hours unless ``quiet`` is False (staff
     resend now); one whose subject has no address for the channel is failed at once. The
-    messages and their notifications are written by one flush, a statement for each."""
+    notifications and their messages are written by one INSERT each; the messages' ids."""
     zone = tenant_zone()
-    messages = []
+    outgoing, about = [], []
     for occurrence in occurrences:
-        participation, contact, *_ = subjects[occurrence.subject_in_study_id]
-        language = contact.language if contact else "en"
+        subject = subjects[occurrence.subject_in_study_id]
+        language = subject.language
         titles = occurrence.questionnaire.title
         params = {
             "questionnaire": titles.get(language) or next(iter(titles.values())),
@@ -92,27 +128,109 @@ def _queue_messages(
             "occurrence": str(occurrence.uuid),
         }
         for channel in occurrence.questionnaire.channels:
-            notification = notify(
-                TEMPLATE_OF_KIND[kinds[occurrence.id]],
-                Channel(channel),
-                Recipient(
-                    RecipientKind.SUBJECT,
-                    participation.uuid,
-                    getattr(contact, ADDRESS_FIELD[channel], None),
-                    language,
-                ),
-                params,
-                study_id=occurrence.study_id,
-                center_id=participation.center_id,
-                quiet_hours=quiet_hours(occurrence.questionnaire.reminders) if quiet else None,
+            outgoing.append(
+                Outgoing(
+                    TEMPLATE_OF_KIND[kinds[occurrence.id]],
+                    Channel(channel),
+                    Recipient(
+                        RecipientKind.SUBJECT,
+                        subject.public_id,
+                        subject.addresses[channel],
+                        language,
+                    ),
+                    params,
+                    study_id=occurrence.study_id,
+                    center_id=subject.center_id,
+                    quiet_hours=quiet_hours(occurrence.questionnaire.reminders) if quiet else None,
+                )
             )
-            message = EproMessage(
-                occurrence_id=occurrence.id, kind=kinds[occurrence.id], notification=notification
-            )
-            db.session.add(message)
-            messages.append(message)
-    db.session.flush()
-    return messages
+            about.append({"occurrence_id": occurrence.id, "kind": kinds[occurrence.id]})
+    if not outgoing:
+        return []
+    notification_ids = notify_all(outgoing)
+    table = EproMessage.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    return list(
+        db.session.scalars(
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [
+                {**message, "notification_id": notification_id}
+                for message, notification_id in zip(about, notification_ids, strict=True)
+            ],
+        )
+    )
+
+
+# What the tick moves on an occurrence: each moved one is written with all of them.
+_MOVED = ("status", "sent_at", "token_hash", "next_send_at", "reminders_sent")
+
+
+def _move(
+    occurrence: Occurrence, now: dt.datetime, zone: ZoneInfo
+) -> tuple[dict[str, Any], MessageKind | None]:
+    """What the tick does to a due occurrence: its new values (``_MOVED``) and the kind
+    of message it sends (None: none, only its next time moves)."""
+    values = {name: getattr(occurrence, name) for name in _MOVED}
+    policy = occurrence.questionnaire.reminders
+    allowed = outside_quiet_hours(now, policy, zone)
+    if allowed > now:  # a tick that came late, into quiet hours
+        values["next_send_at"] = allowed
+        return values, None
+    if occurrence.status == OccurrenceStatus.SCHEDULED:
+        # Scheduled to sent, a transition the model allows: written set-based, it is not
+        # checked again by the ORM (_open checks it on the ORM path).
+        values.update(_opened(occurrence, now))
+        kind = MessageKind.INVITATION
+    elif not reminder_allowed(occurrence.reminders_sent, policy):
+        values["next_send_at"] = None  # the policy changed since it was planned
+        return values, None
+    else:
+        values["reminders_sent"] += 1
+        kind = MessageKind.REMINDER
+    values["next_send_at"] = next_reminder_at(
+        now, values["reminders_sent"], occurrence.closes_at, policy, zone
+    )
+    return values, kind
+
+
+def _write_moves(
+    moves: list[tuple[Occurrence, dict[str, Any]]], subjects: dict[int, _Subject]
+) -> None:
+    """The moved occurrences in one UPDATE with an audit record of each (its changed
+    fields), through the audit recorder's set-based write, in one statement."""
+    changes, rows = [], []
+    for occurrence, values in moves:
+        pairs = {
+            name: (getattr(occurrence, name), value)
+            for name, value in values.items()
+            if getattr(occurrence, name) != value
+        }
+        if pairs:
+            context = subjects[occurrence.subject_in_study_id].context
+            changes.append(RowChange("update", str(occurrence.uuid), pairs, context))
+            rows.append((occurrence.id, *values.values()))
+    if not changes:
+        return
+    table = Occurrence.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    # A typed array per column, zipped by unnest: one parameter each, whatever the rows.
+    names = ("id", *_MOVED)
+    arrays = (
+        sa.cast(sa.literal(list(column), ARRAY(table.c[name].type)), ARRAY(table.c[name].type))
+        for name, column in zip(names, zip(*rows, strict=True), strict=True)
+    )
+    moved = (
+        sa.func.unnest(*arrays)
+        .table_valued(*(sa.column(name, table.c[name].type) for name in names))
+        .render_derived(name="moved")
+    )
+    write_audited(
+        Occurrence,
+        sa.update(table)
+        .where(table.c.id == moved.c.id)
+        .values({name: moved.c[name] for name in _MOVED}),
+        changes,
+    )
 
 
 def send_due() -> int:
@@ -155,41 +273,37 @@ def send_due() -> int:
         .scalars()
         .all()
     )
-    # Read before any occurrence changes (a read would flush the changes first): the
-    # flush's audit records find their subjects here.
-    subjects = _subjects(due) if due else {}
+    if not due:
+        return 0
+    subjects = _subjects(due)
     zone = tenant_zone()
-    sending, kinds = [], {}
+    moves, sending, kinds = [], [], {}
     for occurrence in due:
-        policy = occurrence.questionnaire.reminders
-        allowed = outside_quiet_hours(now, policy, zone)
-        if allowed > now:  # a tick that came late, into quiet hours
-            occurrence.next_send_at = allowed
-            continue
-        if occurrence.status == OccurrenceStatus.SCHEDULED:
-            _open(occurrence, now)
-            kinds[occurrence.id] = MessageKind.INVITATION
-        elif not reminder_allowed(occurrence.reminders_sent, policy):
-            occurrence.next_send_at = None  # the policy changed since it was planned
-            continue
-        else:
-            occurrence.reminders_sent += 1
-            kinds[occurrence.id] = MessageKind.REMINDER
-        occurrence.next_send_at = next_reminder_at(
-            now, occurrence.reminders_sent, occurrence.closes_at, policy, zone
-        )
-        sending.append(occurrence)
-    db.session.flush()  # the occurrences in one statement, their audit records in one
-    if sending:
-        _queue_messages(sending, kinds, subjects)
+        values, kind = _move(occurrence, now, zone)
+        moves.append((occurrence, values))
+        if kind is not None:
+            sending.append(occurrence)
+            kinds[occurrence.id] = kind
+    # Written before the occurrences (which the write expires), from their loaded values.
+    _queue_messages(sending, kinds, subjects)
+    _write_moves(moves, subjects)
     return len(sending)
 
 
+def _opened(occurrence: Occurrence, now: dt.datetime) -> dict[str, Any]:
+    """An occurrence going to its subject: sent, and its link's token now opens it."""
+    return {
+        "status": OccurrenceStatus.SENT,
+        "sent_at": now,
+        "token_hash": digest(link_token(occurrence.uuid)),
+    }
+
+
 def _open(occurrence: Occurrence, now: dt.datetime) -> None:
-    """The occurrence goes to its subject: sent, and its link's token now opens it."""
-    occurrence.transition_to(OccurrenceStatus.SENT)
-    occurrence.sent_at = now
-    occurrence.token_hash = digest(link_token(occurrence.uuid))
+    opened = _opened(occurrence, now)
+    occurrence.transition_to(opened.pop("status"))
+    for name, value in opened.items():
+        setattr(occurrence, name, value)
 
 
 def hand_out_link(occurrence: Occurrence) -> dict[str, Any]:
@@ -221,11 +335,16 @@ def hand_out_link(occurrence: Occurrence) -> dict[str, Any]:
 def resend(occurrence: Occurrence) -> list[EproMessage]:
     """Staff send the invitation again (same link) on every channel, if still open."""
     check_resendable(occurrence)
-    return _queue_messages(
+    ids = _queue_messages(
         [occurrence],
         {occurrence.id: MessageKind.INVITATION},
         _subjects([occurrence]),
         quiet=False,
+    )
+    return list(
+        db.session.scalars(
+            sa.select(EproMessage).where(EproMessage.id.in_(ids)).order_by(EproMessage.id)
+        )
     )
 
 

@@ -145,10 +145,7 @@ def test_the_tick_s_statements_do_not_grow_with_its_occurrences(app, tenant, cro
     statements: list[str] = []
 
     def count(*args: Any) -> None:
-        # Each message's attempt has a savepoint of its own (its outcome alone is undone
-        # on a database failure): those are per message by design, not counted here.
-        if not args[2].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            statements.append(args[2])
+        statements.append(args[2])
 
     with app.app_context():
         engine = db.engine
@@ -159,5 +156,35 @@ def test_the_tick_s_statements_do_not_grow_with_its_occurrences(app, tenant, cro
         event.remove(engine, "before_cursor_execute", count)
     assert outbox.count() == (SUBJECTS, SUBJECTS)
     # The fan-out, the send_due job and the delivery job with their records, a step of
-    # delivery per 10 messages: a statement per occurrence or per message (24) exceeds it.
-    assert len(statements) <= 70
+    # delivery per 10 messages (its lock, its outcomes in one statement in a savepoint):
+    # a statement per occurrence or per message (24) exceeds it.
+    assert len(statements) <= 50
+
+
+def test_each_occurrence_s_audit_record_names_its_study_center_and_subject(
+    app, tenant, crowd, tick, outbox
+):
+    tick(SEND)
+    with app.app_context(), tenant_context(tenant):
+        records = db.session.execute(
+            sa.select(
+                AuditRecord.object_id,
+                AuditRecord.study_id,
+                AuditRecord.center_id,
+                AuditRecord.subject_id,
+            ).where(AuditRecord.object_type == "epro_occurrences", AuditRecord.action == "update")
+        ).all()
+        named = {
+            object_id: (study, center, subject) for object_id, study, center, subject in records
+        }
+        occurrences = db.session.scalars(
+            sa.select(Occurrence).where(Occurrence.uuid.in_(list(named)))
+        ).all()
+        # Where the model itself says its records belong.
+        expected = {
+            str(o.uuid): (c.study, c.center, c.subject)
+            for o in occurrences
+            for c in [o.audit_context()]
+        }
+    assert len(records) == SUBJECTS and named == expected
+    assert all(study and center and subject for study, center, subject in named.values())
