@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -59,6 +60,15 @@ def test_values_arrive_typed_and_a_json_null_stays_one(db_engine):
         ("null", False),
         ("string", False),
     ]
+
+
+def test_a_text_longer_than_its_column_is_refused_never_cut(db_engine):
+    row = {"id": 1, "public": None, "at": None, "flag": None, "note": "x" * 21, "value": 1}
+    with db_engine.connect() as connection, connection.begin():
+        KEPT.create(connection)
+        with pytest.raises(sa.exc.DataError, match="too long"):
+            connection.execute(insert_of([row]))
+        connection.rollback()
 
 
 def test_the_statement_is_one_text_for_any_number_of_rows(db_engine):

@@ -30,7 +30,6 @@ can drop duplicates.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import smtplib
 from collections.abc import Iterable, Mapping
@@ -42,10 +41,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.dialects.postgresql import JSONB
 
 from datacapt.database import db, utcnow
 from datacapt.database.deferred import drop_rolled_back, keep, take_committed
+from datacapt.database.rows import encode_rows, rows_parameter
 from datacapt.database.session import ScopedSchemaSession
 from datacapt.jobs import commit_job_step, enqueue
 from datacapt.mail.services import message_id_for, send_now
@@ -243,25 +242,23 @@ _OUTCOME = (
 
 
 def _outcome(notification: Notification) -> dict[str, Any]:
-    """The message's outcome as JSON values, its row's id with it."""
-    values = {name: getattr(notification, name) for name in ("id", *_OUTCOME)}
-    return {
-        name: value.isoformat() if isinstance(value, dt.datetime) else value
-        for name, value in values.items()
-    }
+    """The message's outcome, its row's id with it."""
+    return {name: getattr(notification, name) for name in ("id", *_OUTCOME)}
+
+
+def _outcome_columns() -> tuple[sa.Column[Any], ...]:
+    table = Notification.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    return tuple(table.c[name] for name in ("id", *_OUTCOME))
 
 
 @cache
 def _outcomes_update() -> sa.Update:
-    """The UPDATE of messages' outcomes from a JSON array of them (``outcomes``): made
+    """The UPDATE of messages' outcomes from the rows of the parameter ``outcomes``: made
     once, so that a step does not build it again."""
     table = Notification.__table__
-    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
-    rows = (
-        sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("outcomes", type_=sa.Text), JSONB))
-        .table_valued(*(sa.column(name, table.c[name].type) for name in ("id", *_OUTCOME)))
-        .render_derived(name="outcomes", with_types=True)
-    )
+    assert isinstance(table, sa.Table)
+    rows = rows_parameter(_outcome_columns(), "outcomes").subquery("outcomes")
     # A statement of the table, not of the ORM: the caller expires its messages.
     return (
         sa.update(table)
@@ -273,8 +270,9 @@ def _outcomes_update() -> sa.Update:
 def _record(outcomes: list[dict[str, Any]]) -> None:
     """Write these outcomes to their messages in one UPDATE, in a SAVEPOINT: a database
     failure undoes this statement only (and raises), never the step's lock."""
+    encoded = encode_rows(_outcome_columns(), outcomes)
     with db.session.begin_nested():
-        db.session.execute(_outcomes_update(), {"outcomes": json.dumps(outcomes)})
+        db.session.execute(_outcomes_update(), {"outcomes": encoded})
 
 
 def _record_apart(outcome: dict[str, Any]) -> bool:

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from datacapt.toolkit import (
     AuditContext,
@@ -29,6 +28,7 @@ from datacapt.toolkit import (
     db,
     digest,
     frontend_url,
+    json_rows,
     not_found,
     notify_all,
     record_event,
@@ -213,17 +213,10 @@ def _write_moves(
         return
     table = Occurrence.__table__
     assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
-    # A typed array per column, zipped by unnest: one parameter each, whatever the rows.
     names = ("id", *_MOVED)
-    arrays = (
-        sa.cast(sa.literal(list(column), ARRAY(table.c[name].type)), ARRAY(table.c[name].type))
-        for name, column in zip(names, zip(*rows, strict=True), strict=True)
-    )
-    moved = (
-        sa.func.unnest(*arrays)
-        .table_valued(*(sa.column(name, table.c[name].type) for name in names))
-        .render_derived(name="moved")
-    )
+    moved = json_rows(
+        [table.c[name] for name in names], [dict(zip(names, row, strict=True)) for row in rows]
+    ).subquery("moved")
     write_audited(
         Occurrence,
         sa.update(table)
