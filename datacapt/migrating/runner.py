@@ -68,11 +68,6 @@ def upgrade(connection: sa.Connection, lineage: Lineage, schema: str) -> None:
         # A recording is of the lineage's heads: they need no reading back.
         record_heads(connection, lineage, schema, lineage.heads)
         return
-    if current_revisions(connection, [schema], lineage)[schema] == lineage.heads:
-        # Already there (a spare's lineages, a plugin enabled again): Alembic would only
-        # read what was just read.
-        record_heads(connection, lineage, schema, lineage.heads)
-        return
     with recording(connection, lineage, schema):
         _run_revisions(connection, lineage, "heads", lineage.script._upgrade_revs)
     _record_current(connection, lineage, schema)
