@@ -16,6 +16,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry as RedisRetry
 from rq import Queue, SimpleWorker
 from rq.job import Job
+from sqlalchemy.engine.interfaces import CacheStats
 
 from datacapt.audit.models import AuditRecord
 from datacapt.database import db, utcnow
@@ -23,7 +24,7 @@ from datacapt.jobs import enqueue
 from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import CronEntry, build_scheduler, run_in_process
 from datacapt.jobs.models import JobRun, OutboxJob
-from datacapt.jobs.queue import relay_pending
+from datacapt.jobs.queue import compile_bookkeeping, relay_pending
 from datacapt.notifications import Channel, Notification, Recipient, RecipientKind, notify
 from datacapt.tenancy import tenant_context
 from tests.notes_app import Note
@@ -55,6 +56,31 @@ def test_without_redis_a_job_runs_after_its_transaction_commits(app, tenant, oth
     assert notes(app, other_tenant) == ["after commit"]
     assert notes(app, tenant) == []
     assert run_record(app, job_id).status == "succeeded"
+
+
+def test_a_worker_compiles_the_bookkeeping_once_and_keeps_nothing_of_it(app, tenant):
+    """What a forked job would otherwise compile again: its run's record and its tenant."""
+    with app.app_context():
+        db.engine._compiled_cache.clear()  # what a worker has compiled at its start: nothing
+        compile_bookkeeping()
+        assert db.session.get(JobRun, "-") is None
+        compiled_again: list[str] = []
+
+        @sa.event.listens_for(db.engine, "after_cursor_execute")
+        def note(connection, cursor, statement, parameters, context, executemany) -> None:
+            if context.cache_hit != CacheStats.CACHE_HIT and (
+                "job_runs" in statement or "FROM tenants" in statement
+            ):
+                compiled_again.append(statement)
+
+        try:
+            with tenant_context(tenant):
+                job_id = enqueue("tests.jobs_kit.write_note", "warm", tenant=tenant)
+                db.session.commit()
+        finally:
+            sa.event.remove(db.engine, "after_cursor_execute", note)
+    assert run_record(app, job_id).status == "succeeded"
+    assert compiled_again == []
 
 
 def test_what_a_job_changes_is_audited_as_the_job(app, tenant):

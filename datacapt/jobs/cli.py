@@ -20,7 +20,7 @@ from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.jobs.connection import redis_connection
 from datacapt.jobs.cron import build_scheduler, cron_entries, run_in_process
 from datacapt.jobs.models import OutboxJob
-from datacapt.jobs.queue import DEFAULT_QUEUE, relay_pending
+from datacapt.jobs.queue import DEFAULT_QUEUE, compile_bookkeeping, relay_pending
 from datacapt.jobs.worker import ForkingWorker, InProcessWorker
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")
@@ -54,8 +54,10 @@ def worker_command(queues: tuple[str, ...], burst: bool, fork: bool) -> None:
             engine.dispose(close=False)
 
     os.register_at_fork(after_in_child=forget_parent_connections)
-    # Mapped classes are set up once here, not again in every forked job.
+    # Mapped classes are set up, and the bookkeeping's statements compiled, once here, not
+    # again in every forked job.
     sa.orm.configure_mappers()
+    compile_bookkeeping()
     relayed = relay_pending()
     if relayed:
         click.echo(f"relayed {relayed} job(s) left in the outbox")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from redis import Redis
+from redis.driver_info import DriverInfo
 
 _EXTENSION_KEY = "datacapt.redis"
 
 
 def init_redis(app: Flask, redis_url: str | None) -> None:
-    app.extensions[_EXTENSION_KEY] = Redis.from_url(redis_url) if redis_url else None
+    # The client's name and version, sent on every new connection, are read from the
+    # package metadata once here, not again by each connection (each forked job opens one).
+    app.extensions[_EXTENSION_KEY] = (
+        Redis.from_url(redis_url, driver_info=DriverInfo()) if redis_url else None
+    )
 
 
 def set_redis(app: Flask, connection: Redis | None) -> None:

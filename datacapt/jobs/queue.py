@@ -17,6 +17,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,7 +41,7 @@ from datacapt.jobs.models import JobRun, OutboxJob
 from datacapt.jobs.options import options_of
 from datacapt.jobs.worker import requeue_abandoned
 from datacapt.slots import Slot
-from datacapt.tenancy.context import TenantRef, tenant_context
+from datacapt.tenancy.context import TenantRef, get_tenant, tenant_context
 
 log = logging.getLogger(__name__)
 
@@ -302,28 +303,32 @@ def _run_here(row: Any) -> None:
 def _start(job_id: str, schema: str | None, path: str) -> bool:
     """Record an attempt; False when the job already succeeded (a duplicate delivery)."""
     with db.engine.begin() as connection:
-        started = connection.execute(
-            insert(JobRun)
-            .values(
-                job_id=job_id,
-                tenant_schema=schema,
-                func=path,
-                status="started",
-                attempts=1,
-                started_at=utcnow(),
-            )
-            .on_conflict_do_update(
-                index_elements=[JobRun.job_id],
-                set_={
-                    "status": "started",
-                    "attempts": JobRun.attempts + 1,
-                    "started_at": utcnow(),
-                    "error": None,
-                },
-                where=JobRun.status != "succeeded",
-            )
-            .returning(JobRun.job_id)
-        ).scalar_one_or_none()
+        return _record_start(connection, job_id, schema, path)
+
+
+def _record_start(connection: Any, job_id: str, schema: str | None, path: str) -> bool:
+    started = connection.execute(
+        insert(JobRun)
+        .values(
+            job_id=job_id,
+            tenant_schema=schema,
+            func=path,
+            status="started",
+            attempts=1,
+            started_at=utcnow(),
+        )
+        .on_conflict_do_update(
+            index_elements=[JobRun.job_id],
+            set_={
+                "status": "started",
+                "attempts": JobRun.attempts + 1,
+                "started_at": utcnow(),
+                "error": None,
+            },
+            where=JobRun.status != "succeeded",
+        )
+        .returning(JobRun.job_id)
+    ).scalar_one_or_none()
     return started is not None
 
 
@@ -383,20 +388,45 @@ def _call_and_commit(
     job_id: str, func: Callable[..., Any], args: list, kwargs: dict[str, Any]
 ) -> Any:
     with unit_of_work():
-        # The run's record stays locked until the commit: a second delivery of the job
-        # running at the same time (a worker thought dead, a job sent again) waits, then
-        # finds the success and does nothing.
-        status = db.session.execute(
-            sa.select(JobRun.status).where(JobRun.job_id == job_id).with_for_update()
-        ).scalar_one()
+        status = _lock_run(db.session, job_id)
+        assert status is not None  # its start is recorded before it runs
         if status == "succeeded":
             log.info("Job %s already succeeded; not run again", job_id)
             return None
         result = func(*args, **kwargs)
-        db.session.execute(
-            sa.update(JobRun)
-            .where(JobRun.job_id == job_id)
-            .values(status="succeeded", finished_at=utcnow())
-        )
-        _mark_done(db.session, job_id)
+        _record_success(db.session, job_id)
     return result
+
+
+def _lock_run(connection: Any, job_id: str) -> str | None:
+    # The run's record stays locked until the commit: a second delivery of the job running
+    # at the same time (a worker thought dead, a job sent again) waits, then finds the
+    # success and does nothing.
+    return connection.execute(
+        sa.select(JobRun.status).where(JobRun.job_id == job_id).with_for_update()
+    ).scalar_one_or_none()
+
+
+def _record_success(connection: Any, job_id: str) -> None:
+    connection.execute(
+        sa.update(JobRun)
+        .where(JobRun.job_id == job_id)
+        .values(status="succeeded", finished_at=utcnow())
+    )
+    _mark_done(connection, job_id)
+
+
+def compile_bookkeeping() -> None:
+    """Compile, once in a worker, the statements of every job's bookkeeping: a forked work
+    horse then finds them in the engine's cache instead of compiling them again, and what a
+    work horse compiles dies with it. Nothing is kept: each transaction rolls back."""
+    unknown = "-"  # no job, no tenant has this name
+    with db.engine.connect() as connection:
+        _record_start(connection, unknown, None, unknown)
+        connection.rollback()
+    with schema_scope(None):
+        with suppress(DatacaptException):  # not found, as expected: the lookup is compiled
+            get_tenant(unknown)
+        _lock_run(db.session, unknown)
+        _record_success(db.session, unknown)
+        db.session.rollback()
