@@ -3,8 +3,9 @@
 Alembic's Python (building tables and compiling their DDL) costs more than the DDL itself,
 and every new tenant, and every tenant enabling a plugin, runs the same revisions from
 base. The first schema a process migrates from base records the statements the lineage
-ran there; the next schemas run those statements as they are. Tenant revisions name no
-schema (the runner sets the transaction's search path), so the statements fit any schema.
+ran there, their parameters rendered in; the next schemas run them as one script, in one
+round trip rather than one per statement. Tenant revisions name no schema (the runner sets
+the transaction's search path), so the statements fit any schema.
 """
 
 from __future__ import annotations
@@ -16,20 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg2.extensions import encodings  # type: ignore[import-untyped]
 
 from datacapt.migrating.lineages import Lineage
 
 
 @dataclass(frozen=True)
-class _Statement:
-    sql: str
-    parameters: Any  # as the driver took them: a mapping, a sequence, many, or None
-    many: bool
-
-
-@dataclass(frozen=True)
 class _Recording:
-    statements: tuple[_Statement, ...]
+    # The statements as the server received them, parameters rendered in, each on lines of
+    # its own (a statement may end with a comment).
+    script: str
     # Revisions that read rows decide on what they read: their SQL is the same only in
     # a schema as empty as the one recorded.
     empty_schema_only: bool
@@ -40,6 +37,11 @@ _RECORDINGS: dict[tuple[Path, str, frozenset[str]], _Recording] = {}
 
 def _key(lineage: Lineage) -> tuple[Path, str, frozenset[str]]:
     return (lineage.script_location, lineage.version_table, lineage.heads)
+
+
+def _rendered(cursor: Any, sql: str, parameters: Any) -> str:
+    """The statement as the driver sends it: its parameters quoted in, client-side."""
+    return cursor.mogrify(sql, parameters).decode(encodings[cursor.connection.encoding])
 
 
 def _query(sql: str) -> bool:
@@ -82,11 +84,7 @@ def run_recorded(connection: sa.Connection, lineage: Lineage, schema: str) -> bo
         return False
     cursor = connection.connection.cursor()
     try:
-        for statement in recording.statements:
-            if statement.many:
-                cursor.executemany(statement.sql, statement.parameters)
-            else:
-                cursor.execute(statement.sql, statement.parameters)
+        cursor.execute(recording.script)
     finally:
         cursor.close()
     return True
@@ -101,19 +99,20 @@ def recording(connection: sa.Connection, lineage: Lineage, schema: str) -> Itera
         yield
         return
     empty = _empty(connection, schema)
-    statements: list[_Statement] = []
+    statements: list[str] = []
     reads = False
 
-    def before(_c: Any, _cursor: Any, sql: str, parameters: Any, context: Any, many: bool) -> None:
+    def before(_c: Any, cursor: Any, sql: str, parameters: Any, context: Any, many: bool) -> None:
         nonlocal reads
         if _bookkeeping(sql):
             return
         reads = reads or _query(sql)
         if many:
-            parameters = list(parameters)
+            statements.extend(_rendered(cursor, sql, each) for each in parameters)
         elif not parameters and context.no_parameters:
-            parameters = None  # the driver took none: it reads no placeholders
-        statements.append(_Statement(sql, parameters, many))
+            statements.append(sql)  # the driver takes none: it reads no placeholders
+        else:
+            statements.append(_rendered(cursor, sql, parameters))
 
     sa.event.listen(connection, "before_cursor_execute", before)
     try:
@@ -121,4 +120,4 @@ def recording(connection: sa.Connection, lineage: Lineage, schema: str) -> Itera
     finally:
         sa.event.remove(connection, "before_cursor_execute", before)
     if empty or not reads:
-        _RECORDINGS[key] = _Recording(tuple(statements), empty_schema_only=reads)
+        _RECORDINGS[key] = _Recording("\n;\n".join(statements), empty_schema_only=reads)
