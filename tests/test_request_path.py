@@ -1,5 +1,6 @@
 """The request path's round trips: a study-scoped read authenticates and enters its study in
-one statement, sent outside any database transaction (no BEGIN, no COMMIT); what a request
+one statement, a call of the tenant schema's access function (whose plan each database
+connection keeps), sent outside any database transaction (no BEGIN, no COMMIT); what a request
 does after it runs in one transaction as before; and pooled connections are pinged only
 after sitting idle, which still survives a database restart."""
 
@@ -18,6 +19,8 @@ from datacapt.database import db
 from datacapt.database.liveness import ping_idle_connections
 from datacapt.identity.models import AuthToken
 from datacapt.identity.secrets import digest
+from datacapt.identity.sessions import SESSION_OF
+from datacapt.studies.context import SESSION_IN_STUDY
 from datacapt.tenancy import tenant_context
 from datacapt.testing.pgbouncer import direct_url, drop_client_connections
 
@@ -60,7 +63,7 @@ def study(admin):
     return admin.post("/api/studies/", json={"reference": "PATH", "name": "Path"}).json
 
 
-def test_a_study_read_is_one_statement(app, admin, study):
+def test_a_study_read_is_one_call_of_the_schemas_access_function(app, admin, study, tenant):
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
@@ -71,10 +74,30 @@ def test_a_study_read_is_one_statement(app, admin, study):
     event.listen(engine, "before_cursor_execute", count)
     try:
         answer = admin.get(f"/api/studies/{study['uuid']}")
+        statements_of_study_read = list(statements)
+        statements.clear()
+        listed = admin.get("/api/studies/")
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert answer.status_code == 200 and answer.json["reference"] == "PATH"
-    assert len(statements) == 1, statements
+    assert len(statements_of_study_read) == 1, statements_of_study_read
+    assert f"FROM {tenant.schema_name}.session_in_study(" in statements_of_study_read[0]
+    # A request outside a study authenticates with the session's function alone.
+    assert listed.status_code == 200
+    assert f"FROM {tenant.schema_name}.session_of(" in statements[0], statements
+
+
+@pytest.mark.parametrize(
+    ("function", "arguments"), [(SESSION_OF, "''"), (SESSION_IN_STUDY, "'', NULL")]
+)
+def test_the_access_functions_return_what_is_read_in_that_order(app, tenant, function, arguments):
+    """The columns Python reads them as are the schema's functions' own (a revision that
+    changes a study's columns must create the functions again)."""
+    with app.app_context(), db.engine.connect() as connection:
+        returned = connection.exec_driver_sql(
+            f"SELECT * FROM {tenant.schema_name}.{function.name}({arguments})"
+        ).keys()
+    assert list(returned) == [column.name for column in function.columns]
 
 
 @pytest.fixture

@@ -10,10 +10,16 @@ transaction never opened then ends with no COMMIT (datacapt.database.unit).
 
 Such a read is sent at Core level, which costs a fraction of an ORM execution; the one
 entity it may carry (the request's study) is put in the session with ``attach_loaded``.
+
+The access check is a ``TenantFunction``: a set-returning function of the tenant's schema,
+whose plan each database connection keeps once it ran it, where the same joins sent as text
+would be planned again on every request.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -21,6 +27,7 @@ from psycopg2.extensions import TRANSACTION_STATUS_IDLE  # type: ignore[import-u
 from sqlalchemy import orm
 
 from datacapt.database.extension import db
+from datacapt.database.session import current_schema
 
 T = TypeVar("T")
 
@@ -65,11 +72,47 @@ def read_outside_transaction(
             dbapi_connection.autocommit = False
 
 
-def entity_columns(model: type, table: sa.FromClause, prefix: str) -> list[sa.Label[Any]]:
-    """The columns of ``model``'s attributes in ``table`` (its table or an alias of it), each
-    labelled ``prefix`` and the attribute's name: what ``attach_loaded`` reads back."""
+class TenantFunction:
+    """A set-returning function of every tenant's schema, called with ``parameters`` (bound
+    by name, in the function's order) and read as ``columns`` (in the function's order)."""
+
+    def __init__(
+        self,
+        name: str,
+        parameters: tuple[sa.BindParameter[Any], ...],
+        columns: tuple[sa.ColumnClause[Any], ...],
+    ) -> None:
+        self.name, self.parameters, self.columns = name, parameters, columns
+
+    def call(self) -> sa.TextualSelect:
+        """The call in the session's tenant schema."""
+        schema = current_schema()
+        assert schema is not None  # a tenant's function is called inside that tenant
+        return _call_in(self, schema)
+
+
+# Bounded: one statement per tenant schema and function, however many tenants there are.
+@functools.lru_cache(maxsize=1024)
+def _call_in(function: TenantFunction, schema: str) -> sa.TextualSelect:
+    quoted = db.engine.dialect.identifier_preparer.quote_schema(schema)
+    arguments = ", ".join(f":{parameter.key}" for parameter in function.parameters)
+    return (
+        sa.text(f"SELECT * FROM {quoted}.{function.name}({arguments})")
+        .bindparams(*function.parameters)
+        .columns(*function.columns)
+    )
+
+
+def columns_of(attributes: Mapping[str, Any]) -> tuple[sa.ColumnClause[Any], ...]:
+    """Result columns by name, each read with the type of the model attribute it holds."""
+    return tuple(sa.column(name, attribute.type) for name, attribute in attributes.items())
+
+
+def entity_columns(model: type, prefix: str) -> tuple[sa.ColumnClause[Any], ...]:
+    """Result columns of ``model``'s attributes, in the mapper's order, each named ``prefix``
+    and the attribute's name, with its type: what ``attach_loaded`` reads back."""
     mapper: orm.Mapper[Any] = sa.inspect(model)
-    return [table.c[prop.columns[0].key].label(prefix + prop.key) for prop in mapper.column_attrs]
+    return tuple(sa.column(prefix + prop.key, prop.columns[0].type) for prop in mapper.column_attrs)
 
 
 def attach_loaded(model: type[T], row: sa.RowMapping, prefix: str) -> T:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import request
 
 from datacapt.database import db, keep_on_error, separate_unit, utcnow
-from datacapt.database.reads import read_outside_transaction
+from datacapt.database.reads import TenantFunction, columns_of, read_outside_transaction
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes
 from datacapt.i18n import Message
 from datacapt.identity import events
@@ -56,64 +56,46 @@ def _unauthorized(internal: InternalCodes, message: Message) -> DatacaptExceptio
     return DatacaptException(ErrorCode.UNAUTHORIZED, internal, message)
 
 
-# The tables of the session's statement, aliased under their own names: the tenant's schema
-# is then rendered once per table (FROM), not once per column reference.
-SESSION_TOKENS = AuthToken.__table__.alias("auth_tokens")
-SESSION_USERS = User.__table__.alias("users")
-_PLATFORM_ROLES = Role.__table__.alias("roles")
-_SETTINGS = TenantSettings.__table__.alias("tenant_settings")
-
-
-def session_query() -> sa.Select:
-    """The token (bound as ``token_hash``), its user, the user's platform role and the
-    tenant's idle timeout, in one Core statement: what ``session_principal`` reads."""
-    tokens, users, roles = SESSION_TOKENS, SESSION_USERS, _PLATFORM_ROLES
-    return (
-        sa.select(
-            tokens.c.id,
-            tokens.c.last_seen_at,
-            tokens.c.expires_at,
-            tokens.c.revoked_at,
-            users.c.id.label("user_id"),
-            users.c.uuid,
-            users.c.email,
-            users.c.first_name,
-            users.c.last_name,
-            users.c.status,
-            roles.c.name,
-            roles.c.is_default,
-            roles.c.permissions,
-            _SETTINGS.c.session_idle_minutes,
-        )
-        .select_from(
-            tokens.join(users, users.c.id == tokens.c.user_id).join(
-                roles, roles.c.id == users.c.platform_role_id
-            )
-        )
-        .join(_SETTINGS, sa.true())
-        .where(tokens.c.token_hash == sa.bindparam("token_hash"))
-    )
-
-
-# Built once: the statement is the same for every request, only the token changes.
-_SESSION_QUERY = session_query()
+# The row of the tenant schema's session_of() (migrations/tenant/versions/0012_tenant), in
+# its order, each read with the type of the attribute it holds: what ``session_principal``
+# reads.
+SESSION_COLUMNS = columns_of(
+    {
+        "id": AuthToken.id,
+        "last_seen_at": AuthToken.last_seen_at,
+        "expires_at": AuthToken.expires_at,
+        "revoked_at": AuthToken.revoked_at,
+        "user_id": User.id,
+        "uuid": User.uuid,
+        "email": User.email,
+        "first_name": User.first_name,
+        "last_name": User.last_name,
+        "status": User.status,
+        "name": Role.name,
+        "is_default": Role.is_default,
+        "permissions": Role.permissions,
+        "session_idle_minutes": TenantSettings.session_idle_minutes,
+    }
+)
+TOKEN_HASH = sa.bindparam("token_hash", type_=sa.String)
+SESSION_OF = TenantFunction("session_of", (TOKEN_HASH,), SESSION_COLUMNS)
 
 
 def resolve_session(token: str) -> Principal:
     """The principal of a live bearer token, refreshed; 401 when unknown, revoked or expired.
 
-    The hot path of every request: one Core query reads the token, its user, the user's
-    platform role and the tenant's idle timeout, without building ORM objects (a
-    study-scoped request reads its study in the same statement: datacapt.studies.context),
-    and without opening a database transaction when it is the request's first statement
-    (datacapt.database.reads).
+    The hot path of every request: one call of the tenant schema's session_of() reads the
+    token, its user, the user's platform role and the tenant's idle timeout, without
+    building ORM objects (a study-scoped request reads its study in the same call:
+    datacapt.studies.context), and without opening a database transaction when it is the
+    request's first statement (datacapt.database.reads).
     """
-    row = read_outside_transaction(_SESSION_QUERY, {"token_hash": digest(token)}).one_or_none()
+    row = read_outside_transaction(SESSION_OF.call(), {"token_hash": digest(token)}).one_or_none()
     return session_principal(row)
 
 
 def session_principal(row: sa.Row | None) -> Principal:
-    """The principal of a row of ``session_query()`` (None: no such token), refreshed; 401
+    """The principal of a row of ``SESSION_COLUMNS`` (None: no such token), refreshed; 401
     when unknown, revoked or expired."""
     if row is None or row.revoked_at is not None or row.status != UserStatus.ACTIVE:
         raise _unauthorized(

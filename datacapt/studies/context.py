@@ -12,16 +12,22 @@ from flask import g, request
 from sqlalchemy import orm
 
 from datacapt.database import db, one_or_404
-from datacapt.database.reads import attach_loaded, entity_columns, read_outside_transaction
+from datacapt.database.reads import (
+    TenantFunction,
+    attach_loaded,
+    columns_of,
+    entity_columns,
+    read_outside_transaction,
+)
 from datacapt.errors import DatacaptException, ErrorCode, InternalCodes, forbidden, not_found
 from datacapt.i18n import Message
 from datacapt.identity.principal import Principal, current_principal
 from datacapt.identity.secrets import digest
 from datacapt.identity.sessions import (
-    SESSION_USERS,
+    SESSION_COLUMNS,
+    TOKEN_HASH,
     resolve_session,
     session_principal,
-    session_query,
 )
 from datacapt.permissions.models import Role, granted_by
 from datacapt.permissions.registry import permissions_registry
@@ -121,44 +127,26 @@ def _study_access(
     return study, Membership(member_id, all_centers), granted
 
 
-_STUDIES = Study.__table__.alias("studies")
-_STUDY_USERS = StudyUser.__table__.alias("study_users")
-_STUDY_ROLES = Role.__table__.alias("study_roles")
 _STUDY_PREFIX = "study_"
-
-
-def _session_in_study_query() -> sa.Select:
-    """The session's statement (datacapt.identity.sessions) joined to the study named by
-    ``study`` and the session user's membership in it, so that a study-scoped request
-    authenticates and enters its study in one round trip. Core tables, aliased under their
-    own names like the session's: the row carries the study's columns for
-    ``attach_loaded``."""
-    studies, members, roles = _STUDIES, _STUDY_USERS, _STUDY_ROLES
-    return (
-        session_query()
-        .add_columns(
-            *entity_columns(Study, studies, _STUDY_PREFIX),
-            members.c.id.label("member_id"),
-            members.c.all_centers,
-            roles.c.name.label("study_role_name"),
-            roles.c.is_default.label("study_role_is_default"),
-            roles.c.permissions.label("study_role_permissions"),
-        )
-        # A deleted study is left out here, as ORM selects leave it out (mixins).
-        .outerjoin(
-            studies,
-            sa.and_(studies.c.uuid == sa.bindparam("study"), studies.c.deleted_at.is_(None)),
-        )
-        .outerjoin(
-            members,
-            sa.and_(members.c.study_id == studies.c.id, members.c.user_id == SESSION_USERS.c.id),
-        )
-        .outerjoin(roles, roles.c.id == members.c.role_id)
-    )
-
-
-# Built once: the same statement for every request, only the token and study change.
-_SESSION_IN_STUDY_QUERY = _session_in_study_query()
+# The tenant schema's session_in_study() (migrations/tenant/versions/0012_tenant): the
+# session's row, then the study's columns (for ``attach_loaded``) and the session user's
+# membership in it, so that a study-scoped request authenticates and enters its study in
+# one round trip.
+SESSION_IN_STUDY = TenantFunction(
+    "session_in_study",
+    (TOKEN_HASH, sa.bindparam("study", type_=sa.Uuid)),
+    SESSION_COLUMNS
+    + entity_columns(Study, _STUDY_PREFIX)
+    + columns_of(
+        {
+            "member_id": StudyUser.id,
+            "all_centers": StudyUser.all_centers,
+            "study_role_name": Role.name,
+            "study_role_is_default": Role.is_default,
+            "study_role_permissions": Role.permissions,
+        }
+    ),
+)
 
 
 def _request_study_uuid(from_url: Any) -> uuid.UUID:
@@ -187,7 +175,7 @@ def enter_study_with_session(token: str, from_url: Any = None) -> tuple[Principa
         resolve_session(token)  # a caller without a live session hears 401 first
         raise
     row = read_outside_transaction(
-        _SESSION_IN_STUDY_QUERY, {"token_hash": digest(token), "study": study_uuid}
+        SESSION_IN_STUDY.call(), {"token_hash": digest(token), "study": study_uuid}
     ).one_or_none()
     principal = session_principal(row)
     assert row is not None  # session_principal refuses a missing token
