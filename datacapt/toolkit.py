@@ -68,7 +68,7 @@ from datacapt.database import (
     transaction_cached,
     utcnow,
 )
-from datacapt.database.rows import json_rows
+from datacapt.database.rows import encode_rows, json_rows, rows_parameter
 from datacapt.documents import RenderedDocument, render_document, render_html, render_pdf
 from datacapt.errors import (
     DatacaptException,
@@ -213,10 +213,12 @@ __all__ += [
     "after_commit",
     "after_rollback",
     "db",
+    "encode_rows",
     "get_by_uuid",
     "json_rows",
     "keep_on_error",
     "one_or_404",
+    "rows_parameter",
     "separate_unit",
     "transaction_cached",
     "utcnow",

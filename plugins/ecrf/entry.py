@@ -15,6 +15,7 @@ after the first entry).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import uuid
 from collections import OrderedDict
@@ -38,6 +39,7 @@ from datacapt.toolkit import (
     conflict,
     current_reason,
     db,
+    encode_rows,
     engine_questions,
     evaluate_form,
     file_exists,
@@ -47,6 +49,7 @@ from datacapt.toolkit import (
     json_rows,
     not_found,
     reason_required,
+    rows_parameter,
     utcnow,
     write_audited,
 )
@@ -333,11 +336,19 @@ def _locked_version(participation: SubjectInStudy, section_id: int, instance: st
     """Lock the subject's row as ``lock_subjects`` does, then the section's (created if
     needed: a no-op update takes the lock) until commit, and return the section's version:
     one statement, the subject locked first as by every writer."""
+    values = {"subject": participation.id, "section": section_id, "instance": instance}
+    return db.session.execute(_locking_upsert(), values).scalar_one()
+
+
+# The statements of every save are built once (building one costs more than running it).
+@functools.cache
+def _locking_upsert() -> sa.Insert:
+    """``_locked_version``'s statement, given its subject, section and instance."""
     table = SectionState.__table__
     assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     subject = (
         sa.select(SubjectInStudy.id)
-        .where(SubjectInStudy.id == participation.id)
+        .where(SubjectInStudy.id == sa.bindparam("subject"))
         .with_for_update(key_share=True)
         .cte("locked_subject")
     )
@@ -346,18 +357,17 @@ def _locked_version(participation: SubjectInStudy, section_id: int, instance: st
         columns,
         sa.select(
             subject.c.id,
-            sa.literal(section_id, sa.BigInteger),
-            sa.literal(instance, sa.String),
+            sa.bindparam("section", type_=sa.BigInteger),
+            sa.bindparam("instance", type_=sa.String),
             sa.literal(0),
             sa.literal(0),
             sa.literal(0),
         ),
     )
-    upsert = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[table.c.subject_in_study_id, table.c.section_id, table.c.instance],
         set_={"version": table.c.version},
     ).returning(table.c.version)
-    return db.session.execute(upsert).scalar_one()
 
 
 def _view(
@@ -669,12 +679,38 @@ def record_progress(
                 "answered": answered,
             }
         )
-    table = SectionState.__table__
-    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
     if not rows:
         return {}
-    statement = insert(table).from_select(list(rows[0]), json_rows(_columns(table, rows[0]), rows))
-    upsert = statement.on_conflict_do_update(
+    columns = _progress_columns()
+    versions: dict[int, int] = dict(
+        db.session.execute(_progress_upsert(), {"rows": encode_rows(columns, rows)}).all()
+    )
+    return {
+        section_uuid: versions[section_id]
+        for section_uuid, section_id in form.section_ids.items()
+        if section_id in versions
+    }
+
+
+@functools.cache
+def _progress_columns() -> tuple[sa.Column[Any], ...]:
+    table = SectionState.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    names = ("subject_in_study_id", "section_id", "version", "required", "answered")
+    return tuple(table.c[name] for name in names)
+
+
+@functools.cache
+def _progress_upsert() -> sa.Insert:
+    """``record_progress``'s statement, given its rows as the parameter ``rows``: each
+    section's counters replaced, its version moved on by the row's."""
+    table = SectionState.__table__
+    assert isinstance(table, sa.Table)  # SQLAlchemy types a model's table as any FROM
+    columns = _progress_columns()
+    statement = insert(table).from_select(
+        [column.name for column in columns], rows_parameter(columns, "rows")
+    )
+    return statement.on_conflict_do_update(
         index_elements=[table.c.subject_in_study_id, table.c.section_id, table.c.instance],
         set_={
             "required": statement.excluded.required,
@@ -682,12 +718,6 @@ def record_progress(
             "version": table.c.version + statement.excluded.version,
         },
     ).returning(table.c.section_id, table.c.version)
-    versions: dict[int, int] = dict(db.session.execute(upsert).all())
-    return {
-        section_uuid: versions[section_id]
-        for section_uuid, section_id in form.section_ids.items()
-        if section_id in versions
-    }
 
 
 def refresh_progress(study: Study) -> int:
