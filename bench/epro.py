@@ -7,7 +7,7 @@ The baseline, measured in the same run, is the file backend alone writing as man
 messages: what delivery costs beyond the writing itself is the platform's share.
 
     python bench/epro.py [--tenants 200] [--due 100] [--workers 2] [--channels email]
-                         [--no-fork]
+                         [--no-fork | --jobs-per-horse N]
 """
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--channels", default="email", help="email, sms or email,sms")
     parser.add_argument("--no-fork", action="store_true", help="workers run jobs in themselves")
+    parser.add_argument("--jobs-per-horse", type=int, default=100, help="1: a horse per job")
     args = parser.parse_args()
     channels = args.channels.split(",")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -176,8 +177,7 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
     }
     worker = [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--burst"]
-    if args.no_fork:
-        worker.append("--no-fork")
+    worker.append("--no-fork" if args.no_fork else f"--jobs-per-horse={args.jobs_per_horse}")
     workers = [subprocess.Popen(worker, cwd=ROOT, env=env) for _ in range(args.workers)]
     for process in workers:
         process.wait()
@@ -218,7 +218,11 @@ def main() -> None:
             "due_per_tenant": args.due,
             "channels": channels,
             "workers": args.workers,
-            "worker_mode": "jobs run in the worker" if args.no_fork else "a forked process per job",
+            "worker_mode": (
+                "jobs run in the worker"
+                if args.no_fork
+                else f"a forked work horse per {args.jobs_per_horse} job(s)"
+            ),
             "setup_seconds": round(setup, 1),
             "tenants_ticked": fanned_out,
             "send_due_jobs": send_jobs,

@@ -3,7 +3,7 @@ local Redis): jobs per second with a backlog, and enqueue-to-start latency (p50,
 steady rate. Latency runs from enqueue() in the caller's transaction to the job's start in
 the worker, through commit, outbox and Redis.
 
-    python bench/jobs.py [--jobs 300] [--rate 20]
+    python bench/jobs.py [--jobs 300] [--rate 20] [--no-fork | --jobs-per-horse N]
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=300)
     parser.add_argument("--rate", type=float, default=20.0, help="jobs per second for latency")
     parser.add_argument("--no-fork", action="store_true", help="the worker runs jobs in itself")
+    parser.add_argument("--jobs-per-horse", type=int, default=100, help="1: a horse per job")
     args = parser.parse_args()
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -46,8 +47,7 @@ def main() -> None:
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
     }
     worker = [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"]
-    if args.no_fork:
-        worker.append("--no-fork")
+    worker.append("--no-fork" if args.no_fork else f"--jobs-per-horse={args.jobs_per_horse}")
     with app.app_context():
         create_tenant("bench_jobs", "Jobs bench", ["jobs.bench"])
 
@@ -104,7 +104,11 @@ def main() -> None:
             "enqueue_to_start_p50_ms": round(statistics.median(delays) * 1000, 1),
             "enqueue_to_start_p95_ms": round(delays[int(len(delays) * 0.95) - 1] * 1000, 1),
             "worker": "1 process, "
-            + ("jobs run in it" if args.no_fork else "a forked work horse per job"),
+            + (
+                "jobs run in it"
+                if args.no_fork
+                else f"a forked work horse per {args.jobs_per_horse} job(s)"
+            ),
         }
     )
 

@@ -94,3 +94,9 @@ def commit_in_job() -> None:
     """A job that commits itself, which only its runner may do."""
     db.session.add(Note(text="committed by the job itself"))
     db.session.commit()
+
+
+def write_pid(text: str) -> str:
+    """A note naming the process that ran the job."""
+    db.session.add(Note(text=f"{text}:{os.getpid()}"))
+    return text

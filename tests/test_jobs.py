@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from datacapt.jobs.connection import set_redis
 from datacapt.jobs.cron import CronEntry, build_scheduler, run_in_process
 from datacapt.jobs.models import JobRun, OutboxJob
 from datacapt.jobs.queue import compile_bookkeeping, relay_pending
+from datacapt.jobs.worker import ForkingWorker
 from datacapt.notifications import Channel, Notification, Recipient, RecipientKind, notify
 from datacapt.tenancy import tenant_context
 from tests.notes_app import Note
@@ -220,6 +222,76 @@ def test_a_worker_killed_mid_job_has_the_job_completed_exactly_once(
     assert (tmp_path / "marker").exists()  # the first attempt did die
     assert notes(app, tenant) == ["survivor"]
     assert run_record(app, job_id).status == "succeeded"
+
+
+def pids_by_note(app, tenant) -> dict[str, int]:
+    """The notes of tests.jobs_kit.write_pid: each job's text and the process that ran it."""
+    written = (note.rpartition(":") for note in notes(app, tenant) if ":" in note)
+    return {text: int(pid) for text, _, pid in written}
+
+
+def reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@real_redis
+def test_a_work_horse_runs_its_share_of_jobs_and_a_dead_one_loses_only_its_own(
+    app, tenant, tmp_path, redis_queue
+):
+    forget_earlier_jobs(app)
+    with app.app_context():
+        for text in ("first", "second", "third"):
+            enqueue("tests.jobs_kit.write_pid", text, tenant=tenant)
+        crashing = enqueue(
+            "tests.jobs_kit.crash_once", str(tmp_path / "marker"), "survivor", tenant=tenant
+        )
+        enqueue("tests.jobs_kit.write_pid", "after the crash", tenant=tenant)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(
+        args=["jobs", "worker", "--burst", "--jobs-per-horse", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "survivor" in notes(app, tenant)
+    pids = pids_by_note(app, tenant)
+    assert os.getpid() not in pids.values()  # every job ran in a horse, none in the worker
+    assert pids["first"] == pids["second"]  # one horse for two jobs
+    assert pids["third"] != pids["second"]  # then a new one
+    # The third horse died in the crashing job: the next job, and the crashing job's retry,
+    # ran in a new one, and nothing else was lost.
+    assert pids["after the crash"] not in (pids["first"], pids["third"])
+    assert run_record(app, crashing).attempts == 2
+    assert all(reaped(pid) for pid in pids.values())  # the worker waited for each horse
+
+
+@real_redis
+def test_a_horse_killed_while_idle_is_replaced_and_costs_the_next_job_nothing(
+    app, tenant, redis_queue
+):
+    forget_earlier_jobs(app)
+    with app.app_context():
+        engines = list(db.engines.values())
+        ids = [enqueue("tests.jobs_kit.write_pid", t, tenant=tenant) for t in ("before", "after")]
+        db.session.commit()
+    # What `flask jobs worker` does: a horse does not use the worker's database sockets.
+    os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in engines])
+    with app.app_context():
+        worker = ForkingWorker(["default"], connection=redis_queue)
+        worker.bootstrap()
+        worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
+        idle = pids_by_note(app, tenant)["before"]
+        os.kill(idle, signal.SIGKILL)
+        while Path(f"/proc/{idle}/stat").read_text().split()[2] != "Z":
+            time.sleep(0.01)  # dead, not yet waited for
+        worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
+        worker.teardown()
+    pids = pids_by_note(app, tenant)
+    assert pids["after"] != idle
+    assert [run_record(app, i).attempts for i in ids] == [1, 1]  # not failed for the death
+    assert reaped(idle) and reaped(pids["after"])
 
 
 def test_a_job_for_an_unknown_tenant_fails_and_is_recorded(app, tenant, redis_queue):

@@ -40,10 +40,17 @@ def _require_redis():
     "--fork/--no-fork",
     default=True,
     show_default=True,
-    help="Run each job in a forked process (a crash or kill loses only that attempt,"
-    " which is retried) or in the worker itself (faster, no isolation).",
+    help="Run jobs in a forked work horse (a crash or kill loses only the job it was"
+    " running, which is retried) or in the worker itself (no isolation).",
 )
-def worker_command(queues: tuple[str, ...], burst: bool, fork: bool) -> None:
+@click.option(
+    "--jobs-per-horse",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Jobs a forked work horse runs before the next one is forked (1: one per job).",
+)
+def worker_command(queues: tuple[str, ...], burst: bool, fork: bool, jobs_per_horse: int) -> None:
     """Run a worker that executes each job inside its tenant (retries need its scheduler)."""
     connection = _require_redis()
     engines = list(db.engines.values())
@@ -63,8 +70,12 @@ def worker_command(queues: tuple[str, ...], burst: bool, fork: bool) -> None:
         click.echo(f"relayed {relayed} job(s) left in the outbox")
     names = list(queues or (DEFAULT_QUEUE,))
     current_app.logger.info("Worker serving %s", ", ".join(names))
-    worker_class = ForkingWorker if fork else InProcessWorker
-    worker_class(names, connection=connection).work(burst=burst, with_scheduler=True)
+    worker = (
+        ForkingWorker(names, connection=connection, jobs_per_horse=jobs_per_horse)
+        if fork
+        else InProcessWorker(names, connection=connection)
+    )
+    worker.work(burst=burst, with_scheduler=True)
 
 
 @jobs_cli.command("cron")
