@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import inspect
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from types import FunctionType
 from typing import Any
 
 from flask import Flask
@@ -13,6 +15,25 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from datacapt.config import Settings
 from datacapt.config.settings import psycopg2_url
+
+
+class DatacaptFlask(Flask):
+    """Flask, asking once per function whether it is a coroutine function, where Flask
+    asks on every call of every view and hook (about fifteen times a request)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._coroutine_functions: dict[FunctionType, bool] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        # A view's method is bound anew on every request: its function is what is kept.
+        plain = getattr(func, "__func__", func)
+        if not isinstance(plain, FunctionType):
+            return super().ensure_sync(func)
+        is_coroutine = self._coroutine_functions.get(plain)
+        if is_coroutine is None:
+            is_coroutine = self._coroutine_functions[plain] = inspect.iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_coroutine else func
 
 
 def _settings(config: Settings | Mapping[str, Any] | None) -> Settings:
@@ -100,7 +121,7 @@ def _build(settings: Settings, extra_plugins: Iterable[Any]) -> Flask:
     from datacapt.tenancy.hosts import init_host_cache
     from datacapt.tenancy.resolver import init_tenant_resolution
 
-    app = Flask("datacapt")
+    app = DatacaptFlask("datacapt")
     app.cli = CommandGroup(app.name)
     app.json = DatacaptJSONProvider(app)
     app.config.update(

@@ -129,8 +129,9 @@ def attach_loaded(model: type[T], row: sa.RowMapping, prefix: str) -> T:
     if held is not None:
         return held
     instance = mapper.class_manager.new_instance()
-    for key, value in values.items():
-        orm.attributes.set_committed_value(instance, key, value)
+    # A new instance has no history: its attributes' values, put in its dict, are what
+    # the ORM holds as loaded (as its loading does), and its changes are tracked from them.
+    orm.attributes.instance_dict(instance).update(values)
     orm.make_transient_to_detached(instance)
     session.add(instance)
     return instance
