@@ -160,3 +160,12 @@ def test_page_numbers_out_of_range_are_422(manager, page):
         assert list(assert_envelope(response, 422, "VALIDATION_FAILED")["fields"]) == ["page"]
     last = manager.get("/api/studies/?page=1000000")
     assert last.status_code == 200 and last.json == []
+
+
+def test_a_nul_in_a_header_is_400_naming_only_that_header(manager):
+    response = manager.get(
+        "/api/studies/", headers={"Reason-For-Change": "a\x00b", "X-Request-Id": "fine-1"}
+    )
+    assert assert_envelope(response, 400, "CHARACTERS_REFUSED")["fields"] == {
+        "Reason-For-Change": ["Text cannot hold the NUL character or an unpaired surrogate."]
+    }
