@@ -100,3 +100,10 @@ def write_pid(text: str) -> str:
     """A note naming the process that ran the job."""
     db.session.add(Note(text=f"{text}:{os.getpid()}"))
     return text
+
+
+def slow_note(seconds: float, text: str) -> str:
+    """A job longer than the worker's watch interval."""
+    time.sleep(seconds)
+    db.session.add(Note(text=text))
+    return text

@@ -294,6 +294,29 @@ def test_a_horse_killed_while_idle_is_replaced_and_costs_the_next_job_nothing(
     assert reaped(idle) and reaped(pids["after"])
 
 
+@real_redis
+def test_a_horse_watched_across_several_beats_answers_once_its_job_is_done(
+    app, tenant, redis_queue
+):
+    forget_earlier_jobs(app)
+    with app.app_context():
+        engines = list(db.engines.values())
+        slow = enqueue("tests.jobs_kit.slow_note", 2.5, "slow", tenant=tenant)
+        quick = enqueue("tests.jobs_kit.write_pid", "quick", tenant=tenant)
+        db.session.commit()
+    os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in engines])
+    with app.app_context():
+        # The watch's alarm cuts the wait for the horse every second, twice in this job.
+        worker = ForkingWorker(["default"], connection=redis_queue, job_monitoring_interval=1)
+        worker.bootstrap()
+        worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
+        worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
+        worker.teardown()
+    assert "slow" in notes(app, tenant)
+    assert [run_record(app, i).status for i in (slow, quick)] == ["succeeded", "succeeded"]
+    assert [run_record(app, i).attempts for i in (slow, quick)] == [1, 1]
+
+
 def test_a_job_for_an_unknown_tenant_fails_and_is_recorded(app, tenant, redis_queue):
     with app.app_context():
         job_id = enqueue("tests.jobs_kit.write_note", "lost", tenant="no_such_tenant")

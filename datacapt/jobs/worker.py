@@ -23,6 +23,8 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import select
+import signal
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +78,7 @@ class ForkingWorker(_QuickHeartbeats, Worker):
         super().__init__(*args, **kwargs)
         self.jobs_per_horse = jobs_per_horse
         self._horse: _Horse | None = None
+        self._outcome: tuple[int | None, int | None, Any] | None = None
 
     def fork_work_horse(self, job: Job, queue: Queue) -> None:
         """Give the job to the horse, forked first if there is none alive."""
@@ -94,14 +97,27 @@ class ForkingWorker(_QuickHeartbeats, Worker):
     def wait_for_horse(self) -> tuple[int | None, int | None, Any]:
         """The horse's answer for the job (its pid and EX_OK), or, when it died, its exit
         status as RQ's own wait gives it."""
+        if self._outcome is not None:  # read before the watch's alarm cut the return
+            outcome, self._outcome = self._outcome, None
+            return outcome
         horse = self._horse
         if horse is None:
             return None, None, None
-        if os.read(horse.replies, 1) == DONE:
-            if horse.given >= self.jobs_per_horse:
-                self._end_horse()
-            return horse.pid, os.EX_OK, None
-        return self._end_horse()
+        # The watch's alarm (RQ's, every few seconds, to beat) may end this wait: nothing
+        # is read yet. What is read is kept before the alarm can interrupt again.
+        select.select([horse.replies], [], [])
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        try:
+            if os.read(horse.replies, 1) == DONE:
+                if horse.given >= self.jobs_per_horse:
+                    self._end_horse()
+                self._outcome = (horse.pid, os.EX_OK, None)
+            else:
+                self._outcome = self._end_horse()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        outcome, self._outcome = self._outcome, None
+        return outcome
 
     def teardown(self) -> None:
         if not self.is_horse and self._horse is not None:
@@ -161,6 +177,7 @@ class ForkingWorker(_QuickHeartbeats, Worker):
         )
         execution = Execution.fetch(execution_id, job.id, connection=self.connection)
         execution._job = job
+        self.executions.clear()  # the horse holds this job's execution only
         self.execution = execution
         return job, queue, execution
 
