@@ -107,6 +107,7 @@ bench: install wrk
 	$(BIN)/python bench/ecrf.py
 	$(BIN)/python bench/subject_list.py
 	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/jobs.py --jobs-per-horse 1
 	$(BIN)/python bench/jobs.py --no-fork
 	$(BIN)/python bench/epro.py
 	$(BIN)/python bench/monitoring_sdv.py
