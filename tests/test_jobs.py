@@ -3,10 +3,12 @@ effects once (retries, duplicates, a killed worker), cron, and the operator comm
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -267,27 +269,37 @@ def test_a_work_horse_runs_its_share_of_jobs_and_a_dead_one_loses_only_its_own(
     assert all(reaped(pid) for pid in pids.values())  # the worker waited for each horse
 
 
+@contextlib.contextmanager
+def driven_worker(app, connection, **options) -> Iterator[Callable[[], None]]:
+    """A forking worker on the default queue, driven a job at a time by the test."""
+    with app.app_context():
+        engines = list(db.engines.values())
+    # What `flask jobs worker` does: a horse does not use the worker's database sockets.
+    os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in engines])
+    with app.app_context():
+        worker = ForkingWorker(["default"], connection=connection, **options)
+        worker.bootstrap()
+        try:
+            yield lambda: worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
+        finally:
+            worker.teardown()
+
+
 @real_redis
 def test_a_horse_killed_while_idle_is_replaced_and_costs_the_next_job_nothing(
     app, tenant, redis_queue
 ):
     forget_earlier_jobs(app)
     with app.app_context():
-        engines = list(db.engines.values())
         ids = [enqueue("tests.jobs_kit.write_pid", t, tenant=tenant) for t in ("before", "after")]
         db.session.commit()
-    # What `flask jobs worker` does: a horse does not use the worker's database sockets.
-    os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in engines])
-    with app.app_context():
-        worker = ForkingWorker(["default"], connection=redis_queue)
-        worker.bootstrap()
-        worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
+    with driven_worker(app, redis_queue) as run_next_job:
+        run_next_job()
         idle = pids_by_note(app, tenant)["before"]
         os.kill(idle, signal.SIGKILL)
         while Path(f"/proc/{idle}/stat").read_text().split()[2] != "Z":
             time.sleep(0.01)  # dead, not yet waited for
-        worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
-        worker.teardown()
+        run_next_job()
     pids = pids_by_note(app, tenant)
     assert pids["after"] != idle
     assert [run_record(app, i).attempts for i in ids] == [1, 1]  # not failed for the death
@@ -300,18 +312,13 @@ def test_a_horse_watched_across_several_beats_answers_once_its_job_is_done(
 ):
     forget_earlier_jobs(app)
     with app.app_context():
-        engines = list(db.engines.values())
         slow = enqueue("tests.jobs_kit.slow_note", 2.5, "slow", tenant=tenant)
         quick = enqueue("tests.jobs_kit.write_pid", "quick", tenant=tenant)
         db.session.commit()
-    os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in engines])
-    with app.app_context():
-        # The watch's alarm cuts the wait for the horse every second, twice in this job.
-        worker = ForkingWorker(["default"], connection=redis_queue, job_monitoring_interval=1)
-        worker.bootstrap()
-        worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
-        worker.execute_job(*worker.dequeue_job_and_maintain_ttl(None))
-        worker.teardown()
+    # The watch's alarm cuts the wait for the horse every second, twice in the slow job.
+    with driven_worker(app, redis_queue, job_monitoring_interval=1) as run_next_job:
+        run_next_job()
+        run_next_job()
     assert "slow" in notes(app, tenant)
     assert [run_record(app, i).status for i in (slow, quick)] == ["succeeded", "succeeded"]
     assert [run_record(app, i).attempts for i in (slow, quick)] == [1, 1]
