@@ -120,6 +120,20 @@ def request(port: int, method: str, path: str, headers: dict[str, str], body: by
     return response.status, data
 
 
+def add_worker_mode_arguments(parser: Any) -> None:
+    """--no-fork and --jobs-per-horse: the modes of `flask jobs worker` a bench compares."""
+    parser.add_argument("--no-fork", action="store_true", help="jobs run in the worker itself")
+    parser.add_argument("--jobs-per-horse", type=int, default=100, help="1: a horse per job")
+
+
+def worker_mode(args: Any) -> tuple[str, str]:
+    """The worker's option for the mode the bench was given, and the mode in words."""
+    if args.no_fork:
+        return "--no-fork", "jobs run in the worker"
+    horse = args.jobs_per_horse
+    return f"--jobs-per-horse={horse}", f"a forked work horse per {horse} job(s)"
+
+
 def bench_env(url: str, schema: str) -> dict[str, str]:
     """The environment of the benchmarked servers: the platform and bare_app.py."""
     return {

@@ -22,7 +22,15 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
-from _support import ROOT, bench_app, bench_database_url, create_bench_tenants, emit
+from _support import (
+    ROOT,
+    add_worker_mode_arguments,
+    bench_app,
+    bench_database_url,
+    create_bench_tenants,
+    emit,
+    worker_mode,
+)
 
 OUT = ROOT / "var" / "bench-epro"
 DIARY_BLOCKS = [
@@ -131,8 +139,7 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=100, help="occurrences due per tenant")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--channels", default="email", help="email, sms or email,sms")
-    parser.add_argument("--no-fork", action="store_true", help="workers run jobs in themselves")
-    parser.add_argument("--jobs-per-horse", type=int, default=100, help="1: a horse per job")
+    add_worker_mode_arguments(parser)
     args = parser.parse_args()
     channels = args.channels.split(",")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -177,7 +184,8 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
     }
     worker = [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--burst"]
-    worker.append("--no-fork" if args.no_fork else f"--jobs-per-horse={args.jobs_per_horse}")
+    mode_option, mode = worker_mode(args)
+    worker.append(mode_option)
     workers = [subprocess.Popen(worker, cwd=ROOT, env=env) for _ in range(args.workers)]
     for process in workers:
         process.wait()
@@ -218,11 +226,7 @@ def main() -> None:
             "due_per_tenant": args.due,
             "channels": channels,
             "workers": args.workers,
-            "worker_mode": (
-                "jobs run in the worker"
-                if args.no_fork
-                else f"a forked work horse per {args.jobs_per_horse} job(s)"
-            ),
+            "worker_mode": mode,
             "setup_seconds": round(setup, 1),
             "tenants_ticked": fanned_out,
             "send_due_jobs": send_jobs,

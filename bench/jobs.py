@@ -16,15 +16,21 @@ import sys
 import time
 from pathlib import Path
 
-from _support import ROOT, bench_app, bench_database_url, emit
+from _support import (
+    ROOT,
+    add_worker_mode_arguments,
+    bench_app,
+    bench_database_url,
+    emit,
+    worker_mode,
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jobs", type=int, default=300)
     parser.add_argument("--rate", type=float, default=20.0, help="jobs per second for latency")
-    parser.add_argument("--no-fork", action="store_true", help="the worker runs jobs in itself")
-    parser.add_argument("--jobs-per-horse", type=int, default=100, help="1: a horse per job")
+    add_worker_mode_arguments(parser)
     args = parser.parse_args()
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -47,7 +53,8 @@ def main() -> None:
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
     }
     worker = [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"]
-    worker.append("--no-fork" if args.no_fork else f"--jobs-per-horse={args.jobs_per_horse}")
+    mode_option, mode = worker_mode(args)
+    worker.append(mode_option)
     with app.app_context():
         create_tenant("bench_jobs", "Jobs bench", ["jobs.bench"])
 
@@ -103,12 +110,7 @@ def main() -> None:
             "latency_jobs": len(delays),
             "enqueue_to_start_p50_ms": round(statistics.median(delays) * 1000, 1),
             "enqueue_to_start_p95_ms": round(delays[int(len(delays) * 0.95) - 1] * 1000, 1),
-            "worker": "1 process, "
-            + (
-                "jobs run in it"
-                if args.no_fork
-                else f"a forked work horse per {args.jobs_per_horse} job(s)"
-            ),
+            "worker": f"1 process, {mode}",
         }
     )
 

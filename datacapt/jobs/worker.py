@@ -97,27 +97,28 @@ class ForkingWorker(_QuickHeartbeats, Worker):
     def wait_for_horse(self) -> tuple[int | None, int | None, Any]:
         """The horse's answer for the job (its pid and EX_OK), or, when it died, its exit
         status as RQ's own wait gives it."""
-        if self._outcome is not None:  # read before the watch's alarm cut the return
-            outcome, self._outcome = self._outcome, None
-            return outcome
-        horse = self._horse
-        if horse is None:
-            return None, None, None
-        # The watch's alarm (RQ's, every few seconds, to beat) may end this wait: nothing
-        # is read yet. What is read is kept before the alarm can interrupt again.
-        select.select([horse.replies], [], [])
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-        try:
-            if os.read(horse.replies, 1) == DONE:
-                if horse.given >= self.jobs_per_horse:
-                    self._end_horse()
-                self._outcome = (horse.pid, os.EX_OK, None)
-            else:
-                self._outcome = self._end_horse()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        # An outcome kept from a call the watch's alarm cut on its return is given first.
+        if self._outcome is None:
+            horse = self._horse
+            if horse is None:
+                return None, None, None
+            # The watch's alarm (RQ's, every few seconds, to beat) may end this wait:
+            # nothing is read yet. What is read is kept before the alarm can interrupt.
+            select.select([horse.replies], [], [])
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            try:
+                self._outcome = self._answer(horse)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         outcome, self._outcome = self._outcome, None
         return outcome
+
+    def _answer(self, horse: _Horse) -> tuple[int | None, int | None, Any]:
+        if os.read(horse.replies, 1) != DONE:
+            return self._end_horse()  # it died: its exit status
+        if horse.given >= self.jobs_per_horse:
+            self._end_horse()  # its share done, it has left
+        return horse.pid, os.EX_OK, None
 
     def teardown(self) -> None:
         if not self.is_horse and self._horse is not None:
